@@ -1,0 +1,249 @@
+"""The plain data a workshop is made of.
+
+Every record has an integer ``id`` that is unique within its kind and never reused, so the store can keep one
+document per record and the event log can point at it. ``to_dict``/``from_dict`` give JSON-safe plain data
+(the store and the JSON interchange both use them); ``from_dict`` ignores unknown keys so older code can read
+files written by newer minor versions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Self
+
+NOTE_MARKS = ("decision", "candidate")
+"""What the facilitator can mark a note as: a decision, or a candidate action for the action plan."""
+
+ACTION_STATUSES = ("open", "in progress", "done", "dropped")
+PRIORITIES = {1: "high", 2: "medium", 3: "low"}
+
+
+class Record:
+    """Shared plain-data conversion for the dataclasses below."""
+
+    INT_KEYED: ClassVar[tuple[str, ...]] = ()
+    """Fields holding dicts keyed by int ids: JSON turns the keys into strings, ``from_dict`` turns them back."""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)  # type: ignore[call-overload]
+        for name in self.INT_KEYED:
+            data[name] = {str(k): v for k, v in data[name].items()}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        values = {k: v for k, v in data.items() if k in names}
+        for name in cls.INT_KEYED:
+            if name in values and values[name] is not None:
+                values[name] = {int(k): v for k, v in values[name].items()}
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Self:
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+@dataclass
+class Participant(Record):
+    id: int
+    name: str
+    active: bool = True
+    """False once removed from the workshop: kept so their notes and votes still name them."""
+
+
+@dataclass
+class Stage(Record):
+    id: int
+    key: str
+    """Catalogue key (``readiness``, ``vision`` … ``adapt``, ``action_plan``) or ``custom``."""
+    title: str
+    minutes: int
+    kind: str = "discipline"
+    """``readiness``, ``discipline``, ``action_plan`` or ``custom``: decides which screen runs the stage."""
+    purpose: str = ""
+    prompts: list[str] = field(default_factory=list)
+    output: str = ""
+    position: int = 0
+    skipped: bool = False
+    timer: dict[str, Any] = field(default_factory=dict)
+    """The stage's ``StageTimer.to_dict()``; empty until the timer is first touched."""
+
+
+@dataclass
+class Note(Record):
+    id: int
+    stage_id: int
+    text: str
+    author_id: int | None = None
+    """``None`` for an anonymous note."""
+    created_at: float = 0.0
+    updated_at: float = 0.0
+    position: float = 0.0
+    """Order within the stage; new notes go last. Floats so a move between two notes needs no renumbering."""
+    mark: str | None = None
+    """``None``, ``decision`` or ``candidate`` (see ``NOTE_MARKS``)."""
+    merged_from: list[int] = field(default_factory=list)
+    """Ids of notes folded into this one by a merge; those notes are deleted."""
+    deleted_at: float | None = None
+    """Soft delete: a deleted note stays on file so undo works after a restart and the minutes stay true."""
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass
+class Ballot(Record):
+    """One run of a dot vote: which notes are on it, the rules, and whether it is open."""
+
+    INT_KEYED: ClassVar[tuple[str, ...]] = ("tally",)
+
+    id: int
+    stage_id: int | None
+    """``None`` for the cross-stage final-priorities vote."""
+    title: str
+    note_ids: list[int]
+    budget: int
+    """Dots per participant."""
+    cap: int
+    """Most dots one participant may put on one note."""
+    anonymous: bool = True
+    mode: str = "private"
+    """``private`` (each participant casts their own dots) or ``tally`` (the facilitator types the room's counts)."""
+    status: str = "open"
+    """``open`` or ``closed``; a closed ballot's result is revealed."""
+    run: int = 1
+    opened_at: float = 0.0
+    closed_at: float | None = None
+    eligible: list[int] = field(default_factory=list)
+    """Participant ids who may vote in this run."""
+    submitted: list[int] = field(default_factory=list)
+    """Participant ids who have confirmed their ballot."""
+    tally: dict[int, int] = field(default_factory=dict)
+    """Room tally: dots per note id, typed by the facilitator (``tally`` mode only)."""
+
+
+@dataclass
+class Vote(Record):
+    """One dot: a participant's vote on a note in a ballot."""
+
+    id: int
+    ballot_id: int
+    participant_id: int
+    note_id: int
+    cast_at: float = 0.0
+
+
+@dataclass
+class ActionItem(Record):
+    id: int
+    title: str
+    owner: str = ""
+    """A participant's name or any name typed in; empty when nobody owns it yet."""
+    owner_id: int | None = None
+    due: str | None = None
+    """ISO date (``YYYY-MM-DD``)."""
+    measure: str = ""
+    priority: int = 2
+    """1 high, 2 medium, 3 low (see ``PRIORITIES``)."""
+    status: str = "open"
+    source_note_id: int | None = None
+    source_stage_id: int | None = None
+    position: float = 0.0
+    created_at: float = 0.0
+    completed_at: float | None = None
+
+
+@dataclass
+class ReadinessResponse(Record):
+    INT_KEYED: ClassVar[tuple[str, ...]] = ()
+
+    id: int
+    participant_id: int
+    round: str = "start"
+    """``start`` or ``end``: the check can be re-run at the end and compared."""
+    attitude: str | None = None
+    """One of ``catalogue.ATTITUDES`` keys."""
+    scores: dict[str, int] = field(default_factory=dict)
+    """Discipline key → 1..5."""
+    recorded_at: float = 0.0
+
+
+@dataclass
+class Event(Record):
+    """One line of the minutes: what happened, when (wall-clock seconds), and the ids involved."""
+
+    id: int
+    at: float
+    kind: str
+    summary: str
+    stage_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Workshop:
+    """The whole state of one workshop, as the session holds it in memory."""
+
+    id: str
+    title: str
+    organisation: str = ""
+    facilitator: str = ""
+    date: str = ""
+    """ISO date the workshop runs on."""
+    created_at: float = 0.0
+    template: str = "six-disciplines"
+    current_stage_id: int | None = None
+    muted: bool = False
+    participants: dict[int, Participant] = field(default_factory=dict)
+    stages: dict[int, Stage] = field(default_factory=dict)
+    notes: dict[int, Note] = field(default_factory=dict)
+    ballots: dict[int, Ballot] = field(default_factory=dict)
+    votes: dict[int, Vote] = field(default_factory=dict)
+    actions: dict[int, ActionItem] = field(default_factory=dict)
+    readiness: dict[int, ReadinessResponse] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+
+    INFO_FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "title", "organisation", "facilitator", "date", "created_at", "template", "current_stage_id", "muted",
+    )
+
+    def info(self) -> dict[str, Any]:
+        """The workshop's own fields, without its records."""
+        return {name: getattr(self, name) for name in self.INFO_FIELDS}
+
+    # --- views the screens and exports share -------------------------------------------------------------
+
+    def agenda(self, *, include_skipped: bool = True) -> list[Stage]:
+        """Stages in agenda order."""
+        ordered = sorted(self.stages.values(), key=lambda s: (s.position, s.id))
+        return [s for s in ordered if include_skipped or not s.skipped]
+
+    @property
+    def current_stage(self) -> Stage | None:
+        return self.stages.get(self.current_stage_id) if self.current_stage_id is not None else None
+
+    def stage_notes(self, stage_id: int, *, include_deleted: bool = False) -> list[Note]:
+        """A stage's notes in display order (position, then creation)."""
+        notes = [n for n in self.notes.values() if n.stage_id == stage_id and (include_deleted or not n.deleted)]
+        notes.sort(key=lambda n: (n.position, n.id))
+        return notes
+
+    def live_notes(self) -> list[Note]:
+        return [n for n in self.notes.values() if not n.deleted]
+
+    def active_participants(self) -> list[Participant]:
+        return sorted((p for p in self.participants.values() if p.active), key=lambda p: p.id)
+
+    def participant_name(self, participant_id: int | None) -> str:
+        if participant_id is None:
+            return ""
+        p = self.participants.get(participant_id)
+        return p.name if p else f"participant {participant_id}"
+
+    def ballot_votes(self, ballot_id: int) -> list[Vote]:
+        return [v for v in self.votes.values() if v.ballot_id == ballot_id]
+
+    def ordered_actions(self) -> list[ActionItem]:
+        return sorted(self.actions.values(), key=lambda a: (a.position, a.id))

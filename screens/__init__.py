@@ -1,0 +1,1 @@
+"""The Textual app the facilitator drives. Draws state and turns keys into session calls."""
