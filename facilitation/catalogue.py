@@ -24,18 +24,28 @@ class StageTemplate:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "key": self.key, "title": self.title, "minutes": self.minutes, "kind": self.kind,
-            "purpose": self.purpose, "prompts": list(self.prompts), "output": self.output, "skipped": self.skipped,
+            "key": self.key,
+            "title": self.title,
+            "minutes": self.minutes,
+            "kind": self.kind,
+            "purpose": self.purpose,
+            "prompts": list(self.prompts),
+            "output": self.output,
+            "skipped": self.skipped,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> StageTemplate:
         prompts = data.get("prompts") or ()
         return cls(
-            key=str(data.get("key", "custom")), title=str(data["title"]), minutes=int(data["minutes"]),  # type: ignore[call-overload]
-            kind=str(data.get("kind", "custom")), purpose=str(data.get("purpose", "")),
+            key=str(data.get("key", "custom")),
+            title=str(data["title"]),
+            minutes=int(data["minutes"]),  # type: ignore[call-overload]
+            kind=str(data.get("kind", "custom")),
+            purpose=str(data.get("purpose", "")),
             prompts=tuple(str(p) for p in prompts),  # type: ignore[union-attr]
-            output=str(data.get("output", "")), skipped=bool(data.get("skipped", False)),
+            output=str(data.get("output", "")),
+            skipped=bool(data.get("skipped", False)),
         )
 
 
@@ -50,23 +60,56 @@ class Attitude:
 
 
 ATTITUDES: tuple[Attitude, ...] = (
-    Attitude("folly", "Folly", "Collaboration is seen as a fad with no business value.",
-             "Tie it to specific, tangible business goals.", 1),
-    Attitude("fearful", "Fearful", "Risks (leaks, liability, loss of control) dominate the conversation.",
-             "Start with low-risk initiatives.", 2),
-    Attitude("flippant", "Flippant", "Tools are deployed with no purpose: \"provide and pray\".",
-             "Find a purpose before adding more technology.", 3),
-    Attitude("formulating", "Formulating", "A strategy for collaboration is being worked out.",
-             "Focus the strategy on measurable value.", 4),
-    Attitude("forging", "Forging", "Initiatives are running and some are succeeding.",
-             "Scale what works and spread the practice.", 5),
-    Attitude("fusing", "Fusing", "Collaboration is part of how work gets done.",
-             "Keep adapting the organisation.", 6),
+    Attitude(
+        "folly",
+        "Folly",
+        "Collaboration is seen as a fad with no business value.",
+        "Tie it to specific, tangible business goals.",
+        1,
+    ),
+    Attitude(
+        "fearful",
+        "Fearful",
+        "Risks (leaks, liability, loss of control) dominate the conversation.",
+        "Start with low-risk initiatives.",
+        2,
+    ),
+    Attitude(
+        "flippant",
+        "Flippant",
+        'Tools are deployed with no purpose: "provide and pray".',
+        "Find a purpose before adding more technology.",
+        3,
+    ),
+    Attitude(
+        "formulating",
+        "Formulating",
+        "A strategy for collaboration is being worked out.",
+        "Focus the strategy on measurable value.",
+        4,
+    ),
+    Attitude(
+        "forging",
+        "Forging",
+        "Initiatives are running and some are succeeding.",
+        "Scale what works and spread the practice.",
+        5,
+    ),
+    Attitude(
+        "fusing",
+        "Fusing",
+        "Collaboration is part of how work gets done.",
+        "Keep adapting the organisation.",
+        6,
+    ),
 )
 ATTITUDE_BY_KEY = {a.key: a for a in ATTITUDES}
 
 READINESS = StageTemplate(
-    key="readiness", title="Readiness check", minutes=10, kind="readiness",
+    key="readiness",
+    title="Readiness check",
+    minutes=10,
+    kind="readiness",
     purpose="See where the room thinks the organisation stands today before deciding where to go.",
     prompts=(
         "Which attitude toward collaboration do you see here today: Folly, Fearful, Flippant, Formulating, "
@@ -78,7 +121,9 @@ READINESS = StageTemplate(
 
 DISCIPLINES: tuple[StageTemplate, ...] = (
     StageTemplate(
-        key="vision", title="Vision", minutes=20,
+        key="vision",
+        title="Vision",
+        minutes=20,
         purpose="A compelling picture of progress toward a highly collaborative organisation.",
         prompts=(
             "If collaboration worked brilliantly here in three years, what would a customer notice? An employee?",
@@ -88,19 +133,23 @@ DISCIPLINES: tuple[StageTemplate, ...] = (
         output="A one-sentence vision of progress toward a highly collaborative organisation.",
     ),
     StageTemplate(
-        key="strategy", title="Strategy", minutes=20,
+        key="strategy",
+        title="Strategy",
+        minutes=20,
         purpose="Move from risky, random successes to measurable business value.",
         prompts=(
             "Which business goals could the collective knowledge of customers or employees move the most?",
             "Which communities matter for each goal: customers, employees, partners?",
             "How will we know it worked: what do we measure, and by when? What risk do we accept?",
-            "Remember: platforms that simply \"provide and pray\" rarely succeed (about one in ten). "
+            'Remember: platforms that simply "provide and pray" rarely succeed (about one in ten). '
             "Name the value first.",
         ),
         output="The few business goals where collaboration must show measurable value, with a measure each.",
     ),
     StageTemplate(
-        key="purpose", title="Purpose", minutes=20,
+        key="purpose",
+        title="Purpose",
+        minutes=20,
         purpose="Rally people around a clear purpose, not around a technology.",
         prompts=(
             "Who are the participants, and what issue do they collaborate on?",
@@ -111,7 +160,9 @@ DISCIPLINES: tuple[StageTemplate, ...] = (
         output="Ranked purpose statements: who collaborates, on what, what they gain, what the organisation gains.",
     ),
     StageTemplate(
-        key="launch", title="Launch", minutes=20,
+        key="launch",
+        title="Launch",
+        minutes=20,
         purpose="Create the environment and persuade customers and employees to take part.",
         prompts=(
             "Where will the community live, and who seeds the first contributions?",
@@ -121,7 +172,9 @@ DISCIPLINES: tuple[StageTemplate, ...] = (
         output="The first steps that create the environment and win people over, with owners.",
     ),
     StageTemplate(
-        key="guide", title="Guide", minutes=15,
+        key="guide",
+        title="Guide",
+        minutes=15,
         purpose="Take part in and influence communities toward the purpose, without stifling them.",
         prompts=(
             "Which roles do we need (sponsor, community manager, moderators), and who fills them?",
@@ -132,7 +185,9 @@ DISCIPLINES: tuple[StageTemplate, ...] = (
         output="How leaders take part and steer communities without stifling them: roles, guidelines, signals.",
     ),
     StageTemplate(
-        key="adapt", title="Adapt", minutes=15,
+        key="adapt",
+        title="Adapt",
+        minutes=15,
         purpose="Respond to change by changing the organisation to support collaboration.",
         prompts=(
             "Which policies, incentives or processes get in the way of collaboration today?",
@@ -146,7 +201,10 @@ DISCIPLINE_KEYS: tuple[str, ...] = tuple(d.key for d in DISCIPLINES)
 DISCIPLINE_BY_KEY = {d.key: d for d in DISCIPLINES}
 
 ACTION_PLAN = StageTemplate(
-    key="action_plan", title="Action plan", minutes=20, kind="action_plan",
+    key="action_plan",
+    title="Action plan",
+    minutes=20,
+    kind="action_plan",
     purpose="Turn the top-voted items from every stage into actions people will own.",
     prompts=(
         "Which of today's decisions matter most? Vote on the final priorities.",
@@ -181,11 +239,13 @@ class AgendaTemplate:
 
 BUILTIN_TEMPLATES: dict[str, AgendaTemplate] = {
     "six-disciplines": AgendaTemplate(
-        "six-disciplines", "Readiness check, the six disciplines and an action plan (about 2 h 20 min).",
+        "six-disciplines",
+        "Readiness check, the six disciplines and an action plan (about 2 h 20 min).",
         tuple(default_agenda()),
     ),
     "short": AgendaTemplate(
-        "short", "A 90-minute version: the same stages with shorter timeboxes.",
+        "short",
+        "A 90-minute version: the same stages with shorter timeboxes.",
         tuple(
             StageTemplate(**{**s.to_dict(), "prompts": s.prompts, "minutes": m})  # type: ignore[arg-type]
             for s, m in zip(default_agenda(), (5, 12, 12, 12, 12, 10, 10, 17), strict=True)

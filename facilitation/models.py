@@ -206,7 +206,15 @@ class Workshop:
     events: list[Event] = field(default_factory=list)
 
     INFO_FIELDS: ClassVar[tuple[str, ...]] = (
-        "id", "title", "organisation", "facilitator", "date", "created_at", "template", "current_stage_id", "muted",
+        "id",
+        "title",
+        "organisation",
+        "facilitator",
+        "date",
+        "created_at",
+        "template",
+        "current_stage_id",
+        "muted",
     )
 
     def info(self) -> dict[str, Any]:
@@ -226,7 +234,9 @@ class Workshop:
 
     def stage_notes(self, stage_id: int, *, include_deleted: bool = False) -> list[Note]:
         """A stage's notes in display order (position, then creation)."""
-        notes = [n for n in self.notes.values() if n.stage_id == stage_id and (include_deleted or not n.deleted)]
+        notes = [
+            n for n in self.notes.values() if n.stage_id == stage_id and (include_deleted or not n.deleted)
+        ]
         notes.sort(key=lambda n: (n.position, n.id))
         return notes
 

@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own data folder and a fake clock; nothing touches the user's data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from workshop.store import Store
+
+from facilitation.clock import FakeClock
+from workshop.session import WorkshopSession
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point WORKSHOP_DATA_DIR at a temporary folder so no test reads or writes real workshops."""
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(tmp_path_factory.mktemp("default-data")))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Store:
+    return Store(data_dir)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def session(store: Store, clock: FakeClock) -> Iterator[WorkshopSession]:
+    s = WorkshopSession.create(
+        store,
+        "Leadership offsite",
+        organisation="Northwind",
+        facilitator="Maya",
+        participants=["Ana", "Ben", "Chloé"],
+        clock=clock,
+    )
+    yield s
+    s.close()

@@ -1,0 +1,76 @@
+"""How a workshop's records map onto the store's tables, one table per kind of record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from facilitation.models import (
+    ActionItem,
+    Ballot,
+    Event,
+    Note,
+    Participant,
+    ReadinessResponse,
+    Record,
+    Stage,
+    Vote,
+    Workshop,
+)
+from workshop.store import Op
+
+INFO_TABLE = "info"
+INFO_DOC_ID = 1
+
+RECORD_TABLES: dict[str, type[Record]] = {
+    "participants": Participant,
+    "stages": Stage,
+    "notes": Note,
+    "ballots": Ballot,
+    "votes": Vote,
+    "actions": ActionItem,
+    "readiness": ReadinessResponse,
+}
+EVENTS_TABLE = "events"
+
+
+def table_of(record: Record) -> str:
+    """The table a record lives in."""
+    if isinstance(record, Event):
+        return EVENTS_TABLE
+    for name, cls in RECORD_TABLES.items():
+        if type(record) is cls:
+            return name
+    raise TypeError(f"no table for {type(record).__name__}")
+
+
+def put(record: Record) -> Op:
+    return Op.put(table_of(record), record.id, record.to_dict())  # type: ignore[attr-defined]
+
+
+def info_op(info: dict[str, Any]) -> Op:
+    return Op.put(INFO_TABLE, INFO_DOC_ID, info)
+
+
+def workshop_from_tables(tables: dict[str, dict[int, dict[str, Any]]], *, fallback_id: str) -> Workshop:
+    """Build the in-memory workshop from the store's tables (records may arrive in any order)."""
+    info = dict(tables.get(INFO_TABLE, {}).get(INFO_DOC_ID) or {})
+    info.setdefault("id", fallback_id)
+    info.setdefault("title", fallback_id)
+    workshop = Workshop(**{k: v for k, v in info.items() if k in Workshop.INFO_FIELDS})
+    for name, cls in RECORD_TABLES.items():
+        target: dict[int, Any] = getattr(workshop, name)
+        for doc_id, doc in tables.get(name, {}).items():
+            target[int(doc_id)] = cls.from_dict(doc)
+    workshop.events = sorted(
+        (Event.from_dict(doc) for doc in tables.get(EVENTS_TABLE, {}).values()), key=lambda e: e.id
+    )
+    return workshop
+
+
+def workshop_to_ops(workshop: Workshop) -> list[Op]:
+    """Every record of a workshop as store operations: how an imported or duplicated workshop is written."""
+    ops = [info_op(workshop.info())]
+    for name in RECORD_TABLES:
+        ops.extend(put(record) for record in getattr(workshop, name).values())
+    ops.extend(put(event) for event in workshop.events)
+    return ops

@@ -1,0 +1,332 @@
+"""Dot votes: open a ballot, cast and take back dots, room tallies, reveal, re-run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from facilitation import voting
+from facilitation.models import (
+    Ballot,
+    Vote,
+)
+from workshop.session.core import SessionCore
+from workshop.session.validation import (
+    NotFoundError,
+    SessionError,
+    check,
+)
+
+
+@dataclass(frozen=True)
+class BallotResult:
+    """A revealed (or, for the facilitator only, a running) result of a ballot."""
+
+    ballot: Ballot
+    ranked: list[voting.RankedItem]
+    voters: int
+    total_dots: int
+
+
+class VotingMixin(SessionCore):
+    """Dot votes: open a ballot, cast and take back dots, room tallies, reveal, re-run."""
+
+    # --- voting ------------------------------------------------------------------------------------
+
+    def ballot(self, ballot_id: int) -> Ballot:
+        found = self._ws.ballots.get(ballot_id)
+        if found is None:
+            raise NotFoundError(f"There is no vote #{ballot_id}.")
+        return found
+
+    def open_ballot(
+        self,
+        stage_id: int | None,
+        *,
+        note_ids: Sequence[int] | None = None,
+        budget: int | None = None,
+        cap: int | None = None,
+        anonymous: bool = True,
+        mode: str = "private",
+        title: str | None = None,
+    ) -> Ballot:
+        """Open a dot vote on a stage's notes (or, with ``stage_id=None``, on the given cross-stage notes)."""
+        check(mode in ("private", "tally"), "A vote is either private ballots or a room tally.")
+        if stage_id is not None:
+            stage = self.stage(stage_id)
+            ids = list(note_ids) if note_ids is not None else [n.id for n in self._ws.stage_notes(stage.id)]
+            default_title = f"{stage.title} vote"
+        else:
+            check(note_ids is not None, "Choose the notes for a cross-stage vote.")
+            ids = list(note_ids or [])
+            default_title = "Final priorities"
+        check(bool(ids), "There are no notes to vote on yet.")
+        check(len(set(ids)) == len(ids), "A note appears twice on the ballot.")
+        for note_id in ids:
+            note = self.note(note_id)
+            check(stage_id is None or note.stage_id == stage_id, f"Note #{note_id} is not in this stage.")
+        for other in self._open_ballots():
+            check(other.stage_id != stage_id, "A vote is already open here; close it before opening another.")
+        budget = budget if budget is not None else max(1, voting.default_budget(len(ids)))
+        cap = cap if cap is not None else budget
+        try:
+            voting.VotingRules(budget, cap).validate()
+        except voting.VotingError as error:
+            raise SessionError(str(error)) from None
+        runs = [b.run for b in self._ws.ballots.values() if b.stage_id == stage_id]
+        ballot = Ballot(
+            id=self._new_id("ballots"),
+            stage_id=stage_id,
+            title=title or default_title,
+            note_ids=ids,
+            budget=budget,
+            cap=cap,
+            anonymous=anonymous,
+            mode=mode,
+            status="open",
+            run=max(runs, default=0) + 1,
+            opened_at=self.clock.wall(),
+            eligible=[p.id for p in self._ws.active_participants()],
+        )
+        self._commit(
+            "vote.opened",
+            f"{ballot.title} opened (run {ballot.run}, {budget} dots each, "
+            f"at most {cap} per note, {len(ids)} notes)",
+            [ballot],
+            stage_id=stage_id,
+            data={"ballot_id": ballot.id, "mode": mode},
+        )
+        return ballot
+
+    def _open_ballot_or_refuse(self, ballot_id: int) -> Ballot:
+        ballot = self.ballot(ballot_id)
+        check(ballot.status == "open", "This vote is closed; re-open it to change votes.")
+        return ballot
+
+    def participant_dots(self, ballot_id: int, participant_id: int) -> dict[int, int]:
+        """One participant's dots per note on a ballot: all a private ballot screen may show."""
+        dots: dict[int, int] = {}
+        for vote in self._ws.ballot_votes(ballot_id):
+            if vote.participant_id == participant_id:
+                dots[vote.note_id] = dots.get(vote.note_id, 0) + 1
+        return dots
+
+    def cast_vote(self, ballot_id: int, participant_id: int, note_id: int) -> Vote:
+        ballot = self._open_ballot_or_refuse(ballot_id)
+        check(ballot.mode == "private", "This vote is a room tally: type the counts instead.")
+        voter = self.participant(participant_id)
+        check(
+            participant_id in ballot.eligible, f"{voter.name} joined after this vote opened and is not on it."
+        )
+        check(note_id in ballot.note_ids, f"Note #{note_id} is not on this ballot.")
+        note = self.note(note_id)
+        check(
+            ballot.stage_id is None or note.stage_id == ballot.stage_id,
+            f"Note #{note_id} was moved to another stage after the vote opened.",
+        )
+        try:
+            voting.check_cast(
+                voting.VotingRules(ballot.budget, ballot.cap),
+                self.participant_dots(ballot_id, participant_id),
+                note_id,
+            )
+        except voting.VotingError as error:
+            raise SessionError(str(error)) from None
+        vote = Vote(
+            id=self._new_id("votes"),
+            ballot_id=ballot_id,
+            participant_id=participant_id,
+            note_id=note_id,
+            cast_at=self.clock.wall(),
+        )
+        self._commit(
+            "vote.cast",
+            f"{ballot.title}: a dot cast",
+            [vote],
+            stage_id=ballot.stage_id,
+            data={"ballot_id": ballot_id, "vote_id": vote.id},
+        )
+        return vote
+
+    def retract_vote(self, ballot_id: int, participant_id: int, note_id: int) -> Vote:
+        ballot = self._open_ballot_or_refuse(ballot_id)
+        self.participant(participant_id, allow_inactive=True)
+        mine = [
+            v
+            for v in self._ws.ballot_votes(ballot_id)
+            if v.participant_id == participant_id and v.note_id == note_id
+        ]
+        check(bool(mine), "There is no dot on that note to take back.")
+        vote = max(mine, key=lambda v: v.id)
+        event = self._delete_records(
+            "vote.retracted",
+            f"{ballot.title}: a dot taken back",
+            "votes",
+            [vote.id],
+            stage_id=ballot.stage_id,
+            data={"ballot_id": ballot_id, "vote_id": vote.id},
+        )
+        del event
+        return vote
+
+    def submit_ballot(self, ballot_id: int, participant_id: int) -> Ballot:
+        """A participant confirms their ballot: the screen hides it and shows them as having voted."""
+        ballot = self._open_ballot_or_refuse(ballot_id)
+        voter = self.participant(participant_id)
+        if participant_id in ballot.submitted:
+            return ballot
+        updated = ballot.replace(submitted=[*ballot.submitted, participant_id])
+        self._commit(
+            "vote.submitted",
+            f"{ballot.title}: {voter.name} has voted",
+            [updated],
+            stage_id=ballot.stage_id,
+            data={"ballot_id": ballot_id, "participant_id": participant_id},
+        )
+        return updated
+
+    def reopen_participant_ballot(self, ballot_id: int, participant_id: int) -> Ballot:
+        """Let a participant change their ballot until the vote closes."""
+        ballot = self._open_ballot_or_refuse(ballot_id)
+        self.participant(participant_id)
+        if participant_id not in ballot.submitted:
+            return ballot
+        updated = ballot.replace(submitted=[p for p in ballot.submitted if p != participant_id])
+        self._commit(
+            "vote.unsubmitted",
+            f"{ballot.title}: {self._ws.participant_name(participant_id)} is changing their ballot",
+            [updated],
+            stage_id=ballot.stage_id,
+            data={"ballot_id": ballot_id, "participant_id": participant_id},
+        )
+        return updated
+
+    def set_tally(self, ballot_id: int, note_id: int, dots: int) -> Ballot:
+        """Room tally: the facilitator types how many dots the room put on a note."""
+        ballot = self._open_ballot_or_refuse(ballot_id)
+        check(ballot.mode == "tally", "This vote uses private ballots; participants cast their own dots.")
+        check(note_id in ballot.note_ids, f"Note #{note_id} is not on this ballot.")
+        check(isinstance(dots, int) and 0 <= dots <= 10_000, "A tally is a whole number from 0 to 10,000.")
+        self.note(note_id)
+        tally = {**ballot.tally, note_id: dots}
+        updated = ballot.replace(tally=tally)
+        self._commit(
+            "vote.tallied",
+            f"{ballot.title}: note #{note_id} has {dots} dots",
+            [updated],
+            stage_id=ballot.stage_id,
+            data={"ballot_id": ballot_id, "note_id": note_id, "dots": dots},
+        )
+        return updated
+
+    def update_ballot_limits(
+        self, ballot_id: int, *, budget: int | None = None, cap: int | None = None
+    ) -> Ballot:
+        ballot = self._open_ballot_or_refuse(ballot_id)
+        rules = voting.VotingRules(
+            budget if budget is not None else ballot.budget, cap if cap is not None else ballot.cap
+        )
+        try:
+            rules.validate()
+            cast = voting.dots_by_participant(
+                (v.participant_id, v.note_id) for v in self._ws.ballot_votes(ballot_id)
+            )
+            voting.check_limits_change(rules, cast)
+        except voting.VotingError as error:
+            raise SessionError(str(error)) from None
+        updated = ballot.replace(budget=rules.budget, cap=rules.cap)
+        self._commit(
+            "vote.limits",
+            f"{ballot.title}: {rules.budget} dots each, at most {rules.cap} per note",
+            [updated],
+            stage_id=ballot.stage_id,
+            data={"ballot_id": ballot_id},
+        )
+        return updated
+
+    def close_ballot(self, ballot_id: int) -> BallotResult:
+        """Close the vote and reveal the result."""
+        ballot = self._open_ballot_or_refuse(ballot_id)
+        closed = ballot.replace(status="closed", closed_at=self.clock.wall())
+        result = self._result(closed)
+        top = ", ".join(f"#{r.note_id} ({r.dots})" for r in result.ranked[:3])
+        self._commit(
+            "vote.revealed",
+            f"{ballot.title} revealed: {result.voters} voted; top: {top}",
+            [closed],
+            stage_id=ballot.stage_id,
+            data={
+                "ballot_id": ballot_id,
+                "run": ballot.run,
+                "result": [[r.note_id, r.dots, r.rank] for r in result.ranked],
+            },
+        )
+        return result
+
+    def reopen_ballot(self, ballot_id: int) -> Ballot:
+        ballot = self.ballot(ballot_id)
+        check(ballot.status == "closed", "This vote is already open.")
+        for other in self._open_ballots():
+            check(other.stage_id != ballot.stage_id, "Another vote is open here; close it first.")
+        reopened = ballot.replace(status="open", closed_at=None)
+        self._commit(
+            "vote.reopened",
+            f"{ballot.title} re-opened",
+            [reopened],
+            stage_id=ballot.stage_id,
+            data={"ballot_id": ballot_id},
+        )
+        return reopened
+
+    def reset_ballot(self, ballot_id: int) -> Ballot:
+        """Clear every dot and tally of an open vote (the cleared run stays in the event log)."""
+        ballot = self._open_ballot_or_refuse(ballot_id)
+        vote_ids = [v.id for v in self._ws.ballot_votes(ballot_id)]
+        cleared = ballot.replace(tally={}, submitted=[])
+        self._delete_records(
+            "vote.reset",
+            f"{ballot.title}: all {len(vote_ids) + sum(ballot.tally.values())} dots cleared",
+            "votes",
+            vote_ids,
+            extra=[cleared],
+            stage_id=ballot.stage_id,
+            data={
+                "ballot_id": ballot_id,
+                "cleared": [[self._ws.votes[i].participant_id, self._ws.votes[i].note_id] for i in vote_ids],
+            },
+        )
+        return self._ws.ballots[ballot_id]
+
+    def rerun_ballot(self, ballot_id: int) -> Ballot:
+        """Run a closed vote again as a new run on the same notes and rules; the old run stays on file."""
+        ballot = self.ballot(ballot_id)
+        check(ballot.status == "closed", "Close this vote before running it again.")
+        live = [i for i in ballot.note_ids if i in self._ws.notes and not self._ws.notes[i].deleted]
+        return self.open_ballot(
+            ballot.stage_id,
+            note_ids=live,
+            budget=ballot.budget,
+            cap=ballot.cap,
+            anonymous=ballot.anonymous,
+            mode=ballot.mode,
+            title=ballot.title,
+        )
+
+    def _result(self, ballot: Ballot) -> BallotResult:
+        if ballot.mode == "tally":
+            totals = {k: v for k, v in ballot.tally.items() if v}
+            voters = 0
+        else:
+            votes = self._ws.ballot_votes(ballot.id)
+            totals = voting.totals((v.participant_id, v.note_id) for v in votes)
+            voters = len({v.participant_id for v in votes} | set(ballot.submitted))
+        ranked = voting.rank(totals, ballot.note_ids)
+        return BallotResult(ballot, ranked, voters, sum(totals.values()))
+
+    def ballot_result(self, ballot_id: int) -> BallotResult:
+        """The ranking of a closed vote (the facilitator's screen shows it only after the reveal)."""
+        return self._result(self.ballot(ballot_id))
+
+    def latest_ballot(self, stage_id: int | None) -> Ballot | None:
+        found = [b for b in self._ws.ballots.values() if b.stage_id == stage_id]
+        return max(found, key=lambda b: b.id) if found else None

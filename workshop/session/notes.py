@@ -1,0 +1,183 @@
+"""Notes: add, edit, delete with undo, move, reorder, merge and mark as decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from facilitation import text
+from facilitation.models import (
+    NOTE_MARKS,
+    Note,
+)
+from workshop.session.core import SessionCore
+from workshop.session.validation import (
+    SessionError,
+    check,
+    checked_text,
+)
+
+
+class NotesMixin(SessionCore):
+    """Notes: add, edit, delete with undo, move, reorder, merge and mark as decisions."""
+
+    # --- notes -------------------------------------------------------------------------------------
+
+    def _author(self, author_id: int | None) -> int | None:
+        if author_id is None:
+            return None
+        return self.participant(author_id).id
+
+    def add_note(self, note_text: str, *, stage_id: int | None = None, author_id: int | None = None) -> Note:
+        stage = self.stage(stage_id)
+        body = checked_text(text.note_text, note_text)
+        author = self._author(author_id)
+        now = self.clock.wall()
+        last = max((n.position for n in self._ws.stage_notes(stage.id, include_deleted=True)), default=0.0)
+        note = Note(
+            id=self._new_id("notes"),
+            stage_id=stage.id,
+            text=body,
+            author_id=author,
+            created_at=now,
+            updated_at=now,
+            position=last + 1,
+        )
+        who = self._ws.participant_name(author) or "anonymous"
+        self._commit(
+            "note.added",
+            f"{stage.title}: note #{note.id} by {who}: {text.preview(body)}",
+            [note],
+            stage_id=stage.id,
+            data={"note_id": note.id},
+        )
+        return note
+
+    def edit_note(self, note_id: int, note_text: str, *, author_id: int | type[...] | None = ...) -> Note:
+        note = self.note(note_id)
+        body = checked_text(text.note_text, note_text)
+        changes: dict[str, Any] = {"text": body, "updated_at": self.clock.wall()}
+        if author_id is not ...:
+            changes["author_id"] = self._author(author_id)  # type: ignore[arg-type]
+        if body == note.text and changes.get("author_id", note.author_id) == note.author_id:
+            return note
+        updated = note.replace(**changes)
+        self._commit(
+            "note.edited",
+            f"Note #{note_id} edited: {text.preview(body)}",
+            [updated],
+            stage_id=note.stage_id,
+            data={"note_id": note_id, "before": note.text},
+        )
+        return updated
+
+    def delete_note(self, note_id: int) -> Note:
+        note = self.note(note_id)
+        deleted = note.replace(deleted_at=self.clock.wall())
+        self._commit(
+            "note.deleted",
+            f"Note #{note_id} deleted: {text.preview(note.text)}",
+            [deleted],
+            stage_id=note.stage_id,
+            data={"note_id": note_id},
+        )
+        return deleted
+
+    def undo_delete(self) -> Note:
+        """Bring back the most recently deleted note (works after a restart: deletes are soft)."""
+        for event in reversed(self._ws.events):
+            if event.kind == "note.deleted":
+                note = self._ws.notes.get(event.data.get("note_id", -1))
+                if note is not None and note.deleted:
+                    restored = note.replace(deleted_at=None)
+                    self._commit(
+                        "note.restored",
+                        f"Note #{note.id} restored: {text.preview(note.text)}",
+                        [restored],
+                        stage_id=note.stage_id,
+                        data={"note_id": note.id},
+                    )
+                    return restored
+        raise SessionError("There is no deleted note to bring back.")
+
+    def move_note(self, note_id: int, stage_id: int) -> Note:
+        note = self.note(note_id)
+        target = self.stage(stage_id)
+        if target.id == note.stage_id:
+            return note
+        last = max((n.position for n in self._ws.stage_notes(target.id, include_deleted=True)), default=0.0)
+        moved = note.replace(stage_id=target.id, position=last + 1, updated_at=self.clock.wall())
+        source = self.stage(note.stage_id)
+        self._commit(
+            "note.moved",
+            f"Note #{note_id} moved from {source.title} to {target.title}",
+            [moved],
+            stage_id=target.id,
+            data={"note_id": note_id, "from": source.id, "to": target.id},
+        )
+        return moved
+
+    def reorder_note(self, note_id: int, offset: int) -> Note:
+        """Move a note up (negative) or down within its stage."""
+        note = self.note(note_id)
+        notes = self._ws.stage_notes(note.stage_id)
+        index = next(i for i, n in enumerate(notes) if n.id == note_id)
+        target = max(0, min(len(notes) - 1, index + offset))
+        if target == index:
+            return note
+        others = [n for n in notes if n.id != note_id]
+        before = others[target - 1].position if target > 0 else others[0].position - 1
+        after = others[target].position if target < len(others) else others[-1].position + 1
+        moved = note.replace(position=(before + after) / 2)
+        self._commit(
+            "note.reordered",
+            f"Note #{note_id} moved to place {target + 1}",
+            [moved],
+            stage_id=note.stage_id,
+            data={"note_id": note_id},
+        )
+        return moved
+
+    def merge_notes(self, keep_id: int, other_id: int) -> Note:
+        """Fold a note that says the same thing into another: texts joined, the other note deleted."""
+        check(keep_id != other_id, "Pick two different notes to merge.")
+        keep, other = self.note(keep_id), self.note(other_id)
+        for ballot in self._open_ballots():
+            check(
+                other.id not in ballot.note_ids and keep.id not in ballot.note_ids,
+                "A note on an open ballot cannot be merged; close the vote first.",
+            )
+        merged_text = keep.text if other.text.strip() == keep.text.strip() else f"{keep.text}\n{other.text}"
+        check(len(merged_text) <= text.MAX_NOTE_CHARS, "The merged note would be too long.")
+        now = self.clock.wall()
+        merged = keep.replace(
+            text=merged_text,
+            updated_at=now,
+            merged_from=[*keep.merged_from, other.id, *other.merged_from],
+            mark=keep.mark or other.mark,
+        )
+        gone = other.replace(deleted_at=now)
+        self._commit(
+            "note.merged",
+            f"Note #{other.id} merged into #{keep.id}: {text.preview(merged_text)}",
+            [merged, gone],
+            stage_id=keep.stage_id,
+            data={"note_id": keep.id, "merged": other.id},
+        )
+        return merged
+
+    def mark_note(self, note_id: int, mark: str | None) -> Note:
+        """Mark a note as a decision or a candidate action (``None`` clears it)."""
+        note = self.note(note_id)
+        check(mark is None or mark in NOTE_MARKS, f"A note can be marked as: {', '.join(NOTE_MARKS)}.")
+        if note.mark == mark:
+            return note
+        marked = note.replace(mark=mark)
+        what = f"marked as {mark}" if mark else "unmarked"
+        self._commit(
+            "note.marked",
+            f"Note #{note_id} {what}: {text.preview(note.text)}",
+            [marked],
+            stage_id=note.stage_id,
+            data={"note_id": note_id, "mark": mark},
+        )
+        return marked

@@ -1,0 +1,54 @@
+"""Input checks shared by the session's methods: one place turns bad input into a clear message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date as Date
+from typing import Any
+
+from facilitation import text
+
+MAX_PARTICIPANTS = 200
+MAX_STAGE_MINUTES = 600
+
+
+class SessionError(ValueError):
+    """A change the session refused; ``str(error)`` is the message to show the facilitator."""
+
+
+class NotFoundError(SessionError):
+    """The note, stage, participant, ballot or action named does not exist (or was deleted)."""
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        raise SessionError(message)
+
+
+def checked_text(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a ``facilitation.text`` validator, turning its error into a session error."""
+    try:
+        return fn(*args, **kwargs)
+    except text.TextError as error:
+        raise SessionError(str(error)) from None
+
+
+def participant_names(names: Sequence[str]) -> list[str]:
+    cleaned: list[str] = []
+    for name in names:
+        value = checked_text(
+            text.single_line, name, "participant's name", limit=text.MAX_NAME_CHARS, required=False
+        )
+        if not value:
+            continue
+        check(value.casefold() not in {c.casefold() for c in cleaned}, f"{value} is listed twice.")
+        cleaned.append(value)
+    check(len(cleaned) <= MAX_PARTICIPANTS, f"A workshop holds at most {MAX_PARTICIPANTS} participants.")
+    return cleaned
+
+
+def iso_date(value: str) -> str:
+    try:
+        return Date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise SessionError(f"{value!r} is not a date; use the form 2026-12-15.") from None
