@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from facilitation.models import Stage
+
 
 @dataclass(frozen=True)
 class StageTemplate:
@@ -33,6 +35,20 @@ class StageTemplate:
             "output": self.output,
             "skipped": self.skipped,
         }
+
+    @classmethod
+    def from_stage(cls, stage: Stage) -> StageTemplate:
+        """A workshop's stage as a template, to save an edited agenda or to duplicate a workshop."""
+        return cls(
+            key=stage.key,
+            title=stage.title,
+            minutes=stage.minutes,
+            kind=stage.kind,
+            purpose=stage.purpose,
+            prompts=tuple(stage.prompts),
+            output=stage.output,
+            skipped=stage.skipped,
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> StageTemplate:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import errno
 
 import pytest
-from workshop.store import Store
 
 from facilitation.clock import FakeClock
 from workshop.session import NotFoundError, SessionError, WorkshopSession, list_workshops, load_workshop
+from workshop.store import Store
 
 
 def reopen(store: Store, session: WorkshopSession, clock: FakeClock) -> WorkshopSession:
@@ -296,7 +296,7 @@ def test_a_failed_write_changes_nothing(session: WorkshopSession, monkeypatch: p
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("os.fsync", full_disk)
+    monkeypatch.setattr("os.write", full_disk)
     with pytest.raises(SessionError, match="No space left"):
         session.add_note("lost")
     with pytest.raises(SessionError):

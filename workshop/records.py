@@ -48,13 +48,15 @@ def put(record: Record) -> Op:
 
 
 def info_op(info: dict[str, Any]) -> Op:
-    return Op.put(INFO_TABLE, INFO_DOC_ID, info)
+    """The workshop's own fields as one document; its string id is kept as ``workshop_id`` (doc ids are ints)."""
+    doc = {("workshop_id" if key == "id" else key): value for key, value in info.items()}
+    return Op.put(INFO_TABLE, INFO_DOC_ID, doc)
 
 
 def workshop_from_tables(tables: dict[str, dict[int, dict[str, Any]]], *, fallback_id: str) -> Workshop:
     """Build the in-memory workshop from the store's tables (records may arrive in any order)."""
     info = dict(tables.get(INFO_TABLE, {}).get(INFO_DOC_ID) or {})
-    info.setdefault("id", fallback_id)
+    info["id"] = info.pop("workshop_id", None) or fallback_id
     info.setdefault("title", fallback_id)
     workshop = Workshop(**{k: v for k, v in info.items() if k in Workshop.INFO_FIELDS})
     for name, cls in RECORD_TABLES.items():

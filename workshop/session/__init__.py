@@ -8,6 +8,7 @@ from workshop.session.actions import ActionsMixin
 from workshop.session.agenda import AgendaMixin
 from workshop.session.ballots import BallotResult, VotingMixin
 from workshop.session.core import SessionCore, make_workshop_id
+from workshop.session.library import BackupInfo, DamagedWorkshopError, WorkshopLibrary
 from workshop.session.listing import WorkshopSummary, list_workshops, load_workshop, summarise
 from workshop.session.notes import NotesMixin
 from workshop.session.validation import MAX_PARTICIPANTS, MAX_STAGE_MINUTES, NotFoundError, SessionError
@@ -20,10 +21,13 @@ class WorkshopSession(AgendaMixin, NotesMixin, VotingMixin, ActionsMixin):
 __all__ = [
     "MAX_PARTICIPANTS",
     "MAX_STAGE_MINUTES",
+    "BackupInfo",
     "BallotResult",
+    "DamagedWorkshopError",
     "NotFoundError",
     "SessionCore",
     "SessionError",
+    "WorkshopLibrary",
     "WorkshopSession",
     "WorkshopSummary",
     "list_workshops",

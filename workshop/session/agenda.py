@@ -207,19 +207,7 @@ class AgendaMixin(SessionCore):
 
     def agenda_templates(self) -> list[catalogue.StageTemplate]:
         """The current agenda as templates, to be saved under a name."""
-        return [
-            catalogue.StageTemplate(
-                key=s.key,
-                title=s.title,
-                minutes=s.minutes,
-                kind=s.kind,
-                purpose=s.purpose,
-                prompts=tuple(s.prompts),
-                output=s.output,
-                skipped=s.skipped,
-            )
-            for s in self._ws.agenda()
-        ]
+        return [catalogue.StageTemplate.from_stage(s) for s in self._ws.agenda()]
 
     # --- moving through the stages -----------------------------------------------------------------
 

@@ -1,0 +1,91 @@
+"""Helper process for ``test_store_kill.py``: commits notes as fast as it can until it is SIGKILLed.
+
+Usage: ``python tests/store_writer.py <workshop.json> <seed>``
+
+Protocol on stdout (one flushed line each): ``put? N`` before committing note N and ``ack N`` after the commit
+returned; ``del? N`` / ``del N`` likewise for deletes; ``tiny? N`` / ``tiny N`` for a record inserted through
+TinyDB's own API (the ``DurableStorage.write`` path). An ``ack``/``del``/``tiny`` line is a promise: the change
+is on disk. Note ids come from a counter stored in the same batch, so an id is never reused after a delete.
+Explicit checkpoints (and the open-time recovery checkpoint) make kills land in snapshot writes and backup
+rotations too, not only in journal appends.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from workshop.store import Op, WorkshopFile
+
+SNIPPETS = (
+    "naïve café", "🎉👩‍👩‍👧 emoji", "שלום עולם", "مرحبا", "\x00nul", "\x1b[31mred\x1b[0m", "line\u2028sep",
+    "tab\tand\nnewline", '"quoted"', "back\\slash", "\ufeffbom", "zero\u200bwidth", "plain words here",
+)
+LIVE_TARGET = 1500
+"""Deletes become likelier as the live note count approaches this, so the file stays a few MB at most."""
+
+
+def note_doc(n: int) -> dict[str, Any]:
+    """The exact document of note ``n``: the test recomputes it to check what survived."""
+    rng = random.Random(n * 7919 + 17)
+    parts = [rng.choice(SNIPPETS) for _ in range(rng.randint(1, 12))]
+    if rng.random() < 0.05:
+        parts *= 150  # now and then a big note, so snapshots take a while to write
+    return {
+        "id": n,
+        "stage_id": n % 7,
+        "text": " ".join(parts),
+        "position": n / 3,
+        "merged_from": [rng.randint(1, 10**12) for _ in range(rng.randint(0, 3))],
+        "extra": {"flag": n % 2 == 0, "none": None, "nested": [[n, -n], {"k": "v"}]},
+    }
+
+
+def tiny_doc(n: int) -> dict[str, Any]:
+    return {"n": n, "text": f"tiny {n} ✓"}
+
+
+def say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    path = Path(sys.argv[1])
+    rng = random.Random(int(sys.argv[2]))
+    wf = WorkshopFile.open(path, mode="write", create=not path.exists())
+    counter = wf.table("counter").get(1, {}).get("next", 1)
+    next_checkpoint = rng.randint(5, 60)
+    commits = 0
+    while True:
+        notes = wf.table("notes")
+        roll = rng.random()
+        if notes and roll < min(0.9, len(notes) / LIVE_TARGET):
+            victim = rng.choice(list(notes))
+            say(f"del? {victim}")
+            wf.commit([Op.delete("notes", victim)])
+            say(f"del {victim}")
+        elif roll > 0.98:
+            n = len(wf.table("tiny")) + 1
+            say(f"tiny? {n}")
+            wf.db.table("tiny").insert(tiny_doc(n))
+            say(f"tiny {n}")
+        else:
+            n = counter
+            say(f"put? {n}")
+            wf.commit([Op.put("notes", n, note_doc(n)), Op.put("counter", 1, {"id": 1, "next": n + 1})])
+            counter = n + 1
+            say(f"ack {n}")
+        commits += 1
+        if commits >= next_checkpoint:
+            wf.checkpoint()
+            next_checkpoint = commits + rng.randint(5, 60)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,820 @@
+"""Tests of the workshop store on real files: round trips, journal replay, checkpoints and backups, damage,
+locking, schema versions, failing disks, and the TinyDB storage."""
+
+from __future__ import annotations
+
+import datetime
+import errno
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tinydb import Query
+
+from workshop import paths
+from workshop.store import (
+    SCHEMA_VERSION,
+    DamagedFileError,
+    DataDirError,
+    InvalidTextError,
+    NewerSchemaError,
+    Op,
+    ReadOnlyError,
+    Store,
+    StoreError,
+    StoreWriteError,
+    WorkshopExistsError,
+    WorkshopFile,
+    WorkshopNotFoundError,
+    read_tables,
+    restore_backup,
+    schema,
+)
+from workshop.store import file as store_file
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def note(n: int, text: str = "", **extra: Any) -> dict[str, Any]:
+    return {"id": n, "stage_id": 1, "text": text or f"note {n}", **extra}
+
+
+def put_note(n: int, text: str = "", **extra: Any) -> Op:
+    return Op.put("notes", n, note(n, text, **extra))
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file in the folder with its bytes, to prove that something left the disk untouched."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def write_raw(path: Path, data: Any, *, seq: int = 0, version: int = 1) -> None:
+    tables = dict(data)
+    tables["_meta"] = {"1": {"schema_version": version, "journal_seq": seq}}
+    path.write_text(json.dumps(tables), encoding="utf-8")
+
+
+def journal_line(seq: int, *ops: Op) -> bytes:
+    return json.dumps({"seq": seq, "ops": [op.to_json() for op in ops]}).encode() + b"\n"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path)
+
+
+HOLDER = """
+import sys
+from workshop.store import Op, WorkshopFile
+wf = WorkshopFile.open(sys.argv[1], mode="write")
+wf.commit([Op.put("notes", 99, {"id": 99, "text": "from the other window"})])
+print("ready", flush=True)
+sys.stdin.read()
+wf.close()
+"""
+
+
+@contextmanager
+def held_elsewhere(path: Path) -> Iterator[int]:
+    """Another process holds the workshop open for writing (filelock is reentrant within one process)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        yield proc.pid
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        assert proc.wait(timeout=20) == 0
+
+
+@contextmanager
+def failing_writes(monkeypatch: pytest.MonkeyPatch, code: int = errno.ENOSPC, let_through: int = 0) -> Iterator[None]:
+    """Make ``os.write`` fail like a full disk, optionally after writing ``let_through`` bytes (a partial write)."""
+    real_write = os.write
+    budget = [let_through]
+
+    def fake_write(fd: int, data: Any) -> int:
+        if budget[0] > 0:
+            chunk = bytes(data[: budget[0]])
+            budget[0] -= len(chunk)
+            return real_write(fd, chunk)
+        raise OSError(code, os.strerror(code))
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "write", fake_write)
+        yield
+
+
+# --- round trips -----------------------------------------------------------------------------------------
+
+
+def test_create_commit_reopen_round_trip(store: Store, tmp_path: Path) -> None:
+    with store.create("acme") as wf:
+        assert not wf.read_only and wf.read_only_reason is None
+        assert wf.workshop_id == "acme" and wf.path == tmp_path / "acme.json"
+        wf.commit([Op.put("info", 1, {"id": 1, "title": "Offsite"}), put_note(1), put_note(2, "two")])
+        wf.commit([Op.delete("notes", 1), Op.put("votes", 7, {"id": 7, "note_id": 2})])
+        assert wf.tables() == {
+            "info": {1: {"id": 1, "title": "Offsite"}},
+            "notes": {2: note(2, "two")},
+            "votes": {7: {"id": 7, "note_id": 2}},
+        }
+        assert wf.table("missing") == {}
+    with store.open("acme") as wf:
+        assert wf.table("notes") == {2: note(2, "two")}
+        assert sorted(wf.tables()) == ["info", "notes", "votes"]
+    on_disk = json.loads((tmp_path / "acme.json").read_text(encoding="utf-8"))
+    assert on_disk["notes"] == {"2": note(2, "two")}
+    assert on_disk["_meta"]["1"] == {"schema_version": SCHEMA_VERSION, "journal_seq": 2}
+    assert (tmp_path / "acme.journal").read_bytes() == b""
+
+
+def test_commit_copies_documents_and_converts_tuples(store: Store) -> None:
+    doc = {"id": 1, "text": "a", "merged_from": (3, 4), "data": {"pair": (1, (2, 3))}}
+    with store.create("w") as wf:
+        wf.commit([Op.put("notes", 1, doc)])
+        doc["text"] = "changed by the caller later"
+        assert wf.table("notes")[1] == {"id": 1, "text": "a", "merged_from": [3, 4], "data": {"pair": [1, [2, 3]]}}
+    assert store.read_tables("w")["notes"][1]["merged_from"] == [3, 4]
+
+
+def test_journal_replay_after_a_crash(store: Store, tmp_path: Path) -> None:
+    """Copying the files while the writer is open is what a crash leaves: snapshot + journal."""
+    wf = store.create("acme")
+    wf.commit([put_note(1)])
+    wf.commit([put_note(2), Op.put("info", 1, {"id": 1, "title": "T"})])
+    wf.commit([Op.delete("notes", 1)])
+    lines = (tmp_path / "acme.journal").read_bytes().splitlines()
+    assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3]
+    assert json.loads(lines[2]) == {"seq": 3, "ops": [{"op": "delete", "table": "notes", "id": 1}]}
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    for name in ("acme.json", "acme.journal"):
+        shutil.copy(tmp_path / name, crashed / name)
+    wf.close()
+    assert read_tables(crashed / "acme.json") == {"notes": {2: note(2)}, "info": {1: {"id": 1, "title": "T"}}}
+    with WorkshopFile.open(crashed / "acme.json") as copy:
+        assert copy.table("notes") == {2: note(2)}
+        assert (crashed / "acme.journal").read_bytes() == b""  # folded into the snapshot on open
+        assert copy.backups() == [crashed / "acme.json.bak1"]
+        copy.commit([put_note(3)])  # sequence numbers continue after the replayed ones
+        assert json.loads((crashed / "acme.journal").read_bytes())["seq"] == 4
+
+
+def test_journal_lines_already_in_the_snapshot_are_skipped(tmp_path: Path) -> None:
+    """A crash between the snapshot's rename and the journal's truncation leaves old lines behind."""
+    path = tmp_path / "w.json"
+    write_raw(path, {"notes": {"1": note(1, "v2")}}, seq=2)
+    (tmp_path / "w.journal").write_bytes(
+        journal_line(1, put_note(1, "v1")) + journal_line(2, put_note(1, "v2")) + journal_line(3, put_note(5))
+    )
+    assert read_tables(path)["notes"] == {1: note(1, "v2"), 5: note(5)}
+
+
+# --- checkpoints and backups -----------------------------------------------------------------------------
+
+
+def test_checkpoint_rotates_at_most_five_backups(store: Store, tmp_path: Path) -> None:
+    wf = store.create("acme")
+    for n in range(1, 9):
+        wf.commit([put_note(n)])
+        wf.checkpoint()
+    backups = wf.backups()
+    assert [p.name for p in backups] == [f"acme.json.bak{i}" for i in range(1, 6)]
+    seqs = [json.loads(p.read_text(encoding="utf-8"))["_meta"]["1"]["journal_seq"] for p in backups]
+    assert seqs == [7, 6, 5, 4, 3]  # newest first; each is the snapshot before the next checkpoint
+    assert set(json.loads(backups[0].read_text(encoding="utf-8"))["notes"]) == {str(n) for n in range(1, 8)}
+    assert not (tmp_path / "acme.json.bak6").exists()
+    wf.checkpoint()  # nothing changed: no new snapshot, no rotation
+    assert [json.loads(p.read_text(encoding="utf-8"))["_meta"]["1"]["journal_seq"] for p in wf.backups()] == seqs
+    wf.close()
+    assert store.backups("acme") == backups
+
+
+def test_backup_falls_back_to_a_copy_without_hard_links(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_links(src: Any, dst: Any) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    wf = store.create("w")
+    before = (tmp_path / "w.json").read_bytes()
+    monkeypatch.setattr(os, "link", no_links)
+    wf.commit([put_note(1)])
+    wf.checkpoint()
+    assert (tmp_path / "w.json.bak1").read_bytes() == before
+    wf.close()
+
+
+def test_auto_checkpoint_by_entries_and_by_size(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(WorkshopFile, "CHECKPOINT_ENTRIES", 3)
+    with store.create("w") as wf:
+        wf.commit([put_note(1)])
+        wf.commit([put_note(2)])
+        assert wf.dirty and (tmp_path / "w.journal").stat().st_size > 0
+        wf.commit([put_note(3)])
+        assert not wf.dirty and (tmp_path / "w.journal").stat().st_size == 0
+        assert len(wf.backups()) == 1
+    monkeypatch.setattr(WorkshopFile, "CHECKPOINT_ENTRIES", 2000)
+    monkeypatch.setattr(WorkshopFile, "CHECKPOINT_BYTES", 10_000)
+    with store.open("w") as wf:
+        wf.commit([put_note(4, "x" * 20_000)])
+        assert not wf.dirty and (tmp_path / "w.journal").stat().st_size == 0
+    assert len(store.read_tables("w")["notes"]) == 4
+
+
+def test_failed_auto_checkpoint_does_not_fail_the_commit(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(WorkshopFile, "CHECKPOINT_ENTRIES", 1)
+    wf = store.create("w")
+    real_write_temp = store_file.write_temp
+
+    def full_disk(temp: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store_file, "write_temp", full_disk)
+    wf.commit([put_note(1)])  # journaled; the compaction after it fails quietly
+    assert wf.dirty
+    wf.close()  # the final checkpoint fails too, and is not raised: the journal holds the note
+    assert read_tables(tmp_path / "w.json")["notes"] == {1: note(1)}
+    monkeypatch.setattr(store_file, "write_temp", real_write_temp)
+    with store.open("w") as wf:
+        assert wf.table("notes") == {1: note(1)}
+        assert not wf.dirty
+
+
+# --- damage ----------------------------------------------------------------------------------------------
+
+
+def test_torn_last_journal_line_is_dropped(store: Store, tmp_path: Path) -> None:
+    store.create("w").close()
+    path = tmp_path / "w.json"
+    good = journal_line(1, put_note(1)) + journal_line(2, put_note(2))
+    torn = journal_line(3, put_note(3))[:-9]
+    (tmp_path / "w.journal").write_bytes(good + torn)
+    assert read_tables(path)["notes"] == {1: note(1), 2: note(2)}
+    assert (tmp_path / "w.journal").read_bytes() == good + torn  # reading never repairs
+    with WorkshopFile.open(path, mode="read") as ro:
+        assert ro.table("notes") == {1: note(1), 2: note(2)}
+    assert (tmp_path / "w.journal").read_bytes() == good + torn
+    with WorkshopFile.open(path) as wf:
+        assert wf.table("notes") == {1: note(1), 2: note(2)}
+        assert (tmp_path / "w.journal").read_bytes() == b""  # the tail is gone, the rest checkpointed
+        wf.commit([put_note(3, "again")])
+    assert read_tables(path)["notes"][3] == note(3, "again")
+
+
+@pytest.mark.parametrize("last", [b"{not json}\n", b"\x00\x00\x00\x00", b'{"seq": 3, "ops": [{"op": "put"}]}\n'])
+def test_unreadable_terminated_or_unterminated_last_line_is_dropped(tmp_path: Path, last: bytes) -> None:
+    path = tmp_path / "w.json"
+    write_raw(path, {})
+    (tmp_path / "w.journal").write_bytes(journal_line(1, put_note(1)) + last)
+    assert read_tables(path) == {"notes": {1: note(1)}}
+
+
+def test_damaged_middle_journal_line_refuses_to_open(store: Store, tmp_path: Path) -> None:
+    store.create("w").close()
+    (tmp_path / "w.journal").write_bytes(
+        journal_line(1, put_note(1)) + b'{"seq": 2, "ops": [garbage\n' + journal_line(3, put_note(3))
+    )
+    before = files(tmp_path)
+    for attempt in (lambda: store.open("w"), lambda: store.open("w", mode="read"), lambda: store.read_tables("w")):
+        with pytest.raises(DamagedFileError) as caught:
+            attempt()
+        assert "w.journal" in str(caught.value) and "line 2 of 3" in str(caught.value)
+        assert "left untouched" in str(caught.value)
+    after = files(tmp_path)
+    after.pop(".w.lock", None)
+    before.pop(".w.lock", None)
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (b"this is not json", "not valid JSON"),
+        (b"", "not valid JSON"),
+        (b'{"_meta": {"1": {"schema_version": 1, "journal_seq": 0}}} trailing', "not valid JSON"),
+        (b"\xff\xfe{}", "not valid JSON"),
+        (b'{"n": {"1": {"x": NaN}}, "_meta": {"1": {"schema_version": 1, "journal_seq": 0}}}', "not valid JSON"),
+        (b"[1, 2, 3]", "does not hold a set of tables"),
+        (b'{"notes": [1, 2]}', "table 'notes' is not a set of records"),
+        (b'{"notes": {"one": {}}}', "record id 'one'"),
+        (b'{"notes": {"01": {}}}', "record id '01'"),
+        (b'{"notes": {"1": "text"}}', "is not an object"),
+        (b'{"notes": {}}', "no _meta record"),
+        (b'{"_meta": {"1": {"schema_version": "1", "journal_seq": 0}}}', "_meta record is invalid"),
+        (b'{"_meta": {"1": {"schema_version": 1, "journal_seq": -1}}}', "_meta record is invalid"),
+    ],
+)
+def test_damaged_main_file_is_named_and_left_untouched(
+    store: Store, tmp_path: Path, content: bytes, detail: str
+) -> None:
+    with store.create("w") as wf:  # so there is a journal and a backup, as in real life
+        wf.commit([put_note(1)])
+    (tmp_path / "w.json").write_bytes(content)
+    (tmp_path / ".w.json.tmp-999999").write_bytes(b"left by a crash")
+    before = files(tmp_path)
+    with pytest.raises(DamagedFileError) as caught:
+        store.open("w")
+    message = str(caught.value)
+    assert str(tmp_path / "w.json") in message and detail in message
+    assert "left untouched" in message and "1 backup exists" in message
+    assert caught.value.path == tmp_path / "w.json" and caught.value.backups == [tmp_path / "w.json.bak1"]
+    assert isinstance(caught.value, StoreError) and caught.value.message == message
+    with pytest.raises(DamagedFileError):
+        store.read_tables("w")
+    assert files(tmp_path) == before  # no repair, no checkpoint, no backup rotation, no cleanup
+
+
+def test_restore_backup_sets_damage_aside(store: Store, tmp_path: Path) -> None:
+    with store.create("w") as wf:
+        wf.commit([put_note(1)])
+        wf.checkpoint()
+        wf.commit([put_note(2)])
+        wf.checkpoint()
+        wf.commit([put_note(3)])  # only in the journal
+    # close() checkpointed: bak1 = notes 1-2, bak2 = note 1
+    (tmp_path / "w.json").write_bytes(b"\x00\x00garbage")
+    (tmp_path / "w.journal").write_bytes(journal_line(9, put_note(9)))
+    with pytest.raises(DamagedFileError) as caught:
+        store.open("w")
+    assert "3 backups exist" in str(caught.value)
+    bak1 = caught.value.backups[0]
+    assert bak1 == tmp_path / "w.json.bak1"
+    set_aside = store.restore_backup("w", bak1)
+    with store.open("w") as wf:
+        assert wf.table("notes") == {1: note(1), 2: note(2)}
+    names = sorted(p.name for p in set_aside)
+    assert names[0].startswith("w.journal.damaged-") and names[1].startswith("w.json.damaged-")
+    damaged = next(p for p in set_aside if p.name.startswith("w.json.damaged-"))
+    assert damaged.read_bytes() == b"\x00\x00garbage"
+    journal_aside = next(p for p in set_aside if p.name.startswith("w.journal.damaged-"))
+    assert journal_aside.read_bytes() == journal_line(9, put_note(9))
+    assert bak1.exists()  # the backup itself is kept
+    assert store.ids() == ["w"]
+
+
+def test_restore_backup_refuses_a_bad_backup(store: Store, tmp_path: Path) -> None:
+    with store.create("w") as wf:
+        wf.commit([put_note(1)])
+    bad = tmp_path / "w.json.bak1"
+    bad.write_bytes(b"{broken")
+    before = files(tmp_path)
+    with pytest.raises(DamagedFileError) as caught:
+        restore_backup(tmp_path / "w.json", bad)
+    assert str(bad) in str(caught.value)
+    with pytest.raises(WorkshopNotFoundError):
+        restore_backup(tmp_path / "w.json", tmp_path / "nope.json.bak3")
+    after = files(tmp_path)
+    after.pop(".w.lock", None)
+    before.pop(".w.lock", None)
+    assert after == before
+
+
+# --- schema versions -------------------------------------------------------------------------------------
+
+
+def test_newer_schema_is_refused(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    write_raw(path, {"notes": {"1": note(1)}}, version=SCHEMA_VERSION + 1)
+    before = files(tmp_path)
+    for mode in ("auto", "read"):
+        with pytest.raises(NewerSchemaError) as caught:
+            store.open("w", mode=mode)  # type: ignore[arg-type]
+        assert str(caught.value) == (
+            f"{path} was written by a newer version of Six Disciplines Workshop (schema {SCHEMA_VERSION + 1}); "
+            f"this version reads up to schema {SCHEMA_VERSION}."
+        )
+        assert isinstance(caught.value, StoreError)
+    after = files(tmp_path)
+    after.pop(".w.lock", None)
+    assert after == before
+
+
+def test_migration_hook_runs_and_is_saved_only_when_writable(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with store.create("w") as wf:
+        wf.commit([put_note(1, "old")])
+    wf = store.open("w")
+    wf.commit([put_note(2, "journaled in schema 1")])
+    shutil.copy(tmp_path / "w.journal", tmp_path / "saved.journal")
+    wf._journal.close()  # simulate a crash: keep the journal, drop the lock
+    wf._lock.release()  # type: ignore[union-attr]
+
+    calls: list[int] = []
+
+    def to_v2(tables: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        calls.append(1)
+        for doc in tables.get("notes", {}).values():
+            doc["body"] = doc.pop("text")
+        return tables
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: to_v2})
+    before = files(tmp_path)
+    with store.open("w", mode="read") as ro:
+        assert ro.table("notes")[1] == {"id": 1, "stage_id": 1, "body": "old"}
+        assert ro.table("notes")[2]["body"] == "journaled in schema 1"  # replayed before migrating
+    assert store.read_tables("w")["notes"][1]["body"] == "old"
+    assert files(tmp_path) == before
+    with store.open("w") as wf2:
+        assert wf2.table("notes")[2]["body"] == "journaled in schema 1"
+    on_disk = json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))
+    assert on_disk["_meta"]["1"]["schema_version"] == 2 and on_disk["notes"]["1"]["body"] == "old"
+    backup = json.loads((tmp_path / "w.json.bak1").read_text(encoding="utf-8"))
+    assert backup["_meta"]["1"]["schema_version"] == 1 and backup["notes"]["1"]["text"] == "old"
+    calls.clear()
+    with store.open("w") as wf3:
+        assert wf3.table("notes")[1]["body"] == "old"
+    assert calls == []  # already at schema 2
+
+
+# --- locking ---------------------------------------------------------------------------------------------
+
+
+def test_second_window_gets_read_only(store: Store, tmp_path: Path) -> None:
+    with store.create("acme") as wf:
+        wf.commit([put_note(1)])
+    stale = tmp_path / ".acme.json.tmp-424242"
+    with held_elsewhere(tmp_path / "acme.json") as pid:
+        stale.write_bytes(b"maybe the other window's")
+        ro = store.open("acme")
+        assert ro.read_only
+        assert ro.read_only_reason == (
+            f"{tmp_path / 'acme.json'} is open in another Six Disciplines window (pid {pid}); showing it read-only."
+        )
+        assert ro.table("notes") == {1: note(1), 99: {"id": 99, "text": "from the other window"}}
+        before = files(tmp_path)
+        with pytest.raises(ReadOnlyError) as caught:
+            ro.commit([put_note(2)])
+        assert f"pid {pid}" in str(caught.value)
+        with pytest.raises(ReadOnlyError):
+            ro.checkpoint()
+        with pytest.raises(ReadOnlyError):
+            ro.db.table("notes").insert({"text": "sneaky"})
+        assert ro.table("notes") == {1: note(1), 99: {"id": 99, "text": "from the other window"}}
+        assert len(ro.db.table("notes")) == 2
+        ro.close()
+        with pytest.raises(ReadOnlyError, match="close it there first"):
+            store.open("acme", mode="write")
+        with pytest.raises(ReadOnlyError, match="before deleting"):
+            store.delete("acme")
+        with pytest.raises(ReadOnlyError, match="before restoring"):
+            store.restore_backup("acme", tmp_path / "acme.json.bak1")
+        assert stale.exists()  # never delete a temp file while someone else may be writing it
+        assert files(tmp_path) == before
+    with store.open("acme") as wf:
+        assert not wf.read_only
+        assert not stale.exists()  # now we hold the lock: crash leftovers are cleaned
+        assert wf.table("notes")[99]["text"] == "from the other window"
+
+
+def test_same_process_second_open_is_read_only(store: Store, tmp_path: Path) -> None:
+    with store.create("w") as wf:
+        with store.open("w") as again:
+            assert again.read_only
+            assert again.read_only_reason is not None and "already open in this window" in again.read_only_reason
+        wf.commit([put_note(1)])
+    with store.open("w") as wf:
+        assert not wf.read_only
+
+
+def test_read_mode_never_writes(store: Store, tmp_path: Path) -> None:
+    with store.create("w") as wf:
+        wf.commit([put_note(1)])
+    (tmp_path / "w.journal").write_bytes(journal_line(2, put_note(2)) + b'{"seq": 3, "op')
+    (tmp_path / ".w.json.tmp-1").write_bytes(b"x")
+    before = files(tmp_path)
+    with store.open("w", mode="read") as ro:
+        assert ro.read_only and ro.table("notes") == {1: note(1), 2: note(2)}
+        with pytest.raises(ReadOnlyError):
+            ro.commit([put_note(3)])
+    assert files(tmp_path) == before
+
+
+def test_reload_catches_up_with_the_writer(store: Store) -> None:
+    with store.create("w") as wf, store.open("w", mode="read") as ro:
+        wf.commit([put_note(1)])
+        assert ro.table("notes") == {}
+        ro.reload()
+        assert ro.table("notes") == {1: note(1)}
+
+
+# --- failing disks and folders ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("let_through", [0, 25])
+@pytest.mark.parametrize(
+    ("code", "words"), [(errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system")]
+)
+def test_failed_journal_append_changes_nothing(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str, let_through: int
+) -> None:
+    wf = store.create("w")
+    wf.commit([put_note(1)])
+    journal_before = (tmp_path / "w.journal").read_bytes()
+    with failing_writes(monkeypatch, code, let_through), pytest.raises(StoreWriteError) as caught:
+        wf.commit([put_note(2), Op.delete("notes", 1)])
+    assert str(caught.value) == f"Could not save to {tmp_path / 'w.json'}: {words}. Nothing was changed."
+    assert (tmp_path / "w.journal").read_bytes() == journal_before  # a partial line is cut off again
+    assert wf.table("notes") == {1: note(1)}
+    assert wf.db.table("notes").all() == [note(1)]
+    wf.commit([put_note(3)])  # the disk has room again
+    wf.close()
+    assert store.read_tables("w")["notes"] == {1: note(1), 3: note(3)}
+
+
+def test_failed_fsync_rolls_the_journal_back(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wf = store.create("w")
+
+    def eio(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fdatasync", eio)
+    monkeypatch.setattr(os, "fsync", eio)
+    with pytest.raises(StoreWriteError, match="Input/output error"):
+        wf.commit([put_note(1)])
+    monkeypatch.undo()
+    assert (tmp_path / "w.journal").read_bytes() == b""
+    assert wf.tables() == {}
+    wf.close()
+
+
+def test_failed_checkpoint_leaves_files_as_they_were(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wf = store.create("w")
+    wf.commit([put_note(1)])
+    wf.checkpoint()
+    wf.commit([put_note(2)])
+    main_before = (tmp_path / "w.json").read_bytes()
+    journal_before = (tmp_path / "w.journal").read_bytes()
+    with failing_writes(monkeypatch, let_through=10), pytest.raises(StoreWriteError) as caught:
+        wf.checkpoint()
+    assert "No space left on device. Nothing was changed." in str(caught.value)
+    assert (tmp_path / "w.json").read_bytes() == main_before
+    assert (tmp_path / "w.journal").read_bytes() == journal_before
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    assert wf.table("notes") == {1: note(1), 2: note(2)} and wf.dirty
+    wf.close()
+    assert store.read_tables("w")["notes"] == {1: note(1), 2: note(2)}
+
+
+def test_data_dir_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # We run as root, which ignores chmod, so refuse the probe file the way a read-only folder would.
+    import tempfile
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    with monkeypatch.context() as m:
+        m.setattr(tempfile, "mkstemp", refused)
+        with pytest.raises(DataDirError) as caught:
+            paths.data_dir(tmp_path / "data")
+    assert str(caught.value) == f"Cannot write in the data folder {tmp_path / 'data'}: Permission denied."
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(DataDirError, match="is not a folder"):
+        paths.data_dir(tmp_path / "a-file")
+    with pytest.raises(DataDirError, match="Cannot create the data folder"):
+        paths.data_dir(tmp_path / "a-file" / "sub")
+
+
+def test_data_dir_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKSHOP_DATA_DIR", str(tmp_path / "from-env"))
+    assert paths.data_dir() == (tmp_path / "from-env").resolve()
+    assert paths.data_dir(tmp_path / "override") == (tmp_path / "override").resolve()
+    assert (tmp_path / "override").is_dir()
+    monkeypatch.delenv("WORKSHOP_DATA_DIR")
+    monkeypatch.setattr(paths.platformdirs, "user_data_dir", lambda name: str(tmp_path / "platform" / name))
+    assert paths.data_dir() == (tmp_path / "platform" / "six-disciplines-workshop").resolve()
+    assert not [p for p in (tmp_path / "override").iterdir()]  # the write probe cleans up
+
+
+def test_folder_that_refuses_the_lock_or_journal(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with store.create("w") as wf:
+        wf.commit([put_note(1)])
+
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    with monkeypatch.context() as m:
+        m.setattr(store_file, "acquire_lock", refused)
+        with pytest.raises(DataDirError, match=f"Cannot write in the data folder {tmp_path}: Permission denied"):
+            store.create("new")
+        with pytest.raises(DataDirError):
+            store.open("w", mode="write")
+        with store.open("w") as ro:
+            assert ro.read_only and ro.table("notes") == {1: note(1)}
+            assert ro.read_only_reason is not None and "Permission denied" in ro.read_only_reason
+    with monkeypatch.context() as m:
+        m.setattr(store_file, "JournalWriter", refused)  # lock file exists, but the folder refuses new files
+        with pytest.raises(DataDirError):
+            store.open("w", mode="write")
+        with store.open("w") as ro:
+            assert ro.read_only and "Permission denied" in (ro.read_only_reason or "")
+    with store.open("w") as wf:  # the lock was released on the way out
+        assert not wf.read_only
+    assert not store.exists("new")
+
+
+def test_missing_data_dir(tmp_path: Path) -> None:
+    store = Store(tmp_path / "nowhere")
+    with pytest.raises(DataDirError, match="does not exist"):
+        store.ids()
+    with pytest.raises(DataDirError, match="does not exist"):
+        store.create("w")
+    assert not (tmp_path / "nowhere").exists()  # filelock would have created it
+
+
+# --- the Store -------------------------------------------------------------------------------------------
+
+
+def test_ids_exists_and_resolve(store: Store, tmp_path: Path) -> None:
+    for workshop_id in ("acme-2024", "acme-2025", "beta"):
+        store.create(workshop_id).close()
+    with store.open("beta") as wf:
+        wf.commit([put_note(1)])
+    for junk in (".acme-2024.json.tmp-1", "beta.json.bak1", "beta.json.damaged-20240101-000000", "notes.txt",
+                 ".hidden.json", "bad name.json"):
+        (tmp_path / junk).write_text("{}")
+    (tmp_path / "folder.json").mkdir()
+    assert store.ids() == ["acme-2024", "acme-2025", "beta"]
+    assert store.exists("beta") and not store.exists("gamma") and not store.exists("../etc")
+    assert store.resolve("beta") == "beta"
+    assert store.resolve("b") == "beta"
+    assert store.resolve("acme-2025") == "acme-2025"
+    with pytest.raises(WorkshopNotFoundError) as caught:
+        store.resolve("acme")
+    assert str(caught.value) == (
+        f"'acme' matches 2 workshops in {tmp_path}: acme-2024, acme-2025. Type more of the id."
+    )
+    with pytest.raises(WorkshopNotFoundError, match=f"No workshop with id 'zeta' in {tmp_path}."):
+        store.resolve("zeta")
+    with pytest.raises(WorkshopNotFoundError):
+        store.resolve("")
+    with pytest.raises(WorkshopNotFoundError, match="No workshop with id 'gamma'"):
+        store.open("gamma")
+    with pytest.raises(WorkshopNotFoundError):
+        store.read_tables("gamma")
+    with pytest.raises(WorkshopExistsError, match="already exists"):
+        store.create("beta")
+    assert store.read_tables("beta") == {"notes": {1: note(1)}}
+    for bad in ("", "../x", ".hidden", "a/b", "x.json", "a b", "é"):
+        with pytest.raises(ValueError):
+            store.path_for(bad)
+
+
+def test_delete_removes_everything(store: Store, tmp_path: Path) -> None:
+    with store.create("gone") as wf:
+        wf.commit([put_note(1)])
+        wf.checkpoint()
+        wf.commit([put_note(2)])
+    with store.create("kept") as wf:
+        wf.commit([put_note(1)])
+    (tmp_path / "gone.json.damaged-20240101-000000").write_text("x")
+    (tmp_path / ".gone.json.tmp-77").write_text("x")
+    store.delete("gone")
+    assert store.ids() == ["kept"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kept.lock", "kept.journal", "kept.json", "kept.json.bak1"]
+    with pytest.raises(WorkshopNotFoundError):
+        store.delete("gone")
+    with store.create("gone") as wf:  # a fresh start, nothing resurrected
+        assert wf.tables() == {}
+
+
+def test_create_sets_an_orphan_journal_aside(store: Store, tmp_path: Path) -> None:
+    orphan = journal_line(1, put_note(1, "from a workshop deleted by hand"))
+    (tmp_path / "w.journal").write_bytes(orphan)
+    with store.create("w") as wf:
+        assert wf.tables() == {}
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("w.journal.orphan-")]
+    assert len(kept) == 1 and kept[0].read_bytes() == orphan
+
+
+def test_close_is_idempotent_and_final(store: Store) -> None:
+    wf = store.create("w")
+    wf.close()
+    wf.close()
+    assert wf.closed
+    with pytest.raises(RuntimeError):
+        wf.commit([put_note(1)])
+
+
+# --- the TinyDB side -------------------------------------------------------------------------------------
+
+
+def test_plain_tinydb_writes_are_durable_and_atomic(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wf = store.create("w")
+    notes = wf.db.table("notes")
+    first = notes.insert({"text": "via TinyDB"})
+    notes.update({"text": "edited"}, doc_ids=[first])
+    # durable at once: another reader sees it without close()
+    assert read_tables(tmp_path / "w.json")["notes"] == {first: {"text": "edited"}}
+    assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))["notes"] == {str(first): {"text": "edited"}}
+    main_before = (tmp_path / "w.json").read_bytes()
+    with failing_writes(monkeypatch), pytest.raises(StoreWriteError):
+        notes.update({"text": "lost"}, doc_ids=[first])  # TinyDB edits the doc in place before write()
+    assert (tmp_path / "w.json").read_bytes() == main_before
+    assert notes.get(doc_id=first) == {"text": "edited"}
+    assert wf.table("notes") == {first: {"text": "edited"}}
+    with pytest.raises(TypeError, match="set"):
+        notes.insert({"tags": {"a", "b"}})
+    assert len(notes) == 1
+    wf.close()
+    with store.open("w") as again:
+        assert again.table("notes") == {first: {"text": "edited"}}
+
+
+def test_tinydb_queries_follow_commits(store: Store) -> None:
+    with store.create("w") as wf:
+        Note = Query()
+        notes = wf.db.table("notes")
+        assert notes.search(Note.stage_id == 1) == []
+        wf.commit([put_note(1), put_note(5)])
+        assert sorted(d.doc_id for d in notes.search(Note.stage_id == 1)) == [1, 5]  # cache cleared
+        assert notes.insert({"text": "next"}) == 6
+        wf.commit([put_note(9)])
+        assert notes.insert({"text": "after"}) == 10  # TinyDB's next-id cache was reset
+        wf.commit([Op.delete("notes", 1)])
+        assert sorted(d.doc_id for d in notes.search(Note.stage_id == 1)) == [5, 9]
+        assert wf.db.tables() >= {"notes", "_meta"}
+
+
+# --- JSON safety -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "words"),
+    [
+        ({"tags": {"a"}}, "notes #1['tags']: a set cannot be stored"),
+        ({"at": datetime.datetime(2024, 1, 1)}, "a datetime cannot be stored"),
+        ({"raw": b"bytes"}, "a bytes cannot be stored"),
+        ({"tally": {1: 2}}, "notes #1['tally']: key 1 is a int"),
+        ({"x": [1.0, float("nan")]}, "notes #1['x'][1]: nan is not a finite number"),
+        ({"x": float("inf")}, "inf is not a finite number"),
+    ],
+)
+def test_values_json_cannot_hold_are_refused(store: Store, tmp_path: Path, doc: dict[str, Any], words: str) -> None:
+    with store.create("w") as wf:
+        with pytest.raises(TypeError) as caught:
+            wf.commit([Op.put("notes", 1, doc)])
+        assert words in str(caught.value)
+        assert wf.tables() == {} and (tmp_path / "w.journal").read_bytes() == b""
+
+
+def test_lone_surrogates_are_refused_not_written(store: Store, tmp_path: Path) -> None:
+    with store.create("w") as wf:
+        wf.commit([put_note(1)])
+        journal_before = (tmp_path / "w.journal").read_bytes()
+        for text in ("broken \ud83d half emoji", "\udc80"):
+            with pytest.raises(InvalidTextError) as caught:
+                wf.commit([put_note(2), Op.put("notes", 3, {"id": 3, "text": text})])
+            assert isinstance(caught.value, ValueError) and isinstance(caught.value, StoreError)
+            assert "notes #3" in str(caught.value) and "unpaired surrogate" in str(caught.value)
+        with pytest.raises(InvalidTextError, match="notes #2"):
+            wf.db.table("notes").insert({"text": "\ud800"})  # the TinyDB path refuses too
+        assert (tmp_path / "w.journal").read_bytes() == journal_before
+        assert wf.table("notes") == {1: note(1)}
+    assert store.read_tables("w") == {"notes": {1: note(1)}}
+
+
+def test_text_survives_exactly(store: Store) -> None:
+    text = "emoji 👩‍👩‍👧 RTL שלום مرحبا NUL \x00 ESC \x1b[0m BEL \x07 LS \u2028 PS \u2029 FFFF \uffff tab\tnl\n"
+    with store.create("w") as wf:
+        wf.commit([put_note(1, text), Op.put("notes", 2, {"id": 2, text: text})])
+    assert store.read_tables("w")["notes"] == {1: note(1, text), 2: {"id": 2, text: text}}
+
+
+def test_ops_validate_and_round_trip() -> None:
+    op = put_note(3, "x")
+    assert Op.from_json(json.loads(json.dumps(op.to_json()))) == op
+    assert Op.from_json(Op.delete("votes", 4).to_json()) == Op.delete("votes", 4)
+    with pytest.raises(ValueError, match="_meta"):
+        Op.put("_meta", 1, {})
+    with pytest.raises(ValueError):
+        Op.delete("", 1)
+    with pytest.raises(TypeError):
+        Op.put("notes", True, {})
+    with pytest.raises(TypeError):
+        Op.put("notes", "1", {})  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Op.put("notes", 1, ["not", "a", "dict"])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="says id 2"):
+        Op.put("notes", 1, {"id": 2})
+    for junk in ([], {"op": "drop", "table": "t", "id": 1}, {"op": "put", "table": "t", "id": 1}):
+        with pytest.raises((ValueError, TypeError)):
+            Op.from_json(junk)

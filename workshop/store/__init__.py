@@ -1,0 +1,42 @@
+"""The workshop store: the only code that touches TinyDB.
+
+One TinyDB JSON file per workshop plus an fsynced append-only journal beside it; see ``file.py`` for the layout
+on disk and the crash-safety argument. The session builds ``Op`` batches and ``commit``s them; nothing else
+should write workshop files.
+"""
+
+from workshop.store.errors import (
+    DamagedFileError,
+    DataDirError,
+    InvalidTextError,
+    NewerSchemaError,
+    ReadOnlyError,
+    StoreError,
+    StoreWriteError,
+    WorkshopExistsError,
+    WorkshopNotFoundError,
+)
+from workshop.store.file import WorkshopFile, read_tables, restore_backup
+from workshop.store.ops import Op
+from workshop.store.schema import SCHEMA_VERSION
+from workshop.store.storage import DurableStorage
+from workshop.store.store import Store
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "DamagedFileError",
+    "DataDirError",
+    "DurableStorage",
+    "InvalidTextError",
+    "NewerSchemaError",
+    "Op",
+    "ReadOnlyError",
+    "Store",
+    "StoreError",
+    "StoreWriteError",
+    "WorkshopExistsError",
+    "WorkshopFile",
+    "WorkshopNotFoundError",
+    "read_tables",
+    "restore_backup",
+]

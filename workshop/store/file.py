@@ -1,0 +1,728 @@
+"""``WorkshopFile``: one workshop on disk, held in memory while it is open.
+
+Files in the data folder for workshop ``<id>``::
+
+    <id>.json              TinyDB snapshot; ``_meta`` doc 1 = {"schema_version", "journal_seq"}
+    <id>.journal           changes since the snapshot, one fsynced JSON line per commit
+    <id>.json.bak1..bak5   the previous snapshots, newest first
+    .<id>.lock             single-writer lock (filelock)
+    .<id>.owner            pid/host of the writer, for the "open in another window" message
+    .<id>.json.tmp-<pid>   a snapshot being written (left over only by a crash; removed by the next writer)
+    <id>.json.damaged-<t>  a damaged file set aside by ``restore_backup`` (and ``<id>.journal.damaged-<t>``)
+
+The durable state is always "snapshot + journal lines with seq > snapshot's journal_seq". ``commit`` appends a
+line and fsyncs it before returning (the acknowledgement); ``checkpoint`` writes a new snapshot beside the old one,
+fsyncs, renames it over, fsyncs the folder, and only then empties the journal. A crash at any point leaves a
+state that opens, and it contains every acknowledged commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ClassVar, Literal
+
+import filelock
+from tinydb import TinyDB
+
+from workshop.store import schema
+from workshop.store.errors import (
+    DamagedFileError,
+    DataDirError,
+    InvalidTextError,
+    NewerSchemaError,
+    ReadOnlyError,
+    StoreError,
+    StoreWriteError,
+    WorkshopExistsError,
+    WorkshopNotFoundError,
+)
+from workshop.store.fsutil import (
+    existing_backups,
+    fsync_dir,
+    link_or_copy,
+    rotate_backups,
+    write_temp,
+)
+from workshop.store.journal import JournalContents, JournalDamage, JournalWriter, loads_strict, parse_journal
+from workshop.store.ops import META_TABLE, PUT, Op, encode, encode_entry, json_safe
+from workshop.store.storage import DurableStorage
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["auto", "write", "read"]
+RawTables = dict[str, dict[str, Any]]
+"""TinyDB's layout: table -> str(doc id) -> doc."""
+Tables = dict[str, dict[int, dict[str, Any]]]
+"""The read view: table -> int doc id -> doc."""
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+"""Workshop ids name files: letters, digits, ``-`` and ``_`` only, so no id can reach outside the folder or
+collide with another workshop's journal, backup or temp names."""
+
+
+def check_workshop_id(workshop_id: str) -> str:
+    if not isinstance(workshop_id, str) or not ID_PATTERN.fullmatch(workshop_id):
+        raise ValueError(
+            f"invalid workshop id {workshop_id!r}: use 1-100 letters, digits, '-' or '_', starting with a "
+            "letter or digit"
+        )
+    return workshop_id
+
+
+def workshop_id_of(path: Path) -> str:
+    if path.suffix != ".json":
+        raise ValueError(f"a workshop file name ends in .json: {path}")
+    return check_workshop_id(path.name[: -len(".json")])
+
+
+def journal_path(path: Path) -> Path:
+    return path.with_name(f"{workshop_id_of(path)}.journal")
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(f".{workshop_id_of(path)}.lock")
+
+
+def owner_path(path: Path) -> Path:
+    return path.with_name(f".{workshop_id_of(path)}.owner")
+
+
+def temp_prefix(path: Path) -> str:
+    """Every temporary file of this workshop starts with this (so one scan cleans them all)."""
+    return f".{path.name}.tmp-"
+
+
+def _temp_path(path: Path, kind: str = "") -> Path:
+    return path.with_name(f"{temp_prefix(path)}{kind}{os.getpid()}")
+
+
+def _reason(e: OSError) -> str:
+    return e.strerror or str(e)
+
+
+def _write_error(path: Path, e: OSError) -> StoreWriteError:
+    return StoreWriteError(f"Could not save to {path}: {_reason(e)}. Nothing was changed.")
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def _is_int_key(key: str) -> bool:
+    body = key[1:] if key[:1] == "-" else key
+    return body.isascii() and body.isdigit() and str(int(key)) == key
+
+
+def _shape_problem(raw: Any) -> str | None:
+    """Why ``raw`` is not a workshop snapshot, or None. Cheap next to parsing the JSON."""
+    if not isinstance(raw, dict):
+        return "it does not hold a set of tables"
+    for name, table in raw.items():
+        if not isinstance(table, dict):
+            return f"table {name!r} is not a set of records"
+        for key, doc in table.items():
+            if not _is_int_key(key):
+                return f"table {name!r} has a record id {key!r} that is not a whole number"
+            if not isinstance(doc, dict):
+                return f"record {name} #{key} is not an object"
+    meta = raw.get(META_TABLE)
+    if not isinstance(meta, dict) or not isinstance(meta.get("1"), dict):
+        return "it has no _meta record, so it is not a Six Disciplines workshop file"
+    version = meta["1"].get("schema_version")
+    seq = meta["1"].get("journal_seq")
+    if type(version) is not int or version < 1 or type(seq) is not int or seq < 0:
+        return "its _meta record is invalid"
+    return None
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None if it does not exist; other read errors become a StoreError."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise StoreError(f"Could not read {path}: {_reason(e)}.") from e
+
+
+def _parse_snapshot(path: Path, data: bytes, damaged_path: Path | None = None) -> RawTables:
+    """Parse and check a snapshot's bytes; damage is reported against ``damaged_path`` (default: ``path``)."""
+    where = damaged_path or path
+    try:
+        raw = loads_strict(data)
+    except ValueError as e:
+        raise DamagedFileError(where, existing_backups(path), f"not valid JSON: {e}") from None
+    problem = _shape_problem(raw)
+    if problem:
+        raise DamagedFileError(where, existing_backups(path), problem)
+    version = raw[META_TABLE]["1"]["schema_version"]
+    if version > schema.SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"{where} was written by a newer version of Six Disciplines Workshop (schema {version}); "
+            f"this version reads up to schema {schema.SCHEMA_VERSION}."
+        )
+    return raw
+
+
+def apply_raw(data: RawTables, ops: Sequence[Op]) -> None:
+    """Apply ops to raw tables (used by replay; ``commit`` also keeps the int-keyed view)."""
+    for op in ops:
+        table = data.setdefault(op.table, {})
+        if op.kind == PUT:
+            table[str(op.id)] = op.doc
+        else:
+            table.pop(str(op.id), None)
+
+
+def build_view(data: RawTables) -> Tables:
+    """The int-keyed read view over raw tables; it shares the document objects, so it costs only the dicts."""
+    return {name: {int(k): doc for k, doc in table.items()} for name, table in data.items() if name != META_TABLE}
+
+
+@dataclass
+class _Loaded:
+    data: RawTables
+    seq: int
+    """The last journal seq contained in ``data``."""
+    journal: JournalContents
+    migrated_from: int | None
+
+
+def load_state(path: Path) -> _Loaded:
+    """Snapshot + journal replay (+ migration), in memory only: never writes, never locks.
+
+    The journal is read *before* the snapshot: if a writer checkpoints in between, the newer snapshot already
+    contains those lines (their seq is skipped), so a lock-free reader never misses a change.
+    """
+    journal_bytes = _read_bytes(journal_path(path)) or b""
+    main = _read_bytes(path)
+    if main is None:
+        raise WorkshopNotFoundError(f"No workshop file {path}.")
+    data = _parse_snapshot(path, main)
+    try:
+        journal = parse_journal(journal_bytes)
+    except JournalDamage as e:
+        raise DamagedFileError(path, existing_backups(path), f"its journal {journal_path(path).name}: {e}") from None
+    meta = data[META_TABLE]["1"]
+    version: int = meta["schema_version"]
+    base: int = meta["journal_seq"]
+    seq = base
+    for entry_seq, ops in journal.entries:
+        if entry_seq > base:
+            apply_raw(data, ops)
+            seq = max(seq, entry_seq)
+    migrated_from = None
+    if version < schema.SCHEMA_VERSION:
+        tables = schema.migrate({k: v for k, v in data.items() if k != META_TABLE}, version)
+        problem = _shape_problem({**tables, META_TABLE: {"1": meta}})
+        if problem:
+            raise ValueError(f"migration from schema {version} produced bad data: {problem}")
+        data = {**tables, META_TABLE: {"1": {**meta, "schema_version": schema.SCHEMA_VERSION}}}
+        migrated_from = version
+    return _Loaded(data, seq, journal, migrated_from)
+
+
+def read_tables(path: Path) -> Tables:
+    """A workshop's current tables without locking or writing (listing, ``show`` of a file another window holds)."""
+    return build_view(load_state(Path(path)).data)
+
+
+# --- locking ---------------------------------------------------------------------------------------------
+
+
+def _owner_text(path: Path) -> str:
+    """Who holds the lock, for messages: "(pid 1234)", from the owner file the writer left."""
+    try:
+        info = json.loads(owner_path(path).read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+        host = str(info.get("host", ""))
+    except (OSError, ValueError, KeyError, TypeError):
+        return "(pid unknown)"
+    if host and host != socket.gethostname():
+        return f"(pid {pid} on {host})"
+    return f"(pid {pid})"
+
+
+def _held_by_us(path: Path) -> bool:
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        info = json.loads(owner_path(path).read_text(encoding="utf-8"))
+        return int(info["pid"]) == os.getpid() and info.get("host") == socket.gethostname()
+    return False
+
+
+def _busy_message(path: Path, consequence: str) -> str:
+    if _held_by_us(path):
+        return f"{path} is already open in this window; {consequence}."
+    return f"{path} is open in another Six Disciplines window {_owner_text(path)}; {consequence}."
+
+
+def acquire_lock(path: Path) -> filelock.BaseFileLock:
+    """Take the workshop's writer lock without waiting. Raises ``filelock.Timeout`` if held, ``OSError`` if the
+    lock file cannot be created. ``thread_local=False``: the app may close the file from another thread."""
+    lock = filelock.FileLock(lock_path(path), timeout=0, thread_local=False)
+    lock.acquire()
+    return lock
+
+
+def _release(lock: filelock.BaseFileLock | None) -> None:
+    if lock is not None:
+        with contextlib.suppress(OSError):
+            lock.release()
+
+
+def _unique(path: Path) -> Path:
+    candidate, n = path, 1
+    while os.path.lexists(candidate):
+        n += 1
+        candidate = path.with_name(f"{path.name}-{n}")
+    return candidate
+
+
+# --- the open workshop -----------------------------------------------------------------------------------
+
+
+class WorkshopFile:
+    """An open workshop: its tables in memory, its journal open for appends, its lock held (unless read-only).
+
+    Use ``WorkshopFile.open(...)`` (or ``Store``), then ``commit`` batches of ``Op``; read with ``tables()`` /
+    ``table(name)`` or query ``db`` with TinyDB. Not for concurrent use from several threads beyond what the
+    internal mutex gives: commits are serialised, reads are plain dict reads.
+    """
+
+    CHECKPOINT_ENTRIES: ClassVar[int] = 2000
+    """Compact the journal into the snapshot after this many commits..."""
+    CHECKPOINT_BYTES: ClassVar[int] = 4 * 1024 * 1024
+    """...or once the journal is this big, whichever comes first."""
+
+    def __init__(self, path: Path, lock: filelock.BaseFileLock | None, read_only_reason: str | None) -> None:
+        """Internal: use ``WorkshopFile.open``."""
+        self.path = path
+        self.workshop_id = workshop_id_of(path)
+        self.read_only = lock is None
+        self.read_only_reason = read_only_reason
+        self._lock = lock
+        self._journal: JournalWriter | None = None
+        self._mutex = threading.RLock()
+        self._closed = False
+        self._broken: str | None = None
+        self._data: RawTables = {}
+        self._view: Tables = {}
+        self._seq = 0
+        self._entries = 0
+        self._journal_bytes = 0
+        self._reset_auto_checkpoint()
+        self.db = TinyDB(storage=functools.partial(DurableStorage, self))
+        """TinyDB over the in-memory data, for queries. Its writes work but rewrite the whole file: prefer ``commit``."""
+
+    # ---- opening ----
+
+    @classmethod
+    def open(cls, path: Path | str, *, mode: Mode = "auto", create: bool = False) -> WorkshopFile:
+        """Open (or with ``create=True`` make) a workshop file.
+
+        ``mode="auto"``: writable if no other window holds it, else read-only with ``read_only_reason``.
+        ``mode="write"``: writable or ``ReadOnlyError``/``DataDirError``. ``mode="read"``: read-only, no lock.
+        """
+        path = Path(path)
+        workshop_id_of(path)
+        if mode not in ("auto", "write", "read"):
+            raise ValueError(f"mode must be 'auto', 'write' or 'read', not {mode!r}")
+        if create and mode == "read":
+            raise ValueError("cannot create a workshop read-only")
+        folder = path.parent
+        if not folder.is_dir():
+            raise DataDirError(f"The data folder {folder} does not exist.")
+        strict = mode == "write" or create
+        lock: filelock.BaseFileLock | None = None
+        reason: str | None = f"{path} was opened read-only."
+        if mode != "read":
+            try:
+                lock = acquire_lock(path)
+                reason = None
+            except filelock.Timeout:
+                if strict:
+                    raise ReadOnlyError(_busy_message(path, "close it there first")) from None
+                reason = _busy_message(path, "showing it read-only")
+            except OSError as e:
+                if strict:
+                    raise DataDirError(f"Cannot write in the data folder {folder}: {_reason(e)}.") from e
+                reason = f"{path} cannot be changed: cannot write in {folder} ({_reason(e)}); showing it read-only."
+        try:
+            if create:
+                cls._create(path)
+            wf = cls(path, lock, reason)
+            loaded = wf._load()
+            if lock is not None:
+                wf._start_writing(loaded, strict)
+        except BaseException:
+            _release(lock)
+            raise
+        return wf
+
+    @staticmethod
+    def _create(path: Path) -> None:
+        """Write a new empty workshop file (lock held). Refuses an existing one; sets an orphan journal aside."""
+        if os.path.lexists(path):
+            raise WorkshopExistsError(f"A workshop with id '{workshop_id_of(path)}' already exists in {path.parent}.")
+        meta = {"schema_version": schema.SCHEMA_VERSION, "journal_seq": 0}
+        payload = encode({META_TABLE: {"1": meta}}, str(path))
+        try:
+            orphan = journal_path(path)
+            if os.path.lexists(orphan):  # left by a deleted workshop: never replay it, never delete it
+                os.replace(orphan, _unique(orphan.with_name(f"{orphan.name}.orphan-{time.strftime('%Y%m%d-%H%M%S')}")))
+            temp = _temp_path(path)
+            write_temp(temp, payload)
+            os.replace(temp, path)
+            fsync_dir(path.parent)
+        except OSError as e:
+            raise StoreWriteError(f"Could not create {path}: {_reason(e)}.") from e
+
+    def _load(self) -> _Loaded:
+        loaded = load_state(self.path)
+        self._data = loaded.data
+        self._view = build_view(loaded.data)
+        self._seq = loaded.seq
+        self._entries = len(loaded.journal.entries)
+        self._journal_bytes = loaded.journal.valid_length
+        self._forget_tinydb_caches(None)
+        return loaded
+
+    def _start_writing(self, loaded: _Loaded, strict: bool) -> None:
+        """With the lock held: tidy up after crashes, open the journal, fold it into the snapshot."""
+        self._clean_temp_files()
+        journal = journal_path(self.path)
+        new_journal = not os.path.lexists(journal)
+        try:
+            self._journal = JournalWriter(journal, loaded.journal.valid_length)  # cuts off a torn tail
+            if new_journal:
+                fsync_dir(self.path.parent)
+        except OSError as e:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+            if strict:
+                raise DataDirError(f"Cannot write in the data folder {self.path.parent}: {_reason(e)}.") from e
+            _release(self._lock)
+            self._lock = None
+            self.read_only = True
+            self.read_only_reason = (
+                f"{self.path} cannot be changed: cannot write in {self.path.parent} ({_reason(e)}); "
+                "showing it read-only."
+            )
+            return
+        self._write_owner()
+        if loaded.migrated_from is not None:
+            # Must succeed: journaling new-schema ops over an old-schema snapshot would mix formats.
+            try:
+                self._checkpoint()
+            except BaseException:
+                self._journal.close()
+                raise
+            log.info("upgraded %s from schema %s to %s", self.path, loaded.migrated_from, schema.SCHEMA_VERSION)
+        elif self._entries:
+            self._try_checkpoint()
+
+    def _clean_temp_files(self) -> None:
+        """Remove temp files of crashed writers. Only ever called with the lock held: a live writer's temp
+        file must not vanish under it."""
+        prefix = temp_prefix(self.path)
+        with contextlib.suppress(OSError), os.scandir(self.path.parent) as entries:
+            for entry in entries:
+                if entry.name.startswith(prefix):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+    def _write_owner(self) -> None:
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
+        with contextlib.suppress(OSError):
+            owner_path(self.path).write_text(json.dumps(info), encoding="utf-8")
+
+    # ---- reading ----
+
+    def tables(self) -> Tables:
+        """All data tables (``_meta`` excluded): name -> {int id: doc}.
+
+        A live view, kept up to date by ``commit`` at O(1) per op; callers must not mutate the dicts or the
+        documents (copy first), or memory and disk disagree.
+        """
+        return self._view
+
+    def table(self, name: str) -> dict[int, dict[str, Any]]:
+        """One table's live view (empty dict if the table does not exist yet); do not mutate."""
+        return self._view.get(name, {})
+
+    def backups(self) -> list[Path]:
+        """Existing snapshot backups, newest first."""
+        return existing_backups(self.path)
+
+    @property
+    def dirty(self) -> bool:
+        """True if the journal holds changes not yet folded into the snapshot."""
+        return self._entries > 0
+
+    def reload(self) -> None:
+        """Re-read the file from disk: lets a read-only window catch up with the writer."""
+        with self._mutex:
+            self._load()
+
+    # ---- writing ----
+
+    def _require_writable(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"{self.path} is closed")
+        if self.read_only:
+            raise ReadOnlyError(f"Cannot save: {self.read_only_reason}")
+        if self._broken:
+            raise StoreWriteError(f"Could not save to {self.path}: {self._broken}. Reopen the workshop.")
+        assert self._journal is not None
+        if self._journal.broken:
+            raise StoreWriteError(f"Could not save to {self.path}: {self._journal.broken}. Reopen the workshop.")
+
+    def commit(self, ops: Sequence[Op]) -> None:
+        """Make a batch of ops durable (one fsynced journal line), then apply it in memory.
+
+        All or nothing: on ``StoreWriteError`` the journal is cut back and memory is unchanged; on
+        ``InvalidTextError`` nothing was written.
+        """
+        with self._mutex:
+            self._require_writable()
+            if not ops:
+                return
+            for op in ops:
+                if not isinstance(op, Op):
+                    raise TypeError(f"commit takes Op objects, not {type(op).__name__}")
+            seq = self._seq + 1
+            line = encode_entry(seq, ops)
+            assert self._journal is not None
+            try:
+                self._journal.append(line)
+            except OSError as e:
+                raise _write_error(self.path, e) from e
+            self._seq = seq
+            self._apply(ops)
+            self._entries += 1
+            self._journal_bytes += len(line)
+            if self._entries >= self._auto_entries or self._journal_bytes >= self._auto_bytes:
+                self._try_checkpoint()
+
+    def _apply(self, ops: Sequence[Op]) -> None:
+        data, view = self._data, self._view
+        touched: set[str] = set()
+        for op in ops:
+            raw = data.get(op.table)
+            if raw is None:
+                raw = data[op.table] = {}
+                view[op.table] = {}
+            table = view[op.table]
+            if op.kind == PUT:
+                raw[str(op.id)] = op.doc
+                table[op.id] = op.doc  # type: ignore[assignment]
+            else:
+                raw.pop(str(op.id), None)
+                table.pop(op.id, None)
+            touched.add(op.table)
+        self._forget_tinydb_caches(touched)
+
+    def _forget_tinydb_caches(self, names: set[str] | None) -> None:
+        """TinyDB caches query results and the next free id per table; a change that bypasses TinyDB must
+        clear them (``_tables``/``_next_id`` are TinyDB 4 internals, pinned by ``tinydb<5``)."""
+        tables = self.db._tables
+        for name in tables if names is None else names:
+            table = tables.get(name)
+            if table is not None:
+                table.clear_cache()
+                table._next_id = None
+
+    def checkpoint(self) -> None:
+        """Fold the journal into a new snapshot (backing up the old one); a no-op if nothing changed."""
+        with self._mutex:
+            self._require_writable()
+            if self._entries:
+                self._checkpoint()
+
+    def _reset_auto_checkpoint(self) -> None:
+        self._auto_entries = self.CHECKPOINT_ENTRIES
+        self._auto_bytes = self.CHECKPOINT_BYTES
+
+    def _try_checkpoint(self) -> None:
+        """A checkpoint the caller did not ask for: its failure loses nothing (the journal still holds every
+        change), so log it and retry a little later instead of failing the commit that was already saved."""
+        try:
+            self._checkpoint()
+        except StoreError as e:
+            log.warning("could not compact %s (changes are safe in its journal): %s", self.path, e)
+            self._auto_entries = self._entries + 200
+            self._auto_bytes = self._journal_bytes + 512 * 1024
+
+    def _checkpoint(self, data: RawTables | None = None) -> None:
+        """Write ``data`` (default: the in-memory tables) as the new snapshot, atomically, then empty the journal."""
+        data = self._data if data is None else data
+        meta = {**data.get(META_TABLE, {}).get("1", {}), "schema_version": schema.SCHEMA_VERSION,
+                "journal_seq": self._seq}
+        snapshot = {**data, META_TABLE: {"1": meta}}
+        try:
+            payload = encode(snapshot, f"workshop '{self.workshop_id}'")
+        except InvalidTextError:
+            for name, table in snapshot.items():  # name the record (error path only)
+                for key, doc in table.items():
+                    encode(doc, f"{name} #{key}")
+            raise
+        temp = _temp_path(self.path)
+        try:
+            write_temp(temp, payload)
+        except OSError as e:
+            raise _write_error(self.path, e) from e
+        try:
+            rotate_backups(self.path, _temp_path(self.path, "bak-"))
+        except OSError as e:  # a missing backup must not stop the save itself
+            log.warning("could not keep a backup of %s: %s", self.path, e)
+        try:
+            os.replace(temp, self.path)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise _write_error(self.path, e) from e
+        data[META_TABLE] = {"1": meta}
+        try:
+            fsync_dir(self.path.parent)
+        except OSError as e:
+            # The new snapshot is in place but maybe not durable: keep the journal, it still covers it.
+            raise StoreWriteError(f"Saved {self.path}, but the system could not confirm it is on disk: "
+                                  f"{_reason(e)}.") from e
+        self._entries = 0
+        self._journal_bytes = 0
+        self._reset_auto_checkpoint()
+        assert self._journal is not None
+        try:
+            self._journal.clear()
+        except OSError as e:  # harmless: replay skips lines the snapshot already holds
+            log.warning("could not empty the journal of %s: %s", self.path, e)
+
+    def _replace_all(self, data: RawTables) -> None:
+        """``DurableStorage.write``: TinyDB replaced everything; save it as a snapshot now, or undo in memory."""
+        with self._mutex:
+            try:
+                self._require_writable()
+                if not isinstance(data, dict):
+                    raise TypeError(f"TinyDB data must be a dict, not {type(data).__name__}")
+                clean: RawTables = {}
+                for name, table in data.items():
+                    if name == META_TABLE:
+                        continue
+                    if not isinstance(name, str) or not name:
+                        raise TypeError(f"table names must be non-empty str, not {name!r}")
+                    clean[name] = {
+                        str(int(key)): json_safe(doc, f"{name} #{key}") for key, doc in table.items()
+                    }
+                clean[META_TABLE] = self._data.get(META_TABLE, {})
+                self._checkpoint(clean)
+            except BaseException:
+                # TinyDB changed the live dicts before calling write(); make memory match the disk again.
+                try:
+                    self._load()
+                except Exception as reload_error:  # pragma: no cover - the disk failed twice in a row
+                    self._broken = f"the file could not be re-read ({reload_error})"
+                raise
+            self._data = clean
+            self._view = build_view(clean)
+            self._forget_tinydb_caches(None)
+
+    # ---- closing ----
+
+    def close(self) -> None:
+        """Fold the journal into the snapshot (if writable and changed) and release the lock. Idempotent.
+
+        A failed final checkpoint is logged, not raised: every change is already safe in the journal and
+        is replayed on the next open.
+        """
+        with self._mutex:
+            if self._closed:
+                return
+            try:
+                if not self.read_only and self._entries and not self._broken:
+                    assert self._journal is not None
+                    if not self._journal.broken:
+                        self._try_checkpoint()
+            finally:
+                self._closed = True
+                if self._journal is not None:
+                    self._journal.close()
+                if self._lock is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(owner_path(self.path))
+                    _release(self._lock)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> WorkshopFile:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "read-only" if self.read_only else "writable"
+        return f"<WorkshopFile {self.path} {state} seq={self._seq}>"
+
+
+# --- repair ----------------------------------------------------------------------------------------------
+
+
+def restore_backup(path: Path, backup_path: Path) -> list[Path]:
+    """Put a backup in place of a (damaged) workshop file. Returns the files set aside.
+
+    The backup is checked first (it must parse as a workshop this version can read). Then, holding the lock:
+    the journal is moved aside as ``<id>.journal.damaged-<time>`` (its lines build on the current snapshot,
+    not on the backup, so replaying them onto the backup would be wrong), the current file is kept as
+    ``<id>.json.damaged-<time>`` (a hard link, so the workshop file never disappears), and a copy of the backup
+    atomically replaces it. What is lost from the workshop: every change made after that backup was taken.
+    Nothing is deleted: those changes stay in the ``.damaged-`` files for a manual rescue.
+    """
+    path, backup_path = Path(path), Path(backup_path)
+    payload = _read_bytes(backup_path)
+    if payload is None:
+        raise WorkshopNotFoundError(f"No backup file {backup_path}.")
+    _parse_snapshot(path, payload, damaged_path=backup_path)
+    try:
+        lock = acquire_lock(path)
+    except filelock.Timeout:
+        raise ReadOnlyError(_busy_message(path, "close it there before restoring a backup")) from None
+    except OSError as e:
+        raise DataDirError(f"Cannot write in the data folder {path.parent}: {_reason(e)}.") from e
+    set_aside: list[Path] = []
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    try:
+        journal = journal_path(path)
+        if os.path.lexists(journal):
+            target = _unique(journal.with_name(f"{journal.name}.damaged-{stamp}"))
+            os.replace(journal, target)
+            set_aside.append(target)
+        if os.path.lexists(path):
+            target = _unique(path.with_name(f"{path.name}.damaged-{stamp}"))
+            link_or_copy(path, target, _temp_path(path, "damaged-"))
+            set_aside.append(target)
+        temp = _temp_path(path)
+        write_temp(temp, payload)
+        os.replace(temp, path)
+        fsync_dir(path.parent)
+    except OSError as e:
+        raise StoreWriteError(f"Could not restore {backup_path} to {path}: {_reason(e)}.") from e
+    finally:
+        _release(lock)
+    return set_aside

@@ -1,0 +1,129 @@
+"""``Store``: the data folder as a collection of workshops (list, resolve, open, create, delete, repair)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import filelock
+
+from workshop.store.errors import DataDirError, ReadOnlyError, StoreWriteError, WorkshopNotFoundError
+from workshop.store.file import (
+    ID_PATTERN,
+    Mode,
+    Tables,
+    WorkshopFile,
+    _busy_message,
+    acquire_lock,
+    check_workshop_id,
+    journal_path,
+    lock_path,
+    owner_path,
+    read_tables,
+    restore_backup,
+    temp_prefix,
+)
+from workshop.store.fsutil import BACKUPS_KEPT, backup_path, existing_backups
+
+
+class Store:
+    """One data folder; each workshop is ``<data_dir>/<id>.json`` (+ journal, backups, lock)."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir)
+
+    def __repr__(self) -> str:
+        return f"<Store {self.data_dir}>"
+
+    def path_for(self, workshop_id: str) -> Path:
+        """The workshop file for an id (``ValueError`` for an id that cannot be a file name)."""
+        return self.data_dir / f"{check_workshop_id(workshop_id)}.json"
+
+    def ids(self) -> list[str]:
+        """Ids of the workshops in the folder, sorted (temp, backup, damaged and hidden files are not ids)."""
+        try:
+            names = os.listdir(self.data_dir)
+        except FileNotFoundError:
+            raise DataDirError(f"The data folder {self.data_dir} does not exist.") from None
+        except OSError as e:
+            raise DataDirError(f"Cannot read the data folder {self.data_dir}: {e.strerror or e}.") from e
+        ids = [name[: -len(".json")] for name in names if name.endswith(".json")]
+        return sorted(i for i in ids if ID_PATTERN.fullmatch(i) and (self.data_dir / f"{i}.json").is_file())
+
+    def exists(self, workshop_id: str) -> bool:
+        return bool(ID_PATTERN.fullmatch(workshop_id)) and self.path_for(workshop_id).is_file()
+
+    def _existing_path(self, workshop_id: str) -> Path:
+        if not self.exists(workshop_id):
+            raise WorkshopNotFoundError(f"No workshop with id '{workshop_id}' in {self.data_dir}.")
+        return self.path_for(workshop_id)
+
+    def resolve(self, prefix: str) -> str:
+        """The id equal to ``prefix``, or the only id starting with it (for ids typed on the command line)."""
+        ids = self.ids()
+        if prefix in ids:
+            return prefix
+        matches = [i for i in ids if prefix and i.startswith(prefix)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise WorkshopNotFoundError(f"No workshop with id '{prefix}' in {self.data_dir}.")
+        raise WorkshopNotFoundError(
+            f"'{prefix}' matches {len(matches)} workshops in {self.data_dir}: {', '.join(matches)}. "
+            "Type more of the id."
+        )
+
+    def open(self, workshop_id: str, mode: Mode = "auto") -> WorkshopFile:
+        """Open an existing workshop (see ``WorkshopFile.open`` for the modes)."""
+        return WorkshopFile.open(self._existing_path(workshop_id), mode=mode)
+
+    def create(self, workshop_id: str) -> WorkshopFile:
+        """Create a new, empty workshop and return it open for writing (``WorkshopExistsError`` if taken)."""
+        if not self.data_dir.is_dir():
+            raise DataDirError(f"The data folder {self.data_dir} does not exist.")
+        return WorkshopFile.open(self.path_for(workshop_id), mode="write", create=True)
+
+    def read_tables(self, workshop_id: str) -> Tables:
+        """A workshop's tables without locking or writing: safe while another window holds it."""
+        return read_tables(self._existing_path(workshop_id))
+
+    def backups(self, workshop_id: str) -> list[Path]:
+        """The workshop's snapshot backups, newest first."""
+        return existing_backups(self.path_for(workshop_id))
+
+    def restore_backup(self, workshop_id: str, backup: Path) -> list[Path]:
+        """Replace the workshop file with ``backup``; returns the damaged files set aside (see ``restore_backup``)."""
+        return restore_backup(self.path_for(workshop_id), backup)
+
+    def delete(self, workshop_id: str) -> None:
+        """Delete a workshop and everything beside it (journal, backups, set-aside damaged copies, lock).
+
+        Refuses with ``ReadOnlyError`` while another window has it open.
+        """
+        path = self.path_for(workshop_id)
+        journal = journal_path(path)
+        if not os.path.lexists(path) and not os.path.lexists(journal):
+            raise WorkshopNotFoundError(f"No workshop with id '{workshop_id}' in {self.data_dir}.")
+        try:
+            lock = acquire_lock(path)
+        except filelock.Timeout:
+            raise ReadOnlyError(_busy_message(path, "close it there before deleting it")) from None
+        except OSError as e:
+            raise DataDirError(f"Cannot write in the data folder {self.data_dir}: {e.strerror or e}.") from e
+        try:
+            # The workshop file first: once it is gone the workshop is gone, even if a later unlink fails.
+            doomed = [path, journal, *(backup_path(path, n) for n in range(1, BACKUPS_KEPT + 1))]
+            prefixes = (f"{path.name}.damaged-", f"{journal.name}.damaged-", f"{journal.name}.orphan-",
+                        temp_prefix(path))
+            doomed += [self.data_dir / n for n in sorted(os.listdir(self.data_dir)) if n.startswith(prefixes)]
+            for victim in [*doomed, owner_path(path)]:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(victim)
+        except OSError as e:
+            raise StoreWriteError(f"Could not delete {path}: {e.strerror or e}.") from e
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(lock_path(path))
+            with contextlib.suppress(OSError):
+                lock.release()
