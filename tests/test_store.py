@@ -138,6 +138,14 @@ def test_create_commit_reopen_round_trip(store: Store, tmp_path: Path) -> None:
     assert (tmp_path / "acme.journal").read_bytes() == b""
 
 
+def test_commit_accepts_any_iterable_and_string_ids_in_docs(store: Store) -> None:
+    with store.create("w") as wf:
+        wf.commit(put_note(n) for n in (1, 2))  # type: ignore[arg-type]
+        wf.commit([Op.put("info", 1, {"id": "w", "title": "The workshop's own id is a str"})])
+        wf.commit([])
+        assert sorted(wf.table("notes")) == [1, 2] and wf.table("info")[1]["id"] == "w"
+
+
 def test_commit_copies_documents_and_converts_tuples(store: Store) -> None:
     doc = {"id": 1, "text": "a", "merged_from": (3, 4), "data": {"pair": (1, (2, 3))}}
     with store.create("w") as wf:
@@ -441,6 +449,23 @@ def test_migration_hook_runs_and_is_saved_only_when_writable(
     assert calls == []  # already at schema 2
 
 
+def test_upgrade_that_cannot_be_saved(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with store.create("w") as wf:
+        wf.commit([put_note(1)])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: lambda tables: tables})
+    before = files(tmp_path)
+    with failing_writes(monkeypatch):
+        with pytest.raises(StoreWriteError):
+            store.open("w", mode="write")
+        with store.open("w") as wf:  # auto: shown read-only rather than not at all
+            assert wf.read_only and "upgraded file could not be saved" in (wf.read_only_reason or "")
+            assert wf.table("notes") == {1: note(1)}
+    assert files(tmp_path) == before
+    with store.open("w") as wf:
+        assert not wf.read_only
+
+
 # --- locking ---------------------------------------------------------------------------------------------
 
 
@@ -737,6 +762,17 @@ def test_plain_tinydb_writes_are_durable_and_atomic(
     wf.close()
     with store.open("w") as again:
         assert again.table("notes") == {first: {"text": "edited"}}
+
+
+def test_tinydb_cannot_touch_meta(store: Store, tmp_path: Path) -> None:
+    with store.create("w") as wf:
+        before = (tmp_path / "w.json").read_bytes()
+        with pytest.raises(ValueError, match="_meta"):
+            wf.db.table("_meta").insert({"schema_version": 99})
+        assert (tmp_path / "w.json").read_bytes() == before
+        assert len(wf.db.table("_meta")) == 1
+        wf.db.drop_tables()  # TinyDB writes {}: the store keeps its own record
+    assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))["_meta"]["1"]["schema_version"] == 1
 
 
 def test_tinydb_queries_follow_commits(store: Store) -> None:

@@ -262,6 +262,18 @@ def _held_by_us(path: Path) -> bool:
     return False
 
 
+def _write_owner(path: Path) -> None:
+    """Leave our pid beside the lock: the lock itself cannot say who holds it."""
+    info = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
+    with contextlib.suppress(OSError):
+        owner_path(path).write_text(json.dumps(info), encoding="utf-8")
+
+
+def _remove_owner(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(owner_path(path))
+
+
 def _busy_message(path: Path, consequence: str) -> str:
     if _held_by_us(path):
         return f"{path} is already open in this window; {consequence}."
@@ -318,6 +330,8 @@ class WorkshopFile:
         self._closed = False
         self._broken: str | None = None
         self._data: RawTables = {}
+        self._meta: dict[str, Any] = {}
+        """A private copy of the ``_meta`` table as last loaded or saved (TinyDB may edit ``_data`` in place)."""
         self._view: Tables = {}
         self._seq = 0
         self._entries = 0
@@ -359,6 +373,8 @@ class WorkshopFile:
                 if strict:
                     raise DataDirError(f"Cannot write in the data folder {folder}: {_reason(e)}.") from e
                 reason = f"{path} cannot be changed: cannot write in {folder} ({_reason(e)}); showing it read-only."
+        if lock is not None:
+            _write_owner(path)  # at once, so a second window can name us even while we are still loading
         try:
             if create:
                 cls._create(path)
@@ -367,7 +383,9 @@ class WorkshopFile:
             if lock is not None:
                 wf._start_writing(loaded, strict)
         except BaseException:
-            _release(lock)
+            if lock is not None:
+                _remove_owner(path)
+                _release(lock)
             raise
         return wf
 
@@ -392,6 +410,7 @@ class WorkshopFile:
     def _load(self) -> _Loaded:
         loaded = load_state(self.path)
         self._data = loaded.data
+        self._meta = {"1": dict(loaded.data[META_TABLE]["1"])}
         self._view = build_view(loaded.data)
         self._seq = loaded.seq
         self._entries = len(loaded.journal.entries)
@@ -414,25 +433,30 @@ class WorkshopFile:
                 self._journal = None
             if strict:
                 raise DataDirError(f"Cannot write in the data folder {self.path.parent}: {_reason(e)}.") from e
-            _release(self._lock)
-            self._lock = None
-            self.read_only = True
-            self.read_only_reason = (
-                f"{self.path} cannot be changed: cannot write in {self.path.parent} ({_reason(e)}); "
-                "showing it read-only."
-            )
+            self._degrade(f"cannot write in {self.path.parent} ({_reason(e)})")
             return
-        self._write_owner()
         if loaded.migrated_from is not None:
             # Must succeed: journaling new-schema ops over an old-schema snapshot would mix formats.
             try:
                 self._checkpoint()
-            except BaseException:
+            except StoreError as e:
                 self._journal.close()
-                raise
+                self._journal = None
+                if strict:
+                    raise
+                self._degrade(f"the upgraded file could not be saved ({e})")
+                return
             log.info("upgraded %s from schema %s to %s", self.path, loaded.migrated_from, schema.SCHEMA_VERSION)
         elif self._entries:
             self._try_checkpoint()
+
+    def _degrade(self, why: str) -> None:
+        """Give up the lock and stay open read-only (``mode="auto"``): showing the workshop beats refusing it."""
+        _remove_owner(self.path)
+        _release(self._lock)
+        self._lock = None
+        self.read_only = True
+        self.read_only_reason = f"{self.path} cannot be changed: {why}; showing it read-only."
 
     def _clean_temp_files(self) -> None:
         """Remove temp files of crashed writers. Only ever called with the lock held: a live writer's temp
@@ -444,18 +468,14 @@ class WorkshopFile:
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
-    def _write_owner(self) -> None:
-        info = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
-        with contextlib.suppress(OSError):
-            owner_path(self.path).write_text(json.dumps(info), encoding="utf-8")
-
     # ---- reading ----
 
     def tables(self) -> Tables:
         """All data tables (``_meta`` excluded): name -> {int id: doc}.
 
         A live view, kept up to date by ``commit`` at O(1) per op; callers must not mutate the dicts or the
-        documents (copy first), or memory and disk disagree.
+        documents (copy first), or memory and disk disagree. ``reload()`` and TinyDB writes replace it with a
+        new dict: call ``tables()`` again after those rather than keeping the old one.
         """
         return self._view
 
@@ -498,6 +518,7 @@ class WorkshopFile:
         """
         with self._mutex:
             self._require_writable()
+            ops = list(ops)
             if not ops:
                 return
             for op in ops:
@@ -595,6 +616,7 @@ class WorkshopFile:
                 os.unlink(temp)
             raise _write_error(self.path, e) from e
         data[META_TABLE] = {"1": meta}
+        self._meta = {"1": dict(meta)}
         try:
             fsync_dir(self.path.parent)
         except OSError as e:
@@ -617,6 +639,8 @@ class WorkshopFile:
                 self._require_writable()
                 if not isinstance(data, dict):
                     raise TypeError(f"TinyDB data must be a dict, not {type(data).__name__}")
+                if META_TABLE in data and data[META_TABLE] != self._meta:
+                    raise ValueError(f"table {META_TABLE!r} belongs to the store and cannot be changed")
                 clean: RawTables = {}
                 for name, table in data.items():
                     if name == META_TABLE:
@@ -626,7 +650,7 @@ class WorkshopFile:
                     clean[name] = {
                         str(int(key)): json_safe(doc, f"{name} #{key}") for key, doc in table.items()
                     }
-                clean[META_TABLE] = self._data.get(META_TABLE, {})
+                clean[META_TABLE] = dict(self._meta)
                 self._checkpoint(clean)
             except BaseException:
                 # TinyDB changed the live dicts before calling write(); make memory match the disk again.
@@ -660,8 +684,7 @@ class WorkshopFile:
                 if self._journal is not None:
                     self._journal.close()
                 if self._lock is not None:
-                    with contextlib.suppress(OSError):
-                        os.unlink(owner_path(self.path))
+                    _remove_owner(self.path)
                     _release(self._lock)
 
     @property

@@ -133,7 +133,7 @@ class Op:
                     f"{self.table} #{self.id}: a put needs a dict document, not {type(self.doc).__name__}"
                 )
             doc = json_safe(self.doc, f"{self.table} #{self.id}")
-            if "id" in doc and doc["id"] != self.id:
+            if type(doc.get("id")) is int and doc["id"] != self.id:  # a record's id is its doc id
                 raise ValueError(f"{self.table} #{self.id}: the document says id {doc['id']!r}")
             object.__setattr__(self, "doc", doc)
         elif self.kind == DELETE:
