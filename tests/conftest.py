@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from workshop.store import Store
 
 from facilitation.clock import FakeClock
 from workshop.session import WorkshopSession
+from workshop.store import Store
 
 
 @pytest.fixture(autouse=True)
