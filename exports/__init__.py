@@ -31,17 +31,25 @@ def target_path(workshop: Workshop, fmt: str, output: Path | None, *, several: b
 def export_workshop(
     workshop: Workshop, formats: Sequence[str], output: Path | None = None, *, force: bool = False
 ) -> list[Path]:
-    """Write the workshop in each format; returns the files written. Raises ``ExportError`` with a message."""
-    from exports import interchange
+    """Write the workshop in each format; returns the files written. Raises ``ExportError`` with a message.
 
-    written = []
-    for fmt in formats:
-        path = target_path(workshop, fmt, output, several=len(formats) > 1)
-        if fmt == "json":
-            written.append(interchange.write_file(workshop, path, force=force))
-        else:
-            raise interchange.ExportError(
-                f"The {fmt} export is not built yet; for now use --format json (the Word action plan, "
-                "Markdown minutes and CSV of actions are on the way)."
-            )
-    return written
+    Every target is checked before anything is written, so a refused target (it exists, its folder is missing)
+    never leaves the export half done.
+    """
+    from exports import common, csv_export, docx_export, interchange, markdown
+
+    writers = {
+        "docx": docx_export.write_file,
+        "md": markdown.write_file,
+        "csv": csv_export.write_file,
+        "json": interchange.write_file,
+    }
+    unknown = [fmt for fmt in formats if fmt not in writers]
+    if unknown:
+        raise interchange.ExportError(
+            f"unknown export format {unknown[0]!r}; choose from {', '.join(writers)}"
+        )
+    paths = [target_path(workshop, fmt, output, several=len(formats) > 1) for fmt in formats]
+    for path in paths:
+        common.check_target(path, force=force)
+    return [writers[fmt](workshop, path, force=force) for fmt, path in zip(formats, paths, strict=True)]

@@ -624,7 +624,7 @@ def _os_problem(error: OSError) -> str:
     return (error.strerror or str(error)).lower()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     """Temporary file beside the target, flushed and fsynced, then ``os.replace``: the target is either the
     old file or the whole new one, never half-written, even if the process dies or the disk fills up."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
@@ -673,7 +673,7 @@ def write_file(
         raise ExportError(f"{path} exists; use --force to overwrite")
     if not path.parent.is_dir():
         raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
-    _atomic_write(path, _encode(workshop, exported_at=exported_at, app_version=app_version))
+    atomic_write(path, _encode(workshop, exported_at=exported_at, app_version=app_version))
     return path
 
 

@@ -1,0 +1,778 @@
+"""Read-only views of a workshop that every exporter shares, so the Word, Markdown and CSV files agree.
+
+Each exporter renders a ``Report``: one pass over the ``Workshop`` that ranks notes, sorts actions, sums up the
+readiness check, measures the timing and collapses the event log into minutes. The exporters only lay it out.
+
+Text in a ``Report`` is already cleaned with ``facilitation.text.clean`` (control characters dropped, lone
+surrogates replaced), because this is the boundary where the room's text leaves the app for files that refuse it.
+Privacy rules live here too, once: a note's author is shown only when the note has one, and votes are only ever
+counted, never attributed to a person.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from exports.interchange import ExportError, atomic_write
+from facilitation import text, voting
+from facilitation.catalogue import ATTITUDES, DISCIPLINE_BY_KEY, DISCIPLINE_KEYS
+from facilitation.clock import FakeClock
+from facilitation.models import PRIORITIES, Ballot, Event, Note, ReadinessResponse, Stage, Workshop
+from facilitation.schedule import StageTiming, build_schedule, format_clock, format_minutes
+from facilitation.timer import StageTimer, TimerError
+
+SUMMARY_LIMIT = 8
+"""Most priorities the one-page summary lists; the rest are counted, so the summary stays one page."""
+
+ROUND_LABELS = {"start": "Start of the workshop", "end": "End of the workshop"}
+DISCUSSION_KINDS = ("discipline", "custom")
+"""Stage kinds whose notes get a section of their own in the documents."""
+_VOTE_DOT_KINDS = {"vote.cast": "cast", "vote.retracted": "taken back"}
+
+
+def safe(value: object) -> str:
+    """Any value as Word-safe text: ``None`` becomes empty, everything else ``str`` then ``clean``."""
+    if value is None:
+        return ""
+    return text.clean(value if isinstance(value, str) else str(value))
+
+
+def safe_line(value: object) -> str:
+    """A title or a name on one line: Word-safe, newlines and tabs folded into spaces."""
+    return text.clean_line(safe(value))
+
+
+def human_date(iso: str | None) -> str:
+    """``2027-03-12`` → ``12 March 2027``; anything that is not an ISO date is shown as typed."""
+    if not iso:
+        return ""
+    try:
+        day = date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return safe_line(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def local_time(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp).astimezone()
+
+
+def iso_datetime(timestamp: float | None) -> str:
+    """Local time with its UTC offset (``2027-03-12T09:05:00+01:00``): unambiguous and still readable."""
+    if not timestamp:
+        return ""
+    return local_time(timestamp).isoformat(timespec="seconds")
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+# --- notes and stages -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note as the documents show it."""
+
+    id: int
+    stage_id: int
+    text: str
+    """Cleaned, complete, line breaks kept."""
+    author: str
+    """The author's name, or empty for an anonymous note."""
+    mark: str | None
+    board_position: int
+    """1-based place on the stage's board."""
+    dots: int | None
+    """Dots in the stage's latest closed vote; ``None`` when the note was not on a closed vote."""
+    rank: int | None
+    tied: bool
+    created_at: float
+
+    @property
+    def mark_label(self) -> str:
+        return {"decision": "Decision", "candidate": "Candidate action"}.get(self.mark or "", "")
+
+    @property
+    def dots_label(self) -> str:
+        return "" if self.dots is None else plural(self.dots, "dot")
+
+    @property
+    def rank_label(self) -> str:
+        if self.rank is None:
+            return ""
+        return f"={self.rank}" if self.tied else str(self.rank)
+
+
+@dataclass(frozen=True)
+class StageView:
+    """One stage: what it is for and what the room produced, its notes ranked by votes."""
+
+    id: int
+    key: str
+    kind: str
+    title: str
+    purpose: str
+    output: str
+    prompts: tuple[str, ...]
+    minutes: int
+    skipped: bool
+    ranked: tuple[NoteView, ...]
+    """Notes on the latest closed vote, most dots first (``voting.TIE_BREAK``), then the rest in board order."""
+    board: tuple[NoteView, ...]
+    """Every live note in board order."""
+    ballot_title: str
+    """Title of the vote the dots come from; empty when no vote was closed in this stage."""
+    voters: int
+    total_dots: int
+
+    @property
+    def voted(self) -> bool:
+        return bool(self.ballot_title)
+
+    @property
+    def decisions(self) -> tuple[NoteView, ...]:
+        return tuple(n for n in self.ranked if n.mark == "decision")
+
+    @property
+    def candidates(self) -> tuple[NoteView, ...]:
+        return tuple(n for n in self.ranked if n.mark == "candidate")
+
+    @property
+    def with_dots(self) -> tuple[NoteView, ...]:
+        return tuple(n for n in self.ranked if n.dots)
+
+    @property
+    def without_dots(self) -> int:
+        return len(self.ranked) - len(self.with_dots)
+
+    @property
+    def has_section(self) -> bool:
+        """Discipline and custom stages get a section; other stages only when the room wrote notes there."""
+        return self.kind in DISCUSSION_KINDS or bool(self.board)
+
+
+def _latest_closed(ballots: Iterable[Ballot]) -> Ballot | None:
+    closed = [b for b in ballots if b.status == "closed"]
+    return max(closed, key=lambda b: (b.closed_at or 0.0, b.id)) if closed else None
+
+
+def _ballot_totals(ballot: Ballot, votes_by_ballot: dict[int, list[tuple[int, int]]]) -> dict[int, int]:
+    if ballot.mode == "tally":
+        return {note_id: dots for note_id, dots in ballot.tally.items() if dots}
+    return voting.totals(votes_by_ballot.get(ballot.id, []))
+
+
+def _voters(ballot: Ballot, votes_by_ballot: dict[int, list[tuple[int, int]]]) -> int:
+    if ballot.mode == "tally":
+        return 0
+    return len({participant for participant, _ in votes_by_ballot.get(ballot.id, [])} | set(ballot.submitted))
+
+
+def _note_view(
+    workshop: Workshop, note: Note, position: int, item: voting.RankedItem | None = None
+) -> NoteView:
+    author = safe_line(workshop.participant_name(note.author_id)) if note.author_id is not None else ""
+    return NoteView(
+        id=note.id,
+        stage_id=note.stage_id,
+        text=safe(note.text),
+        author=author,
+        mark=note.mark,
+        board_position=position,
+        dots=item.dots if item else None,
+        rank=item.rank if item else None,
+        tied=item.tied if item else False,
+        created_at=note.created_at,
+    )
+
+
+def _stage_view(
+    workshop: Workshop,
+    stage: Stage,
+    notes: list[Note],
+    ballot: Ballot | None,
+    votes_by_ballot: dict[int, list[tuple[int, int]]],
+) -> StageView:
+    position = {note.id: i for i, note in enumerate(notes, start=1)}
+    by_id = {note.id: note for note in notes}
+    board = [_note_view(workshop, note, position[note.id]) for note in notes]
+    ranked: list[NoteView] = []
+    voters = total = 0
+    if ballot is not None:
+        live = [note_id for note_id in ballot.note_ids if note_id in by_id]
+        totals = _ballot_totals(ballot, votes_by_ballot)
+        items = voting.rank(totals, live)
+        ranked = [_note_view(workshop, by_id[i.note_id], position[i.note_id], i) for i in items]
+        views = {view.id: view for view in ranked}
+        board = [views.get(view.id, view) for view in board]
+        voters = _voters(ballot, votes_by_ballot)
+        total = sum(i.dots for i in items)
+    on_ballot = {view.id for view in ranked}
+    ranked += [view for view in board if view.id not in on_ballot]
+    return StageView(
+        id=stage.id,
+        key=stage.key,
+        kind=stage.kind,
+        title=safe_line(stage.title) or f"Stage {stage.id}",
+        purpose=safe(stage.purpose),
+        output=safe(stage.output),
+        prompts=tuple(safe(p) for p in stage.prompts),
+        minutes=stage.minutes,
+        skipped=stage.skipped,
+        ranked=tuple(ranked),
+        board=tuple(board),
+        ballot_title=(safe_line(ballot.title) or "Vote") if ballot else "",
+        voters=voters,
+        total_dots=total,
+    )
+
+
+def _votes_by_ballot(workshop: Workshop) -> dict[int, list[tuple[int, int]]]:
+    grouped: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for vote in sorted(workshop.votes.values(), key=lambda v: v.id):
+        grouped[vote.ballot_id].append((vote.participant_id, vote.note_id))
+    return grouped
+
+
+def stage_views(workshop: Workshop) -> list[StageView]:
+    """Every stage in agenda order with its notes ranked by the stage's latest closed vote."""
+    notes_by_stage: dict[int, list[Note]] = defaultdict(list)
+    for note in workshop.notes.values():
+        if not note.deleted:
+            notes_by_stage[note.stage_id].append(note)
+    ballots_by_stage: dict[int | None, list[Ballot]] = defaultdict(list)
+    for ballot in workshop.ballots.values():
+        ballots_by_stage[ballot.stage_id].append(ballot)
+    votes = _votes_by_ballot(workshop)
+    views = []
+    for stage in workshop.agenda():
+        notes = sorted(notes_by_stage.get(stage.id, []), key=lambda n: (n.position, n.id))
+        ballot = _latest_closed(ballots_by_stage.get(stage.id, []))
+        views.append(_stage_view(workshop, stage, notes, ballot, votes))
+    return views
+
+
+# --- summary: vision and priorities ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriorityItem:
+    text: str
+    stage_title: str
+    author: str
+    dots: int | None
+    rank: int | None
+    tied: bool
+
+
+def vision_statement(stages: Sequence[StageView]) -> NoteView | None:
+    """The Vision stage's top-ranked decision, else its top-voted note, else ``None``."""
+    vision = next((s for s in stages if s.key == "vision" and not s.skipped), None)
+    vision = vision or next((s for s in stages if s.key == "vision"), None)
+    if vision is None:
+        return None
+    if vision.decisions:
+        return vision.decisions[0]
+    if vision.with_dots:
+        return vision.with_dots[0]
+    return None
+
+
+def top_priorities(workshop: Workshop, stages: Sequence[StageView]) -> tuple[tuple[PriorityItem, ...], str]:
+    """The final-priorities vote ranked (notes with dots), else every decision in agenda order.
+
+    Returns the items and where they come from: the vote's title, or ``""`` when they are the decisions.
+    """
+    titles = {s.id: s.title for s in stages}
+    final = _latest_closed(b for b in workshop.ballots.values() if b.stage_id is None)
+    if final is not None:
+        live = [i for i in final.note_ids if i in workshop.notes and not workshop.notes[i].deleted]
+        items = voting.rank(_ballot_totals(final, _votes_by_ballot(workshop)), live)
+        voted = [i for i in items if i.dots] or items
+        result = []
+        for item in voted:
+            note = workshop.notes[item.note_id]
+            view = _note_view(workshop, note, 0, item)
+            result.append(
+                PriorityItem(
+                    view.text, titles.get(note.stage_id, ""), view.author, item.dots, item.rank, item.tied
+                )
+            )
+        return tuple(result), safe_line(final.title) or "Final priorities"
+    decisions = [
+        PriorityItem(n.text, s.title, n.author, n.dots, n.rank, n.tied) for s in stages for n in s.decisions
+    ]
+    return tuple(decisions), ""
+
+
+# --- the action plan ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action item as every export shows it."""
+
+    id: int
+    title: str
+    owner: str
+    due: str
+    """As stored: an ISO date, or empty."""
+    measure: str
+    priority: int
+    priority_label: str
+    """``High``, ``Medium`` or ``Low``."""
+    status: str
+    source_stage: str
+    source_note: str
+    """A one-line preview of the note the action came from."""
+    created: str
+    """ISO date-time with offset, or empty."""
+
+    @property
+    def due_text(self) -> str:
+        return human_date(self.due)
+
+
+def _action_sort_key(priority: int, due: str, order: int) -> tuple[int, int, str, int]:
+    return (priority, 0 if due else 1, due, order)
+
+
+def action_rows(workshop: Workshop) -> list[ActionRow]:
+    """The action plan: by priority (high first), then due date (no date last), then the facilitator's order."""
+    titles = {stage.id: safe_line(stage.title) for stage in workshop.stages.values()}
+    rows = []
+    for order, action in enumerate(workshop.ordered_actions()):
+        priority = action.priority if isinstance(action.priority, int) else 2
+        note = workshop.notes.get(action.source_note_id) if action.source_note_id is not None else None
+        stage_id = action.source_stage_id if action.source_stage_id is not None else (note and note.stage_id)
+        owner = action.owner or (workshop.participant_name(action.owner_id) if action.owner_id else "")
+        due = safe_line(action.due)
+        row = ActionRow(
+            id=action.id,
+            title=safe(action.title).strip(),
+            owner=safe_line(owner),
+            due=due,
+            measure=safe(action.measure).strip(),
+            priority=priority,
+            priority_label=PRIORITIES.get(priority, str(priority)).capitalize(),
+            status=safe_line(action.status).capitalize(),
+            source_stage=titles.get(stage_id, "") if stage_id is not None else "",
+            source_note=text.preview(safe(note.text), 120) if note else "",
+            created=iso_datetime(action.created_at),
+        )
+        rows.append((_action_sort_key(priority, due, order), row))
+    rows.sort(key=lambda pair: pair[0])
+    return [row for _, row in rows]
+
+
+# --- the readiness check --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DisciplineScore:
+    key: str
+    title: str
+    count: int
+    """How many participants scored it."""
+    median: float | None
+    minimum: int | None
+    maximum: int | None
+    iqr: float
+    histogram: tuple[int, int, int, int, int]
+    """How many gave 1, 2, 3, 4 and 5."""
+
+    @property
+    def spread(self) -> int:
+        """The range: highest minus lowest score."""
+        if self.minimum is None or self.maximum is None:
+            return 0
+        return self.maximum - self.minimum
+
+    @property
+    def median_text(self) -> str:
+        return "" if self.median is None else f"{self.median:g}"
+
+    @property
+    def range_text(self) -> str:
+        if self.minimum is None:
+            return ""
+        return str(self.minimum) if self.minimum == self.maximum else f"{self.minimum}–{self.maximum}"
+
+
+@dataclass(frozen=True)
+class ReadinessRound:
+    round: str
+    label: str
+    responses: int
+    attitudes: tuple[tuple[str, int], ...]
+    """Every attitude name, least to most ready, with how many participants chose it."""
+    disciplines: tuple[DisciplineScore, ...]
+    disagreement: tuple[str, ...]
+    """Titles of the disciplines with the widest range (then IQR); empty when nobody disagrees."""
+
+    @property
+    def most_named(self) -> tuple[str, ...]:
+        top = max((count for _, count in self.attitudes), default=0)
+        return tuple(name for name, count in self.attitudes if count == top and top > 0)
+
+    @property
+    def attitude_answers(self) -> int:
+        return sum(count for _, count in self.attitudes)
+
+    @property
+    def scored(self) -> bool:
+        return any(d.count for d in self.disciplines)
+
+    @property
+    def sentence(self) -> str:
+        """The round in one sentence, for the one-page summary."""
+        parts = [f"{self.label} ({plural(self.responses, 'answer')})"]
+        if self.most_named:
+            parts.append(f"most named attitude: {' and '.join(self.most_named)}")
+        scored = [d for d in self.disciplines if d.median is not None]
+        if scored:
+            strongest = max(scored, key=lambda d: d.median or 0)
+            weakest = min(scored, key=lambda d: d.median or 0)
+            parts.append(f"strongest {strongest.title} (median {strongest.median_text})")
+            parts.append(f"weakest {weakest.title} (median {weakest.median_text})")
+        if self.disagreement:
+            parts.append(f"the room disagrees most on {', '.join(self.disagreement)}")
+        return "; ".join(parts) + "."
+
+
+def _score_summary(key: str, scores: list[int]) -> DisciplineScore:
+    histogram = Counter(scores)
+    iqr = 0.0
+    if len(scores) >= 2:
+        quartiles = statistics.quantiles(scores, n=4, method="inclusive")
+        iqr = quartiles[2] - quartiles[0]
+    return DisciplineScore(
+        key=key,
+        title=DISCIPLINE_BY_KEY[key].title,
+        count=len(scores),
+        median=float(statistics.median(scores)) if scores else None,
+        minimum=min(scores) if scores else None,
+        maximum=max(scores) if scores else None,
+        iqr=iqr,
+        histogram=(histogram[1], histogram[2], histogram[3], histogram[4], histogram[5]),
+    )
+
+
+def readiness_rounds(workshop: Workshop) -> list[ReadinessRound]:
+    """Attitude counts and score statistics per round of the check (start first, then end, then any other)."""
+    by_round: dict[str, list[ReadinessResponse]] = defaultdict(list)
+    for response in sorted(workshop.readiness.values(), key=lambda r: r.id):
+        by_round[response.round].append(response)
+    order = [r for r in ROUND_LABELS if r in by_round] + sorted(r for r in by_round if r not in ROUND_LABELS)
+    rounds = []
+    for name in order:
+        responses = by_round[name]
+        attitude_counts = Counter(r.attitude for r in responses if r.attitude)
+        scores: dict[str, list[int]] = {key: [] for key in DISCIPLINE_KEYS}
+        for response in responses:
+            for key, score in response.scores.items():
+                if (
+                    key in scores
+                    and isinstance(score, int)
+                    and not isinstance(score, bool)
+                    and 1 <= score <= 5
+                ):
+                    scores[key].append(score)
+        disciplines = tuple(_score_summary(key, scores[key]) for key in DISCIPLINE_KEYS)
+        widest = max(((d.spread, d.iqr) for d in disciplines), default=(0, 0.0))
+        disagreement = tuple(d.title for d in disciplines if widest[0] > 0 and (d.spread, d.iqr) == widest)
+        rounds.append(
+            ReadinessRound(
+                round=name,
+                label=ROUND_LABELS.get(name, safe_line(name).capitalize()),
+                responses=len(responses),
+                attitudes=tuple((a.name, attitude_counts.get(a.key, 0)) for a in ATTITUDES),
+                disciplines=disciplines,
+                disagreement=disagreement,
+            )
+        )
+    return rounds
+
+
+# --- the timing report ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimingRow:
+    stage_id: int
+    title: str
+    planned_seconds: float
+    actual_seconds: float | None
+    """Wall time from the stage's start to its end, pauses included; ``None`` if it never ran."""
+    delta_seconds: float | None
+    extended_seconds: float
+    started: str
+    """Local ``HH:MM`` of the first start, or empty."""
+    state: str
+    """``done``, ``current`` or ``upcoming``."""
+
+    @property
+    def planned_text(self) -> str:
+        return f"{self.planned_seconds / 60:g} min"
+
+    @property
+    def actual_text(self) -> str:
+        if self.actual_seconds is None:
+            return "not run"
+        return format_clock(self.actual_seconds) + (" (running)" if self.state == "current" else "")
+
+    @property
+    def delta_text(self) -> str:
+        """Signed minutes over (+) or under (-) plan; a running stage within its time shows what is left."""
+        if self.delta_seconds is None:
+            return ""
+        if self.state == "current" and self.delta_seconds < 0:
+            return f"{format_clock(-self.delta_seconds)} left"
+        return format_minutes(self.delta_seconds)
+
+
+@dataclass(frozen=True)
+class TimingReport:
+    rows: tuple[TimingRow, ...]
+    planned_seconds: float
+    actual_seconds: float
+    over_under_seconds: float
+    """Actual minus planned, summed over the finished stages: positive = over time."""
+    status: str
+    """``on time``, ``4 min behind`` … as the status bar said at ``now``."""
+
+    @property
+    def ran(self) -> bool:
+        return any(row.actual_seconds is not None for row in self.rows)
+
+    @property
+    def summary_text(self) -> str:
+        """One sentence for under the table: the stages against their plan, and the day against its schedule."""
+        if not self.ran:
+            return "No stage has been run yet."
+        delta = self.over_under_seconds
+        if abs(delta) < 1:
+            stages = "The finished stages took exactly their planned time"
+        else:
+            more = "more" if delta > 0 else "less"
+            stages = f"The finished stages took {format_minutes(abs(delta))[1:]} {more} than planned"
+        return (
+            f"{stages}; counting the time between stages, the workshop was {self.status} against its "
+            "schedule when this was exported."
+        )
+
+    @property
+    def over_under_text(self) -> str:
+        if abs(self.over_under_seconds) < 1:
+            return "on time"
+        word = "over" if self.over_under_seconds > 0 else "under"
+        return f"{format_minutes(abs(self.over_under_seconds))[1:]} {word}"
+
+
+def timing_report(workshop: Workshop, now: float) -> TimingReport:
+    """Planned against actual time per stage (skipped stages left out), from the timers' wall-clock stamps."""
+    clock = FakeClock(wall=now, monotonic=0.0)
+    stages = workshop.agenda(include_skipped=False)
+    timings, extended = [], {}
+    for stage in stages:
+        try:
+            timer = StageTimer.restore(stage.timer, stage.minutes * 60, clock)
+            started, finished, extra = timer.started_at, timer.finished_at, timer.extended_seconds
+        except (TimerError, TypeError, ValueError):  # a damaged timer must not stop the export
+            started = finished = None
+            extra = 0.0
+        timings.append(StageTiming(stage.id, stage.minutes, started, finished))
+        extended[stage.id] = extra
+    schedule = build_schedule(timings, now)
+    rows = []
+    for stage, timing, planned in zip(stages, timings, schedule.stages, strict=True):
+        rows.append(
+            TimingRow(
+                stage_id=stage.id,
+                title=safe_line(stage.title) or f"Stage {stage.id}",
+                planned_seconds=planned.planned_seconds,
+                actual_seconds=planned.actual_seconds,
+                delta_seconds=planned.delta_seconds,
+                extended_seconds=extended[stage.id],
+                started=local_time(timing.started_at).strftime("%H:%M") if timing.started_at else "",
+                state=planned.state,
+            )
+        )
+    over_under = sum(r.delta_seconds for r in rows if r.delta_seconds is not None and r.state == "done")
+    return TimingReport(
+        rows=tuple(rows),
+        planned_seconds=schedule.planned_total,
+        actual_seconds=schedule.actual_total,
+        over_under_seconds=over_under,
+        status=schedule.status_text,
+    )
+
+
+# --- minutes --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MinuteLine:
+    when: str
+    """Local ``HH:MM``; with the date in front when the log spans more than one day."""
+    stage: str
+    summary: str
+
+    @property
+    def detail(self) -> str:
+        """The summary without a leading ``Stage:`` when the stage is shown beside it."""
+        prefix = f"{self.stage}: "
+        return self.summary[len(prefix) :] if self.stage and self.summary.startswith(prefix) else self.summary
+
+
+def _dot_summary(workshop: Workshop, run: list[Event]) -> str:
+    counts = Counter(_VOTE_DOT_KINDS[e.kind] for e in run)
+    ballot = workshop.ballots.get(run[0].data.get("ballot_id", -1))
+    title = ballot.title if ballot else run[0].summary.split(":", 1)[0]
+    parts = [plural(counts[word], "dot") + f" {word}" for word in ("cast", "taken back") if counts[word]]
+    return f"{title}: {', '.join(parts)}"
+
+
+def minutes(workshop: Workshop) -> list[MinuteLine]:
+    """The event log as minutes; a run of dots cast on one vote reads as one line, never naming the voters."""
+    events = sorted(workshop.events, key=lambda e: (e.at, e.id))
+    days = {local_time(e.at).date() for e in events}
+    fmt = "%Y-%m-%d %H:%M" if len(days) > 1 else "%H:%M"
+    titles = {stage.id: safe_line(stage.title) for stage in workshop.stages.values()}
+    lines: list[MinuteLine] = []
+    index = 0
+    while index < len(events):
+        event = events[index]
+        summary = event.summary
+        if event.kind in _VOTE_DOT_KINDS:
+            ballot_id = event.data.get("ballot_id")
+            end = index
+            while (
+                end + 1 < len(events)
+                and events[end + 1].kind in _VOTE_DOT_KINDS
+                and events[end + 1].data.get("ballot_id") == ballot_id
+            ):
+                end += 1
+            summary = _dot_summary(workshop, events[index : end + 1])
+            index = end
+        lines.append(
+            MinuteLine(
+                when=local_time(event.at).strftime(fmt),
+                stage=titles.get(event.stage_id, "") if event.stage_id is not None else "",
+                summary=safe(summary).strip(),
+            )
+        )
+        index += 1
+    return lines
+
+
+# --- the whole report -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything an export shows, computed once."""
+
+    title: str
+    organisation: str
+    facilitator: str
+    date: str
+    """The workshop's date as ``12 March 2027`` (or as typed when it is not an ISO date)."""
+    participants: tuple[str, ...]
+    stages: tuple[StageView, ...]
+    actions: tuple[ActionRow, ...]
+    readiness: tuple[ReadinessRound, ...]
+    timing: TimingReport
+    vision: NoteView | None
+    priorities: tuple[PriorityItem, ...]
+    priorities_source: str
+    """The final-priorities vote's title, or empty when the priorities are the decisions."""
+    minutes: tuple[MinuteLine, ...]
+    generated_at: float
+
+    @property
+    def sections(self) -> tuple[StageView, ...]:
+        """The stages that get a section of their own (disciplines, custom stages, any stage with notes)."""
+        return tuple(s for s in self.stages if s.has_section)
+
+    @property
+    def note_count(self) -> int:
+        return sum(len(s.board) for s in self.stages)
+
+    @property
+    def decision_count(self) -> int:
+        return sum(len(s.decisions) for s in self.stages)
+
+    @property
+    def summary_priorities(self) -> tuple[PriorityItem, ...]:
+        return self.priorities[:SUMMARY_LIMIT]
+
+    @property
+    def generated_text(self) -> str:
+        return local_time(self.generated_at).strftime("%Y-%m-%d %H:%M")
+
+
+def participant_names(workshop: Workshop) -> tuple[str, ...]:
+    """Everyone who took part; someone who left during the workshop is still listed, and marked."""
+    people = sorted(workshop.participants.values(), key=lambda p: p.id)
+    return tuple(
+        safe_line(p.name) + ("" if p.active else " (left)") for p in people if safe_line(p.name) or p.active
+    )
+
+
+def build_report(workshop: Workshop, *, now: float | None = None) -> Report:
+    """The shared view of a workshop at wall time ``now`` (default: the current time)."""
+    now = time.time() if now is None else now
+    stages = stage_views(workshop)
+    priorities, source = top_priorities(workshop, stages)
+    return Report(
+        title=safe_line(workshop.title) or "Workshop",
+        organisation=safe_line(workshop.organisation),
+        facilitator=safe_line(workshop.facilitator),
+        date=human_date(workshop.date),
+        participants=participant_names(workshop),
+        stages=tuple(stages),
+        actions=tuple(action_rows(workshop)),
+        readiness=tuple(readiness_rounds(workshop)),
+        timing=timing_report(workshop, now),
+        vision=vision_statement(stages),
+        priorities=priorities,
+        priorities_source=source,
+        minutes=tuple(minutes(workshop)),
+        generated_at=now,
+    )
+
+
+# --- writing files --------------------------------------------------------------------------------------------
+
+
+def check_target(path: Path, *, force: bool) -> Path:
+    """Refuse before any work is done: an existing file (unless ``force``), a folder, a missing or read-only
+    folder. Same rules and wording as the JSON export."""
+    path = Path(path)
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    if not force and (path.exists() or path.is_symlink()):
+        raise ExportError(f"{path} exists; use --force to overwrite")
+    if not path.parent.is_dir():
+        raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise ExportError(f"cannot write {path}: the folder {path.parent} is read-only")
+    return path
+
+
+def write_atomically(path: Path, data: bytes, *, force: bool) -> Path:
+    """Check the target, then write through the JSON export's atomic writer (temporary file beside the target,
+    fsync, ``os.replace``): a failure leaves the old file or none, never half of a new one."""
+    path = check_target(path, force=force)
+    atomic_write(path, data)
+    return path

@@ -1,0 +1,297 @@
+"""The Markdown minutes: the whole workshop as one text file that reads well raw and rendered.
+
+Everything the room typed is escaped, so a note can never turn into a heading, a list, a link, raw HTML or a
+broken table: Markdown punctuation gets a backslash (CommonMark lets any ASCII punctuation be escaped), a line that
+would start a block (``#``, ``>``, ``-``, ``1.``) has its marker escaped, and table cells escape ``|`` and put
+line breaks as ``<br>``. Multi-line notes keep their lines as hard breaks (a trailing backslash) inside the list
+item they belong to. Underscores inside words are left alone: CommonMark never reads them as emphasis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from exports.common import (
+    SUMMARY_LIMIT,
+    DisciplineScore,
+    NoteView,
+    ReadinessRound,
+    Report,
+    StageView,
+    build_report,
+    check_target,
+    plural,
+    write_atomically,
+)
+from facilitation.models import Workshop
+from facilitation.voting import TIE_BREAK
+
+_SPECIAL = re.compile(r"[\\`*\[\]<>|~]|&(?=#?\w+;)|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[-+=](?=\s|$)|[-=]+\s*$|\d{1,9}(?=[.)](?:\s|$)))")
+_BAR_CHAR = "█"
+
+
+def escape_inline(value: str) -> str:
+    """Markdown punctuation made literal; enough where no block can start (table cells, after ``## ``)."""
+    return _SPECIAL.sub(lambda m: "\\" + m.group(0), value)
+
+
+def escape(value: str) -> str:
+    """Text made literal: punctuation escaped, and each line kept from starting a block (a heading, a list
+    item, a setext underline); leading spaces are dropped so no line turns into a code block."""
+    lines = []
+    for line in value.split("\n"):
+        line = escape_inline(line.strip())
+        match = _BLOCK_START.match(line)
+        if match:
+            marker = match.group(0)
+            line = marker + "\\" + line[len(marker) :] if marker[0].isdigit() else "\\" + line
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def paragraph(value: str, indent: str = "") -> str:
+    """Multi-line text as one Markdown paragraph: blank lines dropped, each line break a hard break."""
+    lines = [line for line in escape(value).split("\n") if line]
+    if not lines:
+        return ""
+    return (" \\\n" + indent).join(lines)
+
+
+def heading_text(value: str) -> str:
+    """A heading's text on one line; ``#`` escaped so a closing sequence cannot eat the end of the title."""
+    return escape_inline(" ".join(value.split())).replace("#", "\\#")
+
+
+def cell(value: str) -> str:
+    """A table cell: escaped, lines joined with ``<br>``, empty shown as a dash so the table stays readable."""
+    lines = [escape_inline(line.strip()) for line in value.split("\n") if line.strip()]
+    return "<br>".join(lines) if lines else "—"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = "") -> list[str]:
+    """A GFM table; ``align`` has one letter per column (``l``, ``r``, ``c``), left when missing."""
+    marks = {"l": "---", "r": "--:", "c": ":-:"}
+    out = [
+        "| " + " | ".join(cell(h) for h in headers) + " |",
+        "|"
+        + "|".join(marks.get(align[i] if i < len(align) else "l", "---") for i in range(len(headers)))
+        + "|",
+    ]
+    out += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
+    return out
+
+
+def _bullet(value: str, prefix: str = "") -> str:
+    body = paragraph(value, indent="  ")
+    return f"- {prefix}{body}" if body else f"- {prefix}".rstrip()
+
+
+def _note_line(note: NoteView, *, show_dots: bool) -> str:
+    bits = []
+    if show_dots and note.dots is not None:
+        bits.append(f"**{note.rank_label}. {note.dots_label}**")
+    if note.mark_label:
+        bits.append(f"*{note.mark_label}*")
+    prefix = " · ".join(bits)
+    line = _bullet(note.text, prefix + " — " if prefix else "")
+    if note.author:
+        line += f" *({escape(note.author)})*"
+    return line
+
+
+def _details(report: Report) -> list[str]:
+    out = ["## Details", ""]
+    for label, value in (
+        ("Organisation", report.organisation),
+        ("Date", report.date),
+        ("Facilitator", report.facilitator),
+    ):
+        if value:
+            out.append(f"- **{label}:** {escape(value)}")
+    out.append(f"- **Generated:** {report.generated_text}")
+    out += ["", f"### Participants ({len(report.participants)})", ""]
+    out += [f"- {escape(name)}" for name in report.participants] or ["*No participants recorded.*"]
+    return out
+
+
+def _readiness_brief(rounds: Sequence[ReadinessRound]) -> list[str]:
+    if not rounds:
+        return ["*No readiness check was recorded.*"]
+    return [f"- {escape(r.sentence)}" for r in rounds]
+
+
+def _summary(report: Report) -> list[str]:
+    out = ["## Summary", "", "### Vision", ""]
+    if report.vision:
+        out += ["> " + paragraph(report.vision.text, indent="> ")]
+    else:
+        out.append("*No vision statement was decided or voted on.*")
+    source = (
+        f"From the vote “{escape(report.priorities_source)}”."
+        if report.priorities_source
+        else "No final-priorities vote was closed: these are the decisions of each stage."
+    )
+    out += ["", "### Top priorities", ""]
+    if report.priorities:
+        out += [f"*{source}*", ""]
+        for i, item in enumerate(report.summary_priorities, start=1):
+            extra = [escape(item.stage_title)] if item.stage_title else []
+            if item.dots is not None:
+                extra.append(plural(item.dots, "dot"))
+            tail = f" *({', '.join(extra)})*" if extra else ""
+            out.append(f"{i}. {paragraph(item.text, indent='   ')}{tail}")
+        if len(report.priorities) > SUMMARY_LIMIT:
+            out.append(f"\n*… and {len(report.priorities) - SUMMARY_LIMIT} more (see the stages below).*")
+    else:
+        out.append("*No priorities were voted on or decided.*")
+    out += ["", "### Readiness", "", *_readiness_brief(report.readiness)]
+    out += [
+        "",
+        f"**At a glance:** {plural(len(report.participants), 'participant')}, {plural(report.note_count, 'note')}, "
+        f"{plural(report.decision_count, 'decision')}, {plural(len(report.actions), 'action')}.",
+    ]
+    return out
+
+
+def _action_plan(report: Report) -> list[str]:
+    out = ["## Action plan", ""]
+    if not report.actions:
+        return [*out, "*No actions were recorded.*"]
+    rows = [
+        [str(i), a.title, a.owner, a.due, a.measure, a.priority_label, a.status, a.source_stage]
+        for i, a in enumerate(report.actions, start=1)
+    ]
+    out += table(["#", "Action", "Owner", "Due", "Measure", "Priority", "Status", "Source stage"], rows, "r")
+    out += ["", "*Sorted by priority, then due date (actions without a date last).*"]
+    return out
+
+
+def _stage_section(stage: StageView) -> list[str]:
+    title = heading_text(stage.title) + (" (skipped)" if stage.skipped else "")
+    out = [f"## {title}", ""]
+    if stage.purpose:
+        out += [f"*{paragraph(stage.purpose)}*", ""]
+    if stage.output:
+        out += [f"**What the room produces:** {paragraph(stage.output)}", ""]
+    if not stage.board:
+        return [*out, "*No notes were written in this stage.*"]
+    out += ["### Decisions", ""]
+    out += [_note_line(n, show_dots=stage.voted) for n in stage.decisions] or ["*No decisions.*"]
+    if stage.candidates:
+        out += ["", "### Candidate actions", ""]
+        out += [_note_line(n, show_dots=stage.voted) for n in stage.candidates]
+    out += ["", "### Notes ranked by votes" if stage.voted else "### Notes", ""]
+    if not stage.board:
+        return [*out, "*No notes.*"]
+    if stage.voted:
+        out += [
+            f"*{escape(stage.ballot_title)}: {plural(stage.total_dots, 'dot')}"
+            + (f" from {plural(stage.voters, 'voter')}" if stage.voters else "")
+            + f". {TIE_BREAK}*",
+            "",
+        ]
+    else:
+        out += ["*No vote was closed in this stage: notes in board order.*", ""]
+    out += [_note_line(n, show_dots=stage.voted) for n in stage.ranked]
+    return out
+
+
+def _readiness(report: Report) -> list[str]:
+    out = ["## Readiness check", ""]
+    if not report.readiness:
+        return [*out, "*No readiness check was recorded.*"]
+    for r in report.readiness:
+        out += [f"### {heading_text(r.label)}", "", f"{plural(r.responses, 'participant')} answered.", ""]
+        if r.attitude_answers:
+            out += ["**Attitude toward collaboration** (least to most ready)", ""]
+            rows = [[name, str(n), _BAR_CHAR * n] for name, n in r.attitudes]
+            out += [*table(["Attitude", "Count", "Chart"], rows, "lrl"), ""]
+        if r.scored:
+            out += ["**Scores per discipline** (1 = absent, 5 = a strength)", ""]
+            rows = [
+                [d.title, d.median_text, d.range_text, f"{d.iqr:g}" if d.count else "", _score_chart(d)]
+                for d in r.disciplines
+            ]
+            out += table(["Discipline", "Median", "Range", "IQR", "1 2 3 4 5"], rows, "lrrrl")
+            out += ["", "*Chart: ● median, ━ range of scores given, · nobody.*"]
+        if r.disagreement:
+            out += ["", f"The room disagrees most on **{escape(', '.join(r.disagreement))}**."]
+        out.append("")
+    return out[:-1]
+
+
+def _score_chart(score: DisciplineScore) -> str:
+    """Five characters, one per score: the median, the range the room gave, or nobody."""
+    if score.median is None or score.minimum is None or score.maximum is None:
+        return "·" * 5
+    marks = []
+    for value in range(1, 6):
+        if abs(value - score.median) < 0.75:
+            marks.append("●")
+        elif score.minimum <= value <= score.maximum:
+            marks.append("━")
+        else:
+            marks.append("·")
+    return "".join(marks)
+
+
+def _timing(report: Report) -> list[str]:
+    timing = report.timing
+    out = ["## Timing report", ""]
+    rows = [[r.title, r.started, r.planned_text, r.actual_text, r.delta_text] for r in timing.rows]
+    rows.append(
+        [
+            "Total",
+            "",
+            f"{timing.planned_seconds / 60:g} min",
+            f"{timing.actual_seconds / 60:.0f} min" if timing.ran else "not run",
+            timing.over_under_text if timing.ran else "",
+        ]
+    )
+    out += table(["Stage", "Started", "Planned", "Actual", "Over / under"], rows, "lrrrr")
+    out += [
+        "",
+        "*Actual time runs from a stage's start to its end, pauses included; skipped stages are left out.*",
+        "",
+        timing.summary_text,
+    ]
+    return out
+
+
+def _minutes(report: Report) -> list[str]:
+    out = ["## Minutes", ""]
+    if not report.minutes:
+        return [*out, "*The event log is empty.*"]
+    for line in report.minutes:
+        stage = f"{escape(line.stage)}: " if line.stage and not line.summary.startswith(line.stage) else ""
+        out.append(f"- `{line.when}` {stage}{paragraph(line.summary, indent='  ')}")
+    return out
+
+
+def render_report(report: Report) -> str:
+    """The minutes as Markdown text, from an already built report."""
+    parts: list[list[str]] = [
+        [f"# {heading_text(report.title)}", "", "*Workshop minutes and action plan*", ""],
+        _details(report),
+        _summary(report),
+        _action_plan(report),
+        *(_stage_section(stage) for stage in report.sections),
+        _readiness(report),
+        _timing(report),
+        _minutes(report),
+    ]
+    return "\n\n".join("\n".join(part).strip("\n") for part in parts) + "\n"
+
+
+def render(workshop: Workshop, *, now: float | None = None) -> str:
+    """The workshop's minutes as Markdown text."""
+    return render_report(build_report(workshop, now=now))
+
+
+def write_file(workshop: Workshop, path: Path, *, force: bool = False, now: float | None = None) -> Path:
+    """Write the Markdown minutes (UTF-8) atomically; an existing file is kept unless ``force``."""
+    check_target(path, force=force)
+    return write_atomically(Path(path), render(workshop, now=now).encode("utf-8"), force=force)
