@@ -12,7 +12,6 @@ counted, never attributed to a person.
 from __future__ import annotations
 
 import os
-import statistics
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,16 +21,16 @@ from pathlib import Path
 
 from exports.interchange import ExportError, atomic_write
 from facilitation import text, voting
-from facilitation.catalogue import ATTITUDES, DISCIPLINE_BY_KEY, DISCIPLINE_KEYS
 from facilitation.clock import FakeClock
-from facilitation.models import PRIORITIES, Ballot, Event, Note, ReadinessResponse, Stage, Workshop
+from facilitation.models import PRIORITIES, Ballot, Event, Note, Stage, Workshop
+from facilitation.readiness import ReadinessRound, readiness_rounds
 from facilitation.schedule import StageTiming, build_schedule, format_clock, format_minutes
+from facilitation.text import plural
 from facilitation.timer import StageTimer, TimerError
 
 SUMMARY_LIMIT = 8
 """Most priorities the one-page summary lists; the rest are counted, so the summary stays one page."""
 
-ROUND_LABELS = {"start": "Start of the workshop", "end": "End of the workshop"}
 DISCUSSION_KINDS = ("discipline", "custom")
 """Stage kinds whose notes get a section of their own in the documents."""
 _VOTE_DOT_KINDS = {"vote.cast": "cast", "vote.retracted": "taken back"}
@@ -69,10 +68,6 @@ def iso_datetime(timestamp: float | None) -> str:
     if not timestamp:
         return ""
     return local_time(timestamp).isoformat(timespec="seconds")
-
-
-def plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 # --- notes and stages -----------------------------------------------------------------------------------------
@@ -375,132 +370,6 @@ def action_rows(workshop: Workshop) -> list[ActionRow]:
 
 
 # --- the readiness check --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DisciplineScore:
-    key: str
-    title: str
-    count: int
-    """How many participants scored it."""
-    median: float | None
-    minimum: int | None
-    maximum: int | None
-    iqr: float
-    histogram: tuple[int, int, int, int, int]
-    """How many gave 1, 2, 3, 4 and 5."""
-
-    @property
-    def spread(self) -> int:
-        """The range: highest minus lowest score."""
-        if self.minimum is None or self.maximum is None:
-            return 0
-        return self.maximum - self.minimum
-
-    @property
-    def median_text(self) -> str:
-        return "" if self.median is None else f"{self.median:g}"
-
-    @property
-    def range_text(self) -> str:
-        if self.minimum is None:
-            return ""
-        return str(self.minimum) if self.minimum == self.maximum else f"{self.minimum}–{self.maximum}"
-
-
-@dataclass(frozen=True)
-class ReadinessRound:
-    round: str
-    label: str
-    responses: int
-    attitudes: tuple[tuple[str, int], ...]
-    """Every attitude name, least to most ready, with how many participants chose it."""
-    disciplines: tuple[DisciplineScore, ...]
-    disagreement: tuple[str, ...]
-    """Titles of the disciplines with the widest range (then IQR); empty when nobody disagrees."""
-
-    @property
-    def most_named(self) -> tuple[str, ...]:
-        top = max((count for _, count in self.attitudes), default=0)
-        return tuple(name for name, count in self.attitudes if count == top and top > 0)
-
-    @property
-    def attitude_answers(self) -> int:
-        return sum(count for _, count in self.attitudes)
-
-    @property
-    def scored(self) -> bool:
-        return any(d.count for d in self.disciplines)
-
-    @property
-    def sentence(self) -> str:
-        """The round in one sentence, for the one-page summary."""
-        parts = [f"{self.label} ({plural(self.responses, 'answer')})"]
-        if self.most_named:
-            parts.append(f"most named attitude: {' and '.join(self.most_named)}")
-        scored = [d for d in self.disciplines if d.median is not None]
-        if scored:
-            strongest = max(scored, key=lambda d: d.median or 0)
-            weakest = min(scored, key=lambda d: d.median or 0)
-            parts.append(f"strongest {strongest.title} (median {strongest.median_text})")
-            parts.append(f"weakest {weakest.title} (median {weakest.median_text})")
-        if self.disagreement:
-            parts.append(f"the room disagrees most on {', '.join(self.disagreement)}")
-        return "; ".join(parts) + "."
-
-
-def _score_summary(key: str, scores: list[int]) -> DisciplineScore:
-    histogram = Counter(scores)
-    iqr = 0.0
-    if len(scores) >= 2:
-        quartiles = statistics.quantiles(scores, n=4, method="inclusive")
-        iqr = quartiles[2] - quartiles[0]
-    return DisciplineScore(
-        key=key,
-        title=DISCIPLINE_BY_KEY[key].title,
-        count=len(scores),
-        median=float(statistics.median(scores)) if scores else None,
-        minimum=min(scores) if scores else None,
-        maximum=max(scores) if scores else None,
-        iqr=iqr,
-        histogram=(histogram[1], histogram[2], histogram[3], histogram[4], histogram[5]),
-    )
-
-
-def readiness_rounds(workshop: Workshop) -> list[ReadinessRound]:
-    """Attitude counts and score statistics per round of the check (start first, then end, then any other)."""
-    by_round: dict[str, list[ReadinessResponse]] = defaultdict(list)
-    for response in sorted(workshop.readiness.values(), key=lambda r: r.id):
-        by_round[response.round].append(response)
-    order = [r for r in ROUND_LABELS if r in by_round] + sorted(r for r in by_round if r not in ROUND_LABELS)
-    rounds = []
-    for name in order:
-        responses = by_round[name]
-        attitude_counts = Counter(r.attitude for r in responses if r.attitude)
-        scores: dict[str, list[int]] = {key: [] for key in DISCIPLINE_KEYS}
-        for response in responses:
-            for key, score in response.scores.items():
-                if (
-                    key in scores
-                    and isinstance(score, int)
-                    and not isinstance(score, bool)
-                    and 1 <= score <= 5
-                ):
-                    scores[key].append(score)
-        disciplines = tuple(_score_summary(key, scores[key]) for key in DISCIPLINE_KEYS)
-        widest = max(((d.spread, d.iqr) for d in disciplines), default=(0, 0.0))
-        disagreement = tuple(d.title for d in disciplines if widest[0] > 0 and (d.spread, d.iqr) == widest)
-        rounds.append(
-            ReadinessRound(
-                round=name,
-                label=ROUND_LABELS.get(name, safe_line(name).capitalize()),
-                responses=len(responses),
-                attitudes=tuple((a.name, attitude_counts.get(a.key, 0)) for a in ATTITUDES),
-                disciplines=disciplines,
-                disagreement=disagreement,
-            )
-        )
-    return rounds
 
 
 # --- the timing report ----------------------------------------------------------------------------------------

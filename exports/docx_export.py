@@ -37,9 +37,7 @@ from docx.text.paragraph import Paragraph
 
 from exports.common import (
     SUMMARY_LIMIT,
-    DisciplineScore,
     NoteView,
-    ReadinessRound,
     Report,
     StageView,
     build_report,
@@ -49,6 +47,7 @@ from exports.common import (
     write_atomically,
 )
 from facilitation.models import Workshop
+from facilitation.readiness import DisciplineScore, ReadinessRound
 from facilitation.voting import TIE_BREAK
 
 FONT = "Calibri"

@@ -15,9 +15,7 @@ from pathlib import Path
 
 from exports.common import (
     SUMMARY_LIMIT,
-    DisciplineScore,
     NoteView,
-    ReadinessRound,
     Report,
     StageView,
     build_report,
@@ -26,6 +24,7 @@ from exports.common import (
     write_atomically,
 )
 from facilitation.models import Workshop
+from facilitation.readiness import DisciplineScore, ReadinessRound
 from facilitation.voting import TIE_BREAK
 
 _SPECIAL = re.compile(r"[\\`*\[\]<>|~]|&(?=#?\w+;)|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")

@@ -75,3 +75,8 @@ def preview(text: str, width: int = 60) -> str:
     if len(first) > width:
         return first[: width - 1].rstrip() + "…"
     return first + (" …" if more else "")
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 note``, ``3 notes``: counts in sentences the room reads."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

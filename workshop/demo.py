@@ -36,7 +36,7 @@ NOTES: dict[str, list[tuple[int | None, str]]] = {
     ],
 }
 
-DECISIONS = {"vision": [1], "strategy": [0, 1]}
+DECISIONS = {"vision": [0], "strategy": [0, 1]}
 
 DEMO_SECONDS = 2100
 """How long the scripted demo takes in workshop time: it is built to end now, with Purpose under way."""

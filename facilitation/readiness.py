@@ -1,0 +1,143 @@
+"""The readiness check's picture: attitudes named per round, and the spread of 1–5 scores per discipline.
+
+Shared by the app's terminal chart and every export, so the room and the minutes tell the same story. A round is
+``start`` or ``end``: the check can be re-run at the end and compared with the start (``compare``).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from facilitation import text
+from facilitation.catalogue import ATTITUDES, DISCIPLINE_BY_KEY, DISCIPLINE_KEYS
+from facilitation.models import ReadinessResponse, Workshop
+
+ROUND_LABELS = {"start": "Start of the workshop", "end": "End of the workshop"}
+
+
+@dataclass(frozen=True)
+class DisciplineScore:
+    key: str
+    title: str
+    count: int
+    """How many participants scored it."""
+    median: float | None
+    minimum: int | None
+    maximum: int | None
+    iqr: float
+    histogram: tuple[int, int, int, int, int]
+    """How many gave 1, 2, 3, 4 and 5."""
+
+    @property
+    def spread(self) -> int:
+        """The range: highest minus lowest score."""
+        if self.minimum is None or self.maximum is None:
+            return 0
+        return self.maximum - self.minimum
+
+    @property
+    def median_text(self) -> str:
+        return "" if self.median is None else f"{self.median:g}"
+
+    @property
+    def range_text(self) -> str:
+        if self.minimum is None:
+            return ""
+        return str(self.minimum) if self.minimum == self.maximum else f"{self.minimum}–{self.maximum}"
+
+
+@dataclass(frozen=True)
+class ReadinessRound:
+    round: str
+    label: str
+    responses: int
+    attitudes: tuple[tuple[str, int], ...]
+    """Every attitude name, least to most ready, with how many participants chose it."""
+    disciplines: tuple[DisciplineScore, ...]
+    disagreement: tuple[str, ...]
+    """Titles of the disciplines with the widest range (then IQR); empty when nobody disagrees."""
+
+    @property
+    def most_named(self) -> tuple[str, ...]:
+        top = max((count for _, count in self.attitudes), default=0)
+        return tuple(name for name, count in self.attitudes if count == top and top > 0)
+
+    @property
+    def attitude_answers(self) -> int:
+        return sum(count for _, count in self.attitudes)
+
+    @property
+    def scored(self) -> bool:
+        return any(d.count for d in self.disciplines)
+
+    @property
+    def sentence(self) -> str:
+        """The round in one sentence, for the one-page summary."""
+        parts = [f"{self.label} ({text.plural(self.responses, 'answer')})"]
+        if self.most_named:
+            parts.append(f"most named attitude: {' and '.join(self.most_named)}")
+        scored = [d for d in self.disciplines if d.median is not None]
+        if scored:
+            strongest = max(scored, key=lambda d: d.median or 0)
+            weakest = min(scored, key=lambda d: d.median or 0)
+            parts.append(f"strongest {strongest.title} (median {strongest.median_text})")
+            parts.append(f"weakest {weakest.title} (median {weakest.median_text})")
+        if self.disagreement:
+            parts.append(f"the room disagrees most on {', '.join(self.disagreement)}")
+        return "; ".join(parts) + "."
+
+
+def _score_summary(key: str, scores: list[int]) -> DisciplineScore:
+    histogram = Counter(scores)
+    iqr = 0.0
+    if len(scores) >= 2:
+        quartiles = statistics.quantiles(scores, n=4, method="inclusive")
+        iqr = quartiles[2] - quartiles[0]
+    return DisciplineScore(
+        key=key,
+        title=DISCIPLINE_BY_KEY[key].title,
+        count=len(scores),
+        median=float(statistics.median(scores)) if scores else None,
+        minimum=min(scores) if scores else None,
+        maximum=max(scores) if scores else None,
+        iqr=iqr,
+        histogram=(histogram[1], histogram[2], histogram[3], histogram[4], histogram[5]),
+    )
+
+
+def readiness_rounds(workshop: Workshop) -> list[ReadinessRound]:
+    """Attitude counts and score statistics per round of the check (start first, then end, then any other)."""
+    by_round: dict[str, list[ReadinessResponse]] = defaultdict(list)
+    for response in sorted(workshop.readiness.values(), key=lambda r: r.id):
+        by_round[response.round].append(response)
+    order = [r for r in ROUND_LABELS if r in by_round] + sorted(r for r in by_round if r not in ROUND_LABELS)
+    rounds = []
+    for name in order:
+        responses = by_round[name]
+        attitude_counts = Counter(r.attitude for r in responses if r.attitude)
+        scores: dict[str, list[int]] = {key: [] for key in DISCIPLINE_KEYS}
+        for response in responses:
+            for key, score in response.scores.items():
+                if (
+                    key in scores
+                    and isinstance(score, int)
+                    and not isinstance(score, bool)
+                    and 1 <= score <= 5
+                ):
+                    scores[key].append(score)
+        disciplines = tuple(_score_summary(key, scores[key]) for key in DISCIPLINE_KEYS)
+        widest = max(((d.spread, d.iqr) for d in disciplines), default=(0, 0.0))
+        disagreement = tuple(d.title for d in disciplines if widest[0] > 0 and (d.spread, d.iqr) == widest)
+        rounds.append(
+            ReadinessRound(
+                round=name,
+                label=ROUND_LABELS.get(name, text.clean_line(name).capitalize()),
+                responses=len(responses),
+                attitudes=tuple((a.name, attitude_counts.get(a.key, 0)) for a in ATTITUDES),
+                disciplines=disciplines,
+                disagreement=disagreement,
+            )
+        )
+    return rounds
