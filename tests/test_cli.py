@@ -31,8 +31,16 @@ def test_help_lists_every_command(run) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_new_list_show_delete(run) -> None:  # type: ignore[no-untyped-def]
-    code, out, _ = run("new", "Leadership offsite", "--facilitator", "Maya", "--participants", "Ana, Ben",
-                       "--organisation", "Northwind")
+    code, out, _ = run(
+        "new",
+        "Leadership offsite",
+        "--facilitator",
+        "Maya",
+        "--participants",
+        "Ana, Ben",
+        "--organisation",
+        "Northwind",
+    )
     assert code == 0
     workshop_id = out.strip()
     assert workshop_id.startswith("leadership-offsite-")
@@ -99,3 +107,25 @@ def test_data_dir_that_cannot_be_used(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--data-dir", str(blocker / "sub"), "list"])
     assert result.exit_code != 0
     assert "Traceback" not in result.output
+
+
+def test_open_demo_and_home_start_the_app_with_a_library(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import screens.app
+    from exports import export_workshop
+    from workshop.session import WorkshopLibrary
+
+    started: list[tuple[object, object, object]] = []
+    monkeypatch.setattr(
+        screens.app,
+        "run_app",
+        lambda library, workshop_id, exporter: started.append((library, workshop_id, exporter)),
+    )
+    out = run("new", "Offsite")[1]
+    workshop_id = out.strip()
+    assert run("open", workshop_id[:9])[0] == 0
+    assert run()[0] == 0
+    assert run("demo")[0] == 0
+    assert [type(library) for library, _, _ in started] == [WorkshopLibrary] * 3
+    assert started[0][1] == workshop_id and started[1][1] is None
+    assert str(started[2][1]).startswith("collaboration-kick-off-demo-")
+    assert all(exporter is export_workshop for _, _, exporter in started)

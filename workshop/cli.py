@@ -84,11 +84,12 @@ def cli(ctx: click.Context, data_dir: Path | None) -> None:
 
 def _run_app(context: Context, workshop_id: str | None) -> None:
     from screens.app import run_app
+    from workshop.session import WorkshopLibrary
 
     store = context.store
     if workshop_id is not None:
         workshop_id = store.resolve(workshop_id)
-    run_app(store, workshop_id, exporter=_exporter())
+    run_app(WorkshopLibrary(store), workshop_id, exporter=_exporter())
 
 
 def _exporter() -> Callable[..., list[Path]]:
