@@ -1,0 +1,198 @@
+"""The Textual app: holds the library and the open session, and moves between screens. Kept small on purpose.
+
+Screens live in their own modules and do the work; they reach data only through ``app.library`` (the workshops in
+the data folder) and ``app.session`` (the open workshop). Errors a user can cause arrive as ``SessionError`` and
+are shown with ``app.show_error``: no traceback reaches the screen for a user action.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.screen import Screen
+from textual.widgets import Static
+
+from facilitation.clock import Clock
+from screens.commands import StageCommands
+from screens.theme import DEFAULT_THEME, THEMES
+from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
+
+Exporter = Callable[..., list[Path]]
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+
+
+class TooSmall(Static):
+    """Shown instead of a screen's widgets when the terminal is smaller than the layouts can draw."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"Terminal too small —\nmake it at least {MIN_WIDTH}×{MIN_HEIGHT}.", classes="too-small-message"
+        )
+
+
+class WorkshopApp(App[None]):
+    """Six Disciplines Workshop."""
+
+    TITLE = "Six Disciplines Workshop"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {StageCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", show=True),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
+    ]
+
+    def __init__(
+        self,
+        library: WorkshopLibrary,
+        *,
+        workshop_id: str | None = None,
+        exporter: Exporter | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.exporter = exporter
+        self.clock = clock or library.clock
+        self.session: WorkshopSession | None = None
+        self._initial_workshop = workshop_id
+        self.timer_alerts: set[tuple[object, ...]] = set()
+        """Stage runs whose time's-up bell has rung, so it rings once per run, not on every redraw."""
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = library.settings.get("theme") or DEFAULT_THEME
+
+    # --- screens -------------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        from screens.home import HomeScreen
+
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._guard_size)
+        self._guard_size()
+        if self._initial_workshop is not None:
+            self.open_workshop(self._initial_workshop)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._guard_size(size=event.size)
+
+    def _guard_size(self, _screen: object = None, *, size: Size | None = None) -> None:
+        """Below the minimum size every screen shows one clear message instead of a squashed layout."""
+        width, height = size or self.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small:
+            self.clear_notifications()  # toasts float above every widget and would cover the message
+        for screen in self.screen_stack:
+            if small and not screen.query_children(TooSmall):
+                screen.mount(TooSmall())
+            screen.set_class(small, "-too-small")
+
+    def open_workshop(self, workshop_id: str) -> None:
+        """Open a workshop and show the stage it is on; a damaged file offers its backups instead."""
+        from screens.dialogs import BackupsScreen
+        from workshop.session import DamagedWorkshopError
+
+        try:
+            session = self.library.open(workshop_id)
+        except DamagedWorkshopError as error:
+            self.push_screen(BackupsScreen(error))
+            return
+        except SessionError as error:
+            self.show_error(error)
+            return
+        self.use_session(session)
+
+    def use_session(self, session: WorkshopSession) -> None:
+        """Make ``session`` the open workshop (closing any other) and go to its current stage."""
+        from screens.stage import StageScreen
+
+        self.close_session()
+        self.session = session
+        if session.read_only:
+            self.notify(
+                session.read_only_reason, title="Read-only", severity="warning", timeout=10, markup=False
+            )
+        self.switch_to(StageScreen())
+
+    def switch_to(self, screen: Screen[Any]) -> None:
+        """Replace everything above the home screen with ``screen``."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(screen)
+
+    def show_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        home = self.screen
+        refresh = getattr(home, "refresh_workshops", None)
+        if callable(refresh):
+            refresh()
+
+    def close_session(self) -> None:
+        if self.session is not None:
+            session, self.session = self.session, None
+            try:
+                session.close()
+            except SessionError as error:
+                self.show_error(error)
+
+    # --- shared behaviour ----------------------------------------------------------------------------
+
+    def show_error(self, error: Exception | str) -> None:
+        """A user-caused problem as a notification, never a traceback."""
+        self.notify(str(error), title="Not done", severity="error", timeout=8, markup=False)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Function keys as printed on the keyboard (F5, not f5)."""
+        shown = super().get_key_display(binding)
+        if not binding.key_display and re.fullmatch(r"f\d{1,2}", shown):
+            return shown.upper()
+        return shown
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember the facilitator's theme for next time."""
+        if self.library.settings.get("theme") != theme:
+            try:
+                self.library.settings.set("theme", theme)
+            except OSError as error:
+                self.show_error(f"Could not save the theme choice: {error.strerror or error}")
+
+    async def action_quit(self) -> None:
+        self.close_session()
+        self.exit()
+
+
+def make_app(
+    library: WorkshopLibrary,
+    workshop_id: str | None = None,
+    *,
+    exporter: Exporter | None = None,
+    clock: Clock | None = None,
+) -> WorkshopApp:
+    """The factory shared by the CLI, the Pilot tests and the snapshot tests."""
+    return WorkshopApp(library, workshop_id=workshop_id, exporter=exporter, clock=clock)
+
+
+def run_app(
+    library: WorkshopLibrary, workshop_id: str | None = None, *, exporter: Exporter | None = None
+) -> None:
+    app = make_app(library, workshop_id, exporter=exporter)
+    try:
+        app.run()
+    finally:
+        app.close_session()

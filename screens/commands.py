@@ -1,0 +1,107 @@
+"""The command palette's workshop commands (ctrl+p): every stage action by name, for when a key slips the mind.
+
+Registered in the App with ``COMMANDS = App.COMMANDS | {StageCommands}`` so Textual's own commands (themes,
+quit, screenshot…) stay. On the stage screen the commands call the screen's own actions, so a command and
+its key do exactly the same thing; elsewhere, with a workshop open, they can still jump to a stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from workshop.session import SessionError
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    run: Callable[[], Any]
+
+
+class StageCommands(Provider):
+    """Timer, stage and navigation commands for the open workshop."""
+
+    def commands(self) -> list[Command]:
+        from screens.stage import StageScreen
+
+        app = cast("WorkshopApp", self.app)
+        screen = self.screen
+        found: list[Command] = []
+        session = app.session
+        if isinstance(screen, StageScreen) and session is not None:
+            s = screen
+            muted = session.workshop.muted
+            found += [
+                Command("Timer: start / pause / resume", "space or F5", s.action_toggle_timer),
+                Command("Timer: add 1 minute", "+ or F6", lambda: s.action_extend(1)),
+                Command("Timer: add 5 minutes", "] or F7", lambda: s.action_extend(5)),
+                Command("Timer: restart from the full time", "r", s.action_restart_timer),
+                Command("Stage: finish and go to the next", "n or F8", s.action_next_stage),
+                Command("Stage: go to the previous", "p or F9", s.action_previous_stage),
+                Command("Stage: show / hide the questions", "q", s.action_toggle_prompts),
+                Command("Note: write a long (multi-line) note", "F2", s.action_long_note),
+                Command("Note: bring back the last deleted note", "u or ctrl+z", s.action_undo_delete),
+                Command("Note: next author for new notes", "w or F3", s.action_cycle_author),
+                Command(
+                    "Bell: turn the timer bell on" if muted else "Bell: turn the timer bell off",
+                    "b",
+                    s.action_toggle_bell,
+                ),
+                Command("Agenda overview", "a", s.action_agenda),
+                Command("Summary", "s", s.action_summary),
+                Command("Home: close this workshop", "h", s.action_home),
+            ]
+            for stage in session.workshop.agenda(include_skipped=False):
+                found.append(
+                    Command(
+                        f"Go to stage: {stage.title}",
+                        f"{stage.minutes} min",
+                        lambda stage_id=stage.id: s.go_to_stage(stage_id),
+                    )
+                )
+        elif session is not None:
+            found.append(Command("Back to the current stage", "", lambda: _show_stage(app, None)))
+            for stage in session.workshop.agenda(include_skipped=False):
+                found.append(
+                    Command(
+                        f"Go to stage: {stage.title}",
+                        f"{stage.minutes} min",
+                        lambda stage_id=stage.id: _show_stage(app, stage_id),
+                    )
+                )
+        found.append(Command("Help: every key", "? or F1", app.action_help))
+        return found
+
+    async def discover(self) -> Hits:
+        for command in self.commands():
+            yield DiscoveryHit(command.name, command.run, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self.commands():
+            score = matcher.match(command.name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)
+
+
+def _show_stage(app: WorkshopApp, stage_id: int | None) -> None:
+    """From another screen: make ``stage_id`` current (if given) and show the stage screen."""
+    from screens.stage import StageScreen
+
+    if app.session is None:
+        return
+    if stage_id is not None:
+        try:
+            app.session.go_to_stage(stage_id)
+        except SessionError as error:
+            app.show_error(error)
+            return
+    app.switch_to(StageScreen())

@@ -1,0 +1,256 @@
+"""Small modal dialogs shared by every screen: confirm, enter text, choose one of a list, restore a backup.
+
+Each is a ``ModalScreen`` that returns its answer through ``dismiss`` (``push_screen(dialog, callback)``), never
+touches the session itself (except ``BackupsScreen``, which is the app's answer to a damaged file), and closes
+with ``escape``. Keys are shown on the dialog so a facilitator never has to guess.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from workshop.session import SessionError
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+    from workshop.session import BackupInfo, DamagedWorkshopError
+
+DIALOG_CSS = """
+{name} {{
+    align: center middle;
+    & > #dialog {{
+        width: 80%;
+        max-width: 100;
+        height: auto;
+        max-height: 90%;
+        padding: 1 2;
+        border: thick $primary;
+        background: $surface;
+    }}
+    #dialog-title {{ text-style: bold; width: 1fr; margin-bottom: 1; }}
+    #dialog-hint {{ margin-top: 1; width: 1fr; }}
+    #dialog-buttons {{ height: auto; margin-top: 1; align-horizontal: right; }}
+    #dialog-buttons Button {{ margin-left: 2; }}
+}}
+"""
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; ``y``/enter is yes, ``n``/escape is no."""
+
+    DEFAULT_CSS: ClassVar[str] = DIALOG_CSS.format(name="ConfirmScreen")
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self._yes, self._no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Content(self.question), id="dialog-title")
+            with Horizontal(id="dialog-buttons"):
+                yield Button(f"{self._yes} (y)", id="yes", variant="primary")
+                yield Button(f"{self._no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class TextEntryScreen(ModalScreen[str | None]):
+    """Type or edit a text; one line (enter saves) or several (a text area; ctrl+s saves). ``None`` = cancelled.
+
+    The text comes back as typed: checking it (empty, too long) is the session's job, so the message the
+    facilitator sees is the same wherever the text was entered.
+    """
+
+    DEFAULT_CSS: ClassVar[str] = (
+        DIALOG_CSS.format(name="TextEntryScreen")
+        + """
+    TextEntryScreen.-multiline > #dialog { height: 90%; max-height: 30; }
+    TextEntryScreen TextArea { height: 1fr; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self, title: str, initial: str = "", multiline: bool = False, *, placeholder: str = ""
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.initial = initial
+        self.multiline = multiline
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        self.set_class(self.multiline, "-multiline")
+        with Vertical(id="dialog"):
+            yield Label(Content(self.title_text), id="dialog-title")
+            if self.multiline:
+                yield TextArea(self.initial, id="entry-text", soft_wrap=True, placeholder=self.placeholder)
+                hint = "Enter starts a new line · ctrl+s saves · escape cancels"
+            else:
+                yield Input(self.initial, id="entry-line", placeholder=self.placeholder)
+                hint = "Enter or ctrl+s saves · escape cancels"
+            yield Label(hint, id="dialog-hint")
+
+    def on_mount(self) -> None:
+        if self.multiline:
+            area = self.query_one(TextArea)
+            area.focus()
+            area.move_cursor(area.document.end)
+        else:
+            self.query_one(Input).focus()
+
+    @property
+    def value(self) -> str:
+        if self.multiline:
+            return self.query_one(TextArea).text
+        return self.query_one(Input).value
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_save(self) -> None:
+        self.dismiss(self.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChooseScreen(ModalScreen[Any]):
+    """Pick one of ``options`` (label, value); returns the value, or ``None`` on escape."""
+
+    DEFAULT_CSS: ClassVar[str] = (
+        DIALOG_CSS.format(name="ChooseScreen")
+        + """
+    ChooseScreen OptionList { height: auto; max-height: 20; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, options: list[tuple[str, Any]], *, hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = list(options)
+        self.hint = hint or "↑/↓ to move · Enter chooses · escape cancels"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(Content(self.title_text), id="dialog-title")
+            yield OptionList(
+                *(Option(Content(label), id=f"c{i}") for i, (label, _) in enumerate(self.choices)),
+                id="choices",
+                markup=False,
+            )
+            yield Label(self.hint, id="dialog-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.focus()
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.choices[event.option_index][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class BackupsScreen(ModalScreen[None]):
+    """A workshop file that cannot be read: say so, and offer the backups the store kept.
+
+    Choosing one restores it (the damaged file is kept aside by the store) and opens the workshop; escape goes
+    back to the home screen.
+    """
+
+    DEFAULT_CSS: ClassVar[str] = (
+        DIALOG_CSS.format(name="BackupsScreen")
+        + """
+    BackupsScreen #dialog { border: thick $error; }
+    BackupsScreen OptionList { height: auto; max-height: 14; }
+    BackupsScreen #damaged-message { margin-bottom: 1; }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back to the workshops")]
+
+    def __init__(self, error: DamagedWorkshopError) -> None:
+        super().__init__()
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        backups = self.error.backups
+        with Vertical(id="dialog"):
+            yield Label("This workshop file cannot be read", id="dialog-title")
+            yield Static(Content(str(self.error)), id="damaged-message")
+            if backups:
+                yield Label("Restore one of its backups (the damaged file is kept aside, not deleted):")
+                yield OptionList(
+                    *(
+                        Option(Content(b.label), id=f"b{i}", disabled=not b.readable)
+                        for i, b in enumerate(backups)
+                    ),
+                    id="backups",
+                    markup=False,
+                )
+                hint = "↑/↓ to move · Enter restores that backup and opens the workshop · escape goes back"
+            else:
+                yield Label("No backups of this workshop were found.")
+                hint = "escape goes back to the workshops"
+            yield Label(hint, id="dialog-hint")
+
+    def on_mount(self) -> None:
+        for options in self.query(OptionList):
+            options.focus()
+            readable = [i for i, b in enumerate(self.error.backups) if b.readable]
+            if readable:
+                options.highlighted = readable[0]
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.restore(self.error.backups[event.option_index])
+
+    def restore(self, backup: BackupInfo) -> None:
+        """Put ``backup`` in place of the damaged file, then open the workshop."""
+        app = cast("WorkshopApp", self.app)
+        try:
+            app.library.restore_backup(self.error.workshop_id, backup)
+        except SessionError as error:
+            app.show_error(error)
+            return
+        self.dismiss(None)
+        app.notify(f"Restored {backup.path.name}.", title="Backup restored", markup=False)
+        app.open_workshop(self.error.workshop_id)
+
+    def action_back(self) -> None:
+        app = cast("WorkshopApp", self.app)
+        self.dismiss(None)
+        app.show_home()

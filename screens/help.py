@@ -1,0 +1,146 @@
+"""Every key of every screen, generated from the screens' ``BINDINGS`` so it can never fall out of date.
+
+Screens written elsewhere are imported by name and skipped if they do not exist yet; a new screen only needs
+adding to ``SCREENS`` below.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+SCREENS: tuple[tuple[str, str, str], ...] = (
+    ("Everywhere", "screens.app", "WorkshopApp"),
+    ("Stage (notes list)", "screens.stage", "StageScreen"),
+    ("Stage (notes list)", "screens.widgets.note_list", "NoteList"),
+    ("Workshops (home)", "screens.home", "HomeScreen"),
+    ("Workshop setup", "screens.setup", "SetupScreen"),
+    ("Agenda overview", "screens.agenda_overview", "AgendaOverviewScreen"),
+    ("Summary", "screens.summary", "SummaryScreen"),
+    ("Dialogs: confirm", "screens.dialogs", "ConfirmScreen"),
+    ("Dialogs: text entry", "screens.dialogs", "TextEntryScreen"),
+    ("Dialogs: choose", "screens.dialogs", "ChooseScreen"),
+    ("Help", "screens.help", "HelpScreen"),
+)
+"""(heading, module, class) in the order the help lists them."""
+
+HIDDEN_ACTIONS = {"typing"}
+"""Actions bound twice on purpose (the footer's copy of an F-key); the help lists the other copy."""
+
+
+@dataclass(frozen=True)
+class KeyHelp:
+    keys: str
+    description: str
+
+
+def _own_bindings(cls: type[DOMNode]) -> list[Binding]:
+    """Bindings declared by ``cls`` and its bases in this project, not by Textual's own widgets."""
+    found: list[BindingType] = []
+    for klass in reversed(cls.__mro__):
+        if klass.__module__.startswith("screens.") and "BINDINGS" in vars(klass):
+            found.extend(vars(klass)["BINDINGS"])
+    if not found:
+        found = list(getattr(cls, "BINDINGS", []))
+    return list(Binding.make_bindings(found))
+
+
+def describe(bindings: Iterable[Binding], key_display: Any) -> list[KeyHelp]:
+    """Bindings grouped by what they do ("space · F5  Start, pause or resume the timer").
+
+    A binding's tooltip is its long description; bindings sharing one (a letter key and its F-key) are one line.
+    """
+    grouped: dict[str, list[str]] = {}
+    order: list[str] = []
+    for binding in bindings:
+        action = binding.action.split("(", 1)[0]
+        if action in HIDDEN_ACTIONS or action in ("app.focus_next", "app.focus_previous"):
+            continue
+        description = binding.tooltip or binding.description or action.replace("_", " ")
+        if description not in grouped:
+            grouped[description] = []
+            order.append(description)
+        shown = key_display(binding)
+        if shown not in grouped[description]:
+            grouped[description].append(shown)
+    return [KeyHelp(" · ".join(grouped[d]), d) for d in order]
+
+
+def help_sections(app: App[Any]) -> list[tuple[str, list[KeyHelp]]]:
+    """(heading, keys) for every screen that exists, merging sections that share a heading."""
+    sections: dict[str, list[KeyHelp]] = {}
+    for heading, module_name, class_name in SCREENS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        cls = getattr(module, class_name, None)
+        if cls is None:
+            continue
+        entries = describe(_own_bindings(cls), app.get_key_display)
+        if module_name == "screens.app":
+            entries.append(KeyHelp(app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "")), "Commands"))
+        sections.setdefault(heading, []).extend(entries)
+    return [(heading, entries) for heading, entries in sections.items() if entries]
+
+
+def _key_table(entries: list[KeyHelp]) -> Table:
+    """Keys in one column, what they do in the other; long descriptions wrap under themselves."""
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1)
+    for entry in entries:
+        table.add_row(Text(entry.keys), Text(entry.description))
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """The key map, grouped by screen; escape (or ? / F1 / q) closes it."""
+
+    DEFAULT_CSS: ClassVar[str] = """
+    HelpScreen {
+        align: center middle;
+        & > #help {
+            width: 90%;
+            max-width: 110;
+            height: 90%;
+            border: thick $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        #help-title { text-style: bold; width: 1fr; content-align: center middle; }
+        .help-heading { text-style: bold underline; margin-top: 1; }
+        #help-hint { width: 1fr; text-style: bold; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "close", "Close help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help"):
+            yield Label("Keys", id="help-title")
+            with VerticalScroll(id="help-body"):
+                for heading, entries in help_sections(self.app):
+                    yield Label(heading, classes="help-heading")
+                    yield Static(_key_table(entries), classes="help-keys")
+            yield Label("↑/↓ scroll · escape closes · ctrl+p lists every command", id="help-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,670 @@
+"""The stage screen, where the workshop spends most of its time: the timebox, the prompts and the room's notes.
+
+It reads everything from ``app.session`` and changes everything through it. The countdown is redrawn four times
+a second from the session's ``StageTimer`` (timestamps on a monotonic clock): a tick never counts time, so a busy
+event loop cannot make the clock wrong, and a timer left running before a restart carries on where it should.
+
+Keys come in two sets. On the notes list, single letters act (space starts the timer, ``e`` edits, …). While
+typing in the note field every printable key types, so the keys that matter during capture also have F-keys
+that work everywhere; the footer shows whichever set works at that moment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+
+from facilitation.models import Note, Participant, Stage
+from facilitation.schedule import format_clock
+from facilitation.text import preview
+from facilitation.timer import StageTimer
+from screens.dialogs import ChooseScreen, ConfirmScreen, TextEntryScreen
+from screens.widgets import AgendaStrip, NoteList, TimerDisplay, stage_marks
+from workshop.session import SessionError, WorkshopSession
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+REMINDER_SECONDS = 30.0
+"""A stage entered this long ago with its timer never started gets one reminder."""
+TICK_SECONDS = 0.25
+"""How often the countdown is redrawn (not counted: the timer computes the time on every redraw)."""
+
+_AUTHOR_PREFIX = re.compile(r"\s*([^:\n]{1,80}?)\s*:\s*")
+
+
+def split_author(text: str, participants: list[Participant]) -> tuple[int | None, str]:
+    """``"ana: we need X"`` → (Ana's id, ``"we need X"``) when the prefix names one participant.
+
+    The prefix matches a full name or, if only one participant has it, a first name, ignoring case. Anything
+    else ("Risk: …", a URL) is left in the text and the note gets the current author.
+    """
+    match = _AUTHOR_PREFIX.match(text)
+    if not match:
+        return None, text
+    name = match.group(1).casefold()
+    found = [p for p in participants if p.name.casefold() == name]
+    if not found:
+        found = [p for p in participants if p.name.split()[0].casefold() == name]
+    if len(found) != 1:
+        return None, text
+    return found[0].id, text[match.end() :]
+
+
+SPACE_DOES = ("start", "pause", "resume", "restart")
+TIP_TIMER = "Start, pause or resume the timer (restart it once the stage is finished)"
+TIP_NEXT = "Finish this stage and go to the next"
+TIP_PREVIOUS = "Go back to the previous stage"
+TIP_AUTHOR = "Next author for the notes typed from now on"
+TIP_UNDO = "Bring back the last deleted note"
+TIP_CANDIDATE = "Mark the note as a candidate action (again: unmark)"
+
+
+def _everywhere(
+    key: str, action_args: str, description: str, tooltip: str, *, shown: bool = True
+) -> list[Binding]:
+    """An F-key (or ctrl key) that works while typing a note too.
+
+    Two bindings for one key: the first (``typing``) is enabled only while the note field has focus, so the footer
+    shows it exactly then; the second (``anywhere``, never shown) makes the key work on the notes list as well.
+    """
+    return [
+        Binding(key, f"typing({action_args})", description, show=shown, tooltip=tooltip),
+        Binding(key, f"anywhere({action_args})", description, show=False, tooltip=tooltip),
+    ]
+
+
+class NoteInput(Input):
+    """The quick-entry field. A multi-line paste opens the long-note editor instead of keeping one line."""
+
+    class MultilinePaste(Message):
+        """Text with line breaks was pasted: the screen offers it in the multi-line editor."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if "\n" in event.text.strip("\r\n") or "\r" in event.text.strip("\r\n"):
+            event.prevent_default()
+            event.stop()
+            self.post_message(self.MultilinePaste(event.text))
+
+
+class StageScreen(Screen[None]):
+    """One stage of the open workshop: countdown, agenda strip, prompts, notes and quick entry."""
+
+    CSS_PATH = "stage.tcss"
+    AUTO_FOCUS = "#notes"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-compact"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # space says what it will do now: Start, Pause, Resume or Restart (check_action shows the one that applies).
+        *(Binding("space", f"space('{what}')", what.title(), tooltip=TIP_TIMER) for what in SPACE_DOES),
+        *_everywhere("f5", "'toggle_timer'", "Start/Pause", TIP_TIMER),
+        Binding("plus,equals_sign", "extend(1)", "+1 min", tooltip="Add 1 minute"),
+        *_everywhere("f6", "'extend', 1", "+1 min", "Add 1 minute"),
+        Binding("right_square_bracket", "extend(5)", "+5 min", tooltip="Add 5 minutes"),
+        *_everywhere("f7", "'extend', 5", "+5 min", "Add 5 minutes"),
+        Binding("n", "next_stage", "Next", tooltip=TIP_NEXT),
+        *_everywhere("f8", "'next_stage'", "Next stage", TIP_NEXT),
+        Binding("p", "previous_stage", "Previous", show=False, tooltip=TIP_PREVIOUS),
+        *_everywhere("f9", "'previous_stage'", "Previous", TIP_PREVIOUS, shown=False),
+        Binding("r", "restart_timer", "Restart", show=False, tooltip="Restart the timer from the full time"),
+        Binding("i", "focus_input", "Type", tooltip="Type a note (Enter adds it; “Ana: …” sets the author)"),
+        Binding("escape", "focus_notes", "Notes list", tooltip="Leave the note field for the notes list"),
+        *_everywhere("f2", "'long_note'", "Long note", "Write a long, multi-line note"),
+        *_everywhere("f3", "'cycle_author'", "Author", TIP_AUTHOR),
+        Binding("w", "cycle_author", "Author", show=False, tooltip=TIP_AUTHOR),
+        Binding("e", "edit_note", "Edit", tooltip="Edit the highlighted note"),
+        Binding("d,delete", "delete_note", "Delete", tooltip="Delete the highlighted note"),
+        Binding("u", "undo_delete", "Undo", show=False, tooltip=TIP_UNDO),
+        *_everywhere("ctrl+z", "'undo_delete'", "Undo", TIP_UNDO, shown=False),
+        Binding("a", "agenda", "Agenda", tooltip="Agenda overview"),
+        Binding("f1", "app.help", "Help", tooltip="Every key of every screen"),
+        Binding("x", "mark('decision')", "Decision", tooltip="Mark the note as a decision (again: unmark)"),
+        Binding("c", "mark('candidate')", "Action?", show=False, tooltip=TIP_CANDIDATE),
+        Binding("m", "move_note", "Move", show=False, tooltip="Move the note to another stage"),
+        Binding("g", "merge_note", "Merge", show=False, tooltip="Merge another note of this stage into it"),
+        Binding("s", "summary", "Summary", tooltip="Workshop summary"),
+        Binding("q", "toggle_prompts", "Questions", show=False, tooltip="Show or hide the guiding questions"),
+        Binding("b", "toggle_bell", "Bell", show=False, tooltip="Turn the time's-up bell on or off"),
+        Binding("h", "home", "Home", show=False, tooltip="Close this workshop and go to the workshop list"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stage_id: int | None = None
+        self._entered_at = 0.0
+        self._reminded = False
+        self._author_id: int | None = None
+        self._seen_events = -1
+        self._show_prompts = False
+        self._timer_status = ""
+
+    # --- plumbing --------------------------------------------------------------------------------------
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    @property
+    def session(self) -> WorkshopSession:
+        session = self.workshop_app.session
+        if session is None:
+            raise RuntimeError("The stage screen needs an open workshop session.")
+        return session
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Run session calls; a refusal becomes a notification and skips the rest of the block."""
+        try:
+            yield
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+
+    def _say(self, message: str, **kwargs: Any) -> None:
+        """A notification; never markup, because stage titles and notes are the room's own text."""
+        self.notify(message, markup=False, **kwargs)
+
+    @property
+    def _typing(self) -> bool:
+        return isinstance(self.focused, NoteInput)
+
+    @property
+    def notes(self) -> NoteList:
+        return self.query_one("#notes", NoteList)
+
+    @property
+    def timer_display(self) -> TimerDisplay:
+        return self.query_one("#timer", TimerDisplay)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the letter keys while typing (the field takes them) and show the F-keys instead."""
+        if action == "anywhere":
+            return True
+        if action in ("typing", "focus_notes"):
+            return self._typing
+        if self._typing:
+            return False
+        if action == "space":
+            return parameters == (self._space_does(),)
+        return True
+
+    def _space_does(self) -> str:
+        """What space does to this stage's timer now: ``start``, ``pause``, ``resume`` or ``restart``."""
+        session = self.workshop_app.session
+        if session is None or self._stage_id is None:
+            return "start"
+        status = session.timer(self._stage_id).status
+        return {"idle": "start", "running": "pause", "paused": "resume"}.get(status.value, "restart")
+
+    def action_space(self, what: str) -> None:
+        if what == "restart":
+            self.action_restart_timer()
+        else:
+            self.action_toggle_timer()
+
+    def action_anywhere(self, name: str, *args: Any) -> None:
+        """An F-key: the same action as its letter key, but it also works while typing a note."""
+        method: Callable[..., Any] = getattr(self, f"action_{name}")
+        method(*args)
+
+    def action_typing(self, name: str, *args: Any) -> None:
+        self.action_anywhere(name, *args)
+
+    # --- layout ----------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="stage-body"):
+            with Vertical(id="stage-main"):
+                yield Static(id="stage-title")
+                yield AgendaStrip(id="agenda-strip")
+                yield Static(id="read-only-banner")
+                yield Static(id="stage-prompt")
+                yield TimerDisplay(id="timer")
+                yield NoteList(
+                    id="notes", empty_hint="No notes yet. Press i (or tab), type a note and press Enter."
+                )
+                with Horizontal(id="entry"):
+                    yield Label("", id="author")
+                    yield NoteInput(
+                        placeholder="Type a note, Enter adds it · “Ana: …” sets the author · F2 long note",
+                        id="note-input",
+                    )
+            with VerticalScroll(id="stage-side"):
+                yield Static(id="side-prompts")
+                yield AgendaStrip(id="agenda-side")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        app = self.workshop_app
+        if app.session is None:
+            app.show_home()
+            return
+        ws = app.session.workshop
+        if ws.current_stage_id not in ws.stages:
+            # Only a damaged or hand-edited file gets here (a restored empty backup, say): say so, go home.
+            app.show_error(f"“{ws.title}” has no stage to run. Open its set-up to build an agenda.")
+            app.close_session()
+            app.call_later(app.show_home)
+            return
+        self.query_one("#agenda-side", AgendaStrip).vertical = True
+        session = self.session
+        banner = self.query_one("#read-only-banner", Static)
+        banner.display = session.read_only
+        if session.read_only:
+            banner.update(Content(f"READ-ONLY · {session.read_only_reason}"))
+            note_input = self.query_one(NoteInput)
+            note_input.disabled = True
+            note_input.placeholder = "Read-only: notes cannot be added in this window."
+        self._enter_stage()
+        self.set_interval(TICK_SECONDS, self.refresh_clock)
+
+    def on_screen_resume(self) -> None:
+        """Back from the agenda, the summary or a dialog: catch up with changes made there."""
+        if self.workshop_app.session is None or self._stage_id is None:
+            return
+        if self.session.workshop.current_stage_id != self._stage_id:
+            self._enter_stage()
+        elif len(self.session.workshop.events) != self._seen_events:
+            self._load_notes(select=self.notes.selected_note_id)
+        self.refresh_clock()
+
+    def _enter_stage(self) -> None:
+        """Show the session's current stage from scratch (entering the screen, or another stage)."""
+        stage = self.session.stage()
+        changed = stage.id != self._stage_id
+        self._stage_id = stage.id
+        if changed:
+            self._entered_at = self.workshop_app.clock.monotonic()
+            self._reminded = False
+        self._draw_stage_text(stage)
+        self._load_notes()
+        self._draw_author()
+        self.refresh_clock()
+
+    def _draw_stage_text(self, stage: Stage) -> None:
+        ws = self.session.workshop
+        agenda = ws.agenda(include_skipped=False)
+        place = next((i for i, s in enumerate(agenda, start=1) if s.id == stage.id), None)
+        where = f"stage {place} of {len(agenda)}" if place else "skipped stage"
+        bell = "  ·  bell off" if ws.muted else ""
+        self.query_one("#stage-title", Static).update(
+            Content.assemble(
+                (f" {stage.title} ", "bold reverse"),
+                f"  {where} · {stage.minutes} min planned{bell}  ·  ",
+                (ws.title, "bold"),
+            )
+        )
+        questions = [f"• {q}" for q in stage.prompts]
+        one_line = stage.purpose or (stage.prompts[0] if stage.prompts else "")
+        prompt = self.query_one("#stage-prompt", Static)
+        if self._show_prompts and questions:
+            prompt.update(Content.assemble((one_line, "bold"), "\n", "\n".join(questions)))
+        else:
+            hint = "  (q: questions)" if questions else ""
+            prompt.update(Content.assemble((one_line, "bold"), hint))
+        prompt.set_class(self._show_prompts, "-expanded")
+        side: list[str | tuple[str, str]] = []
+        if stage.purpose:
+            side += [(stage.purpose, "bold"), "\n\n"]
+        if stage.output:
+            side += [("The room produces: ", "bold"), stage.output, "\n\n"]
+        if questions:
+            side += [("Questions", "bold underline"), "\n", "\n".join(questions), "\n"]
+        self.query_one("#side-prompts", Static).update(Content.assemble(*side))
+
+    def _load_notes(self, *, select: int | None = None) -> None:
+        ws = self.session.workshop
+        assert self._stage_id is not None
+        self.notes.set_notes(ws.stage_notes(self._stage_id), ws, select=select)
+        self._seen_events = len(ws.events)
+
+    def _draw_author(self) -> None:
+        name = self.session.workshop.participant_name(self._author_id) or "anonymous"
+        self.query_one("#author", Label).update(Content.assemble(("✎ ", "bold"), (name, "bold")))
+
+    def _after_change(self) -> None:
+        self._seen_events = len(self.session.workshop.events)
+
+    # --- the clock -------------------------------------------------------------------------------------
+
+    def refresh_clock(self) -> None:
+        """Redraw the countdown and the agenda from the timers as they are now; ring and remind when due.
+
+        Runs every ``TICK_SECONDS``; tests call it after moving the fake clock.
+        """
+        app = self.workshop_app
+        if app.session is None or self._stage_id is None or app.session.workshop.current_stage_id is None:
+            return
+        session = app.session
+        try:
+            timer = session.timer(self._stage_id)
+        except SessionError:
+            return
+        self.timer_display.show(timer, session.clock.wall())
+        if timer.status.value != self._timer_status:
+            self._timer_status = timer.status.value
+            self.refresh_bindings()
+        self._ring_if_due(timer)
+        self._remind_if_due(timer)
+        ws = session.workshop
+        timers = {s.id: session.timer(s.id) for s in ws.agenda(include_skipped=False)}
+        marks, report = stage_marks(ws, timers, session.clock.wall())
+        for strip in self.query(AgendaStrip):
+            strip.show(marks, report)
+
+    def _ring_if_due(self, timer: StageTimer) -> None:
+        """At zero: the bell (unless muted) and a notice, once per run of the stage."""
+        if timer.status != "running" or not timer.is_overrun:
+            return
+        ws = self.session.workshop
+        key = (ws.id, self._stage_id, timer.started_at, timer.duration)
+        if key in self.workshop_app.timer_alerts:
+            return
+        self.workshop_app.timer_alerts.add(key)
+        if not ws.muted:
+            self.app.bell()
+        stage = self.session.stage(self._stage_id)
+        self._say(
+            f"{stage.title}: time's up. The timer keeps counting the overrun; + adds a minute, n moves on.",
+            title="TIME'S UP",
+            severity="warning",
+            timeout=15,
+        )
+
+    def _remind_if_due(self, timer: StageTimer) -> None:
+        if self._reminded or timer.status != "idle" or self.session.read_only:
+            return
+        if self.workshop_app.clock.monotonic() - self._entered_at < REMINDER_SECONDS:
+            return
+        self._reminded = True
+        stage = self.session.stage(self._stage_id)
+        self._say(
+            f"The {stage.title} timer has not started yet: press space (or F5) to start it.",
+            title="Timer not started",
+            severity="warning",
+            timeout=12,
+        )
+
+    # --- timer and stage actions -------------------------------------------------------------------------
+
+    def action_toggle_timer(self) -> None:
+        with self._guard():
+            self.session.toggle_timer(self._stage_id)
+        self.refresh_clock()
+
+    def action_extend(self, minutes: int) -> None:
+        with self._guard():
+            timer = self.session.extend_timer(minutes, self._stage_id)
+            self._say(f"{minutes} min added: now {format_clock(timer.duration)} in all.", timeout=4)
+        self.refresh_clock()
+
+    def action_restart_timer(self) -> None:
+        stage = self.session.stage(self._stage_id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                with self._guard():
+                    self.session.reset_timer(stage.id)
+                    self._entered_at = self.workshop_app.clock.monotonic()
+                    self._reminded = False
+                self.refresh_clock()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Restart the {stage.title} timer from {stage.minutes} min? "
+                "The time run so far and any minutes added are cleared."
+            ),
+            answered,
+        )
+
+    def action_next_stage(self) -> None:
+        """Finish this stage and move on; asks first if its time is not up yet."""
+        session = self.session
+        stage = session.stage(self._stage_id)
+        timer = session.timer(stage.id)
+        agenda = session.workshop.agenda(include_skipped=False)
+        ids = [s.id for s in agenda]
+        is_last = stage.id in ids and ids.index(stage.id) == len(ids) - 1
+        if is_last and timer.status == "finished":
+            self._say("This is the last stage. Press s for the summary.", timeout=6)
+            return
+        if timer.status == "finished" or timer.is_overrun:
+            self._finish_stage()
+            return
+        following = "end the workshop's last stage" if is_last else "go to the next stage"
+        if timer.status == "idle":
+            question = f"{stage.title}: its timer never started. Finish the stage and {following}?"
+        else:
+            left = format_clock(timer.remaining, round_up=True)
+            question = f"{stage.title} still has {left} left. Finish the stage and {following}?"
+        self.app.push_screen(ConfirmScreen(question), lambda yes: self._finish_stage() if yes else None)
+
+    def _finish_stage(self) -> None:
+        with self._guard():
+            before = self._stage_id
+            stage = self.session.finish_stage()
+            if stage.id == before:
+                self._say("That was the last stage. Press s for the summary.", timeout=8)
+            self._enter_stage()
+
+    def action_previous_stage(self) -> None:
+        with self._guard():
+            self.session.previous_stage()
+            self._enter_stage()
+
+    def go_to_stage(self, stage_id: int) -> None:
+        """Jump to any stage (the command palette's "Go to stage …")."""
+        with self._guard():
+            self.session.go_to_stage(stage_id)
+            self._enter_stage()
+
+    def action_toggle_bell(self) -> None:
+        with self._guard():
+            muted = not self.session.workshop.muted
+            self.session.set_muted(muted)
+            self._say("Timer bell off." if muted else "Timer bell on.", timeout=4)
+            self._draw_stage_text(self.session.stage(self._stage_id))
+
+    def action_toggle_prompts(self) -> None:
+        self._show_prompts = not self._show_prompts
+        self._draw_stage_text(self.session.stage(self._stage_id))
+
+    def action_agenda(self) -> None:
+        from screens.agenda_overview import AgendaOverviewScreen
+
+        self.app.push_screen(AgendaOverviewScreen())
+
+    def action_summary(self) -> None:
+        from screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen())
+
+    def action_home(self) -> None:
+        app = self.workshop_app
+        app.close_session()
+        app.show_home()
+
+    # --- entering notes ----------------------------------------------------------------------------------
+
+    def action_focus_input(self) -> None:
+        note_input = self.query_one(NoteInput)
+        if note_input.disabled:
+            self.workshop_app.show_error(self.session.read_only_reason or "This workshop is open read-only.")
+            return
+        note_input.focus()
+
+    def action_focus_notes(self) -> None:
+        self.notes.focus()
+
+    def action_cycle_author(self) -> None:
+        """Next participant as the author of the notes typed from now on (after the last: anonymous)."""
+        people = self.session.workshop.active_participants()
+        ids: list[int | None] = [None, *(p.id for p in people)]
+        index = ids.index(self._author_id) if self._author_id in ids else 0
+        self._author_id = ids[(index + 1) % len(ids)]
+        self._draw_author()
+
+    @on(Input.Submitted, "#note-input")
+    def _note_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.add_note(event.value):
+            event.input.clear()
+
+    @on(NoteInput.MultilinePaste)
+    def _multiline_paste(self, event: NoteInput.MultilinePaste) -> None:
+        note_input = self.query_one(NoteInput)
+        self._open_long_note(note_input.value + event.text)
+
+    def add_note(self, raw: str) -> bool:
+        """Add what was typed as a note of this stage (a ``Name:`` prefix picks the author)."""
+        ws = self.session.workshop
+        author, body = split_author(raw, ws.active_participants())
+        if author is None:
+            author = self._author_id
+        with self._guard():
+            note = self.session.add_note(body, stage_id=self._stage_id, author_id=author)
+            self.notes.append_note(note, self.session.workshop)
+            self._after_change()
+            return True
+        return False
+
+    def action_long_note(self) -> None:
+        self._open_long_note(self.query_one(NoteInput).value)
+
+    def _open_long_note(self, initial: str) -> None:
+        if self.session.read_only:
+            self.workshop_app.show_error(self.session.read_only_reason or "This workshop is open read-only.")
+            return
+        stage = self.session.stage(self._stage_id)
+
+        def done(text: str | None) -> None:
+            if text is not None and self.add_note(text):
+                self.query_one(NoteInput).clear()
+
+        self.app.push_screen(TextEntryScreen(f"New note for {stage.title}", initial, multiline=True), done)
+
+    # --- acting on the highlighted note ------------------------------------------------------------------
+
+    def _selected_note(self) -> Note | None:
+        note_id = self.notes.selected_note_id
+        if note_id is None:
+            self._say("There is no note here yet: press i to type one.", timeout=4)
+            return None
+        try:
+            return self.session.note(note_id)
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return None
+
+    @on(OptionList.OptionSelected, "#notes")
+    def _note_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_edit_note()
+
+    def action_edit_note(self) -> None:
+        note = self._selected_note()
+        if note is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            with self._guard():
+                updated = self.session.edit_note(note.id, text)
+                self.notes.update_note(updated, self.session.workshop)
+                self._after_change()
+
+        self.app.push_screen(TextEntryScreen(f"Edit note #{note.id}", note.text, multiline=True), done)
+
+    def action_delete_note(self) -> None:
+        note = self._selected_note()
+        if note is None:
+            return
+        with self._guard():
+            self.session.delete_note(note.id)
+            self.notes.remove_note(note.id)
+            self._after_change()
+            self._say(f"Note #{note.id} deleted — press u to undo.", timeout=8)
+
+    def action_undo_delete(self) -> None:
+        with self._guard():
+            note = self.session.undo_delete()
+            if note.stage_id == self._stage_id:
+                self._load_notes(select=note.id)
+                self._say(f"Note #{note.id} restored.", timeout=4)
+            else:
+                where = self.session.stage(note.stage_id).title
+                self._say(f"Note #{note.id} restored, in {where}.", timeout=6)
+            self._after_change()
+
+    def action_mark(self, mark: str) -> None:
+        """Mark the note as a decision or a candidate action; the same key again clears the mark."""
+        note = self._selected_note()
+        if note is None:
+            return
+        with self._guard():
+            updated = self.session.mark_note(note.id, None if note.mark == mark else mark)
+            self.notes.update_note(updated, self.session.workshop)
+            self._after_change()
+
+    def action_move_note(self) -> None:
+        note = self._selected_note()
+        if note is None:
+            return
+        stages = [s for s in self.session.workshop.agenda() if s.id != note.stage_id]
+        options = [(s.title + ("  (skipped)" if s.skipped else ""), s.id) for s in stages]
+
+        def chosen(stage_id: int | None) -> None:
+            if stage_id is None:
+                return
+            with self._guard():
+                self.session.move_note(note.id, stage_id)
+                self.notes.remove_note(note.id)
+                self._after_change()
+                self._say(f"Note #{note.id} moved to {self.session.stage(stage_id).title}.", timeout=5)
+
+        self.app.push_screen(ChooseScreen(f"Move note #{note.id} to which stage?", options), chosen)
+
+    def action_merge_note(self) -> None:
+        note = self._selected_note()
+        if note is None:
+            return
+        ws = self.session.workshop
+        others = [n for n in ws.stage_notes(note.stage_id) if n.id != note.id]
+        if not others:
+            self._say("There is no other note in this stage to merge with.", timeout=5)
+            return
+        options = [
+            (f"#{n.id} {ws.participant_name(n.author_id) or 'anonymous'}: {preview(n.text, 70)}", n.id)
+            for n in others
+        ]
+
+        def chosen(other_id: int | None) -> None:
+            if other_id is None:
+                return
+            with self._guard():
+                merged = self.session.merge_notes(note.id, other_id)
+                self.notes.remove_note(other_id)
+                self.notes.update_note(merged, self.session.workshop)
+                self._after_change()
+                self._say(f"Note #{other_id} merged into #{note.id}.", timeout=5)
+
+        self.app.push_screen(
+            ChooseScreen(f"Merge which note into #{note.id}? (its text is added to #{note.id})", options),
+            chosen,
+        )

@@ -1,0 +1,249 @@
+"""The summary: what each stage produced so far, readable from the back of the room, and the export key.
+
+It is the screen the facilitator shows at the end ("here is what we decided") and the place the export and the
+action plan grow from, so each stage is one plain block: its expected output, the counts, the decisions, the
+candidate actions and, once a vote was revealed, its top notes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, cast
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from facilitation import text, voting
+from facilitation.models import Stage, Workshop
+from screens.app import WorkshopApp
+from workshop.session import SessionError, WorkshopSession
+
+EXPORT_FORMATS = ["docx", "md", "csv", "json"]
+TOP_NOTES = 5
+"""How many of a vote's notes the summary lists (more when tied with the last)."""
+
+
+def export_folder(workshop_id: str) -> Path:
+    """Where an export goes: ``~/Documents/<id>`` when there is a Documents folder, else ``./<id>``."""
+    documents = Path.home() / "Documents"
+    return (documents if documents.is_dir() else Path.cwd()) / workshop_id
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _bullets(marker: str, lines: list[str]) -> Table:
+    """Marked lines with a hanging indent, so a long note wraps under its own text, not under the marker."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for line in lines:
+        grid.add_row(f"  {marker}", line)
+    return grid
+
+
+def stage_block(session: WorkshopSession, stage: Stage, number: int | None) -> Group:
+    """One stage as the room reads it: title and counts, expected output, decisions, candidates, top votes."""
+    ws = session.workshop
+    heading = Text(f"{number}. {stage.title}" if number else stage.title, style="bold underline")
+    if stage.skipped:
+        heading.append("  (skipped)", style="dim")
+        return Group(heading)
+    notes = ws.stage_notes(stage.id)
+    decisions = [n for n in notes if n.mark == "decision"]
+    candidates = [n for n in notes if n.mark == "candidate"]
+    actions = [a for a in ws.actions.values() if a.source_stage_id == stage.id]
+    counts = []
+    if stage.kind == "readiness":
+        counts.append(_plural(len(ws.readiness), "readiness answer"))
+    if notes or stage.kind != "readiness":
+        counts += [_plural(len(notes), "note"), _plural(len(decisions), "decision")]
+        counts.append(_plural(len(candidates), "candidate"))
+    if stage.kind == "action_plan":
+        counts.append(_plural(len(ws.actions), "action") + " in the plan")
+    elif actions:
+        counts.append(_plural(len(actions), "action"))
+    heading.append("   " + " · ".join(counts), style="not underline")
+    parts: list[RenderableType] = [heading]
+    if stage.output:
+        parts.append(Text(f"Expected: {stage.output}", style="italic"))
+    if decisions:
+        parts.append(Text("Decisions", style="bold green"))
+        parts.append(_bullets("✔", [text.preview(n.text, 200) for n in decisions]))
+    if candidates:
+        parts.append(Text("Candidate actions", style="bold"))
+        parts.append(_bullets("→", [text.preview(n.text, 200) for n in candidates]))
+    parts.extend(_vote_lines(session, stage.id))
+    return Group(*parts)
+
+
+def _vote_lines(session: WorkshopSession, stage_id: int) -> list[RenderableType]:
+    """The top notes of the stage's latest vote, once it has been revealed (never a vote still open)."""
+    ballot = session.latest_ballot(stage_id)
+    if ballot is None or ballot.status != "closed":
+        return []
+    result = session.ballot_result(ballot.id)
+    voted = [r for r in result.ranked if r.dots > 0]
+    who = f"{_plural(result.voters, 'voter')}, " if ballot.mode == "private" else "room tally, "
+    heading = Text(f"Vote: {ballot.title} ({who}{_plural(result.total_dots, 'dot')})", style="bold")
+    if not voted:
+        return [heading, Text("  no dots were cast", style="dim")]
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(ratio=1)
+    for item in voting.top(voted, TOP_NOTES):
+        note = session.workshop.notes.get(item.note_id)
+        label = text.preview(note.text, 160) if note else f"note #{item.note_id}"
+        place = f"  {item.rank}{'=' if item.tied else '.'}"
+        grid.add_row(place, Text(_plural(item.dots, "dot"), style="bold"), label)
+    return [heading, grid]
+
+
+@dataclass
+class ExportDone(Message):
+    """The export worker finished: the files it wrote."""
+
+    paths: list[Path]
+
+
+@dataclass
+class ExportFailed(Message):
+    """The export worker was refused (bad data, a full disk…): the message for the facilitator."""
+
+    message: str
+
+
+class SummaryScreen(Screen[None]):
+    """What the workshop produced, stage by stage."""
+
+    AUTO_FOCUS = "#summary"
+    DEFAULT_CSS = """
+    SummaryScreen #summary-head { height: auto; padding: 0 1; background: $panel; }
+    SummaryScreen #summary { height: 1fr; padding: 0 1; }
+    SummaryScreen .stage-block { height: auto; margin-bottom: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", tooltip="Back to the stage"),
+        Binding("x", "export", "Export…", tooltip="Export to Word, Markdown, CSV and JSON"),
+        Binding("r", "refresh", "Refresh", show=False, tooltip="Redraw the summary"),
+    ]
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast(WorkshopApp, self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="summary-head")
+        yield VerticalScroll(id="summary", can_focus=True)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.sub_title = "Summary"
+        await self.refresh_summary()
+
+    async def on_screen_resume(self) -> None:
+        await self.refresh_summary()
+
+    async def refresh_summary(self) -> None:
+        session = self.workshop_app.session
+        if session is None:
+            return
+        ws = session.workshop
+        self.query_one("#summary-head", Static).update(self._head(ws))
+        body = self.query_one("#summary", VerticalScroll)
+        await body.remove_children()
+        blocks = []
+        number = 0
+        for stage in ws.agenda():
+            if not stage.skipped and stage.kind != "readiness":
+                number += 1
+            shown = number if not stage.skipped and stage.kind != "readiness" else None
+            blocks.append(Static(stage_block(session, stage, shown), classes="stage-block"))
+        await body.mount_all(blocks)
+
+    @staticmethod
+    def _head(ws: Workshop) -> Text:
+        details = " · ".join(x for x in (ws.organisation, ws.date, ws.facilitator) if x)
+        notes = ws.live_notes()
+        decisions = sum(1 for n in notes if n.mark == "decision")
+        return Text.assemble(
+            (ws.title, "bold"),
+            f"  {details}\n" if details else "\n",
+            f"{_plural(len(ws.active_participants()), 'participant')} · {_plural(len(notes), 'note')} · "
+            f"{_plural(decisions, 'decision')} · {_plural(len(ws.actions), 'action')}",
+        )
+
+    # --- export ------------------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Write Word, Markdown, CSV and JSON in the background, so the screen never freezes."""
+        app = self.workshop_app
+        if app.session is None:
+            return
+        if app.exporter is None:
+            self.notify("Export is not available in this build.", severity="warning")
+            return
+        workshop = copy.deepcopy(app.session.workshop)
+        self.notify("Exporting…", timeout=2)
+        self._export(workshop, export_folder(workshop.id))
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, workshop: Workshop, folder: Path) -> None:
+        exporter = self.workshop_app.exporter
+        assert exporter is not None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            paths = exporter(workshop, EXPORT_FORMATS, folder)
+        except OSError as error:
+            self.post_message(ExportFailed(f"Could not write to {folder}: {error.strerror or error}"))
+            return
+        except ValueError as error:
+            self.post_message(ExportFailed(str(error)))
+            return
+        self.post_message(ExportDone(list(paths)))
+
+    @on(ExportDone)
+    def _export_done(self, message: ExportDone) -> None:
+        kinds = ", ".join(p.suffix.lstrip(".") for p in message.paths)
+        folder = message.paths[0].parent if message.paths else ""
+        names = f"{_plural(len(message.paths), 'file')} ({kinds})"
+        self.notify(f"Wrote {names} to {folder}", title="Exported", timeout=10, markup=False)
+        session = self.workshop_app.session
+        if session is not None and message.paths:
+            # A read-only window exports too; only the minutes miss the line.
+            with contextlib.suppress(SessionError):
+                session.log("export.written", f"Exported {names} to {folder}", data={"folder": str(folder)})
+
+    @on(ExportFailed)
+    def _export_failed(self, message: ExportFailed) -> None:
+        self.workshop_app.show_error(message.message)
+
+    # --- navigation --------------------------------------------------------------------------------------
+
+    async def action_refresh(self) -> None:
+        await self.refresh_summary()
+
+    def action_back(self) -> None:
+        app = self.workshop_app
+        if len(app.screen_stack) > 2:
+            app.pop_screen()
+        elif app.session is not None:
+            from screens.stage import StageScreen
+
+            app.switch_to(StageScreen())
+        else:
+            app.show_home()

@@ -1,0 +1,171 @@
+"""The notes of one stage as a virtualised list: one ``OptionList`` option per note, never one widget per note.
+
+A stage may hold hundreds of notes (a ``ListView`` of 2,000 items took 9.6 s to mount; an ``OptionList`` 0.42 s),
+so notes are options whose prompts are ``Content`` that wraps. Adding a note appends one option; an edit replaces
+one prompt; only a stage change rebuilds the list. Option ids are ``n<note id>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from facilitation.models import Note, Workshop
+
+PREVIEW_CHARS = 2_000
+"""Longer notes are cut in the list (the editor shows all of it), so one pasted page cannot bury the rest."""
+PREVIEW_LINES = 30
+
+MARK_LABELS = {
+    "decision": (" DECISION ", "bold reverse $success"),
+    "candidate": (" ACTION? ", "bold reverse $accent"),
+}
+"""How a marked note stands out; reverse video keeps it legible on a washed-out projector."""
+
+
+def _option_id(note_id: int) -> str:
+    return f"n{note_id}"
+
+
+def note_prompt(note: Note, workshop: Workshop) -> Content:
+    """One note as the list shows it: id, author (or anonymous), its mark, then the text, wrapped."""
+    author = workshop.participant_name(note.author_id) or "anonymous"
+    parts: list[str | tuple[str, str]] = [(f"#{note.id} ", "bold"), (author, "bold $primary"), ": "]
+    if note.mark in MARK_LABELS:
+        parts += [MARK_LABELS[note.mark], " "]
+    body = note.text
+    lines = body.split("\n")
+    cut = 0
+    if len(lines) > PREVIEW_LINES:
+        body = "\n".join(lines[:PREVIEW_LINES])
+    if len(body) > PREVIEW_CHARS:
+        body = body[:PREVIEW_CHARS]
+    cut = len(note.text) - len(body)
+    parts.append(body)
+    if cut:
+        parts.append((f" … (+{cut:,} characters: press e to read it all)", "bold"))
+    if note.merged_from:
+        merged = ", ".join(f"#{i}" for i in note.merged_from)
+        parts.append((f"  [merged {merged}]", "bold"))
+    return Content.assemble(*parts)
+
+
+class NoteList(OptionList):
+    """A stage's notes, newest last; the highlighted note is the one the note keys act on.
+
+    An empty stage shows one disabled hint option rather than hiding the list: a hidden list that reappears is
+    resized, and a resize makes the option list re-measure every note.
+    """
+
+    DEFAULT_CSS: ClassVar[str] = """
+    NoteList {
+        height: 1fr;
+        max-height: 100%;
+        overflow-y: scroll;
+        & > .option-list--option-disabled { color: $foreground; text-style: bold; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Previous note", show=False),
+        Binding("down", "cursor_down", "Next note", show=False),
+        Binding("home", "first", "First note", show=False),
+        Binding("end", "last", "Newest note", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("enter", "select", "Edit the note", show=False),
+    ]
+
+    def __init__(
+        self, *, empty_hint: str = "No notes yet.", id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self.empty_hint = empty_hint
+        self._prompts: dict[int, tuple[tuple[object, ...], Content]] = {}
+        """Prompts by note id, reused while the note is unchanged: a ``Content`` remembers its wrapped height,
+        so going back to a stage of hundreds of notes does not wrap them all again."""
+
+    def _prompt(self, note: Note, workshop: Workshop) -> Content:
+        key = (
+            note.text,
+            note.mark,
+            note.author_id,
+            workshop.participant_name(note.author_id),
+            *note.merged_from,
+        )
+        cached = self._prompts.get(note.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        prompt = note_prompt(note, workshop)
+        self._prompts[note.id] = (key, prompt)
+        return prompt
+
+    def _hint(self) -> Option:
+        return Option(Content(self.empty_hint), disabled=True)
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    @property
+    def selected_note_id(self) -> int | None:
+        """The id of the highlighted note, or ``None`` when the list is empty."""
+        option = self.highlighted_option
+        if option is None or option.id is None:
+            return None
+        return int(option.id[1:])
+
+    @property
+    def note_ids(self) -> list[int]:
+        return [int(o.id[1:]) for o in self.options if o.id is not None]
+
+    @property
+    def note_count(self) -> int:
+        """How many notes are listed (the empty-stage hint is not a note)."""
+        return sum(1 for o in self.options if o.id is not None)
+
+    def has_note(self, note_id: int) -> bool:
+        try:
+            self.get_option(_option_id(note_id))
+        except OptionDoesNotExist:
+            return False
+        return True
+
+    # --- changing ----------------------------------------------------------------------------------------
+
+    def set_notes(self, notes: Iterable[Note], workshop: Workshop, *, select: int | None = None) -> None:
+        """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note."""
+        options = [Option(self._prompt(n, workshop), id=_option_id(n.id)) for n in notes]
+        self.set_options(options or [self._hint()])
+        if options:
+            index = len(options) - 1
+            if select is not None and self.has_note(select):
+                index = self.get_option_index(_option_id(select))
+            self.highlighted = index
+            self.call_after_refresh(self.scroll_to_highlight)
+
+    def append_note(self, note: Note, workshop: Workshop) -> None:
+        """Add a new note at the end and bring it into view (the room wants to see what was just typed)."""
+        if self.note_count == 0 and self.option_count:
+            self.clear_options()
+        self.add_option(Option(self._prompt(note, workshop), id=_option_id(note.id)))
+        self.highlighted = self.option_count - 1
+        self.call_after_refresh(self.scroll_to_highlight)
+
+    def update_note(self, note: Note, workshop: Workshop) -> None:
+        """Redraw one note after an edit, a mark or a merge."""
+        if self.has_note(note.id):
+            self.replace_option_prompt(_option_id(note.id), self._prompt(note, workshop))
+
+    def remove_note(self, note_id: int) -> None:
+        """Drop one note (deleted, moved or merged away); the highlight stays at the same place."""
+        if not self.has_note(note_id):
+            return
+        index = self.get_option_index(_option_id(note_id))
+        self.remove_option(_option_id(note_id))
+        if self.option_count:
+            self.highlighted = min(index, self.option_count - 1)
+        else:
+            self.add_option(self._hint())

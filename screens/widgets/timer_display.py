@@ -1,0 +1,110 @@
+"""The big countdown: digits, a draining bar and a status line, coloured by how much time is left.
+
+It only draws what a ``StageTimer`` says at the moment it is asked: the screen calls ``show`` a few times a
+second and nothing here counts time. The colour classes (``-normal``, ``-warning``, ``-alert``, ``-overrun``)
+come from ``StageTimer.phase`` so the rule lives in one place; the state classes (``-idle``, ``-running``,
+``-paused``, ``-finished``) let the stylesheet change the look of a stopped timer.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Digits, Label, ProgressBar
+
+from facilitation.schedule import format_clock
+from facilitation.timer import StageTimer
+
+PHASES = ("normal", "warning", "alert", "overrun")
+STATUSES = ("idle", "running", "paused", "finished")
+
+
+def timer_text(timer: StageTimer) -> str:
+    """What the digits show: the time left, rounded up, or ``+MM:SS`` counting up once the time is over."""
+    if timer.is_overrun:
+        return "+" + format_clock(timer.overrun)
+    return format_clock(timer.remaining, round_up=True)
+
+
+def status_text(timer: StageTimer, now: float | None = None) -> str:
+    """The words beside the digits, so the state reads without knowing the colour code.
+
+    With ``now`` (wall-clock seconds), a running timer also says at what time of day it ends.
+    """
+    planned = f"{timer.planned_seconds / 60:g} min"
+    extra = f" + {timer.extended_seconds / 60:g} min added" if timer.extended_seconds else ""
+    if timer.status == "finished":
+        if timer.is_overrun:
+            return f"STAGE FINISHED · ran {format_clock(timer.overrun)} over {planned}{extra}"
+        return (
+            f"STAGE FINISHED · {format_clock(timer.remaining, round_up=True)} were left of {planned}{extra}"
+        )
+    if timer.is_overrun:
+        over = "PAUSED · " if timer.status == "paused" else ""
+        return f"TIME'S UP · {over}{format_clock(timer.overrun)} over {planned}{extra}"
+    if timer.status == "idle":
+        return f"READY · {planned}{extra} · press space or F5 to start"
+    if timer.status == "paused":
+        return f"PAUSED · {planned}{extra} · space or F5 resumes"
+    ends = ""
+    if now is not None:
+        ends = " · ends " + time.strftime("%H:%M", time.localtime(now + timer.remaining))
+    lead = {"alert": "ALMOST TIME", "warning": "LAST 20 % OF THE TIME"}.get(timer.phase, "RUNNING")
+    return f"{lead} · {planned}{extra}{ends}"
+
+
+class TimerDisplay(Vertical):
+    """Three-row digits with a status line and a bar; readable from the back of a room."""
+
+    DEFAULT_CSS: ClassVar[str] = """
+    TimerDisplay {
+        height: auto;
+        padding: 0 1;
+        #timer-row { height: auto; }
+        #timer-digits { width: auto; text-style: bold; padding: 0 2 0 0; }
+        #timer-status { width: 1fr; height: 3; content-align: left middle; text-style: bold; }
+        #timer-bar { width: 1fr; height: 1; }
+        #timer-bar Bar { width: 1fr; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._last: tuple[str, str, str, str, float] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="timer-row"):
+            yield Digits("00:00", id="timer-digits")
+            yield Label("", id="timer-status")
+        yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="timer-bar")
+
+    @property
+    def digits(self) -> str:
+        """The text the digits show now (what the room reads)."""
+        return self.query_one("#timer-digits", Digits).value
+
+    @property
+    def status(self) -> str:
+        return self._last[1] if self._last else ""
+
+    def show(self, timer: StageTimer, now: float | None = None) -> None:
+        """Draw ``timer`` as it is now; cheap when nothing visible changed, so it can run on every tick."""
+        digits, status, phase = timer_text(timer), status_text(timer, now), timer.phase
+        state = timer.status.value
+        fraction = round(timer.fraction_remaining, 3)
+        current = (digits, status, phase, state, fraction)
+        if current == self._last:
+            return
+        self._last = current
+        self.query_one("#timer-digits", Digits).update(digits)
+        self.query_one("#timer-status", Label).update(Content(status))
+        self.query_one("#timer-bar", ProgressBar).update(total=1.0, progress=fraction)
+        self.set_class(timer.is_overrun, "-times-up")
+        for name in PHASES:
+            self.set_class(name == phase, f"-{name}")
+        for name in STATUSES:
+            self.set_class(name == state, f"-{name}")

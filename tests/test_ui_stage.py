@@ -1,0 +1,623 @@
+"""The stage screen driven from the keyboard with Pilot, against a real workshop file and a fake clock.
+
+Time never passes by sleeping: the test moves the ``FakeClock`` and asks the screen to redraw
+(``refresh_clock``, which is what the 0.25 s interval calls). ``pilot.pause()`` only lets messages settle.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, TextArea
+
+from facilitation.clock import FakeClock
+from screens.app import TooSmall, WorkshopApp, make_app
+from screens.commands import StageCommands
+from screens.dialogs import BackupsScreen, ChooseScreen, ConfirmScreen, TextEntryScreen
+from screens.help import HelpScreen, help_sections
+from screens.stage import TIP_TIMER, NoteInput, StageScreen, split_author
+from screens.widgets import AgendaStrip, NoteList, TimerDisplay
+from workshop.session import WorkshopLibrary
+from workshop.store import Store
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def library(store: Store, clock: FakeClock) -> WorkshopLibrary:
+    return WorkshopLibrary(store, clock=clock)
+
+
+@pytest.fixture
+def workshop_id(library: WorkshopLibrary) -> str:
+    session = library.create("Leadership offsite", participants=["Ana", "Ben Okafor", "Chloé"])
+    workshop_id: str = session.workshop.id
+    session.close()
+    return workshop_id
+
+
+@pytest.fixture
+def app(library: WorkshopLibrary, workshop_id: str, clock: FakeClock) -> Iterator[WorkshopApp]:
+    app = make_app(library, workshop_id, clock=clock)
+    yield app
+    app.close_session()
+
+
+def stage_screen(app: WorkshopApp) -> StageScreen:
+    screen = app.screen
+    assert isinstance(screen, StageScreen), f"expected the stage screen, got {screen!r}"
+    return screen
+
+
+def messages(app: WorkshopApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def type_note(pilot: Pilot[None], text: str) -> None:
+    """Type ``text`` in the quick-entry field (``i`` focuses it if needed) and press Enter."""
+    if not isinstance(pilot.app.screen.focused, NoteInput):
+        await pilot.press("i")
+    await pilot.press(*text, "enter")
+    await pilot.pause()
+
+
+def notes_text(app: WorkshopApp, stage_id: int | None = None) -> list[str]:
+    assert app.session is not None
+    ws = app.session.workshop
+    return [n.text for n in ws.stage_notes(stage_id if stage_id is not None else ws.current_stage_id)]
+
+
+# --- notes ---------------------------------------------------------------------------------------------
+
+
+async def test_typing_a_note_and_enter_adds_it(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "we need a shared vision")
+        screen = stage_screen(app)
+        assert notes_text(app) == ["we need a shared vision"]
+        note_list = screen.query_one(NoteList)
+        assert note_list.note_count == 1
+        assert note_list.selected_note_id == next(iter(app.session.workshop.notes))  # type: ignore[union-attr]
+        assert screen.query_one(NoteInput).value == ""
+        assert screen.focused is screen.query_one(NoteInput), "focus stays in the field for the next note"
+        await type_note(pilot, "second")
+        assert note_list.note_count == 2
+        assert note_list.highlighted == 1, "the newest note is highlighted and scrolled to"
+
+
+async def test_empty_note_is_refused_with_a_hint(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "   ")
+        assert app.session is not None and app.session.workshop.notes == {}
+        assert any("cannot be empty" in m for m in messages(app))
+
+
+async def test_name_prefix_picks_the_author(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "ana: we need X")
+        await type_note(pilot, "BEN: first names work too")
+        await type_note(pilot, "Risk: not a participant")
+        assert app.session is not None
+        ws = app.session.workshop
+        notes = ws.stage_notes(ws.current_stage_id)  # type: ignore[arg-type]
+        assert [(ws.participant_name(n.author_id), n.text) for n in notes] == [
+            ("Ana", "we need X"),
+            ("Ben Okafor", "first names work too"),
+            ("", "Risk: not a participant"),
+        ]
+
+
+def test_split_author_rules() -> None:
+    from facilitation.models import Participant
+
+    people = [Participant(1, "Ana Souza"), Participant(2, "Ana Lima"), Participant(3, "Ben")]
+    assert split_author("ana souza: x", people) == (1, "x")
+    assert split_author("ana: ambiguous", people) == (None, "ana: ambiguous")
+    assert split_author("ben:x", people) == (3, "x")
+    assert split_author("https://example.org", people) == (None, "https://example.org")
+    assert split_author("no prefix", people) == (None, "no prefix")
+
+
+async def test_current_author_cycles_and_is_used(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "f3")
+        await pilot.pause()
+        screen = stage_screen(app)
+        assert "Ana" in str(screen.query_one("#author").render())
+        await pilot.press(*"from the current author", "enter")
+        await pilot.pause()
+        assert app.session is not None
+        ws = app.session.workshop
+        assert [ws.participant_name(n.author_id) for n in ws.notes.values()] == ["Ana"]
+        await pilot.press("f3", "f3", "f3")  # Ben, Chloé, back to anonymous
+        await pilot.pause()
+        assert "anonymous" in str(screen.query_one("#author").render())
+
+
+async def test_escape_leaves_the_field_and_space_starts_the_timer(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", "space")
+        await pilot.pause()
+        screen = stage_screen(app)
+        assert screen.query_one(NoteInput).value == " ", "space types while the field has focus"
+        assert app.session is not None and app.session.timer().status == "idle"
+        await pilot.press("escape")
+        assert screen.focused is screen.query_one(NoteList)
+        await pilot.press("space")
+        assert app.session.timer().status == "running"
+
+
+async def test_edit_a_note(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "frist draft")
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, TextEntryScreen)
+        area = app.screen.query_one(TextArea)
+        assert area.text == "frist draft"
+        area.text = "first draft\nwith a second line"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert notes_text(app) == ["first draft\nwith a second line"]
+        screen = stage_screen(app)
+        prompt = screen.query_one(NoteList).get_option_at_index(0).prompt
+        assert "with a second line" in str(prompt)
+
+
+async def test_delete_and_undo(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "keep me")
+        await type_note(pilot, "delete me")
+        await pilot.press("escape", "d")
+        await pilot.pause()
+        assert notes_text(app) == ["keep me"]
+        assert stage_screen(app).query_one(NoteList).note_count == 1
+        assert any("press u to undo" in m for m in messages(app))
+        await pilot.press("u")
+        await pilot.pause()
+        assert notes_text(app) == ["keep me", "delete me"]
+        assert stage_screen(app).query_one(NoteList).note_count == 2
+        await pilot.press("delete")
+        await pilot.press("i", "ctrl+z")  # undo works from the field too
+        await pilot.pause()
+        assert notes_text(app) == ["keep me", "delete me"]
+
+
+async def test_move_a_note_to_another_stage(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "belongs in strategy")
+        await pilot.press("escape", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseScreen)
+        await pilot.press("down", "enter")  # Vision, then Strategy
+        await pilot.pause()
+        assert app.session is not None
+        ws = app.session.workshop
+        strategy = next(s for s in ws.agenda() if s.title == "Strategy")
+        assert notes_text(app) == []
+        assert notes_text(app, strategy.id) == ["belongs in strategy"]
+        assert stage_screen(app).query_one(NoteList).note_count == 0
+
+
+async def test_merge_two_notes(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "more coffee")
+        await type_note(pilot, "better coffee")
+        await pilot.press("escape", "up", "g")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert notes_text(app) == ["more coffee\nbetter coffee"]
+        assert stage_screen(app).query_one(NoteList).note_count == 1
+
+
+async def test_mark_decision_and_candidate(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "we decide this")
+        await pilot.press("escape", "x")
+        await pilot.pause()
+        assert app.session is not None
+        note = next(iter(app.session.workshop.notes.values()))
+        assert app.session.workshop.notes[note.id].mark == "decision"
+        assert "DECISION" in str(stage_screen(app).query_one(NoteList).get_option_at_index(0).prompt)
+        await pilot.press("c")
+        assert app.session.workshop.notes[note.id].mark == "candidate"
+        await pilot.press("c")
+        assert app.session.workshop.notes[note.id].mark is None
+
+
+async def test_multiline_paste_opens_the_editor_and_keeps_the_lines(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        stage_screen(app).query_one(NoteInput).post_message(events.Paste("line one\nline two"))
+        await pilot.pause()
+        assert isinstance(app.screen, TextEntryScreen)
+        assert app.screen.query_one(TextArea).text == "line one\nline two"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert notes_text(app) == ["line one\nline two"]
+
+
+async def test_long_note_editor_from_f2(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", *"Ana: start", "f2")
+        await pilot.pause()
+        assert isinstance(app.screen, TextEntryScreen)
+        area = app.screen.query_one(TextArea)
+        area.insert("\nand more")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert notes_text(app) == ["start\nand more"]
+        assert stage_screen(app).query_one(NoteInput).value == ""
+
+
+async def test_very_long_note_is_cut_in_the_list_but_kept_whole(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session is not None
+        app.session.add_note("word " * 20_000)
+        stage_screen(app).on_screen_resume()
+        await pilot.pause()
+        prompt = str(stage_screen(app).query_one(NoteList).get_option_at_index(0).prompt)
+        assert "press e to read it all" in prompt
+        assert len(notes_text(app)[0]) == len(("word " * 20_000).strip())
+
+
+# --- the timer ------------------------------------------------------------------------------------------
+
+
+async def test_space_starts_and_the_display_follows_the_clock(app: WorkshopApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stage_screen(app)
+        display = screen.query_one(TimerDisplay)
+        assert display.digits == "10:00"
+        assert display.has_class("-idle")
+        await pilot.press("space")
+        clock.advance(65)
+        screen.refresh_clock()
+        assert display.digits == "08:55"
+        assert display.has_class("-running") and display.has_class("-normal")
+        assert display.status.startswith("RUNNING")
+
+
+async def test_pause_and_extend(app: WorkshopApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stage_screen(app)
+        display = screen.query_one(TimerDisplay)
+        await pilot.press("space")
+        clock.advance(65)
+        await pilot.press("space")  # pause
+        clock.advance(100)
+        screen.refresh_clock()
+        assert display.digits == "08:55"
+        assert display.has_class("-paused")
+        await pilot.press("plus")
+        assert display.digits == "09:55"
+        await pilot.press("right_square_bracket")
+        assert display.digits == "14:55"
+        await pilot.press("i", "f6")  # the F-key works while typing
+        assert display.digits == "15:55"
+        assert screen.query_one(NoteInput).value == ""
+        await pilot.press("f5")  # resume from the field
+        assert app.session is not None and app.session.timer().status == "running"
+
+
+async def test_warning_alert_and_overrun(
+    app: WorkshopApp, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rings: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stage_screen(app)
+        display = screen.query_one(TimerDisplay)
+        await pilot.press("space")
+        clock.advance(8 * 60 + 1)
+        screen.refresh_clock()
+        assert display.has_class("-warning")
+        clock.advance(90)
+        screen.refresh_clock()
+        assert display.has_class("-alert")
+        assert rings == []
+        clock.advance(29 + 3 * 60 + 12)
+        screen.refresh_clock()
+        assert display.has_class("-overrun") and display.has_class("-times-up")
+        assert display.digits == "+03:12"
+        assert "TIME'S UP" in display.status
+        clock.advance(5)
+        screen.refresh_clock()
+        screen.refresh_clock()
+        assert display.digits == "+03:17", "the overrun keeps counting up"
+        assert rings == [1], "the bell rings once per run, not on every redraw"
+        await pilot.pause()
+        assert any("time's up" in m for m in messages(app))
+
+
+async def test_muted_bell_stays_silent(
+    app: WorkshopApp, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rings: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b", "space")
+        assert app.session is not None and app.session.workshop.muted
+        clock.advance(11 * 60)
+        stage_screen(app).refresh_clock()
+        assert stage_screen(app).query_one(TimerDisplay).has_class("-overrun")
+        assert rings == []
+
+
+async def test_restart_asks_first(app: WorkshopApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        clock.advance(120)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.session is not None and app.session.timer().status == "idle"
+        assert stage_screen(app).query_one(TimerDisplay).digits == "10:00"
+
+
+async def test_next_stage_confirms_unless_time_is_up(app: WorkshopApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session is not None
+        first = app.session.stage()
+        await pilot.press("space")
+        clock.advance(60)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # no: stay
+        await pilot.pause()
+        assert app.session.stage().id == first.id
+        await pilot.press("n", "y")
+        await pilot.pause()
+        assert app.session.stage().title == "Vision"
+        assert app.session.timer(first.id).status == "finished"
+        screen = stage_screen(app)
+        assert screen.query_one(TimerDisplay).digits == "20:00"
+        await pilot.press("space")
+        clock.advance(21 * 60)
+        await pilot.press("n")  # time is up: no question
+        await pilot.pause()
+        assert app.session.stage().title == "Strategy"
+        strip = screen.query_one("#agenda-strip", AgendaStrip)
+        assert [m.state for m in strip.marks[:3]] == ["done", "done", "current"]
+        await pilot.press("p")
+        assert app.session.stage().title == "Vision"
+
+
+async def test_agenda_strip_reports_behind(app: WorkshopApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        clock.advance(15 * 60)  # a 10 min stage, 5 min over
+        screen = stage_screen(app)
+        screen.refresh_clock()
+        assert screen.query_one("#agenda-strip", AgendaStrip).drift_text == "5 min behind"
+
+
+async def test_reminder_when_the_timer_is_not_started(app: WorkshopApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stage_screen(app)
+        clock.advance(29)
+        screen.refresh_clock()
+        await pilot.pause()
+        assert not any("has not started" in m for m in messages(app))
+        clock.advance(2)
+        screen.refresh_clock()
+        clock.advance(60)
+        screen.refresh_clock()
+        await pilot.pause()
+        assert sum("has not started" in m for m in messages(app)) == 1
+
+
+async def test_timer_survives_quitting_and_reopening(
+    library: WorkshopLibrary, workshop_id: str, store: Store, clock: FakeClock
+) -> None:
+    app = make_app(library, workshop_id, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        clock.advance(60)
+        await pilot.press("ctrl+q")
+    assert app.session is None, "quitting closes the workshop file"
+
+    clock.advance(300)
+    clock.restart()  # a new process: a new monotonic origin, the same wall clock
+    again = make_app(WorkshopLibrary(store, clock=clock), workshop_id, clock=clock)
+    async with again.run_test(size=SIZE):
+        display = stage_screen(again).query_one(TimerDisplay)
+        assert display.digits == "04:00"
+        assert display.has_class("-running")
+    again.close_session()
+
+
+# --- the workshop file, the terminal, the rest ------------------------------------------------------------
+
+
+async def test_read_only_banner_when_another_process_holds_the_file(
+    library: WorkshopLibrary, workshop_id: str, store: Store, clock: FakeClock
+) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import time
+            from pathlib import Path
+            from workshop.store import Store
+            f = Store(Path({str(store.data_dir)!r})).open({workshop_id!r})
+            print('locked', flush=True)
+            time.sleep(30)
+            """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "locked"
+        app = make_app(library, workshop_id, clock=clock)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = stage_screen(app)
+            banner = screen.query_one("#read-only-banner")
+            assert banner.display
+            assert "READ-ONLY" in str(banner.render())
+            assert app.session is not None and app.session.read_only_reason in str(banner.render())
+            assert screen.query_one(NoteInput).disabled
+            await pilot.press("i", "space")
+            await pilot.pause()
+            assert app.session.workshop.notes == {}
+            assert app.session.timer().status == "idle"
+        app.close_session()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+async def test_terminal_too_small_shows_a_message(app: WorkshopApp) -> None:
+    async with app.run_test(size=(50, 15)) as pilot:
+        screen = stage_screen(app)
+        assert screen.has_class("-too-small")
+        message = screen.query_one(TooSmall)
+        assert message.display and message.region.width == 50
+        assert "Terminal too small" in str(message.render())
+        assert "at least 60×20" in str(message.render())
+        assert not screen.query_one(NoteList).display or screen.query_one(NoteList).region.area == 0
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not screen.has_class("-too-small")
+        assert screen.query_one(TooSmall).region.area == 0
+        assert screen.query_one(TimerDisplay).region.area > 0
+
+
+async def test_compact_and_wide_layouts(app: WorkshopApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = stage_screen(app)
+        assert screen.has_class("-compact")
+        assert screen.query_one("#stage-side").region.area == 0
+        assert screen.query_one("#stage-prompt").region.height == 1
+        assert screen.query_one(TimerDisplay).region.height >= 4
+        assert screen.query_one(NoteList).region.height >= 6
+        await pilot.resize_terminal(130, 40)
+        await pilot.pause()
+        assert screen.has_class("-wide")
+        assert screen.query_one("#stage-side").region.width > 30
+        assert screen.query_one("#agenda-strip").region.area == 0
+
+
+async def test_switching_to_a_stage_of_500_notes_is_fast(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session is not None
+        vision = next(s for s in app.session.workshop.agenda() if s.title == "Vision")
+        for i in range(500):
+            app.session.add_note(f"note {i} " + "with some words " * (i % 7), stage_id=vision.id)
+        screen = stage_screen(app)
+        start = time.perf_counter()
+        screen.go_to_stage(vision.id)
+        elapsed = time.perf_counter() - start
+        await pilot.pause()
+        assert screen.query_one(NoteList).note_count == 500
+        assert screen.query_one(NoteList).selected_note_id == max(app.session.workshop.notes)
+        assert elapsed < 0.25, f"switching took {elapsed * 1000:.0f} ms"
+
+
+async def test_help_lists_the_keys_of_every_screen(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        sections = dict(help_sections(app))
+        stage_keys = {e.description: e.keys for e in sections["Stage (notes list)"]}
+        assert stage_keys[TIP_TIMER] == "space · F5", "a letter key and its F-key are one line"
+        assert stage_keys["Add 1 minute"] == "+ · = · F6"
+        assert stage_keys["Bring back the last deleted note"] == "u · ^z"
+        assert stage_keys["Edit the note"] == "⏎"
+        assert any(heading == "Everywhere" for heading, _ in help_sections(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+
+
+async def test_command_palette_offers_stage_actions(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stage_screen(app)
+        provider = StageCommands(screen)
+        commands = {c.name: c for c in provider.commands()}
+        assert "Timer: add 5 minutes" in commands
+        commands["Go to stage: Strategy"].run()
+        await pilot.pause()
+        assert app.session is not None and app.session.stage().title == "Strategy"
+        commands["Timer: start / pause / resume"].run()
+        assert app.session.timer().status == "running"
+
+
+async def test_home_closes_the_workshop(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.session is None
+        assert not isinstance(app.screen, StageScreen)
+
+
+async def test_quick_entry_is_an_input_and_list_is_an_option_list(app: WorkshopApp) -> None:
+    """The notes list is virtualised (one option per note), never one widget per note."""
+    async with app.run_test(size=SIZE) as pilot:
+        for i in range(3):
+            await type_note(pilot, f"note {i}")
+        screen = stage_screen(app)
+        assert isinstance(screen.query_one(NoteList), OptionList)
+        assert isinstance(screen.query_one(NoteInput), Input)
+        assert len(screen.query_one(NoteList).children) == 0
+
+
+async def test_damaged_file_offers_its_backups(store: Store, clock: FakeClock) -> None:
+    library = WorkshopLibrary(store, clock=clock)
+    session = library.create("Damaged")
+    session.add_note("saved before the damage")
+    workshop_id = session.workshop.id
+    session.close()
+    session = library.open(workshop_id)
+    session.add_note("lost with the damage")
+    session.close()
+    (store.data_dir / f"{workshop_id}.json").write_text("{not json", encoding="utf-8")
+    for path in store.data_dir.glob("*.journal"):
+        path.unlink()
+    app = make_app(library, workshop_id, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BackupsScreen)
+        assert "damaged" in str(app.screen.query_one("#damaged-message").render())
+        await pilot.press("enter")  # the newest readable backup is highlighted
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        assert notes_text(app) == ["saved before the damage"]
+    app.close_session()
+
+
+async def test_a_workshop_without_stages_goes_home_with_a_message(store: Store, clock: FakeClock) -> None:
+    """An empty backup restored (the file as first created) has no agenda: no traceback, a message."""
+    library = WorkshopLibrary(store, clock=clock)
+    session = library.create("Damaged")
+    session.add_note("a note")
+    workshop_id = session.workshop.id
+    session.close()
+    (store.data_dir / f"{workshop_id}.json").write_text("{not json", encoding="utf-8")
+    for path in store.data_dir.glob("*.journal"):
+        path.unlink()
+    app = make_app(library, workshop_id, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BackupsScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, StageScreen)
+        assert app.session is None
+        assert any("no stage to run" in m for m in messages(app))
