@@ -72,15 +72,26 @@ class WorkshopApp(App[None]):
     # --- screens -------------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        from screens.home import HomeScreen
+        """An empty base that is never seen: home or a stage screen is always pushed above it.
 
-        return HomeScreen()
+        So ``workshop open ID`` builds only the stage screen (not the home screen first, then covering it), and
+        every screen is pushed, which is how Textual loads a screen's ``CSS_PATH``.
+        """
+        return Screen()
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._guard_size)
         self._guard_size()
-        if self._initial_workshop is not None:
-            self.open_workshop(self._initial_workshop)
+        if self._initial_workshop is None:
+            self.show_home()
+            return
+        try:
+            session = self.library.open(self._initial_workshop)
+        except SessionError as error:
+            self.show_home()
+            self._report_open_problem(error)
+            return
+        self.use_session(session)
 
     def on_resize(self, event: events.Resize) -> None:
         self._guard_size(size=event.size)
@@ -98,18 +109,24 @@ class WorkshopApp(App[None]):
 
     def open_workshop(self, workshop_id: str) -> None:
         """Open a workshop and show the stage it is on; a damaged file offers its backups instead."""
+        try:
+            session = self.library.open(workshop_id)
+        except SessionError as error:
+            self._report_open_problem(error)
+            return
+        self.use_session(session)
+
+    def _report_open_problem(self, error: SessionError) -> None:
         from screens.dialogs import BackupsScreen
         from workshop.session import DamagedWorkshopError
 
-        try:
-            session = self.library.open(workshop_id)
-        except DamagedWorkshopError as error:
+        if isinstance(error, DamagedWorkshopError):
             self.push_screen(BackupsScreen(error))
-            return
-        except SessionError as error:
+        else:
             self.show_error(error)
-            return
-        self.use_session(session)
+
+    def _say_read_only(self, session: WorkshopSession) -> None:
+        self.notify(session.read_only_reason, title="Read-only", severity="warning", timeout=10, markup=False)
 
     def use_session(self, session: WorkshopSession) -> None:
         """Make ``session`` the open workshop (closing any other) and go to its current stage."""
@@ -118,24 +135,20 @@ class WorkshopApp(App[None]):
         self.close_session()
         self.session = session
         if session.read_only:
-            self.notify(
-                session.read_only_reason, title="Read-only", severity="warning", timeout=10, markup=False
-            )
+            self._say_read_only(session)
         self.switch_to(StageScreen())
 
     def switch_to(self, screen: Screen[Any]) -> None:
-        """Replace everything above the home screen with ``screen``."""
+        """Show ``screen`` as the one screen above the base (a stage, home, set-up opened from home)."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(screen)
 
     def show_home(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        home = self.screen
-        refresh = getattr(home, "refresh_workshops", None)
-        if callable(refresh):
-            refresh()
+        """A fresh home screen (it lists the workshops as they are now)."""
+        from screens.home import HomeScreen
+
+        self.switch_to(HomeScreen())
 
     def close_session(self) -> None:
         if self.session is not None:

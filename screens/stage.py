@@ -23,14 +23,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 
 from facilitation.models import Note, Participant, Stage
 from facilitation.schedule import format_clock
 from facilitation.text import preview
 from facilitation.timer import StageTimer
 from screens.dialogs import ChooseScreen, ConfirmScreen, TextEntryScreen
-from screens.widgets import AgendaStrip, NoteList, TimerDisplay, stage_marks
+from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
 from workshop.session import SessionError, WorkshopSession
 
 if TYPE_CHECKING:
@@ -247,7 +247,7 @@ class StageScreen(Screen[None]):
             with VerticalScroll(id="stage-side"):
                 yield Static(id="side-prompts")
                 yield AgendaStrip(id="agenda-side")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         app = self.workshop_app

@@ -1,0 +1,66 @@
+"""A child process for the start-up benchmark: prints READY the moment the app can take input, then exits.
+
+``python benchmarks/startup_probe.py bare`` starts a bare Textual app showing one Static (the baseline);
+``python benchmarks/startup_probe.py open DATA_DIR ID`` runs the real ``workshop --data-dir DATA_DIR open ID``
+path (the CLI, the library, the app, the stage screen) headless, and reports once the note field exists and the
+first frame of the stage screen has been drawn. ``--rss`` also prints the peak resident memory.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _done(app: Any, rss: bool) -> None:
+    print("READY", flush=True)
+    if rss:
+        print(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
+    app.exit()
+
+
+def bare(rss: bool) -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("Hello")
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(_done, self, rss)
+
+    Bare().run(headless=True, size=(120, 36))
+
+
+def open_workshop(data_dir: str, workshop_id: str, rss: bool) -> None:
+    import screens.app
+    from workshop.cli import cli
+
+    def run_headless(library: Any, workshop_id: str | None, exporter: Any = None) -> None:
+        app = screens.app.make_app(library, workshop_id, exporter=exporter)
+
+        async def wait_until_ready(pilot: Any) -> None:
+            from screens.stage import StageScreen
+
+            while not isinstance(app.screen, StageScreen) or not app.screen.query("#note-input"):
+                await pilot.pause(0.001)
+            app.call_after_refresh(_done, app, rss)
+
+        app.run(headless=True, size=(120, 36), auto_pilot=wait_until_ready)
+        app.close_session()
+
+    screens.app.run_app = run_headless  # type: ignore[assignment]
+    cli.main(["--data-dir", data_dir, "open", workshop_id], standalone_mode=False)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    want_rss = "--rss" in sys.argv
+    args = [a for a in sys.argv[1:] if a != "--rss"]
+    if args[0] == "bare":
+        bare(want_rss)
+    else:
+        open_workshop(args[1], args[2], want_rss)
