@@ -8,6 +8,8 @@ first frame of the stage screen has been drawn. ``--rss`` also prints the peak r
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import resource
 import sys
 from pathlib import Path
@@ -36,8 +38,10 @@ def bare(rss: bool) -> None:
 
 
 def open_workshop(data_dir: str, workshop_id: str, rss: bool) -> None:
+    from workshop import cli  # what the console script imports before calling main()
+
+    gc.disable()  # main()'s first line; the app module is imported after it, as in the real path
     import screens.app
-    from workshop.cli import cli
 
     def run_headless(library: Any, workshop_id: str | None, exporter: Any = None) -> None:
         app = screens.app.make_app(library, workshop_id, exporter=exporter)
@@ -53,7 +57,9 @@ def open_workshop(data_dir: str, workshop_id: str, rss: bool) -> None:
         app.close_session()
 
     screens.app.run_app = run_headless  # type: ignore[assignment]
-    cli.main(["--data-dir", data_dir, "open", workshop_id], standalone_mode=False)
+    sys.argv = ["workshop", "--data-dir", data_dir, "open", workshop_id]
+    with contextlib.suppress(SystemExit):
+        cli.main()  # the console script itself, as `workshop --data-dir DIR open ID` runs it
 
 
 if __name__ == "__main__":

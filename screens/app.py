@@ -7,6 +7,7 @@ are shown with ``app.show_error``: no traceback reaches the screen for a user ac
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +81,7 @@ class WorkshopApp(App[None]):
         return Screen()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._started)
         self.screen_change_signal.subscribe(self, self._guard_size)
         self._guard_size()
         if self._initial_workshop is None:
@@ -92,6 +94,13 @@ class WorkshopApp(App[None]):
             self._report_open_problem(error)
             return
         self.use_session(session)
+
+    @staticmethod
+    def _started() -> None:
+        """After the first frame: keep start-up's objects out of future collections, and collect again (the
+        console script holds the collector during start-up; see ``workshop.cli.main``)."""
+        gc.freeze()
+        gc.enable()
 
     def on_resize(self, event: events.Resize) -> None:
         self._guard_size(size=event.size)

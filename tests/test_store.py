@@ -83,7 +83,7 @@ wf.close()
 
 @contextmanager
 def held_elsewhere(path: Path) -> Iterator[int]:
-    """Another process holds the workshop open for writing (filelock is reentrant within one process)."""
+    """Another process holds the workshop open for writing, as a second window of the app would."""
     proc = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )

@@ -5,7 +5,7 @@ Files in the data folder for workshop ``<id>``::
     <id>.json              TinyDB snapshot; ``_meta`` doc 1 = {"schema_version", "journal_seq"}
     <id>.journal           changes since the snapshot, one fsynced JSON line per commit
     <id>.json.bak1..bak5   the previous snapshots, newest first
-    .<id>.lock             single-writer lock (filelock)
+    .<id>.lock             single-writer lock (``workshop.store.lock``)
     .<id>.owner            pid/host of the writer, for the "open in another window" message
     .<id>.json.tmp-<pid>   a snapshot being written (left over only by a crash; removed by the next writer)
     <id>.json.damaged-<t>  a damaged file set aside by ``restore_backup`` (and ``<id>.journal.damaged-<t>``)
@@ -33,7 +33,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Literal
 
-import filelock
 from tinydb import TinyDB
 
 from workshop.store import schema
@@ -56,6 +55,7 @@ from workshop.store.fsutil import (
     write_temp,
 )
 from workshop.store.journal import JournalContents, JournalDamage, JournalWriter, loads_strict, parse_journal
+from workshop.store.lock import LockHeld, WriterLock
 from workshop.store.ops import META_TABLE, PUT, Op, encode, encode_entry, json_safe
 from workshop.store.storage import DurableStorage
 
@@ -280,15 +280,13 @@ def _busy_message(path: Path, consequence: str) -> str:
     return f"{path} is open in another Six Disciplines window {_owner_text(path)}; {consequence}."
 
 
-def acquire_lock(path: Path) -> filelock.BaseFileLock:
-    """Take the workshop's writer lock without waiting. Raises ``filelock.Timeout`` if held, ``OSError`` if the
-    lock file cannot be created. ``thread_local=False``: the app may close the file from another thread."""
-    lock = filelock.FileLock(lock_path(path), timeout=0, thread_local=False)
-    lock.acquire()
-    return lock
+def acquire_lock(path: Path) -> WriterLock:
+    """Take the workshop's writer lock without waiting. Raises ``LockHeld`` if held, ``OSError`` if the
+    lock file cannot be created."""
+    return WriterLock.acquire(lock_path(path))
 
 
-def _release(lock: filelock.BaseFileLock | None) -> None:
+def _release(lock: WriterLock | None) -> None:
     if lock is not None:
         with contextlib.suppress(OSError):
             lock.release()
@@ -318,7 +316,7 @@ class WorkshopFile:
     CHECKPOINT_BYTES: ClassVar[int] = 4 * 1024 * 1024
     """...or once the journal is this big, whichever comes first."""
 
-    def __init__(self, path: Path, lock: filelock.BaseFileLock | None, read_only_reason: str | None) -> None:
+    def __init__(self, path: Path, lock: WriterLock | None, read_only_reason: str | None) -> None:
         """Internal: use ``WorkshopFile.open``."""
         self.path = path
         self.workshop_id = workshop_id_of(path)
@@ -359,13 +357,13 @@ class WorkshopFile:
         if not folder.is_dir():
             raise DataDirError(f"The data folder {folder} does not exist.")
         strict = mode == "write" or create
-        lock: filelock.BaseFileLock | None = None
+        lock: WriterLock | None = None
         reason: str | None = f"{path} was opened read-only."
         if mode != "read":
             try:
                 lock = acquire_lock(path)
                 reason = None
-            except filelock.Timeout:
+            except LockHeld:
                 if strict:
                     raise ReadOnlyError(_busy_message(path, "close it there first")) from None
                 reason = _busy_message(path, "showing it read-only")
@@ -724,7 +722,7 @@ def restore_backup(path: Path, backup_path: Path) -> list[Path]:
     _parse_snapshot(path, payload, damaged_path=backup_path)
     try:
         lock = acquire_lock(path)
-    except filelock.Timeout:
+    except LockHeld:
         raise ReadOnlyError(_busy_message(path, "close it there before restoring a backup")) from None
     except OSError as e:
         raise DataDirError(f"Cannot write in the data folder {path.parent}: {_reason(e)}.") from e

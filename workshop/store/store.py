@@ -6,8 +6,6 @@ import contextlib
 import os
 from pathlib import Path
 
-import filelock
-
 from workshop.store.errors import DataDirError, ReadOnlyError, StoreWriteError, WorkshopNotFoundError
 from workshop.store.file import (
     ID_PATTERN,
@@ -25,6 +23,7 @@ from workshop.store.file import (
     temp_prefix,
 )
 from workshop.store.fsutil import BACKUPS_KEPT, backup_path, existing_backups
+from workshop.store.lock import LockHeld
 
 
 class Store:
@@ -107,7 +106,7 @@ class Store:
             raise WorkshopNotFoundError(f"No workshop with id '{workshop_id}' in {self.data_dir}.")
         try:
             lock = acquire_lock(path)
-        except filelock.Timeout:
+        except LockHeld:
             raise ReadOnlyError(_busy_message(path, "close it there before deleting it")) from None
         except OSError as e:
             raise DataDirError(f"Cannot write in the data folder {self.data_dir}: {e.strerror or e}.") from e
