@@ -68,7 +68,15 @@ class WorkshopApp(App[None]):
         """Stage runs whose time's-up bell has rung, so it rings once per run, not on every redraw."""
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = library.settings.get("theme") or DEFAULT_THEME
+        saved = library.settings.get("theme")
+        # set_reactive, not assignment: Textual applies the theme when the app starts; assigning here as well
+        # would make it re-parse every stylesheet and lay out the first screen twice.
+        self.set_reactive(App.theme, saved if saved in self.available_themes else DEFAULT_THEME)
+        self.stylesheet.set_variables(self.get_css_variables())
+        dark = self.current_theme.dark
+        classes = {name: False for name in self.classes if name.startswith("-theme-")}
+        classes |= {f"-theme-{self.theme}": True, "-dark-mode": dark, "-light-mode": not dark}
+        self.update_classes(classes, update=False)
 
     # --- screens -------------------------------------------------------------------------------------
 
