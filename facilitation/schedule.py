@@ -86,7 +86,7 @@ class ScheduleReport:
 
     @property
     def status_text(self) -> str:
-        """"4 min behind", "on time" or "2 min ahead", for the status bar."""
+        """ "4 min behind", "on time" or "2 min ahead", for the status bar."""
         if not (self.behind or self.ahead):
             return "on time"
         minutes = max(1, int(abs(self.drift_seconds) / 60 + 0.5))

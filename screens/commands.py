@@ -57,6 +57,9 @@ class StageCommands(Provider):
                 ),
                 Command("Agenda overview", "a", s.action_agenda),
                 Command("Summary", "s", s.action_summary),
+                Command("Vote: this stage's notes (set-up, board or result)", "v", s.action_vote),
+                Command("Action plan: turn decisions into actions", "o", s.action_action_plan),
+                Command("Export: Word, Markdown, CSV, JSON", "", lambda: _export(app)),
                 Command("Home: close this workshop", "h", s.action_home),
             ]
             for stage in session.workshop.agenda(include_skipped=False):
@@ -69,6 +72,8 @@ class StageCommands(Provider):
                 )
         elif session is not None:
             found.append(Command("Back to the current stage", "", lambda: _show_stage(app, None)))
+            found.append(Command("Action plan: turn decisions into actions", "", lambda: _action_plan(app)))
+            found.append(Command("Export: Word, Markdown, CSV, JSON", "", lambda: _export(app)))
             for stage in session.workshop.agenda(include_skipped=False):
                 found.append(
                     Command(
@@ -77,6 +82,8 @@ class StageCommands(Provider):
                         lambda stage_id=stage.id: _show_stage(app, stage_id),
                     )
                 )
+        if session is not None:
+            found += _voting_commands(app)
         found.append(Command("Help: every key", "? or F1", app.action_help))
         return found
 
@@ -105,3 +112,34 @@ def _show_stage(app: WorkshopApp, stage_id: int | None) -> None:
             app.show_error(error)
             return
     app.switch_to(StageScreen())
+
+
+def _action_plan(app: WorkshopApp) -> None:
+    """From any screen: the action plan (only one of it on the stack)."""
+    from screens.action_plan import ActionPlanScreen
+
+    if not isinstance(app.screen, ActionPlanScreen):
+        app.push_screen(ActionPlanScreen())
+
+
+def _export(app: WorkshopApp) -> None:
+    from screens.export_dialog import ExportScreen
+
+    if app.session is not None and not isinstance(app.screen, ExportScreen):
+        app.push_screen(ExportScreen())
+
+
+def _voting_commands(app: WorkshopApp) -> list[Command]:
+    """The cross-stage vote and the readiness check, from any screen of an open workshop."""
+    from screens.readiness import open_readiness
+    from screens.voting import FINAL_PRIORITIES, open_vote
+
+    return [
+        Command(f"Vote: {FINAL_PRIORITIES} (the decisions of every stage)", "", lambda: open_vote(app, None)),
+        Command("Readiness check: start of the workshop", "k", lambda: open_readiness(app, "start")),
+        Command(
+            "Readiness check: end of the workshop, compared with the start",
+            "",
+            lambda: open_readiness(app, "end"),
+        ),
+    ]

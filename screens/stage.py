@@ -116,10 +116,12 @@ class StageScreen(Screen[None]):
         *_everywhere("f5", "'toggle_timer'", "Start/Pause", TIP_TIMER),
         Binding("plus,equals_sign", "extend(1)", "+1 min", tooltip="Add 1 minute"),
         *_everywhere("f6", "'extend', 1", "+1 min", "Add 1 minute"),
-        Binding("right_square_bracket", "extend(5)", "+5 min", tooltip="Add 5 minutes"),
+        Binding("right_square_bracket", "extend(5)", "+5 min", show=False, tooltip="Add 5 minutes"),
         *_everywhere("f7", "'extend', 5", "+5 min", "Add 5 minutes"),
         Binding("n", "next_stage", "Next", tooltip=TIP_NEXT),
         *_everywhere("f8", "'next_stage'", "Next stage", TIP_NEXT),
+        Binding("f1", "app.help", "Help", tooltip="Every key of every screen"),
+        Binding("k", "readiness", "Readiness", tooltip="Run the readiness check (on the readiness stage)"),
         Binding("p", "previous_stage", "Previous", show=False, tooltip=TIP_PREVIOUS),
         *_everywhere("f9", "'previous_stage'", "Previous", TIP_PREVIOUS, shown=False),
         Binding("r", "restart_timer", "Restart", show=False, tooltip="Restart the timer from the full time"),
@@ -132,13 +134,16 @@ class StageScreen(Screen[None]):
         Binding("d,delete", "delete_note", "Delete", tooltip="Delete the highlighted note"),
         Binding("u", "undo_delete", "Undo", show=False, tooltip=TIP_UNDO),
         *_everywhere("ctrl+z", "'undo_delete'", "Undo", TIP_UNDO, shown=False),
-        Binding("a", "agenda", "Agenda", tooltip="Agenda overview"),
-        Binding("f1", "app.help", "Help", tooltip="Every key of every screen"),
+        Binding(
+            "v", "vote", "Vote", tooltip="Dot vote on this stage's notes (action plan: the final priorities)"
+        ),
         Binding("x", "mark('decision')", "Decision", tooltip="Mark the note as a decision (again: unmark)"),
         Binding("c", "mark('candidate')", "Action?", show=False, tooltip=TIP_CANDIDATE),
         Binding("m", "move_note", "Move", show=False, tooltip="Move the note to another stage"),
         Binding("g", "merge_note", "Merge", show=False, tooltip="Merge another note of this stage into it"),
-        Binding("s", "summary", "Summary", tooltip="Workshop summary"),
+        Binding("s", "summary", "Summary", show=False, tooltip="Workshop summary"),
+        Binding("o", "action_plan", "Actions", tooltip="The action plan: turn decisions into actions"),
+        Binding("a", "agenda", "Agenda", tooltip="Agenda overview"),
         Binding("q", "toggle_prompts", "Questions", show=False, tooltip="Show or hide the guiding questions"),
         Binding("b", "toggle_bell", "Bell", show=False, tooltip="Turn the time's-up bell on or off"),
         Binding("h", "home", "Home", show=False, tooltip="Close this workshop and go to the workshop list"),
@@ -201,7 +206,15 @@ class StageScreen(Screen[None]):
             return False
         if action == "space":
             return parameters == (self._space_does(),)
+        if action == "readiness":
+            return self._stage_kind() == "readiness"
         return True
+
+    def _stage_kind(self) -> str | None:
+        session = self.workshop_app.session
+        if session is None or self._stage_id not in session.workshop.stages:
+            return None
+        return session.workshop.stages[self._stage_id].kind
 
     def _space_does(self) -> str:
         """What space does to this stage's timer now: ``start``, ``pause``, ``resume`` or ``restart``."""
@@ -291,6 +304,7 @@ class StageScreen(Screen[None]):
         if changed:
             self._entered_at = self.workshop_app.clock.monotonic()
             self._reminded = False
+            self.refresh_bindings()  # k (readiness check) shows on the readiness stage only
         self._draw_stage_text(stage)
         self._load_notes()
         self._draw_author()
@@ -311,14 +325,22 @@ class StageScreen(Screen[None]):
         )
         questions = [f"• {q}" for q in stage.prompts]
         one_line = stage.purpose or (stage.prompts[0] if stage.prompts else "")
+        on_plan = stage.kind == "action_plan"
+        plan_hint = ("Press o for the action plan  ·  ", "bold $accent") if on_plan else ""
+        if stage.kind == "readiness":
+            plan_hint = ("Press k to run the readiness check  ·  ", "bold $accent")
         prompt = self.query_one("#stage-prompt", Static)
         if self._show_prompts and questions:
             prompt.update(Content.assemble((one_line, "bold"), "\n", "\n".join(questions)))
         else:
             hint = "  (q: questions)" if questions else ""
-            prompt.update(Content.assemble((one_line, "bold"), hint))
+            prompt.update(Content.assemble(plan_hint, (one_line, "bold"), hint))
         prompt.set_class(self._show_prompts, "-expanded")
         side: list[str | tuple[str, str]] = []
+        if on_plan:
+            side += [("Press o for the action plan", "bold $accent"), "\n\n"]
+        if stage.kind == "readiness":
+            side += [("Press k to run the readiness check", "bold $accent"), "\n\n"]
         if stage.purpose:
             side += [(stage.purpose, "bold"), "\n\n"]
         if stage.output:
@@ -493,6 +515,22 @@ class StageScreen(Screen[None]):
         from screens.summary import SummaryScreen
 
         self.app.push_screen(SummaryScreen())
+
+    def action_action_plan(self) -> None:
+        from screens.action_plan import ActionPlanScreen
+
+        self.app.push_screen(ActionPlanScreen())
+
+    def action_vote(self) -> None:
+        """The open vote's board, else the latest result, else a new vote's set-up (``screens.voting``)."""
+        from screens.voting import open_vote, vote_scope
+
+        open_vote(self.workshop_app, vote_scope(self.session.stage(self._stage_id)))
+
+    def action_readiness(self) -> None:
+        from screens.readiness import ReadinessScreen
+
+        self.app.push_screen(ReadinessScreen())
 
     def action_home(self) -> None:
         app = self.workshop_app

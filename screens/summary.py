@@ -7,37 +7,24 @@ candidate actions and, once a vote was revealed, its top notes.
 
 from __future__ import annotations
 
-import contextlib
-import copy
-from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar, cast
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from facilitation import text, voting
 from facilitation.models import Stage, Workshop
 from screens.app import WorkshopApp
-from workshop.session import SessionError, WorkshopSession
+from workshop.session import WorkshopSession
 
-EXPORT_FORMATS = ["docx", "md", "csv", "json"]
 TOP_NOTES = 5
 """How many of a vote's notes the summary lists (more when tied with the last)."""
-
-
-def export_folder(workshop_id: str) -> Path:
-    """Where an export goes: ``~/Documents/<id>`` when there is a Documents folder, else ``./<id>``."""
-    documents = Path.home() / "Documents"
-    return (documents if documents.is_dir() else Path.cwd()) / workshop_id
 
 
 def _plural(count: int, word: str) -> str:
@@ -112,20 +99,6 @@ def _vote_lines(session: WorkshopSession, stage_id: int) -> list[RenderableType]
     return [heading, grid]
 
 
-@dataclass
-class ExportDone(Message):
-    """The export worker finished: the files it wrote."""
-
-    paths: list[Path]
-
-
-@dataclass
-class ExportFailed(Message):
-    """The export worker was refused (bad data, a full disk…): the message for the facilitator."""
-
-    message: str
-
-
 class SummaryScreen(Screen[None]):
     """What the workshop produced, stage by stage."""
 
@@ -137,7 +110,7 @@ class SummaryScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the stage"),
-        Binding("x", "export", "Export…", tooltip="Export to Word, Markdown, CSV and JSON"),
+        Binding("x", "export", "Export…", tooltip="Export: choose Word, Markdown, CSV, JSON and the folder"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Redraw the summary"),
     ]
 
@@ -190,47 +163,10 @@ class SummaryScreen(Screen[None]):
     # --- export ------------------------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        """Write Word, Markdown, CSV and JSON in the background, so the screen never freezes."""
-        app = self.workshop_app
-        if app.session is None:
-            return
-        if app.exporter is None:
-            self.notify("Export is not available in this build.", severity="warning")
-            return
-        workshop = copy.deepcopy(app.session.workshop)
-        self.notify("Exporting…", timeout=2)
-        self._export(workshop, export_folder(workshop.id))
+        """Choose formats and folder in the export dialog, which writes the files in the background."""
+        from screens.export_dialog import ExportScreen
 
-    @work(thread=True, exclusive=True, group="export")
-    def _export(self, workshop: Workshop, folder: Path) -> None:
-        exporter = self.workshop_app.exporter
-        assert exporter is not None
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            paths = exporter(workshop, EXPORT_FORMATS, folder)
-        except OSError as error:
-            self.post_message(ExportFailed(f"Could not write to {folder}: {error.strerror or error}"))
-            return
-        except ValueError as error:
-            self.post_message(ExportFailed(str(error)))
-            return
-        self.post_message(ExportDone(list(paths)))
-
-    @on(ExportDone)
-    def _export_done(self, message: ExportDone) -> None:
-        kinds = ", ".join(p.suffix.lstrip(".") for p in message.paths)
-        folder = message.paths[0].parent if message.paths else ""
-        names = f"{_plural(len(message.paths), 'file')} ({kinds})"
-        self.notify(f"Wrote {names} to {folder}", title="Exported", timeout=10, markup=False)
-        session = self.workshop_app.session
-        if session is not None and message.paths:
-            # A read-only window exports too; only the minutes miss the line.
-            with contextlib.suppress(SessionError):
-                session.log("export.written", f"Exported {names} to {folder}", data={"folder": str(folder)})
-
-    @on(ExportFailed)
-    def _export_failed(self, message: ExportFailed) -> None:
-        self.workshop_app.show_error(message.message)
+        self.app.push_screen(ExportScreen())
 
     # --- navigation --------------------------------------------------------------------------------------
 

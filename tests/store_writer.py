@@ -23,8 +23,19 @@ if __package__ in (None, ""):
 from workshop.store import Op, WorkshopFile
 
 SNIPPETS = (
-    "naïve café", "🎉👩‍👩‍👧 emoji", "שלום עולם", "مرحبا", "\x00nul", "\x1b[31mred\x1b[0m", "line\u2028sep",
-    "tab\tand\nnewline", '"quoted"', "back\\slash", "\ufeffbom", "zero\u200bwidth", "plain words here",
+    "naïve café",
+    "🎉👩‍👩‍👧 emoji",
+    "שלום עולם",
+    "مرحبا",
+    "\x00nul",
+    "\x1b[31mred\x1b[0m",
+    "line\u2028sep",
+    "tab\tand\nnewline",
+    '"quoted"',
+    "back\\slash",
+    "\ufeffbom",
+    "zero\u200bwidth",
+    "plain words here",
 )
 LIVE_TARGET = 1500
 """Deletes become likelier as the live note count approaches this, so the file stays a few MB at most."""

@@ -26,11 +26,14 @@ def timings(*spans: tuple[float | None, float | None]) -> list[StageTiming]:
     result = []
     for i, minutes in enumerate(MINUTES):
         start, end = spans[i] if i < len(spans) else (None, None)
-        result.append(StageTiming(
-            stage_id=i + 1, planned_minutes=minutes,
-            started_at=None if start is None else T0 + start,
-            finished_at=None if end is None else T0 + end,
-        ))
+        result.append(
+            StageTiming(
+                stage_id=i + 1,
+                planned_minutes=minutes,
+                started_at=None if start is None else T0 + start,
+                finished_at=None if end is None else T0 + end,
+            )
+        )
     return result
 
 
@@ -203,9 +206,18 @@ def test_wall_clock_moved_back_gives_no_negative_durations() -> None:
 @pytest.mark.parametrize(
     ("drift", "text"),
     [
-        (0, "on time"), (60, "on time"), (-60, "on time"), (59.9, "on time"),
-        (61, "1 min behind"), (-61, "1 min ahead"), (89, "1 min behind"), (90, "2 min behind"),
-        (150, "3 min behind"), (240, "4 min behind"), (-120, "2 min ahead"), (3600, "60 min behind"),
+        (0, "on time"),
+        (60, "on time"),
+        (-60, "on time"),
+        (59.9, "on time"),
+        (61, "1 min behind"),
+        (-61, "1 min ahead"),
+        (89, "1 min behind"),
+        (90, "2 min behind"),
+        (150, "3 min behind"),
+        (240, "4 min behind"),
+        (-120, "2 min ahead"),
+        (3600, "60 min behind"),
     ],
 )
 def test_status_text(drift: float, text: str) -> None:
@@ -221,8 +233,17 @@ def test_status_text(drift: float, text: str) -> None:
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
-        (0, "00:00"), (0.999, "00:00"), (59.9, "00:59"), (60, "01:00"), (600, "10:00"), (3599, "59:59"),
-        (3600, "1:00:00"), (3725, "1:02:05"), (36_000, "10:00:00"), (-30, "-00:30"), (-0.4, "00:00"),
+        (0, "00:00"),
+        (0.999, "00:00"),
+        (59.9, "00:59"),
+        (60, "01:00"),
+        (600, "10:00"),
+        (3599, "59:59"),
+        (3600, "1:00:00"),
+        (3725, "1:02:05"),
+        (36_000, "10:00:00"),
+        (-30, "-00:30"),
+        (-0.4, "00:00"),
     ],
 )
 def test_format_clock(seconds: float, text: str) -> None:
@@ -232,7 +253,11 @@ def test_format_clock(seconds: float, text: str) -> None:
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
-        (600, "10:00"), (599.2, "10:00"), (0.2, "00:01"), (0, "00:00"), (59.000000001, "00:59"),
+        (600, "10:00"),
+        (599.2, "10:00"),
+        (0.2, "00:01"),
+        (0, "00:00"),
+        (59.000000001, "00:59"),
         (3599.5, "1:00:00"),
     ],
 )
@@ -243,8 +268,16 @@ def test_format_clock_rounds_up_for_countdowns(seconds: float, text: str) -> Non
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [
-        (200, "+3:20"), (-45, "-0:45"), (0, "0:00"), (0.4, "0:00"), (-0.4, "0:00"), (59.6, "+1:00"),
-        (5, "+0:05"), (-600, "-10:00"), (3900, "+1:05:00"), (-3661, "-1:01:01"),
+        (200, "+3:20"),
+        (-45, "-0:45"),
+        (0, "0:00"),
+        (0.4, "0:00"),
+        (-0.4, "0:00"),
+        (59.6, "+1:00"),
+        (5, "+0:05"),
+        (-600, "-10:00"),
+        (3900, "+1:05:00"),
+        (-3661, "-1:01:01"),
     ],
 )
 def test_format_minutes(seconds: float, text: str) -> None:

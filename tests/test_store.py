@@ -97,7 +97,9 @@ def held_elsewhere(path: Path) -> Iterator[int]:
 
 
 @contextmanager
-def failing_writes(monkeypatch: pytest.MonkeyPatch, code: int = errno.ENOSPC, let_through: int = 0) -> Iterator[None]:
+def failing_writes(
+    monkeypatch: pytest.MonkeyPatch, code: int = errno.ENOSPC, let_through: int = 0
+) -> Iterator[None]:
     """Make ``os.write`` fail like a full disk, optionally after writing ``let_through`` bytes (a partial write)."""
     real_write = os.write
     budget = [let_through]
@@ -151,7 +153,12 @@ def test_commit_copies_documents_and_converts_tuples(store: Store) -> None:
     with store.create("w") as wf:
         wf.commit([Op.put("notes", 1, doc)])
         doc["text"] = "changed by the caller later"
-        assert wf.table("notes")[1] == {"id": 1, "text": "a", "merged_from": [3, 4], "data": {"pair": [1, [2, 3]]}}
+        assert wf.table("notes")[1] == {
+            "id": 1,
+            "text": "a",
+            "merged_from": [3, 4],
+            "data": {"pair": [1, [2, 3]]},
+        }
     assert store.read_tables("w")["notes"][1]["merged_from"] == [3, 4]
 
 
@@ -203,7 +210,9 @@ def test_checkpoint_rotates_at_most_five_backups(store: Store, tmp_path: Path) -
     assert set(json.loads(backups[0].read_text(encoding="utf-8"))["notes"]) == {str(n) for n in range(1, 8)}
     assert not (tmp_path / "acme.json.bak6").exists()
     wf.checkpoint()  # nothing changed: no new snapshot, no rotation
-    assert [json.loads(p.read_text(encoding="utf-8"))["_meta"]["1"]["journal_seq"] for p in wf.backups()] == seqs
+    assert [
+        json.loads(p.read_text(encoding="utf-8"))["_meta"]["1"]["journal_seq"] for p in wf.backups()
+    ] == seqs
     wf.close()
     assert store.backups("acme") == backups
 
@@ -223,7 +232,9 @@ def test_backup_falls_back_to_a_copy_without_hard_links(
     wf.close()
 
 
-def test_auto_checkpoint_by_entries_and_by_size(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_checkpoint_by_entries_and_by_size(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(WorkshopFile, "CHECKPOINT_ENTRIES", 3)
     with store.create("w") as wf:
         wf.commit([put_note(1)])
@@ -282,7 +293,9 @@ def test_torn_last_journal_line_is_dropped(store: Store, tmp_path: Path) -> None
     assert read_tables(path)["notes"][3] == note(3, "again")
 
 
-@pytest.mark.parametrize("last", [b"{not json}\n", b"\x00\x00\x00\x00", b'{"seq": 3, "ops": [{"op": "put"}]}\n'])
+@pytest.mark.parametrize(
+    "last", [b"{not json}\n", b"\x00\x00\x00\x00", b'{"seq": 3, "ops": [{"op": "put"}]}\n']
+)
 def test_unreadable_terminated_or_unterminated_last_line_is_dropped(tmp_path: Path, last: bytes) -> None:
     path = tmp_path / "w.json"
     write_raw(path, {})
@@ -296,7 +309,11 @@ def test_damaged_middle_journal_line_refuses_to_open(store: Store, tmp_path: Pat
         journal_line(1, put_note(1)) + b'{"seq": 2, "ops": [garbage\n' + journal_line(3, put_note(3))
     )
     before = files(tmp_path)
-    for attempt in (lambda: store.open("w"), lambda: store.open("w", mode="read"), lambda: store.read_tables("w")):
+    for attempt in (
+        lambda: store.open("w"),
+        lambda: store.open("w", mode="read"),
+        lambda: store.read_tables("w"),
+    ):
         with pytest.raises(DamagedFileError) as caught:
             attempt()
         assert "w.journal" in str(caught.value) and "line 2 of 3" in str(caught.value)
@@ -314,7 +331,10 @@ def test_damaged_middle_journal_line_refuses_to_open(store: Store, tmp_path: Pat
         (b"", "not valid JSON"),
         (b'{"_meta": {"1": {"schema_version": 1, "journal_seq": 0}}} trailing', "not valid JSON"),
         (b"\xff\xfe{}", "not valid JSON"),
-        (b'{"n": {"1": {"x": NaN}}, "_meta": {"1": {"schema_version": 1, "journal_seq": 0}}}', "not valid JSON"),
+        (
+            b'{"n": {"1": {"x": NaN}}, "_meta": {"1": {"schema_version": 1, "journal_seq": 0}}}',
+            "not valid JSON",
+        ),
         (b"[1, 2, 3]", "does not hold a set of tables"),
         (b'{"notes": [1, 2]}', "table 'notes' is not a set of records"),
         (b'{"notes": {"one": {}}}', "record id 'one'"),
@@ -510,7 +530,9 @@ def test_same_process_second_open_is_read_only(store: Store, tmp_path: Path) -> 
     with store.create("w") as wf:
         with store.open("w") as again:
             assert again.read_only
-            assert again.read_only_reason is not None and "already open in this window" in again.read_only_reason
+            assert (
+                again.read_only_reason is not None and "already open in this window" in again.read_only_reason
+            )
         wf.commit([put_note(1)])
     with store.open("w") as wf:
         assert not wf.read_only
@@ -561,7 +583,9 @@ def test_failed_journal_append_changes_nothing(
     assert store.read_tables("w")["notes"] == {1: note(1), 3: note(3)}
 
 
-def test_failed_fsync_rolls_the_journal_back(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_fsync_rolls_the_journal_back(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     wf = store.create("w")
 
     def eio(fd: int) -> None:
@@ -627,7 +651,9 @@ def test_data_dir_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert not [p for p in (tmp_path / "override").iterdir()]  # the write probe cleans up
 
 
-def test_folder_that_refuses_the_lock_or_journal(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_folder_that_refuses_the_lock_or_journal(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with store.create("w") as wf:
         wf.commit([put_note(1)])
 
@@ -636,7 +662,9 @@ def test_folder_that_refuses_the_lock_or_journal(store: Store, tmp_path: Path, m
 
     with monkeypatch.context() as m:
         m.setattr(store_file, "acquire_lock", refused)
-        with pytest.raises(DataDirError, match=f"Cannot write in the data folder {tmp_path}: Permission denied"):
+        with pytest.raises(
+            DataDirError, match=f"Cannot write in the data folder {tmp_path}: Permission denied"
+        ):
             store.create("new")
         with pytest.raises(DataDirError):
             store.open("w", mode="write")
@@ -671,8 +699,14 @@ def test_ids_exists_and_resolve(store: Store, tmp_path: Path) -> None:
         store.create(workshop_id).close()
     with store.open("beta") as wf:
         wf.commit([put_note(1)])
-    for junk in (".acme-2024.json.tmp-1", "beta.json.bak1", "beta.json.damaged-20240101-000000", "notes.txt",
-                 ".hidden.json", "bad name.json"):
+    for junk in (
+        ".acme-2024.json.tmp-1",
+        "beta.json.bak1",
+        "beta.json.damaged-20240101-000000",
+        "notes.txt",
+        ".hidden.json",
+        "bad name.json",
+    ):
         (tmp_path / junk).write_text("{}")
     (tmp_path / "folder.json").mkdir()
     assert store.ids() == ["acme-2024", "acme-2025", "beta"]
@@ -712,7 +746,12 @@ def test_delete_removes_everything(store: Store, tmp_path: Path) -> None:
     (tmp_path / ".gone.json.tmp-77").write_text("x")
     store.delete("gone")
     assert store.ids() == ["kept"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".kept.lock", "kept.journal", "kept.json", "kept.json.bak1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".kept.lock",
+        "kept.journal",
+        "kept.json",
+        "kept.json.bak1",
+    ]
     with pytest.raises(WorkshopNotFoundError):
         store.delete("gone")
     with store.create("gone") as wf:  # a fresh start, nothing resurrected
@@ -749,7 +788,9 @@ def test_plain_tinydb_writes_are_durable_and_atomic(
     notes.update({"text": "edited"}, doc_ids=[first])
     # durable at once: another reader sees it without close()
     assert read_tables(tmp_path / "w.json")["notes"] == {first: {"text": "edited"}}
-    assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))["notes"] == {str(first): {"text": "edited"}}
+    assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))["notes"] == {
+        str(first): {"text": "edited"}
+    }
     main_before = (tmp_path / "w.json").read_bytes()
     with failing_writes(monkeypatch), pytest.raises(StoreWriteError):
         notes.update({"text": "lost"}, doc_ids=[first])  # TinyDB edits the doc in place before write()
@@ -804,7 +845,9 @@ def test_tinydb_queries_follow_commits(store: Store) -> None:
         ({"x": float("inf")}, "inf is not a finite number"),
     ],
 )
-def test_values_json_cannot_hold_are_refused(store: Store, tmp_path: Path, doc: dict[str, Any], words: str) -> None:
+def test_values_json_cannot_hold_are_refused(
+    store: Store, tmp_path: Path, doc: dict[str, Any], words: str
+) -> None:
     with store.create("w") as wf:
         with pytest.raises(TypeError) as caught:
             wf.commit([Op.put("notes", 1, doc)])
@@ -829,7 +872,9 @@ def test_lone_surrogates_are_refused_not_written(store: Store, tmp_path: Path) -
 
 
 def test_text_survives_exactly(store: Store) -> None:
-    text = "emoji 👩‍👩‍👧 RTL שלום مرحبا NUL \x00 ESC \x1b[0m BEL \x07 LS \u2028 PS \u2029 FFFF \uffff tab\tnl\n"
+    text = (
+        "emoji 👩‍👩‍👧 RTL שלום مرحبا NUL \x00 ESC \x1b[0m BEL \x07 LS \u2028 PS \u2029 FFFF \uffff tab\tnl\n"
+    )
     with store.create("w") as wf:
         wf.commit([put_note(1, text), Op.put("notes", 2, {"id": 2, text: text})])
     assert store.read_tables("w")["notes"] == {1: note(1, text), 2: {"id": 2, text: text}}

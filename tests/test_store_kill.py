@@ -94,7 +94,9 @@ def _run_and_kill(path: Path, seed: int, delay: float) -> list[str]:
         encoding="utf-8",
     )
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(line.rstrip("\n") for line in proc.stdout), daemon=True)
+    reader = threading.Thread(
+        target=lambda: lines.extend(line.rstrip("\n") for line in proc.stdout), daemon=True
+    )
     reader.start()
     time.sleep(delay)
     with contextlib.suppress(ProcessLookupError):

@@ -28,7 +28,9 @@ clean_text = st.text(st.characters(codec=None, exclude_categories=("Cs",)), max_
 )
 interesting_text = st.one_of(
     clean_text,
-    st.sampled_from(["", "\x00", "\x1b[31m", "\u2028\u2029", "👩‍👩‍👧", "שלום", "\ufeff", "\uffff", "\r\n", '"\\']),
+    st.sampled_from(
+        ["", "\x00", "\x1b[31m", "\u2028\u2029", "👩‍👩‍👧", "שלום", "\ufeff", "\uffff", "\r\n", '"\\']
+    ),
 )
 json_scalars = st.one_of(
     st.none(),
@@ -62,8 +64,10 @@ def same(a: Any, b: Any) -> bool:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(batch=st.lists(st.tuples(st.integers(min_value=0, max_value=50), docs), min_size=1, max_size=8),
-       table=interesting_text.filter(lambda t: t not in ("", "_meta")))
+@given(
+    batch=st.lists(st.tuples(st.integers(min_value=0, max_value=50), docs), min_size=1, max_size=8),
+    table=interesting_text.filter(lambda t: t not in ("", "_meta")),
+)
 def test_any_text_and_json_round_trip(batch: list[tuple[int, dict[str, Any]]], table: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder))
@@ -83,8 +87,12 @@ def test_any_text_and_json_round_trip(batch: list[tuple[int, dict[str, Any]]], t
 
 
 @settings(max_examples=60, deadline=None)
-@given(prefix=clean_text, surrogate=st.sampled_from(SURROGATES), suffix=clean_text, where=st.sampled_from(
-    ["value", "key", "nested", "table"]))
+@given(
+    prefix=clean_text,
+    surrogate=st.sampled_from(SURROGATES),
+    suffix=clean_text,
+    where=st.sampled_from(["value", "key", "nested", "table"]),
+)
 def test_lone_surrogates_raise_invalid_text(prefix: str, surrogate: int, suffix: str, where: str) -> None:
     bad = prefix + chr(surrogate) + suffix
     with tempfile.TemporaryDirectory() as folder:

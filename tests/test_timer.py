@@ -321,8 +321,16 @@ def test_round_trip_in_the_same_process(clock: FakeClock, state: str) -> None:
     if state == "finished":
         timer.finish()
     copy = StageTimer.from_dict(json.loads(json.dumps(timer.to_dict())), clock)
-    for name in ("status", "planned_seconds", "extended_seconds", "duration", "elapsed", "started_at",
-                 "finished_at", "phase"):
+    for name in (
+        "status",
+        "planned_seconds",
+        "extended_seconds",
+        "duration",
+        "elapsed",
+        "started_at",
+        "finished_at",
+        "phase",
+    ):
         assert getattr(copy, name) == getattr(timer, name), name
     assert copy.to_dict() == timer.to_dict()
     clock.advance(30)
@@ -438,8 +446,14 @@ def test_unknown_keys_are_ignored_and_missing_version_means_1(clock: FakeClock) 
 
 def _valid() -> dict[str, Any]:
     return {
-        "version": 1, "status": "running", "planned_seconds": 600.0, "extended_seconds": 0.0,
-        "accumulated_seconds": 12.0, "running_since_wall": WALL0, "started_at": WALL0, "finished_at": None,
+        "version": 1,
+        "status": "running",
+        "planned_seconds": 600.0,
+        "extended_seconds": 0.0,
+        "accumulated_seconds": 12.0,
+        "running_since_wall": WALL0,
+        "started_at": WALL0,
+        "finished_at": None,
     }
 
 

@@ -380,7 +380,7 @@ async def test_summary_shows_decisions_and_votes(
 ) -> None:
     calls: list[tuple[str, list[str], Path]] = []
 
-    def exporter(workshop: Any, formats: list[str], folder: Path) -> list[Path]:
+    def exporter(workshop: Any, formats: list[str], folder: Path, *, force: bool = False) -> list[Path]:
         calls.append((workshop.id, formats, folder))
         if len(calls) > 1:
             raise ValueError("The disk said no.")
@@ -409,7 +409,7 @@ async def test_summary_shows_decisions_and_votes(
 
         assert app.session is not None
         workshop_id = app.session.workshop.id
-        await pilot.press("x")
+        await pilot.press("x", "ctrl+s")  # x opens the export dialog; ctrl+s exports with its defaults
         await app.workers.wait_for_complete()
         await pilot.pause()
         folder = tmp_path / "Documents" / workshop_id
@@ -418,12 +418,12 @@ async def test_summary_shows_decisions_and_votes(
         assert any(n.startswith("Wrote 4 files") for n in notes)
         assert app.session.workshop.events[-1].kind == "export.written"
 
-        await pilot.press("x")
+        await pilot.press("x", "ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert notes[-1] == "The disk said no."
+        assert "The disk said no." in str(app.screen.query_one("#export-message", Static).content)
 
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the dialog stays open on an error
         assert isinstance(app.screen, StageScreen)
 
 

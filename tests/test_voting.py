@@ -204,8 +204,11 @@ BALLOTS = st.lists(st.integers(min_value=1, max_value=60), unique=True, max_size
 
 @given(order=BALLOTS, data=st.data())
 def test_rank_is_a_deterministic_permutation_of_the_ballot(order: list[int], data: st.DataObject) -> None:
-    counts = data.draw(st.dictionaries(st.sampled_from(order) if order else st.nothing(),
-                                       st.integers(min_value=0, max_value=30)))
+    counts = data.draw(
+        st.dictionaries(
+            st.sampled_from(order) if order else st.nothing(), st.integers(min_value=0, max_value=30)
+        )
+    )
     result = rank(counts, order)
     assert sorted(r.note_id for r in result) == sorted(order)
     dots = [r.dots for r in result]
@@ -242,7 +245,8 @@ def test_totals_agree_with_dots_by_participant(votes: list[tuple[int, int]]) -> 
 
 
 @given(
-    budget=st.integers(1, 6), cap=st.integers(1, 6),
+    budget=st.integers(1, 6),
+    cap=st.integers(1, 6),
     attempts=st.lists(st.integers(1, 4), max_size=30),
 )
 def test_check_cast_never_lets_a_ballot_break_the_rules(budget: int, cap: int, attempts: list[int]) -> None:

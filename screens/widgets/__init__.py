@@ -5,4 +5,13 @@ from screens.widgets.key_bar import KeyBar
 from screens.widgets.note_list import NoteList, note_prompt
 from screens.widgets.timer_display import TimerDisplay, timer_text
 
-__all__ = ["AgendaStrip", "KeyBar", "NoteList", "StageMark", "TimerDisplay", "note_prompt", "stage_marks", "timer_text"]
+__all__ = [
+    "AgendaStrip",
+    "KeyBar",
+    "NoteList",
+    "StageMark",
+    "TimerDisplay",
+    "note_prompt",
+    "stage_marks",
+    "timer_text",
+]

@@ -35,7 +35,8 @@ def _option_id(note_id: int) -> str:
 def note_prompt(note: Note, workshop: Workshop) -> Content:
     """One note as the list shows it: id, author (or anonymous), its mark, then the text, wrapped."""
     author = workshop.participant_name(note.author_id) or "anonymous"
-    parts: list[str | tuple[str, str]] = [(f"#{note.id} ", "bold"), (author, "bold $primary"), ": "]
+    # No colour on the name: a coloured name vanishes on the highlight bar (it is drawn in $primary).
+    parts: list[str | tuple[str, str]] = [(f"#{note.id} ", "bold"), (author, "bold italic"), ": "]
     if note.mark in MARK_LABELS:
         parts += [MARK_LABELS[note.mark], " "]
     body = note.text

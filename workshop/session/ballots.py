@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from facilitation import voting
 from facilitation.models import (
     Ballot,
+    Note,
     Vote,
 )
 from workshop.session.core import SessionCore
@@ -330,3 +331,28 @@ class VotingMixin(SessionCore):
     def latest_ballot(self, stage_id: int | None) -> Ballot | None:
         found = [b for b in self._ws.ballots.values() if b.stage_id == stage_id]
         return max(found, key=lambda b: b.id) if found else None
+
+    def final_priority_notes(self, *, include_candidates: bool = False) -> list[Note]:
+        """The notes a final-priorities vote offers: every stage's decisions, in agenda order.
+
+        Candidate actions join them when asked, for a room that marked few decisions. Deleted notes never do.
+        """
+        marks = ("decision", "candidate") if include_candidates else ("decision",)
+        found: list[Note] = []
+        for stage in self._ws.agenda():
+            found += [n for n in self._ws.stage_notes(stage.id) if n.mark in marks]
+        return found
+
+    def named_dots(self, ballot_id: int) -> dict[int, dict[int, int]]:
+        """Who put how many dots on each note (note id → participant id → dots), for a named, revealed vote.
+
+        Refused while the vote is open and for anonymous votes, so no screen can show a ballot early.
+        """
+        ballot = self.ballot(ballot_id)
+        check(ballot.status == "closed", "Votes stay hidden until the reveal.")
+        check(not ballot.anonymous, "This vote is anonymous: who voted for what is not shown.")
+        result: dict[int, dict[int, int]] = {}
+        for vote in sorted(self._ws.ballot_votes(ballot_id), key=lambda v: v.id):
+            mine = result.setdefault(vote.note_id, {})
+            mine[vote.participant_id] = mine.get(vote.participant_id, 0) + 1
+        return result

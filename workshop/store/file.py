@@ -188,7 +188,9 @@ def apply_raw(data: RawTables, ops: Sequence[Op]) -> None:
 
 def build_view(data: RawTables) -> Tables:
     """The int-keyed read view over raw tables; it shares the document objects, so it costs only the dicts."""
-    return {name: {int(k): doc for k, doc in table.items()} for name, table in data.items() if name != META_TABLE}
+    return {
+        name: {int(k): doc for k, doc in table.items()} for name, table in data.items() if name != META_TABLE
+    }
 
 
 @dataclass
@@ -214,7 +216,9 @@ def load_state(path: Path) -> _Loaded:
     try:
         journal = parse_journal(journal_bytes)
     except JournalDamage as e:
-        raise DamagedFileError(path, existing_backups(path), f"its journal {journal_path(path).name}: {e}") from None
+        raise DamagedFileError(
+            path, existing_backups(path), f"its journal {journal_path(path).name}: {e}"
+        ) from None
     meta = data[META_TABLE]["1"]
     version: int = meta["schema_version"]
     base: int = meta["journal_seq"]
@@ -391,13 +395,18 @@ class WorkshopFile:
     def _create(path: Path) -> None:
         """Write a new empty workshop file (lock held). Refuses an existing one; sets an orphan journal aside."""
         if os.path.lexists(path):
-            raise WorkshopExistsError(f"A workshop with id '{workshop_id_of(path)}' already exists in {path.parent}.")
+            raise WorkshopExistsError(
+                f"A workshop with id '{workshop_id_of(path)}' already exists in {path.parent}."
+            )
         meta = {"schema_version": schema.SCHEMA_VERSION, "journal_seq": 0}
         payload = encode({META_TABLE: {"1": meta}}, str(path))
         try:
             orphan = journal_path(path)
             if os.path.lexists(orphan):  # left by a deleted workshop: never replay it, never delete it
-                os.replace(orphan, _unique(orphan.with_name(f"{orphan.name}.orphan-{time.strftime('%Y%m%d-%H%M%S')}")))
+                os.replace(
+                    orphan,
+                    _unique(orphan.with_name(f"{orphan.name}.orphan-{time.strftime('%Y%m%d-%H%M%S')}")),
+                )
             temp = _temp_path(path)
             write_temp(temp, payload)
             os.replace(temp, path)
@@ -430,7 +439,9 @@ class WorkshopFile:
                 self._journal.close()
                 self._journal = None
             if strict:
-                raise DataDirError(f"Cannot write in the data folder {self.path.parent}: {_reason(e)}.") from e
+                raise DataDirError(
+                    f"Cannot write in the data folder {self.path.parent}: {_reason(e)}."
+                ) from e
             self._degrade(f"cannot write in {self.path.parent} ({_reason(e)})")
             return
         if loaded.migrated_from is not None:
@@ -444,7 +455,9 @@ class WorkshopFile:
                     raise
                 self._degrade(f"the upgraded file could not be saved ({e})")
                 return
-            log.info("upgraded %s from schema %s to %s", self.path, loaded.migrated_from, schema.SCHEMA_VERSION)
+            log.info(
+                "upgraded %s from schema %s to %s", self.path, loaded.migrated_from, schema.SCHEMA_VERSION
+            )
         elif self._entries:
             self._try_checkpoint()
 
@@ -506,7 +519,9 @@ class WorkshopFile:
             raise StoreWriteError(f"Could not save to {self.path}: {self._broken}. Reopen the workshop.")
         assert self._journal is not None
         if self._journal.broken:
-            raise StoreWriteError(f"Could not save to {self.path}: {self._journal.broken}. Reopen the workshop.")
+            raise StoreWriteError(
+                f"Could not save to {self.path}: {self._journal.broken}. Reopen the workshop."
+            )
 
     def commit(self, ops: Sequence[Op]) -> None:
         """Make a batch of ops durable (one fsynced journal line), then apply it in memory.
@@ -588,8 +603,11 @@ class WorkshopFile:
     def _checkpoint(self, data: RawTables | None = None) -> None:
         """Write ``data`` (default: the in-memory tables) as the new snapshot, atomically, then empty the journal."""
         data = self._data if data is None else data
-        meta = {**data.get(META_TABLE, {}).get("1", {}), "schema_version": schema.SCHEMA_VERSION,
-                "journal_seq": self._seq}
+        meta = {
+            **data.get(META_TABLE, {}).get("1", {}),
+            "schema_version": schema.SCHEMA_VERSION,
+            "journal_seq": self._seq,
+        }
         snapshot = {**data, META_TABLE: {"1": meta}}
         try:
             payload = encode(snapshot, f"workshop '{self.workshop_id}'")
@@ -619,8 +637,9 @@ class WorkshopFile:
             fsync_dir(self.path.parent)
         except OSError as e:
             # The new snapshot is in place but maybe not durable: keep the journal, it still covers it.
-            raise StoreWriteError(f"Saved {self.path}, but the system could not confirm it is on disk: "
-                                  f"{_reason(e)}.") from e
+            raise StoreWriteError(
+                f"Saved {self.path}, but the system could not confirm it is on disk: {_reason(e)}."
+            ) from e
         self._entries = 0
         self._journal_bytes = 0
         self._reset_auto_checkpoint()

@@ -113,8 +113,12 @@ class Store:
         try:
             # The workshop file first: once it is gone the workshop is gone, even if a later unlink fails.
             doomed = [path, journal, *(backup_path(path, n) for n in range(1, BACKUPS_KEPT + 1))]
-            prefixes = (f"{path.name}.damaged-", f"{journal.name}.damaged-", f"{journal.name}.orphan-",
-                        temp_prefix(path))
+            prefixes = (
+                f"{path.name}.damaged-",
+                f"{journal.name}.damaged-",
+                f"{journal.name}.orphan-",
+                temp_prefix(path),
+            )
             doomed += [self.data_dir / n for n in sorted(os.listdir(self.data_dir)) if n.startswith(prefixes)]
             for victim in [*doomed, owner_path(path)]:
                 with contextlib.suppress(FileNotFoundError):

@@ -1,0 +1,768 @@
+"""The action plan: what the workshop decided, turned into actions with an owner, a date and a measure.
+
+Left (or on top, in a narrow terminal) are the candidates: every note marked a decision or a candidate action in
+any stage, plus the top-voted notes of each stage's latest revealed vote, ordered by the final-priorities vote
+when one was revealed. One key turns the highlighted candidate into an action through ``ActionFormScreen``.
+Right (or below) is the plan itself, in the order the facilitator gives it, with a ⚠ on every action that still
+lacks an owner or a due date, because those are the actions nobody will do.
+
+Every change goes through the session (``add_action``, ``edit_action``, ``move_action`` …); the form only
+collects the fields and shows the session's refusal (a due date it cannot read) without closing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from facilitation import text, voting
+from facilitation.models import (
+    ACTION_STATUSES,
+    NOTE_MARKS,
+    PRIORITIES,
+    ActionItem,
+    Ballot,
+    Note,
+    Stage,
+    Workshop,
+)
+from screens.dialogs import DIALOG_CSS, ConfirmScreen
+from workshop.session import SessionError, WorkshopSession
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+TOP_VOTED = 3
+"""How many of a stage's top-voted notes become candidates (more when tied with the third)."""
+DONE, OPEN = "done", "open"
+
+
+# --- what the screen shows -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A note that could become an action, and why it is on the list."""
+
+    note: Note
+    stage: Stage
+    dots: int | None
+    """Dots in its stage's latest revealed vote; ``None`` when it was not on one."""
+    final_rank: int | None
+    """Place in the final-priorities vote (ties share a place); ``None`` when it got no dot there."""
+    final_tied: bool
+    final_dots: int | None
+    action_ids: tuple[int, ...]
+    """Actions already made from this note."""
+
+
+def _latest_closed(ballots: list[Ballot]) -> Ballot | None:
+    closed = [b for b in ballots if b.status == "closed"]
+    return max(closed, key=lambda b: (b.closed_at or 0.0, b.id)) if closed else None
+
+
+def _ranking(session: WorkshopSession, ballot: Ballot | None) -> list[voting.RankedItem]:
+    """A revealed vote's live notes that got at least one dot, most dots first."""
+    if ballot is None:
+        return []
+    notes = session.workshop.notes
+    return [
+        item
+        for item in session.ballot_result(ballot.id).ranked
+        if item.dots > 0 and item.note_id in notes and not notes[item.note_id].deleted
+    ]
+
+
+def plan_candidates(session: WorkshopSession) -> list[Candidate]:
+    """Decisions, candidate actions and top-voted notes of every stage, in the order to turn them into actions.
+
+    With a revealed final-priorities vote its ranking comes first; every other candidate follows in agenda
+    order, most dots first within a stage, then board order.
+    """
+    ws = session.workshop
+    stages = ws.agenda()
+    ballots = list(ws.ballots.values())
+    final = _ranking(session, _latest_closed([b for b in ballots if b.stage_id is None]))
+    final_by_note = {item.note_id: item for item in final}
+    actions_by_note: dict[int, list[int]] = {}
+    for action in ws.ordered_actions():
+        if action.source_note_id is not None:
+            actions_by_note.setdefault(action.source_note_id, []).append(action.id)
+
+    stage_order = {stage.id: i for i, stage in enumerate(stages)}
+    board_order: dict[int, int] = {}
+    stage_dots: dict[int, int] = {}
+    chosen: set[int] = set(final_by_note)
+    for stage in stages:
+        notes = ws.stage_notes(stage.id)
+        board_order.update({note.id: i for i, note in enumerate(notes)})
+        chosen.update(note.id for note in notes if note.mark in NOTE_MARKS)
+        ranked = _ranking(session, _latest_closed([b for b in ballots if b.stage_id == stage.id]))
+        stage_dots.update({item.note_id: item.dots for item in ranked})
+        chosen.update(item.note_id for item in voting.top(ranked, TOP_VOTED))
+
+    def order(note_id: int) -> tuple[int, ...]:
+        final_item = final_by_note.get(note_id)
+        if final_item is not None:
+            return (0, final.index(final_item))
+        note = ws.notes[note_id]
+        return (
+            1,
+            stage_order.get(note.stage_id, len(stages)),
+            -stage_dots.get(note_id, 0),
+            board_order[note_id],
+        )
+
+    result = []
+    for note_id in sorted((i for i in chosen if i in board_order), key=order):
+        note = ws.notes[note_id]
+        final_item = final_by_note.get(note_id)
+        result.append(
+            Candidate(
+                note=note,
+                stage=ws.stages[note.stage_id],
+                dots=stage_dots.get(note_id),
+                final_rank=final_item.rank if final_item else None,
+                final_tied=final_item.tied if final_item else False,
+                final_dots=final_item.dots if final_item else None,
+                action_ids=tuple(actions_by_note.get(note_id, [])),
+            )
+        )
+    return result
+
+
+def missing_owner(action: ActionItem) -> bool:
+    return not action.owner.strip()
+
+
+def missing_due(action: ActionItem) -> bool:
+    return not action.due
+
+
+def plan_status(workshop: Workshop) -> str:
+    """``3 actions · 1 without an owner · 2 without a due date``: what still needs filling in before export."""
+    actions = workshop.ordered_actions()
+    if not actions:
+        return "No actions yet: highlight a candidate and press a, or press n for a new action."
+    parts = [text.plural(len(actions), "action")]
+    no_owner = sum(1 for a in actions if missing_owner(a))
+    no_due = sum(1 for a in actions if missing_due(a))
+    if no_owner:
+        parts.append(f"{no_owner} without an owner")
+    if no_due:
+        parts.append(f"{no_due} without a due date")
+    done = sum(1 for a in actions if a.status == DONE)
+    if done:
+        parts.append(f"{done} done")
+    if not no_owner and not no_due:
+        parts.append("every action has an owner and a date")
+    return " · ".join(parts)
+
+
+def first_line(note_text: str) -> str:
+    """The note's first non-empty line, as the starting text of an action."""
+    for line in note_text.splitlines():
+        cleaned = text.clean_line(line)
+        if cleaned:
+            return cleaned[:1000]
+    return ""
+
+
+def candidate_prompt(place: int, candidate: Candidate, colours: dict[str, str]) -> Table:
+    """The note's first line, then its stage, mark, dots and any action made from it, under a hanging indent.
+
+    A Rich grid rather than ``Content`` so wrapped lines stay indented under the text, not under the number;
+    ``colours`` are the theme's (Rich knows no ``$primary``).
+    """
+    if candidate.final_rank is not None:
+        rank = f"{candidate.final_rank}{'=' if candidate.final_tied else '.'}"
+    else:
+        rank = f"{place}."
+    note = candidate.note
+    # Badges in reverse video and no coloured text on the plain background: the highlight bar is coloured too,
+    # and coloured text on it is unreadable on a projector.
+    details = Text(candidate.stage.title, style="bold")
+    if note.mark == "decision":
+        details.append_text(
+            Text.assemble(" ", (" DECISION ", f"bold reverse {colours.get('success', 'green')}"))
+        )
+    elif note.mark == "candidate":
+        details.append_text(
+            Text.assemble(" ", (" ACTION? ", f"bold reverse {colours.get('accent', 'cyan')}"))
+        )
+    if candidate.dots:
+        details.append(f" · {'●' * min(candidate.dots, 10)} {text.plural(candidate.dots, 'dot')}")
+    if candidate.final_dots:
+        details.append(f" · final vote: {text.plural(candidate.final_dots, 'dot')}")
+    if candidate.action_ids:
+        ids = ", ".join(f"#{i}" for i in candidate.action_ids)
+        details.append_text(Text.assemble(" ", (f" ✓ HAS ACTION {ids} ", "bold reverse")))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right", width=3)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(rank, style="bold"), Text(text.preview(note.text, 300)))
+    grid.add_row("", details)
+    return grid
+
+
+# --- the action form -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionFields:
+    """What the form collected, as typed: the session checks it (a due date it cannot read, an empty title)."""
+
+    title: str
+    owner: str
+    due: str
+    measure: str
+    priority: int
+    status: str
+
+
+class ActionFormScreen(ModalScreen[ActionItem | None]):
+    """Add or edit one action: what, owner, due date, measure of success, priority and status.
+
+    ``save`` is called with the fields and returns the saved action, or a message to show; on a message the form
+    stays open with everything as typed, so a mistyped date costs one correction, not the whole form again.
+    """
+
+    DEFAULT_CSS: ClassVar[str] = (
+        DIALOG_CSS.format(name="ActionFormScreen")
+        + """
+    ActionFormScreen {
+        & > #dialog { width: 90%; max-width: 110; max-height: 100%; overflow-y: auto; }
+        .field { height: auto; margin-bottom: 1; }
+        .field-label { width: 10; height: 1; text-style: bold; }
+        .field.-active > .field-label { background: $accent; color: $text; }
+        Input { width: 1fr; }
+        Input:focus, Select:focus-within SelectCurrent { background: $primary 25%; }
+        #owner { width: 26; margin-right: 1; }
+        #owner-typed { width: 1fr; }
+        #priority { width: 16; margin-right: 2; }
+        #status { width: 18; }
+        .field-hint { width: 1fr; height: auto; padding-left: 10; margin-top: -1; margin-bottom: 1; }
+        #form-error { width: 1fr; height: auto; color: $error; text-style: bold; }
+    }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self,
+        heading: str,
+        initial: ActionFields,
+        participants: list[str],
+        save: Callable[[ActionFields], ActionItem | str],
+    ) -> None:
+        super().__init__()
+        self.heading = heading
+        self.initial = initial
+        self.participants = participants
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        initial = self.initial
+        picked = next((p for p in self.participants if p.casefold() == initial.owner.casefold()), None)
+        with Vertical(id="dialog"):
+            yield Label(Content(self.heading), id="dialog-title")
+            with Horizontal(classes="field"):
+                yield Label("What", classes="field-label")
+                yield Input(
+                    initial.title, id="title", placeholder="The action, as a verb: “Publish …”", compact=True
+                )
+            with Horizontal(classes="field"):
+                yield Label("Owner", classes="field-label")
+                yield Select(
+                    [(name, name) for name in self.participants],
+                    prompt="Nobody yet",
+                    value=picked if picked is not None else Select.NULL,
+                    id="owner",
+                    compact=True,
+                )
+                yield Input(
+                    "" if picked is not None else initial.owner,
+                    id="owner-typed",
+                    placeholder="…or type any name",
+                    compact=True,
+                )
+            with Horizontal(classes="field"):
+                yield Label("Due", classes="field-label")
+                yield Input(initial.due, id="due", placeholder="2026-12-15, +2w, next friday…", compact=True)
+            yield Label(
+                "e.g. 2026-12-15, +3d, +2w, friday, 15 dec · empty: no date yet",
+                classes="field-hint",
+            )
+            with Horizontal(classes="field"):
+                yield Label("Measure", classes="field-label")
+                yield Input(
+                    initial.measure, id="measure", placeholder="How we will know it is done", compact=True
+                )
+            with Horizontal(classes="field"):
+                yield Label("Priority", classes="field-label")
+                yield Select(
+                    [(label, value) for value, label in PRIORITIES.items()],
+                    value=initial.priority,
+                    allow_blank=False,
+                    id="priority",
+                    compact=True,
+                )
+                yield Label("Status", classes="field-label")
+                yield Select(
+                    [(status, status) for status in ACTION_STATUSES],
+                    value=initial.status,
+                    allow_blank=False,
+                    id="status",
+                    compact=True,
+                )
+            yield Static("", id="form-error")
+            yield Label("Enter or ctrl+s saves · tab: next field · escape cancels", id="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#form-error").display = False
+        title = self.query_one("#title", Input)
+        title.focus()
+        title.cursor_position = 0  # show the start of a long prefilled note, not its tail
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        """Light up the label of the field being typed in (``:focus-within`` does not restyle a sibling)."""
+        for field in self.query(".field"):
+            field.set_class(field.has_pseudo_class("focus-within"), "-active")
+
+    @on(Select.Changed, "#owner")
+    def _owner_picked(self, event: Select.Changed) -> None:
+        if event.value is not Select.NULL:
+            self.query_one("#owner-typed", Input).value = ""
+
+    @on(Input.Changed, "#owner-typed")
+    def _owner_typed(self, event: Input.Changed) -> None:
+        if event.value.strip():
+            self.query_one("#owner", Select).clear()
+
+    @property
+    def fields(self) -> ActionFields:
+        typed = self.query_one("#owner-typed", Input).value
+        picked = self.query_one("#owner", Select).value
+        owner = typed if typed.strip() or picked is Select.NULL else str(picked)
+        return ActionFields(
+            title=self.query_one("#title", Input).value,
+            owner=owner,
+            due=self.query_one("#due", Input).value,
+            measure=self.query_one("#measure", Input).value,
+            priority=cast(int, self.query_one("#priority", Select).value),
+            status=cast(str, self.query_one("#status", Select).value),
+        )
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(Content(message))
+        error.display = True
+        self.app.bell()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        outcome = self.save(self.fields)
+        if isinstance(outcome, str):
+            self.show_error(outcome)
+            return
+        self.dismiss(outcome)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# --- the screen ----------------------------------------------------------------------------------------------
+
+
+FIXED_COLUMNS = 3 + 12 + 10 + 6 + 11 + 1 + 2 * 7 + 2
+"""Width of every column but the action's, with cell padding and the scrollbar."""
+
+
+class ActionTable(DataTable[Text]):
+    """The plan's table; tells the screen its new width so the action column fills what is left."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        screen = self.screen
+        if isinstance(screen, ActionPlanScreen):
+            screen.fit_columns(event.size.width)
+
+
+class ActionPlanScreen(Screen[None]):
+    """Candidates on one side, the action plan on the other; every key acts on the highlighted row."""
+
+    CSS_PATH = "action_plan.tcss"
+    AUTO_FOCUS = "#candidates"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (150, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "a",
+            "from_candidate",
+            "Make action",
+            tooltip="Turn the highlighted candidate into an action (enter too)",
+        ),
+        Binding("n", "new_action", "New", tooltip="A new action that does not come from a note"),
+        Binding("e", "edit_action", "Edit", tooltip="Edit the highlighted action (enter on the table too)"),
+        Binding(
+            "space,c", "toggle_done", "Done/open", tooltip="Mark the highlighted action done, or open again"
+        ),
+        Binding("shift+up,ctrl+up", "move(-1)", "Move up", show=False, tooltip="Move the action up the plan"),
+        Binding("shift+down,ctrl+down", "move(1)", "Move down", show=False, tooltip="Move the action down"),
+        Binding("delete,d", "delete_action", "Delete", show=False, tooltip="Delete the highlighted action"),
+        Binding("x", "export", "Export…", tooltip="Export the workshop: Word, Markdown, CSV, JSON"),
+        Binding("escape", "back", "Back", tooltip="Back to the stage"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._candidates: list[Candidate] = []
+        self._title_width = 30
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    @property
+    def session(self) -> WorkshopSession:
+        session = self.workshop_app.session
+        if session is None:
+            raise RuntimeError("The action plan needs an open workshop session.")
+        return session
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """A session refusal becomes a notification and skips the rest of the block."""
+        try:
+            yield
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+
+    def _say(self, message: str, **kwargs: Any) -> None:
+        self.notify(message, markup=False, **kwargs)
+
+    # --- layout ----------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="plan-title")
+        with Horizontal(id="plan-body"):
+            with Vertical(id="candidates-pane"):
+                yield Label("Candidates · a makes an action", classes="pane-title")
+                yield OptionList(id="candidates", markup=False)
+            with Vertical(id="actions-pane"):
+                yield Label("Action plan · e edit · space done · shift+↑/↓ reorder", classes="pane-title")
+                yield Static(id="plan-status")
+                yield ActionTable(id="actions", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        if self.workshop_app.session is None:
+            self.workshop_app.show_home()
+            return
+        self.redraw()
+
+    def on_screen_resume(self) -> None:
+        if self.workshop_app.session is not None:
+            self.redraw()
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        """Colour the title of the pane the keys act on (Textual's ``:focus-within`` does not restyle a child)."""
+        for pane in self.query("#candidates-pane, #actions-pane"):
+            pane.set_class(pane.has_pseudo_class("focus-within"), "-active")
+
+    def fit_columns(self, width: int) -> None:
+        """The table was resized: give the action column what the other columns leave."""
+        title_width = max(14, width - FIXED_COLUMNS)
+        if title_width != self._title_width and self.workshop_app.session is not None:
+            self._title_width = title_width
+            self._draw_actions(self.selected_action_id)
+
+    def redraw(self, *, action_id: int | None = None) -> None:
+        """Draw everything from the session (the plan is small: rebuilding is simpler than patching)."""
+        ws = self.session.workshop
+        final = _latest_closed([b for b in ws.ballots.values() if b.stage_id is None])
+        order = f"ranked by “{final.title}”" if final else "in agenda order (no final-priorities vote yet)"
+        self.query_one("#plan-title", Static).update(
+            Content.assemble(
+                (" Action plan ", "bold reverse"), "  ", (ws.title, "bold"), f"  ·  candidates {order}"
+            )
+        )
+        self._draw_candidates()
+        self._draw_actions(action_id if action_id is not None else self.selected_action_id)
+
+    def _draw_candidates(self) -> None:
+        options = self.query_one("#candidates", OptionList)
+        highlighted = self.selected_candidate
+        self._candidates = plan_candidates(self.session)
+        options.clear_options()
+        if not self._candidates:
+            options.add_option(
+                Option(
+                    Content(
+                        "No candidates yet. On a stage, mark notes with x (decision) or c (candidate action), "
+                        "or reveal a vote. Press n for an action that does not come from a note."
+                    ),
+                    disabled=True,
+                )
+            )
+            return
+        colours = self.app.theme_variables
+        options.add_options(
+            Option(candidate_prompt(place, c, colours), id=f"n{c.note.id}")
+            for place, c in enumerate(self._candidates, start=1)
+        )
+        ids = [c.note.id for c in self._candidates]
+        index = ids.index(highlighted.note.id) if highlighted and highlighted.note.id in ids else 0
+        options.highlighted = index
+
+    def _draw_actions(self, select: int | None = None) -> None:
+        table = self.query_one("#actions", DataTable)
+        ws = self.session.workshop
+        actions = ws.ordered_actions()
+        table.clear(columns=True)
+        table.add_column("#", key="place", width=3)
+        table.add_column("Action", key="title", width=self._title_width)
+        table.add_column("Owner", key="owner", width=12)
+        table.add_column("Due", key="due", width=10)
+        table.add_column("Prio.", key="priority", width=6)
+        table.add_column("Status", key="status", width=11)
+        table.add_column("⚠", key="flags", width=1)
+        today = date.fromtimestamp(self.session.clock.wall()).isoformat()
+        for place, action in enumerate(actions, start=1):
+            table.add_row(*self._row(place, action, today), key=str(action.id))
+        if not actions:
+            table.add_row("", Text("No actions yet", style="bold"), "", "", "", "", "", key="empty")
+        elif select is not None and str(select) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(select)), animate=False)
+        self.query_one("#plan-status", Static).update(Content(plan_status(ws)))
+
+    def _row(self, place: int, action: ActionItem, today: str) -> list[Text]:
+        colours = self.app.theme_variables
+        warn = f"bold {colours.get('warning', 'yellow')}"
+        done = action.status in (DONE, "dropped")
+        title = Text(text.preview(action.title, 200), style="strike" if action.status == "dropped" else "")
+        if action.status == DONE:
+            title = Text("✓ ", style="bold") + title
+        owner = Text(action.owner) if action.owner else Text("none", style=warn)
+        if action.due:
+            overdue = not done and action.due < today
+            due = Text(action.due, style=f"bold {colours.get('error', 'red')}" if overdue else "")
+        else:
+            due = Text("none", style=warn)
+        flagged = missing_owner(action) or missing_due(action)
+        priority = PRIORITIES.get(action.priority, str(action.priority))
+        cells = [
+            Text(str(place)),
+            title,
+            owner,
+            due,
+            Text(priority, style="bold" if action.priority == 1 else ""),
+            Text(action.status, style="bold" if action.status == DONE else ""),
+            Text("⚠" if flagged else "", style=warn),
+        ]
+        for cell in cells:
+            cell.no_wrap, cell.overflow = True, "ellipsis"
+        return cells
+
+    # --- what the keys act on --------------------------------------------------------------------------
+
+    @property
+    def selected_candidate(self) -> Candidate | None:
+        options = self.query_one("#candidates", OptionList)
+        index = options.highlighted
+        if index is None or not self._candidates or index >= len(self._candidates):
+            return None
+        return self._candidates[index]
+
+    @property
+    def selected_action_id(self) -> int | None:
+        table = self.query_one("#actions", DataTable)
+        if not table.row_count or not table.is_valid_row_index(table.cursor_row):
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key and key.isdigit() else None
+
+    def _selected_action(self) -> ActionItem | None:
+        action_id = self.selected_action_id
+        if action_id is None:
+            self._say("There is no action yet: press a on a candidate, or n for a new one.", timeout=5)
+            return None
+        try:
+            return self.session.action(action_id)
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return None
+
+    def _participants(self) -> list[str]:
+        return [p.name for p in self.session.workshop.active_participants()]
+
+    # --- making and editing actions --------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#candidates")
+    def _candidate_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_from_candidate()
+
+    @on(DataTable.RowSelected, "#actions")
+    def _action_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_action()
+
+    def action_from_candidate(self) -> None:
+        candidate = self.selected_candidate
+        if candidate is None:
+            self._say("There is no candidate to turn into an action: press n for a new action.", timeout=5)
+            return
+        if candidate.action_ids:
+            ids = ", ".join(f"#{i}" for i in candidate.action_ids)
+            question = f"This note already has action {ids}. Make another action from it?"
+            self.app.push_screen(
+                ConfirmScreen(question), lambda yes: self._open_from_candidate(candidate) if yes else None
+            )
+            return
+        self._open_from_candidate(candidate)
+
+    def _open_from_candidate(self, candidate: Candidate) -> None:
+        note = candidate.note
+        initial = ActionFields(first_line(note.text), "", "", "", 2, OPEN)
+
+        def save(fields: ActionFields) -> ActionItem | str:
+            return self._add(fields, source_note_id=note.id)
+
+        heading = f"New action from note #{note.id} ({candidate.stage.title})"
+        self.app.push_screen(ActionFormScreen(heading, initial, self._participants(), save))
+
+    def action_new_action(self) -> None:
+        initial = ActionFields("", "", "", "", 2, OPEN)
+        self.app.push_screen(
+            ActionFormScreen("New action", initial, self._participants(), lambda fields: self._add(fields))
+        )
+
+    def _add(self, fields: ActionFields, *, source_note_id: int | None = None) -> ActionItem | str:
+        try:
+            action = self.session.add_action(
+                fields.title,
+                source_note_id=source_note_id,
+                owner=fields.owner,
+                due=fields.due.strip() or None,
+                measure=fields.measure,
+                priority=fields.priority,
+                status=fields.status,
+            )
+        except SessionError as error:
+            return str(error)
+        self.redraw(action_id=action.id)
+        self._say(f"Action #{action.id} added{self._due_words(action)}.", timeout=5)
+        return action
+
+    @staticmethod
+    def _due_words(action: ActionItem) -> str:
+        if not action.due:
+            return ", no due date yet"
+        day = date.fromisoformat(action.due)
+        return f", due {day:%A} {day.day} {day:%B %Y}"
+
+    def action_edit_action(self) -> None:
+        action = self._selected_action()
+        if action is None:
+            return
+        initial = ActionFields(
+            action.title, action.owner, action.due or "", action.measure, action.priority, action.status
+        )
+
+        def save(fields: ActionFields) -> ActionItem | str:
+            changes: dict[str, Any] = {}
+            for name in ("title", "owner", "measure", "priority", "status"):
+                if getattr(fields, name) != getattr(initial, name):
+                    changes[name] = getattr(fields, name)
+            if fields.due.strip() != initial.due:
+                changes["due"] = fields.due.strip() or None
+            if not changes:
+                return action
+            try:
+                updated = self.session.edit_action(action.id, **changes)
+            except SessionError as error:
+                return str(error)
+            self.redraw(action_id=updated.id)
+            self._say(f"Action #{updated.id} saved{self._due_words(updated)}.", timeout=4)
+            return updated
+
+        heading = f"Edit action #{action.id}"
+        self.app.push_screen(ActionFormScreen(heading, initial, self._participants(), save))
+
+    def action_toggle_done(self) -> None:
+        action = self._selected_action()
+        if action is None:
+            return
+        with self._guard():
+            if action.status == DONE:
+                updated = self.session.edit_action(action.id, status=OPEN)
+                self._say(f"Action #{action.id} is open again.", timeout=4)
+            else:
+                updated = self.session.complete_action(action.id)
+                self._say(f"Action #{action.id} done.", timeout=4)
+            self.redraw(action_id=updated.id)
+
+    def action_move(self, offset: int) -> None:
+        action = self._selected_action()
+        if action is None:
+            return
+        with self._guard():
+            self.session.move_action(action.id, offset)
+            self.redraw(action_id=action.id)
+
+    def action_delete_action(self) -> None:
+        action = self._selected_action()
+        if action is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            with self._guard():
+                self.session.delete_action(action.id)
+                self.redraw()
+                self._say(f"Action #{action.id} deleted.", timeout=5)
+
+        question = f"Delete action #{action.id}, “{text.preview(action.title, 80)}”?"
+        self.app.push_screen(ConfirmScreen(question, yes="Delete", no="Keep"), answered)
+
+    # --- elsewhere -------------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        from screens.export_dialog import ExportScreen
+
+        self.app.push_screen(ExportScreen())
+
+    def action_back(self) -> None:
+        from screens.home import HomeScreen
+
+        app = self.workshop_app
+        below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
+        if below is not None and not isinstance(below, HomeScreen):
+            app.pop_screen()
+        elif app.session is not None:
+            from screens.stage import StageScreen
+
+            app.switch_to(StageScreen())
+        else:
+            app.show_home()

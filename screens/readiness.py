@@ -1,0 +1,529 @@
+"""The readiness check: each participant names the attitude they see today and scores the six disciplines 1–5.
+
+Answers are entered privately (the keyboard is passed to the participant, who sees only their own form) or by the
+facilitator (answers collected on paper, typed quickly: digits set a row and move to the next). The result stays
+hidden until everyone has answered, or until the facilitator shows it (``r``): the spread of attitudes as bars and,
+per discipline, the median and range on a 1–5 scale drawn in block characters, with the disciplines the room
+disagrees on most flagged. The check runs at the start and again at the end (``t``); with both, ``c`` compares
+them (``facilitation.readiness_compare``). The numbers come from ``facilitation.readiness``, as in the exports.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from facilitation import text
+from facilitation.catalogue import ATTITUDE_BY_KEY, ATTITUDES, DISCIPLINES
+from facilitation.models import ReadinessResponse
+from facilitation.readiness import ROUND_LABELS, DisciplineScore, ReadinessRound, readiness_rounds
+from facilitation.readiness_compare import ReadinessComparison, compare
+from screens.charts import bar, range_track, scale_labels, spark
+from screens.widgets import KeyBar
+from workshop.session import SessionError, WorkshopSession
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+LABEL_WIDTH = 14
+ATTITUDE_BAR = 26
+ROUNDS = ("start", "end")
+
+
+# --- charts (rich Text, so the chart is the same wherever it is printed) -----------------------------------------
+
+
+def attitude_chart(rnd: ReadinessRound, accent: str = "bold") -> Text:
+    """One bar per attitude, least to most ready, with the count; the most named is pointed out."""
+    chart = Text()
+    chart.append(
+        f"Attitude the room sees today ({text.plural(rnd.attitude_answers, 'answer')})\n", style="bold"
+    )
+    top = max((count for _, count in rnd.attitudes), default=0)
+    for name, count in rnd.attitudes:
+        chart.append(f"  {name:<{LABEL_WIDTH - 2}}")
+        drawn = bar(count, top, ATTITUDE_BAR)
+        chart.append(drawn or "·", style=accent if drawn else "dim")
+        chart.append(" " * (ATTITUDE_BAR - len(drawn or "·") + 1))
+        chart.append(f"{count:>2}", style="bold")
+        if name in rnd.most_named:
+            chart.append("  ◀ most named", style="bold")
+        chart.append("\n")
+    return chart
+
+
+def track_text(score: DisciplineScore, style: str) -> Text:
+    """The 1–5 track with the range and median in ``style`` and the rest of the scale faint."""
+    track = Text()
+    for cell in range_track(score.minimum, score.median, score.maximum):
+        track.append(cell, style="dim" if cell == "·" else style)
+    return track
+
+
+def _score_notes(score: DisciplineScore) -> str:
+    if score.count == 0:
+        return "no scores"
+    return f"median {score.median_text:<3}  range {score.range_text:<3}  {spark(score.histogram)}"
+
+
+def discipline_chart(rnd: ReadinessRound, accent: str = "bold") -> Text:
+    """Per discipline, on a 1–5 scale: ``━`` the range of scores, ``●`` the median; disagreement flagged."""
+    chart = Text()
+    chart.append("Score per discipline", style="bold")
+    chart.append("  ● median  ━ range  ▁▅█ how many gave 1…5\n")
+    chart.append(" " * LABEL_WIDTH + scale_labels(), style="bold")
+    chart.append("   1 absent … 5 a strength\n")
+    for score in rnd.disciplines:
+        chart.append(f"  {score.title:<{LABEL_WIDTH - 2}}")
+        chart.append_text(track_text(score, accent))
+        chart.append(f"  {_score_notes(score)}")
+        if score.title in rnd.disagreement:
+            chart.append("  ⚠ disagree", style="bold reverse")
+        chart.append("\n")
+    if rnd.disagreement:
+        chart.append(
+            f"The room disagrees most on {', '.join(rnd.disagreement)}: worth a conversation before voting.\n",
+            style="bold",
+        )
+    return chart
+
+
+def _change(value: float | None, *, unit: str = "") -> tuple[str, str]:
+    if value is None:
+        return "", ""
+    if abs(value) < 0.05:
+        return "  = same", ""
+    arrow = "▲" if value > 0 else "▼"
+    return f"  {arrow} {value:+g}{unit}", "bold"
+
+
+def comparison_chart(comparison: ReadinessComparison, accent: str = "bold") -> Text:
+    """Start against end: attitude counts side by side, and each discipline's two tracks one above the other."""
+    chart = Text()
+    chart.append("Start → end of the workshop\n", style="bold underline")
+    chart.append(comparison.sentence + "\n\n")
+    chart.append(f"{'Attitudes':<{LABEL_WIDTH}}start    end\n", style="bold")
+    for change in comparison.attitudes:
+        chart.append(f"  {change.name:<{LABEL_WIDTH - 2}}{change.start:>5}  → {change.end:>3}")
+        chart.append(*_change(change.change))
+        chart.append("\n")
+    if comparison.start_level is not None and comparison.end_level is not None:
+        chart.append(
+            f"  on the ladder from 1 (Folly) to 6 (Fusing): {comparison.start_level:.1f} → {comparison.end_level:.1f}"
+        )
+        delta = comparison.level_change or 0.0
+        chart.append(*_change(round(delta, 1)))
+        chart.append("\n")
+    chart.append("\n")
+    chart.append(f"{'Disciplines':<{LABEL_WIDTH + 6}}" + scale_labels() + "\n", style="bold")
+    for change in comparison.disciplines:
+        for when, score in (("start", change.start), ("end", change.end)):
+            title = change.title if when == "start" else ""
+            chart.append(f"  {title:<{LABEL_WIDTH - 2}}")
+            chart.append(f"{when:<6}", style="dim" if when == "start" else "bold")
+            chart.append_text(track_text(score, "" if when == "start" else accent))
+            chart.append(f"  {score.median_text or '–'}")
+            if when == "end":
+                chart.append(*_change(change.median_change))
+                spread = change.spread_change
+                if spread:
+                    chart.append("  · less agreement" if spread > 0 else "  · more agreement")
+            chart.append("\n")
+    return chart
+
+
+# --- the screen ------------------------------------------------------------------------------------------------
+
+
+class ReadinessScreen(Screen[None]):
+    """Who has answered this round, and the result once it is shown."""
+
+    CSS_PATH = "readiness.tcss"
+    AUTO_FOCUS = "#people"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-compact"), (110, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "private_entry",
+            "Answer",
+            priority=True,
+            tooltip="Pass the keyboard: the highlighted participant answers",
+        ),
+        Binding("n", "next_person", "Next", tooltip="The next participant who has not answered answers"),
+        Binding(
+            "f",
+            "facilitator_entry",
+            "Type in",
+            tooltip="Facilitator entry: type the highlighted person's answers",
+        ),
+        Binding("r", "toggle_result", "Show result", tooltip="Show or hide the result"),
+        Binding(
+            "t", "toggle_round", "Start/End", tooltip="Switch between the start and the end-of-workshop check"
+        ),
+        Binding("c", "toggle_compare", "Compare", tooltip="Compare the start and the end of the workshop"),
+        Binding("escape", "back", "Back", tooltip="Back to the stage"),
+    ]
+
+    def __init__(self, round: str = "start") -> None:
+        super().__init__()
+        self.round = round if round in ROUNDS else "start"
+        self._shown: bool | None = None
+        """None: the result shows once everyone has answered; True/False: the facilitator decided."""
+        self._comparing = False
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    @property
+    def session(self) -> WorkshopSession:
+        session = self.workshop_app.session
+        assert session is not None
+        return session
+
+    @property
+    def people(self) -> OptionList:
+        return self.query_one("#people", OptionList)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="readiness-title")
+        with Horizontal(id="readiness-body"):
+            yield OptionList(id="people", markup=False)
+            with VerticalScroll(id="result-box"):
+                yield Static(id="result")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.people.border_title = "Who has answered"
+        box = self.query_one("#result-box")
+        box.border_title = "Result"
+        box.border_subtitle = "tab, then ↑/↓ scrolls"
+        self.redraw()
+        if self.people.option_count:
+            self.people.highlighted = 0
+
+    def on_screen_resume(self) -> None:
+        self.redraw()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_compare" and self.workshop_app.session is not None:
+            return len(self._rounds()) == len(ROUNDS)
+        return True
+
+    # --- state ---------------------------------------------------------------------------------------------
+
+    def _rounds(self) -> dict[str, ReadinessRound]:
+        return {r.round: r for r in readiness_rounds(self.session.workshop) if r.round in ROUNDS}
+
+    def answers(self) -> dict[int, ReadinessResponse]:
+        """This round's answers by participant id."""
+        return {
+            r.participant_id: r for r in self.session.workshop.readiness.values() if r.round == self.round
+        }
+
+    def _result_shown(self) -> bool:
+        if self._shown is not None:
+            return self._shown
+        answered = self.answers()
+        people = self.session.workshop.active_participants()
+        return bool(people) and all(p.id in answered for p in people)
+
+    # --- drawing -------------------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        ws = self.session.workshop
+        answered = self.answers()
+        people = ws.active_participants()
+        done = sum(1 for p in people if p.id in answered)
+        self.query_one("#readiness-title", Static).update(
+            Text.assemble(
+                (" READINESS CHECK ", "bold reverse"),
+                f"  {ROUND_LABELS[self.round]} · {done} of {len(people)} answered",
+                f"  ·  t: the {'end' if self.round == 'start' else 'start'}",
+            )
+        )
+        options = []
+        width = max((len(p.name) for p in people), default=0)
+        for person in people:
+            name = person.name.ljust(width)
+            if person.id in answered:
+                prompt = Text.assemble((" ✔ ", "bold green"), (name, "bold"), "  answered")
+            else:
+                prompt = Text.assemble((" ○ ", "bold"), (name, "bold"), "  not yet")
+            options.append(Option(prompt, id=f"p{person.id}"))
+        highlighted = self.people.highlighted
+        self.people.set_options(options)
+        if options:
+            self.people.highlighted = min(highlighted or 0, len(options) - 1)
+        self.query_one("#result", Static).update(self._result(done, len(people)))
+        self.refresh_bindings()
+
+    def _result(self, done: int, total: int) -> Text | Group:
+        accent = f"bold {self.app.current_theme.accent or ''}".strip()
+        rounds = self._rounds()
+        if self._comparing and len(rounds) == len(ROUNDS):
+            return comparison_chart(compare(rounds["start"], rounds["end"]), accent)
+        if not self._result_shown():
+            return Text.assemble(
+                ("The result is hidden until everyone has answered", "bold"),
+                f" ({done} of {total} so far), so nobody is swayed by the room.\n\n",
+                "Enter: the highlighted participant answers (pass them the keyboard).\n",
+                "f: type in answers collected on paper.   r: show the result now.",
+            )
+        rnd = rounds.get(self.round)
+        if rnd is None:
+            return Text("No answers yet for this round.", style="bold")
+        return Group(attitude_chart(rnd, accent), discipline_chart(rnd, accent))
+
+    # --- actions -------------------------------------------------------------------------------------------
+
+    def _highlighted_person(self) -> int | None:
+        option = self.people.highlighted_option
+        return int(option.id[1:]) if option is not None and option.id else None
+
+    @on(OptionList.OptionSelected, "#people")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_private_entry()
+
+    def _enter(self, participant_id: int | None, *, private: bool) -> None:
+        if participant_id is None:
+            self.notify("There are no participants: add them in the workshop's set-up.", markup=False)
+            return
+        self._comparing = False
+        self.app.push_screen(ReadinessEntryScreen(participant_id, self.round, private=private))
+
+    def action_private_entry(self) -> None:
+        self._enter(self._highlighted_person(), private=True)
+
+    def action_facilitator_entry(self) -> None:
+        self._enter(self._highlighted_person(), private=False)
+
+    def action_next_person(self) -> None:
+        answered = self.answers()
+        waiting = [p.id for p in self.session.workshop.active_participants() if p.id not in answered]
+        if not waiting:
+            self.notify("Everyone has answered this round.", markup=False, timeout=4)
+            return
+        self.people.highlighted = self.people.get_option_index(f"p{waiting[0]}")
+        self._enter(waiting[0], private=True)
+
+    def action_toggle_result(self) -> None:
+        self._shown = not self._result_shown()
+        self._comparing = False
+        self.redraw()
+
+    def action_toggle_round(self) -> None:
+        self.round = "end" if self.round == "start" else "start"
+        self._shown = None
+        self._comparing = False
+        self.redraw()
+
+    def action_toggle_compare(self) -> None:
+        if len(self._rounds()) < len(ROUNDS):
+            self.notify("Compare needs answers at both the start and the end.", markup=False)
+            return
+        self._comparing = not self._comparing
+        self.redraw()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def open_readiness(app: WorkshopApp, round: str = "start") -> None:
+    """Show the readiness check for ``round`` (the palette's entry point; one readiness screen at a time)."""
+    if app.session is None:
+        return
+    screen = app.screen
+    if isinstance(screen, ReadinessScreen):
+        screen.round = round
+        screen.redraw()
+    else:
+        app.push_screen(ReadinessScreen(round))
+
+
+# --- one participant's answers --------------------------------------------------------------------------------
+
+
+class ReadinessEntryScreen(Screen[bool]):
+    """One participant's attitude and six scores. Private: only their own form is on screen."""
+
+    CSS_PATH = "readiness.tcss"
+    AUTO_FOCUS = ""
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "row(-1)", "Up", show=False, tooltip="Previous question"),
+        Binding("down,tab", "row(1)", "Down", show=False, tooltip="Next question"),
+        Binding("left", "step(-1)", "←", tooltip="Lower score / previous attitude"),
+        Binding("right", "step(1)", "→", tooltip="Higher score / next attitude"),
+        *(
+            Binding(
+                str(d), f"digit({d})", str(d), show=False, tooltip="Choose this value and go to the next row"
+            )
+            for d in range(1, 7)
+        ),
+        Binding("backspace,delete", "clear", "Clear", tooltip="Leave this question unanswered"),
+        Binding("enter", "save", "Save", tooltip="Save the answers"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+    ]
+
+    ROWS = 1 + len(DISCIPLINES)
+
+    def __init__(self, participant_id: int, round: str, *, private: bool) -> None:
+        super().__init__()
+        self.participant_id = participant_id
+        self.round = round
+        self.private = private
+        self.row = 0
+        self.attitude: str | None = None
+        self.scores: dict[str, int] = {}
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    @property
+    def session(self) -> WorkshopSession:
+        session = self.workshop_app.session
+        assert session is not None
+        return session
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="entry-title")
+        yield Static(id="entry-form")
+        yield Static(id="entry-help")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        ws = self.session.workshop
+        earlier = next(
+            (
+                r
+                for r in ws.readiness.values()
+                if r.participant_id == self.participant_id and r.round == self.round
+            ),
+            None,
+        )
+        if earlier is not None:
+            self.attitude = earlier.attitude
+            self.scores = dict(earlier.scores)
+        name = ws.participant_name(self.participant_id)
+        who = (
+            f"{name}: your answers are private — only your own form is on screen."
+            if self.private
+            else f"Facilitator entry for {name}."
+        )
+        self.query_one("#entry-title", Static).update(
+            Content.assemble(
+                (f" {name} · readiness check ", "bold reverse"),
+                f"  {ROUND_LABELS.get(self.round, self.round)}\n",
+                who,
+            )
+        )
+        self.draw()
+
+    # --- drawing -------------------------------------------------------------------------------------------
+
+    def draw(self) -> None:
+        lines: list[Content] = []
+        cursor = "bold reverse $accent"
+        pointer = ("▶ ", "bold") if self.row == 0 else "  "
+        chips: list[str | tuple[str, str]] = [pointer, ("Attitude".ljust(LABEL_WIDTH), "bold")]
+        for attitude in ATTITUDES:
+            chosen = attitude.key == self.attitude
+            chips += [(f" {attitude.name} ", cursor if chosen else ""), " "]
+        lines.append(Content.assemble(*chips))
+        lines.append(Content(""))
+        for i, discipline in enumerate(DISCIPLINES, start=1):
+            pointer = ("▶ ", "bold") if self.row == i else "  "
+            score = self.scores.get(discipline.key)
+            parts: list[str | tuple[str, str]] = [pointer, (discipline.title.ljust(LABEL_WIDTH), "bold")]
+            for value in range(1, 6):
+                parts += [(f" {value} ", cursor if value == score else ""), " "]
+            parts.append(
+                ("  " + bar(score, 5, 10) if score else "  (not scored)", "bold" if score else "italic")
+            )
+            lines.append(Content.assemble(*parts))
+        self.query_one("#entry-form", Static).update(Content("\n").join(lines))
+        self.query_one("#entry-help", Static).update(self._help())
+
+    def _help(self) -> Content:
+        if self.row == 0:
+            current = ATTITUDE_BY_KEY.get(self.attitude or "")
+            described = (
+                Content.assemble((f"{current.name}: ", "bold"), current.looks_like)
+                if current
+                else Content("Which attitude toward collaboration do you see here today?")
+            )
+            keys = "← → or 1–6 choose (1 Folly … 6 Fusing) · ↓ next · Enter saves · escape cancels"
+        else:
+            discipline = DISCIPLINES[self.row - 1]
+            described = Content.assemble((f"{discipline.title}: ", "bold"), discipline.purpose)
+            keys = "How strong are we here? ← → or 1–5 (1 absent … 5 a strength) · ↑ ↓ move · Enter saves"
+        return Content.assemble(described, "\n", (keys, "bold"))
+
+    # --- keys ----------------------------------------------------------------------------------------------
+
+    def action_row(self, step: int) -> None:
+        self.row = (self.row + step) % self.ROWS
+        self.draw()
+
+    def action_step(self, step: int) -> None:
+        if self.row == 0:
+            keys = [a.key for a in ATTITUDES]
+            index = (
+                keys.index(self.attitude) + step
+                if self.attitude in keys
+                else (0 if step > 0 else len(keys) - 1)
+            )
+            self.attitude = keys[max(0, min(len(keys) - 1, index))]
+        else:
+            key = DISCIPLINES[self.row - 1].key
+            current = self.scores.get(key)
+            self.scores[key] = 3 if current is None else max(1, min(5, current + step))
+        self.draw()
+
+    def action_digit(self, value: int) -> None:
+        if self.row == 0:
+            self.attitude = ATTITUDES[value - 1].key
+        elif value > 5:
+            self.notify("Scores go from 1 (absent) to 5 (a strength).", markup=False, timeout=3)
+            return
+        else:
+            self.scores[DISCIPLINES[self.row - 1].key] = value
+        self.row = min(self.row + 1, self.ROWS - 1)
+        self.draw()
+
+    def action_clear(self) -> None:
+        if self.row == 0:
+            self.attitude = None
+        else:
+            self.scores.pop(DISCIPLINES[self.row - 1].key, None)
+        self.draw()
+
+    def action_save(self) -> None:
+        try:
+            self.session.record_readiness(
+                self.participant_id, attitude=self.attitude, scores=dict(self.scores), round=self.round
+            )
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return
+        name = self.session.workshop.participant_name(self.participant_id)
+        self.dismiss(True)
+        thanks = (
+            f"Thank you, {name}: pass the keyboard back." if self.private else f"{name}'s answers are saved."
+        )
+        self.app.notify(thanks, markup=False, timeout=4)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

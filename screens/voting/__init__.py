@@ -1,0 +1,137 @@
+"""Dot voting on screen: the set-up, the facilitator's board, one participant's private ballot, the reveal.
+
+A vote belongs to a stage (its notes) or, with ``stage_id=None``, to the whole workshop (the final priorities,
+on every stage's decisions). ``open_vote`` is the one entry point the stage's ``v`` key and the palette use: it
+shows the board of the open vote, else the result of the latest closed one, else the set-up.
+
+Privacy is the board's and the ballot's first rule: while a vote is open nothing on screen shows totals or
+another participant's dots (the session's ``participant_dots`` is the only count a ballot reads; the result is
+read only after ``close_ballot``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from facilitation import text
+from facilitation.models import Ballot, Stage, Workshop
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from screens.app import WorkshopApp
+    from workshop.session import WorkshopSession
+
+FINAL_PRIORITIES = "Final priorities"
+NOTE_CHARS = 400
+"""Ballots and results show this much of a note (the stage screen has the rest)."""
+
+
+def vote_scope(stage: Stage) -> int | None:
+    """Where the stage's ``v`` key votes: the action-plan stage votes on the final priorities (no stage)."""
+    return None if stage.kind == "action_plan" else stage.id
+
+
+def note_problem(workshop: Workshop, ballot: Ballot, note_id: int) -> str:
+    """Why a note on the ballot can no longer take dots ("" when it can): deleted, or moved since opening."""
+    note = workshop.notes.get(note_id)
+    if note is None or note.deleted:
+        return "deleted after the vote opened"
+    if ballot.stage_id is not None and note.stage_id != ballot.stage_id:
+        where = workshop.stages.get(note.stage_id)
+        return f"moved to {where.title if where else 'another stage'} after the vote opened"
+    return ""
+
+
+def note_text(workshop: Workshop, ballot: Ballot, note_id: int, *, with_id: bool = True) -> Text:
+    """A ballot note as ballots and results show it: ``#id``, the stage for a cross-stage vote, the text."""
+    note = workshop.notes.get(note_id)
+    label = Text()
+    if with_id:
+        label.append(f"#{note_id} ", style="bold")
+    if note is None:
+        label.append("(note no longer on file)", style="italic")
+        return label
+    if ballot.stage_id is None:
+        stage = workshop.stages.get(note.stage_id)
+        label.append(f"[{stage.title if stage else '?'}] ", style="bold")
+    label.append(text.preview(note.text, NOTE_CHARS))
+    problem = note_problem(workshop, ballot, note_id)
+    if problem:
+        label.append(f"  ({problem}: no more dots)", style="italic")
+    return label
+
+
+def rules_text(ballot: Ballot) -> str:
+    """The ballot's rules in a few words, for the header of every voting screen."""
+    if ballot.mode == "tally":
+        return "room tally: the facilitator types the count per note"
+    who = "anonymous" if ballot.anonymous else "named: the result shows who voted for what"
+    return f"{text.plural(ballot.budget, 'dot')} each, at most {ballot.cap} on one note · {who}"
+
+
+def _session(app: WorkshopApp) -> WorkshopSession | None:
+    if app.session is None:
+        app.show_error("Open a workshop first.")
+    return app.session
+
+
+def _show(app: WorkshopApp, screen: Screen[Any], replace: bool) -> None:
+    if replace:
+        app.switch_screen(screen)
+    else:
+        app.push_screen(screen)
+
+
+def open_vote(app: WorkshopApp, stage_id: int | None) -> None:
+    """The board of the open vote here, else the latest result here, else a new vote's set-up."""
+    session = _session(app)
+    if session is None:
+        return
+    ballot = session.latest_ballot(stage_id)
+    if ballot is None:
+        show_setup(app, stage_id)
+    elif ballot.status == "open":
+        show_board(app, ballot.id)
+    else:
+        show_results(app, ballot.id)
+
+
+def show_setup(app: WorkshopApp, stage_id: int | None, *, replace: bool = False) -> None:
+    """The set-up dialog; once a vote opens, its board replaces the screen the set-up was called from."""
+    from screens.voting.setup import VoteSetupScreen
+
+    session = _session(app)
+    if session is None:
+        return
+    if stage_id is None:
+        has_notes = bool(session.final_priority_notes(include_candidates=True))
+        empty = (
+            "No decisions yet: mark notes as decisions (x) in the stages, then vote on the final priorities."
+        )
+    else:
+        has_notes = bool(session.workshop.stage_notes(stage_id))
+        empty = f"{session.stage(stage_id).title} has no notes to vote on yet."
+    if not has_notes:
+        app.show_error(empty)
+        return
+
+    def opened(ballot_id: int | None) -> None:
+        if ballot_id is not None:
+            show_board(app, ballot_id, replace=replace)
+
+    app.push_screen(VoteSetupScreen(stage_id), opened)
+
+
+def show_board(app: WorkshopApp, ballot_id: int, *, replace: bool = False) -> None:
+    from screens.voting.board import VoteBoardScreen
+
+    _show(app, VoteBoardScreen(ballot_id), replace)
+
+
+def show_results(app: WorkshopApp, ballot_id: int, *, replace: bool = False) -> None:
+    from screens.voting.results import VoteResultsScreen
+
+    _show(app, VoteResultsScreen(ballot_id), replace)

@@ -1,0 +1,233 @@
+"""One participant's private ballot: the keyboard is passed to them, and they see their own dots and nothing else.
+
+Every dot is a ``cast_vote`` or ``retract_vote`` call, durable before the screen shows it; a refusal (no dots
+left, the cap, a note deleted or moved since the vote opened) is shown as the session words it and nothing
+changes. The only counts read here are ``participant_dots`` for this participant: never the totals, never another
+participant's dots. Enter confirms (``submit_ballot``) and hands back to the board, where the ballot is hidden.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from facilitation import text
+from facilitation.models import Ballot
+from screens.dialogs import ConfirmScreen
+from screens.voting import note_problem, note_text
+from screens.widgets import KeyBar
+from workshop.session import SessionError, WorkshopSession
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+
+def dot_slots(mine: int, cap: int) -> str:
+    """``●●○``: this participant's dots on a note, and the room left under the cap."""
+    return "●" * mine + "○" * max(0, cap - mine)
+
+
+class ParticipantBallotScreen(Screen[None]):
+    """The ballot of ``participant_id`` in ``ballot_id``."""
+
+    CSS_PATH = "ballot.tcss"
+    AUTO_FOCUS = "#ballot-notes"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "plus,equals_sign,space,right", "add_dot", "Add a dot", tooltip="Put one of your dots on the note"
+        ),
+        Binding(
+            "minus,left,backspace",
+            "remove_dot",
+            "Take back",
+            tooltip="Take one of your dots back from the note",
+        ),
+        Binding(
+            "enter",
+            "confirm",
+            "Confirm",
+            priority=True,
+            tooltip="Confirm your ballot and hand the keyboard back",
+        ),
+        Binding("escape", "leave", "Leave", tooltip="Leave without confirming (the dots placed are kept)"),
+    ]
+
+    def __init__(self, ballot_id: int, participant_id: int) -> None:
+        super().__init__()
+        self.ballot_id = ballot_id
+        self.participant_id = participant_id
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    @property
+    def session(self) -> WorkshopSession:
+        session = self.workshop_app.session
+        assert session is not None
+        return session
+
+    @property
+    def ballot(self) -> Ballot:
+        return self.session.ballot(self.ballot_id)
+
+    @property
+    def voter_name(self) -> str:
+        return self.session.workshop.participant_name(self.participant_id)
+
+    @property
+    def notes_list(self) -> OptionList:
+        return self.query_one("#ballot-notes", OptionList)
+
+    def my_dots(self) -> dict[int, int]:
+        """This participant's dots per note: the only counts this screen ever reads."""
+        return self.session.participant_dots(self.ballot_id, self.participant_id)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="ballot-title")
+        yield Static(id="ballot-privacy")
+        yield Static(id="ballot-left")
+        yield OptionList(id="ballot-notes", markup=False)
+        yield Static(
+            "↑/↓ choose a note · + or space adds a dot · - takes one back · Enter confirms · escape leaves",
+            id="ballot-hint",
+        )
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        ballot = self.ballot
+        self.query_one("#ballot-title", Static).update(
+            Text.assemble(
+                (f" {self.voter_name}'s ballot ", "bold reverse"), f"  {ballot.title} · run {ballot.run}"
+            )
+        )
+        self.query_one("#ballot-privacy", Static).update(
+            Text(
+                f"{self.voter_name}, only your own dots are on this screen: nobody else's, and no totals. "
+                "The result is shown when the facilitator closes the vote.",
+            )
+        )
+        mine = self.my_dots()
+        closed = {n for n in ballot.note_ids if self._closed_to_dots(n, mine)}
+        self.notes_list.set_options(
+            Option(self._prompt(n, mine.get(n, 0)), id=f"n{n}", disabled=n in closed) for n in ballot.note_ids
+        )
+        first = next((i for i, n in enumerate(ballot.note_ids) if n not in closed), None)
+        if first is not None:
+            self.notes_list.highlighted = first
+        self._draw_left(mine)
+
+    def _closed_to_dots(self, note_id: int, mine: dict[int, int]) -> bool:
+        """A note deleted or moved since the vote opened takes no dots; one holding this voter's dots stays
+        selectable so they can take them back."""
+        return bool(note_problem(self.session.workshop, self.ballot, note_id)) and not mine.get(note_id)
+
+    def _prompt(self, note_id: int, mine: int) -> Table:
+        ballot = self.ballot
+        grid = Table.grid(padding=(0, 2), expand=True)
+        grid.add_column(width=max(ballot.cap, 3), no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(
+            Text(dot_slots(mine, ballot.cap), style="bold"), note_text(self.session.workshop, ballot, note_id)
+        )
+        return grid
+
+    def _draw_left(self, mine: dict[int, int]) -> None:
+        ballot = self.ballot
+        used = sum(mine.values())
+        left = max(0, ballot.budget - used)
+        line = Text.assemble(
+            ("Dots left ", "bold"),
+            ("●" * left, "bold"),
+            "○" * min(used, ballot.budget),
+            (f"  {left} of {ballot.budget}", "bold"),
+            f" · at most {ballot.cap} on one note",
+        )
+        self.query_one("#ballot-left", Static).update(line)
+
+    def _redraw_note(self, note_id: int, mine: dict[int, int]) -> None:
+        index = self.ballot.note_ids.index(note_id)
+        self.notes_list.replace_option_prompt_at_index(index, self._prompt(note_id, mine.get(note_id, 0)))
+        self._draw_left(mine)
+
+    def _highlighted_note(self) -> int | None:
+        option = self.notes_list.highlighted_option
+        if option is None or option.id is None:
+            return None
+        return int(option.id[1:])
+
+    # --- dots ------------------------------------------------------------------------------------------
+
+    def action_add_dot(self) -> None:
+        note_id = self._highlighted_note()
+        if note_id is None:
+            return
+        try:
+            self.session.cast_vote(self.ballot_id, self.participant_id, note_id)
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return
+        self._redraw_note(note_id, self.my_dots())
+
+    def action_remove_dot(self) -> None:
+        note_id = self._highlighted_note()
+        if note_id is None:
+            return
+        if not self.my_dots().get(note_id):
+            self.notify("You have no dot on this note.", markup=False, timeout=3)
+            return
+        try:
+            self.session.retract_vote(self.ballot_id, self.participant_id, note_id)
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return
+        self._redraw_note(note_id, self.my_dots())
+
+    # --- confirm or leave ------------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#ballot-notes")
+    def _enter_on_note(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        left = self.ballot.budget - sum(self.my_dots().values())
+        if left > 0:
+            question = (
+                f"{self.voter_name}, you have {text.plural(left, 'dot')} left. Confirm your ballot anyway?"
+            )
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Confirm", no="Keep voting"),
+                lambda yes: self._submit() if yes else None,
+            )
+        else:
+            self._submit()
+
+    def _submit(self) -> None:
+        try:
+            self.session.submit_ballot(self.ballot_id, self.participant_id)
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return
+        name = self.voter_name
+        self.dismiss(None)
+        self.app.notify(f"{name} has voted. Pass the keyboard back.", markup=False, timeout=4)
+
+    def action_leave(self) -> None:
+        name = self.voter_name
+        placed = sum(self.my_dots().values())
+        self.dismiss(None)
+        if placed:
+            self.app.notify(
+                f"{name}'s ballot is not confirmed yet; the dots placed so far ({placed}) are kept.",
+                markup=False,
+                timeout=6,
+            )

@@ -1,0 +1,360 @@
+"""The facilitator's screen while a vote is open, on the projector for the room to see.
+
+Private ballots: who has voted and who has not — never a count per note, never anyone's dots. Enter opens the
+highlighted participant's own ballot (the keyboard is passed to them); ``n`` opens the next one who has not voted.
+Room tally: the notes with the counts the facilitator types (the room's dots are on the wall, not secret).
+``r`` closes the vote and reveals the result; ``l`` changes the limits; ``d`` clears every dot (after a yes).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from facilitation import text
+from facilitation.models import Ballot, Workshop
+from screens.dialogs import ConfirmScreen, TextEntryScreen
+from screens.voting import note_problem, note_text, rules_text, show_results
+from screens.widgets import KeyBar
+from workshop.session import SessionError, WorkshopSession
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+PRIVATE_ONLY = {"next_voter", "limits"}
+TALLY_ONLY = {"tally_step"}
+
+
+def ballot_notes(workshop: Workshop, ballot: Ballot) -> Table:
+    """The notes on the ballot, each wrapping under its own text: no counts, whatever the mode."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(ratio=1)
+    for note_id in ballot.note_ids:
+        grid.add_row(Text(f"#{note_id}", style="bold"), note_text(workshop, ballot, note_id, with_id=False))
+    return grid
+
+
+class VoteBoardScreen(Screen[None]):
+    """One open vote: participants' progress (private ballots) or the typed counts (room tally)."""
+
+    CSS_PATH = "board.tcss"
+    AUTO_FOCUS = "#board-list"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "open('ballot')",
+            "Ballot",
+            priority=True,
+            tooltip="Open the highlighted participant's ballot (private ballots)",
+        ),
+        Binding(
+            "enter",
+            "open('count')",
+            "Type count",
+            priority=True,
+            tooltip="Type the highlighted note's count (room tally)",
+        ),
+        Binding(
+            "n",
+            "next_voter",
+            "Next voter",
+            tooltip="Open the ballot of the next participant who has not voted",
+        ),
+        Binding("plus,equals_sign", "tally_step(1)", "+1", tooltip="Room tally: one more dot on the note"),
+        Binding("minus", "tally_step(-1)", "-1", tooltip="Room tally: one dot fewer on the note"),
+        Binding("r", "reveal", "Close & reveal", tooltip="Close the vote and reveal the result"),
+        Binding("l", "limits", "Limits", tooltip="Change the dots per participant and the most on one note"),
+        Binding(
+            "d", "reset", "Reset", tooltip="Clear every dot of this vote and start it again (asks first)"
+        ),
+        Binding("escape", "back", "Back", tooltip="Back to the stage; the vote stays open"),
+    ]
+
+    def __init__(self, ballot_id: int) -> None:
+        super().__init__()
+        self.ballot_id = ballot_id
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    @property
+    def session(self) -> WorkshopSession:
+        session = self.workshop_app.session
+        assert session is not None
+        return session
+
+    @property
+    def ballot(self) -> Ballot:
+        return self.session.ballot(self.ballot_id)
+
+    @property
+    def board_list(self) -> OptionList:
+        return self.query_one("#board-list", OptionList)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.workshop_app.session is None:
+            return True
+        tally = self.ballot.mode == "tally"
+        if action == "open":
+            return parameters == (("count",) if tally else ("ballot",))
+        if action in PRIVATE_ONLY:
+            return not tally
+        if action in TALLY_ONLY:
+            return tally
+        return True
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-title")
+        yield Static(id="board-rules")
+        with Horizontal(id="board-body"):
+            yield OptionList(id="board-list", markup=False)
+            with VerticalScroll(id="board-notes-box"):
+                yield Static(id="board-notes")
+        yield Static(id="board-status")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        ballot = self.ballot
+        tally = ballot.mode == "tally"
+        self.set_class(tally, "-tally")
+        self.query_one("#board-list", OptionList).border_title = "Dots per note" if tally else "Who has voted"
+        self.query_one(
+            "#board-notes-box"
+        ).border_title = f"On the ballot ({text.plural(len(ballot.note_ids), 'note')})"
+        self.redraw()
+        if self.board_list.option_count:
+            self.board_list.highlighted = 0
+
+    def on_screen_resume(self) -> None:
+        self.redraw()
+
+    # --- drawing ---------------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        ballot = self.ballot
+        ws = self.session.workshop
+        title = Text.assemble(
+            (f" VOTE OPEN · {ballot.title} ", "bold reverse"),
+            f"  run {ballot.run}",
+        )
+        self.query_one("#board-title", Static).update(title)
+        self.query_one("#board-rules", Static).update(Text(rules_text(ballot)))
+        self.query_one("#board-notes", Static).update(ballot_notes(ws, ballot))
+        if ballot.mode == "tally":
+            self._draw_tally(ballot)
+        else:
+            self._draw_voters(ballot)
+
+    def _set_options(self, options: list[Option]) -> None:
+        board = self.board_list
+        highlighted = board.highlighted
+        board.set_options(options)
+        if options:
+            board.highlighted = min(highlighted or 0, len(options) - 1)
+
+    def _draw_voters(self, ballot: Ballot) -> None:
+        ws = self.session.workshop
+        options = []
+        width = max((len(ws.participant_name(p)) for p in ballot.eligible), default=0)
+        for participant_id in ballot.eligible:
+            person = ws.participants.get(participant_id)
+            name = ws.participant_name(participant_id).ljust(width)
+            if person is not None and not person.active:
+                prompt = Text.assemble(("  – ", "bold"), name, ("  left: their dots count", "italic"))
+                options.append(Option(prompt, id=f"p{participant_id}", disabled=True))
+            elif participant_id in ballot.submitted:
+                prompt = Text.assemble((" ✔ ", "bold green"), (name, "bold"), "  voted")
+                options.append(Option(prompt, id=f"p{participant_id}"))
+            else:
+                prompt = Text.assemble((" ○ ", "bold"), (name, "bold"), "  not yet")
+                options.append(Option(prompt, id=f"p{participant_id}"))
+        self._set_options(options)
+        voters = self._active_voters(ballot)
+        voted = [p for p in voters if p in ballot.submitted]
+        waiting = [ws.participant_name(p) for p in voters if p not in ballot.submitted]
+        status = Text.assemble((f"{len(voted)} of {len(voters)} have voted.", "bold"))
+        if waiting:
+            status.append(f"  Not yet: {', '.join(waiting)}.")
+            status.append("  Enter opens the highlighted person's ballot: hand them the keyboard.")
+        else:
+            status.append("  Everyone has voted: press r to close the vote and reveal the result.")
+        self.query_one("#board-status", Static).update(status)
+
+    def _active_voters(self, ballot: Ballot) -> list[int]:
+        ws = self.session.workshop
+        return [p for p in ballot.eligible if p in ws.participants and ws.participants[p].active]
+
+    def _draw_tally(self, ballot: Ballot) -> None:
+        ws = self.session.workshop
+        options = []
+        for note_id in ballot.note_ids:
+            grid = Table.grid(padding=(0, 1), expand=True)
+            grid.add_column(width=9, justify="right", no_wrap=True)
+            grid.add_column(ratio=1)
+            count = ballot.tally.get(note_id, 0)
+            grid.add_row(Text(text.plural(count, "dot"), style="bold"), note_text(ws, ballot, note_id))
+            options.append(Option(grid, id=f"n{note_id}", disabled=bool(note_problem(ws, ballot, note_id))))
+        self._set_options(options)
+        typed = sum(ballot.tally.values())
+        status = Text.assemble(
+            (f"{text.plural(typed, 'dot')} typed so far.", "bold"),
+            "  Enter types the highlighted note's count; + and - change it by one. r reveals.",
+        )
+        self.query_one("#board-status", Static).update(status)
+
+    # --- acting ----------------------------------------------------------------------------------------
+
+    def _highlighted_id(self) -> int | None:
+        option = self.board_list.highlighted_option
+        if option is None or option.id is None or option.disabled:
+            return None
+        return int(option.id[1:])
+
+    @on(OptionList.OptionSelected, "#board-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self, _what: str = "") -> None:
+        """Enter: the highlighted participant's ballot, or (room tally) the highlighted note's count."""
+        chosen = self._highlighted_id()
+        if chosen is None:
+            return
+        if self.ballot.mode == "tally":
+            self._type_count(chosen)
+        else:
+            self.open_ballot_for(chosen)
+
+    def open_ballot_for(self, participant_id: int) -> None:
+        """Show ``participant_id``'s own ballot; someone who has voted is asked before it opens again."""
+        from screens.voting.ballot import ParticipantBallotScreen
+
+        ballot = self.ballot
+        name = self.session.workshop.participant_name(participant_id)
+        if participant_id not in ballot.submitted:
+            self.app.push_screen(ParticipantBallotScreen(self.ballot_id, participant_id))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.session.reopen_participant_ballot(self.ballot_id, participant_id)
+            except SessionError as error:
+                self.workshop_app.show_error(error)
+                return
+            self.redraw()
+            self.app.push_screen(ParticipantBallotScreen(self.ballot_id, participant_id))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{name} has voted. Open {name}'s ballot again to change it?", yes="Reopen", no="Keep"
+            ),
+            answered,
+        )
+
+    def action_next_voter(self) -> None:
+        ballot = self.ballot
+        waiting = [p for p in self._active_voters(ballot) if p not in ballot.submitted]
+        if not waiting:
+            self.notify("Everyone has voted: press r to reveal.", markup=False, timeout=5)
+            return
+        self.board_list.highlighted = self.board_list.get_option_index(f"p{waiting[0]}")
+        self.open_ballot_for(waiting[0])
+
+    def _type_count(self, note_id: int) -> None:
+        current = self.ballot.tally.get(note_id, 0)
+
+        def typed(value: str | None) -> None:
+            if value is None:
+                return
+            try:
+                dots = int(value.strip())
+            except ValueError:
+                self.workshop_app.show_error(f"A count is a whole number (not “{value.strip()}”).")
+                return
+            self._set_tally(note_id, dots)
+
+        self.app.push_screen(
+            TextEntryScreen(f"How many dots did the room put on note #{note_id}?", str(current)), typed
+        )
+
+    def _set_tally(self, note_id: int, dots: int) -> None:
+        try:
+            self.session.set_tally(self.ballot_id, note_id, dots)
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return
+        self.redraw()
+
+    def action_tally_step(self, step: int) -> None:
+        note_id = self._highlighted_id()
+        if note_id is None:
+            return
+        self._set_tally(note_id, self.ballot.tally.get(note_id, 0) + step)
+
+    def action_reveal(self) -> None:
+        ballot = self.ballot
+        waiting = [p for p in self._active_voters(ballot) if p not in ballot.submitted]
+        if ballot.mode == "private" and waiting:
+            names = ", ".join(self.session.workshop.participant_name(p) for p in waiting)
+            question = f"Not everyone has voted yet ({names}). Close the vote and reveal the result anyway?"
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Reveal"), lambda yes: self._reveal() if yes else None
+            )
+        else:
+            self._reveal()
+
+    def _reveal(self) -> None:
+        try:
+            self.session.close_ballot(self.ballot_id)
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return
+        show_results(self.workshop_app, self.ballot_id, replace=True)
+
+    def action_limits(self) -> None:
+        from screens.voting.setup import LimitsScreen
+
+        def changed(done: bool | None) -> None:
+            if done:
+                self.redraw()
+
+        self.app.push_screen(LimitsScreen(self.ballot_id), changed)
+
+    def action_reset(self) -> None:
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.session.reset_ballot(self.ballot_id)
+            except SessionError as error:
+                self.workshop_app.show_error(error)
+                return
+            self.notify(
+                "Every dot was cleared; the cleared votes stay in the event log.", markup=False, timeout=6
+            )
+            self.redraw()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Clear every dot of {self.ballot.title} and start this vote again? Everyone votes anew.",
+                yes="Clear",
+                no="Keep",
+            ),
+            answered,
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,268 @@
+"""The reveal: a closed vote's notes sorted by dots, with bars and counts, ties shown as ties.
+
+The facilitator decides from here: ``x`` marks the highlighted note a decision and ``c`` a candidate action (the
+same key again clears it), and both flow into the action plan. A vote can be re-opened (``o``), run again as a
+new run on the same notes (``R``; the old run stays on file) or cleared and re-opened (``d``); every run and
+reset is in the event log. ``n`` sets up a new vote (say, after more notes were added).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from facilitation import text, voting
+from facilitation.models import Ballot
+from screens.charts import bar
+from screens.dialogs import ConfirmScreen
+from screens.voting import note_text, rules_text, show_board, show_setup
+from screens.widgets import KeyBar
+from workshop.session import BallotResult, SessionError, WorkshopSession
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+BAR_WIDTH = 24
+NARROW_BAR_WIDTH = 12
+"""Below 110 columns the bars shrink so the notes keep room to be read."""
+MARKS = {"decision": (" DECISION ", "bold reverse green"), "candidate": (" ACTION? ", "bold reverse")}
+
+
+def place_text(item: voting.RankedItem) -> str:
+    """``1.`` for a rank of its own, ``2=`` for a shared one."""
+    return f"{item.rank}{'=' if item.tied else '.'}"
+
+
+def result_row(
+    session: WorkshopSession,
+    ballot: Ballot,
+    item: voting.RankedItem,
+    top: int,
+    named: dict[int, dict[int, int]],
+    bar_style: str = "bold",
+    bar_width: int = BAR_WIDTH,
+) -> Table:
+    """One ranked note: place, bar, count, mark and text (and who voted, for a named vote)."""
+    ws = session.workshop
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=4, justify="right", no_wrap=True)
+    grid.add_column(width=bar_width, no_wrap=True)
+    grid.add_column(width=8, justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
+    label = Text()
+    note = ws.notes.get(item.note_id)
+    if note is not None and note.mark in MARKS:
+        label.append(*MARKS[note.mark])
+        label.append(" ")
+    label.append_text(note_text(ws, ballot, item.note_id))
+    if item.tied and item.dots:
+        label.append("  tied", style="bold italic")
+    who = named.get(item.note_id)
+    if who:
+        label.append("\n")
+        label.append(" · ".join(f"{ws.participant_name(p)} {d}" for p, d in who.items()), style="italic")
+    style = "bold" if item.dots else "dim"
+    grid.add_row(
+        Text(place_text(item), style="bold"),
+        Text(bar(item.dots, top, bar_width), style=bar_style) if item.dots else Text("·", style="dim"),
+        Text(text.plural(item.dots, "dot"), style=style),
+        label,
+    )
+    return grid
+
+
+class VoteResultsScreen(Screen[None]):
+    """A revealed vote, ranked; decide on the highlighted note."""
+
+    CSS_PATH = "results.tcss"
+    AUTO_FOCUS = "#ranking"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "x",
+            "mark('decision')",
+            "Decision",
+            tooltip="Mark the highlighted note as a decision (again: unmark)",
+        ),
+        Binding(
+            "c",
+            "mark('candidate')",
+            "Action?",
+            tooltip="Mark the highlighted note as a candidate action (again: unmark)",
+        ),
+        Binding("o", "reopen", "Re-open", tooltip="Re-open this vote (the dots cast are kept)"),
+        Binding("R", "rerun", "Re-run", tooltip="Run the vote again as a new run; this run stays on file"),
+        Binding(
+            "d", "reset", "Reset", show=False, tooltip="Clear every dot and re-open the vote (asks first)"
+        ),
+        Binding("n", "new_vote", "New vote", show=False, tooltip="Set up a new vote (pick the notes again)"),
+        Binding("escape", "back", "Back", tooltip="Back to the stage"),
+    ]
+
+    def __init__(self, ballot_id: int) -> None:
+        super().__init__()
+        self.ballot_id = ballot_id
+
+    @property
+    def workshop_app(self) -> WorkshopApp:
+        return cast("WorkshopApp", self.app)
+
+    @property
+    def session(self) -> WorkshopSession:
+        session = self.workshop_app.session
+        assert session is not None
+        return session
+
+    @property
+    def ranking(self) -> OptionList:
+        return self.query_one("#ranking", OptionList)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="results-title")
+        yield Static(id="results-summary")
+        yield OptionList(id="ranking", markup=False)
+        yield Static(id="results-ties")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.redraw()
+        if self.ranking.option_count:
+            self.ranking.highlighted = 0
+
+    def on_screen_resume(self) -> None:
+        self.redraw()
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    def result(self) -> BallotResult:
+        return self.session.ballot_result(self.ballot_id)
+
+    def redraw(self) -> None:
+        result = self.result()
+        ballot = result.ballot
+        session = self.session
+        self.query_one("#results-title", Static).update(
+            Text.assemble(
+                (f" RESULT · {ballot.title} ", "bold reverse"),
+                f"  run {ballot.run}",
+                ("  (re-opened: the vote is open again)" if ballot.status == "open" else "", "bold"),
+            )
+        )
+        if ballot.mode == "tally":
+            who = f"Room tally · {text.plural(result.total_dots, 'dot')}"
+        else:
+            eligible = len(ballot.eligible)
+            who = (
+                f"{result.voters} of {text.plural(eligible, 'participant')} voted · "
+                f"{text.plural(result.total_dots, 'dot')} · {rules_text(ballot)}"
+            )
+        self.query_one("#results-summary", Static).update(Text(who, style="bold"))
+        named: dict[int, dict[int, int]] = {}
+        if ballot.mode == "private" and not ballot.anonymous and ballot.status == "closed":
+            named = session.named_dots(self.ballot_id)
+        top = max((r.dots for r in result.ranked), default=0)
+        bar_style = f"bold {self.app.current_theme.accent or ''}".strip()
+        bar_width = BAR_WIDTH if self.app.size.width >= 110 else NARROW_BAR_WIDTH
+        highlighted = self.ranking.highlighted
+        self.ranking.set_options(
+            Option(result_row(session, ballot, item, top, named, bar_style, bar_width), id=f"n{item.note_id}")
+            for item in result.ranked
+        )
+        if result.ranked:
+            self.ranking.highlighted = min(highlighted or 0, len(result.ranked) - 1)
+        ties = any(r.tied and r.dots for r in result.ranked)
+        ties_line = self.query_one("#results-ties", Static)
+        ties_line.display = ties
+        ties_line.update(Text.assemble(("= tied. ", "bold"), voting.TIE_BREAK))
+
+    def _highlighted_note(self) -> int | None:
+        option = self.ranking.highlighted_option
+        return int(option.id[1:]) if option is not None and option.id else None
+
+    @on(OptionList.OptionSelected, "#ranking")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+
+    def action_mark(self, mark: str) -> None:
+        note_id = self._highlighted_note()
+        if note_id is None:
+            return
+        try:
+            note = self.session.note(note_id)
+            self.session.mark_note(note_id, None if note.mark == mark else mark)
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return
+        self.redraw()
+
+    def action_reopen(self) -> None:
+        try:
+            self.session.reopen_ballot(self.ballot_id)
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+            return
+        show_board(self.workshop_app, self.ballot_id, replace=True)
+
+    def action_rerun(self) -> None:
+        ballot = self.session.ballot(self.ballot_id)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                again = self.session.rerun_ballot(self.ballot_id)
+            except SessionError as error:
+                self.workshop_app.show_error(error)
+                return
+            show_board(self.workshop_app, again.id, replace=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Run {ballot.title} again as run {self._next_run(ballot)}, on the same notes and rules? "
+                f"Run {ballot.run} stays on file.",
+                yes="Re-run",
+            ),
+            answered,
+        )
+
+    def _next_run(self, ballot: Ballot) -> int:
+        runs = [b.run for b in self.session.workshop.ballots.values() if b.stage_id == ballot.stage_id]
+        return max(runs, default=0) + 1
+
+    def action_reset(self) -> None:
+        ballot = self.session.ballot(self.ballot_id)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.session.reopen_ballot(self.ballot_id)
+                self.session.reset_ballot(self.ballot_id)
+            except SessionError as error:
+                self.workshop_app.show_error(error)
+                return
+            show_board(self.workshop_app, self.ballot_id, replace=True)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Clear every dot of {ballot.title} and open it again? The cleared votes stay in the event log.",
+                yes="Clear",
+                no="Keep",
+            ),
+            answered,
+        )
+
+    def action_new_vote(self) -> None:
+        ballot = self.session.ballot(self.ballot_id)
+        show_setup(self.workshop_app, ballot.stage_id, replace=True)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

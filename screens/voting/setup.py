@@ -1,0 +1,277 @@
+"""The vote set-up: which notes go on the ballot, dots per participant, the cap per note, named or not, the mode.
+
+The dots default to ``voting.default_budget`` of the notes ticked, and follow the ticks until the facilitator
+types a number. The session checks the rules when the vote opens; a refusal is shown and the dialog stays, so
+nothing typed is lost. ``LimitsScreen`` changes the dots and the cap of a vote already open.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, SelectionList
+from textual.widgets.selection_list import Selection
+
+from facilitation import text, voting
+from facilitation.models import Note
+from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
+from workshop.session import SessionError, WorkshopSession
+
+if TYPE_CHECKING:
+    from screens.app import WorkshopApp
+
+
+def _whole_number(value: str, what: str) -> int:
+    """The typed number, or a refusal that names the field."""
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise SessionError(f"{what} must be a whole number.") from None
+
+
+class VoteSetupScreen(ModalScreen[int | None]):
+    """Set up and open a vote on a stage's notes (or, with ``stage_id=None``, the final priorities)."""
+
+    CSS_PATH = "setup.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s,f10", "open_vote", "Open the vote", priority=True, tooltip="Open the vote as set up"),
+        Binding("ctrl+a", "toggle_all", "All/none", tooltip="Put every note on the ballot, or none"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close the set-up without opening a vote"),
+    ]
+
+    def __init__(self, stage_id: int | None) -> None:
+        super().__init__()
+        self.stage_id = stage_id
+        self._budget_typed = False
+        self._cap_typed = False
+        self._defaults: dict[str, str] = {}
+
+    @property
+    def session(self) -> WorkshopSession:
+        session = cast("WorkshopApp", self.app).session
+        assert session is not None
+        return session
+
+    def _notes(self) -> list[Note]:
+        if self.stage_id is None:
+            return self.session.final_priority_notes(include_candidates=self._with_candidates())
+        return self.session.workshop.stage_notes(self.stage_id)
+
+    def _with_candidates(self) -> bool:
+        boxes = self.query("#candidates").results(Checkbox)
+        return any(box.value for box in boxes)
+
+    def _selection(self, note: Note) -> Selection[int]:
+        label = Text.assemble((f"#{note.id} ", "bold"))
+        if self.stage_id is None:
+            label.append(f"[{self.session.stage(note.stage_id).title}] ", style="bold")
+        if note.mark == "candidate":
+            label.append("ACTION? ", style="bold")
+        label.append(text.preview(note.text, NOTE_CHARS))
+        return Selection(label, note.id, True)
+
+    def compose(self) -> ComposeResult:
+        if self.stage_id is None:
+            title = f"Set up the vote: {FINAL_PRIORITIES} (the decisions of every stage)"
+        else:
+            title = f"Set up the vote: {self.session.stage(self.stage_id).title}"
+        with Vertical(id="dialog"):
+            yield Label(Content(title), id="dialog-title")
+            yield Label(
+                "Notes on the ballot (space ticks or unticks; ctrl+a all or none)", classes="field-label"
+            )
+            if self.stage_id is None:
+                yield Checkbox("Add the candidate actions too", id="candidates")
+            yield SelectionList[int](*(self._selection(n) for n in self._notes()), id="ballot-notes")
+            with Horizontal(id="limits"):
+                yield Label("Dots per participant", classes="field-label")
+                yield Input(id="budget", type="integer", max_length=3)
+                yield Label("Most dots on one note", classes="field-label")
+                yield Input(id="cap", type="integer", max_length=3)
+            yield Checkbox("Room tally: I type the count per note (sticky dots, show of hands)", id="tally")
+            yield Checkbox("Named: the result shows who put their dots where", id="named")
+            yield Label(id="dialog-summary")
+            yield Label(
+                "tab next field · ctrl+s opens the vote (or Enter in a number) · escape cancels",
+                id="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self._follow_selection()
+        notes = self.query_one("#ballot-notes", SelectionList)
+        notes.focus()
+        if notes.option_count:
+            notes.highlighted = 0
+
+    # --- the numbers follow the ticks until typed ----------------------------------------------------------
+
+    def _selected(self) -> list[int]:
+        """The ticked notes in board order (``SelectionList.selected`` is in the order they were ticked)."""
+        notes = self.query_one("#ballot-notes", SelectionList)
+        ticked = set(notes.selected)
+        values = (notes.get_option_at_index(i).value for i in range(notes.option_count))
+        return [value for value in values if value in ticked]
+
+    def _follow_selection(self) -> None:
+        budget = str(max(1, voting.default_budget(len(self._selected()))))
+        if not self._budget_typed:
+            self._set_field("budget", budget)
+        if not self._cap_typed:
+            self._set_field("cap", self.query_one("#budget", Input).value)
+        self._summarise()
+
+    def _set_field(self, field: str, value: str) -> None:
+        """Fill in a default; remembered so its ``Changed`` message (which comes later) is not taken as typing."""
+        self._defaults[field] = value
+        self.query_one(f"#{field}", Input).value = value
+
+    def _summarise(self) -> None:
+        count = len(self._selected())
+        tally = self.query_one("#tally", Checkbox).value
+        for field in ("#budget", "#cap"):
+            self.query_one(field, Input).disabled = tally
+        self.query_one("#named", Checkbox).disabled = tally
+        if tally:
+            summary = f"{text.plural(count, 'note')} on the ballot · room tally: you type each note's count on the next screen"
+        else:
+            summary = (
+                f"{text.plural(count, 'note')} on the ballot · private ballots: each participant votes in turn "
+                "on this laptop and sees only their own dots"
+            )
+        self.query_one("#dialog-summary", Label).update(summary)
+
+    @on(SelectionList.SelectedChanged)
+    def _ticks_changed(self) -> None:
+        self._follow_selection()
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        field = event.input.id or ""
+        if event.value == self._defaults.get(field):
+            return
+        if field == "budget":
+            self._budget_typed = True
+            if not self._cap_typed:
+                self._set_field("cap", event.value)
+        elif field == "cap":
+            self._cap_typed = True
+
+    @on(Checkbox.Changed, "#tally")
+    def _mode_changed(self) -> None:
+        self._summarise()
+
+    @on(Checkbox.Changed, "#candidates")
+    def _candidates_changed(self) -> None:
+        notes = self.query_one("#ballot-notes", SelectionList)
+        notes.clear_options()
+        notes.add_options([self._selection(n) for n in self._notes()])
+        self._follow_selection()
+
+    def action_toggle_all(self) -> None:
+        notes = self.query_one("#ballot-notes", SelectionList)
+        if len(notes.selected) == notes.option_count:
+            notes.deselect_all()
+        else:
+            notes.select_all()
+
+    # --- open -----------------------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_open_vote()
+
+    def action_open_vote(self) -> None:
+        app = cast("WorkshopApp", self.app)
+        tally = self.query_one("#tally", Checkbox).value
+        try:
+            note_ids = self._selected()
+            if not note_ids:
+                raise SessionError("Tick at least one note for the ballot.")
+            budget = cap = None
+            if not tally:
+                budget = _whole_number(self.query_one("#budget", Input).value, "Dots per participant")
+                cap = _whole_number(self.query_one("#cap", Input).value, "Most dots on one note")
+            ballot = self.session.open_ballot(
+                self.stage_id,
+                note_ids=note_ids,
+                budget=budget,
+                cap=cap,
+                anonymous=not self.query_one("#named", Checkbox).value,
+                mode="tally" if tally else "private",
+            )
+        except SessionError as error:
+            app.show_error(error)
+            return
+        self.dismiss(ballot.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LimitsScreen(ModalScreen[bool]):
+    """Change the dots per participant and the cap of an open vote; the session refuses going below what was cast."""
+
+    CSS_PATH = "setup.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s,f10", "save", "Save", priority=True, tooltip="Save the new limits"),
+        Binding("escape", "cancel", "Cancel", tooltip="Keep the limits as they are"),
+    ]
+
+    def __init__(self, ballot_id: int) -> None:
+        super().__init__()
+        self.ballot_id = ballot_id
+
+    @property
+    def session(self) -> WorkshopSession:
+        session = cast("WorkshopApp", self.app).session
+        assert session is not None
+        return session
+
+    def compose(self) -> ComposeResult:
+        ballot = self.session.ballot(self.ballot_id)
+        with Vertical(id="dialog"):
+            yield Label(Content(f"Change the limits of {ballot.title}"), id="dialog-title")
+            with Horizontal(id="limits"):
+                yield Label("Dots per participant", classes="field-label")
+                yield Input(str(ballot.budget), id="budget", type="integer", max_length=3)
+                yield Label("Most dots on one note", classes="field-label")
+                yield Input(str(ballot.cap), id="cap", type="integer", max_length=3)
+            yield Label(
+                "Raising a limit is always fine; lowering it below what someone has cast is refused.",
+                id="dialog-summary",
+            )
+            yield Label("tab next field · Enter or ctrl+s saves · escape cancels", id="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#budget", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def action_save(self) -> None:
+        app = cast("WorkshopApp", self.app)
+        try:
+            budget = _whole_number(self.query_one("#budget", Input).value, "Dots per participant")
+            cap = _whole_number(self.query_one("#cap", Input).value, "Most dots on one note")
+            ballot = self.session.ballot(self.ballot_id)
+            if (budget, cap) == (ballot.budget, ballot.cap):
+                self.dismiss(False)
+                return
+            self.session.update_ballot_limits(self.ballot_id, budget=budget, cap=cap)
+        except SessionError as error:
+            app.show_error(error)
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

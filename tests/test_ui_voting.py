@@ -1,0 +1,565 @@
+"""Dot voting driven from the keyboard with Pilot: set-up, private ballots, a room tally, the reveal, decisions.
+
+The privacy tests read the *rendered* screen (what the projector shows), not the widgets' data: a ballot must
+never show another participant's dots, and nothing may show a total before the reveal.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, Input, OptionList, SelectionList
+
+from facilitation import voting
+from facilitation.clock import FakeClock
+from screens.app import WorkshopApp, make_app
+from screens.commands import StageCommands
+from screens.dialogs import ConfirmScreen, TextEntryScreen
+from screens.help import help_sections
+from screens.stage import StageScreen
+from screens.voting.ballot import ParticipantBallotScreen
+from screens.voting.board import VoteBoardScreen
+from screens.voting.results import VoteResultsScreen
+from screens.voting.setup import LimitsScreen, VoteSetupScreen
+from workshop.session import WorkshopLibrary, WorkshopSession
+from workshop.store import Store
+
+SIZE = (120, 36)
+NOTES = (
+    "Customers answer each other",
+    "Teams find who solved it",
+    "New joiners contribute",
+    "Stop status reports",
+)
+
+
+@pytest.fixture
+def library(store: Store, clock: FakeClock) -> WorkshopLibrary:
+    return WorkshopLibrary(store, clock=clock)
+
+
+@pytest.fixture
+def workshop_id(library: WorkshopLibrary) -> str:
+    """A workshop on its Vision stage with four notes; Ana, Ben and Chloé take part."""
+    session = library.create("Offsite", participants=["Ana", "Ben", "Chloé"], date="2027-01-15")
+    session.next_stage()
+    for note in NOTES:
+        session.add_note(note)
+    workshop_id: str = session.workshop.id
+    session.close()
+    return workshop_id
+
+
+def prepare(library: WorkshopLibrary, workshop_id: str, change: Callable[[WorkshopSession], object]) -> None:
+    """Change the workshop through its session before the app opens it."""
+    session = library.open(workshop_id)
+    try:
+        change(session)
+    finally:
+        session.close()
+
+
+@pytest.fixture
+def app(library: WorkshopLibrary, workshop_id: str, clock: FakeClock) -> Iterator[WorkshopApp]:
+    app = make_app(library, workshop_id, clock=clock)
+    yield app
+    app.close_session()
+
+
+def session_of(app: WorkshopApp) -> WorkshopSession:
+    assert app.session is not None
+    return app.session
+
+
+def note_ids(app: WorkshopApp) -> list[int]:
+    ws = session_of(app).workshop
+    assert ws.current_stage_id is not None
+    return [n.id for n in ws.stage_notes(ws.current_stage_id)]
+
+
+def people(app: WorkshopApp) -> dict[str, int]:
+    return {p.name: p.id for p in session_of(app).workshop.active_participants()}
+
+
+def messages(app: WorkshopApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def screen_text(app: WorkshopApp) -> str:
+    """The screen as the terminal shows it, as plain text (the same render as a screenshot)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def open_setup(pilot: Pilot[None]) -> VoteSetupScreen:
+    await pilot.press("v")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, VoteSetupScreen), screen
+    return screen
+
+
+async def set_limits(pilot: Pilot[None], budget: int, cap: int) -> None:
+    """Type the dots per participant and the cap in the set-up (tab from the notes to each field)."""
+    await pilot.press("tab")
+    assert isinstance(pilot.app.screen.focused, Input) and pilot.app.screen.focused.id == "budget"
+    await pilot.press("ctrl+a", "ctrl+k", *str(budget), "tab", "ctrl+a", "ctrl+k", *str(cap))
+    await pilot.pause()
+
+
+async def open_private_vote(pilot: Pilot[None], budget: int = 3, cap: int = 2) -> VoteBoardScreen:
+    await open_setup(pilot)
+    await set_limits(pilot, budget, cap)
+    await pilot.press("enter")
+    await pilot.pause()
+    board = pilot.app.screen
+    assert isinstance(board, VoteBoardScreen), board
+    return board
+
+
+async def vote_as(pilot: Pilot[None], name: str, keys: list[str], *, confirm_left: bool = True) -> None:
+    """From the board: open ``name``'s ballot, press ``keys``, confirm (answering yes if dots are left)."""
+    board = pilot.app.screen
+    assert isinstance(board, VoteBoardScreen)
+    voters = board.query_one("#board-list", OptionList)
+    voters.highlighted = voters.get_option_index(f"p{people(pilot.app)[name]}")  # type: ignore[arg-type]
+    await pilot.press("enter")
+    await pilot.pause()
+    ballot = pilot.app.screen
+    assert isinstance(ballot, ParticipantBallotScreen) and ballot.voter_name == name
+    await pilot.press(*keys)
+    await pilot.press("enter")
+    await pilot.pause()
+    if isinstance(pilot.app.screen, ConfirmScreen):
+        await pilot.press("y" if confirm_left else "n")
+        await pilot.pause()
+
+
+# --- set-up ---------------------------------------------------------------------------------------------
+
+
+async def test_setup_defaults_follow_the_notes_and_open_the_vote(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        setup = await open_setup(pilot)
+        notes = setup.query_one("#ballot-notes", SelectionList)
+        assert notes.selected == note_ids(app)
+        assert setup.query_one("#budget", Input).value == str(voting.default_budget(4)) == "2"
+        await pilot.press("space")  # untick the first note: 3 notes still give 1 dot each
+        await pilot.pause()
+        assert setup.query_one("#budget", Input).value == "1"
+        await pilot.press("space")
+        await set_limits(pilot, 3, 2)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen)
+        (ballot,) = session_of(app).workshop.ballots.values()
+        assert (ballot.budget, ballot.cap, ballot.mode, ballot.anonymous) == (3, 2, "private", True)
+        assert ballot.note_ids == note_ids(app)
+
+
+async def test_setup_refuses_impossible_rules_and_keeps_the_dialog(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_setup(pilot)
+        await set_limits(pilot, 2, 5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteSetupScreen)
+        assert any("cannot be more than" in m for m in messages(app))
+        assert session_of(app).workshop.ballots == {}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+
+
+async def test_vote_on_a_stage_without_notes_says_so(
+    library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
+) -> None:
+    prepare(library, workshop_id, lambda s: s.next_stage())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        assert any("no notes to vote on" in m for m in messages(app))
+
+
+# --- private ballots ------------------------------------------------------------------------------------------
+
+
+async def test_private_ballots_with_three_participants_then_reveal_and_decide(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_private_vote(pilot, budget=3, cap=2)
+        a, b, c, d = note_ids(app)
+        await vote_as(pilot, "Ana", ["plus", "plus", "down", "space"])  # A, A, B
+        assert isinstance(app.screen, VoteBoardScreen)
+        await vote_as(pilot, "Ben", ["down", "right", "down", "equals_sign", "down", "plus"])  # B, C, D
+        await vote_as(pilot, "Chloé", ["down", "plus", "plus"])  # B, B: one dot left, confirmed anyway
+        ballot_id = board.ballot_id
+        ballot = session_of(app).ballot(ballot_id)
+        assert sorted(ballot.submitted) == sorted(people(app).values())
+        assert "3 of 3 have voted" in screen_text(app)
+
+        await pilot.press("r")  # everyone voted: no question
+        await pilot.pause()
+        results = app.screen
+        assert isinstance(results, VoteResultsScreen)
+        result = session_of(app).ballot_result(ballot_id)
+        assert [(r.note_id, r.dots) for r in result.ranked] == [(b, 4), (a, 2), (c, 1), (d, 1)]
+        text = screen_text(app)
+        assert "3 of 3 participants voted · 8 dots" in text
+        assert "1." in text and "4 dots" in text and "3=" in text
+        assert voting.TIE_BREAK[:40] in " ".join(text.split()), "a tie is shown with the tie-break named"
+
+        await pilot.press("x", "down", "c")
+        await pilot.pause()
+        assert session_of(app).note(b).mark == "decision"
+        assert session_of(app).note(a).mark == "candidate"
+        assert "DECISION" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        assert "DECISION" in screen_text(app), "the stage's notes list shows the mark made on the result"
+
+
+async def test_a_ballot_never_shows_another_participants_dots_or_totals(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_private_vote(pilot, budget=5, cap=3)
+        await vote_as(pilot, "Ana", ["plus", "plus", "plus"], confirm_left=True)
+        first_note = note_ids(app)[0]
+        assert session_of(app).participant_dots(app.screen.ballot_id, people(app)["Ana"]) == {first_note: 3}  # type: ignore[attr-defined]
+
+        board_text = screen_text(app)
+        assert "●" not in board_text
+        assert "3 dots" not in board_text and "total" not in board_text.lower()
+
+        voters = app.screen.query_one("#board-list", OptionList)
+        voters.highlighted = voters.get_option_index(f"p{people(app)['Ben']}")  # type: ignore[arg-type]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ParticipantBallotScreen)
+        ballot_text = screen_text(app)
+        note_lines = [line for line in ballot_text.splitlines() if "#" in line and "○" in line]
+        assert len(note_lines) == 4
+        assert all("○○○" in line and "●" not in line for line in note_lines), note_lines
+        assert "●●●●● 5 of 5" in " ".join(ballot_text.split()), "Ben's own five dots, all left"
+        assert "3 dots" not in ballot_text and "total" not in ballot_text.lower().replace("no totals", "")
+        assert "Ana" not in ballot_text
+
+
+async def test_ballot_refusals_are_shown_and_record_nothing(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_private_vote(pilot, budget=2, cap=1)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ParticipantBallotScreen)
+        await pilot.press("plus", "plus")
+        await pilot.pause()
+        assert any("At most 1 dot on one note" in m for m in messages(app))
+        await pilot.press("down", "plus", "down", "plus")
+        await pilot.pause()
+        assert any("all 2 of your dots" in m for m in messages(app))
+        assert len(session_of(app).workshop.ballot_votes(board.ballot_id)) == 2
+        await pilot.press("up", "minus", "minus")  # the second minus: no dot left there
+        await pilot.pause()
+        assert any("no dot on this note" in m for m in messages(app))
+        assert len(session_of(app).workshop.ballot_votes(board.ballot_id)) == 1
+        ana = people(app)["Ana"]
+        assert sum(session_of(app).participant_dots(board.ballot_id, ana).values()) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen)
+        assert ana not in session_of(app).ballot(board.ballot_id).submitted
+        assert any("not confirmed" in m for m in messages(app))
+
+
+async def test_a_participant_reopens_their_ballot_until_the_vote_closes(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_private_vote(pilot, budget=1, cap=1)
+        await vote_as(pilot, "Ana", ["plus"])
+        ana = people(app)["Ana"]
+        assert ana in session_of(app).ballot(board.ballot_id).submitted
+        await pilot.press("enter")  # Ana is still highlighted: she has voted, so the app asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ParticipantBallotScreen)
+        assert ana not in session_of(app).ballot(board.ballot_id).submitted
+        await pilot.press("minus", "down", "plus", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen)
+        assert session_of(app).participant_dots(board.ballot_id, ana) == {note_ids(app)[1]: 1}
+        assert ana in session_of(app).ballot(board.ballot_id).submitted
+
+
+async def test_next_voter_and_reveal_before_everyone_voted_asks(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_private_vote(pilot, budget=1, cap=1)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ParticipantBallotScreen) and app.screen.voter_name == "Ana"
+        await pilot.press("plus", "enter")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ParticipantBallotScreen) and app.screen.voter_name == "Ben"
+        await pilot.press("escape", "r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Ben, Chloé" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert session_of(app).ballot(board.ballot_id).status == "open"
+        await pilot.press("r", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteResultsScreen)
+        assert "1 of 3 participants voted" in screen_text(app)
+
+
+async def test_limits_change_and_lowering_below_cast_is_refused(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_private_vote(pilot, budget=3, cap=3)
+        await vote_as(pilot, "Ana", ["plus", "plus", "plus"])
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LimitsScreen)
+        await pilot.press("ctrl+a", "ctrl+k", "2", "tab", "ctrl+a", "ctrl+k", "2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LimitsScreen), "refused: the dialog stays"
+        assert any("cannot go below 3" in m for m in messages(app))
+        await pilot.press("shift+tab", "ctrl+a", "ctrl+k", "5", "tab", "ctrl+a", "ctrl+k", "3", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen)
+        ballot = session_of(app).ballot(board.ballot_id)
+        assert (ballot.budget, ballot.cap) == (5, 3)
+        assert "5 dots each, at most 3 on one note" in screen_text(app)
+
+
+async def test_reset_asks_and_clears_every_dot(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_private_vote(pilot)
+        await vote_as(pilot, "Ana", ["plus", "plus", "down", "plus"])
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert session_of(app).workshop.ballot_votes(board.ballot_id) == []
+        assert session_of(app).ballot(board.ballot_id).submitted == []
+        assert "0 of 3 have voted" in screen_text(app)
+
+
+# --- room tally -----------------------------------------------------------------------------------------
+
+
+async def test_room_tally_typed_by_the_facilitator(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        setup = await open_setup(pilot)
+        await pilot.press("tab", "tab", "tab")
+        assert setup.focused is setup.query_one("#tally", Checkbox)
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, VoteBoardScreen) and board.has_class("-tally")
+        a, b, c, d = note_ids(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextEntryScreen)
+        await pilot.press("ctrl+a", "ctrl+k", "7", "enter")
+        await pilot.pause()
+        await pilot.press("down", "down", "plus", "plus", "plus", "minus")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", "x", "enter")  # not a number: refused
+        await pilot.pause()
+        assert any("whole number" in m for m in messages(app))
+        ballot = session_of(app).ballot(board.ballot_id)
+        assert ballot.tally == {a: 7, c: 2}
+        assert session_of(app).workshop.ballot_votes(ballot.id) == [], "a tally invents no ballots"
+        assert "9 dots typed so far" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteResultsScreen)
+        result = session_of(app).ballot_result(ballot.id)
+        assert [(r.note_id, r.dots) for r in result.ranked][:2] == [(a, 7), (c, 2)]
+        assert "Room tally · 9 dots" in screen_text(app)
+        del b, d
+
+
+# --- after the reveal ----------------------------------------------------------------------------------------
+
+
+async def test_reopen_rerun_and_reset_from_the_result(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_private_vote(pilot, budget=1, cap=1)
+        first = board.ballot_id
+        await vote_as(pilot, "Ana", ["plus"])
+        await pilot.press("r", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteResultsScreen)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen) and session_of(app).ballot(first).status == "open"
+        await pilot.press("r", "y")
+        await pilot.pause()
+        await pilot.press("R")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "run 2" in app.screen.question
+        await pilot.press("y")
+        await pilot.pause()
+        rerun = app.screen
+        assert isinstance(rerun, VoteBoardScreen) and rerun.ballot_id != first
+        assert session_of(app).ballot(rerun.ballot_id).run == 2
+        assert session_of(app).ballot(first).status == "closed", "run 1 stays on file"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        await pilot.press("v")  # the open run 2
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen) and app.screen.ballot_id == rerun.ballot_id
+        await pilot.press("r", "y")
+        await pilot.pause()
+        await pilot.press("d", "y")  # reset: re-open and clear
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen)
+        assert session_of(app).ballot(rerun.ballot_id).status == "open"
+        kinds = [e.kind for e in session_of(app).workshop.events]
+        assert kinds.count("vote.opened") == 2 and kinds.count("vote.revealed") == 3
+        assert "vote.reset" in kinds and kinds.count("vote.reopened") == 2
+
+
+async def test_v_shows_the_latest_result_and_n_sets_up_a_new_vote(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await open_private_vote(pilot)
+        await pilot.press("r", "y")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteResultsScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteSetupScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen)
+        assert isinstance(app.screen_stack[-2], StageScreen), "the new board replaced the result"
+
+
+async def test_named_result_shows_who_voted_for_what(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        setup = await open_setup(pilot)
+        setup.query_one("#named", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await vote_as(pilot, "Ana", ["plus", "plus"])
+        await vote_as(pilot, "Ben", ["plus"])
+        await pilot.press("r", "y")
+        await pilot.pause()
+        assert "Ana 2 · Ben 1" in screen_text(app)
+
+
+# --- final priorities ----------------------------------------------------------------------------------
+
+
+async def test_final_priorities_on_the_action_plan_stage(
+    library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
+) -> None:
+    def decide(session: WorkshopSession) -> None:
+        stages = {s.key: s for s in session.workshop.agenda()}
+        vision = session.workshop.stage_notes(stages["vision"].id)
+        session.mark_note(vision[1].id, "decision")
+        strategy = session.add_note("Cut first-response time by 30%", stage_id=stages["strategy"].id)
+        session.mark_note(strategy.id, "decision")
+        session.add_note("Not a decision", stage_id=stages["strategy"].id)
+        candidate = session.add_note("A candidate action", stage_id=stages["launch"].id)
+        session.mark_note(candidate.id, "candidate")
+        session.go_to_stage(stages["action_plan"].id)
+        decided.extend([vision[1].id, strategy.id])
+
+    decided: list[int] = []
+    prepare(library, workshop_id, decide)
+    async with app.run_test(size=SIZE) as pilot:
+        session = session_of(app)
+        vision_decision, strategy_decision = decided
+        setup = await open_setup(pilot)
+        assert setup.stage_id is None
+        assert setup.query_one("#ballot-notes", SelectionList).selected == decided
+        setup.query_one("#candidates", Checkbox).value = True  # candidate actions can join the decisions
+        await pilot.pause()
+        assert len(setup.query_one("#ballot-notes", SelectionList).selected) == len(decided) + 1
+        setup.query_one("#candidates", Checkbox).value = False
+        await pilot.pause()
+        assert "[Strategy]" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, VoteBoardScreen)
+        assert session.ballot(board.ballot_id).stage_id is None
+        assert "Final priorities" in screen_text(app)
+        await vote_as(pilot, "Ana", ["down", "plus"])
+        await pilot.press("r", "y")
+        await pilot.pause()
+        result = session.ballot_result(board.ballot_id)
+        assert result.ranked[0].note_id == strategy_decision
+        assert vision_decision in session.ballot(board.ballot_id).note_ids
+
+
+async def test_final_priorities_without_decisions_says_how_to_get_them(
+    library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
+) -> None:
+    prepare(
+        library,
+        workshop_id,
+        lambda s: s.go_to_stage(next(st.id for st in s.workshop.agenda() if st.kind == "action_plan")),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        assert any("No decisions yet" in m for m in messages(app))
+
+
+# --- discoverability -------------------------------------------------------------------------------------
+
+
+async def test_help_and_palette_list_the_voting_keys(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE):
+        headings = [heading for heading, _ in help_sections(app)]
+        assert {"Vote: set-up", "Vote: board", "Vote: a participant's ballot", "Vote: result"} <= set(
+            headings
+        )
+        names = [c.name for c in StageCommands(app.screen).commands()]
+        assert any(n.startswith("Vote:") for n in names)
+        assert any("Final priorities" in n for n in names)
+        assert any(n.startswith("Readiness check") for n in names)
+
+
+async def test_board_shows_who_joined_and_who_left_mid_vote(
+    library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
+) -> None:
+    def mid_vote(session: WorkshopSession) -> None:
+        stage = session.stage(session.workshop.current_stage_id)
+        ballot = session.open_ballot(stage.id, budget=2, cap=2)
+        ana = session.workshop.active_participants()[0]
+        session.cast_vote(ballot.id, ana.id, session.workshop.stage_notes(stage.id)[0].id)
+        session.remove_participant(ana.id)
+        session.add_participant("Dev")
+
+    prepare(library, workshop_id, mid_vote)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen)
+        text = screen_text(app)
+        ana_line = next(line for line in text.splitlines() if "Ana" in line and "Who has voted" not in line)
+        assert "left: their dots count" in ana_line
+        assert "○ Dev" in text and "0 of 3 have voted" in text
+        await pilot.press("r", "y")
+        await pilot.pause()
+        assert "1 of 4 participants voted · 1 dot" in screen_text(app), "Ana's dot counts"
