@@ -16,10 +16,19 @@ from pathlib import Path
 from typing import Any
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory. Not ``ru_maxrss``: on Linux it survives ``exec``, so a child
+    started by a large parent reports the parent's peak. ``VmHWM`` belongs to the new address space."""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _done(app: Any, rss: bool) -> None:
     print("READY", flush=True)
     if rss:
-        print(f"RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}", flush=True)
+        print(f"RSS {peak_rss_mb():.1f}", flush=True)
     app.exit()
 
 

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,19 +35,20 @@ NOTES_ADDED = 120
 SIZE = (120, 36)
 
 
-def _instrument(field: Input, work: list[float], frames: list[float], after: Callable[[], Any]) -> None:
-    """Time each Enter on ``field``: to the end of the handler's work, and to the next drawn frame."""
+def _instrument(field: Input, frames: list[float]) -> list[float]:
+    """Time each Enter on ``field`` to the next drawn frame; returns the list of key-press start times, which
+    the caller uses to time the handler's own work."""
     original = field.action_submit
+    starts: list[float] = []
 
     async def timed_submit() -> None:
         started = time.perf_counter()
+        starts.append(started)
         await original()
-        # The Submitted message is handled by the screen after this returns: measure when that is done.
-        field.app.call_later(lambda: work.append(time.perf_counter() - started))
         field.app.call_after_refresh(lambda: frames.append(time.perf_counter() - started))
-        after()
 
     field.action_submit = timed_submit  # type: ignore[method-assign]
+    return starts
 
 
 async def _type_notes(pilot: Any, field: Input, frames: list[float], count: int) -> None:
@@ -73,15 +73,14 @@ class BareApp(App[None]):
         event.input.clear()
 
 
-async def bare_add_line() -> tuple[list[float], list[float]]:
-    work: list[float] = []
+async def bare_add_line() -> list[float]:
     frames: list[float] = []
     app = BareApp()
     async with app.run_test(size=SIZE) as pilot:
         field = app.query_one(Input)
-        _instrument(field, work, frames, lambda: None)
+        _instrument(field, frames)
         await _type_notes(pilot, field, frames, NOTES_ADDED)
-    return work, frames
+    return frames
 
 
 def _seed(root: Path, name: str, notes: int, current: int) -> tuple[Store, str]:
@@ -101,7 +100,15 @@ async def app_add_note(store: Store, workshop_id: str) -> tuple[list[float], lis
             await pilot.pause()
         screen = app.screen
         field = screen.query_one("#note-input", Input)
-        _instrument(field, work, frames, lambda: None)
+        starts = _instrument(field, frames)
+        add_note = screen.add_note
+
+        def timed_add_note(raw: str) -> bool:
+            added = add_note(raw)  # durable on disk, then the list updated
+            work.append(time.perf_counter() - starts[-1])
+            return added
+
+        screen.add_note = timed_add_note  # type: ignore[method-assign]
         before = len(app.session.workshop.notes) if app.session else 0
         await _type_notes(pilot, field, frames, NOTES_ADDED)
         assert app.session is not None
@@ -204,7 +211,7 @@ def run() -> list[Row]:
             )
         )
 
-        _, bare_frames = asyncio.run(bare_add_line())
+        bare_frames = asyncio.run(bare_add_line())
         bare_median, bare_p95 = summary_ms(bare_frames)
         rows.append(
             (
