@@ -40,11 +40,12 @@ from facilitation.models import (
     Stage,
     Workshop,
 )
+from screens.base import WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
 from workshop.session import SessionError, WorkshopSession
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    pass
 
 TOP_VOTED = 3
 """How many of a stage's top-voted notes become candidates (more when tied with the third)."""
@@ -408,7 +409,7 @@ class ActionTable(DataTable[Text]):
             screen.fit_columns(event.size.width)
 
 
-class ActionPlanScreen(Screen[None]):
+class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
     """Candidates on one side, the action plan on the other; every key acts on the highlighted row."""
 
     CSS_PATH = "action_plan.tcss"
@@ -437,17 +438,6 @@ class ActionPlanScreen(Screen[None]):
         super().__init__()
         self._candidates: list[Candidate] = []
         self._title_width = 30
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
-
-    @property
-    def session(self) -> WorkshopSession:
-        session = self.workshop_app.session
-        if session is None:
-            raise RuntimeError("The action plan needs an open workshop session.")
-        return session
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -4,7 +4,7 @@ to any stage. It answers the facilitator's "can we still finish on time, and whe
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from facilitation.models import Stage
 from facilitation.schedule import ScheduleReport, StageSchedule, StageTiming, build_schedule, format_clock
 from facilitation.schedule import format_minutes as format_delta
-from screens.app import WorkshopApp
+from screens.base import WorkshopScreenMixin
 from workshop.session import SessionError, WorkshopSession
 
 REFRESH_SECONDS = 5.0
@@ -53,7 +53,7 @@ class OverviewTable(DataTable[Any]):
     ]
 
 
-class AgendaOverviewScreen(Screen[None]):
+class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
     """Planned against actual minutes for every stage of the open workshop."""
 
     AUTO_FOCUS = "#overview"
@@ -65,10 +65,6 @@ class AgendaOverviewScreen(Screen[None]):
         Binding("escape", "back", "Back", tooltip="Back to the stage"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Recompute the times now"),
     ]
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast(WorkshopApp, self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -15,7 +15,7 @@ import contextlib
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,6 +27,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from facilitation import text
 from facilitation.models import Workshop
+from screens.base import WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
 from workshop.session import SessionError
 
@@ -114,7 +115,7 @@ class TickBox(Checkbox):
         return Content.styled("[x]" if self.value else "[ ]", "bold")
 
 
-class ExportScreen(ModalScreen[None]):
+class ExportScreen(WorkshopScreenMixin, ModalScreen[None]):
     """Choose formats, folder and overwrite, then export in the background; closes when the files are written."""
 
     DEFAULT_CSS: ClassVar[str] = (
@@ -147,10 +148,6 @@ class ExportScreen(ModalScreen[None]):
         super().__init__()
         self._default_folder: Path | None = None
         self._busy = False
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
 
     def compose(self) -> ComposeResult:
         session = self.workshop_app.session

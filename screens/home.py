@@ -7,7 +7,7 @@ line of help, and the demo one key away for a first look at the app.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from screens.app import WorkshopApp
+from screens.base import WorkshopScreenMixin
 from workshop.session import DamagedWorkshopError, SessionError, WorkshopSummary
 
 EMPTY_MESSAGE = "No workshops yet — press n to create one, or w for the demo."
@@ -53,7 +53,7 @@ class WorkshopTable(DataTable[Any]):
     ]
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(WorkshopScreenMixin, Screen[None]):
     """The workshops in the data folder, and what to do with them."""
 
     DEFAULT_CSS = (Path(__file__).parent / "home.tcss").read_text(encoding="utf-8")
@@ -82,10 +82,6 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._summaries: dict[str, WorkshopSummary] = {}
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast(WorkshopApp, self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -10,7 +10,7 @@ them (``facilitation.readiness_compare``). The numbers come from ``facilitation.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.text import Text
@@ -28,9 +28,10 @@ from facilitation.catalogue import ATTITUDE_BY_KEY, ATTITUDES, DISCIPLINES
 from facilitation.models import ReadinessResponse
 from facilitation.readiness import ROUND_LABELS, DisciplineScore, ReadinessRound, readiness_rounds
 from facilitation.readiness_compare import ReadinessComparison, compare
+from screens.base import WorkshopScreenMixin
 from screens.charts import bar, range_track, scale_labels, spark
 from screens.widgets import KeyBar
-from workshop.session import SessionError, WorkshopSession
+from workshop.session import SessionError
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -145,7 +146,7 @@ def comparison_chart(comparison: ReadinessComparison, accent: str = "bold") -> T
 # --- the screen ------------------------------------------------------------------------------------------------
 
 
-class ReadinessScreen(Screen[None]):
+class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
     """Who has answered this round, and the result once it is shown."""
 
     CSS_PATH = "readiness.tcss"
@@ -180,16 +181,6 @@ class ReadinessScreen(Screen[None]):
         self._shown: bool | None = None
         """None: the result shows once everyone has answered; True/False: the facilitator decided."""
         self._comparing = False
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
-
-    @property
-    def session(self) -> WorkshopSession:
-        session = self.workshop_app.session
-        assert session is not None
-        return session
 
     @property
     def people(self) -> OptionList:
@@ -355,7 +346,7 @@ def open_readiness(app: WorkshopApp, round: str = "start") -> None:
 # --- one participant's answers --------------------------------------------------------------------------------
 
 
-class ReadinessEntryScreen(Screen[bool]):
+class ReadinessEntryScreen(WorkshopScreenMixin, Screen[bool]):
     """One participant's attitude and six scores. Private: only their own form is on screen."""
 
     CSS_PATH = "readiness.tcss"
@@ -386,16 +377,6 @@ class ReadinessEntryScreen(Screen[bool]):
         self.row = 0
         self.attitude: str | None = None
         self.scores: dict[str, int] = {}
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
-
-    @property
-    def session(self) -> WorkshopSession:
-        session = self.workshop_app.session
-        assert session is not None
-        return session
 
     def compose(self) -> ComposeResult:
         yield Static(id="entry-title")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -29,12 +29,13 @@ from facilitation.models import Note, Participant, Stage
 from facilitation.schedule import format_clock
 from facilitation.text import preview
 from facilitation.timer import StageTimer
+from screens.base import WorkshopScreenMixin
 from screens.dialogs import ChooseScreen, ConfirmScreen, TextEntryScreen
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
-from workshop.session import SessionError, WorkshopSession
+from workshop.session import SessionError
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    pass
 
 REMINDER_SECONDS = 30.0
 """A stage entered this long ago with its timer never started gets one reminder."""
@@ -102,7 +103,7 @@ class NoteInput(Input):
             self.post_message(self.MultilinePaste(event.text))
 
 
-class StageScreen(Screen[None]):
+class StageScreen(WorkshopScreenMixin, Screen[None]):
     """One stage of the open workshop: countdown, agenda strip, prompts, notes and quick entry."""
 
     CSS_PATH = "stage.tcss"
@@ -160,17 +161,6 @@ class StageScreen(Screen[None]):
         self._timer_status = ""
 
     # --- plumbing --------------------------------------------------------------------------------------
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
-
-    @property
-    def session(self) -> WorkshopSession:
-        session = self.workshop_app.session
-        if session is None:
-            raise RuntimeError("The stage screen needs an open workshop session.")
-        return session
 
     @contextmanager
     def _guard(self) -> Iterator[None]:

@@ -7,7 +7,7 @@ candidate actions and, once a vote was revealed, its top notes.
 
 from __future__ import annotations
 
-from typing import ClassVar, cast
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Static
 
 from facilitation import text, voting
 from facilitation.models import Stage, Workshop
-from screens.app import WorkshopApp
+from screens.base import WorkshopScreenMixin
 from workshop.session import WorkshopSession
 
 TOP_NOTES = 5
@@ -99,7 +99,7 @@ def _vote_lines(session: WorkshopSession, stage_id: int) -> list[RenderableType]
     return [heading, grid]
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(WorkshopScreenMixin, Screen[None]):
     """What the workshop produced, stage by stage."""
 
     AUTO_FOCUS = "#summary"
@@ -113,10 +113,6 @@ class SummaryScreen(Screen[None]):
         Binding("x", "export", "Export…", tooltip="Export: choose Word, Markdown, CSV, JSON and the folder"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Redraw the summary"),
     ]
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast(WorkshopApp, self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

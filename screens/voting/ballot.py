@@ -8,7 +8,7 @@ participant's dots. Enter confirms (``submit_ballot``) and hands back to the boa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -21,13 +21,14 @@ from textual.widgets.option_list import Option
 
 from facilitation import text
 from facilitation.models import Ballot
+from screens.base import WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen
 from screens.voting import note_problem, note_text
 from screens.widgets import KeyBar
-from workshop.session import SessionError, WorkshopSession
+from workshop.session import SessionError
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    pass
 
 
 def dot_slots(mine: int, cap: int) -> str:
@@ -35,7 +36,7 @@ def dot_slots(mine: int, cap: int) -> str:
     return "●" * mine + "○" * max(0, cap - mine)
 
 
-class ParticipantBallotScreen(Screen[None]):
+class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
     """The ballot of ``participant_id`` in ``ballot_id``."""
 
     CSS_PATH = "ballot.tcss"
@@ -64,16 +65,6 @@ class ParticipantBallotScreen(Screen[None]):
         super().__init__()
         self.ballot_id = ballot_id
         self.participant_id = participant_id
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
-
-    @property
-    def session(self) -> WorkshopSession:
-        session = self.workshop_app.session
-        assert session is not None
-        return session
 
     @property
     def ballot(self) -> Ballot:

@@ -8,7 +8,7 @@ Room tally: the notes with the counts the facilitator types (the room's dots are
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -22,13 +22,14 @@ from textual.widgets.option_list import Option
 
 from facilitation import text
 from facilitation.models import Ballot, Workshop
+from screens.base import WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen, TextEntryScreen
 from screens.voting import note_problem, note_text, rules_text, show_results
 from screens.widgets import KeyBar
-from workshop.session import SessionError, WorkshopSession
+from workshop.session import SessionError
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    pass
 
 PRIVATE_ONLY = {"next_voter", "limits"}
 TALLY_ONLY = {"tally_step"}
@@ -44,7 +45,7 @@ def ballot_notes(workshop: Workshop, ballot: Ballot) -> Table:
     return grid
 
 
-class VoteBoardScreen(Screen[None]):
+class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
     """One open vote: participants' progress (private ballots) or the typed counts (room tally)."""
 
     CSS_PATH = "board.tcss"
@@ -83,16 +84,6 @@ class VoteBoardScreen(Screen[None]):
     def __init__(self, ballot_id: int) -> None:
         super().__init__()
         self.ballot_id = ballot_id
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
-
-    @property
-    def session(self) -> WorkshopSession:
-        session = self.workshop_app.session
-        assert session is not None
-        return session
 
     @property
     def ballot(self) -> Ballot:

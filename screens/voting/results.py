@@ -8,7 +8,7 @@ reset is in the event log. ``n`` sets up a new vote (say, after more notes were 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from facilitation import text, voting
 from facilitation.models import Ballot
+from screens.base import WorkshopScreenMixin
 from screens.charts import bar
 from screens.dialogs import ConfirmScreen
 from screens.voting import note_text, rules_text, show_board, show_setup
@@ -28,7 +29,7 @@ from screens.widgets import KeyBar
 from workshop.session import BallotResult, SessionError, WorkshopSession
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    pass
 
 BAR_WIDTH = 24
 NARROW_BAR_WIDTH = 12
@@ -79,7 +80,7 @@ def result_row(
     return grid
 
 
-class VoteResultsScreen(Screen[None]):
+class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
     """A revealed vote, ranked; decide on the highlighted note."""
 
     CSS_PATH = "results.tcss"
@@ -109,16 +110,6 @@ class VoteResultsScreen(Screen[None]):
     def __init__(self, ballot_id: int) -> None:
         super().__init__()
         self.ballot_id = ballot_id
-
-    @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
-
-    @property
-    def session(self) -> WorkshopSession:
-        session = self.workshop_app.session
-        assert session is not None
-        return session
 
     @property
     def ranking(self) -> OptionList:
