@@ -116,11 +116,10 @@ class ActionsMixin(SessionCore):
 
     def delete_action(self, action_id: int) -> None:
         action = self.action(action_id)
-        self._delete_records(
+        self._commit(
             "action.deleted",
             f"Action #{action_id} deleted: {text.preview(action.title)}",
-            "actions",
-            [action_id],
+            removed=("actions", [action_id]),
             data={"action_id": action_id, "action": action.to_dict()},
         )
 

@@ -159,15 +159,13 @@ class VotingMixin(SessionCore):
         ]
         check(bool(mine), "There is no dot on that note to take back.")
         vote = max(mine, key=lambda v: v.id)
-        event = self._delete_records(
+        self._commit(
             "vote.retracted",
             f"{ballot.title}: a dot taken back",
-            "votes",
-            [vote.id],
+            removed=("votes", [vote.id]),
             stage_id=ballot.stage_id,
             data={"ballot_id": ballot_id, "vote_id": vote.id},
         )
-        del event
         return vote
 
     def submit_ballot(self, ballot_id: int, participant_id: int) -> Ballot:
@@ -284,12 +282,11 @@ class VotingMixin(SessionCore):
         ballot = self._open_ballot_or_refuse(ballot_id)
         vote_ids = [v.id for v in self._ws.ballot_votes(ballot_id)]
         cleared = ballot.replace(tally={}, submitted=[])
-        self._delete_records(
+        self._commit(
             "vote.reset",
             f"{ballot.title}: all {len(vote_ids) + sum(ballot.tally.values())} dots cleared",
-            "votes",
-            vote_ids,
-            extra=[cleared],
+            [cleared],
+            removed=("votes", vote_ids),
             stage_id=ballot.stage_id,
             data={
                 "ballot_id": ballot_id,

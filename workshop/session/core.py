@@ -261,8 +261,10 @@ class SessionCore:
         stage_id: int | None = None,
         data: dict[str, Any] | None = None,
         info: dict[str, Any] | None = None,
+        removed: tuple[str, Sequence[int]] | None = None,
     ) -> Event:
-        """Make ``changed`` records and ``info`` fields durable with one event, then show them."""
+        """Make ``changed`` records, ``info`` fields and the ``removed`` (table, ids) durable with one event, then
+        show them. The one write path: memory changes only after the store has the change on disk."""
         if self._file.read_only:
             raise SessionError(self.read_only_reason or "This workshop is open read-only.")
         event = Event(
@@ -273,7 +275,8 @@ class SessionCore:
             stage_id=stage_id,
             data=data or {},
         )
-        ops: list[Op] = [records.put(r) for r in changed]
+        ops: list[Op] = [Op.delete(removed[0], i) for i in removed[1]] if removed else []
+        ops += [records.put(r) for r in changed]
         if info:
             ops.append(records.info_op({**self._ws.info(), **info}))
         ops.append(records.put(event))
@@ -284,6 +287,10 @@ class SessionCore:
         self._next_ids["events"] += 1
         for name, value in (info or {}).items():
             setattr(self._ws, name, value)
+        if removed:
+            table = getattr(self._ws, removed[0])
+            for record_id in removed[1]:
+                table.pop(record_id, None)
         for record in changed:
             getattr(self._ws, records.table_of(record))[record.id] = record  # type: ignore[attr-defined]
         self._ws.events.append(event)
@@ -291,42 +298,6 @@ class SessionCore:
 
     def _open_ballots(self) -> list[Ballot]:
         return [b for b in self._ws.ballots.values() if b.status == "open"]
-
-    def _delete_records(
-        self,
-        kind: str,
-        summary: str,
-        table: str,
-        ids: Sequence[int],
-        *,
-        extra: Sequence[Record] = (),
-        stage_id: int | None = None,
-        data: dict[str, Any] | None = None,
-    ) -> Event:
-        """Hard-delete records (votes of a reset ballot, a taken-back dot) with one event, durably."""
-        if self._file.read_only:
-            raise SessionError(self.read_only_reason or "This workshop is open read-only.")
-        event = Event(
-            id=self._next_ids["events"],
-            at=self.clock.wall(),
-            kind=kind,
-            summary=summary,
-            stage_id=stage_id,
-            data=data or {},
-        )
-        ops = [Op.delete(table, i) for i in ids] + [records.put(r) for r in extra] + [records.put(event)]
-        try:
-            self._file.commit(ops)
-        except StoreError as error:
-            raise SessionError(str(error)) from error
-        self._next_ids["events"] += 1
-        target = getattr(self._ws, table)
-        for i in ids:
-            target.pop(i, None)
-        for record in extra:
-            getattr(self._ws, records.table_of(record))[record.id] = record  # type: ignore[attr-defined]
-        self._ws.events.append(event)
-        return event
 
     # --- log ---------------------------------------------------------------------------------------
 
