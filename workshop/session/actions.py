@@ -13,6 +13,7 @@ from facilitation.models import (
     ActionItem,
     ReadinessResponse,
 )
+from facilitation.ordering import moved_position
 from workshop.session.core import SessionCore
 from workshop.session.validation import (
     NotFoundError,
@@ -127,13 +128,11 @@ class ActionsMixin(SessionCore):
         action = self.action(action_id)
         ordered = self._ws.ordered_actions()
         index = next(i for i, a in enumerate(ordered) if a.id == action_id)
-        target = max(0, min(len(ordered) - 1, index + offset))
-        if target == index:
+        move = moved_position([a.position for a in ordered], index, offset)
+        if move is None:
             return action
-        others = [a for a in ordered if a.id != action_id]
-        before = others[target - 1].position if target > 0 else others[0].position - 1
-        after = others[target].position if target < len(others) else others[-1].position + 1
-        moved = action.replace(position=(before + after) / 2)
+        target, position = move
+        moved = action.replace(position=position)
         self._commit(
             "action.reordered",
             f"Action #{action_id} moved to place {target + 1}",

@@ -9,6 +9,7 @@ from facilitation.models import (
     NOTE_MARKS,
     Note,
 )
+from facilitation.ordering import moved_position
 from workshop.session.core import SessionCore
 from workshop.session.validation import (
     SessionError,
@@ -121,13 +122,11 @@ class NotesMixin(SessionCore):
         note = self.note(note_id)
         notes = self._ws.stage_notes(note.stage_id)
         index = next(i for i, n in enumerate(notes) if n.id == note_id)
-        target = max(0, min(len(notes) - 1, index + offset))
-        if target == index:
+        move = moved_position([n.position for n in notes], index, offset)
+        if move is None:
             return note
-        others = [n for n in notes if n.id != note_id]
-        before = others[target - 1].position if target > 0 else others[0].position - 1
-        after = others[target].position if target < len(others) else others[-1].position + 1
-        moved = note.replace(position=(before + after) / 2)
+        target, position = move
+        moved = note.replace(position=position)
         self._commit(
             "note.reordered",
             f"Note #{note_id} moved to place {target + 1}",
