@@ -11,7 +11,7 @@ from facilitation.ordering import moved_position
 def test_moves_and_clamps() -> None:
     assert moved_position([1.0, 2.0, 3.0], 2, -2) == (0, 0.5)
     assert moved_position([1.0, 2.0, 3.0], 0, 1) == (1, 2.5)
-    assert moved_position([1.0, 2.0, 3.0], 0, 10) == (2, 4.0)
+    assert moved_position([1.0, 2.0, 3.0], 0, 10) == (2, 3.5)
     assert moved_position([1.0, 2.0, 3.0], 0, -1) is None
     assert moved_position([5.0], 0, 3) is None
 
