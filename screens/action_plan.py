@@ -12,8 +12,7 @@ collects the fields and shows the session's refusal (a due date it cannot read) 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -438,17 +437,6 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         super().__init__()
         self._candidates: list[Candidate] = []
         self._title_width = 30
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """A session refusal becomes a notification and skips the rest of the block."""
-        try:
-            yield
-        except SessionError as error:
-            self.workshop_app.show_error(error)
-
-    def _say(self, message: str, **kwargs: Any) -> None:
-        self.notify(message, markup=False, **kwargs)
 
     # --- layout ----------------------------------------------------------------------------------------
 

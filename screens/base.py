@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, cast
+
+from workshop.session import SessionError
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -27,3 +31,15 @@ class WorkshopScreenMixin:
         if session is None:
             raise RuntimeError(f"{type(self).__name__} needs an open workshop session.")
         return session
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Run session calls; a refusal becomes a notification and skips the rest of the block."""
+        try:
+            yield
+        except SessionError as error:
+            self.workshop_app.show_error(error)
+
+    def _say(self, message: str, **kwargs: Any) -> None:
+        """A notification; never markup, because titles and notes are the room's own text."""
+        self.workshop_app.notify(message, markup=False, **kwargs)

@@ -12,8 +12,7 @@ that work everywhere; the footer shows whichever set works at that moment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on
@@ -161,18 +160,6 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._timer_status = ""
 
     # --- plumbing --------------------------------------------------------------------------------------
-
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        """Run session calls; a refusal becomes a notification and skips the rest of the block."""
-        try:
-            yield
-        except SessionError as error:
-            self.workshop_app.show_error(error)
-
-    def _say(self, message: str, **kwargs: Any) -> None:
-        """A notification; never markup, because stage titles and notes are the room's own text."""
-        self.notify(message, markup=False, **kwargs)
 
     @property
     def _typing(self) -> bool:
