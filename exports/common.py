@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from exports.interchange import ExportError, atomic_write
-from facilitation import text, voting
+from facilitation import ballots, text, voting
 from facilitation.clock import FakeClock
 from facilitation.models import PRIORITIES, Ballot, Event, Note, Stage, Workshop
 from facilitation.readiness import ReadinessRound, readiness_rounds
@@ -155,21 +155,8 @@ class StageView:
         return self.kind in DISCUSSION_KINDS or bool(self.board)
 
 
-def _latest_closed(ballots: Iterable[Ballot]) -> Ballot | None:
-    closed = [b for b in ballots if b.status == "closed"]
-    return max(closed, key=lambda b: (b.closed_at or 0.0, b.id)) if closed else None
-
-
-def _ballot_totals(ballot: Ballot, votes_by_ballot: dict[int, list[tuple[int, int]]]) -> dict[int, int]:
-    if ballot.mode == "tally":
-        return {note_id: dots for note_id, dots in ballot.tally.items() if dots}
-    return voting.totals(votes_by_ballot.get(ballot.id, []))
-
-
 def _voters(ballot: Ballot, votes_by_ballot: dict[int, list[tuple[int, int]]]) -> int:
-    if ballot.mode == "tally":
-        return 0
-    return len({participant for participant, _ in votes_by_ballot.get(ballot.id, [])} | set(ballot.submitted))
+    return ballots.voters(ballot, votes_by_ballot.get(ballot.id, []))
 
 
 def _note_view(
@@ -204,7 +191,7 @@ def _stage_view(
     voters = total = 0
     if ballot is not None:
         live = [note_id for note_id in ballot.note_ids if note_id in by_id]
-        totals = _ballot_totals(ballot, votes_by_ballot)
+        totals = ballots.totals(ballot, votes_by_ballot.get(ballot.id, []))
         items = voting.rank(totals, live)
         ranked = [_note_view(workshop, by_id[i.note_id], position[i.note_id], i) for i in items]
         views = {view.id: view for view in ranked}
@@ -251,7 +238,7 @@ def stage_views(workshop: Workshop) -> list[StageView]:
     views = []
     for stage in workshop.agenda():
         notes = sorted(notes_by_stage.get(stage.id, []), key=lambda n: (n.position, n.id))
-        ballot = _latest_closed(ballots_by_stage.get(stage.id, []))
+        ballot = ballots.latest_closed(ballots_by_stage.get(stage.id, []))
         views.append(_stage_view(workshop, stage, notes, ballot, votes))
     return views
 
@@ -288,10 +275,10 @@ def top_priorities(workshop: Workshop, stages: Sequence[StageView]) -> tuple[tup
     Returns the items and where they come from: the vote's title, or ``""`` when they are the decisions.
     """
     titles = {s.id: s.title for s in stages}
-    final = _latest_closed(b for b in workshop.ballots.values() if b.stage_id is None)
+    final = ballots.latest_closed(b for b in workshop.ballots.values() if b.stage_id is None)
     if final is not None:
         live = [i for i in final.note_ids if i in workshop.notes and not workshop.notes[i].deleted]
-        items = voting.rank(_ballot_totals(final, _votes_by_ballot(workshop)), live)
+        items = voting.rank(ballots.totals(final, _votes_by_ballot(workshop).get(final.id, [])), live)
         voted = [i for i in items if i.dots] or items
         result = []
         for item in voted:

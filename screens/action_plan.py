@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from rich.table import Table
 from rich.text import Text
@@ -28,149 +28,21 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from facilitation import text, voting
+from facilitation import ballots, text
 from facilitation.models import (
     ACTION_STATUSES,
-    NOTE_MARKS,
     PRIORITIES,
     ActionItem,
-    Ballot,
-    Note,
-    Stage,
-    Workshop,
 )
+from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_candidates, plan_status
 from screens.base import WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
-from workshop.session import SessionError, WorkshopSession
+from workshop.session import SessionError
 
-if TYPE_CHECKING:
-    pass
-
-TOP_VOTED = 3
-"""How many of a stage's top-voted notes become candidates (more when tied with the third)."""
-DONE, OPEN = "done", "open"
+OPEN = "open"
 
 
 # --- what the screen shows -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A note that could become an action, and why it is on the list."""
-
-    note: Note
-    stage: Stage
-    dots: int | None
-    """Dots in its stage's latest revealed vote; ``None`` when it was not on one."""
-    final_rank: int | None
-    """Place in the final-priorities vote (ties share a place); ``None`` when it got no dot there."""
-    final_tied: bool
-    final_dots: int | None
-    action_ids: tuple[int, ...]
-    """Actions already made from this note."""
-
-
-def _latest_closed(ballots: list[Ballot]) -> Ballot | None:
-    closed = [b for b in ballots if b.status == "closed"]
-    return max(closed, key=lambda b: (b.closed_at or 0.0, b.id)) if closed else None
-
-
-def _ranking(session: WorkshopSession, ballot: Ballot | None) -> list[voting.RankedItem]:
-    """A revealed vote's live notes that got at least one dot, most dots first."""
-    if ballot is None:
-        return []
-    notes = session.workshop.notes
-    return [
-        item
-        for item in session.ballot_result(ballot.id).ranked
-        if item.dots > 0 and item.note_id in notes and not notes[item.note_id].deleted
-    ]
-
-
-def plan_candidates(session: WorkshopSession) -> list[Candidate]:
-    """Decisions, candidate actions and top-voted notes of every stage, in the order to turn them into actions.
-
-    With a revealed final-priorities vote its ranking comes first; every other candidate follows in agenda
-    order, most dots first within a stage, then board order.
-    """
-    ws = session.workshop
-    stages = ws.agenda()
-    ballots = list(ws.ballots.values())
-    final = _ranking(session, _latest_closed([b for b in ballots if b.stage_id is None]))
-    final_by_note = {item.note_id: item for item in final}
-    actions_by_note: dict[int, list[int]] = {}
-    for action in ws.ordered_actions():
-        if action.source_note_id is not None:
-            actions_by_note.setdefault(action.source_note_id, []).append(action.id)
-
-    stage_order = {stage.id: i for i, stage in enumerate(stages)}
-    board_order: dict[int, int] = {}
-    stage_dots: dict[int, int] = {}
-    chosen: set[int] = set(final_by_note)
-    for stage in stages:
-        notes = ws.stage_notes(stage.id)
-        board_order.update({note.id: i for i, note in enumerate(notes)})
-        chosen.update(note.id for note in notes if note.mark in NOTE_MARKS)
-        ranked = _ranking(session, _latest_closed([b for b in ballots if b.stage_id == stage.id]))
-        stage_dots.update({item.note_id: item.dots for item in ranked})
-        chosen.update(item.note_id for item in voting.top(ranked, TOP_VOTED))
-
-    def order(note_id: int) -> tuple[int, ...]:
-        final_item = final_by_note.get(note_id)
-        if final_item is not None:
-            return (0, final.index(final_item))
-        note = ws.notes[note_id]
-        return (
-            1,
-            stage_order.get(note.stage_id, len(stages)),
-            -stage_dots.get(note_id, 0),
-            board_order[note_id],
-        )
-
-    result = []
-    for note_id in sorted((i for i in chosen if i in board_order), key=order):
-        note = ws.notes[note_id]
-        final_item = final_by_note.get(note_id)
-        result.append(
-            Candidate(
-                note=note,
-                stage=ws.stages[note.stage_id],
-                dots=stage_dots.get(note_id),
-                final_rank=final_item.rank if final_item else None,
-                final_tied=final_item.tied if final_item else False,
-                final_dots=final_item.dots if final_item else None,
-                action_ids=tuple(actions_by_note.get(note_id, [])),
-            )
-        )
-    return result
-
-
-def missing_owner(action: ActionItem) -> bool:
-    return not action.owner.strip()
-
-
-def missing_due(action: ActionItem) -> bool:
-    return not action.due
-
-
-def plan_status(workshop: Workshop) -> str:
-    """``3 actions · 1 without an owner · 2 without a due date``: what still needs filling in before export."""
-    actions = workshop.ordered_actions()
-    if not actions:
-        return "No actions yet: highlight a candidate and press a, or press n for a new action."
-    parts = [text.plural(len(actions), "action")]
-    no_owner = sum(1 for a in actions if missing_owner(a))
-    no_due = sum(1 for a in actions if missing_due(a))
-    if no_owner:
-        parts.append(f"{no_owner} without an owner")
-    if no_due:
-        parts.append(f"{no_due} without a due date")
-    done = sum(1 for a in actions if a.status == DONE)
-    if done:
-        parts.append(f"{done} done")
-    if not no_owner and not no_due:
-        parts.append("every action has an owner and a date")
-    return " · ".join(parts)
 
 
 def first_line(note_text: str) -> str:
@@ -477,7 +349,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
     def redraw(self, *, action_id: int | None = None) -> None:
         """Draw everything from the session (the plan is small: rebuilding is simpler than patching)."""
         ws = self.session.workshop
-        final = _latest_closed([b for b in ws.ballots.values() if b.stage_id is None])
+        final = ballots.latest_closed(b for b in ws.ballots.values() if b.stage_id is None)
         order = f"ranked by “{final.title}”" if final else "in agenda order (no final-priorities vote yet)"
         self.query_one("#plan-title", Static).update(
             Content.assemble(
@@ -490,7 +362,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
     def _draw_candidates(self) -> None:
         options = self.query_one("#candidates", OptionList)
         highlighted = self.selected_candidate
-        self._candidates = plan_candidates(self.session)
+        self._candidates = plan_candidates(self.session.workshop)
         options.clear_options()
         if not self._candidates:
             options.add_option(

@@ -21,7 +21,8 @@ from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Stat
 
 import exports
 from facilitation.clock import FakeClock
-from screens.action_plan import ActionFormScreen, ActionPlanScreen, plan_candidates, plan_status
+from facilitation.plan import plan_candidates, plan_status
+from screens.action_plan import ActionFormScreen, ActionPlanScreen
 from screens.app import WorkshopApp, make_app
 from screens.dialogs import ConfirmScreen
 from screens.export_dialog import (
@@ -136,7 +137,7 @@ async def test_candidates_follow_the_final_vote_then_the_agenda(app: WorkshopApp
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_plan(app, pilot)
         assert app.session is not None
-        order = [c.note.id for c in plan_candidates(app.session)]
+        order = [c.note.id for c in plan_candidates(app.session.workshop)]
         # Final vote S1, V1, S2; then the strategy vote's top 3 with S3 (tied 3rd) and the candidate S4.
         assert order == [n["S1"], n["V1"], n["S2"], n["S3"], n["S4"]]
         options = screen.query_one("#candidates", OptionList)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from facilitation import voting
+from facilitation import ballots, voting
 from facilitation.models import (
     Ballot,
     Note,
@@ -311,15 +311,10 @@ class VotingMixin(SessionCore):
         )
 
     def _result(self, ballot: Ballot) -> BallotResult:
-        if ballot.mode == "tally":
-            totals = {k: v for k, v in ballot.tally.items() if v}
-            voters = 0
-        else:
-            votes = self._ws.ballot_votes(ballot.id)
-            totals = voting.totals((v.participant_id, v.note_id) for v in votes)
-            voters = len({v.participant_id for v in votes} | set(ballot.submitted))
-        ranked = voting.rank(totals, ballot.note_ids)
-        return BallotResult(ballot, ranked, voters, sum(totals.values()))
+        dots = ballots.dots_of(self._ws, ballot)
+        counted = ballots.totals(ballot, dots)
+        ranked = voting.rank(counted, ballot.note_ids)
+        return BallotResult(ballot, ranked, ballots.voters(ballot, dots), sum(counted.values()))
 
     def ballot_result(self, ballot_id: int) -> BallotResult:
         """The ranking of a closed vote (the facilitator's screen shows it only after the reveal)."""
