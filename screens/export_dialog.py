@@ -29,6 +29,7 @@ from facilitation import text
 from facilitation.models import Workshop
 from screens.base import WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
+from screens.widgets.ticks import TickBox
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
@@ -105,14 +106,6 @@ class ExportOutcome:
     folder: Path
     paths: tuple[Path, ...] = ()
     error: str = ""
-
-
-class TickBox(Checkbox):
-    """A checkbox that reads from the back of the room: ``[x]`` or ``[ ]``, not an X whose colour says which."""
-
-    @property
-    def _button(self) -> Content:
-        return Content.styled("[x]" if self.value else "[ ]", "bold")
 
 
 class ExportScreen(WorkshopScreenMixin, ModalScreen[None]):

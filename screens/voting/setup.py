@@ -22,6 +22,7 @@ from textual.widgets.selection_list import Selection
 from facilitation import text, voting
 from facilitation.models import Note
 from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
+from screens.widgets.ticks import TickBox, TickList
 from workshop.session import SessionError, WorkshopSession
 
 if TYPE_CHECKING:
@@ -88,15 +89,15 @@ class VoteSetupScreen(ModalScreen[int | None]):
                 "Notes on the ballot (space ticks or unticks; ctrl+a all or none)", classes="field-label"
             )
             if self.stage_id is None:
-                yield Checkbox("Add the candidate actions too", id="candidates")
-            yield SelectionList[int](*(self._selection(n) for n in self._notes()), id="ballot-notes")
+                yield TickBox("Add the candidate actions too", id="candidates")
+            yield TickList[int](*(self._selection(n) for n in self._notes()), id="ballot-notes")
             with Horizontal(id="limits"):
                 yield Label("Dots per participant", classes="field-label")
                 yield Input(id="budget", type="integer", max_length=3)
                 yield Label("Most dots on one note", classes="field-label")
                 yield Input(id="cap", type="integer", max_length=3)
-            yield Checkbox("Room tally: I type the count per note (sticky dots, show of hands)", id="tally")
-            yield Checkbox("Named: the result shows who put their dots where", id="named")
+            yield TickBox("Room tally: I type the count per note (sticky dots, show of hands)", id="tally")
+            yield TickBox("Named: the result shows who put their dots where", id="named")
             yield Label(id="dialog-summary")
             yield Label(
                 "tab next field · ctrl+s opens the vote (or Enter in a number) · escape cancels",
