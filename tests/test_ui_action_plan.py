@@ -35,6 +35,7 @@ from screens.export_dialog import (
 from screens.help import help_sections
 from screens.stage import StageScreen
 from screens.summary import SummaryScreen
+from tests.ui_helpers import messages
 from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
@@ -90,10 +91,6 @@ def app(library: WorkshopLibrary, built: Built, clock: FakeClock) -> Iterator[Wo
     app = make_app(library, built.workshop_id, exporter=exports.export_workshop, clock=clock)
     yield app
     app.close_session()
-
-
-def messages(app: WorkshopApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def open_plan(app: WorkshopApp, pilot: Pilot[None]) -> ActionPlanScreen:

@@ -3,18 +3,17 @@ the end-of-workshop round and the comparison."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
 import pytest
-from rich.console import Console
 from textual.pilot import Pilot
 
 from facilitation.clock import FakeClock
 from screens.app import WorkshopApp, make_app
 from screens.readiness import ReadinessEntryScreen, ReadinessScreen
 from screens.stage import StageScreen
-from workshop.session import WorkshopLibrary, WorkshopSession
+from tests.ui_helpers import messages, screen_text, session_of
+from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
 SIZE = (120, 36)
@@ -39,26 +38,6 @@ def app(library: WorkshopLibrary, workshop_id: str, clock: FakeClock) -> Iterato
     app = make_app(library, workshop_id, clock=clock)
     yield app
     app.close_session()
-
-
-def session_of(app: WorkshopApp) -> WorkshopSession:
-    assert app.session is not None
-    return app.session
-
-
-def people(app: WorkshopApp) -> dict[str, int]:
-    return {p.name: p.id for p in session_of(app).workshop.active_participants()}
-
-
-def messages(app: WorkshopApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-def screen_text(app: WorkshopApp) -> str:
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()
 
 
 def answers(app: WorkshopApp, round: str = "start") -> dict[str, tuple[str | None, dict[str, int]]]:

@@ -24,6 +24,7 @@ from screens.dialogs import BackupsScreen, ChooseScreen, ConfirmScreen, TextEntr
 from screens.help import HelpScreen, help_sections
 from screens.stage import TIP_TIMER, NoteInput, StageScreen, split_author
 from screens.widgets import AgendaStrip, NoteList, TimerDisplay
+from tests.ui_helpers import messages
 from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
@@ -54,10 +55,6 @@ def stage_screen(app: WorkshopApp) -> StageScreen:
     screen = app.screen
     assert isinstance(screen, StageScreen), f"expected the stage screen, got {screen!r}"
     return screen
-
-
-def messages(app: WorkshopApp) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def type_note(pilot: Pilot[None], text: str) -> None:

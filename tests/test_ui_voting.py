@@ -6,11 +6,9 @@ never show another participant's dots, and nothing may show a total before the r
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 
 import pytest
-from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, OptionList, SelectionList
 
@@ -25,6 +23,7 @@ from screens.voting.ballot import ParticipantBallotScreen
 from screens.voting.board import VoteBoardScreen
 from screens.voting.results import VoteResultsScreen
 from screens.voting.setup import LimitsScreen, VoteSetupScreen
+from tests.ui_helpers import messages, people, screen_text, session_of
 from workshop.session import WorkshopLibrary, WorkshopSession
 from workshop.store import Store
 
@@ -70,31 +69,10 @@ def app(library: WorkshopLibrary, workshop_id: str, clock: FakeClock) -> Iterato
     app.close_session()
 
 
-def session_of(app: WorkshopApp) -> WorkshopSession:
-    assert app.session is not None
-    return app.session
-
-
 def note_ids(app: WorkshopApp) -> list[int]:
     ws = session_of(app).workshop
     assert ws.current_stage_id is not None
     return [n.id for n in ws.stage_notes(ws.current_stage_id)]
-
-
-def people(app: WorkshopApp) -> dict[str, int]:
-    return {p.name: p.id for p in session_of(app).workshop.active_participants()}
-
-
-def messages(app: WorkshopApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-def screen_text(app: WorkshopApp) -> str:
-    """The screen as the terminal shows it, as plain text (the same render as a screenshot)."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()
 
 
 async def open_setup(pilot: Pilot[None]) -> VoteSetupScreen:

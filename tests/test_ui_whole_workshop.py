@@ -16,11 +16,9 @@ every key (about 70 ms), which for the ~200 characters typed here would double t
 from __future__ import annotations
 
 import copy
-import io
 from collections import Counter
 from datetime import date, timedelta
 
-from rich.console import Console
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
@@ -40,7 +38,8 @@ from screens.voting.board import VoteBoardScreen
 from screens.voting.results import VoteResultsScreen
 from screens.voting.setup import VoteSetupScreen
 from screens.widgets import AgendaStrip, NoteList, TimerDisplay
-from workshop.session import WorkshopLibrary, WorkshopSession
+from tests.ui_helpers import messages, screen_text, session_of
+from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
 SIZE = (120, 36)
@@ -54,11 +53,6 @@ SHORT_NOTES = {  # two notes per stage after Strategy: one with Ana's prefix, on
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
-
-
-def session_of(app: WorkshopApp) -> WorkshopSession:
-    assert app.session is not None, "no workshop is open"
-    return app.session
 
 
 def stage_screen(app: WorkshopApp) -> StageScreen:
@@ -83,18 +77,6 @@ def listed(app: WorkshopApp) -> list[int]:
 
 def highlighted_note(app: WorkshopApp) -> int | None:
     return stage_screen(app).query_one(NoteList).selected_note_id
-
-
-def messages(app: WorkshopApp) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-def screen_text(app: WorkshopApp) -> str:
-    """The screen as the terminal shows it, as plain text."""
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()
 
 
 def focused_id(app: WorkshopApp) -> str | None:
