@@ -319,10 +319,6 @@ class ActionRow:
     created: str
     """ISO date-time with offset, or empty."""
 
-    @property
-    def due_text(self) -> str:
-        return human_date(self.due)
-
 
 def _action_sort_key(priority: int, due: str, order: int) -> tuple[int, int, str, int]:
     return (priority, 0 if due else 1, due, order)

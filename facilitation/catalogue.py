@@ -248,10 +248,6 @@ class AgendaTemplate:
     description: str
     stages: tuple[StageTemplate, ...] = field(default_factory=tuple)
 
-    @property
-    def total_minutes(self) -> int:
-        return sum(s.minutes for s in self.stages if not s.skipped)
-
 
 BUILTIN_TEMPLATES: dict[str, AgendaTemplate] = {
     "six-disciplines": AgendaTemplate(
