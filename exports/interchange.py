@@ -21,7 +21,6 @@ import json
 import math
 import os
 import re
-import secrets
 import time
 import types
 import typing
@@ -30,6 +29,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from exports.errors import ExportError, FormatError
 from facilitation import catalogue
 from facilitation.clock import FakeClock
 from facilitation.models import (
@@ -82,32 +82,6 @@ _SINGULAR = {
     "readiness": "readiness response",
     "events": "event",
 }
-
-
-class InterchangeError(ValueError):
-    """An export or import failed for a reason the user can act on; ``str(error)`` is the whole message."""
-
-
-class ExportError(InterchangeError):
-    """A workshop could not be written: the file exists, the folder is missing, the disk refused, or the
-    workshop holds a value that JSON in UTF-8 cannot carry."""
-
-
-class FormatError(InterchangeError):
-    """A file (or parsed data) is not a workshop this app can import.
-
-    ``location`` is a JSON-path-like pointer (``notes[3].stage_id``, ``version``, ``line 4, column 7``) so the
-    user can find the problem in the file; ``file`` is set when the data came from a file.
-    """
-
-    def __init__(self, problem: str, location: str = "", *, file: Path | str | None = None) -> None:
-        self.problem = problem
-        self.location = location
-        self.file = file
-        super().__init__(": ".join(str(part) for part in (file, location, problem) if part))
-
-    def with_file(self, file: Path | str) -> FormatError:
-        return FormatError(self.problem, self.location, file=file)
 
 
 # --- describing values in messages -----------------------------------------------------------------------
@@ -627,7 +601,7 @@ def _os_problem(error: OSError) -> str:
 def atomic_write(path: Path, data: bytes) -> None:
     """Temporary file beside the target, flushed and fsynced, then ``os.replace``: the target is either the
     old file or the whole new one, never half-written, even if the process dies or the disk fills up."""
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    temporary = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     try:
         descriptor = os.open(
             temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666

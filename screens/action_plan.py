@@ -313,6 +313,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
     # --- layout ----------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.settle_breakpoints()
         yield Static(id="plan-title")
         with Horizontal(id="plan-body"):
             with Vertical(id="candidates-pane"):

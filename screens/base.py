@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
+from textual import events
+
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
 
     from screens.app import WorkshopApp
     from workshop.session import WorkshopSession
@@ -19,6 +22,7 @@ class WorkshopScreenMixin:
     """Mix into a ``Screen`` or ``ModalScreen``: typed access to the app and to the open workshop."""
 
     app: App[object]
+    _resumed_before: bool = False
 
     @property
     def workshop_app(self) -> WorkshopApp:
@@ -40,6 +44,47 @@ class WorkshopScreenMixin:
         except SessionError as error:
             self.workshop_app.show_error(error)
 
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes straight after the screen mounted and styled every widget; Textual would
+        restyle them all again (a few milliseconds on the stage screen, at start-up). Later resumes, back
+        from a dialog or after a change of theme, restyle as usual.
+
+        Textual calls this before ``Screen._on_screen_resume``, with the same event."""
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
+
+    def settle_breakpoints(self) -> None:
+        """Give the screen its breakpoint classes (``-wide``, ``-tall``...) before its first layout.
+
+        Textual adds them in the screen's first ``Resize``, after it has laid out and drawn a frame without them;
+        on a wide terminal the stage screen would then throw that frame away, re-measure every note and draw
+        again. Call at the top of ``compose``, so children are styled for the real size from the start.
+        """
+        app = self.app
+        classes: dict[str, bool] = {}
+        for dimension, breakpoints in (
+            (
+                app.size.width,
+                _pick(getattr(self, "HORIZONTAL_BREAKPOINTS", None), app.HORIZONTAL_BREAKPOINTS),
+            ),
+            (app.size.height, _pick(getattr(self, "VERTICAL_BREAKPOINTS", None), app.VERTICAL_BREAKPOINTS)),
+        ):
+            chosen = None
+            for at, name in sorted(breakpoints):
+                classes[name] = False
+                if dimension >= at:
+                    chosen = name
+            if chosen is not None:
+                classes[chosen] = True
+        if classes:
+            cast("DOMNode", self).update_classes(classes, animate=False)
+
     def _say(self, message: str, **kwargs: Any) -> None:
         """A notification; never markup, because titles and notes are the room's own text."""
         self.workshop_app.notify(message, markup=False, **kwargs)
+
+
+def _pick(screen: list[tuple[int, str]] | None, app: list[tuple[int, str]] | None) -> list[tuple[int, str]]:
+    """A screen's own breakpoints override the app's, as in Textual."""
+    return (app if screen is None else screen) or []

@@ -187,6 +187,7 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
         return self.query_one("#people", OptionList)
 
     def compose(self) -> ComposeResult:
+        self.settle_breakpoints()
         yield Static(id="readiness-title")
         with Horizontal(id="readiness-body"):
             yield OptionList(id="people", markup=False)

@@ -29,7 +29,6 @@ from facilitation.schedule import format_clock
 from facilitation.text import preview
 from facilitation.timer import StageTimer
 from screens.base import WorkshopScreenMixin
-from screens.dialogs import ChooseScreen, ConfirmScreen, TextEntryScreen
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
 from workshop.session import SessionError
 
@@ -218,6 +217,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     # --- layout ----------------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self.settle_breakpoints()
         with Horizontal(id="stage-body"):
             with Vertical(id="stage-main"):
                 yield Static(id="stage-title")
@@ -413,6 +413,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self.refresh_clock()
 
     def action_restart_timer(self) -> None:
+        from screens.dialogs import ConfirmScreen  # on first use: start-up skips the dialogs
+
         stage = self.session.stage(self._stage_id)
 
         def answered(yes: bool | None) -> None:
@@ -433,6 +435,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
 
     def action_next_stage(self) -> None:
         """Finish this stage and move on; asks first if its time is not up yet."""
+        from screens.dialogs import ConfirmScreen  # on first use: start-up skips the dialogs
+
         session = self.session
         stage = session.stage(self._stage_id)
         timer = session.timer(stage.id)
@@ -562,6 +566,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._open_long_note(self.query_one(NoteInput).value)
 
     def _open_long_note(self, initial: str) -> None:
+        from screens.dialogs import TextEntryScreen  # on first use: start-up skips the dialogs
+
         if self.session.read_only:
             self.workshop_app.show_error(self.session.read_only_reason or "This workshop is open read-only.")
             return
@@ -592,6 +598,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self.action_edit_note()
 
     def action_edit_note(self) -> None:
+        from screens.dialogs import TextEntryScreen  # on first use: start-up skips the dialogs
+
         note = self._selected_note()
         if note is None:
             return
@@ -638,6 +646,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             self._after_change()
 
     def action_move_note(self) -> None:
+        from screens.dialogs import ChooseScreen  # on first use: start-up skips the dialogs
+
         note = self._selected_note()
         if note is None:
             return
@@ -656,6 +666,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self.app.push_screen(ChooseScreen(f"Move note #{note.id} to which stage?", options), chosen)
 
     def action_merge_note(self) -> None:
+        from screens.dialogs import ChooseScreen  # on first use: start-up skips the dialogs
+
         note = self._selected_note()
         if note is None:
             return

@@ -41,7 +41,7 @@ class Context:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the errors a user can cause into a clean message and exit code 1."""
-    from exports.interchange import ExportError, FormatError
+    from exports.errors import ExportError, FormatError
 
     try:
         yield

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -89,6 +92,10 @@ class NoteList(OptionList):
         self._prompts: dict[int, tuple[tuple[object, ...], Content]] = {}
         """Prompts by note id, reused while the note is unchanged: a ``Content`` remembers its wrapped height,
         so going back to a stage of hundreds of notes does not wrap them all again."""
+        self._measured_width: int | None = None
+        self._scroll_pending = False
+        """Bring the highlighted note into view when the list is next drawn (see ``render_lines``)."""
+        """The width the option list's measured lines were wrapped at (``None``: not measured yet)."""
 
     def _prompt(self, note: Note, workshop: Workshop) -> Content:
         key = (
@@ -104,6 +111,35 @@ class NoteList(OptionList):
         prompt = note_prompt(note, workshop)
         self._prompts[note.id] = (key, prompt)
         return prompt
+
+    # --- measuring: OptionList re-wraps every option on any resize; only a new width needs it ----------------
+
+    def _clear_caches(self) -> None:
+        self._measured_width = None
+        super()._clear_caches()
+
+    def _update_lines(self) -> None:
+        if self._measured_width is None and self.scrollable_content_region:
+            self._measured_width = self.scrollable_content_region.width
+        super()._update_lines()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        """A height-only resize, or the first resize after the first frame already measured at this width,
+        keeps the measured lines: re-wrapping hundreds of notes would cost a frame at start-up.
+
+        Textual runs ``_on_resize`` of every class in the MRO; ``prevent_default`` stops ``OptionList``'s, which
+        would clear everything."""
+        if self._measured_width is not None and self._measured_width == self.scrollable_content_region.width:
+            event.prevent_default()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Scroll the highlighted note into view as the list is drawn, once its lines are measured, so the
+        first frame of a stage (or of a new note) already shows it: scrolling after that frame would show the
+        top of the list for one frame and draw the list twice."""
+        if self._scroll_pending and self.scrollable_content_region:
+            self._scroll_pending = False
+            self.scroll_to_highlight()
+        return super().render_lines(crop)
 
     def _hint(self) -> Option:
         return Option(Content(self.empty_hint), disabled=True)
@@ -145,7 +181,7 @@ class NoteList(OptionList):
             if select is not None and self.has_note(select):
                 index = self.get_option_index(_option_id(select))
             self.highlighted = index
-            self.call_after_refresh(self.scroll_to_highlight)
+            self._scroll_pending = True
 
     def append_note(self, note: Note, workshop: Workshop) -> None:
         """Add a new note at the end and bring it into view (the room wants to see what was just typed)."""
@@ -153,7 +189,7 @@ class NoteList(OptionList):
             self.clear_options()
         self.add_option(Option(self._prompt(note, workshop), id=_option_id(note.id)))
         self.highlighted = self.option_count - 1
-        self.call_after_refresh(self.scroll_to_highlight)
+        self._scroll_pending = True
 
     def update_note(self, note: Note, workshop: Workshop) -> None:
         """Redraw one note after an edit, a mark or a merge."""

@@ -103,8 +103,7 @@ class TimerDisplay(Vertical):
         self.query_one("#timer-digits", Digits).update(digits)
         self.query_one("#timer-status", Label).update(Content(status))
         self.query_one("#timer-bar", ProgressBar).update(total=1.0, progress=fraction)
-        self.set_class(timer.is_overrun, "-times-up")
-        for name in PHASES:
-            self.set_class(name == phase, f"-{name}")
-        for name in STATUSES:
-            self.set_class(name == state, f"-{name}")
+        classes = {"-times-up": timer.is_overrun}
+        classes |= {f"-{name}": name == phase for name in PHASES}
+        classes |= {f"-{name}": name == state for name in STATUSES}
+        self.update_classes(classes)  # one restyle of the digits, status and bar, not one per class

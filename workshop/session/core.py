@@ -9,8 +9,8 @@ file and the screen as they were.
 from __future__ import annotations
 
 import copy
+import os
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from datetime import date as Date
 from typing import Any, Self
@@ -45,7 +45,7 @@ def make_workshop_id(title: str, taken: Iterable[str] = ()) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.clean_line(title).lower()).strip("-")[:32].strip("-") or "workshop"
     taken_set = set(taken)
     while True:
-        candidate = f"{slug}-{secrets.token_hex(2)}"
+        candidate = f"{slug}-{os.urandom(2).hex()}"
         if candidate not in taken_set:
             return candidate
 
