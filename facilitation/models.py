@@ -9,6 +9,7 @@ files written by newer minor versions.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
@@ -17,6 +18,12 @@ NOTE_MARKS = ("decision", "candidate")
 
 ACTION_STATUSES = ("open", "in progress", "done", "dropped")
 PRIORITIES = {1: "high", 2: "medium", 3: "low"}
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    """A record type's field names, worked out once: opening a workshop builds every record with ``from_dict``."""
+    return frozenset(f.name for f in dataclasses.fields(cls))
 
 
 class Record:
@@ -33,7 +40,7 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        names = _field_names(cls)
         values = {k: v for k, v in data.items() if k in names}
         for name in cls.INT_KEYED:
             if name in values and values[name] is not None:

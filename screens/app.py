@@ -16,12 +16,13 @@ from typing import Any, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
 from facilitation.clock import Clock
-from screens.commands import StageCommands
+from screens.base import WorkshopScreenMixin
 from screens.theme import DEFAULT_THEME, THEMES
 from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
 
@@ -38,12 +39,23 @@ class TooSmall(Static):
         )
 
 
+def _stage_commands() -> type[Provider]:
+    """The stage's command-palette entries, imported when the palette first opens rather than at start-up."""
+    from screens.commands import StageCommands
+
+    return StageCommands
+
+
+class BaseScreen(WorkshopScreenMixin, Screen[None]):
+    """The empty screen every other screen is pushed above (see ``WorkshopApp.get_default_screen``)."""
+
+
 class WorkshopApp(App[None]):
     """Six Disciplines Workshop."""
 
     TITLE = "Six Disciplines Workshop"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {StageCommands}
+    COMMANDS = App.COMMANDS | {_stage_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", show=True),
         Binding("question_mark", "help", "Help", show=False),
@@ -86,7 +98,7 @@ class WorkshopApp(App[None]):
         So ``workshop open ID`` builds only the stage screen (not the home screen first, then covering it), and
         every screen is pushed, which is how Textual loads a screen's ``CSS_PATH``.
         """
-        return Screen()
+        return BaseScreen()
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._started)

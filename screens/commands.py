@@ -1,7 +1,7 @@
 """The command palette's workshop commands (ctrl+p): every stage action by name, for when a key slips the mind.
 
-Registered in the App with ``COMMANDS = App.COMMANDS | {StageCommands}`` so Textual's own commands (themes,
-quit, screenshot…) stay. On the stage screen the commands call the screen's own actions, so a command and
+Registered in the App next to Textual's own commands (themes, quit, screenshot…), lazily: this module is imported
+when the palette first opens, not at start-up. On the stage screen the commands call the screen's own actions, so a command and
 its key do exactly the same thing; elsewhere, with a workshop open, they can still jump to a stage.
 """
 

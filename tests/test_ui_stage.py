@@ -633,6 +633,21 @@ async def test_command_palette_offers_stage_actions(app: WorkshopApp) -> None:
         assert app.session.timer().status == "running"
 
 
+async def test_command_palette_runs_a_stage_command(app: WorkshopApp) -> None:
+    """Through the real palette (ctrl+p): the app registers the stage commands lazily, by a function."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Go to stage: Strategy")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if "Go to stage: Strategy" in screen_text(app):
+                break
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session is not None and app.session.stage().title == "Strategy"
+
+
 async def test_home_closes_the_workshop(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("h")
