@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from exports import interchange
-from workshop.cli import cli
+from workshop import __version__
+from workshop.cli import main
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def _invoke(capsys: pytest.CaptureFixture[str], args: list[str]) -> tuple[int, str, str]:
+    """Run the console script in-process: (exit code, stdout, stderr). ``main`` holds the garbage collector for
+    the app's start-up; with ``run_app`` stubbed nothing turns it back on, so the test does."""
+    capsys.readouterr()
+    was_enabled = gc.isenabled()
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+    finally:
+        if was_enabled:
+            gc.enable()
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @pytest.fixture
-def run(data_dir: Path):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-
+def run(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Run:
     def invoke(*args: str) -> tuple[int, str, str]:
-        result = runner.invoke(cli, ["--data-dir", str(data_dir), *args], catch_exceptions=False)
-        return result.exit_code, result.stdout, result.stderr
+        return _invoke(capsys, ["--data-dir", str(data_dir), *args])
 
     return invoke
 
@@ -101,12 +121,12 @@ def test_export_import_round_trip_is_identical_in_content(run, tmp_path: Path) -
     assert interchange.read_file(second).title == "Collaboration Kick-off (demo)"
 
 
-def test_data_dir_that_cannot_be_used(tmp_path: Path) -> None:
+def test_data_dir_that_cannot_be_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    result = CliRunner().invoke(cli, ["--data-dir", str(blocker / "sub"), "list"])
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
+    code, out, err = _invoke(capsys, ["--data-dir", str(blocker / "sub"), "list"])
+    assert code != 0
+    assert "Traceback" not in out + err
 
 
 def test_open_demo_and_home_start_the_app_with_a_library(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -129,3 +149,58 @@ def test_open_demo_and_home_start_the_app_with_a_library(run, monkeypatch: pytes
     assert started[0][1] == workshop_id and started[1][1] is None
     assert str(started[2][1]).startswith("collaboration-kick-off-demo-")
     assert all(exporter is export_workshop for _, _, exporter in started)
+
+
+def test_version(run: Run) -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"workshop, version {__version__}"
+
+
+def test_usage_errors_exit_with_2(run: Run) -> None:
+    code, out, err = run("bogus")
+    assert code == 2 and out == "" and "usage: workshop" in err and "bogus" in err
+    assert run("show")[0] == 2  # missing WORKSHOP_ID
+    assert run("list", "--nope")[0] == 2
+    assert run("export", "x", "--format", "pdf")[0] == 2
+    code, _, err = run("--data", "x", "list")  # no abbreviated options, as with click
+    assert code == 2 and "Traceback" not in err
+
+
+def test_data_dir_naming_a_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    code, _, err = _invoke(capsys, ["--data-dir", str(a_file), "list"])
+    assert code == 2 and "is a file" in err
+
+
+def test_delete_asks_on_a_terminal(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    workshop_id = run("new", "Offsite")[1].strip()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    questions: list[str] = []
+    answers = iter(["n", "", "yes"])
+
+    def answer(question: str) -> str:
+        questions.append(question)
+        return next(answers)
+
+    monkeypatch.setattr("builtins.input", answer)
+    for _ in range(2):
+        code, _, err = run("delete", workshop_id)
+        assert code == 1 and err == "Aborted!\n"
+    assert questions[0] == f"Delete workshop {workshop_id} and its backups? [y/N]: "
+    code, out, _ = run("delete", workshop_id)
+    assert code == 0 and out == f"Deleted {workshop_id}.\n"
+    assert json.loads(run("list", "--json")[1]) == []
+
+
+def test_command_help_is_the_docstring(run: Run) -> None:
+    code, out, _ = run("export", "--help")
+    assert code == 0 and "Write a workshop as a Word action plan" in out and "--force" in out
+
+
+def test_importing_the_cli_does_not_import_click() -> None:
+    subprocess.run(
+        [sys.executable, "-c", "import sys, workshop.cli; assert 'click' not in sys.modules"],
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )

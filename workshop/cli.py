@@ -6,6 +6,7 @@ as one clear line on stderr with exit code 1; they never become tracebacks.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import sys
@@ -13,9 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-import click
+from typing import Any
 
 from facilitation import catalogue
 from workshop import __version__, paths
@@ -23,7 +22,6 @@ from workshop.session import SessionError, WorkshopSession, list_workshops, load
 from workshop.store import Store, StoreError
 
 EXPORT_FORMATS = ("docx", "md", "csv", "json")
-T = TypeVar("T")
 
 
 @dataclass
@@ -38,6 +36,14 @@ class Context:
         return self._store
 
 
+class UserError(Exception):
+    """Something the user can fix: ``main`` prints it as one ``Error: …`` line on stderr and exits with 1."""
+
+
+class Aborted(Exception):
+    """The user declined a confirmation: ``Aborted!`` on stderr and exit code 1, as with click before."""
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn the errors a user can cause into a clean message and exit code 1."""
@@ -46,43 +52,14 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except (StoreError, SessionError, FormatError, ExportError) as error:
-        raise click.ClickException(str(error)) from None
+        raise UserError(str(error)) from None
     except OSError as error:
-        raise click.ClickException(
-            f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
-        ) from None
+        raise UserError(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
 
 
-def _guard(fn: Callable[..., T]) -> Callable[..., T]:
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        with user_errors():
-            return fn(*args, **kwargs)
-
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return wrapper
-
-
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder holding the workshop files (default: $WORKSHOP_DATA_DIR, else your user data folder).",
-)
-@click.version_option(__version__, prog_name="workshop")
-@click.pass_context
-def cli(ctx: click.Context, data_dir: Path | None) -> None:
-    """Run a Six Disciplines leadership workshop from the terminal.
-
-    With no command, opens the app on the home screen listing your workshops.
-    """
-    ctx.obj = Context(data_dir)
-    if ctx.invoked_subcommand not in APP_COMMANDS:
-        gc.enable()
-    if ctx.invoked_subcommand is None:
-        with user_errors():
-            _run_app(ctx.obj, None)
+def _echo(text: str) -> None:
+    """Print to stdout and flush at once (as ``click.echo`` did), so output and a later error keep their order."""
+    print(text, flush=True)
 
 
 def _run_app(context: Context, workshop_id: str | None) -> None:
@@ -101,12 +78,6 @@ def _exporter() -> Callable[..., list[Path]]:
     return export_workshop
 
 
-@cli.command()
-@click.option(
-    "--no-open", is_flag=True, help="Create the demo workshop and print its id without starting the app."
-)
-@click.pass_obj
-@_guard
 def demo(context: Context, no_open: bool) -> None:
     """Create a fresh sample workshop (notes, votes, a readiness check) and open it."""
     from workshop.demo import build_demo
@@ -114,7 +85,7 @@ def demo(context: Context, no_open: bool) -> None:
     with build_demo(context.store) as session:
         workshop_id = session.workshop.id
     if no_open:
-        click.echo(workshop_id)
+        _echo(workshop_id)
         return
     _run_app(context, workshop_id)
 
@@ -123,20 +94,6 @@ def _split_names(value: str) -> list[str]:
     return [name.strip() for name in value.split(",") if name.strip()]
 
 
-@cli.command()
-@click.argument("title")
-@click.option("--facilitator", default="", help="The facilitator's name.")
-@click.option("--participants", default="", help='Comma-separated names, e.g. "Ana,Ben".')
-@click.option("--organisation", "--organization", default="", help="The organisation the workshop is for.")
-@click.option(
-    "--template",
-    default=catalogue.DEFAULT_TEMPLATE,
-    show_default=True,
-    help=f"Agenda template: {', '.join(catalogue.BUILTIN_TEMPLATES)}.",
-)
-@click.option("--date", "day", default=None, help="The workshop's date, YYYY-MM-DD (default: today).")
-@click.pass_obj
-@_guard
 def new(
     context: Context,
     title: str,
@@ -156,21 +113,17 @@ def new(
         template=template,
         date=day,
     ) as session:
-        click.echo(session.workshop.id)
+        _echo(session.workshop.id)
 
 
-@cli.command(name="list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.pass_obj
-@_guard
 def list_command(context: Context, as_json: bool) -> None:
     """List the workshops in the data folder, newest first."""
     summaries = list_workshops(context.store)
     if as_json:
-        click.echo(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=2))
+        _echo(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=2))
         return
     if not summaries:
-        click.echo(f"No workshops yet in {context.store.data_dir}. Try: workshop demo")
+        _echo(f"No workshops yet in {context.store.data_dir}. Try: workshop demo")
         return
     rows = [("ID", "TITLE", "ORGANISATION", "DATE", "STAGE", "NOTES")]
     for s in summaries:
@@ -180,29 +133,18 @@ def list_command(context: Context, as_json: bool) -> None:
             rows.append((s.id, s.title, s.organisation, s.date, s.stage_reached, str(s.notes)))
     widths = [min(40, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
     for row in rows:
-        click.echo("  ".join(_fit(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        _echo("  ".join(_fit(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def _fit(cell: str, width: int) -> str:
     return (cell[: width - 1] + "…" if len(cell) > width else cell).ljust(width)
 
 
-@cli.command(name="open")
-@click.argument("workshop_id")
-@click.pass_obj
-@_guard
 def open_command(context: Context, workshop_id: str) -> None:
     """Resume a workshop in the app (an id or a unique start of one)."""
     _run_app(context, workshop_id)
 
 
-@cli.command()
-@click.argument("workshop_id")
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print the whole workshop in the JSON interchange format."
-)
-@click.pass_obj
-@_guard
 def show(context: Context, workshop_id: str, as_json: bool) -> None:
     """Print a workshop: details, agenda, notes, votes and actions."""
     from exports import interchange
@@ -210,9 +152,10 @@ def show(context: Context, workshop_id: str, as_json: bool) -> None:
     store = context.store
     workshop = load_workshop(store, store.resolve(workshop_id))
     if as_json:
-        click.echo(interchange.dumps(workshop, app_version=__version__), nl=False)
+        sys.stdout.write(interchange.dumps(workshop, app_version=__version__))
+        sys.stdout.flush()
         return
-    click.echo(_describe(workshop))
+    _echo(_describe(workshop))
 
 
 def _describe(workshop: Any) -> str:
@@ -251,19 +194,6 @@ def _describe(workshop: Any) -> str:
     return "\n".join(lines)
 
 
-@cli.command()
-@click.argument("workshop_id")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="docx", show_default=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="File (or folder) to write; default: a file named after the workshop in the current folder.",
-)
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.pass_obj
-@_guard
 def export(context: Context, workshop_id: str, fmt: str, output: Path | None, force: bool) -> None:
     """Write a workshop as a Word action plan, Markdown minutes, CSV of actions or JSON."""
     from exports import export_workshop
@@ -271,46 +201,223 @@ def export(context: Context, workshop_id: str, fmt: str, output: Path | None, fo
     store = context.store
     workshop = load_workshop(store, store.resolve(workshop_id))
     for path in export_workshop(workshop, [fmt], output, force=force):
-        click.echo(str(path))
+        _echo(str(path))
 
 
-@cli.command(name="import")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.pass_obj
-@_guard
 def import_command(context: Context, file: Path) -> None:
     """Read a workshop from a JSON interchange file as a new workshop and print its id."""
     from exports import interchange
 
     workshop = interchange.read_file(file)
     with WorkshopSession.import_workshop(context.store, workshop) as session:
-        click.echo(session.workshop.id)
+        _echo(session.workshop.id)
 
 
-@cli.command()
-@click.argument("workshop_id")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@click.pass_obj
-@_guard
 def delete(context: Context, workshop_id: str, yes: bool) -> None:
     """Delete a workshop file, its journal and its backups."""
     store = context.store
     resolved = store.resolve(workshop_id)
     if not yes:
         if not sys.stdin.isatty():
-            raise click.ClickException(f"Refusing to delete {resolved} without --yes.")
-        click.confirm(f"Delete workshop {resolved} and its backups?", abort=True)
+            raise UserError(f"Refusing to delete {resolved} without --yes.")
+        _confirm(f"Delete workshop {resolved} and its backups?")
     store.delete(resolved)
-    click.echo(f"Deleted {resolved}.")
+    _echo(f"Deleted {resolved}.")
+
+
+def _confirm(question: str) -> None:
+    """Ask on the terminal before something that cannot be undone; anything but y or yes (or Ctrl+C, or the end
+    of input) aborts, so a slip of the finger never deletes."""
+    try:
+        answer = input(f"{question} [y/N]: ")
+    except (EOFError, KeyboardInterrupt):
+        raise Aborted from None
+    if answer.strip().lower() not in ("y", "yes"):
+        raise Aborted
+
+
+def _folder(value: str) -> Path:
+    """``--data-dir``: the folder may not exist yet (it is created), but naming a file is a usage error."""
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"Directory '{value}' is a file.")
+    return path
+
+
+def _input_file(value: str) -> Path:
+    """``import FILE``: naming a folder is a usage error; a missing file is reported by the import itself."""
+    path = Path(value)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"File '{value}' is a directory.")
+    return path
+
+
+DESCRIPTION = """Run a Six Disciplines leadership workshop from the terminal.
+
+With no command, opens the app on the home screen listing your workshops."""
+USAGE = "workshop [--data-dir PATH] [--version] [-h] [COMMAND] [ARGS ...]"
+HELP_HELP = "Show this message and exit."
+ID_HELP = "A workshop id, or any unique start of one."
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps descriptions as written and wraps option help at spaces only: names such as ``six-disciplines``
+    would otherwise be split at their hyphen."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+
+def _settings(description: str) -> dict[str, Any]:
+    """What every parser shares: no abbreviated options (click accepted none) and ``-h`` added by hand so its
+    help reads like the rest."""
+    return {
+        "description": description,
+        "formatter_class": _HelpFormatter,
+        "allow_abbrev": False,
+        "add_help": False,
+    }
+
+
+def _add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Callable[..., None],
+) -> argparse.ArgumentParser:
+    """A command whose help is its handler's docstring, and which calls the handler with its options."""
+    doc = (handler.__doc__ or "").strip()
+    parser = commands.add_parser(name, help=doc.splitlines()[0], **_settings(doc))
+    parser.add_argument("-h", "--help", action="help", help=HELP_HELP)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The whole command line; global options come before the command name. Built on each run: it takes well
+    under a millisecond."""
+    parser = argparse.ArgumentParser(prog="workshop", usage=USAGE, **_settings(DESCRIPTION))
+    parser.add_argument(
+        "--data-dir",
+        type=_folder,
+        default=None,
+        metavar="PATH",
+        help="Folder holding the workshop files (default: $WORKSHOP_DATA_DIR, else your user data folder).",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"workshop, version {__version__}",
+        help="Show the version and exit.",
+    )
+    parser.add_argument("-h", "--help", action="help", help=HELP_HELP)
+    parser.set_defaults(handler=None)
+    # ``prog`` given, else the commands' usage lines would repeat the custom USAGE above.
+    commands = parser.add_subparsers(title="commands", dest="command", metavar="COMMAND", prog="workshop")
+
+    command = _add_command(commands, "demo", demo)
+    command.add_argument(
+        "--no-open",
+        action="store_true",
+        help="Create the demo workshop and print its id without starting the app.",
+    )
+
+    command = _add_command(commands, "new", new)
+    command.add_argument("title", metavar="TITLE", help="The workshop's title.")
+    command.add_argument("--facilitator", default="", metavar="NAME", help="The facilitator's name.")
+    command.add_argument(
+        "--participants", default="", metavar="NAMES", help='Comma-separated names, e.g. "Ana,Ben".'
+    )
+    command.add_argument(
+        "--organisation",
+        "--organization",
+        default="",
+        metavar="ORG",
+        help="The organisation the workshop is for.",
+    )
+    command.add_argument(
+        "--template",
+        default=catalogue.DEFAULT_TEMPLATE,
+        metavar="NAME",
+        help=f"Agenda template: {', '.join(catalogue.BUILTIN_TEMPLATES)} (default: %(default)s).",
+    )
+    command.add_argument(
+        "--date", dest="day", metavar="DATE", help="The workshop's date, YYYY-MM-DD (default: today)."
+    )
+
+    command = _add_command(commands, "list", list_command)
+    command.add_argument("--json", dest="as_json", action="store_true", help="Print JSON for scripts.")
+
+    command = _add_command(commands, "open", open_command)
+    command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)
+
+    command = _add_command(commands, "show", show)
+    command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)
+    command.add_argument(
+        "--json",
+        dest="as_json",
+        action="store_true",
+        help="Print the whole workshop in the JSON interchange format.",
+    )
+
+    command = _add_command(commands, "export", export)
+    command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)
+    command.add_argument(
+        "--format",
+        dest="fmt",
+        choices=EXPORT_FORMATS,
+        default="docx",
+        help="The file format (default: %(default)s).",
+    )
+    command.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="File (or folder) to write; default: a file named after the workshop in the current folder.",
+    )
+    command.add_argument("--force", action="store_true", help="Overwrite an existing file.")
+
+    command = _add_command(commands, "import", import_command)
+    command.add_argument("file", type=_input_file, metavar="FILE", help="A JSON interchange file.")
+
+    command = _add_command(commands, "delete", delete)
+    command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)
+    command.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+    return parser
 
 
 APP_COMMANDS = (None, "demo", "open")
 """Commands that start the app: for these the garbage collector waits until the first frame is drawn."""
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """The console script. Start-up creates many long-lived objects (Textual's and ours); holding the garbage
     collector until the app has drawn its first frame, then freezing what start-up built, takes tens of
-    milliseconds off ``workshop open`` and makes later collections cheaper (see ``WorkshopApp.on_mount``)."""
+    milliseconds off ``workshop open`` and makes later collections cheaper (see ``WorkshopApp.on_mount``).
+
+    ``argv`` defaults to ``sys.argv[1:]``. Help, ``--version`` and usage errors (exit code 2) end in
+    ``SystemExit``, as do user errors (exit code 1); a command that succeeds simply returns."""
     gc.disable()
-    cli(prog_name="workshop")
+    options = vars(_parser().parse_args(sys.argv[1:] if argv is None else argv))
+    command: str | None = options.pop("command")
+    handler: Callable[..., None] | None = options.pop("handler")
+    context = Context(options.pop("data_dir"))
+    if command not in APP_COMMANDS:
+        gc.enable()
+    try:
+        with user_errors():
+            if handler is None:
+                _run_app(context, None)
+            else:
+                handler(context, **options)
+    except UserError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except Aborted:
+        print("Aborted!", file=sys.stderr)
+        raise SystemExit(1) from None
+    except (EOFError, KeyboardInterrupt):
+        print("\nAborted!", file=sys.stderr)  # as click did: Ctrl+C ends the command quietly, exit code 1
+        raise SystemExit(1) from None
