@@ -67,6 +67,8 @@ class StageTemplate:
 
 @dataclass(frozen=True)
 class Attitude:
+    """One of the six attitudes to change a participant can pick in the readiness check (rank 1 to 6)."""
+
     key: str
     name: str
     looks_like: str
@@ -244,6 +246,8 @@ def custom_stage(title: str, minutes: int) -> StageTemplate:
 
 @dataclass(frozen=True)
 class AgendaTemplate:
+    """A named agenda a workshop can start from: its stages in order."""
+
     name: str
     description: str
     stages: tuple[StageTemplate, ...] = field(default_factory=tuple)

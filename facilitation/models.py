@@ -53,6 +53,8 @@ class Record:
 
 @dataclass
 class Participant(Record):
+    """Someone in the room: an author of notes, a voter, an owner of actions."""
+
     id: int
     name: str
     active: bool = True
@@ -61,6 +63,8 @@ class Participant(Record):
 
 @dataclass
 class Stage(Record):
+    """One timed step of the agenda: a discipline, the readiness check, the action plan or a custom stage."""
+
     id: int
     key: str
     """Catalogue key (``readiness``, ``vision`` … ``adapt``, ``action_plan``) or ``custom``."""
@@ -79,6 +83,8 @@ class Stage(Record):
 
 @dataclass
 class Note(Record):
+    """One contribution from the room, captured on a stage."""
+
     id: int
     stage_id: int
     text: str
@@ -144,6 +150,8 @@ class Vote(Record):
 
 @dataclass
 class ActionItem(Record):
+    """A priority turned into work: what, who owns it, by when, and how it stands."""
+
     id: int
     title: str
     owner: str = ""
@@ -164,6 +172,8 @@ class ActionItem(Record):
 
 @dataclass
 class ReadinessResponse(Record):
+    """One participant's answers in a readiness-check round."""
+
     INT_KEYED: ClassVar[tuple[str, ...]] = ()
 
     id: int

@@ -19,6 +19,8 @@ ROUND_LABELS = {"start": "Start of the workshop", "end": "End of the workshop"}
 
 @dataclass(frozen=True)
 class DisciplineScore:
+    """The room's scores for one discipline in one round: how many, median and range."""
+
     key: str
     title: str
     count: int
@@ -50,6 +52,8 @@ class DisciplineScore:
 
 @dataclass(frozen=True)
 class ReadinessRound:
+    """One round of the readiness check, summarised for the chart and the exports."""
+
     round: str
     label: str
     responses: int

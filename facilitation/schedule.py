@@ -64,6 +64,8 @@ class StageSchedule:
 
 @dataclass(frozen=True)
 class ScheduleReport:
+    """Planned against actual for the whole agenda: how far ahead or behind the room is."""
+
     stages: list[StageSchedule]
     planned_total: float
     """Seconds the whole agenda was planned to take."""

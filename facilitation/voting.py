@@ -121,6 +121,8 @@ def dots_by_participant(votes: Iterable[tuple[int, int]]) -> dict[int, dict[int,
 
 @dataclass(frozen=True)
 class RankedItem:
+    """One note's place in a revealed vote."""
+
     note_id: int
     dots: int
     rank: int

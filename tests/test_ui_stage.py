@@ -23,6 +23,7 @@ from screens.dialogs import BackupsScreen, ChooseScreen, ConfirmScreen, TextEntr
 from screens.help import HelpScreen, help_sections
 from screens.stage import TIP_TIMER, NoteInput, StageScreen, split_author
 from screens.widgets import AgendaStrip, NoteList, TimerDisplay
+from screens.widgets.timer_display import TimerBar
 from tests.ui_helpers import messages, screen_text
 from workshop.session import WorkshopLibrary
 from workshop.store import Store
@@ -281,6 +282,11 @@ async def test_space_starts_and_the_display_follows_the_clock(app: WorkshopApp, 
         assert display.digits == "08:55"
         assert display.has_class("-running") and display.has_class("-normal")
         assert display.status.startswith("RUNNING")
+        bar = display.query_one(TimerBar)
+        assert bar.fraction == pytest.approx(535 / 600, abs=0.001), "the bar drains with the time left"
+        await pilot.pause()
+        drawn = screen_text(app).splitlines()[bar.region.y][bar.region.x : bar.region.right]
+        assert set(drawn) <= set("━╸╺") and len(drawn) == bar.region.width > 20
 
 
 async def test_pause_and_extend(app: WorkshopApp, clock: FakeClock) -> None:

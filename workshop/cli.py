@@ -26,6 +26,8 @@ EXPORT_FORMATS = ("docx", "md", "csv", "json")
 
 @dataclass
 class Context:
+    """What every command shares: the data folder, and the store opened on it only when a command needs it."""
+
     data_dir_override: Path | None
     _store: Store | None = None
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from rich.style import Style
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Digits, Label, ProgressBar
+from textual.reactive import reactive
+from textual.renderables.bar import Bar
+from textual.widget import Widget
+from textual.widgets import Digits, Label
 
 from facilitation.schedule import format_clock
 from facilitation.timer import StageTimer
@@ -57,6 +61,37 @@ def status_text(timer: StageTimer, now: float | None = None) -> str:
     return f"{lead} · {planned}{extra}{ends}"
 
 
+class TimerBar(Widget):
+    """The draining bar: the share of the stage's time that is left, drawn as Textual's progress bar draws it.
+
+    One widget instead of a ``ProgressBar`` (a container, a bar and an ETA clock) for what is one line of the
+    first frame the facilitator waits for.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"timer-bar--bar", "timer-bar--complete"}
+    DEFAULT_CSS: ClassVar[str] = """
+    TimerBar {
+        width: 1fr;
+        height: 1;
+        & > .timer-bar--bar { color: $primary; background: $surface; }
+        & > .timer-bar--complete { color: $primary; background: $surface; }
+    }
+    """
+
+    fraction: reactive[float] = reactive(1.0)
+    """0 (no time left) to 1 (all of it)."""
+
+    def render(self) -> RenderResult:
+        style = self.get_component_rich_style(
+            "timer-bar--bar" if self.fraction < 1 else "timer-bar--complete"
+        )
+        return Bar(
+            highlight_range=(0, self.size.width * self.fraction),
+            highlight_style=Style.from_color(style.color),
+            background_style=Style.from_color(style.bgcolor),
+        )
+
+
 class TimerDisplay(Vertical):
     """Three-row digits with a status line and a bar; readable from the back of a room."""
 
@@ -67,8 +102,6 @@ class TimerDisplay(Vertical):
         #timer-row { height: auto; }
         #timer-digits { width: auto; text-style: bold; padding: 0 2 0 0; }
         #timer-status { width: 1fr; height: 3; content-align: left middle; text-style: bold; }
-        #timer-bar { width: 1fr; height: 1; }
-        #timer-bar Bar { width: 1fr; }
     }
     """
 
@@ -80,7 +113,7 @@ class TimerDisplay(Vertical):
         with Horizontal(id="timer-row"):
             yield Digits("00:00", id="timer-digits")
             yield Label("", id="timer-status")
-        yield ProgressBar(total=1.0, show_eta=False, show_percentage=False, id="timer-bar")
+        yield TimerBar(id="timer-bar")
 
     @property
     def digits(self) -> str:
@@ -102,7 +135,7 @@ class TimerDisplay(Vertical):
         self._last = current
         self.query_one("#timer-digits", Digits).update(digits)
         self.query_one("#timer-status", Label).update(Content(status))
-        self.query_one("#timer-bar", ProgressBar).update(total=1.0, progress=fraction)
+        self.query_one(TimerBar).fraction = fraction
         classes = {"-times-up": timer.is_overrun}
         classes |= {f"-{name}": name == phase for name in PHASES}
         classes |= {f"-{name}": name == state for name in STATUSES}

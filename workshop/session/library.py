@@ -37,6 +37,8 @@ class DamagedWorkshopError(SessionError):
 
 @dataclass(frozen=True)
 class BackupInfo:
+    """One backup of a damaged workshop, described so the facilitator can choose which to restore."""
+
     path: Path
     saved_at: float
     notes: int

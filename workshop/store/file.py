@@ -195,6 +195,8 @@ def build_view(data: RawTables) -> Tables:
 
 @dataclass
 class _Loaded:
+    """A workshop file as read from disk: its tables, how far the journal was folded in, and the journal."""
+
     data: RawTables
     seq: int
     """The last journal seq contained in ``data``."""
