@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -899,3 +900,31 @@ def test_ops_validate_and_round_trip() -> None:
     for junk in ([], {"op": "drop", "table": "t", "id": 1}, {"op": "put", "table": "t", "id": 1}):
         with pytest.raises((ValueError, TypeError)):
             Op.from_json(junk)
+
+
+def test_opening_and_writing_a_workshop_does_not_load_tinydb(tmp_path: Path) -> None:
+    """TinyDB is the file format and a query API; the session's own reads and writes go around it, so
+    ``workshop open`` does not pay for importing it. ``WorkshopFile.db`` still loads it on first use."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        from workshop.session import WorkshopLibrary
+        from workshop.store import Store
+
+        library = WorkshopLibrary(Store(Path(sys.argv[1])))
+        session = library.create("Offsite", participants=["Ana"])
+        session.add_note("a note")
+        session.close()
+        session = library.open(session.workshop.id)
+        session.add_note("another")
+        session.close()
+        assert "tinydb" not in sys.modules, sorted(m for m in sys.modules if "tinydb" in m)
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

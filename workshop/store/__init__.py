@@ -19,14 +19,12 @@ from workshop.store.errors import (
 from workshop.store.file import WorkshopFile, read_tables, restore_backup
 from workshop.store.ops import Op
 from workshop.store.schema import SCHEMA_VERSION
-from workshop.store.storage import DurableStorage
 from workshop.store.store import Store
 
 __all__ = [
     "SCHEMA_VERSION",
     "DamagedFileError",
     "DataDirError",
-    "DurableStorage",
     "InvalidTextError",
     "NewerSchemaError",
     "Op",

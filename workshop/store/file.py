@@ -31,9 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, ClassVar, Literal
-
-from tinydb import TinyDB
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from workshop.store import schema
 from workshop.store.errors import (
@@ -57,7 +55,9 @@ from workshop.store.fsutil import (
 from workshop.store.journal import JournalContents, JournalDamage, JournalWriter, loads_strict, parse_journal
 from workshop.store.lock import LockHeld, WriterLock
 from workshop.store.ops import META_TABLE, PUT, Op, encode, encode_entry, json_safe
-from workshop.store.storage import DurableStorage
+
+if TYPE_CHECKING:
+    from tinydb import TinyDB
 
 log = logging.getLogger(__name__)
 
@@ -341,8 +341,20 @@ class WorkshopFile:
         self._entries = 0
         self._journal_bytes = 0
         self._reset_auto_checkpoint()
-        self.db = TinyDB(storage=functools.partial(DurableStorage, self))
-        """TinyDB over the in-memory data, for queries. Its writes work but rewrite the whole file: prefer ``commit``."""
+        self._db: TinyDB | None = None
+
+    @property
+    def db(self) -> TinyDB:
+        """TinyDB over the in-memory data, for queries. Its writes work but rewrite the whole file: prefer
+        ``commit``. Made on first use: the session reads and writes without it, so opening a workshop in the
+        app does not load TinyDB."""
+        if self._db is None:
+            from tinydb import TinyDB
+
+            from workshop.store.storage import DurableStorage
+
+            self._db = TinyDB(storage=functools.partial(DurableStorage, self))
+        return self._db
 
     # ---- opening ----
 
@@ -574,7 +586,9 @@ class WorkshopFile:
     def _forget_tinydb_caches(self, names: set[str] | None) -> None:
         """TinyDB caches query results and the next free id per table; a change that bypasses TinyDB must
         clear them (``_tables``/``_next_id`` are TinyDB 4 internals, pinned by ``tinydb<5``)."""
-        tables = self.db._tables
+        if self._db is None:
+            return  # no TinyDB yet, so nothing cached
+        tables = self._db._tables
         for name in tables if names is None else names:
             table = tables.get(name)
             if table is not None:
