@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from facilitation import ballots, voting
 from facilitation.models import (
     Ballot,
     Note,
@@ -17,6 +17,9 @@ from workshop.session.validation import (
     SessionError,
     check,
 )
+
+if TYPE_CHECKING:
+    from facilitation import voting
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class VotingMixin(SessionCore):
         title: str | None = None,
     ) -> Ballot:
         """Open a dot vote on a stage's notes (or, with ``stage_id=None``, on the given cross-stage notes)."""
+        from facilitation import voting  # on first use: opening a workshop skips the vote rules
+
         check(mode in ("private", "tally"), "A vote is either private ballots or a room tally.")
         if stage_id is not None:
             stage = self.stage(stage_id)
@@ -113,6 +118,8 @@ class VotingMixin(SessionCore):
         return dots
 
     def cast_vote(self, ballot_id: int, participant_id: int, note_id: int) -> Vote:
+        from facilitation import voting  # on first use: opening a workshop skips the vote rules
+
         ballot = self._open_ballot_or_refuse(ballot_id)
         check(ballot.mode == "private", "This vote is a room tally: type the counts instead.")
         voter = self.participant(participant_id)
@@ -221,6 +228,8 @@ class VotingMixin(SessionCore):
     def update_ballot_limits(
         self, ballot_id: int, *, budget: int | None = None, cap: int | None = None
     ) -> Ballot:
+        from facilitation import voting  # on first use: opening a workshop skips the vote rules
+
         ballot = self._open_ballot_or_refuse(ballot_id)
         rules = voting.VotingRules(
             budget if budget is not None else ballot.budget, cap if cap is not None else ballot.cap
@@ -311,6 +320,8 @@ class VotingMixin(SessionCore):
         )
 
     def _result(self, ballot: Ballot) -> BallotResult:
+        from facilitation import ballots, voting  # on first use: opening a workshop skips the vote rules
+
         dots = ballots.dots_of(self._ws, ballot)
         counted = ballots.totals(ballot, dots)
         ranked = voting.rank(counted, ballot.note_ids)
