@@ -35,7 +35,7 @@ from facilitation.models import (
     ActionItem,
 )
 from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_candidates, plan_status
-from screens.base import WorkshopScreenMixin
+from screens.base import DismissOnce, WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
 from workshop.session import SessionError
 
@@ -106,7 +106,7 @@ class ActionFields:
     status: str
 
 
-class ActionFormScreen(ModalScreen[ActionItem | None]):
+class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
     """Add or edit one action: what, owner, due date, measure of success, priority and status.
 
     ``save`` is called with the fields and returns the saved action, or a message to show; on a message the form
@@ -607,6 +607,8 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
     def action_back(self) -> None:
         from screens.home import HomeScreen
 
+        if not self.is_active:
+            return  # a key typed ahead, handled after this screen had already closed
         app = self.workshop_app
         below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
         if below is not None and not isinstance(below, HomeScreen):

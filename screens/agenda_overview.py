@@ -202,6 +202,8 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
 
     def action_back(self) -> None:
         """Back to the screen this was opened from (the stage screen, usually)."""
+        if not self.is_active:
+            return  # a key typed ahead, handled after this screen had already closed
         app = self.workshop_app
         if len(app.screen_stack) > 2:
             app.pop_screen()

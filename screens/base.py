@@ -7,18 +7,36 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
+from textual.await_complete import AwaitComplete
 
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
+    from textual.screen import Screen
 
     from screens.app import WorkshopApp
     from workshop.session import WorkshopSession
 
 
-class WorkshopScreenMixin:
+class DismissOnce:
+    """Mix into a screen that dismisses itself (before ``Screen``): a second ``dismiss`` does nothing.
+
+    Keys typed ahead reach a dialog after it has been answered: two Enters queued on a choice list select
+    twice. Textual's ``dismiss`` would run the answer's callback again (move the note again, go on another
+    stage) and pop whatever screen is on top by then, down to the empty base screen.
+    """
+
+    app: App[object]
+
+    def dismiss(self, result: Any = None) -> AwaitComplete:
+        if cast("Screen[Any]", self).is_active:
+            return super().dismiss(result)  # type: ignore[misc]
+        return AwaitComplete.nothing()
+
+
+class WorkshopScreenMixin(DismissOnce):
     """Mix into a ``Screen`` or ``ModalScreen``: typed access to the app and to the open workshop."""
 
     app: App[object]

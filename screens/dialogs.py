@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from screens.base import DismissOnce
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ DIALOG_CSS = """
 """
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(DismissOnce, ModalScreen[bool]):
     """Ask a yes/no question; ``y``/enter is yes, ``n``/escape is no."""
 
     DEFAULT_CSS: ClassVar[str] = DIALOG_CSS.format(name="ConfirmScreen")
@@ -76,7 +77,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class TextEntryScreen(ModalScreen[str | None]):
+class TextEntryScreen(DismissOnce, ModalScreen[str | None]):
     """Type or edit a text; one line (enter saves) or several (a text area; ctrl+s saves). ``None`` = cancelled.
 
     The text comes back as typed: checking it (empty, too long) is the session's job, so the message the
@@ -142,7 +143,7 @@ class TextEntryScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChooseScreen(ModalScreen[Any]):
+class ChooseScreen(DismissOnce, ModalScreen[Any]):
     """Pick one of ``options`` (label, value); returns the value, or ``None`` on escape."""
 
     DEFAULT_CSS: ClassVar[str] = (
@@ -184,7 +185,7 @@ class ChooseScreen(ModalScreen[Any]):
         self.dismiss(None)
 
 
-class BackupsScreen(ModalScreen[None]):
+class BackupsScreen(DismissOnce, ModalScreen[None]):
     """A workshop file that cannot be read: say so, and offer the backups the store kept.
 
     Choosing one restores it (the damaged file is kept aside by the store) and opens the workshop; escape goes

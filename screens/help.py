@@ -20,6 +20,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from screens.base import DismissOnce
+
 SCREENS: tuple[tuple[str, str, str], ...] = (
     ("Everywhere", "screens.app", "WorkshopApp"),
     ("Stage (notes list)", "screens.stage", "StageScreen"),
@@ -117,7 +119,7 @@ def _key_table(entries: list[KeyHelp]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DismissOnce, ModalScreen[None]):
     """The key map, grouped by screen; escape (or ? / F1 / q) closes it."""
 
     DEFAULT_CSS: ClassVar[str] = """

@@ -668,6 +668,8 @@ class SetupScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back where set-up was opened from: the stage screen, or home."""
+        if not self.is_active:
+            return  # a key typed ahead, handled after this screen had already closed
         self._save_focused_detail()
         app = self.workshop_app
         if len(app.screen_stack) > 2:

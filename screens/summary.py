@@ -170,6 +170,8 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
         await self.refresh_summary()
 
     def action_back(self) -> None:
+        if not self.is_active:
+            return  # a key typed ahead, handled after this screen had already closed
         app = self.workshop_app
         if len(app.screen_stack) > 2:
             app.pop_screen()

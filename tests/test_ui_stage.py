@@ -6,6 +6,7 @@ Time never passes by sleeping: the test moves the ``FakeClock`` and asks the scr
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
@@ -201,6 +202,56 @@ async def test_move_a_note_to_another_stage(app: WorkshopApp) -> None:
         assert notes_text(app) == []
         assert notes_text(app, strategy.id) == ["belongs in strategy"]
         assert stage_screen(app).query_one(NoteList).note_count == 0
+
+
+def type_ahead(app: WorkshopApp, *keys: str) -> None:
+    """Keys as a fast typist (or a paste into the wrong place) sends them: all queued before any is handled."""
+    for key in keys:
+        character = {"space": " ", "enter": "\r"}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+async def test_a_dialog_answered_twice_by_keys_typed_ahead_acts_once(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "belongs in strategy")
+        await type_note(pilot, "stays here")
+        await pilot.press("escape", "up", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseScreen)
+        type_ahead(app, "down", "enter", "enter", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert [type(s).__name__ for s in app.screen_stack] == ["BaseScreen", "StageScreen"]
+        assert app.session is not None
+        strategy = next(s for s in app.session.workshop.agenda() if s.title == "Strategy")
+        assert notes_text(app) == ["stays here"], "the second Enter did not move another note"
+        assert notes_text(app, strategy.id) == ["belongs in strategy"]
+        assert [e.kind for e in app.session.workshop.events].count("note.moved") == 1
+
+
+async def test_letters_typed_into_the_list_instead_of_the_field_never_break_the_app(store: Store) -> None:
+    """What a facilitator does who starts typing before focusing the field: every letter is a command (next
+    stage, move, merge, vote…), queued faster than the dialogs they open can close."""
+    from workshop.demo import build_demo
+
+    with build_demo(store) as session:
+        workshop_id = session.workshop.id
+    app = make_app(WorkshopLibrary(store), workshop_id)  # the real clock: the demo's timer is running
+    try:
+        async with app.run_test(size=(150, 50)) as pilot:
+            await pilot.pause()
+            for i in range(25):
+                type_ahead(
+                    app, *["space" if c == " " else c for c in f"note number {i} about community"], "enter"
+                )
+                await asyncio.sleep(0.01)  # not pilot.pause(), which waits for every screen to settle
+            for _ in range(6):
+                await pilot.press("escape")
+            await pilot.pause()
+            assert type(app.screen_stack[0]).__name__ == "BaseScreen" and len(app.screen_stack) >= 2
+            assert app.session is not None and app.session.workshop.notes
+    finally:
+        app.close_session()
 
 
 async def test_merge_two_notes(app: WorkshopApp) -> None:

@@ -21,6 +21,7 @@ from textual.widgets.selection_list import Selection
 
 from facilitation import text, voting
 from facilitation.models import Note
+from screens.base import DismissOnce
 from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
 from screens.widgets.ticks import TickBox, TickList
 from workshop.session import SessionError, WorkshopSession
@@ -37,7 +38,7 @@ def _whole_number(value: str, what: str) -> int:
         raise SessionError(f"{what} must be a whole number.") from None
 
 
-class VoteSetupScreen(ModalScreen[int | None]):
+class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
     """Set up and open a vote on a stage's notes (or, with ``stage_id=None``, the final priorities)."""
 
     CSS_PATH = "setup.tcss"
@@ -217,7 +218,7 @@ class VoteSetupScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class LimitsScreen(ModalScreen[bool]):
+class LimitsScreen(DismissOnce, ModalScreen[bool]):
     """Change the dots per participant and the cap of an open vote; the session refuses going below what was cast."""
 
     CSS_PATH = "setup.tcss"
