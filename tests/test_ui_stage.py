@@ -26,7 +26,7 @@ from screens.stage import TIP_TIMER, NoteInput, StageScreen, split_author
 from screens.widgets import AgendaStrip, NoteList, TimerDisplay
 from screens.widgets.timer_display import TimerBar
 from tests.ui_helpers import messages, screen_text
-from workshop.session import WorkshopLibrary
+from workshop.session import SessionError, WorkshopLibrary
 from workshop.store import Store
 
 SIZE = (120, 36)
@@ -88,6 +88,35 @@ async def test_typing_a_note_and_enter_adds_it(app: WorkshopApp) -> None:
         await type_note(pilot, "second")
         assert note_list.note_count == 2
         assert note_list.highlighted == 1, "the newest note is highlighted and scrolled to"
+
+
+async def test_notes_typed_ahead_stay_separate(app: WorkshopApp) -> None:
+    """Keys queued faster than the app handles them (a slow frame, a fast typist): each Enter takes what was
+    typed before it, never the text of the next note too."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        for text in ("idea one", "idea two", "idea three"):
+            type_ahead(app, *["space" if c == " " else c for c in text], "enter")
+        type_ahead(app, *"unfinished")
+        await pilot.pause()
+        await pilot.pause()
+        assert notes_text(app) == ["idea one", "idea two", "idea three"]
+        assert stage_screen(app).query_one(NoteInput).value == "unfinished"
+
+
+async def test_a_refused_note_goes_back_in_the_field(
+    app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session is not None
+
+        def refuse(*_args: object, **_kwargs: object) -> None:
+            raise SessionError("The disk is full: the note was not saved.")
+
+        monkeypatch.setattr(app.session, "add_note", refuse)
+        await type_note(pilot, "an important point")
+        assert stage_screen(app).query_one(NoteInput).value == "an important point"
+        assert any("disk is full" in m for m in messages(app))
 
 
 async def test_empty_note_is_refused_with_a_hint(app: WorkshopApp) -> None:
