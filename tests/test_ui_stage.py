@@ -689,6 +689,23 @@ async def test_notes_are_rewrapped_only_when_the_width_changes(
         assert "point 2 " in screen_text(app)
 
 
+async def test_the_highlighted_note_stays_in_view_when_the_terminal_narrows(app: WorkshopApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.session is not None
+        for i in range(40):
+            app.session.add_note(f"note {i} " + "words that wrap on a narrow terminal " * (i % 3))
+        screen = stage_screen(app)
+        screen.go_to_stage(app.session.workshop.current_stage_id)
+        await pilot.pause()
+        assert "note 39 " in screen_text(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        note_list = screen.query_one(NoteList)
+        assert note_list.scroll_y == note_list.max_scroll_y > 0
+        assert "note 39 " in screen_text(app)
+
+
 async def test_help_lists_the_keys_of_every_screen(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f1")

@@ -128,9 +128,12 @@ class NoteList(OptionList):
         keeps the measured lines: re-wrapping hundreds of notes would cost a frame at start-up.
 
         Textual runs ``_on_resize`` of every class in the MRO; ``prevent_default`` stops ``OptionList``'s, which
-        would clear everything."""
+        would clear everything. A new width re-wraps every note, which moves them: the highlighted one is brought
+        back into view (a projector switched to another resolution still shows the newest note)."""
         if self._measured_width is not None and self._measured_width == self.scrollable_content_region.width:
             event.prevent_default()
+        else:
+            self._scroll_pending = True
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Scroll the highlighted note into view as the list is drawn, once its lines are measured, so the
