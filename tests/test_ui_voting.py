@@ -541,3 +541,33 @@ async def test_board_shows_who_joined_and_who_left_mid_vote(
         await pilot.press("r", "y")
         await pilot.pause()
         assert "1 of 4 participants voted · 1 dot" in screen_text(app), "Ana's dot counts"
+
+
+async def test_a_dot_redraws_its_line_without_measuring_every_note_again(
+    app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual measures a Rich table by drawing it; a ballot line remembers its height, so a dot on a ballot of
+    many notes draws one line, not all of them."""
+    from textual.visual import RichVisual
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_private_vote(pilot, budget=5, cap=3)
+        board = app.screen
+        voters = board.query_one("#board-list", OptionList)
+        voters.highlighted = voters.get_option_index(f"p{people(app)['Ana']}")  # type: ignore[arg-type]
+        await pilot.press("enter")
+        await pilot.pause()
+        ballot = app.screen
+        assert isinstance(ballot, ParticipantBallotScreen)
+        measured: list[int] = []
+        measure = RichVisual.get_height
+
+        def counting(self: RichVisual, rules: object, width: int) -> int:
+            measured.append(width)
+            return measure(self, rules, width)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(RichVisual, "get_height", counting)
+        await pilot.press("plus")
+        await pilot.pause()
+        assert "●" in screen_text(app)
+        assert len(measured) == 1, "only the line that changed is measured"

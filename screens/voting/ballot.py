@@ -15,7 +15,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.styles import RulesMap
 from textual.screen import Screen
+from textual.visual import RichVisual
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -34,6 +37,23 @@ if TYPE_CHECKING:
 def dot_slots(mine: int, cap: int) -> str:
     """``●●○``: this participant's dots on a note, and the room left under the cap."""
     return "●" * mine + "○" * max(0, cap - mine)
+
+
+class BallotLine(RichVisual):
+    """One note on a ballot (the voter's dots beside the wrapped text), remembering its height per width.
+
+    A dot redraws one line, but the option list then measures every line again, and Textual measures a Rich
+    table by drawing it: 200 notes took 40 ms per dot. The height of an unchanged line is now looked up.
+    """
+
+    def __init__(self, widget: Widget, renderable: Table) -> None:
+        super().__init__(widget, renderable)
+        self._height_at: tuple[int, int] | None = None
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        if self._height_at is None or self._height_at[0] != width:
+            self._height_at = (width, super().get_height(rules, width))
+        return self._height_at[1]
 
 
 class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
@@ -121,7 +141,7 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         selectable so they can take them back."""
         return bool(note_problem(self.session.workshop, self.ballot, note_id)) and not mine.get(note_id)
 
-    def _prompt(self, note_id: int, mine: int) -> Table:
+    def _prompt(self, note_id: int, mine: int) -> BallotLine:
         ballot = self.ballot
         grid = Table.grid(padding=(0, 2), expand=True)
         grid.add_column(width=max(ballot.cap, 3), no_wrap=True)
@@ -129,7 +149,7 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         grid.add_row(
             Text(dot_slots(mine, ballot.cap), style="bold"), note_text(self.session.workshop, ballot, note_id)
         )
-        return grid
+        return BallotLine(self.notes_list, grid)
 
     def _draw_left(self, mine: dict[int, int]) -> None:
         ballot = self.ballot

@@ -48,7 +48,12 @@ class NotePrompt(Content):
         if get_rule("line_pad", 0) or get_rule("text_wrap", "wrap") == "nowrap" or "\t" in text:
             return super().get_height(rules, width)
         fold = get_rule("text_overflow", "fold") == "fold"
-        return sum(len(divide_line(line, width, fold=fold)) + 1 for line in text.split("\n"))
+        counted: tuple[int, bool, int] | None = getattr(self, "_counted", None)
+        if counted is not None and counted[:2] == (width, fold):
+            return counted[2]  # the list asks again after every change to any note
+        height = sum(len(divide_line(line, width, fold=fold)) + 1 for line in text.split("\n"))
+        self._counted = (width, fold, height)
+        return height
 
 
 def _option_id(note_id: int) -> str:
