@@ -39,7 +39,6 @@ class DismissOnce:
 class WorkshopScreenMixin(DismissOnce):
     """Mix into a ``Screen`` or ``ModalScreen``: typed access to the app and to the open workshop."""
 
-    app: App[object]
     _resumed_before: bool = False
 
     @property
