@@ -10,7 +10,7 @@ import asyncio
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from textual import events
@@ -96,7 +96,7 @@ async def test_notes_typed_ahead_stay_separate(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")
         for text in ("idea one", "idea two", "idea three"):
-            type_ahead(app, *["space" if c == " " else c for c in text], "enter")
+            type_ahead(app, *text, "enter")
         type_ahead(app, *"unfinished")
         await pilot.pause()
         await pilot.pause()
@@ -233,9 +233,21 @@ async def test_move_a_note_to_another_stage(app: WorkshopApp) -> None:
         assert stage_screen(app).query_one(NoteList).note_count == 0
 
 
+def after_stage_mount(monkeypatch: pytest.MonkeyPatch, hook: Callable[[StageScreen], None]) -> None:
+    """Run ``hook`` as the stage screen's ``on_mount`` finishes: before its first layout and first frame."""
+    mount = StageScreen.on_mount
+
+    def on_mount(screen: StageScreen) -> None:
+        mount(screen)
+        hook(screen)
+
+    monkeypatch.setattr(StageScreen, "on_mount", on_mount)
+
+
 def type_ahead(app: WorkshopApp, *keys: str) -> None:
     """Keys as a fast typist (or a paste into the wrong place) sends them: all queued before any is handled."""
-    for key in keys:
+    for typed in keys:
+        key = "space" if typed == " " else typed
         character = {"space": " ", "enter": "\r"}.get(key, key if len(key) == 1 else None)
         app.post_message(events.Key(key, character))
 
@@ -270,9 +282,7 @@ async def test_letters_typed_into_the_list_instead_of_the_field_never_break_the_
         async with app.run_test(size=(150, 50)) as pilot:
             await pilot.pause()
             for i in range(25):
-                type_ahead(
-                    app, *["space" if c == " " else c for c in f"note number {i} about community"], "enter"
-                )
+                type_ahead(app, *f"note number {i} about community", "enter")
                 await asyncio.sleep(0.01)  # not pilot.pause(), which waits for every screen to settle
             for _ in range(6):
                 await pilot.press("escape")
@@ -589,13 +599,7 @@ async def test_layout_classes_are_set_before_the_first_frame(
     """Textual adds breakpoint classes on the first resize, after drawing a frame without them; the stage
     screen has them from compose, so its first frame is already the right layout."""
     seen: list[set[str]] = []
-    mount = StageScreen.on_mount
-
-    def on_mount(screen: StageScreen) -> None:
-        seen.append(set(screen.classes))
-        mount(screen)
-
-    monkeypatch.setattr(StageScreen, "on_mount", on_mount)
+    after_stage_mount(monkeypatch, lambda screen: seen.append(set(screen.classes)))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert seen and expected <= seen[0]
@@ -645,13 +649,10 @@ async def test_the_first_frame_already_shows_the_newest_note(
     session.close()
     app = make_app(library, workshop_id, clock=clock)
     first_frames: list[str] = []
-
-    def after_mount(screen: StageScreen) -> None:
-        mount(screen)
-        screen.app.call_after_refresh(lambda: first_frames.append(screen_text(app)))
-
-    mount = StageScreen.on_mount
-    monkeypatch.setattr(StageScreen, "on_mount", after_mount)
+    after_stage_mount(
+        monkeypatch,
+        lambda screen: screen.app.call_after_refresh(lambda: first_frames.append(screen_text(app))),
+    )
     try:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
@@ -770,6 +771,13 @@ async def test_quick_entry_is_an_input_and_list_is_an_option_list(app: WorkshopA
         assert len(screen.query_one(NoteList).children) == 0
 
 
+def damage(store: Store, workshop_id: str) -> None:
+    """Break the workshop file and drop its journal, as a disk fault would: only the backups remain."""
+    (store.data_dir / f"{workshop_id}.json").write_text("{not json", encoding="utf-8")
+    for path in store.data_dir.glob("*.journal"):
+        path.unlink()
+
+
 async def test_damaged_file_offers_its_backups(store: Store, clock: FakeClock) -> None:
     library = WorkshopLibrary(store, clock=clock)
     session = library.create("Damaged")
@@ -779,9 +787,7 @@ async def test_damaged_file_offers_its_backups(store: Store, clock: FakeClock) -
     session = library.open(workshop_id)
     session.add_note("lost with the damage")
     session.close()
-    (store.data_dir / f"{workshop_id}.json").write_text("{not json", encoding="utf-8")
-    for path in store.data_dir.glob("*.journal"):
-        path.unlink()
+    damage(store, workshop_id)
     app = make_app(library, workshop_id, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -801,9 +807,7 @@ async def test_a_workshop_without_stages_goes_home_with_a_message(store: Store, 
     session.add_note("a note")
     workshop_id = session.workshop.id
     session.close()
-    (store.data_dir / f"{workshop_id}.json").write_text("{not json", encoding="utf-8")
-    for path in store.data_dir.glob("*.journal"):
-        path.unlink()
+    damage(store, workshop_id)
     app = make_app(library, workshop_id, clock=clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
