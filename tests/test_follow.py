@@ -1,0 +1,282 @@
+"""The follower on real files: a writer in this process (or a child process) and a lock-free reader beside it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from workshop import follow
+from workshop.follow import Entries, Follower, FollowState, FollowStatus, Gone, JournalTail, Reload
+from workshop.store import DamagedFileError, Op, Store, WorkshopFile, WorkshopNotFoundError
+from workshop.store.ops import encode_entry
+
+WAIT = 30.0
+"""Upper bound for waiting on a condition; a pass never waits this long."""
+
+
+@pytest.fixture
+def writer(store: Store) -> Iterator[WorkshopFile]:
+    file = store.create("ws-1")
+    file.commit([Op.put("notes", 1, {"id": 1, "text": "first"})])
+    yield file
+    file.close()
+
+
+def note(n: int, text: str = "") -> Op:
+    return Op.put("notes", n, {"id": n, "text": text or f"note {n}"})
+
+
+def test_reads_new_lines_in_order(writer: WorkshopFile) -> None:
+    tail = JournalTail(writer.path)
+    assert tail.load()["notes"] == {"1": {"id": 1, "text": "first"}}
+    assert tail.read() is None
+    writer.commit([note(2)])
+    writer.commit([note(3), Op.delete("notes", 1)])
+    update = tail.read()
+    assert isinstance(update, Entries)
+    assert [seq for seq, _ in update.lines] == [2, 3]
+    assert update.lines[1][1] == [note(3), Op.delete("notes", 1)]
+    assert set(tail.tables["notes"]) == {"2", "3"}
+    assert tail.read() is None
+
+
+def test_a_line_still_being_written_is_read_again_never_half(writer: WorkshopFile) -> None:
+    tail = JournalTail(writer.path)
+    tail.load()
+    line = encode_entry(2, [note(2, "a long note " * 50)])
+    with open(tail.journal, "ab") as handle:
+        handle.write(line[:40])  # the writer is half-way through its append
+        handle.flush()
+        assert tail.read() is None
+        handle.write(line[40:-1])  # everything but the newline
+        handle.flush()
+        assert tail.read() is None
+        handle.write(line[-1:])
+        handle.flush()
+    update = tail.read()
+    assert isinstance(update, Entries)
+    assert update.lines == [(2, [note(2, "a long note " * 50)])]
+
+
+def test_an_unreadable_last_line_waits_and_damage_before_it_is_refused(writer: WorkshopFile) -> None:
+    tail = JournalTail(writer.path)
+    tail.load()
+    with open(tail.journal, "ab") as handle:
+        handle.write(b'{"seq": 2, "ops": [tor\n')  # torn by a crash, newline from the next append
+    assert tail.read() is None  # never applied; a new writer cuts it off
+    with open(tail.journal, "ab") as handle:
+        handle.write(encode_entry(3, [note(3)]))
+    with pytest.raises(DamagedFileError):
+        tail.read()
+
+
+def test_a_checkpoint_is_followed_by_reloading(writer: WorkshopFile) -> None:
+    tail = JournalTail(writer.path)
+    tail.load()
+    writer.commit([note(2)])
+    assert isinstance(tail.read(), Entries)
+    writer.checkpoint()  # snapshot replaced, journal emptied
+    update = tail.read()
+    assert isinstance(update, Reload)
+    assert update.ops == []  # nothing new: the snapshot holds what was already shown
+    writer.commit([note(3)])
+    update = tail.read()
+    assert isinstance(update, Entries)
+    assert [seq for seq, _ in update.lines] == [3]
+
+
+def test_lines_folded_into_a_snapshot_before_they_were_read_come_as_a_difference(
+    writer: WorkshopFile,
+) -> None:
+    tail = JournalTail(writer.path)
+    tail.load()
+    writer.commit([note(2)])
+    writer.commit([Op.delete("notes", 1)])
+    writer.checkpoint()
+    writer.commit([note(4)])  # the new journal may even be longer than what was read of the old one
+    update = tail.read()
+    assert isinstance(update, Reload)
+    assert sorted((op.kind, op.id) for op in update.ops) == [("delete", 1), ("put", 2), ("put", 4)]
+    assert set(tail.tables["notes"]) == {"2", "4"}
+    writer.commit([note(5)])
+    update = tail.read()
+    assert isinstance(update, Entries)
+    assert [seq for seq, _ in update.lines] == [5]
+
+
+def test_a_line_cut_back_and_written_again_reloads(writer: WorkshopFile) -> None:
+    """A failed append is cut back by the writer and the next commit reuses its seq: never apply both."""
+    tail = JournalTail(writer.path)
+    tail.load()
+    start = tail.journal.stat().st_size
+    with open(tail.journal, "ab") as handle:
+        handle.write(encode_entry(2, [note(2, "never acknowledged")]))
+    assert isinstance(tail.read(), Entries)
+    os.truncate(tail.journal, start)
+    with open(tail.journal, "ab") as handle:
+        handle.write(encode_entry(2, [note(2, "the real one, longer than the other")]))
+    update = tail.read()
+    assert isinstance(update, Reload)
+    assert tail.tables["notes"]["2"]["text"] == "the real one, longer than the other"
+
+
+def test_unknown_damaged_and_deleted(store: Store, writer: WorkshopFile) -> None:
+    with pytest.raises(WorkshopNotFoundError):
+        JournalTail(store.path_for("nope")).load()
+    tail = JournalTail(writer.path)
+    tail.load()
+    writer.close()
+    store.delete("ws-1")
+    assert isinstance(tail.read(), Gone)
+    broken = store.data_dir / "broken.json"
+    broken.write_text('{"notes": {"1": ', encoding="utf-8")
+    with pytest.raises(DamagedFileError):
+        JournalTail(broken).load()
+
+
+# --- the follower and the writer's lock ---------------------------------------------------------------
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.batches: list[list[Op]] = []
+        self.statuses: list[FollowStatus] = []
+        self.changed = threading.Event()
+
+    def apply(self, ops: list[Op]) -> None:
+        self.batches.append(list(ops))
+        self.changed.set()
+
+    def status(self, status: FollowStatus) -> None:
+        self.statuses.append(status)
+        self.changed.set()
+
+
+def test_writer_stopped_and_started_again(store: Store, writer: WorkshopFile) -> None:
+    seen = Recorder()
+    follower = Follower(writer.path, seen.apply, on_status=seen.status)
+    assert follower.status.state is FollowState.FOLLOWING
+    writer.commit([note(2)])
+    assert follower.poll()
+    assert seen.batches == [[note(2)]]
+    writer.close()
+    follower.poll()
+    assert follower.status.state is FollowState.STOPPED
+    assert "closed" in follower.status.message
+    assert seen.batches == [[note(2)]]  # the last picture stays
+    again = store.open("ws-1", mode="write")
+    try:
+        follower.poll()
+        assert follower.status.state is FollowState.FOLLOWING
+        again.commit([note(3)])
+        follower.poll()
+        assert seen.batches[-1] == [note(3)]
+    finally:
+        again.close()
+
+
+WRITER_SCRIPT = """
+import sys
+from workshop.store import Op, WorkshopFile
+f = WorkshopFile.open(sys.argv[1], mode="write")
+f.commit([Op.put("notes", 9, {"id": 9, "text": "from the child"})])
+print("ready", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_crashed_writer_is_noticed(store: Store, writer: WorkshopFile) -> None:
+    writer.close()
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER_SCRIPT, str(store.path_for("ws-1"))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        assert follow.writer_present(store.path_for("ws-1"))
+        seen = Recorder()
+        follower = Follower(store.path_for("ws-1"), seen.apply)
+        assert follower.status.state is FollowState.FOLLOWING
+        assert follower.tail.tables["notes"]["9"]["text"] == "from the child"
+    finally:
+        child.kill()
+        child.wait()
+    assert not follow.writer_present(store.path_for("ws-1"))  # the owner file is still there; the lock is not
+    follower.poll()
+    assert follower.status.state is FollowState.STOPPED
+
+
+def test_following_takes_no_lock_and_writes_nothing(store: Store, writer: WorkshopFile) -> None:
+    writer.close()
+    snapshot = {name: (store.data_dir / name).stat().st_mtime_ns for name in os.listdir(store.data_dir)}
+    follower = Follower(store.path_for("ws-1"), Recorder().apply)
+    follower.poll()
+    assert sorted(os.listdir(store.data_dir)) == sorted(snapshot)
+    assert {name: (store.data_dir / name).stat().st_mtime_ns for name in snapshot} == snapshot
+    mine = store.open("ws-1", mode="write")  # the follower never stands in a writer's way
+    mine.close()
+
+
+@pytest.mark.parametrize("watching", [True, False], ids=["watchfiles", "polling"])
+def test_run_in_the_background(writer: WorkshopFile, monkeypatch: pytest.MonkeyPatch, watching: bool) -> None:
+    if not watching:
+
+        def unavailable(self: Follower) -> Iterator[bool]:
+            raise OSError("no file watching here")
+            yield True  # pragma: no cover
+
+        monkeypatch.setattr(Follower, "_watch", unavailable)
+    seen = Recorder()
+    follower = Follower(writer.path, seen.apply, on_status=seen.status)
+    thread = threading.Thread(target=follower.run, args=(lambda fn: fn(),), daemon=True)
+    thread.start()
+    try:
+        for n in range(2, 6):
+            seen.changed.clear()
+            writer.commit([note(n)])
+            while [note(n)] not in seen.batches:
+                assert seen.changed.wait(WAIT), f"note {n} never arrived"
+                seen.changed.clear()
+        writer.checkpoint()
+        writer.commit([note(6)])
+        while [note(6)] not in seen.batches:
+            assert seen.changed.wait(WAIT)
+            seen.changed.clear()
+        writer.close()
+        while follower.status.state is not FollowState.STOPPED:
+            assert seen.changed.wait(WAIT)
+            seen.changed.clear()
+    finally:
+        follower.stop()
+        thread.join(WAIT)
+    assert not thread.is_alive()
+    assert follower.polling is not watching
+    assert seen.batches == [[note(n)] for n in range(2, 7)]
+
+
+def test_table_diff() -> None:
+    before = {"_meta": {"1": {"journal_seq": 1}}, "notes": {"1": {"id": 1}, "2": {"id": 2, "t": "a"}}}
+    after = {
+        "_meta": {"1": {"journal_seq": 9}},
+        "notes": {"2": {"id": 2, "t": "b"}},
+        "votes": {"3": {"id": 3}},
+    }
+    ops = follow.table_diff(before, after)
+    assert sorted((op.table, op.kind, op.id) for op in ops) == [
+        ("notes", "delete", 1),
+        ("notes", "put", 2),
+        ("votes", "put", 3),
+    ]
+    assert follow.table_diff(after, after) == []
+
+
+def test_data_folder_path(tmp_path: Path) -> None:
+    assert not follow.writer_present(tmp_path / "none.json")

@@ -1,0 +1,450 @@
+"""Follow a workshop that another window is writing: read-only, lock-free, from its journal.
+
+A second process (the projector's ``workshop present``, the read-only second window of ``workshop open``) opens
+the workshop without taking its lock and never writes a byte. It reads the snapshot (``<id>.json``) and then
+every line the writer appends to the journal (``<id>.journal``, one fsynced ``{"seq": N, "ops": [...]}`` line per
+commit; see ``workshop.store.journal``), and applies each line to its own read-only session, which publishes the
+same ``Change`` objects the writer's session published. Widgets therefore update by one path, whichever process
+made the change.
+
+How the files are read safely while the writer works (the store's crash-safety argument, ``workshop.store.file``):
+
+- A journal line counts once its newline is on disk. Bytes after the last newline are a line still being written:
+  they are left where they are and read again next time, never shown half.
+- A checkpoint writes a new snapshot, renames it over ``<id>.json`` and only then empties the journal. The
+  follower notes the snapshot's identity (inode, size, modification time) before it reads and checks it again after
+  reading the journal: a different snapshot means the journal it read may belong to another generation, so the
+  whole file is read again ("reloaded") and only the difference from what is shown is applied.
+- Journal lines carry consecutive sequence numbers. A gap, a repeated number (a failed append the writer cut back
+  and wrote again) or a journal shorter than what was read also means: read the whole file again.
+
+Whether a writer is present is the state of its lock, read without taking it (on Linux from ``/proc/locks``;
+elsewhere from the owner file the writer leaves beside the lock, checking its process is alive). If the writer
+quits or crashes the follower keeps the last good picture and says so; when a writer opens the workshop again,
+it follows again.
+
+Changes are noticed with ``watchfiles`` (inotify, FSEvents, ReadDirectoryChangesW) on the data folder. Where no
+file watching is available (a network share, the inotify limit reached) it polls the three files every 250 ms.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from workshop.store.errors import DamagedFileError, StoreError, WorkshopNotFoundError
+from workshop.store.file import RawTables, journal_path, load_state, lock_path, owner_path
+from workshop.store.fsutil import existing_backups
+from workshop.store.journal import JournalDamage, parse_journal
+from workshop.store.ops import DELETE, META_TABLE, PUT, Op
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.25
+"""How often the files are looked at where the system cannot watch them (the issue's 250 ms)."""
+WRITER_CHECK_SECONDS = 1.0
+"""How often the writer's lock is looked at while nothing changes (a crash leaves no trace in the files)."""
+WATCH_STEP_MS = 20
+"""``watchfiles``: wait this long after a change for more before yielding; the follower's share of the latency."""
+_RELOAD_ATTEMPTS = 20
+"""A snapshot replaced while it was being read is read again; more attempts than this means something is wrong."""
+
+
+# --- the files ------------------------------------------------------------------------------------------
+
+
+FileIdentity = tuple[int, int, int, int]
+"""``(st_dev, st_ino, st_size, st_mtime_ns)``: a snapshot replaced by a checkpoint has another identity."""
+
+
+def _identity(path: Path) -> FileIdentity | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class Entries:
+    """Journal lines read since the last read, each ``(seq, ops)``, in commit order."""
+
+    lines: list[tuple[int, list[Op]]] = field(default_factory=list)
+
+
+@dataclass
+class Reload:
+    """The snapshot was replaced (or the journal cut back): the whole workshop as it is now, and the ops that turn
+    what was shown before into it (empty when a checkpoint only folded in lines already shown)."""
+
+    tables: RawTables
+    ops: list[Op]
+
+
+@dataclass
+class Gone:
+    """The workshop file is no longer there (deleted, or being deleted)."""
+
+
+Update = Entries | Reload | Gone
+
+
+def table_diff(before: RawTables, after: RawTables) -> list[Op]:
+    """The ops that turn ``before`` into ``after`` (``_meta`` ignored): puts for new or changed documents, then
+    deletes for documents that went away. O(documents); compares the parsed documents, not their bytes."""
+    ops: list[Op] = []
+    for name, table in after.items():
+        if name == META_TABLE:
+            continue
+        old = before.get(name, {})
+        for key, doc in table.items():
+            if old.get(key) != doc:
+                ops.append(Op(PUT, name, int(key), doc))
+    for name, table in before.items():
+        if name == META_TABLE:
+            continue
+        new = after.get(name, {})
+        ops.extend(Op(DELETE, name, int(key)) for key in table if key not in new)
+    return ops
+
+
+def _apply_raw(data: RawTables, ops: Sequence[Op]) -> None:
+    for op in ops:
+        table = data.setdefault(op.table, {})
+        if op.kind == PUT:
+            table[str(op.id)] = op.doc  # type: ignore[assignment]
+        else:
+            table.pop(str(op.id), None)
+
+
+class JournalTail:
+    """What a lock-free reader has seen of one workshop's snapshot and journal, and what is new since.
+
+    ``load`` reads the whole workshop; ``read`` returns what changed since (``Entries``, a ``Reload`` or ``Gone``).
+    Not thread-safe: one thread reads. Raises the store's errors for a file that cannot be read
+    (``WorkshopNotFoundError``, ``DamagedFileError``, ``NewerSchemaError``, ``StoreError`` for an I/O error).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.journal = journal_path(self.path)
+        self.seq = 0
+        """The last journal seq applied to ``tables``."""
+        self.offset = 0
+        """Bytes of the journal read so far (always just after a newline)."""
+        self.tables: RawTables = {}
+        """The workshop as last read: table -> str(doc id) -> doc, ``_meta`` included."""
+        self._snapshot: FileIdentity | None = None
+
+    def load(self) -> RawTables:
+        """Read the whole workshop (snapshot + journal), retrying while a checkpoint replaces the snapshot."""
+        for _ in range(_RELOAD_ATTEMPTS):
+            before = _identity(self.path)
+            if before is None:
+                raise WorkshopNotFoundError(f"No workshop file {self.path}.")
+            loaded = load_state(self.path)
+            if _identity(self.path) == before:
+                self._snapshot = before
+                self.seq = loaded.seq
+                self.offset = loaded.journal.valid_length
+                self.tables = loaded.data
+                return loaded.data
+        raise StoreError(f"{self.path} kept changing while it was read; try again.")
+
+    def read(self) -> Update | None:
+        """What changed since the last ``load``/``read``: ``None`` if nothing did.
+
+        ``DamagedFileError`` if a journal line before the last one cannot be read (never applied half).
+        """
+        snapshot = _identity(self.path)
+        if snapshot is None:
+            return Gone()
+        if snapshot != self._snapshot:
+            return self._reload()
+        try:
+            with open(self.journal, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size < self.offset:
+                    return self._reload()
+                if size == self.offset:
+                    return None
+                start = max(self.offset - 1, 0)  # the newline before: proof the journal was not rewritten
+                handle.seek(start)
+                data = handle.read(size - start)
+        except FileNotFoundError:
+            return self._reload() if self.offset else None
+        except OSError as e:
+            raise StoreError(f"Could not read {self.journal}: {e.strerror or e}.") from e
+        if self.offset:
+            if data[:1] != b"\n":
+                return self._reload()  # cut back and written again: our place is now inside another line
+            data = data[1:]
+        complete = data[: data.rfind(b"\n") + 1]  # a line still being written stays for the next read
+        if not complete:
+            return None
+        try:
+            contents = parse_journal(complete)
+        except JournalDamage as e:
+            raise DamagedFileError(
+                self.path, existing_backups(self.path), f"its journal {self.journal.name}: {e}"
+            ) from None
+        if _identity(self.path) != self._snapshot:
+            return self._reload()  # a checkpoint ran while we read: those bytes may be another generation's
+        expected = self.seq + 1
+        for seq, _ops in contents.entries:
+            if seq != expected:
+                return self._reload()
+            expected += 1
+        if not contents.entries:
+            return None  # the only complete line is unreadable: a torn last line, cut off by the next writer
+        for seq, ops in contents.entries:
+            _apply_raw(self.tables, ops)
+            self.seq = seq
+        self.offset += contents.valid_length
+        return Entries(contents.entries)
+
+    def _reload(self) -> Reload:
+        before = self.tables
+        after = self.load()
+        return Reload(after, table_diff(before, after))
+
+
+# --- the writer -----------------------------------------------------------------------------------------
+
+
+def _proc_locks() -> str | None:
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    except OSError:
+        return False
+    return True
+
+
+def writer_present(path: Path) -> bool:
+    """True if a window holds the workshop's writer lock, found out without taking the lock.
+
+    Taking it even for a moment could make a facilitator's window that opens at that instant read-only, so: on
+    Linux, ``/proc/locks`` lists every ``flock`` with its inode; elsewhere the owner file the writer leaves beside
+    the lock names its process (``.<id>.owner``), which must still be alive on this host.
+    """
+    lock = lock_path(path)
+    try:
+        inode = os.stat(lock).st_ino
+    except OSError:
+        return False
+    table = _proc_locks()
+    if table is not None:
+        for line in table.splitlines():
+            parts = line.split()
+            if "FLOCK" in parts and "->" not in parts and len(parts) >= 6:
+                place = parts[5].rsplit(":", 1)
+                if len(place) == 2 and place[1] == str(inode):
+                    return True
+        return False
+    try:  # pragma: no cover - not Linux
+        info = json.loads(owner_path(path).read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):  # pragma: no cover
+        return False
+    if info.get("host") not in (None, socket.gethostname()):  # pragma: no cover
+        return True  # another machine's writer on a shared folder: assume it is alive
+    return _pid_alive(pid)  # pragma: no cover
+
+
+# --- following ------------------------------------------------------------------------------------------
+
+
+class FollowState(StrEnum):
+    """Where the follower stands; the projector says it in words (``FollowStatus.message``)."""
+
+    FOLLOWING = "following"
+    """A writer holds the workshop and every change it makes is shown."""
+    STOPPED = "stopped"
+    """No window holds the workshop: the last picture stays until a writer opens it again."""
+    GONE = "gone"
+    """The workshop file was deleted: the last picture stays."""
+    UNREADABLE = "unreadable"
+    """The file cannot be read now (damaged, or an I/O error): the last good picture stays."""
+
+
+@dataclass(frozen=True)
+class FollowStatus:
+    state: FollowState
+    message: str = ""
+    """One line for the audience's screen; empty while following."""
+
+
+def _status(state: FollowState, detail: str = "") -> FollowStatus:
+    if state is FollowState.FOLLOWING:
+        return FollowStatus(state)
+    if state is FollowState.STOPPED:
+        return FollowStatus(
+            state, "The facilitator's window is closed: showing the last saved picture until it opens again."
+        )
+    if state is FollowState.GONE:
+        return FollowStatus(state, "This workshop was deleted: showing the last picture.")
+    return FollowStatus(
+        state, f"The workshop file cannot be read now ({detail}): showing the last good picture."
+    )
+
+
+Applier = Callable[[Sequence[Op]], object]
+"""Applies one batch of ops to the follower's session (``session.apply_external``) and publishes it."""
+
+
+class Follower:
+    """Reads a workshop's files and hands what changed to ``apply`` (one call per journal line, or one for a
+    reload); reports the writer's state to ``on_status``.
+
+    Use ``poll`` from one thread (tests, the benchmark), or ``run`` in a background thread with a ``deliver``
+    function that hands work to the UI's thread (Textual's ``App.call_from_thread``): reading and parsing happen
+    in the background, applying (and so every ``Change`` listener) on the UI's thread.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        apply: Applier,
+        *,
+        tail: JournalTail | None = None,
+        on_status: Callable[[FollowStatus], object] | None = None,
+    ) -> None:
+        """``tail``: one already ``load``-ed (the follower's session was built from its tables)."""
+        self.path = Path(path)
+        self.tail = tail or JournalTail(self.path)
+        if tail is None:
+            self.tail.load()
+        self._apply = apply
+        self._on_status = on_status
+        self.status = _status(FollowState.FOLLOWING if writer_present(self.path) else FollowState.STOPPED)
+        self._checked_writer = time.monotonic()
+        self._stop = threading.Event()
+        self.polling = False
+        """True once file watching proved unavailable and the follower polls instead."""
+
+    # --- one step -------------------------------------------------------------------------------------
+
+    def read(self) -> tuple[list[list[Op]], FollowStatus]:
+        """Read what is new (any thread): the batches of ops to apply, in order, and the status now."""
+        batches: list[list[Op]] = []
+        state, detail = FollowState.FOLLOWING, ""
+        try:
+            update = self.tail.read()
+        except StoreError as error:
+            update, state, detail = None, FollowState.UNREADABLE, getattr(error, "detail", "") or str(error)
+        if isinstance(update, Gone):
+            state = FollowState.GONE
+        elif isinstance(update, Entries):
+            batches = [ops for _seq, ops in update.lines]
+        elif isinstance(update, Reload) and update.ops:
+            batches = [update.ops]
+        if state is FollowState.FOLLOWING:
+            self._checked_writer = time.monotonic()
+            if not writer_present(self.path):
+                state = FollowState.STOPPED
+        return batches, _status(state, detail)
+
+    def deliver(self, batches: list[list[Op]], status: FollowStatus) -> bool:
+        """Apply what ``read`` found (on the UI's thread); True if anything changed."""
+        for ops in batches:
+            self._apply(ops)
+        if status != self.status:
+            self.status = status
+            if self._on_status is not None:
+                self._on_status(status)
+            return True
+        return bool(batches)
+
+    def poll(self) -> bool:
+        """``read`` and ``deliver`` on this thread; True if anything changed."""
+        return self.deliver(*self.read())
+
+    # --- in the background ----------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Make ``run`` return (from any thread) within a few milliseconds."""
+        self._stop.set()
+
+    def run(self, deliver: Callable[[Callable[[], object]], object]) -> None:
+        """Follow until ``stop``: read in this thread, and on a change call ``deliver(fn)``, which must run
+        ``fn`` on the thread that owns the session (for Textual: ``app.call_from_thread``)."""
+        for _changed in self._wakeups():
+            if self._stop.is_set():
+                return
+            due = time.monotonic() - self._checked_writer >= WRITER_CHECK_SECONDS
+            if not _changed and not due:
+                continue
+            batches, status = self.read()
+            if batches or status != self.status:
+                with contextlib.suppress(RuntimeError):  # the app is closing
+                    deliver(lambda b=batches, s=status: self.deliver(b, s))  # type: ignore[misc]
+            self._checked_writer = time.monotonic()
+
+    def _wakeups(self) -> Iterator[bool]:
+        """True when our files may have changed, False now and then when nothing did (to look at the lock)."""
+        try:
+            yield from self._watch()
+        except (OSError, RuntimeError) as error:  # no inotify, limit reached, a folder we may not watch
+            if self._stop.is_set():
+                return
+            log.info(
+                "file watching unavailable for %s (%s): polling every %s s", self.path, error, POLL_SECONDS
+            )
+            self.polling = True
+            yield from self._poll()
+
+    def _names(self) -> set[str]:
+        return {self.path.name, self.tail.journal.name, owner_path(self.path).name}
+
+    def _watch(self) -> Iterator[bool]:
+        import watchfiles
+
+        names = self._names()
+
+        def ours(_change: watchfiles.Change, path: str) -> bool:
+            return os.path.basename(path) in names
+
+        yield True  # read once at once: a change between loading and watching is not lost
+        for changes in watchfiles.watch(
+            self.path.parent,
+            watch_filter=ours,
+            debounce=200,
+            step=WATCH_STEP_MS,
+            stop_event=self._stop,
+            rust_timeout=int(WRITER_CHECK_SECONDS * 1000),
+            yield_on_timeout=True,
+            recursive=False,
+            raise_interrupt=False,
+            poll_delay_ms=int(POLL_SECONDS * 1000),
+        ):
+            yield bool(changes)
+
+    def _poll(self) -> Iterator[bool]:
+        files = [self.path, self.tail.journal, owner_path(self.path)]
+        seen: list[FileIdentity | None] = []
+        while not self._stop.is_set():
+            now = [_identity(p) for p in files]
+            yield now != seen
+            seen = now
+            self._stop.wait(POLL_SECONDS)
