@@ -221,7 +221,7 @@ def test_checkpoint_rotates_at_most_five_backups(store: Store, tmp_path: Path) -
 def test_backup_falls_back_to_a_copy_without_hard_links(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def no_links(src: Any, dst: Any) -> None:
+    def no_links(src: Any, dst: Any, **_: Any) -> None:
         raise OSError(errno.EPERM, "Operation not permitted")
 
     wf = store.create("w")
@@ -295,13 +295,63 @@ def test_torn_last_journal_line_is_dropped(store: Store, tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize(
-    "last", [b"{not json}\n", b"\x00\x00\x00\x00", b'{"seq": 3, "ops": [{"op": "put"}]}\n']
+    "tail",
+    [
+        b"{not json}",
+        b"\x00\x00\x00\x00",
+        b'{"seq": 3, "ops": [{"op": "put"}]}',
+        b'{"seq": 3, "ops": [',
+        b"\xff",
+    ],
 )
-def test_unreadable_terminated_or_unterminated_last_line_is_dropped(tmp_path: Path, last: bytes) -> None:
+def test_a_last_line_without_its_newline_is_dropped(tmp_path: Path, tail: bytes) -> None:
+    """A crash mid-append leaves the last line without its newline: it was never acknowledged, so it goes."""
     path = tmp_path / "w.json"
     write_raw(path, {})
-    (tmp_path / "w.journal").write_bytes(journal_line(1, put_note(1)) + last)
+    (tmp_path / "w.journal").write_bytes(journal_line(1, put_note(1)) + tail)
     assert read_tables(path) == {"notes": {1: note(1)}}
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        b"{not json}\n",
+        b"\x00\x00\x00\x00\n",
+        b'{"seq": 3, "ops": [{"op": "put"}]}\n',
+        b'{"seq": 3, "ops": [{"op": "put", "table": "_meta", "id": 1, "doc": {}}]}\n',
+        b'{"seq": 3, "ops": [{"op": "put", "table": "notes", "id": 1, "doc": {"x": 1e999}}]}\n',
+        b'{"seq": 0, "ops": []}\n',
+        b"\n",
+        b"\xff\n",
+    ],
+)
+def test_a_complete_but_invalid_last_line_is_damage_with_backups_offered(
+    store: Store, tmp_path: Path, last: bytes
+) -> None:
+    """Only a crash can cut a line short, and it cannot add the newline: a whole line that cannot be read was
+    harmed after it was acknowledged, so the workshop is reported damaged (as a damaged snapshot is)."""
+    wf = store.create("w")
+    wf.commit([put_note(1)])
+    wf.checkpoint()  # a backup exists to be offered
+    wf.close()
+    path = tmp_path / "w.json"
+    (tmp_path / "w.journal").write_bytes(journal_line(2, put_note(2)) + last)
+    before = files(tmp_path)
+    for attempt in (
+        lambda: store.open("w"),
+        lambda: store.open("w", mode="read"),
+        lambda: store.read_tables("w"),
+        lambda: read_tables(path),
+    ):
+        with pytest.raises(DamagedFileError) as caught:
+            attempt()
+        assert "w.journal" in str(caught.value) and "line 2 of 2" in str(caught.value)
+        assert caught.value.backups == [tmp_path / "w.json.bak1"]
+        assert "you can restore one" in str(caught.value)
+    after = files(tmp_path)
+    assert {k: v for k, v in after.items() if k != ".w.lock"} == {
+        k: v for k, v in before.items() if k != ".w.lock"
+    }
 
 
 def test_damaged_middle_journal_line_refuses_to_open(store: Store, tmp_path: Path) -> None:

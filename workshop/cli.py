@@ -33,8 +33,16 @@ class Context:
 
     @property
     def store(self) -> Store:
+        """The store for commands that change workshops: the folder is created and must be writable."""
         if self._store is None:
             self._store = Store(paths.data_dir(self.data_dir_override))
+        return self._store
+
+    @property
+    def reading_store(self) -> Store:
+        """The store for commands that only read (``list``, ``show``, ``export``): a read-only folder will do."""
+        if self._store is None:
+            return Store(paths.data_dir(self.data_dir_override, writable=False))
         return self._store
 
 
@@ -120,12 +128,13 @@ def new(
 
 def list_command(context: Context, as_json: bool) -> None:
     """List the workshops in the data folder, newest first."""
-    summaries = list_workshops(context.store)
+    store = context.reading_store
+    summaries = list_workshops(store)
     if as_json:
         _echo(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=2))
         return
     if not summaries:
-        _echo(f"No workshops yet in {context.store.data_dir}. Try: workshop demo")
+        _echo(f"No workshops yet in {store.data_dir}. Try: workshop demo")
         return
     rows = [("ID", "TITLE", "ORGANISATION", "DATE", "STAGE", "NOTES")]
     for s in summaries:
@@ -151,7 +160,7 @@ def show(context: Context, workshop_id: str, as_json: bool) -> None:
     """Print a workshop: details, agenda, notes, votes and actions."""
     from exports import interchange
 
-    store = context.store
+    store = context.reading_store
     workshop = load_workshop(store, store.resolve(workshop_id))
     if as_json:
         sys.stdout.write(interchange.dumps(workshop, app_version=__version__))
@@ -200,7 +209,7 @@ def export(context: Context, workshop_id: str, fmt: str, output: Path | None, fo
     """Write a workshop as a Word action plan, Markdown minutes, CSV of actions or JSON."""
     from exports import export_workshop
 
-    store = context.store
+    store = context.reading_store
     workshop = load_workshop(store, store.resolve(workshop_id))
     for path in export_workshop(workshop, [fmt], output, force=force):
         _echo(str(path))

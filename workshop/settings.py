@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
 
 from facilitation import catalogue
+from workshop.store.fsutil import make_folder, write_atomically
 
 SETTINGS_FILE = Path("settings") / "app.json"
 
@@ -36,13 +36,11 @@ class Settings:
         return data if isinstance(data, dict) else {}
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-        with open(temp, "w", encoding="utf-8") as handle:
-            json.dump(self._data, handle, ensure_ascii=False, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, self.path)
+        """Write atomically through an exclusive temporary file (``0600``; a link in the way is replaced, never
+        followed), in a ``0700`` folder."""
+        make_folder(self.path.parent)
+        data = json.dumps(self._data, ensure_ascii=False, indent=2).encode("utf-8")
+        write_atomically(self.path, data, self.path.with_name(f".{self.path.name}.tmp-"))
 
     def get(self, key: str, default: Any = None) -> Any:
         return self._data.get(key, default)

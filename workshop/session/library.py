@@ -6,6 +6,7 @@ Screens talk to this and to ``WorkshopSession`` only, never to the store: every 
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -143,7 +144,7 @@ class WorkshopLibrary:
         with self._errors(workshop_id):
             self._store.delete(self._store.resolve(workshop_id))
 
-    def _backup_infos(self, workshop_id: str) -> list[BackupInfo]:
+    def _backup_infos(self, workshop_id: str) -> builtins.list[BackupInfo]:
         if not workshop_id:
             return []
         infos = []
@@ -162,7 +163,7 @@ class WorkshopLibrary:
             infos.append(BackupInfo(path, path.stat().st_mtime, notes, readable))
         return infos
 
-    def backups(self, workshop_id: str) -> list[BackupInfo]:
+    def backups(self, workshop_id: str) -> builtins.list[BackupInfo]:
         return self._backup_infos(workshop_id)
 
     def restore_backup(self, workshop_id: str, backup: BackupInfo) -> None:
@@ -172,7 +173,7 @@ class WorkshopLibrary:
 
     # --- preferences ---------------------------------------------------------------------------------
 
-    def templates(self) -> dict[str, list[catalogue.StageTemplate]]:
+    def templates(self) -> dict[str, builtins.list[catalogue.StageTemplate]]:
         return self.settings.templates()
 
     def save_template(self, name: str, stages: Sequence[catalogue.StageTemplate]) -> None:

@@ -63,3 +63,16 @@ class DataDirError(StoreError):
 
 class InvalidTextError(StoreError, ValueError):
     """Text the store cannot encode (an unpaired surrogate). The session should clean text before this."""
+
+
+class LinkRefusedError(StoreError):
+    """A symbolic link sits where one of a workshop's own files should be (the file, its journal, a backup, its
+    lock or owner file). The store never reads or writes through a link it did not make, so it refuses."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        super().__init__(
+            f"{self.path} is a symbolic link. Six Disciplines Workshop never reads or writes a workshop's files "
+            f"through a link it did not make, so it left the link and its target untouched. Put the real file in "
+            f"{self.path.parent} under that name (or remove the link) and try again."
+        )

@@ -7,7 +7,8 @@ Files in the data folder for workshop ``<id>``::
     <id>.json.bak1..bak5   the previous snapshots, newest first
     .<id>.lock             single-writer lock (``workshop.store.lock``)
     .<id>.owner            pid/host of the writer, for the "open in another window" message
-    .<id>.json.tmp-<pid>   a snapshot being written (left over only by a crash; removed by the next writer)
+    .<id>.json.tmp-<rand>  a snapshot (or owner file, backup copy) being written, under an unpredictable name;
+                           left over only by a crash and removed by the next writer
     <id>.json.damaged-<t>  a damaged file set aside by ``restore_backup`` (and ``<id>.journal.damaged-<t>``)
 
 The durable state is always "snapshot + journal lines with seq > snapshot's journal_seq". ``commit`` appends a
@@ -38,6 +39,7 @@ from workshop.store.errors import (
     DamagedFileError,
     DataDirError,
     InvalidTextError,
+    LinkRefusedError,
     NewerSchemaError,
     ReadOnlyError,
     StoreError,
@@ -46,10 +48,13 @@ from workshop.store.errors import (
     WorkshopNotFoundError,
 )
 from workshop.store.fsutil import (
+    LinkFound,
     existing_backups,
     fsync_dir,
     link_or_copy,
+    read_bytes,
     rotate_backups,
+    write_atomically,
     write_temp,
 )
 from workshop.store.journal import JournalContents, JournalDamage, JournalWriter, loads_strict, parse_journal
@@ -104,15 +109,18 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}.tmp-"
 
 
-def _temp_path(path: Path, kind: str = "") -> Path:
-    return path.with_name(f"{temp_prefix(path)}{kind}{os.getpid()}")
+def _temp_prefix(path: Path, kind: str = "") -> Path:
+    """Where this workshop's temporary files go; ``fsutil.write_temp`` adds an unpredictable ending."""
+    return path.with_name(f"{temp_prefix(path)}{kind}")
 
 
 def _reason(e: OSError) -> str:
     return e.strerror or str(e)
 
 
-def _write_error(path: Path, e: OSError) -> StoreWriteError:
+def _write_error(path: Path, e: OSError) -> StoreError:
+    if isinstance(e, LinkFound):
+        return LinkRefusedError(e.filename)
     return StoreWriteError(f"Could not save to {path}: {_reason(e)}. Nothing was changed.")
 
 
@@ -147,12 +155,14 @@ def _shape_problem(raw: Any) -> str | None:
 
 
 def _read_bytes(path: Path) -> bytes | None:
-    """The file's bytes, or None if it does not exist; other read errors become a StoreError."""
+    """The file's bytes, or None if it does not exist; a link is refused (``LinkRefusedError``), other read
+    errors become a ``StoreError``."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        return read_bytes(path)
     except FileNotFoundError:
         return None
+    except LinkFound:
+        raise LinkRefusedError(path) from None
     except OSError as e:
         raise StoreError(f"Could not read {path}: {_reason(e)}.") from e
 
@@ -248,10 +258,15 @@ def read_tables(path: Path) -> Tables:
 # --- locking ---------------------------------------------------------------------------------------------
 
 
+def _owner_info(path: Path) -> Any:
+    """The owner file's contents (read without following a link); ``OSError``/``ValueError`` if unreadable."""
+    return json.loads(read_bytes(owner_path(path)).decode("utf-8"))
+
+
 def _owner_text(path: Path) -> str:
     """Who holds the lock, for messages: "(pid 1234)", from the owner file the writer left."""
     try:
-        info = json.loads(owner_path(path).read_text(encoding="utf-8"))
+        info = _owner_info(path)
         pid = int(info["pid"])
         host = str(info.get("host", ""))
     except (OSError, ValueError, KeyError, TypeError):
@@ -263,7 +278,7 @@ def _owner_text(path: Path) -> str:
 
 def _held_by_us(path: Path) -> bool:
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        info = json.loads(owner_path(path).read_text(encoding="utf-8"))
+        info = _owner_info(path)
         return int(info["pid"]) == os.getpid() and info.get("host") == socket.gethostname()
     return False
 
@@ -271,8 +286,12 @@ def _held_by_us(path: Path) -> bool:
 def _write_owner(path: Path) -> None:
     """Leave our pid beside the lock: the lock itself cannot say who holds it."""
     info = {"pid": os.getpid(), "host": socket.gethostname(), "since": time.time()}
-    with contextlib.suppress(OSError):
-        owner_path(path).write_text(json.dumps(info), encoding="utf-8")
+    with contextlib.suppress(
+        OSError
+    ):  # a rename: a link at the owner file's name is replaced, never followed
+        write_atomically(
+            owner_path(path), json.dumps(info).encode(), _temp_prefix(path, "owner-"), sync=False
+        )
 
 
 def _remove_owner(path: Path) -> None:
@@ -385,6 +404,8 @@ class WorkshopFile:
                 if strict:
                     raise ReadOnlyError(_busy_message(path, "close it there first")) from None
                 reason = _busy_message(path, "showing it read-only")
+            except LinkFound as e:
+                raise LinkRefusedError(e.filename) from None
             except OSError as e:
                 if strict:
                     raise DataDirError(f"Cannot write in the data folder {folder}: {_reason(e)}.") from e
@@ -421,8 +442,7 @@ class WorkshopFile:
                     orphan,
                     _unique(orphan.with_name(f"{orphan.name}.orphan-{time.strftime('%Y%m%d-%H%M%S')}")),
                 )
-            temp = _temp_path(path)
-            write_temp(temp, payload)
+            temp = write_temp(_temp_prefix(path), payload)
             os.replace(temp, path)
             fsync_dir(path.parent)
         except OSError as e:
@@ -448,6 +468,8 @@ class WorkshopFile:
             self._journal = JournalWriter(journal, loaded.journal.valid_length)  # cuts off a torn tail
             if new_journal:
                 fsync_dir(self.path.parent)
+        except LinkFound as e:
+            raise LinkRefusedError(e.filename) from None
         except OSError as e:
             if self._journal is not None:
                 self._journal.close()
@@ -632,13 +654,12 @@ class WorkshopFile:
                 for key, doc in table.items():
                     encode(doc, f"{name} #{key}")
             raise
-        temp = _temp_path(self.path)
         try:
-            write_temp(temp, payload)
+            temp = write_temp(_temp_prefix(self.path), payload)
         except OSError as e:
             raise _write_error(self.path, e) from e
         try:
-            rotate_backups(self.path, _temp_path(self.path, "bak-"))
+            rotate_backups(self.path, _temp_prefix(self.path, "bak-"))
         except OSError as e:  # a missing backup must not stop the save itself
             log.warning("could not keep a backup of %s: %s", self.path, e)
         try:
@@ -759,6 +780,8 @@ def restore_backup(path: Path, backup_path: Path) -> list[Path]:
         lock = acquire_lock(path)
     except LockHeld:
         raise ReadOnlyError(_busy_message(path, "close it there before restoring a backup")) from None
+    except LinkFound as e:
+        raise LinkRefusedError(e.filename) from None
     except OSError as e:
         raise DataDirError(f"Cannot write in the data folder {path.parent}: {_reason(e)}.") from e
     set_aside: list[Path] = []
@@ -771,10 +794,12 @@ def restore_backup(path: Path, backup_path: Path) -> list[Path]:
             set_aside.append(target)
         if os.path.lexists(path):
             target = _unique(path.with_name(f"{path.name}.damaged-{stamp}"))
-            link_or_copy(path, target, _temp_path(path, "damaged-"))
+            if os.path.islink(path):  # set the link itself aside: never read or copy through it
+                os.replace(path, target)
+            else:
+                link_or_copy(path, target, _temp_prefix(path, "damaged-"))
             set_aside.append(target)
-        temp = _temp_path(path)
-        write_temp(temp, payload)
+        temp = write_temp(_temp_prefix(path), payload)
         os.replace(temp, path)
         fsync_dir(path.parent)
     except OSError as e:

@@ -2,8 +2,9 @@
 
 One line per committed batch: ``{"seq": N, "ops": [...]}`` + ``\\n``, appended with a single write and fsynced
 before ``commit`` returns. Appending costs the size of the change, not of the workshop. A line only counts once
-its newline is on disk, so a crash mid-append leaves at worst a torn *last* line, which was never acknowledged
-and is dropped. Damage anywhere else means the file was harmed after the fact: refuse, never guess.
+its newline is on disk, so a crash mid-append leaves at worst a last line *without its newline*: it was never
+acknowledged and is dropped. Every line that ends in a newline was acknowledged, so one that cannot be read,
+the last one included, means the file was harmed after the fact: refuse, never guess.
 """
 
 from __future__ import annotations
@@ -15,11 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workshop.store.fsutil import sync_fd, write_all
+from workshop.store.fsutil import FILE_MODE, open_fd, sync_fd, write_all
 from workshop.store.ops import Op
-
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_O_BINARY = getattr(os, "O_BINARY", 0)
 
 
 class JournalDamage(ValueError):
@@ -63,33 +61,22 @@ def _parse_line(line: bytes) -> tuple[int, list[Op]]:
 
 
 def parse_journal(data: bytes) -> JournalContents:
-    """Split and parse journal bytes; drop a torn last line, raise ``JournalDamage`` for damage before it."""
+    """Split and parse journal bytes: a last line without its newline (torn by a crash) is left out of
+    ``entries`` (``torn_tail``); a complete line that cannot be read raises ``JournalDamage``."""
     contents = JournalContents(total_length=len(data))
     if not data:
         return contents
     lines = data.split(b"\n")  # bytes.split: U+2028 & co. inside text are not line breaks here
-    complete, tail = lines[:-1], lines[-1]
+    complete = lines[:-1]  # lines[-1] is b"" or a line torn by a crash: never an entry
     position = 0
     for index, line in enumerate(complete):
         try:
             contents.entries.append(_parse_line(line))
         except (ValueError, TypeError) as e:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-            if index == len(complete) - 1 and not tail:
-                break  # the last line, torn by a crash before its append was acknowledged
             raise JournalDamage(f"journal line {index + 1} of {len(complete)} cannot be read: {e}") from None
         position += len(line) + 1
     contents.valid_length = position
     return contents
-
-
-def read_journal(path: Path) -> JournalContents:
-    """Read and parse a journal file; a missing journal is an empty one."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        return JournalContents()
-    return parse_journal(data)
 
 
 class JournalWriter:
@@ -98,8 +85,14 @@ class JournalWriter:
     def __init__(self, path: Path, keep_length: int) -> None:
         """Open (creating) the journal and cut off anything after ``keep_length`` (a torn tail)."""
         self.path = path
-        self._fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _O_CLOEXEC | _O_BINARY, 0o666)
+        try:  # never through a link (LinkFound); a new journal is created exclusively, 0600
+            self._fd = open_fd(path, os.O_RDWR | os.O_APPEND, exclusive=True)
+        except FileExistsError:
+            self._fd = open_fd(path, os.O_RDWR | os.O_APPEND)
         try:
+            if hasattr(os, "fchmod"):
+                with contextlib.suppress(OSError):  # a journal written before files were made private
+                    os.fchmod(self._fd, FILE_MODE)
             if os.fstat(self._fd).st_size > keep_length:
                 os.ftruncate(self._fd, keep_length)
                 os.fsync(self._fd)

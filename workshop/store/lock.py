@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from workshop.store.fsutil import open_fd
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -31,7 +33,8 @@ class WriterLock:
 
     @classmethod
     def acquire(cls, path: Path) -> WriterLock:
-        """Take the lock at ``path`` without waiting: ``LockHeld`` if taken, ``OSError`` if it cannot be made."""
+        """Take the lock at ``path`` without waiting: ``LockHeld`` if taken, ``LinkFound`` if ``path`` is a
+        symbolic link, another ``OSError`` if it cannot be made (a read-only folder)."""
         if fcntl is None:  # pragma: no cover - Windows
             import filelock
 
@@ -41,7 +44,10 @@ class WriterLock:
             except filelock.Timeout:
                 raise LockHeld(str(path)) from None
             return cls(None, lock)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        try:  # made exclusively the first time; afterwards opened as it is, never through a link (LinkFound)
+            fd = open_fd(path, os.O_RDWR, exclusive=True)
+        except FileExistsError:
+            fd = open_fd(path, os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

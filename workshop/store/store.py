@@ -6,7 +6,13 @@ import contextlib
 import os
 from pathlib import Path
 
-from workshop.store.errors import DataDirError, ReadOnlyError, StoreWriteError, WorkshopNotFoundError
+from workshop.store.errors import (
+    DataDirError,
+    LinkRefusedError,
+    ReadOnlyError,
+    StoreWriteError,
+    WorkshopNotFoundError,
+)
 from workshop.store.file import (
     ID_PATTERN,
     Mode,
@@ -22,7 +28,7 @@ from workshop.store.file import (
     restore_backup,
     temp_prefix,
 )
-from workshop.store.fsutil import BACKUPS_KEPT, backup_path, existing_backups
+from workshop.store.fsutil import BACKUPS_KEPT, LinkFound, backup_path, existing_backups
 from workshop.store.lock import LockHeld
 
 
@@ -48,10 +54,17 @@ class Store:
         except OSError as e:
             raise DataDirError(f"Cannot read the data folder {self.data_dir}: {e.strerror or e}.") from e
         ids = [name[: -len(".json")] for name in names if name.endswith(".json")]
-        return sorted(i for i in ids if ID_PATTERN.fullmatch(i) and (self.data_dir / f"{i}.json").is_file())
+        return sorted(
+            i for i in ids if ID_PATTERN.fullmatch(i) and self._is_workshop(self.data_dir / f"{i}.json")
+        )
+
+    @staticmethod
+    def _is_workshop(path: Path) -> bool:
+        """A regular file, or a link in its place: listed, so that opening it explains the refusal."""
+        return path.is_file() or path.is_symlink()
 
     def exists(self, workshop_id: str) -> bool:
-        return bool(ID_PATTERN.fullmatch(workshop_id)) and self.path_for(workshop_id).is_file()
+        return bool(ID_PATTERN.fullmatch(workshop_id)) and self._is_workshop(self.path_for(workshop_id))
 
     def _existing_path(self, workshop_id: str) -> Path:
         if not self.exists(workshop_id):
@@ -108,6 +121,8 @@ class Store:
             lock = acquire_lock(path)
         except LockHeld:
             raise ReadOnlyError(_busy_message(path, "close it there before deleting it")) from None
+        except LinkFound as e:
+            raise LinkRefusedError(e.filename) from None
         except OSError as e:
             raise DataDirError(f"Cannot write in the data folder {self.data_dir}: {e.strerror or e}.") from e
         try:
