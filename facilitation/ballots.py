@@ -1,15 +1,27 @@
-"""A ballot's result from its records: the same arithmetic for the app's reveal, the action plan and the exports.
+"""A ballot's result: the one function every screen and export ranks a vote with, and the record kept at reveal.
+
+A revealed result is a record. When a vote is revealed the session stores ``record(workshop, ballot)`` in the
+ballot (``Ballot.revealed``): every note's text, author, stage, dots and rank as the room saw them. From then
+on ``outcome`` reads that record, so the result screen, the summary, the minutes and every export say what was
+revealed, whatever happens to the notes afterwards (merged, deleted, moved, edited). Only re-opening the vote
+drops the record (the next reveal writes a new one). Ballots revealed by earlier versions have no record: their
+result is computed from the dots on file, the same way for every caller.
 
 Works on (participant id, note id) pairs, one per dot, so callers can pass votes from the workshop or any other
-source without building ``Vote`` objects.
+source without building ``Vote`` objects. The rules for notes changed during a vote are in docs/VOTING.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from facilitation import voting
-from facilitation.models import Ballot, Workshop
+from facilitation.models import Ballot, Note, Workshop
+
+RECORD_VERSION = 1
+"""Version of the ``Ballot.revealed`` shape."""
 
 
 def latest_closed(ballots: Iterable[Ballot]) -> Ballot | None:
@@ -33,9 +45,164 @@ def voters(ballot: Ballot, dots: Iterable[tuple[int, int]]) -> int:
 
 
 def dots_of(workshop: Workshop, ballot: Ballot) -> list[tuple[int, int]]:
-    return [(v.participant_id, v.note_id) for v in workshop.ballot_votes(ballot.id)]
+    """The ballot's dots as (participant id, note id) pairs, in the order they were cast."""
+    return [(v.participant_id, v.note_id) for v in sorted(workshop.ballot_votes(ballot.id), key=lambda v: v.id)]
 
 
-def ranking(workshop: Workshop, ballot: Ballot) -> list[voting.RankedItem]:
-    """Every note on the ballot ranked by dots (see ``voting.TIE_BREAK``)."""
-    return voting.rank(totals(ballot, dots_of(workshop, ballot)), ballot.note_ids)
+@dataclass(frozen=True)
+class ResultItem(voting.RankedItem):
+    """One note's line in a result, with the note as it read when the result was revealed (or now, if open)."""
+
+    text: str = ""
+    author_id: int | None = None
+    """The note's author; ``None`` for an anonymous note (who voted is never here)."""
+    stage_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A ballot's result: every note on it ranked, how many took part, and whether it is the revealed record."""
+
+    ballot: Ballot
+    ranked: list[ResultItem]
+    voters: int
+    total_dots: int
+    recorded: bool
+    """True when read from the record kept at reveal; False for an open vote (or a pre-record ballot)."""
+
+    def item(self, note_id: int) -> ResultItem | None:
+        return next((i for i in self.ranked if i.note_id == note_id), None)
+
+
+def _live(workshop: Workshop, ballot: Ballot) -> Outcome:
+    dots = dots_of(workshop, ballot)
+    counted = totals(ballot, dots)
+    ranked = []
+    for item in voting.rank(counted, ballot.note_ids):
+        note: Note | None = workshop.notes.get(item.note_id)
+        ranked.append(
+            ResultItem(
+                note_id=item.note_id,
+                dots=item.dots,
+                rank=item.rank,
+                tied=item.tied,
+                text=note.text if note else "",
+                author_id=note.author_id if note else None,
+                stage_id=note.stage_id if note else ballot.stage_id,
+            )
+        )
+    return Outcome(ballot, ranked, voters(ballot, dots), sum(i.dots for i in ranked), recorded=False)
+
+
+def record(workshop: Workshop, ballot: Ballot) -> dict[str, Any]:
+    """The plain-data record of the ballot's result now, to keep in ``Ballot.revealed`` at reveal.
+
+    ``{"version": 1, "voters": int, "total_dots": int, "ranked": [{"note_id", "dots", "rank", "tied", "text",
+    "author_id", "stage_id"}, …]}``, most dots first (``voting.TIE_BREAK``). Names no voter.
+    """
+    live = _live(workshop, ballot)
+    return {
+        "version": RECORD_VERSION,
+        "voters": live.voters,
+        "total_dots": live.total_dots,
+        "ranked": [
+            {
+                "note_id": i.note_id,
+                "dots": i.dots,
+                "rank": i.rank,
+                "tied": i.tied,
+                "text": i.text,
+                "author_id": i.author_id,
+                "stage_id": i.stage_id,
+            }
+            for i in live.ranked
+        ],
+    }
+
+
+def _from_record(ballot: Ballot, saved: Mapping[str, Any]) -> Outcome:
+    ranked = [
+        ResultItem(
+            note_id=int(line["note_id"]),
+            dots=int(line["dots"]),
+            rank=int(line["rank"]),
+            tied=bool(line["tied"]),
+            text=str(line.get("text", "")),
+            author_id=line.get("author_id"),
+            stage_id=line.get("stage_id"),
+        )
+        for line in saved.get("ranked", [])
+    ]
+    return Outcome(
+        ballot,
+        ranked,
+        int(saved.get("voters", 0)),
+        int(saved.get("total_dots", sum(i.dots for i in ranked))),
+        recorded=True,
+    )
+
+
+def outcome(workshop: Workshop, ballot: Ballot) -> Outcome:
+    """The result of ``ballot`` as every screen and export shows it.
+
+    A revealed ballot with a record gives the record; anything else (an open vote, a ballot revealed before
+    records were kept) is computed from the dots on file over every note on the ballot, deleted or not.
+    """
+    if ballot.status == "closed" and ballot.revealed:
+        return _from_record(ballot, ballot.revealed)
+    return _live(workshop, ballot)
+
+
+def ranking(workshop: Workshop, ballot: Ballot) -> list[ResultItem]:
+    """Every note on the ballot ranked by dots (see ``voting.TIE_BREAK``): ``outcome(...).ranked``."""
+    return outcome(workshop, ballot).ranked
+
+
+# --- notes that changed since the vote opened --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A note of an earlier run that a re-run does not include, and why, in words for the facilitator."""
+
+    note_id: int
+    reason: str
+
+
+def rerun_notes(workshop: Workshop, ballot: Ballot) -> tuple[list[int], list[LeftOut]]:
+    """The notes a re-run of ``ballot`` votes on, and the ones it leaves out with the reason.
+
+    A re-run keeps the earlier run's notes that are still in its stage (any stage, for the cross-stage
+    final-priorities vote), in the same order. A note merged since is replaced by the note it was merged into,
+    in its place, when that note is in the stage and not already on the ballot; a deleted note, or one moved
+    to another stage, is left out.
+    """
+    titles = {s.id: s.title for s in workshop.stages.values()}
+    merged_into = {
+        gone: note.id for note in workshop.notes.values() if not note.deleted for gone in note.merged_from
+    }
+    kept: list[int] = []
+    left_out: list[LeftOut] = []
+    for note_id in ballot.note_ids:
+        note = workshop.notes.get(note_id)
+        target = note_id
+        if note is not None and note.deleted and note_id in merged_into:
+            target = merged_into[note_id]
+            note = workshop.notes.get(target)
+            left_out.append(LeftOut(note_id, f"merged into #{target}"))
+        elif note is None or note.deleted:
+            left_out.append(LeftOut(note_id, "deleted"))
+            continue
+        assert note is not None
+        if ballot.stage_id is not None and note.stage_id != ballot.stage_id:
+            if target == note_id:
+                left_out.append(LeftOut(note_id, f"moved to {titles.get(note.stage_id, 'another stage')}"))
+            continue
+        if target not in kept:
+            kept.append(target)
+    return kept, left_out
+
+
+def describe_left_out(left_out: Sequence[LeftOut]) -> str:
+    """``"#4 (moved to Strategy), #7 (deleted)"``: the re-run's notice."""
+    return ", ".join(f"#{item.note_id} ({item.reason})" for item in left_out)

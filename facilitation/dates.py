@@ -1,17 +1,27 @@
 """Due dates as a facilitator types them: ``2026-12-15``, ``+2w``, ``next friday``, ``tomorrow``, ``15 dec``.
 
-Everything is relative to an explicit ``today`` so the rules stay pure and testable.
+Everything is relative to an explicit ``today`` so the rules stay pure and testable; ``local_today`` says what
+"today" is at a wall-clock moment in a time zone. ``parse_due`` gives a date or raises ``DateError`` with a
+message for the room, for any text on any day (property-tested over the text and over ``today``, from
+``date.min`` to ``date.max``, leap days and month ends included): nothing else comes out.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+import unicodedata
+from datetime import date, datetime, timedelta, tzinfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-UNIT_DAYS = {"d": 1, "day": 1, "days": 1, "w": 7, "wk": 7, "week": 7, "weeks": 7}
-UNIT_MONTHS = {"m": 1, "mo": 1, "month": 1, "months": 1, "y": 12, "year": 12, "years": 12}
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+UNIT_DAYS = {"d": 1, "day": 1, "days": 1, "w": 7, "wk": 7, "wks": 7, "week": 7, "weeks": 7}
+UNIT_MONTHS = {"m": 1, "mo": 1, "month": 1, "months": 1, "y": 12, "yr": 12, "year": 12, "years": 12}
+MAX_TYPED_CHARS = 60
+"""A due date longer than this is not a date: refused before any parsing."""
 
 HINT = "Use a date like 2026-12-15, +3d, +2w, +1m, tomorrow, friday, next friday or 15 dec."
 
@@ -20,7 +30,19 @@ class DateError(ValueError):
     """A due date that could not be read; the message shows the forms that work."""
 
 
+def local_today(wall: float, tz: tzinfo | None = None) -> date:
+    """The calendar day at wall-clock second ``wall`` in ``tz`` (the machine's local zone when ``None``).
+
+    Raises ``DateError`` for a moment no calendar holds (beyond year 9999, NaN).
+    """
+    try:
+        return datetime.fromtimestamp(wall, tz).date()
+    except (ValueError, OverflowError, OSError):
+        raise DateError("The computer's clock gives no date.") from None
+
+
 def _add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     for last in (31, 30, 29, 28):
@@ -40,56 +62,111 @@ def _weekday(name: str) -> int | None:
 
 def _month(name: str) -> int | None:
     for index, short in enumerate(MONTHS, start=1):
-        if len(name) >= 3 and name.startswith(short):
+        if len(name) >= 3 and name.startswith(short) and MONTH_NAMES[index - 1].lower().startswith(name):
             return index
     return None
 
 
+def _normalise(value: str) -> str:
+    """Lower case, one space between words, compatibility forms folded (full-width digits, ligatures)."""
+    return " ".join(unicodedata.normalize("NFKC", value).strip().lower().split())
+
+
+def _day_month(raw: str, shown: str, today: date) -> date | None:
+    found = re.fullmatch(
+        r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?:,? (\d{4}))?|([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?",
+        raw,
+    )
+    if not found:
+        return None
+    day_s, month_s, year_s = (
+        found.group(1, 2, 3) if found.group(1) else (found.group(5), found.group(4), found.group(6))
+    )
+    month = _month(month_s)
+    if month is None:
+        return None
+    day = int(day_s)
+    if year_s:
+        year = int(year_s)
+    else:
+        # The next such day: this year's if it is still to come (or today), else next year's.
+        year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+    if not date.min.year <= year <= date.max.year:
+        raise DateError(f"{shown!r} is too far in the future. " + HINT)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateError(
+            f"{shown!r} is not a real date: {MONTH_NAMES[month - 1]} {year} has no day {day}. " + HINT
+        ) from None
+
+
 def parse_due(value: str, *, today: date) -> date:
-    """Read a typed due date.
+    """Read a typed due date; raises ``DateError`` (with ``HINT``) for anything that is not one.
 
     ``friday``, ``this friday`` and ``next friday`` all mean the coming Friday, strictly after today (a week
     today when today is Friday): in a room, "next Friday" said on a Monday means this week's. A day and month
-    without a year is the next such date from today.
+    without a year is the next such day from today (today included); if that day does not exist in that year
+    ("29 feb" when the next February has 28 days) it is refused as not a real date, never moved to another
+    year. ``+1m`` on the 31st lands on the month's last day. A past date typed in full is accepted (the form
+    warns: see ``due_warning``). Numeric forms like ``3/4`` are refused: they mean 3 April in most of the
+    world and 4 March in the US.
     """
-    raw = " ".join(value.strip().lower().split())
+    if not isinstance(value, str):
+        raise DateError("The due date must be text. " + HINT)
+    shown = value.strip()[:MAX_TYPED_CHARS]
+    raw = _normalise(value)
     if not raw:
         raise DateError("The due date is empty. " + HINT)
+    if len(raw) > MAX_TYPED_CHARS:
+        raise DateError("That is too long to be a date. " + HINT)
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        pass
+        return _parse(raw, shown, today)
+    except OverflowError:
+        raise DateError(f"{shown!r} is too far in the future. " + HINT) from None
+
+
+def _parse(raw: str, shown: str, today: date) -> date:
+    if iso := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw):
+        try:
+            return date(*(int(part) for part in iso.groups()))
+        except ValueError:
+            raise DateError(f"{shown!r} is not a real date. " + HINT) from None
     if raw == "today":
         return today
     if raw == "tomorrow":
         return today + timedelta(days=1)
-    relative = re.fullmatch(r"(?:\+|in )\s*(\d{1,3})\s*([a-z]+)", raw)
+    relative = re.fullmatch(r"(?:\+|in )\s*(\d{1,4})\s*([a-z]+)", raw)
     if relative:
         count, unit = int(relative.group(1)), relative.group(2)
         if unit in UNIT_DAYS:
             return today + timedelta(days=count * UNIT_DAYS[unit])
         if unit in UNIT_MONTHS:
-            return _add_months(today, count * UNIT_MONTHS[unit])
-        raise DateError(f"{value.strip()!r}: unknown unit {unit!r}. " + HINT)
-    weekday = re.fullmatch(r"(next |this )?([a-z]+)", raw)
+            months = count * UNIT_MONTHS[unit]
+            if today.year + (today.month - 1 + months) // 12 > date.max.year:
+                raise OverflowError
+            return _add_months(today, months)
+        raise DateError(f"{shown!r}: unknown unit {unit!r}. " + HINT)
+    weekday = re.fullmatch(r"(next |this |on )?([a-z]+)", raw)
     if weekday and (index := _weekday(weekday.group(2))) is not None:
         return today + timedelta(days=(index - today.weekday()) % 7 or 7)
-    if raw in ("next week", "next month"):
-        return today + timedelta(days=7) if raw == "next week" else _add_months(today, 1)
-    day_month = re.fullmatch(r"(\d{1,2}) ([a-z]+)\.?(?: (\d{4}))?|([a-z]+)\.? (\d{1,2})(?:,? (\d{4}))?", raw)
-    if day_month:
-        day_s, month_s, year_s = (
-            day_month.group(1, 2, 3)
-            if day_month.group(1)
-            else (day_month.group(5), day_month.group(4), day_month.group(6))
-        )
-        month = _month(month_s)
-        if month is not None:
-            try:
-                candidate = date(int(year_s) if year_s else today.year, month, int(day_s))
-            except ValueError:
-                raise DateError(f"{value.strip()!r} is not a real date. " + HINT) from None
-            if not year_s and candidate < today:
-                candidate = candidate.replace(year=today.year + 1)
-            return candidate
-    raise DateError(f"Could not read {value.strip()!r} as a date. " + HINT)
+    if raw == "next week":
+        return today + timedelta(days=7)
+    if raw == "next month":
+        if today.year == date.max.year and today.month == 12:
+            raise OverflowError
+        return _add_months(today, 1)
+    found = _day_month(raw, shown, today)
+    if found is not None:
+        return found
+    if re.fullmatch(r"\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\.?", raw):
+        raise DateError(f"{shown!r} could be day/month or month/day: write the month's name. " + HINT)
+    raise DateError(f"Could not read {shown!r} as a date. " + HINT)
+
+
+def due_warning(due: date, today: date) -> str | None:
+    """A warning for a due date the facilitator probably did not mean: one already past. ``None`` when fine."""
+    if due < today:
+        days = (today - due).days
+        return f"That due date is {days} day{'s' if days != 1 else ''} in the past ({due.isoformat()})."
+    return None

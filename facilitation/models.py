@@ -135,6 +135,10 @@ class Ballot(Record):
     """Participant ids who have confirmed their ballot."""
     tally: dict[int, int] = field(default_factory=dict)
     """Room tally: dots per note id, typed by the facilitator (``tally`` mode only)."""
+    revealed: dict[str, Any] | None = None
+    """The result as the room saw it at the reveal (``facilitation.ballots.record``): what every screen and
+    export shows for a closed vote, whatever happens to its notes later. ``None`` while open, and on ballots
+    revealed before results were recorded (their result is computed from the dots)."""
 
 
 @dataclass

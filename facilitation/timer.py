@@ -129,6 +129,26 @@ class StageTimer:
             raise TimerError(f"Extra time must be more than 0 and at most {MAX_EXTEND_MINUTES:g} minutes.")
         self._extended += minutes * 60.0
 
+    def shorten(self, minutes: float) -> float:
+        """Take time off this run of the stage (the ``-`` key, as ``+`` adds); returns the seconds taken off.
+
+        At most the time still left is taken off, so a countdown never shows "minus" time because of a key
+        press: with 40 s left, taking a minute off leaves 0 and the stage's time is up. Refused when the stage
+        is finished or no time is left. The planned length is kept; what is taken off is recorded as a negative
+        extension, so the minutes can say "planned 10 min, 2 min taken off".
+        """
+        if self._status is TimerStatus.FINISHED:
+            raise TimerError("This stage is finished: reset the timer before changing its time.")
+        if not _is_number(minutes) or not 0 < minutes <= MAX_EXTEND_MINUTES:
+            raise TimerError(
+                f"Time taken off must be more than 0 and at most {MAX_EXTEND_MINUTES:g} minutes."
+            )
+        taken = min(minutes * 60.0, self.remaining)
+        if taken <= 0:
+            raise TimerError("There is no time left to take off.")
+        self._extended -= taken
+        return taken
+
     def reset(self) -> None:
         """Back to idle with the planned duration: extensions, elapsed time and timestamps are cleared."""
         self._status = TimerStatus.IDLE
@@ -162,6 +182,7 @@ class StageTimer:
 
     @property
     def extended_seconds(self) -> float:
+        """Seconds added (positive) or taken off (negative) on top of the plan; ``duration`` is never below 0."""
         return self._extended
 
     @property
@@ -263,13 +284,13 @@ class StageTimer:
                 "The saved stage timer was written by a newer version of this app: please upgrade."
             )
         try:
-            status = TimerStatus(data.get("status"))
+            status = TimerStatus(str(data.get("status")) if isinstance(data.get("status"), str) else "")
         except ValueError:
             raise TimerError(
                 f"The saved stage timer is damaged: unknown status {data.get('status')!r}."
             ) from None
         planned = _saved_seconds(data, "planned_seconds", required=True)
-        extended = _saved_seconds(data, "extended_seconds")
+        extended = _saved_seconds(data, "extended_seconds", signed=True)
         accumulated = _saved_seconds(data, "accumulated_seconds")
         running_since_wall = _saved_timestamp(data, "running_since_wall")
         started_at = _saved_timestamp(data, "started_at")
@@ -277,6 +298,8 @@ class StageTimer:
         if status is TimerStatus.RUNNING and running_since_wall is None:
             raise TimerError("The saved stage timer is damaged: it was running but has no start time.")
 
+        if (planned or 0.0) + (extended or 0.0) < -1e-6:  # float noise of a shorten to exactly 0
+            raise TimerError("The saved stage timer is damaged: more time was taken off than it had.")
         timer = cls(planned if planned is not None else 0.0, clock)
         timer._status = status
         timer._extended = extended or 0.0
@@ -316,11 +339,13 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _saved_seconds(data: Mapping[str, Any], key: str, *, required: bool = False) -> float | None:
-    value = data.get(key)
+def _saved_seconds(
+    data: Mapping[str, Any], key: str, *, required: bool = False, signed: bool = False
+) -> float | None:
+    value: Any = data.get(key)
     if value is None and not required:
         return None
-    if not _is_number(value) or value < 0:
+    if not _is_number(value) or (value < 0 and not signed):
         raise TimerError(
             f"The saved stage timer is damaged: {key} must be a number of seconds, zero or more."
         )

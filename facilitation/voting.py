@@ -165,3 +165,27 @@ def top(ranked: Sequence[RankedItem], n: int) -> list[RankedItem]:
     while end < len(ranked) and ranked[end].dots == cut_dots:
         end += 1
     return list(ranked[:end])
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """What merging one note into another on an open ballot does to one participant's dots."""
+
+    moved: int
+    """Dots that move from the merged note onto the kept note."""
+    returned: int
+    """Dots that would break the cap on the kept note: taken off and given back to the participant."""
+
+
+def carry_over(on_kept: int, on_merged: int, cap: int) -> CarryOver:
+    """A participant's dots when the note with ``on_merged`` of their dots is merged into one with ``on_kept``.
+
+    The dots move over within the cap: the kept note ends with ``min(cap, on_kept + on_merged)`` of theirs
+    (never fewer than it had), the rest go back to the participant to place again. Raises ``VotingError`` for
+    negative counts or a cap below 1.
+    """
+    if on_kept < 0 or on_merged < 0 or cap < 1:
+        raise VotingError("Dot counts cannot be negative and the cap is at least 1.")
+    after = max(on_kept, min(cap, on_kept + on_merged))
+    moved = after - on_kept
+    return CarryOver(moved=moved, returned=on_merged - moved)

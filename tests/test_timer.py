@@ -118,6 +118,45 @@ def test_extend_refuses_bad_amounts(clock: FakeClock, minutes: Any) -> None:
     assert timer.duration == 600
 
 
+def test_minus_takes_a_minute_off_as_plus_adds_one(clock: FakeClock) -> None:
+    timer = StageTimer(600, clock)
+    timer.start()
+    clock.advance(60)
+    assert timer.shorten(1) == 60
+    assert timer.remaining == 480
+    assert timer.duration == 540 and timer.planned_seconds == 600 and timer.extended_seconds == -60
+    timer.extend(1)
+    assert timer.remaining == 540
+
+
+def test_taking_off_more_than_is_left_ends_the_time_without_going_negative(clock: FakeClock) -> None:
+    timer = StageTimer(600, clock)
+    timer.start()
+    clock.advance(560)
+    assert timer.shorten(1) == 40
+    assert timer.remaining == 0 and not timer.is_overrun and timer.phase == "alert"
+    with pytest.raises(TimerError, match="no time left"):
+        timer.shorten(1)
+
+
+def test_shorten_is_refused_on_a_finished_stage_and_for_bad_amounts(clock: FakeClock) -> None:
+    timer = StageTimer(600, clock)
+    for bad in (0, -1, float("nan"), True, MAX_EXTEND_MINUTES + 1):
+        with pytest.raises(TimerError):
+            timer.shorten(bad)
+    timer.finish()
+    with pytest.raises(TimerError, match="finished"):
+        timer.shorten(1)
+
+
+def test_time_taken_off_survives_a_restart(clock: FakeClock) -> None:
+    timer = StageTimer(600, clock)
+    timer.shorten(2)
+    saved = json.loads(json.dumps(timer.to_dict()))
+    clock.restart()
+    assert StageTimer.from_dict(saved, clock).duration == 480
+
+
 def test_extend_accepts_the_maximum(clock: FakeClock) -> None:
     timer = running(clock)
     timer.extend(MAX_EXTEND_MINUTES)
@@ -466,7 +505,8 @@ def _valid() -> dict[str, Any]:
         ({"planned_seconds": "600"}, "planned_seconds"),
         ({"planned_seconds": -5}, "planned_seconds"),
         ({"planned_seconds": float("nan")}, "planned_seconds"),
-        ({"extended_seconds": -1}, "extended_seconds"),
+        ({"extended_seconds": "-1"}, "extended_seconds"),
+        ({"extended_seconds": -601}, "more time was taken off"),
         ({"accumulated_seconds": [1]}, "accumulated_seconds"),
         ({"running_since_wall": None}, "no start time"),
         ({"running_since_wall": "yesterday"}, "running_since_wall"),
@@ -506,6 +546,7 @@ OPERATIONS = st.one_of(
     st.tuples(st.just("advance"), st.floats(min_value=0, max_value=2000, allow_nan=False)),
     st.tuples(st.sampled_from(["start", "pause", "resume", "toggle", "finish", "reset"]), st.none()),
     st.tuples(st.just("extend"), st.floats(min_value=-5, max_value=200, allow_nan=False)),
+    st.tuples(st.just("shorten"), st.floats(min_value=-5, max_value=200, allow_nan=False)),
     st.tuples(st.just("reload"), st.floats(min_value=-100, max_value=5000, allow_nan=False)),
     st.tuples(st.just("shift_wall"), st.floats(min_value=-600, max_value=600, allow_nan=False)),
 )
@@ -524,6 +565,10 @@ def test_random_operations_keep_the_invariants(planned: float, ops: list[tuple[s
                 clock.advance(arg)
             elif name == "extend":
                 timer.extend(arg)
+            elif name == "shorten":
+                left = timer.remaining
+                taken = timer.shorten(arg)
+                assert 0 < taken <= left and math.isclose(timer.remaining, left - taken, abs_tol=1e-6)
             elif name == "shift_wall":
                 clock.shift_wall(arg)
             elif name == "reload":
