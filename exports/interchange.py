@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from exports import limits, privacy
 from exports.errors import ExportError, FormatError
 from facilitation import catalogue
 from facilitation.clock import FakeClock
@@ -48,7 +49,10 @@ from facilitation.models import (
     Workshop,
 )
 from facilitation.timer import StageTimer, TimerError
+from workshop import __version__
 
+APP_VERSION = __version__
+"""Written as ``app_version`` unless the caller names another."""
 FORMAT_NAME = "six-disciplines-workshop"
 FORMAT_VERSION = 1
 """Bumped only on an incompatible change; a field or section added in a compatible way keeps version 1."""
@@ -71,6 +75,9 @@ SECTIONS: tuple[tuple[str, type[Record]], ...] = (
     ("events", Event),
 )
 """The record lists of a file, in the order they are written."""
+
+PRIVATE_READINESS = "readiness_private"
+"""The optional section of privately entered readiness answers, as distributions (see ``exports.privacy``)."""
 
 _SINGULAR = {
     "participants": "participant",
@@ -501,6 +508,11 @@ def _sorted_keys(value: Any) -> Any:
     return value
 
 
+def _nested_sorted(data: dict[str, Any]) -> dict[str, Any]:
+    """A record's fields in their own order, the dicts inside them sorted by key."""
+    return {name: _sorted_keys(value) if isinstance(value, dict) else value for name, value in data.items()}
+
+
 def _record_dict(record: Record) -> dict[str, Any]:
     data = record.to_dict()
     for name, value in data.items():
@@ -525,7 +537,7 @@ def _ordered(workshop: Workshop, section: str) -> list[Record]:
 
 
 def to_interchange(
-    workshop: Workshop, *, exported_at: float | None = None, app_version: str = ""
+    workshop: Workshop, *, exported_at: float | None = None, app_version: str | None = None
 ) -> dict[str, Any]:
     """The whole workshop as plain JSON-ready data: header, workshop info, then every record list.
 
@@ -536,11 +548,23 @@ def to_interchange(
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "exported_at": _iso_utc(time.time() if exported_at is None else exported_at),
-        "app_version": app_version,
+        "app_version": APP_VERSION if app_version is None else app_version,
         "workshop": workshop.info(),
     }
+    anonymous = privacy.anonymous_ballots(workshop)
+    named_readiness, private_readiness = privacy.private_readiness(workshop)
     for section, _ in SECTIONS:
-        document[section] = [_record_dict(record) for record in _ordered(workshop, section)]
+        if section == "votes":
+            document[section] = privacy.vote_dicts(workshop)
+        elif section == "readiness":
+            document[section] = [_record_dict(record) for record in named_readiness]
+        elif section == "events":
+            document[section] = [
+                _nested_sorted(privacy.event_dict(event, anonymous)) for event in _ordered(workshop, section)
+            ]
+        else:
+            document[section] = [_record_dict(record) for record in _ordered(workshop, section)]
+    document[PRIVATE_READINESS] = private_readiness
     return document
 
 
@@ -566,7 +590,7 @@ def _find_unwritable(document: Any) -> tuple[str, str] | None:
     return None
 
 
-def _encode(workshop: Workshop, *, exported_at: float | None = None, app_version: str = "") -> bytes:
+def _encode(workshop: Workshop, *, exported_at: float | None = None, app_version: str | None = None) -> bytes:
     document = to_interchange(workshop, exported_at=exported_at, app_version=app_version)
     try:
         text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
@@ -579,7 +603,7 @@ def _encode(workshop: Workshop, *, exported_at: float | None = None, app_version
         raise ExportError(f"cannot export the workshop: {where} {problem}") from None
 
 
-def dumps(workshop: Workshop, *, exported_at: float | None = None, app_version: str = "") -> str:
+def dumps(workshop: Workshop, *, exported_at: float | None = None, app_version: str | None = None) -> str:
     """The interchange file's text: UTF-8-ready JSON (non-ASCII kept as is), 2-space indent, final newline.
 
     Raises ``ExportError`` naming the field when the workshop holds NaN/infinity or a lone surrogate, which a
@@ -634,7 +658,7 @@ def write_file(
     *,
     force: bool = False,
     exported_at: float | None = None,
-    app_version: str = "",
+    app_version: str | None = None,
 ) -> Path:
     """Write the workshop's interchange file atomically and return its path.
 
@@ -666,10 +690,10 @@ def _check_record(item: object, location: str, cls: type, schema: tuple[_Field, 
                 raise FormatError(f'missing field "{spec.name}"', location)
             continue
         value = spec.type.check(item[spec.name], where)
-        rule = _RULES.get((cls, spec.name))
-        if rule is not None and (found := rule(value)) is not None:
-            suffix, problem = found
-            raise FormatError(problem, _join(where, suffix))
+        for rule in (_RULES.get((cls, spec.name)), limits.LIMITS.get((cls, spec.name))):
+            if rule is not None and (found := rule(value)) is not None:
+                suffix, problem = found
+                raise FormatError(problem, _join(where, suffix))
         cleaned[spec.name] = value
     return cleaned
 
@@ -737,6 +761,8 @@ def from_interchange(data: object, *, new_id: str | None = None) -> Workshop:
     info = _check_record(data["workshop"], "workshop", Workshop, _WORKSHOP_SCHEMA)
 
     sections: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    anonymous_at: set[str] = set()
+    """Where the dots of anonymous votes are: their (negative) voter ids point at no participant."""
     for section, cls in SECTIONS:
         if section not in data:
             raise FormatError(
@@ -747,10 +773,24 @@ def from_interchange(data: object, *, new_id: str | None = None) -> Workshop:
             raise FormatError(
                 f"expected a list of {_SINGULAR[section]} records, got {_describe(items)}", section
             )
-        sections[section] = [
-            (f"{section}[{index}]", _check_record(item, f"{section}[{index}]", cls, _SCHEMAS[cls]))
-            for index, item in enumerate(items)
-        ]
+        if len(items) > limits.MAX_RECORDS:
+            raise FormatError(
+                f"at most {limits.MAX_RECORDS:,} {_SINGULAR[section]} records, got {len(items):,}", section
+            )
+        checked = []
+        for index, item in enumerate(items):
+            where = f"{section}[{index}]"
+            if section == "votes":
+                item = _anonymous_voter(item, where, sections["ballots"], anonymous_at)
+            checked.append((where, _check_record(item, where, cls, _SCHEMAS[cls])))
+        sections[section] = checked
+    active = [where for where, record in sections["participants"] if record.get("active", True)]
+    if len(active) > limits.MAX_PARTICIPANTS:
+        raise FormatError(
+            f"at most {limits.MAX_PARTICIPANTS} participants present at once, got {len(active)}",
+            "participants",
+        )
+    private_readiness = _check_private_readiness(data.get(PRIVATE_READINESS, []))
 
     ids: dict[str, set[int]] = {}
     for section, records in sections.items():
@@ -766,6 +806,8 @@ def from_interchange(data: object, *, new_id: str | None = None) -> Workshop:
     for section, name, target in _REFERENCES:
         records = [("workshop", info)] if section == "workshop" else sections[section]
         for where, record in records:
+            if section == "votes" and name == "participant_id" and where in anonymous_at:
+                continue
             for ref_where, ref in _ids_in(record.get(name), f"{where}.{name}"):
                 if ref not in ids[target]:
                     raise FormatError(f"no {_SINGULAR[target]} has id {ref}", ref_where)
@@ -779,7 +821,95 @@ def from_interchange(data: object, *, new_id: str | None = None) -> Workshop:
             workshop.events = built
         else:
             setattr(workshop, section, {record.id: record for record in built})
+    next_id = max(workshop.readiness, default=0) + 1
+    person = 1
+    for distribution in private_readiness:
+        for response in privacy.rebuild_readiness(distribution, next_id, person):
+            workshop.readiness[response.id] = response
+        next_id += distribution["responses"]
+        person += distribution["responses"]
     return workshop
+
+
+def _anonymous_voter(
+    item: object, where: str, ballots: list[tuple[str, dict[str, Any]]], anonymous_at: set[str]
+) -> object:
+    """A dot of an anonymous vote names a ``voter`` (1, 2, …) instead of a participant: it becomes the participant
+    id ``-voter`` (see ``exports.privacy``). Only an anonymous ballot's dots may be written so."""
+    if not isinstance(item, dict) or "voter" not in item or "participant_id" in item:
+        return item
+    voter = _Int().check(item["voter"], f"{where}.voter")
+    if not 1 <= voter <= limits.MAX_RECORDS:
+        raise FormatError(
+            f"expected a voter number from 1 to {limits.MAX_RECORDS:,}, got {voter}", f"{where}.voter"
+        )
+    ballot = next((record for _, record in ballots if record["id"] == item.get("ballot_id")), None)
+    if ballot is not None and not privacy.is_anonymous(Ballot.from_dict(ballot)):
+        raise FormatError(
+            "only the dots of an anonymous vote are written without their participant", f"{where}.voter"
+        )
+    anonymous_at.add(where)
+    return {**item, "participant_id": privacy.voter_id(voter)}
+
+
+def _check_private_readiness(items: object) -> list[dict[str, Any]]:
+    """The distributions of privately entered readiness answers (optional: older files have none)."""
+    if not isinstance(items, list):
+        raise FormatError(
+            f"expected a list of readiness distributions, got {_describe(items)}", PRIVATE_READINESS
+        )
+    checked = []
+    for index, item in enumerate(items):
+        where = f"{PRIVATE_READINESS}[{index}]"
+        if not isinstance(item, dict):
+            raise FormatError(f"expected an object, got {_describe(item)}", where)
+        for key in ("round", "responses"):
+            if key not in item:
+                raise FormatError(f'missing field "{key}"', where)
+        round_name = _Str().check(item["round"], f"{where}.round")
+        if round_name not in ("start", "end"):
+            raise FormatError(f'expected "start" or "end", got {_describe(round_name)}', f"{where}.round")
+        responses = _Int().check(item["responses"], f"{where}.responses")
+        if not 1 <= responses <= limits.MAX_RECORDS:
+            raise FormatError(
+                f"expected 1 to {limits.MAX_RECORDS:,} responses, got {responses}", f"{where}.responses"
+            )
+        attitudes = _Map(_Int(), int_keys=False).check(item.get("attitudes", {}), f"{where}.attitudes")
+        for key, count in attitudes.items():
+            if key not in catalogue.ATTITUDE_BY_KEY:
+                raise FormatError(
+                    f"expected an attitude ({', '.join(catalogue.ATTITUDE_BY_KEY)}), got {_quote(key)}",
+                    _key_location(f"{where}.attitudes", key),
+                )
+            if count < 0:
+                raise FormatError(
+                    f"expected 0 or more, got {count}", _key_location(f"{where}.attitudes", key)
+                )
+        scores = _Map(_List(_Int()), int_keys=False).check(item.get("scores", {}), f"{where}.scores")
+        for key, histogram in scores.items():
+            at = _key_location(f"{where}.scores", key)
+            if key not in catalogue.DISCIPLINE_KEYS:
+                raise FormatError(
+                    f"expected a discipline ({', '.join(catalogue.DISCIPLINE_KEYS)}), got {_quote(key)}", at
+                )
+            if len(histogram) != len(privacy.SCORE_VALUES) or min(histogram) < 0:
+                raise FormatError("expected five counts of 0 or more (scores 1 to 5)", at)
+            if sum(histogram) > responses:
+                raise FormatError(f"{sum(histogram)} scores from {responses} responses", at)
+        if sum(attitudes.values()) > responses:
+            raise FormatError(
+                f"{sum(attitudes.values())} attitudes from {responses} responses", f"{where}.attitudes"
+            )
+        answers = sum(attitudes.values()) + sum(sum(h) for h in scores.values())
+        if answers < responses:
+            raise FormatError(
+                f"{responses} responses but only {answers} answers: every response holds one",
+                f"{where}.responses",
+            )
+        checked.append(
+            {"round": round_name, "responses": responses, "attitudes": attitudes, "scores": scores}
+        )
+    return checked
 
 
 def _by_id(record: Any) -> int:

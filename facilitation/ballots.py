@@ -41,7 +41,13 @@ def voters(ballot: Ballot, dots: Iterable[tuple[int, int]]) -> int:
     """How many participants took part: cast a dot or confirmed a ballot (a room tally has no voters on file)."""
     if ballot.mode == "tally":
         return 0
-    return len({participant for participant, _ in dots} | set(ballot.submitted))
+    people = {participant for participant, _ in dots}
+    named = {person for person in people if person >= 0} | set(ballot.submitted)
+    # Negative ids are the anonymous voters of an imported anonymous vote (exports.privacy): each is one of those
+    # who confirmed without a dot on file, or someone more.
+    anonymous = sum(1 for person in people if person < 0)
+    unplaced = len(set(ballot.submitted) - people)
+    return len(named) + max(0, anonymous - unplaced)
 
 
 def dots_of(workshop: Workshop, ballot: Ballot) -> list[tuple[int, int]]:

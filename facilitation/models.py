@@ -189,6 +189,9 @@ class ReadinessResponse(Record):
     scores: dict[str, int] = field(default_factory=dict)
     """Discipline key → 1..5."""
     recorded_at: float = 0.0
+    private: bool = True
+    """Typed by the participant on their own form: exports show such answers only as a distribution. ``False``
+    when the facilitator entered them for the person in the open (named answers)."""
 
 
 @dataclass

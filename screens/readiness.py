@@ -495,7 +495,11 @@ class ReadinessEntryScreen(WorkshopScreenMixin, Screen[bool]):
     def action_save(self) -> None:
         try:
             self.session.record_readiness(
-                self.participant_id, attitude=self.attitude, scores=dict(self.scores), round=self.round
+                self.participant_id,
+                attitude=self.attitude,
+                scores=dict(self.scores),
+                round=self.round,
+                private=self.private,
             )
         except SessionError as error:
             self.workshop_app.show_error(error)

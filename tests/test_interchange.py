@@ -28,6 +28,7 @@ from exports.interchange import (
     to_interchange,
     write_file,
 )
+from facilitation import ballots as ballot_rules
 from facilitation.catalogue import default_agenda
 from facilitation.clock import FakeClock
 from facilitation.models import (
@@ -41,6 +42,7 @@ from facilitation.models import (
     Vote,
     Workshop,
 )
+from facilitation.readiness import readiness_rounds
 from facilitation.timer import StageTimer
 
 T0 = 1_800_000_000.0
@@ -200,6 +202,9 @@ def rich_workshop() -> Workshop:
     ws.readiness[3] = ReadinessResponse(
         id=3, participant_id=1, round="end", attitude="formulating", scores={"adapt": 5, "launch": 3}
     )
+    ws.readiness[4] = ReadinessResponse(
+        id=4, participant_id=2, round="end", attitude="forging", scores={"adapt": 4}, private=False
+    )
 
     ws.events = [
         Event(id=1, at=T0, kind="workshop.created", summary="Workshop created"),
@@ -244,9 +249,20 @@ def test_round_trip_keeps_everything() -> None:
     assert restored.notes == original.notes
     assert restored.ballots == original.ballots
     assert restored.ballots[2].tally == {1: 7, 6: 0, 8: 4}
-    assert restored.votes == original.votes
+    # the anonymous vote comes back counted, not attributed (exports.privacy): same totals, voters and rules
+    assert {v.id for v in restored.votes.values()} == set(original.votes)
+    assert all(v.participant_id < 0 and v.cast_at == 0 for v in restored.votes.values())
+    for ballot in original.ballots.values():
+        assert ballot_rules.totals(ballot, ballot_rules.dots_of(restored, ballot)) == ballot_rules.totals(
+            ballot, ballot_rules.dots_of(original, ballot)
+        )
+        assert ballot_rules.voters(ballot, ballot_rules.dots_of(restored, ballot)) == ballot_rules.voters(
+            ballot, ballot_rules.dots_of(original, ballot)
+        )
     assert restored.actions == original.actions
-    assert restored.readiness == original.readiness
+    # privately entered readiness answers come back as the same distribution; named ones as they were
+    assert readiness_rounds(restored) == readiness_rounds(original)
+    assert restored.readiness[4] == original.readiness[4]
     assert restored.events == original.events
     assert restored.info() == original.info()
     assert restored.notes[9].deleted and not restored.participants[6].active
@@ -269,6 +285,7 @@ def test_document_shape() -> None:
     assert list(data) == [
         "format", "version", "exported_at", "app_version", "workshop",
         "participants", "stages", "notes", "ballots", "votes", "actions", "readiness", "events",
+        "readiness_private",
     ]  # fmt: skip
     assert data["format"] == FORMAT_NAME == "six-disciplines-workshop"
     assert data["version"] == FORMAT_VERSION == 1
@@ -556,8 +573,8 @@ def test_ids_only_need_to_be_unique_within_their_kind() -> None:
             "actions[0].source_stage_id: no stage has id 2",
         ),
         (
-            lambda d: d["readiness"][1].update(participant_id=60),
-            "readiness[1].participant_id: no participant has id 60",
+            lambda d: d["readiness"][0].update(participant_id=60),
+            "readiness[0].participant_id: no participant has id 60",
         ),
         (lambda d: d["workshop"].update(current_stage_id=3), "workshop.current_stage_id: no stage has id 3"),
     ],

@@ -144,9 +144,19 @@ class ActionsMixin(SessionCore):
     # --- readiness check ---------------------------------------------------------------------------
 
     def record_readiness(
-        self, participant_id: int, *, attitude: str | None, scores: dict[str, int], round: str = "start"
+        self,
+        participant_id: int,
+        *,
+        attitude: str | None,
+        scores: dict[str, int],
+        round: str = "start",
+        private: bool = True,
     ) -> ReadinessResponse:
-        """Record (or replace) one participant's answers for a round of the readiness check."""
+        """Record (or replace) one participant's answers for a round of the readiness check.
+
+        ``private``: typed by the participant on their own form (exports then show only the distribution);
+        ``False`` when the facilitator entered them in the open for the person (exports may name them).
+        """
         person = self.participant(participant_id)
         check(round in ("start", "end"), "The readiness check runs at the start or the end.")
         check(
@@ -175,6 +185,7 @@ class ActionsMixin(SessionCore):
             attitude=attitude,
             scores=dict(scores),
             recorded_at=self.clock.wall(),
+            private=private,
         )
         self._commit(
             "readiness.recorded",
