@@ -68,10 +68,10 @@ def test_an_unreadable_last_line_waits_and_damage_before_it_is_refused(writer: W
     tail = JournalTail(writer.path)
     tail.load()
     with open(tail.journal, "ab") as handle:
-        handle.write(b'{"seq": 2, "ops": [tor\n')  # torn by a crash, newline from the next append
+        handle.write(b'{"seq": 2, "ops": [tor')  # torn by a crash: its newline never reached the disk
     assert tail.read() is None  # never applied; a new writer cuts it off
     with open(tail.journal, "ab") as handle:
-        handle.write(encode_entry(3, [note(3)]))
+        handle.write(encode_entry(3, [note(3)]))  # a complete line that cannot be read: damage, not a tear
     with pytest.raises(DamagedFileError):
         tail.read()
 
