@@ -17,12 +17,14 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.driver import Driver
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from facilitation.clock import Clock
 from screens.base import WorkshopScreenMixin
+from screens.text_input import UndecodableInput, pasted_text, typed_key
 from screens.theme import DEFAULT_THEME, THEMES
 from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
 
@@ -92,6 +94,41 @@ class WorkshopApp(App[None]):
         classes = {name: False for name in self.classes if name.startswith("-theme-")}
         classes |= {f"-theme-{self.theme}": True, "-dark-mode": dark, "-light-mode": not dark}
         self.update_classes(classes, update=False)
+
+    # --- input ---------------------------------------------------------------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; on Linux, the one that survives bytes that are not UTF-8 and keeps
+        a pasted colour code inside its paste (``screens.internals.WorkshopLinuxDriver``)."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from screens.internals import WorkshopLinuxDriver
+
+            return WorkshopLinuxDriver
+        return driver
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes reach the fields as the README promises text is kept (``screens.text_input``)."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            event = typed_key(event)
+        elif isinstance(event, events.Paste) and not event.is_forwarded:
+            focused = self.focused
+            one_line = isinstance(focused, Input) and not getattr(focused, "KEEPS_PASTED_LINES", False)
+            event = events.Paste(pasted_text(event.text, one_line=one_line))
+        await super().on_event(event)
+
+    def on_undecodable_input(self, message: UndecodableInput) -> None:
+        """Say why a character showed up as U+FFFD, and how to avoid it."""
+        count = message.count
+        self.notify(
+            f"The terminal sent {count} character{'s' if count != 1 else ''} that {'are' if count != 1 else 'is'} "
+            "not UTF-8 text, shown as “\ufffd”. Set the terminal's character encoding to UTF-8 "
+            "(an 8-bit Alt or Meta key sends such bytes too).",
+            title="Unreadable input",
+            severity="warning",
+            timeout=10,
+            markup=False,
+        )
 
     # --- screens -------------------------------------------------------------------------------------
 

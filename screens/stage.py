@@ -87,6 +87,9 @@ def _everywhere(
 class NoteInput(Input):
     """The quick-entry field. A multi-line paste opens the long-note editor instead of keeping one line."""
 
+    KEEPS_PASTED_LINES: ClassVar[bool] = True
+    """Pasted line breaks reach ``_on_paste`` (the app joins a paste's lines for other one-line fields)."""
+
     class MultilinePaste(Message):
         """Text with line breaks was pasted: the screen offers it in the multi-line editor."""
 
@@ -109,10 +112,21 @@ class NoteInput(Input):
         self.post_message(self.Submitted(self, text))
 
     def _on_paste(self, event: events.Paste) -> None:
-        if "\n" in event.text.strip("\r\n") or "\r" in event.text.strip("\r\n"):
-            event.prevent_default()
-            event.stop()
+        """Several lines go to the long-note editor; one line is typed in whole.
+
+        The app has already dropped control characters and colour codes (``screens.text_input``). Textual's
+        ``Input`` would keep only what comes before the first ``str.splitlines`` boundary, which includes U+2028
+        and U+2029: here only the line breaks around a one-line paste are left out.
+        """
+        event.prevent_default()
+        event.stop()
+        lines = [line for line in event.text.splitlines() if line.strip()]
+        if len(lines) > 1:
             self.post_message(self.MultilinePaste(event.text))
+        elif lines and self.selection.is_empty:
+            self.insert_text_at_cursor(lines[0])
+        elif lines:
+            self.replace(lines[0], *self.selection)
 
 
 class StageScreen(WorkshopScreenMixin, Screen[None]):
