@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from textual.command import Provider
 from textual.driver import Driver
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from facilitation.clock import Clock
@@ -30,6 +32,8 @@ from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
 
 Exporter = Callable[..., list[Path]]
 MIN_WIDTH, MIN_HEIGHT = 60, 20
+KEYS_WHILE_TOO_SMALL = frozenset({"ctrl+q"})
+"""The only keys that act while the terminal is too small: anything else would act on a screen nobody can see."""
 
 
 class TooSmall(Static):
@@ -81,6 +85,11 @@ class WorkshopApp(App[None]):
         self.clock = clock or library.clock
         self.session: WorkshopSession | None = None
         self._initial_workshop = workshop_id
+        self._too_small = False
+        self._focus_while_small: weakref.WeakKeyDictionary[Screen[Any], Widget | None] = (
+            weakref.WeakKeyDictionary()
+        )
+        """Each screen's focused widget when the terminal got too small, given back when it is large enough."""
         self.timer_alerts: set[tuple[object, ...]] = set()
         """Stage runs whose time's-up bell has rung, so it rings once per run, not on every redraw."""
         for theme in THEMES:
@@ -110,6 +119,8 @@ class WorkshopApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         """Keys and pastes reach the fields as the README promises text is kept (``screens.text_input``)."""
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._too_small and event.key not in KEYS_WHILE_TOO_SMALL:
+                return  # nothing on screen to act on; the focus comes back with the size (_guard_size)
             event = typed_key(event)
         elif isinstance(event, events.Paste) and not event.is_forwarded:
             focused = self.focused
@@ -166,15 +177,35 @@ class WorkshopApp(App[None]):
         self._guard_size(size=event.size)
 
     def _guard_size(self, _screen: object = None, *, size: Size | None = None) -> None:
-        """Below the minimum size every screen shows one clear message instead of a squashed layout."""
+        """Below the minimum size every screen shows one clear message instead of a squashed layout.
+
+        Hiding a screen's widgets takes the focus away from them (Textual blurs a hidden widget), so each screen's
+        focused widget is remembered as the terminal gets too small and given the focus back when it is large
+        enough again: the facilitator goes on typing in the note field, instead of the letters running as
+        commands. Keys pressed meanwhile are ignored (``on_event``).
+        """
         width, height = size or self.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         if small:
             self.clear_notifications()  # toasts float above every widget and would cover the message
         for screen in self.screen_stack:
+            if small and screen not in self._focus_while_small and not screen.has_class("-too-small"):
+                self._focus_while_small[screen] = screen.focused
             if small and not screen.query_children(TooSmall):
                 screen.mount(TooSmall())
             screen.set_class(small, "-too-small")
+        if self._too_small and not small:
+            self.call_after_refresh(self._restore_focus)
+        self._too_small = small
+
+    def _restore_focus(self) -> None:
+        """Give each screen back the widget that had the focus before the terminal got too small."""
+        if self._too_small:
+            return  # small again already; the next enlargement restores it
+        remembered, self._focus_while_small = dict(self._focus_while_small), weakref.WeakKeyDictionary()
+        for screen, widget in remembered.items():
+            if widget is not None and widget.is_attached and widget.screen is screen and widget.focusable:
+                screen.set_focus(widget)
 
     def open_workshop(self, workshop_id: str) -> None:
         """Open a workshop and show the stage it is on; a damaged file offers its backups instead."""
