@@ -546,9 +546,8 @@ async def test_board_shows_who_joined_and_who_left_mid_vote(
 async def test_a_dot_redraws_its_line_without_measuring_every_note_again(
     app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Textual measures a Rich table by drawing it; a ballot line remembers its height, so a dot on a ballot of
-    many notes draws one line, not all of them."""
-    from textual.visual import RichVisual
+    """A dot replaces one ballot line: only that line is counted again, not every note on the ballot."""
+    from screens.widgets import rows
 
     async with app.run_test(size=SIZE) as pilot:
         await open_private_vote(pilot, budget=5, cap=3)
@@ -560,13 +559,13 @@ async def test_a_dot_redraws_its_line_without_measuring_every_note_again(
         ballot = app.screen
         assert isinstance(ballot, ParticipantBallotScreen)
         measured: list[int] = []
-        measure = RichVisual.get_height
+        measure = rows.wrapped_height
 
-        def counting(self: RichVisual, rules: object, width: int) -> int:
+        def counting(text: str, width: int, *, fold: bool = True) -> int:
             measured.append(width)
-            return measure(self, rules, width)  # type: ignore[arg-type]
+            return measure(text, width, fold=fold)
 
-        monkeypatch.setattr(RichVisual, "get_height", counting)
+        monkeypatch.setattr(rows, "wrapped_height", counting)
         await pilot.press("plus")
         await pilot.pause()
         assert "●" in screen_text(app)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
+from textual.content import Content
 
 from facilitation import text
 from facilitation.models import Ballot, Stage, Workshop
@@ -45,23 +45,26 @@ def note_problem(workshop: Workshop, ballot: Ballot, note_id: int) -> str:
     return ""
 
 
-def note_text(workshop: Workshop, ballot: Ballot, note_id: int, *, with_id: bool = True) -> Text:
-    """A ballot note as ballots and results show it: ``#id``, the stage for a cross-stage vote, the text."""
+def note_text(workshop: Workshop, ballot: Ballot, note_id: int, *, with_id: bool = True) -> Content:
+    """A ballot note as ballots and results show it: ``#id``, the stage for a cross-stage vote, the text.
+
+    ``Content`` (not a Rich ``Text``), so a ``Row`` can count its wrapped height without drawing it.
+    """
     note = workshop.notes.get(note_id)
-    label = Text()
+    parts: list[str | tuple[str, str]] = []
     if with_id:
-        label.append(f"#{note_id} ", style="bold")
+        parts.append((f"#{note_id} ", "bold"))
     if note is None:
-        label.append("(note no longer on file)", style="italic")
-        return label
+        parts.append(("(note no longer on file)", "italic"))
+        return Content.assemble(*parts)
     if ballot.stage_id is None:
         stage = workshop.stages.get(note.stage_id)
-        label.append(f"[{stage.title if stage else '?'}] ", style="bold")
-    label.append(text.preview(note.text, NOTE_CHARS))
+        parts.append((f"[{stage.title if stage else '?'}] ", "bold"))
+    parts.append(text.preview(note.text, NOTE_CHARS))
     problem = note_problem(workshop, ballot, note_id)
     if problem:
-        label.append(f"  ({problem}: no more dots)", style="italic")
-    return label
+        parts.append((f"  ({problem}: no more dots)", "italic"))
+    return Content.assemble(*parts)
 
 
 def rules_text(ballot: Ballot) -> str:

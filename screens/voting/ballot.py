@@ -8,26 +8,26 @@ participant's dots. Enter confirms (``submit_ballot``) and hands back to the boa
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.css.styles import RulesMap
+from textual.content import Content
 from textual.screen import Screen
-from textual.visual import RichVisual
-from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitation import text
-from facilitation.models import Ballot
+from facilitation.models import Ballot, Workshop
 from screens.base import WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen
-from screens.voting import note_problem, note_text
+from screens.voting import NOTE_CHARS, note_problem, note_text
 from screens.widgets import KeyBar
+from screens.widgets.lazy_list import LazyOptionList
+from screens.widgets.rows import Cell, LaterRow, Row
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
@@ -39,21 +39,10 @@ def dot_slots(mine: int, cap: int) -> str:
     return "●" * mine + "○" * max(0, cap - mine)
 
 
-class BallotLine(RichVisual):
-    """One note on a ballot (the voter's dots beside the wrapped text), remembering its height per width.
-
-    A dot redraws one line, but the option list then measures every line again, and Textual measures a Rich
-    table by drawing it: 200 notes took 40 ms per dot. The height of an unchanged line is now looked up.
-    """
-
-    def __init__(self, widget: Widget, renderable: Table) -> None:
-        super().__init__(widget, renderable)
-        self._height_at: tuple[int, int] | None = None
-
-    def get_height(self, rules: RulesMap, width: int) -> int:
-        if self._height_at is None or self._height_at[0] != width:
-            self._height_at = (width, super().get_height(rules, width))
-        return self._height_at[1]
+def _length(workshop: Workshop, note_id: int) -> int:
+    """Characters a note takes on the ballot, for guessing its height before it is drawn."""
+    note = workshop.notes.get(note_id)
+    return min(len(note.text), NOTE_CHARS) + 8 if note is not None else 24
 
 
 class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
@@ -95,8 +84,8 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         return self.session.workshop.participant_name(self.participant_id)
 
     @property
-    def notes_list(self) -> OptionList:
-        return self.query_one("#ballot-notes", OptionList)
+    def notes_list(self) -> LazyOptionList:
+        return self.query_one("#ballot-notes", LazyOptionList)
 
     def my_dots(self) -> dict[int, int]:
         """This participant's dots per note: the only counts this screen ever reads."""
@@ -106,7 +95,7 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         yield Static(id="ballot-title")
         yield Static(id="ballot-privacy")
         yield Static(id="ballot-left")
-        yield OptionList(id="ballot-notes", markup=False)
+        yield LazyOptionList(id="ballot-notes")
         yield Static(
             "↑/↓ choose a note · + or space adds a dot · - takes one back · Enter confirms · escape leaves",
             id="ballot-hint",
@@ -128,8 +117,15 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         )
         mine = self.my_dots()
         closed = {n for n in ballot.note_ids if self._closed_to_dots(n, mine)}
+        fixed = max(ballot.cap, 3) + 2
+        ws = self.session.workshop
         self.notes_list.set_options(
-            Option(self._prompt(n, mine.get(n, 0)), id=f"n{n}", disabled=n in closed) for n in ballot.note_ids
+            Option(
+                LaterRow(partial(self._prompt, n, mine.get(n, 0)), fixed=fixed, length=_length(ws, n)),
+                id=f"n{n}",
+                disabled=n in closed,
+            )
+            for n in ballot.note_ids
         )
         first = next((i for i, n in enumerate(ballot.note_ids) if n not in closed), None)
         if first is not None:
@@ -141,15 +137,11 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         selectable so they can take them back."""
         return bool(note_problem(self.session.workshop, self.ballot, note_id)) and not mine.get(note_id)
 
-    def _prompt(self, note_id: int, mine: int) -> BallotLine:
+    def _prompt(self, note_id: int, mine: int) -> Row:
+        """The voter's dots on the note (and the room left under the cap), then the note, wrapping."""
         ballot = self.ballot
-        grid = Table.grid(padding=(0, 2), expand=True)
-        grid.add_column(width=max(ballot.cap, 3), no_wrap=True)
-        grid.add_column(ratio=1)
-        grid.add_row(
-            Text(dot_slots(mine, ballot.cap), style="bold"), note_text(self.session.workshop, ballot, note_id)
-        )
-        return BallotLine(self.notes_list, grid)
+        slots = Cell(Content.styled(dot_slots(mine, ballot.cap), "bold"), max(ballot.cap, 3))
+        return Row([slots], note_text(self.session.workshop, ballot, note_id), gap=2)
 
     def _draw_left(self, mine: dict[int, int]) -> None:
         ballot = self.ballot

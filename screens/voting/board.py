@@ -8,14 +8,15 @@ Room tally: the notes with the counts the facilitator types (the room's dots are
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -24,32 +25,58 @@ from facilitation import text
 from facilitation.models import Ballot, Workshop
 from screens.base import WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen, TextEntryScreen
-from screens.voting import note_problem, note_text, rules_text, show_results
+from screens.voting import NOTE_CHARS, note_problem, note_text, rules_text, show_results
 from screens.widgets import KeyBar
+from screens.widgets.lazy_list import LazyOptionList
+from screens.widgets.rows import Cell, LaterRow, Row
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
     pass
 
 PRIVATE_ONLY = {"next_voter", "limits"}
+TALLY_WIDTH = 9
+"""Columns for a tally's count ("1,234 dots")."""
 TALLY_ONLY = {"tally_step"}
 
 
-def ballot_notes(workshop: Workshop, ballot: Ballot) -> Table:
-    """The notes on the ballot, each wrapping under its own text: no counts, whatever the mode."""
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(no_wrap=True, justify="right")
-    grid.add_column(ratio=1)
-    for note_id in ballot.note_ids:
-        grid.add_row(Text(f"#{note_id}", style="bold"), note_text(workshop, ballot, note_id, with_id=False))
-    return grid
+def ballot_rows(workshop: Workshop, ballot: Ballot) -> list[Option]:
+    """The notes on the ballot, each wrapping under its own text: no counts, whatever the mode.
+
+    One row per note in a ``LazyOptionList``: only the notes on screen are built, measured and drawn."""
+    id_width = max((len(f"#{n}") for n in ballot.note_ids), default=2)
+
+    def row(note_id: int) -> Row:
+        number = Cell(Content.styled(f"#{note_id}", "bold"), id_width, "right")
+        return Row([number], note_text(workshop, ballot, note_id, with_id=False))
+
+    return [
+        Option(LaterRow(partial(row, n), fixed=id_width + 1, length=_length(workshop, n)), id=f"n{n}")
+        for n in ballot.note_ids
+    ]
+
+
+def _length(workshop: Workshop, note_id: int) -> int:
+    """Characters a note takes on a ballot, for guessing its height before it is drawn."""
+    note = workshop.notes.get(note_id)
+    return min(len(note.text), NOTE_CHARS) + 8 if note is not None else 24
+
+
+def tally_row(workshop: Workshop, ballot: Ballot, note_id: int) -> Row:
+    """One note of a room tally: the dots typed for it, then the note."""
+    count = ballot.tally.get(note_id, 0)
+    return Row(
+        [Cell(Content.styled(text.plural(count, "dot"), "bold"), TALLY_WIDTH, "right")],
+        note_text(workshop, ballot, note_id),
+    )
 
 
 class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
     """One open vote: participants' progress (private ballots) or the typed counts (room tally)."""
 
     CSS_PATH = "board.tcss"
-    AUTO_FOCUS = "#board-list"
+    AUTO_FOCUS = None
+    """``on_mount`` focuses the list the keys act on (``board_list``: voters, or the tally)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "enter",
@@ -84,6 +111,8 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
     def __init__(self, ballot_id: int) -> None:
         super().__init__()
         self.ballot_id = ballot_id
+        self._tally_drawn: dict[int, tuple[int, str]] = {}
+        """What each tally row shows (count, problem), so a changed count redraws one row."""
 
     @property
     def ballot(self) -> Ballot:
@@ -91,6 +120,9 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
     @property
     def board_list(self) -> OptionList:
+        """The list the keys act on: the voters (private ballots) or the notes with their counts (room tally)."""
+        if self.ballot.mode == "tally":
+            return self.query_one("#board-tally", LazyOptionList)
         return self.query_one("#board-list", OptionList)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -110,8 +142,8 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         yield Static(id="board-rules")
         with Horizontal(id="board-body"):
             yield OptionList(id="board-list", markup=False)
-            with VerticalScroll(id="board-notes-box"):
-                yield Static(id="board-notes")
+            yield LazyOptionList(id="board-tally")
+            yield LazyOptionList(id="board-notes")
         yield Static(id="board-status")
         yield KeyBar()
 
@@ -119,10 +151,13 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         ballot = self.ballot
         tally = ballot.mode == "tally"
         self.set_class(tally, "-tally")
-        self.query_one("#board-list", OptionList).border_title = "Dots per note" if tally else "Who has voted"
-        self.query_one(
-            "#board-notes-box"
-        ).border_title = f"On the ballot ({text.plural(len(ballot.note_ids), 'note')})"
+        self.query_one("#board-list", OptionList).border_title = "Who has voted"
+        self.query_one("#board-tally", LazyOptionList).border_title = "Dots per note"
+        notes = self.query_one("#board-notes", LazyOptionList)
+        notes.border_title = f"On the ballot ({text.plural(len(ballot.note_ids), 'note')})"
+        self.board_list.focus()
+        if not tally:
+            notes.set_options(ballot_rows(self.session.workshop, ballot))
         self.redraw()
         if self.board_list.option_count:
             self.board_list.highlighted = 0
@@ -134,14 +169,12 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
     def redraw(self) -> None:
         ballot = self.ballot
-        ws = self.session.workshop
         title = Text.assemble(
             (f" VOTE OPEN · {ballot.title} ", "bold reverse"),
             f"  run {ballot.run}",
         )
         self.query_one("#board-title", Static).update(title)
         self.query_one("#board-rules", Static).update(Text(rules_text(ballot)))
-        self.query_one("#board-notes", Static).update(ballot_notes(ws, ballot))
         if ballot.mode == "tally":
             self._draw_tally(ballot)
         else:
@@ -188,15 +221,27 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
     def _draw_tally(self, ballot: Ballot) -> None:
         ws = self.session.workshop
-        options = []
-        for note_id in ballot.note_ids:
-            grid = Table.grid(padding=(0, 1), expand=True)
-            grid.add_column(width=9, justify="right", no_wrap=True)
-            grid.add_column(ratio=1)
-            count = ballot.tally.get(note_id, 0)
-            grid.add_row(Text(text.plural(count, "dot"), style="bold"), note_text(ws, ballot, note_id))
-            options.append(Option(grid, id=f"n{note_id}", disabled=bool(note_problem(ws, ballot, note_id))))
-        self._set_options(options)
+        rows = self.board_list
+        drawn = {n: (ballot.tally.get(n, 0), note_problem(ws, ballot, n)) for n in ballot.note_ids}
+        if rows.option_count == len(ballot.note_ids) and self._tally_drawn.keys() == drawn.keys():
+            for index, note_id in enumerate(ballot.note_ids):  # a count changed: redraw only what changed
+                if self._tally_drawn[note_id] != drawn[note_id]:
+                    rows.replace_option_prompt_at_index(index, tally_row(ws, ballot, note_id))
+                    # Not ``enable_option_at_index``: Textual moves the highlight when it enables an option.
+                    rows.get_option_at_index(index).disabled = bool(drawn[note_id][1])
+        else:
+            fixed = TALLY_WIDTH + 1
+            self._set_options(
+                [
+                    Option(
+                        LaterRow(partial(tally_row, ws, ballot, n), fixed=fixed, length=_length(ws, n) + 6),
+                        id=f"n{n}",
+                        disabled=bool(drawn[n][1]),
+                    )
+                    for n in ballot.note_ids
+                ]
+            )
+        self._tally_drawn = drawn
         typed = sum(ballot.tally.values())
         status = Text.assemble(
             (f"{text.plural(typed, 'dot')} typed so far.", "bold"),

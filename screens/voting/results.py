@@ -8,24 +8,27 @@ reset is in the event log. ``n`` sets up a new vote (say, after more notes were 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitation import text, voting
-from facilitation.models import Ballot
+from facilitation.models import Ballot, Workshop
 from screens.base import WorkshopScreenMixin
 from screens.charts import bar
 from screens.dialogs import ConfirmScreen
-from screens.voting import note_text, rules_text, show_board, show_setup
+from screens.voting import NOTE_CHARS, note_text, rules_text, show_board, show_setup
 from screens.widgets import KeyBar
+from screens.widgets.lazy_list import LazyOptionList
+from screens.widgets.rows import Cell, LaterRow, Row
 from workshop.session import BallotResult, SessionError, WorkshopSession
 
 if TYPE_CHECKING:
@@ -33,8 +36,9 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 24
 NARROW_BAR_WIDTH = 12
-"""Below 110 columns the bars shrink so the notes keep room to be read."""
-MARKS = {"decision": (" DECISION ", "bold reverse green"), "candidate": (" ACTION? ", "bold reverse")}
+PLACE_WIDTH = 4
+DOTS_WIDTH = 8
+MARKS = {"decision": (" DECISION ", "bold reverse ansi_green"), "candidate": (" ACTION? ", "bold reverse")}
 
 
 def place_text(item: voting.RankedItem) -> str:
@@ -48,36 +52,40 @@ def result_row(
     item: voting.RankedItem,
     top: int,
     named: dict[int, dict[int, int]],
-    bar_style: str = "bold",
+    bar_style: str = "bold $accent",
     bar_width: int = BAR_WIDTH,
-) -> Table:
-    """One ranked note: place, bar, count, mark and text (and who voted, for a named vote)."""
+) -> Row:
+    """One ranked note: place, bar, count, then its mark and text (and who voted, for a named vote) wrapping
+    under its own column."""
     ws = session.workshop
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(width=4, justify="right", no_wrap=True)
-    grid.add_column(width=bar_width, no_wrap=True)
-    grid.add_column(width=8, justify="right", no_wrap=True)
-    grid.add_column(ratio=1)
-    label = Text()
+    parts: list[Content | tuple[str, str]] = []
     note = ws.notes.get(item.note_id)
     if note is not None and note.mark in MARKS:
-        label.append(*MARKS[note.mark])
-        label.append(" ")
-    label.append_text(note_text(ws, ballot, item.note_id))
+        parts += [MARKS[note.mark], (" ", "")]
+    parts.append(note_text(ws, ballot, item.note_id))
     if item.tied and item.dots:
-        label.append("  tied", style="bold italic")
+        parts.append(("  tied", "bold italic"))
     who = named.get(item.note_id)
     if who:
-        label.append("\n")
-        label.append(" · ".join(f"{ws.participant_name(p)} {d}" for p, d in who.items()), style="italic")
+        parts.append(("\n" + " · ".join(f"{ws.participant_name(p)} {d}" for p, d in who.items()), "italic"))
     style = "bold" if item.dots else "dim"
-    grid.add_row(
-        Text(place_text(item), style="bold"),
-        Text(bar(item.dots, top, bar_width), style=bar_style) if item.dots else Text("·", style="dim"),
-        Text(text.plural(item.dots, "dot"), style=style),
-        label,
+    shown_bar = (
+        Content.styled(bar(item.dots, top, bar_width), bar_style) if item.dots else Content.styled("·", "dim")
     )
-    return grid
+    return Row(
+        [
+            Cell(Content.styled(place_text(item), "bold"), PLACE_WIDTH, "right"),
+            Cell(shown_bar, bar_width),
+            Cell(Content.styled(text.plural(item.dots, "dot"), style), DOTS_WIDTH, "right"),
+        ],
+        Content.assemble(*parts),
+    )
+
+
+def _length(workshop: Workshop, note_id: int) -> int:
+    """Characters a ranked note takes (mark, text, "tied"), for guessing its height before it is drawn."""
+    note = workshop.notes.get(note_id)
+    return min(len(note.text), NOTE_CHARS) + 20 if note is not None else 24
 
 
 class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
@@ -110,15 +118,22 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
     def __init__(self, ballot_id: int) -> None:
         super().__init__()
         self.ballot_id = ballot_id
+        self._drawn_at = -1
+        """The length of the event log when the screen was last drawn."""
+        self._drawn_bar_width = 0
+        self._rows: dict[int, tuple[voting.RankedItem, int]] = {}
+        """Each ranked note's item and index in the list, to redraw one row after a mark."""
+        self._named: dict[int, dict[int, int]] = {}
+        self._top = 0
 
     @property
-    def ranking(self) -> OptionList:
-        return self.query_one("#ranking", OptionList)
+    def ranking(self) -> LazyOptionList:
+        return self.query_one("#ranking", LazyOptionList)
 
     def compose(self) -> ComposeResult:
         yield Static(id="results-title")
         yield Static(id="results-summary")
-        yield OptionList(id="ranking", markup=False)
+        yield LazyOptionList(id="ranking")
         yield Static(id="results-ties")
         yield KeyBar()
 
@@ -128,10 +143,18 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
             self.ranking.highlighted = 0
 
     def on_screen_resume(self) -> None:
-        self.redraw()
+        """Back from a dialog: redraw only when the workshop changed meanwhile (the first resume follows the
+        mount, which has just drawn everything)."""
+        if self._drawn_at != len(self.session.workshop.events):
+            self.redraw()
 
     def on_resize(self) -> None:
-        self.redraw()
+        if self._bar_width() != self._drawn_bar_width:
+            self.redraw()
+
+    def _bar_width(self) -> int:
+        """Below 110 columns the bars shrink so the notes keep room to be read."""
+        return BAR_WIDTH if self.app.size.width >= 110 else NARROW_BAR_WIDTH
 
     def result(self) -> BallotResult:
         return self.session.ballot_result(self.ballot_id)
@@ -159,12 +182,23 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         named: dict[int, dict[int, int]] = {}
         if ballot.mode == "private" and not ballot.anonymous and ballot.status == "closed":
             named = session.named_dots(self.ballot_id)
-        top = max((r.dots for r in result.ranked), default=0)
-        bar_style = f"bold {self.app.current_theme.accent or ''}".strip()
-        bar_width = BAR_WIDTH if self.app.size.width >= 110 else NARROW_BAR_WIDTH
+        self._named = named
+        self._top = top = max((r.dots for r in result.ranked), default=0)
+        self._drawn_bar_width = bar_width = self._bar_width()
+        self._drawn_at = len(session.workshop.events)
+        self._rows = {item.note_id: (item, index) for index, item in enumerate(result.ranked)}
         highlighted = self.ranking.highlighted
+        fixed = PLACE_WIDTH + bar_width + DOTS_WIDTH + 3
+        ws = session.workshop
         self.ranking.set_options(
-            Option(result_row(session, ballot, item, top, named, bar_style, bar_width), id=f"n{item.note_id}")
+            Option(
+                LaterRow(
+                    partial(result_row, session, ballot, item, top, named, bar_width=bar_width),
+                    fixed=fixed,
+                    length=_length(ws, item.note_id) + (80 if item.note_id in named else 0),
+                ),
+                id=f"n{item.note_id}",
+            )
             for item in result.ranked
         )
         if result.ranked:
@@ -192,7 +226,15 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
-        self.redraw()
+        self._redraw_note(note_id)
+
+    def _redraw_note(self, note_id: int) -> None:
+        """One note's row again (a mark changes nothing else on the screen)."""
+        item, index = self._rows[note_id]
+        ballot = self.session.ballot(self.ballot_id)
+        row = result_row(self.session, ballot, item, self._top, self._named, bar_width=self._drawn_bar_width)
+        self.ranking.replace_option_prompt_at_index(index, row)
+        self._drawn_at = len(self.session.workshop.events)
 
     def action_reopen(self) -> None:
         try:

@@ -1,0 +1,241 @@
+"""An ``OptionList`` that measures only the options it draws: the rest are guessed until they come into view.
+
+Textual's ``OptionList`` draws only the visible lines, but before drawing it measures every option to map lines
+to options: a ballot of 3,333 notes was 3,333 counts (and with Rich tables, 3,333 drawings) before the first
+frame. Here an option whose prompt can guess its height (``estimate_height(width)``, as ``Row`` and the note
+list's ``NotePrompt`` do) is placed by its guess; the options on screen, and the highlighted one with a screen's
+worth above it, are counted exactly before they are drawn, and the line map is rebuilt when a guess was wrong.
+Rows above the view keep their guesses, so what is on screen never jumps; the scrollbar is as exact as the
+guesses. Prompts without ``estimate_height`` are measured as Textual measures them.
+
+This module reads ``OptionList``'s line cache (``_line_cache``, ``_update_lines``): private Textual API, checked
+against Textual 8.2.8 and covered by ``tests/test_lazy_list.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, Self, cast
+
+from textual import events
+from textual.css.styles import RulesMap
+from textual.geometry import Size
+from textual.visual import VisualType
+from textual.widgets import OptionList
+from textual.widgets._option_list import OptionListContent
+from textual.widgets.option_list import Option
+
+SETTLE_ROUNDS = 4
+"""How many times a view is re-measured when guesses were wrong (each round fixes every option in view)."""
+
+
+class Estimated(Protocol):
+    """A prompt that can guess its height cheaply and say whether it has been counted at a width."""
+
+    def estimate_height(self, width: int) -> int: ...
+
+    def known_height(self, width: int) -> int | None: ...
+
+
+class LazyOptionList(OptionList):
+    """An ``OptionList`` whose options are counted only when drawn (see the module's docstring)."""
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled, markup=False)
+        self._guessed: set[int] = set()
+        """Indexes of options placed by a guessed height at the current width."""
+        self._placed_width: int | None = None
+        """The width the options were placed at (``None``: not placed yet)."""
+
+    # --- measuring --------------------------------------------------------------------------------------
+
+    def _option_width(self) -> int:
+        padding = self.get_component_styles("option-list--option").padding
+        return self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
+
+    def _clear_caches(self) -> None:
+        self._guessed.clear()
+        self._placed_width = None
+        super()._clear_caches()
+
+    def set_options(self, options: Iterable[OptionListContent]) -> Self:
+        self._guessed.clear()
+        return super().set_options(options)
+
+    def clear_options(self) -> Self:
+        self._guessed.clear()
+        return super().clear_options()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        """A resize that keeps the width (a height change, or the first resize after the first frame placed
+        the options) keeps the line map; ``prevent_default`` stops ``OptionList``'s, which clears it."""
+        if self._placed_width is not None and self._placed_width == self._option_width():
+            event.prevent_default()
+
+    def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
+        """One option's new prompt (a dot cast, a count typed, a mark): only that option is measured again,
+        and the line map is rebuilt only when its height changed (``OptionList`` re-places every option)."""
+        option = self.get_option_at_index(index)
+        option._set_prompt(prompt)
+        self._option_render_cache.clear()
+        heights = self._line_cache.heights
+        if index not in heights or not self.scrollable_content_region:
+            self._clear_caches()
+            return
+        self._guessed.add(index)
+        if self._count([index]):
+            self._rebuild_lines()
+            if index == self.highlighted:
+                self.scroll_to_highlight()  # it grew: keep all of it in view
+        self.refresh()
+
+    def _update_lines(self) -> None:
+        """Place the options not placed yet: by their counted height when known, else by a guess."""
+        if not self.scrollable_content_region:
+            return
+        cache = self._line_cache
+        lines = cache.lines
+        next_index = lines[-1][0] + 1 if lines else 0
+        options = self.options
+        if next_index < len(options):
+            width = self._option_width()
+            if next_index == 0:
+                self._placed_width = width
+            get_visual = self._get_visual
+            rules = cast(RulesMap, self.styles)
+            guessed = self._guessed
+            for index, option in enumerate(options[next_index:], next_index):
+                visual = get_visual(option)
+                height: int | None = None
+                if hasattr(visual, "estimate_height"):  # an ``Estimated`` (isinstance on a Protocol is slow)
+                    estimated = cast(Estimated, visual)
+                    height = estimated.known_height(width)
+                    if height is None:
+                        height = estimated.estimate_height(width)
+                        guessed.add(index)
+                if height is None:
+                    height = visual.get_height(rules, width)
+                count = height + option._divider
+                cache.index_to_line[index] = len(lines)
+                cache.heights[index] = count
+                lines.extend([(index, line) for line in range(count)])
+        self._set_virtual_height()
+
+    def _set_virtual_height(self) -> None:
+        lines = self._line_cache.lines
+        options = self.options
+        last_divider = bool(options) and options[-1]._divider
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
+
+    def _count(self, indexes: range | list[int]) -> bool:
+        """Count the guessed options among ``indexes`` exactly; True when any guess was wrong."""
+        guessed = self._guessed
+        heights = self._line_cache.heights
+        width = self._option_width()
+        rules = cast(RulesMap, self.styles)
+        wrong = False
+        for index in indexes:
+            if index not in guessed:
+                continue
+            guessed.discard(index)
+            option = self.options[index]
+            count = self._get_visual(option).get_height(rules, width) + option._divider
+            if count != heights.get(index):
+                heights[index] = count
+                wrong = True
+        return wrong
+
+    def _rebuild_lines(self) -> None:
+        """The line map again from the heights (guessed or counted): after a guess on screen was wrong."""
+        cache = self._line_cache
+        lines: list[tuple[int, int]] = []
+        index_to_line: dict[int, int] = {}
+        heights = cache.heights
+        for index in range(len(self.options)):
+            index_to_line[index] = len(lines)
+            lines.extend([(index, line) for line in range(heights[index])])
+        cache.lines[:] = lines
+        cache.index_to_line.clear()
+        cache.index_to_line.update(index_to_line)
+        self._option_render_cache.clear()
+        self._set_virtual_height()
+
+    def _settle_view(self) -> None:
+        """Count exactly every option in view (from the top line down), rebuilding the map when guesses were
+        wrong, until the view holds only counted options."""
+        view = self.scrollable_content_region.height
+        for _ in range(SETTLE_ROUNDS):
+            lines = self._line_cache.lines
+            if not lines or not self._guessed:
+                return
+            top = min(int(self.scroll_offset.y), len(lines) - 1)
+            bottom = min(top + max(view, 1) - 1, len(lines) - 1)
+            if not self._count(range(lines[top][0], lines[bottom][0] + 1)):
+                return
+            self._rebuild_lines()
+
+    def _settle_around(self, index: int) -> None:
+        """Count the option at ``index`` and the options a screen above it, so scrolling to it is exact."""
+        if not self._guessed:
+            return
+        view = max(1, self.scrollable_content_region.height)
+        heights = self._line_cache.heights
+        wrong = self._count([index])
+        above = heights.get(index, 1)
+        first = index
+        while first > 0 and above < view:
+            first -= 1
+            wrong = self._count([first]) or wrong
+            above += heights.get(first, 1)
+        if wrong:
+            self._rebuild_lines()
+
+    def render_lines(self, crop):  # type: ignore[no-untyped-def]
+        self._update_lines()
+        self._settle_view()
+        return super().render_lines(crop)
+
+    def scroll_to_highlight(self, top: bool = False) -> None:
+        highlighted = self.highlighted
+        if highlighted is not None and self.is_mounted and self.scrollable_content_region:
+            self._update_lines()
+            self._settle_around(highlighted)
+        super().scroll_to_highlight(top)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """The height for ``height: auto``, from guesses where nothing was counted yet."""
+        rules = cast(RulesMap, self.styles)
+        padding = self.get_component_styles("option-list--option").padding.width
+        total = 0
+        for option in self.options:
+            visual = self._get_visual(option)
+            if hasattr(visual, "estimate_height"):
+                total += cast(Estimated, visual).estimate_height(width - padding)
+            else:
+                total += visual.get_height(rules, width - padding)
+            total += option._divider
+        return total - (1 if self.options and self.options[-1]._divider else 0)
+
+    # --- reading ---------------------------------------------------------------------------------------
+
+    def option_ids(self) -> list[str]:
+        """The ids of every option, in order (options without an id are left out)."""
+        return [o.id for o in self.options if o.id is not None]
+
+    def guessed_count(self) -> int:
+        """How many options are placed by a guess (for tests: the list did not count every option)."""
+        return len(self._guessed)
+
+
+__all__ = ["Estimated", "LazyOptionList", "Option"]

@@ -1,0 +1,176 @@
+"""Long ballots and results are virtualised: only the rows on screen are measured and drawn, and scrolling
+reaches every row with the highlight kept in view.
+
+The workshop here has 3,000 notes on its Vision stage (some long enough to wrap over several lines) and an
+open dot vote on all of them; every participant has voted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.pilot import Pilot
+
+from facilitation import catalogue
+from facilitation.clock import FakeClock
+from facilitation.models import Ballot, Note, Participant, Stage, Vote, Workshop
+from screens.app import WorkshopApp, make_app
+from screens.stage import StageScreen
+from screens.voting.ballot import ParticipantBallotScreen
+from screens.voting.board import VoteBoardScreen
+from screens.voting.results import VoteResultsScreen
+from screens.widgets.lazy_list import LazyOptionList
+from tests.ui_helpers import screen_text, session_of
+from workshop.session import WorkshopLibrary
+from workshop.store import Store
+
+NOTES = 3_000
+BALLOT = 1
+SIZE = (100, 30)
+
+
+LONG_WORD = "customers-answering-each-other-first-in-the-forum"
+"""50 characters: one to a line in the ballot's columns, so a guess from the note's length is far too low."""
+
+
+def note_text(number: int) -> str:
+    """Short, long and multi-line notes, so rows have different heights; each ends with its own tag."""
+    filler = " ".join([LONG_WORD] * (number % 7))
+    lines = "\nsecond line" if number % 11 == 0 else ""
+    return f"Idea {number} {filler}{lines} tag{number}x"
+
+
+def big_workshop() -> Workshop:
+    ws = Workshop(id="big", title="Big vote", created_at=1_800_000_000.0)
+    for i, name in enumerate(("Ana", "Ben", "Chloé"), start=1):
+        ws.participants[i] = Participant(i, name)
+    for i, st in enumerate(catalogue.default_agenda(), start=1):
+        ws.stages[i] = Stage(
+            i, st.key, st.title, st.minutes, st.kind, st.purpose, list(st.prompts), st.output, position=i
+        )
+    ws.current_stage_id = 2
+    for n in range(1, NOTES + 1):
+        ws.notes[n] = Note(n, 2, note_text(n), None, 1_800_000_000.0 + n, 1_800_000_000.0 + n, float(n))
+    people = list(ws.participants)
+    ws.ballots[BALLOT] = Ballot(
+        BALLOT, 2, "Vision vote", list(ws.notes), budget=3, cap=3, eligible=people, submitted=people
+    )
+    votes = [(1, 1), (1, 1), (2, 1), (3, NOTES), (2, NOTES), (3, 2)]
+    for vote_id, (person, note_id) in enumerate(votes, start=1):
+        ws.votes[vote_id] = Vote(vote_id, BALLOT, person, note_id)
+    return ws
+
+
+@pytest.fixture
+def app(store: Store, clock: FakeClock) -> Iterator[WorkshopApp]:
+    library = WorkshopLibrary(store, clock=clock)
+    session = library.import_workshop(big_workshop())
+    workshop_id = session.workshop.id
+    session.close()
+    app = make_app(library, workshop_id, clock=clock)
+    yield app
+    app.close_session()
+
+
+async def on_stage(pilot: Pilot[None]) -> None:
+    while not isinstance(pilot.app.screen, StageScreen):
+        await pilot.pause()
+
+
+def in_view(rows: LazyOptionList) -> bool:
+    """The highlighted row lies wholly inside the list's window, and every row in the window is placed at the
+    height it is drawn (counted, not guessed)."""
+    assert rows.highlighted is not None
+    window_top = int(rows.scroll_offset.y)
+    lines = rows._lines[window_top : window_top + rows.scrollable_content_region.height]
+    width = rows.scrollable_content_region.width
+    for index in sorted({index for index, _ in lines}):
+        exact = rows._get_visual(rows.options[index]).get_height(rows.styles, width)
+        assert rows._heights[index] == exact, f"row {index} is placed {rows._heights[index]} high, drawn {exact}"
+    top = rows._index_to_line[rows.highlighted]
+    height = rows._heights[rows.highlighted]
+    return window_top <= top and top + height <= window_top + rows.scrollable_content_region.height
+
+
+async def test_the_board_of_a_3000_note_ballot_measures_only_what_it_shows(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        await app.push_screen(VoteBoardScreen(BALLOT))
+        await pilot.pause()
+        notes = app.screen.query_one("#board-notes", LazyOptionList)
+        assert notes.option_count == NOTES
+        assert notes.guessed_count() > NOTES - 100, "only the notes on screen were counted"
+        assert "tag1x" in screen_text(app)
+        notes.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert f"tag{NOTES}x" in screen_text(app), "scrolling to the end shows the last note"
+        assert in_view(notes)
+        assert notes.guessed_count() > NOTES - 200
+
+
+async def test_the_highlight_stays_in_view_paging_through_a_long_result(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        session_of(app).close_ballot(BALLOT)
+        await app.push_screen(VoteResultsScreen(BALLOT))
+        await pilot.pause()
+        ranking = app.screen.query_one("#ranking", LazyOptionList)
+        text = screen_text(app)
+        assert "tag1x" in text and f"tag{NOTES}x" in text, "the two notes with most dots come first"
+        for _ in range(12):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert in_view(ranking)
+        await pilot.press("end")
+        await pilot.pause()
+        assert in_view(ranking)
+        last = session_of(app).ballot_result(BALLOT).ranked[-1].note_id
+        assert f"tag{last}x" in screen_text(app)
+        for _ in range(5):
+            await pilot.press("pageup", "up", "up")
+            await pilot.pause()
+            assert in_view(ranking)
+        await pilot.press("home")
+        await pilot.pause()
+        assert ranking.scroll_offset.y == 0 and ranking.highlighted == 0
+
+
+async def test_a_mark_on_a_long_result_redraws_that_row(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        session_of(app).close_ballot(BALLOT)
+        await app.push_screen(VoteResultsScreen(BALLOT))
+        await pilot.pause()
+        ranking = app.screen.query_one("#ranking", LazyOptionList)
+        await pilot.press("end", "x")
+        await pilot.pause()
+        last = session_of(app).ballot_result(BALLOT).ranked[-1].note_id
+        assert session_of(app).workshop.notes[last].mark == "decision"
+        assert "DECISION" in screen_text(app) and in_view(ranking)
+
+
+async def test_a_voter_reaches_the_last_note_of_a_long_ballot_and_dots_it(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        session = session_of(app)
+        session.reopen_participant_ballot(BALLOT, 1)
+        await app.push_screen(ParticipantBallotScreen(BALLOT, 1))
+        await pilot.pause()
+        notes = app.screen.query_one("#ballot-notes", LazyOptionList)
+        for _ in range(3):
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert in_view(notes)
+        await pilot.press("end")
+        await pilot.pause()
+        assert in_view(notes)
+        await pilot.press("minus")  # Ana's two dots are on note 1: take one back from it later
+        await pilot.press("home", "minus")
+        await pilot.pause()
+        await pilot.press("end", "plus")
+        await pilot.pause()
+        assert session.participant_dots(BALLOT, 1) == {1: 1, NOTES: 1}
+        assert f"tag{NOTES}x" in screen_text(app) and "●○○" in screen_text(app)
+        assert notes.guessed_count() > NOTES - 200, "a dot counted one row again, not the ballot"
