@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,7 +33,6 @@ SUMMARY_LIMIT = 8
 
 DISCUSSION_KINDS = ("discipline", "custom")
 """Stage kinds whose notes get a section of their own in the documents."""
-_VOTE_DOT_KINDS = {"vote.cast": "cast", "vote.retracted": "taken back"}
 
 
 def safe(value: object) -> str:
@@ -315,7 +314,8 @@ class ActionRow:
     status: str
     source_stage: str
     source_note: str
-    """A one-line preview of the note the action came from."""
+    """The full text of the note the action came from (cleaned), or empty."""
+    source_note_id: int | None
     created: str
     """ISO date-time with offset, or empty."""
 
@@ -344,7 +344,8 @@ def action_rows(workshop: Workshop) -> list[ActionRow]:
             priority_label=PRIORITIES.get(priority, str(priority)).capitalize(),
             status=safe_line(action.status).capitalize(),
             source_stage=titles.get(stage_id, "") if stage_id is not None else "",
-            source_note=text.preview(safe(note.text), 120) if note else "",
+            source_note=safe(note.text).strip() if note else "",
+            source_note_id=note.id if note else None,
             created=iso_datetime(action.created_at),
         )
         rows.append((_action_sort_key(priority, due, order), row))
@@ -486,44 +487,110 @@ class MinuteLine:
         return self.summary[len(prefix) :] if self.stage and self.summary.startswith(prefix) else self.summary
 
 
-def _dot_summary(workshop: Workshop, run: list[Event]) -> str:
-    counts = Counter(_VOTE_DOT_KINDS[e.kind] for e in run)
-    ballot = workshop.ballots.get(run[0].data.get("ballot_id", -1))
-    title = ballot.title if ballot else run[0].summary.split(":", 1)[0]
-    parts = [plural(counts[word], "dot") + f" {word}" for word in ("cast", "taken back") if counts[word]]
-    return f"{title}: {', '.join(parts)}"
+_BALLOT_DETAIL_KINDS = ("vote.cast", "vote.retracted", "vote.submitted", "vote.unsubmitted", "vote.tallied")
+"""Per-dot and per-voter events: the minutes sum each run up in one line instead (who voted, how many dots)."""
+_HIDDEN_KINDS = ("note.deleted", "note.restored")
+"""A deleted note and its undo are not minutes: the room's record is what stayed. The JSON keeps them."""
+_NOTE_KINDS = ("note.added", "note.edited", "note.marked", "note.moved", "note.reordered")
+
+
+def _names(workshop: Workshop, ids: Sequence[int]) -> str:
+    names = [safe_line(workshop.participant_name(i)) for i in ids if i in workshop.participants]
+    if not names:
+        return "nobody"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _run_summary(workshop: Workshop, ballot: Ballot, event: Event | None) -> str:
+    """One line for a vote run: who voted and how many dots (at the reveal when ``event`` is one)."""
+    title = safe_line(ballot.title) or "Vote"
+    number = event.data.get("run", ballot.run) if event is not None else ballot.run
+    run = f" (run {number})" if isinstance(number, int) and number > 1 else ""
+    voted = "room tally" if ballot.mode == "tally" else f"{_names(workshop, ballot.submitted)} voted"
+    if event is None:
+        dots = sum(ballots.totals(ballot, ballots.dots_of(workshop, ballot)).values())
+        return f"{title}{run} still open: {voted} so far, {plural(dots, 'dot')}"
+    result = event.data.get("result")
+    if isinstance(result, list):
+        dots = sum(
+            row[1] for row in result if isinstance(row, list) and len(row) > 1 and isinstance(row[1], int)
+        )
+    else:
+        dots = sum(ballots.totals(ballot, ballots.dots_of(workshop, ballot)).values())
+    return f"{title}{run} revealed: {voted}, {plural(dots, 'dot')}"
+
+
+def _hidden_notes(workshop: Workshop) -> set[int]:
+    return {note.id for note in workshop.notes.values() if note.deleted}
 
 
 def minutes(workshop: Workshop) -> list[MinuteLine]:
-    """The event log as minutes; a run of dots cast on one vote reads as one line, never naming the voters."""
+    """The event log as minutes a reader can take in.
+
+    Kept out: deleted notes (their adding, editing, marking, moving, deleting) and undos; each vote run is one line
+    at its reveal (who voted, how many dots: never who voted for what), or one line where it stands if still
+    open; a run of notes added one after another in one stage is one line (the notes are in the body). The JSON
+    export keeps the whole log.
+    """
     events = sorted(workshop.events, key=lambda e: (e.at, e.id))
     days = {local_time(e.at).date() for e in events}
     fmt = "%Y-%m-%d %H:%M" if len(days) > 1 else "%H:%M"
     titles = {stage.id: safe_line(stage.title) for stage in workshop.stages.values()}
+    hidden = _hidden_notes(workshop)
+    last_detail: dict[int, int] = {}
+    revealed_after: set[int] = set()
+    for index, event in enumerate(events):
+        ballot_id = event.data.get("ballot_id")
+        if event.kind in _BALLOT_DETAIL_KINDS and isinstance(ballot_id, int):
+            last_detail[ballot_id] = index
+            revealed_after.discard(ballot_id)
+        elif event.kind == "vote.revealed" and isinstance(ballot_id, int):
+            revealed_after.add(ballot_id)
+    open_runs = {
+        last_detail[b]: b
+        for b in last_detail
+        if b not in revealed_after and b in workshop.ballots and workshop.ballots[b].status == "open"
+    }
+
     lines: list[MinuteLine] = []
-    index = 0
-    while index < len(events):
-        event = events[index]
-        summary = event.summary
-        if event.kind in _VOTE_DOT_KINDS:
-            ballot_id = event.data.get("ballot_id")
-            end = index
-            while (
-                end + 1 < len(events)
-                and events[end + 1].kind in _VOTE_DOT_KINDS
-                and events[end + 1].data.get("ballot_id") == ballot_id
-            ):
-                end += 1
-            summary = _dot_summary(workshop, events[index : end + 1])
-            index = end
-        lines.append(
-            MinuteLine(
-                when=local_time(event.at).strftime(fmt),
-                stage=titles.get(event.stage_id, "") if event.stage_id is not None else "",
-                summary=safe(summary).strip(),
-            )
-        )
-        index += 1
+    added_run: list[Event] = []
+
+    def line(event: Event, summary: str) -> MinuteLine:
+        stage = titles.get(event.stage_id, "") if event.stage_id is not None else ""
+        return MinuteLine(local_time(event.at).strftime(fmt), stage, safe(summary).strip())
+
+    def flush() -> None:
+        if len(added_run) == 1:
+            lines.append(line(added_run[0], added_run[0].summary))
+        elif added_run:
+            first = added_run[0]
+            stage = titles.get(first.stage_id, "") if first.stage_id is not None else ""
+            summary = f"{stage + ': ' if stage else ''}{len(added_run)} notes added"
+            lines.append(line(first, summary))
+        added_run.clear()
+
+    for index, event in enumerate(events):
+        note_id = event.data.get("note_id")
+        ballot_id = event.data.get("ballot_id")
+        ballot = workshop.ballots.get(ballot_id) if isinstance(ballot_id, int) else None
+        if event.kind in _HIDDEN_KINDS or (event.kind in _NOTE_KINDS and note_id in hidden):
+            continue
+        if event.kind == "note.added":
+            if added_run and added_run[-1].stage_id != event.stage_id:
+                flush()
+            added_run.append(event)
+            continue
+        if event.kind in _BALLOT_DETAIL_KINDS:
+            if index in open_runs and ballot is not None:
+                flush()
+                lines.append(line(event, _run_summary(workshop, ballot, None)))
+            continue
+        flush()
+        if event.kind == "vote.revealed" and ballot is not None:
+            lines.append(line(event, _run_summary(workshop, ballot, event)))
+            continue
+        lines.append(line(event, event.summary))
+    flush()
     return lines
 
 

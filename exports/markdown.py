@@ -30,11 +30,24 @@ from facilitation.voting import TIE_BREAK
 _SPECIAL = re.compile(r"[\\`*\[\]<>|~]|&(?=#?\w+;)|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 _BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[-+=](?=\s|$)|[-=]+\s*$|\d{1,9}(?=[.)](?:\s|$)))")
 _BAR_CHAR = "█"
+WORD_JOINER = "\u2060"
+_REFERENCE = re.compile(r"(?:[#!$&%~]|(?<![0-9A-Za-z_.+-])@)(?=[0-9A-Za-z_\"\u00c0-\uffff])")
+"""A sign that starts an issue, merge request, mention or label reference when a word follows it."""
+
+
+def no_references(value: str) -> str:
+    """Text that GitLab, GitHub and Azure DevOps do not turn into links or mentions.
+
+    Pasted there, ``note #14`` links issue 14, ``@Marta`` notifies a user, ``!3`` links a merge or pull request
+    (GitLab also reads ``$``, ``&``, ``%`` and ``~`` references). A WORD JOINER (U+2060) after the sign keeps the
+    text as typed, invisibly, while no reference pattern matches it any more. CommonMark renders it unchanged.
+    """
+    return _REFERENCE.sub(lambda m: m.group(0) + WORD_JOINER, value)
 
 
 def escape_inline(value: str) -> str:
     """Markdown punctuation made literal; enough where no block can start (table cells, after ``## ``)."""
-    return _SPECIAL.sub(lambda m: "\\" + m.group(0), value)
+    return _SPECIAL.sub(lambda m: "\\" + m.group(0), no_references(value))
 
 
 def escape(value: str) -> str:

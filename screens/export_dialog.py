@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -37,10 +38,18 @@ if TYPE_CHECKING:
 
 FORMATS: tuple[tuple[str, str], ...] = (
     ("docx", "Word action plan (.docx)"),
+    ("pdf", "PDF action plan (.pdf), made by LibreOffice"),
     ("md", "Markdown minutes (.md)"),
-    ("csv", "Actions as CSV (.csv)"),
+    ("csv", "Actions and notes as CSV (two .csv files)"),
     ("json", "Everything as JSON (.json), for import"),
 )
+UNTICKED = ("pdf",)
+"""Formats not ticked when the dialog opens: a PDF needs LibreOffice and takes a few seconds."""
+
+
+def libreoffice_found() -> bool:
+    """Whether LibreOffice's ``soffice`` is on the PATH (the PDF export says how to get it when it is not)."""
+    return bool(shutil.which("soffice") or shutil.which("libreoffice"))
 
 
 def default_export_folder(workshop_id: str) -> Path:
@@ -150,7 +159,9 @@ class ExportScreen(WorkshopScreenMixin, ModalScreen[None]):
         with Vertical(id="dialog"):
             yield Label(Content.assemble("Export “", (title, "bold"), "” · space ticks"), id="dialog-title")
             for fmt, label in FORMATS:
-                yield TickBox(label, True, id=f"format-{fmt}", compact=True)
+                if fmt == "pdf" and not libreoffice_found():
+                    label = "PDF action plan (.pdf): needs LibreOffice, not found on this computer"
+                yield TickBox(label, fmt not in UNTICKED, id=f"format-{fmt}", compact=True)
             yield Label("Folder (created if missing)", classes="section")
             yield Input(shown_path(self._default_folder), id="folder", compact=True)
             yield Static(

@@ -161,7 +161,8 @@ def test_usage_errors_exit_with_2(run: Run) -> None:
     assert code == 2 and out == "" and "usage: workshop" in err and "bogus" in err
     assert run("show")[0] == 2  # missing WORKSHOP_ID
     assert run("list", "--nope")[0] == 2
-    assert run("export", "x", "--format", "pdf")[0] == 2
+    assert run("export", "x", "--format", "rtf")[0] == 2
+    assert run("export", "x", "--delimiter", "pipe")[0] == 2
     code, _, err = run("--data", "x", "list")  # no abbreviated options, as with click
     assert code == 2 and "Traceback" not in err
 

@@ -320,7 +320,9 @@ def _all_cell_text(document: docx.document.Document) -> list[str]:
 
 def _export(ws: Workshop, tmp_path: Path) -> dict[str, Path]:
     paths = export_workshop(ws, ["docx", "md", "csv"], tmp_path)
-    return {path.suffix.lstrip("."): path for path in paths}
+    return {
+        ("notes.csv" if path.name.endswith("-notes.csv") else path.suffix.lstrip(".")): path for path in paths
+    }
 
 
 def _csv_rows(path: Path) -> list[dict[str, str]]:
@@ -364,7 +366,9 @@ def test_report_summary_vision_priorities_readiness_timing_minutes() -> None:
     assert (purpose.median, purpose.minimum, purpose.maximum, purpose.spread) == (2.5, 1, 5, 4)
     assert report.timing.over_under_seconds == pytest.approx(4 * 60)  # +1, +5, -2 over the finished stages
     assert "Adapt" not in [r.title for r in report.timing.rows]  # skipped
-    assert any(m.summary == "Vision vote: 10 dots cast, 1 dot taken back" for m in report.minutes)
+    revealed = "Vision vote revealed: Ana Souza, Ben Okafor, Chloé Martin and فاطمة الزهراء voted, 10 dots"
+    assert any(m.summary == revealed for m in report.minutes)
+    assert not any("dot cast" in m.summary or "taken back" in m.summary for m in report.minutes)
 
 
 def test_priorities_fall_back_to_decisions_and_vision_to_top_voted_note() -> None:
@@ -521,19 +525,22 @@ def test_csv_rows_order_and_formula_neutralisation(tmp_path: Path) -> None:
     path = _export(ws, tmp_path)["csv"]
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = _csv_rows(path)
-    assert list(rows[0]) == list(csv_export.COLUMNS)
-    assert [int(r["id"]) for r in rows] == EXPECTED_ACTION_ORDER
-    by_id = {int(r["id"]): r for r in rows}
-    assert by_id[2]["action"] == "'" + ws.actions[2].title
-    assert by_id[2]["owner"] == "'@ana"
-    assert by_id[2]["measure"] == "'-5% churn"
-    assert by_id[3]["measure"] == "'+1 hire"
-    assert by_id[4]["action"] == "Review incentives\nwith HR"
-    assert by_id[5]["action"] == "Seed the hub 🚀" and by_id[5]["owner"] == "فاطمة الزهراء"
+    assert list(rows[0]) == list(csv_export.ACTION_COLUMNS)
+    assert list(rows[0])[:5] == ["title", "description", "assignee", "due date", "labels"]
+    assert [int(r["action id"]) for r in rows] == EXPECTED_ACTION_ORDER
+    by_id = {int(r["action id"]): r for r in rows}
+    guard = csv_export.GUARD
+    assert by_id[2]["title"] == guard + ws.actions[2].title
+    assert by_id[2]["assignee"] == guard + "@ana"
+    assert by_id[2]["measure of success"] == guard + "-5% churn"
+    assert by_id[3]["measure of success"] == guard + "+1 hire"
+    assert by_id[4]["title"] == "Review incentives\nwith HR"
+    assert by_id[5]["title"] == "Seed the hub 🚀" and by_id[5]["assignee"] == "فاطمة الزهراء"
     assert by_id[1]["priority"] == "Medium" and by_id[5]["priority"] == "High"
-    assert by_id[1]["due"] == "2027-03-01" and by_id[2]["due"] == ""
+    assert by_id[1]["due date"] == "2027-03-01" and by_id[2]["due date"] == ""
     assert by_id[1]["source stage"] == "Strategy"
     assert by_id[1]["source note"] == "Cut time-to-answer for field engineers by 30% by June"
+    assert by_id[1]["labels"] == "workshop,strategy,priority-medium"
     assert by_id[4]["status"] == "In progress"
     assert by_id[1]["created"].startswith("2027-01-15T")
 
@@ -550,7 +557,10 @@ def test_empty_workshop_exports_every_format(tmp_path: Path) -> None:
     text = files["md"].read_text(encoding="utf-8")
     assert "*No actions were recorded.*" in text and "*No readiness check was recorded.*" in text
     assert _csv_rows(files["csv"]) == []
-    assert files["csv"].read_text(encoding="utf-8-sig").startswith("id,action,owner")
+    assert (
+        files["csv"].read_text(encoding="utf-8-sig").startswith("title,description,assignee,due date,labels")
+    )
+    assert _csv_rows(files["notes.csv"]) == []
 
 
 def test_control_characters_and_lone_surrogates_are_dropped(tmp_path: Path) -> None:
@@ -566,9 +576,9 @@ def test_control_characters_and_lone_surrogates_are_dropped(tmp_path: Path) -> N
     assert expected in _all_cell_text(_open_docx(files["docx"]))
     assert _open_docx(files["docx"]).core_properties.title == "Kick-off\ufffd"
     assert expected in files["md"].read_text(encoding="utf-8")
-    by_id = {int(r["id"]): r for r in _csv_rows(files["csv"])}
-    assert by_id[1]["action"] == expected
-    assert by_id[1]["measure"] == "'=1+1"
+    by_id = {int(r["action id"]): r for r in _csv_rows(files["csv"])}
+    assert by_id[1]["title"] == expected
+    assert by_id[1]["measure of success"] == csv_export.GUARD + "=1+1"
 
 
 def test_hundred_kilobyte_note(tmp_path: Path) -> None:
@@ -606,7 +616,7 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path, fmt: str) -> None:
 
 def test_unknown_format_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="unknown export format"):
-        export_workshop(rich_workshop(), ["pdf"], tmp_path)
+        export_workshop(rich_workshop(), ["rtf"], tmp_path)
 
 
 @pytest.mark.skipif(
@@ -669,8 +679,8 @@ def test_any_text_goes_through_every_exporter(
     assert document.tables
     assert markdown.render(ws, now=NOW).startswith("# ")
     rows = list(csv.DictReader(io.StringIO(csv_export.render(ws), newline="")))
-    first = next(r for r in rows if r["id"] == "5")
-    assert first["action"] == csv_export.neutralise(build_report(ws).actions[0].title)
+    first = next(r for r in rows if r["action id"] == "5")
+    assert first["title"] == csv_export.neutralise(build_report(ws).actions[0].title)
     assert len(rows) == len(ws.actions)
 
 

@@ -371,10 +371,13 @@ async def test_export_writes_the_chosen_files_and_names_them(
         names = sorted(p.name for p in out.iterdir())
         workshop_id = built.workshop_id
         assert names == sorted(
-            exports.default_name(app.session.workshop, f) for f in ("docx", "md", "csv", "json")
+            [
+                *(exports.default_name(app.session.workshop, f) for f in ("docx", "md", "csv", "json")),
+                f"{workshop_id}-notes.csv",
+            ]
         )
         assert isinstance(app.screen, ActionPlanScreen)
-        done = [m for m in messages(app) if m.startswith("Wrote 4 files")]
+        done = [m for m in messages(app) if m.startswith("Wrote 5 files")]
         assert done and all(name in done[0] for name in names), messages(app)
         assert f"{workshop_id}-action-plan.docx" in done[0]
         event = app.session.workshop.events[-1]
@@ -382,6 +385,7 @@ async def test_export_writes_the_chosen_files_and_names_them(
             f"{workshop_id}-action-plan.docx",
             f"{workshop_id}-minutes.md",
             f"{workshop_id}-actions.csv",
+            f"{workshop_id}-notes.csv",
             f"{workshop_id}.json",
         ]
         assert "Owned and dated" in (out / f"{workshop_id}-actions.csv").read_text(encoding="utf-8")
@@ -434,7 +438,7 @@ async def test_export_asks_about_actions_without_owner_or_date(app: WorkshopApp,
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(list(out.iterdir())) == 4
+        assert len(list(out.iterdir())) == 5
         assert isinstance(app.screen, SummaryScreen)
 
 
@@ -487,7 +491,7 @@ async def test_default_folder_is_documents_when_it_exists(
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(list((tmp_path / "Documents" / built.workshop_id).iterdir())) == 4
+        assert len(list((tmp_path / "Documents" / built.workshop_id).iterdir())) == 5
 
 
 def test_a_folder_that_cannot_be_created_is_a_clear_message(

@@ -21,7 +21,8 @@ from workshop import __version__, paths
 from workshop.session import SessionError, WorkshopSession, list_workshops, load_workshop
 from workshop.store import Store, StoreError
 
-EXPORT_FORMATS = ("docx", "md", "csv", "json")
+EXPORT_FORMATS = ("docx", "pdf", "md", "csv", "json")
+CSV_DELIMITERS = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\t", "\\t": "\t"}
 
 
 @dataclass
@@ -205,13 +206,15 @@ def _describe(workshop: Any) -> str:
     return "\n".join(lines)
 
 
-def export(context: Context, workshop_id: str, fmt: str, output: Path | None, force: bool) -> None:
-    """Write a workshop as a Word action plan, Markdown minutes, CSV of actions or JSON."""
+def export(
+    context: Context, workshop_id: str, fmt: str, output: Path | None, force: bool, delimiter: str
+) -> None:
+    """Write a workshop as a Word action plan (or PDF), Markdown minutes, CSVs of actions and notes, or JSON."""
     from exports import export_workshop
 
     store = context.reading_store
     workshop = load_workshop(store, store.resolve(workshop_id))
-    for path in export_workshop(workshop, [fmt], output, force=force):
+    for path in export_workshop(workshop, [fmt], output, force=force, delimiter=CSV_DELIMITERS[delimiter]):
         _echo(str(path))
 
 
@@ -379,7 +382,8 @@ def _parser() -> argparse.ArgumentParser:
         dest="fmt",
         choices=EXPORT_FORMATS,
         default="docx",
-        help="The file format (default: %(default)s).",
+        help="docx: the Word action plan; pdf: the same converted by LibreOffice; md: the minutes; csv: the "
+        "actions and the notes (two files); json: the whole workshop (default: %(default)s).",
     )
     command.add_argument(
         "-o",
@@ -389,6 +393,13 @@ def _parser() -> argparse.ArgumentParser:
         help="File (or folder) to write; default: a file named after the workshop in the current folder.",
     )
     command.add_argument("--force", action="store_true", help="Overwrite an existing file.")
+    command.add_argument(
+        "--delimiter",
+        choices=list(CSV_DELIMITERS),
+        default="comma",
+        metavar="{comma,semicolon,tab}",
+        help="Between CSV columns (default: comma); semicolon suits spreadsheets in locales with a decimal comma.",
+    )
 
     command = _add_command(commands, "import", import_command)
     command.add_argument("file", type=_input_file, metavar="FILE", help="A JSON interchange file.")
