@@ -397,14 +397,14 @@ def _one_of(*allowed: object) -> Rule:
     def rule(value: Any) -> tuple[str, str] | None:
         return None if value in allowed else ("", f"expected {listing}, got {_describe(value)}")
 
-    return rule
+    return limits.described(rule, {"enum": list(allowed)})
 
 
 def _at_least(minimum: int) -> Rule:
     def rule(value: Any) -> tuple[str, str] | None:
         return None if value >= minimum else ("", f"expected {minimum} or more, got {_describe(value)}")
 
-    return rule
+    return limits.described(rule, {"minimum": minimum})
 
 
 def _counts(value: dict[str, int]) -> tuple[str, str] | None:
@@ -426,7 +426,8 @@ def _iso_date(*, empty: object) -> Rule:
                 return None
         return "", f"expected a date like 2026-12-15, got {_describe(value)}"
 
-    return rule
+    pattern = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    return limits.described(rule, {"pattern": f"^(|{pattern})$" if empty == "" else f"^{pattern}$"})
 
 
 def _scores(value: dict[str, int]) -> tuple[str, str] | None:
@@ -449,6 +450,15 @@ def _timer(value: dict[str, Any]) -> tuple[str, str] | None:
         return "", str(error)
     return None
 
+
+limits.described(
+    _scores,
+    {
+        "propertyNames": {"enum": list(catalogue.DISCIPLINE_KEYS)},
+        "additionalProperties": {"minimum": 1, "maximum": 5},
+    },
+)
+limits.described(_counts, {"additionalProperties": {"minimum": 0}})
 
 _STAGE_KINDS = tuple(dict.fromkeys([*(t.kind for t in catalogue.default_agenda()), "custom"]))
 _STAGE_KEYS = tuple(dict.fromkeys([*(t.key for t in catalogue.default_agenda()), "custom"]))

@@ -32,6 +32,15 @@ from facilitation.models import (
 )
 
 Rule = Callable[[Any], tuple[str, str] | None]
+SCHEMA = "json_schema"
+"""The attribute a rule carries its JSON Schema keywords in (``exports.schema`` reads it)."""
+
+
+def described(rule: Rule, schema: dict[str, Any]) -> Rule:
+    """Attach the JSON Schema keywords that say what ``rule`` checks, for ``docs/workshop.schema.json``."""
+    setattr(rule, SCHEMA, schema)
+    return rule
+
 
 EARLIEST = 0.0
 """1970-01-01 UTC: ``0`` is what the app writes for a time it does not know."""
@@ -67,7 +76,7 @@ def length(limit: int, what: str = "characters") -> Rule:
             return "", f"at most {limit:,} {what}, got {len(value):,}"
         return None
 
-    return rule
+    return described(rule, {"maxLength": limit})
 
 
 def each_length(limit: int) -> Rule:
@@ -77,7 +86,7 @@ def each_length(limit: int) -> Rule:
                 return f"[{index}]", f"at most {limit:,} characters, got {len(item):,}"
         return None
 
-    return rule
+    return described(rule, {"items": {"maxLength": limit}})
 
 
 def moment(value: Any) -> tuple[str, str] | None:
@@ -99,7 +108,7 @@ def between(low: float, high: float, unit: str = "") -> Rule:
             return "", f"expected {_shown(low)} to {_shown(high)}{tail}, got {_shown(value)}"
         return None
 
-    return rule
+    return described(rule, {"minimum": low, "maximum": high})
 
 
 def year_of(value: Any) -> tuple[str, str] | None:
@@ -111,6 +120,10 @@ def year_of(value: Any) -> tuple[str, str] | None:
         return "", f"expected a date in the years {YEARS[0]} to {YEARS[1]}, got {value!r}"
     return None
 
+
+MOMENT_SCHEMA = {"minimum": EARLIEST, "exclusiveMaximum": LATEST}
+described(moment, MOMENT_SCHEMA)
+described(year_of, {"pattern": r"^(|(19[7-9][0-9]|20[0-9][0-9])-.*)$"})
 
 _TIMER_MOMENTS = ("running_since_wall", "started_at", "finished_at")
 _TIMER_DURATIONS = ("planned_seconds", "extended_seconds", "accumulated_seconds")
@@ -136,6 +149,23 @@ def dots(value: dict[str, int]) -> tuple[str, str] | None:
         if count > MAX_DOTS:
             return f"[{key!r}]".replace("'", '"'), f"expected at most {MAX_DOTS:,} dots, got {count:,}"
     return None
+
+
+described(
+    timer,
+    {
+        "properties": {
+            **{key: {"type": ["number", "null"], **MOMENT_SCHEMA} for key in _TIMER_MOMENTS},
+            **{
+                key: {"type": "number", "minimum": 0, "maximum": MAX_DURATION_SECONDS}
+                for key in _TIMER_DURATIONS
+            },
+            "status": {"enum": ["idle", "running", "paused", "finished"]},
+            "version": {"type": "integer"},
+        }
+    },
+)
+described(dots, {"additionalProperties": {"maximum": MAX_DOTS}})
 
 
 LIMITS: dict[tuple[type, str], Rule] = {
