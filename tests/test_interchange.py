@@ -814,7 +814,12 @@ valid_text = st.text(alphabet=st.characters(exclude_categories=("Cs",)))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(note=valid_text, title=valid_text, name=valid_text, data_key=valid_text)
+@given(
+    note=valid_text,
+    title=st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=200),
+    name=st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=80),
+    data_key=valid_text,
+)
 def test_arbitrary_text_round_trips(note: str, title: str, name: str, data_key: str) -> None:
     ws = Workshop(id="w", title=title, organisation=name)
     ws.participants[1] = Participant(id=1, name=name)
