@@ -271,7 +271,10 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
         if summary is None:
             return
         what = f"the damaged file “{summary.id}”" if summary.error else f"“{summary.title}”"
-        question = f"Delete {what}? Its notes, votes and actions are deleted with it."
+        question = (
+            f"Delete {what}? It goes to the trash in the data folder with its notes, votes and actions; "
+            f"`workshop restore {summary.id}` brings it back within 30 days."
+        )
 
         def delete(confirmed: bool | None) -> None:
             if not confirmed:
@@ -284,6 +287,6 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
                 self.workshop_app.show_error(error)
                 return
             self.refresh_workshops()
-            self.notify(f"Deleted {what}.", markup=False)
+            self.notify(f"Moved {what} to the trash (workshop restore {summary.id}).", markup=False)
 
         self.workshop_app.push_screen(ConfirmScreen(question), delete)

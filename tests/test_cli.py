@@ -74,9 +74,9 @@ def test_new_list_show_delete(run) -> None:  # type: ignore[no-untyped-def]
     assert code == 0 and "Leadership offsite" in out and "Participants: Ana, Ben" in out and "Adapt" in out
 
     code, _, err = run("delete", workshop_id)
-    assert code == 1 and "without --yes" in err
+    assert code == 1 and "without --yes" in err and "“Leadership offsite”" in err
     code, out, _ = run("delete", workshop_id, "--yes")
-    assert code == 0 and "Deleted" in out
+    assert code == 0 and "Moved “Leadership offsite”" in out and "trash" in out
     assert json.loads(run("list", "--json")[1]) == []
 
 
@@ -140,6 +140,7 @@ def test_open_demo_and_home_start_the_app_with_a_library(run, monkeypatch: pytes
         "run_app",
         lambda library, workshop_id, exporter: started.append((library, workshop_id, exporter)),
     )
+    monkeypatch.setattr("workshop.cli.has_terminal", lambda: True)
     out = run("new", "Offsite")[1]
     workshop_id = out.strip()
     assert run("open", workshop_id[:9])[0] == 0
@@ -188,9 +189,11 @@ def test_delete_asks_on_a_terminal(run: Run, monkeypatch: pytest.MonkeyPatch) ->
     for _ in range(2):
         code, _, err = run("delete", workshop_id)
         assert code == 1 and err == "Aborted!\n"
-    assert questions[0] == f"Delete workshop {workshop_id} and its backups? [y/N]: "
+    assert questions[0] == (
+        f"Move “Offsite” ({workshop_id}) to the trash? `workshop restore` brings it back for 30 days. [y/N]: "
+    )
     code, out, _ = run("delete", workshop_id)
-    assert code == 0 and out == f"Deleted {workshop_id}.\n"
+    assert code == 0 and out.startswith(f"Moved “Offsite” ({workshop_id}) to the trash")
     assert json.loads(run("list", "--json")[1]) == []
 
 

@@ -139,7 +139,17 @@ async def test_delete_asks_first(
         await pilot.pause()
         assert library.list() == []
         assert app.screen.query_one("#home-empty", Static).display
-        assert any("Deleted" in n for n in notes)
+        assert any("Moved “Keep me” to the trash" in n for n in notes)
+    # it went to the trash, and comes back
+    (trashed,) = _trashed(library)
+    assert library.restore_from_trash(trashed) == trashed
+    assert [s.title for s in library.list()] == ["Keep me"]
+
+
+def _trashed(library: WorkshopLibrary) -> list[str]:
+    from workshop.store import trash
+
+    return [e.workshop_id for e in trash.entries(library.data_dir)]
 
 
 async def test_demo_key_opens_the_stage_screen(library: WorkshopLibrary) -> None:

@@ -32,17 +32,35 @@ class Context:
     data_dir_override: Path | None
     _store: Store | None = None
 
+    def _check_override(self) -> None:
+        """A ``--data-dir`` typed on the command line must exist: a typo must not start an empty library (the
+        default folder, and ``$WORKSHOP_DATA_DIR``, are still created when missing)."""
+        folder = self.data_dir_override
+        if folder is not None and str(folder) != "" and not folder.expanduser().exists():
+            raise UserError(
+                f"The data folder {folder} does not exist. Check the path, create the folder first "
+                f"(mkdir -p {folder}), or leave out --data-dir to use the default folder."
+            )
+
     @property
     def store(self) -> Store:
-        """The store for commands that change workshops: the folder is created and must be writable."""
+        """The store for commands that change workshops: the folder is created and must be writable. Trash
+        older than ``trash.TRASH_DAYS`` days is emptied when it is first opened."""
         if self._store is None:
+            import time
+
+            from workshop.store import trash
+
+            self._check_override()
             self._store = Store(paths.data_dir(self.data_dir_override))
+            trash.empty_trash(self._store.data_dir, time.time())
         return self._store
 
     @property
     def reading_store(self) -> Store:
         """The store for commands that only read (``list``, ``show``, ``export``): a read-only folder will do."""
         if self._store is None:
+            self._check_override()
             return Store(paths.data_dir(self.data_dir_override, writable=False))
         return self._store
 
@@ -73,10 +91,24 @@ def _echo(text: str) -> None:
     print(text, flush=True)
 
 
+def has_terminal() -> bool:
+    """True when both ends of the session are a terminal: the app draws on stdout and reads keys from stdin."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or replaced streams
+        return False
+
+
 def _run_app(context: Context, workshop_id: str | None) -> None:
     from screens.app import run_app
     from workshop.session import WorkshopLibrary
 
+    if not has_terminal():
+        what = f"workshop {workshop_id}" if workshop_id else "the app"
+        raise UserError(
+            f"Cannot open {what}: this is not a terminal (input or output is redirected). The app is "
+            "full-screen; from a script use `workshop show ID` or `workshop export ID`."
+        )
     store = context.store
     if workshop_id is not None:
         workshop_id = store.resolve(workshop_id)
@@ -227,16 +259,99 @@ def import_command(context: Context, file: Path) -> None:
         _echo(session.workshop.id)
 
 
-def delete(context: Context, workshop_id: str, yes: bool) -> None:
-    """Delete a workshop file, its journal and its backups."""
+def _title_of(store: Store, workshop_id: str) -> str:
+    """A workshop's title for a question, or a note that it cannot be read (a damaged file can still go)."""
+    try:
+        return f"“{load_workshop(store, workshop_id).title}”"
+    except (StoreError, SessionError, ValueError, OSError):
+        return "(a workshop that cannot be read)"
+
+
+def delete(context: Context, workshop_id: str, yes: bool, purge: bool) -> None:
+    """Move a workshop to the trash, or delete it at once with --purge.
+
+    `workshop restore ID` brings a workshop back from the trash within 30 days. Without the full id, or without
+    --yes, it shows the workshop's title and asks first."""
+    import time
+
+    from workshop.store import trash
+
     store = context.store
-    resolved = store.resolve(workshop_id)
-    if not yes:
+    full = workshop_id in store.ids()
+    resolved = workshop_id if full else store.resolve(workshop_id)
+    title = _title_of(store, resolved)
+    if not (full and yes):
         if not sys.stdin.isatty():
-            raise UserError(f"Refusing to delete {resolved} without --yes.")
-        _confirm(f"Delete workshop {resolved} and its backups?")
-    store.delete(resolved)
-    _echo(f"Deleted {resolved}.")
+            if not full:
+                raise UserError(
+                    f"'{workshop_id}' is only the start of an id. To delete {title}, type its full id: "
+                    f"workshop delete {resolved}{' --purge' if purge else ''} --yes"
+                )
+            raise UserError(f"Refusing to delete {title} ({resolved}) without --yes.")
+        if purge:
+            _confirm(f"Delete {title} ({resolved}) and its backups for good? It cannot be restored.")
+        else:
+            _confirm(
+                f"Move {title} ({resolved}) to the trash? `workshop restore` brings it back for 30 days."
+            )
+    if purge:
+        store.delete(resolved)
+        _echo(f"Deleted {title} ({resolved}) for good.")
+        return
+    trash.move_to_trash(store.data_dir, resolved, time.time())
+    _echo(
+        f"Moved {title} ({resolved}) to the trash in {trash.trash_dir(store.data_dir)}. "
+        f"`workshop restore {resolved}` brings it back; the trash is emptied after {trash.TRASH_DAYS} days."
+    )
+
+
+def restore(context: Context, workshop_id: str | None, backup: int | None) -> None:
+    """Bring a workshop back from the trash, or restore a backup of a damaged one.
+
+    With --backup N, backup N (1 = newest) takes the place of a damaged workshop, as the app offers. With no id,
+    list what is in the trash."""
+    import datetime as dt
+    import time
+
+    from workshop.session import WorkshopLibrary
+    from workshop.store import trash
+
+    store = context.store
+    if workshop_id is None:
+        if backup is not None:
+            raise UserError("Name the workshop whose backup to restore: workshop restore ID --backup N")
+        found = trash.entries(store.data_dir)
+        if not found:
+            _echo(f"The trash is empty ({trash.trash_dir(store.data_dir)}).")
+            return
+        now = time.time()
+        for entry in found:
+            when = dt.datetime.fromtimestamp(entry.deleted_at).strftime("%Y-%m-%d %H:%M")
+            left = max(0, trash.TRASH_DAYS - int((now - entry.deleted_at) // 86_400))
+            _echo(f"{entry.workshop_id}  “{entry.title()}”  deleted {when}, {left} days left")
+        return
+    if backup is not None:
+        library = WorkshopLibrary(store)
+        resolved = store.resolve(workshop_id)
+        backups = library.backups(resolved)
+        if not backups:
+            raise UserError(f"{resolved} has no backups.")
+        if not 1 <= backup <= len(backups):
+            listed = "; ".join(f"{n}: {b.label}" for n, b in enumerate(backups, start=1))
+            raise UserError(f"{resolved} has {len(backups)} backups (1 is the newest): {listed}.")
+        chosen = backups[backup - 1]
+        if not chosen.readable:
+            raise UserError(f"Backup {backup} of {resolved} cannot be read either: {chosen.label}.")
+        library.restore_backup(resolved, chosen)
+        _echo(
+            f"Restored {resolved} from backup {backup} ({chosen.label}). The damaged file and journal were kept "
+            f"beside it as .damaged- copies."
+        )
+        return
+    entry = trash.find(store.data_dir, workshop_id)
+    title = entry.title()
+    trash.restore_from_trash(store.data_dir, entry)
+    _echo(f"Restored “{title}” ({entry.workshop_id}) from the trash.")
 
 
 def _confirm(question: str) -> None:
@@ -256,6 +371,13 @@ def _folder(value: str) -> Path:
     if path.exists() and not path.is_dir():
         raise argparse.ArgumentTypeError(f"Directory '{value}' is a file.")
     return path
+
+
+def _backup_number(value: str) -> int:
+    """``--backup N``: a backup's number, 1 for the newest."""
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a backup number is 1 or more (1 is the newest), not '{value}'")
+    return int(value)
 
 
 def _input_file(value: str) -> Path:
@@ -405,8 +527,31 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument("file", type=_input_file, metavar="FILE", help="A JSON interchange file.")
 
     command = _add_command(commands, "delete", delete)
-    command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)
-    command.add_argument("--yes", action="store_true", help="Do not ask for confirmation.")
+    command.add_argument(
+        "workshop_id",
+        metavar="WORKSHOP_ID",
+        help="The workshop's full id (a start of one: it shows the title and asks).",
+    )
+    command.add_argument("--yes", action="store_true", help="Do not ask (only with the full id).")
+    command.add_argument(
+        "--purge", action="store_true", help="Delete at once instead of moving to the trash."
+    )
+
+    command = _add_command(commands, "restore", restore)
+    command.add_argument(
+        "workshop_id",
+        nargs="?",
+        default=None,
+        metavar="WORKSHOP_ID",
+        help="The workshop to bring back; none: list the trash.",
+    )
+    command.add_argument(
+        "--backup",
+        type=_backup_number,
+        default=None,
+        metavar="N",
+        help="Restore backup N (1 = newest) of a damaged workshop instead of a workshop from the trash.",
+    )
     return parser
 
 

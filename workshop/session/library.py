@@ -141,8 +141,25 @@ class WorkshopLibrary:
         return new_id
 
     def delete(self, workshop_id: str) -> None:
+        """Move a workshop to the trash (``restore_from_trash`` brings it back; see ``workshop.store.trash``)."""
+        from workshop.store import trash
+
+        with self._errors(workshop_id):
+            trash.move_to_trash(self._store.data_dir, self._store.resolve(workshop_id), self.clock.wall())
+
+    def purge(self, workshop_id: str) -> None:
+        """Delete a workshop and its backups at once, without the trash."""
         with self._errors(workshop_id):
             self._store.delete(self._store.resolve(workshop_id))
+
+    def restore_from_trash(self, workshop_id: str) -> str:
+        """Bring the newest trashed copy of ``workshop_id`` (or a unique start of it) back; returns its id."""
+        from workshop.store import trash
+
+        with self._errors(workshop_id):
+            entry = trash.find(self._store.data_dir, workshop_id)
+            trash.restore_from_trash(self._store.data_dir, entry)
+            return entry.workshop_id
 
     def _backup_infos(self, workshop_id: str) -> builtins.list[BackupInfo]:
         if not workshop_id:
