@@ -139,12 +139,12 @@ async def open_screens(store: Store, workshop_id: str) -> dict[str, float]:
         )
 
         def close() -> None:
-            if session.ballot(BALLOT_ID).status == "open":
-                session.close_ballot(BALLOT_ID)
+            if session.votes.ballot(BALLOT_ID).status == "open":
+                session.votes.close(BALLOT_ID)
 
         def reopen() -> None:
-            if session.ballot(BALLOT_ID).status == "closed":
-                session.reopen_ballot(BALLOT_ID)
+            if session.votes.ballot(BALLOT_ID).status == "closed":
+                session.votes.reopen(BALLOT_ID)
 
         times["reveal (results)"] = await _times(app, lambda: VoteResultsScreen(BALLOT_ID), close)
         times["vote board, re-opened"] = await _times(app, lambda: VoteBoardScreen(BALLOT_ID), reopen)

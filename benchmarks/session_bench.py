@@ -32,7 +32,7 @@ def time_add_note(root: Path, notes: int) -> tuple[float, float]:
     durations = []
     for i in range(ADDS):
         started = time.perf_counter()
-        session.add_note(f"A new idea from the room, number {i}: customers answer each other first 🤝")
+        session.notes.add(f"A new idea from the room, number {i}: customers answer each other first 🤝")
         durations.append(time.perf_counter() - started)
     session.close()
     return summary_ms(durations)
@@ -45,7 +45,7 @@ def time_cast_vote(root: Path) -> tuple[float, float]:
     seeded.close()
     session = WorkshopSession.open(store, workshop_id)
     stage = session.stage()
-    ballot = session.open_ballot(stage.id, budget=10, cap=3)
+    ballot = session.votes.open(stage.id, budget=10, cap=3)
     durations = []
     people = [p.id for p in session.workshop.active_participants()]
     for person in people:
@@ -53,7 +53,7 @@ def time_cast_vote(root: Path) -> tuple[float, float]:
             note_id = ballot.note_ids[(person * 7 + k * 13) % len(ballot.note_ids)]
             started = time.perf_counter()
             try:
-                session.cast_vote(ballot.id, person, note_id)
+                session.votes.cast(ballot.id, person, note_id)
             except ValueError:
                 continue
             durations.append(time.perf_counter() - started)

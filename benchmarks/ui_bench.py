@@ -150,9 +150,9 @@ async def app_switch_stage(store: Store, workshop_id: str, repeats: int = 12) ->
 def _go(screen: Any, step: int) -> None:
     session = screen.session
     if step > 0:
-        session.next_stage()
+        session.agenda.next()
     else:
-        session.previous_stage()
+        session.agenda.previous()
     screen._enter_stage()
 
 

@@ -40,7 +40,7 @@ async def cast_dots(root: Path) -> tuple[list[float], list[float], int]:
             await pilot.pause()
         session = app.session
         assert session is not None
-        ballot = session.open_ballot(session.stage().id, budget=DOTS_EACH, cap=3)
+        ballot = session.votes.open(session.stage().id, budget=DOTS_EACH, cap=3)
         assert len(ballot.note_ids) == 200
         for participant in session.workshop.active_participants():
             screen = ParticipantBallotScreen(ballot.id, participant.id)

@@ -37,7 +37,7 @@ from facilitation.models import (
 from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_candidates, plan_status
 from screens.base import DismissOnce, WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
-from workshop.session import SessionError
+from workshop.session import KEEP, ActionChange, SessionError
 
 OPEN = "open"
 
@@ -458,7 +458,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             self._say("There is no action yet: press a on a candidate, or n for a new one.", timeout=5)
             return None
         try:
-            return self.session.action(action_id)
+            return self.session.actions.get(action_id)
         except SessionError as error:
             self.workshop_app.show_error(error)
             return None
@@ -510,7 +510,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
 
     def _add(self, fields: ActionFields, *, source_note_id: int | None = None) -> ActionItem | str:
         try:
-            action = self.session.add_action(
+            action = self.session.actions.add(
                 fields.title,
                 source_note_id=source_note_id,
                 owner=fields.owner,
@@ -541,16 +541,23 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         )
 
         def save(fields: ActionFields) -> ActionItem | str:
-            changes: dict[str, Any] = {}
-            for name in ("title", "owner", "measure", "priority", "status"):
-                if getattr(fields, name) != getattr(initial, name):
-                    changes[name] = getattr(fields, name)
-            if fields.due.strip() != initial.due:
-                changes["due"] = fields.due.strip() or None
-            if not changes:
+            def changed(name: str) -> Any:
+                value = getattr(fields, name)
+                return value if value != getattr(initial, name) else KEEP
+
+            due = fields.due.strip()
+            change = ActionChange(
+                title=changed("title"),
+                owner=changed("owner"),
+                due=(due or None) if due != initial.due else KEEP,
+                measure=changed("measure"),
+                priority=changed("priority"),
+                status=changed("status"),
+            )
+            if not change.names():
                 return action
             try:
-                updated = self.session.edit_action(action.id, **changes)
+                updated = self.session.actions.edit(action.id, change)
             except SessionError as error:
                 return str(error)
             self.redraw(action_id=updated.id)
@@ -566,10 +573,10 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             return
         with self._guard():
             if action.status == DONE:
-                updated = self.session.edit_action(action.id, status=OPEN)
+                updated = self.session.actions.edit(action.id, ActionChange(status=OPEN))
                 self._say(f"Action #{action.id} is open again.", timeout=4)
             else:
-                updated = self.session.complete_action(action.id)
+                updated = self.session.actions.complete(action.id)
                 self._say(f"Action #{action.id} done.", timeout=4)
             self.redraw(action_id=updated.id)
 
@@ -578,7 +585,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         if action is None:
             return
         with self._guard():
-            self.session.move_action(action.id, offset)
+            self.session.actions.move(action.id, offset)
             self.redraw(action_id=action.id)
 
     def action_delete_action(self) -> None:
@@ -590,7 +597,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             if not yes:
                 return
             with self._guard():
-                self.session.delete_action(action.id)
+                self.session.actions.delete(action.id)
                 self.redraw()
                 self._say(f"Action #{action.id} deleted.", timeout=5)
 

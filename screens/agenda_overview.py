@@ -39,7 +39,7 @@ def schedule_of(session: WorkshopSession, now: float) -> tuple[ScheduleReport, d
     """The schedule of the stages the room runs (skipped ones take no time), keyed by stage id as well."""
     timings = []
     for stage in session.workshop.agenda(include_skipped=False):
-        timer = session.timer(stage.id)
+        timer = session.timer.of(stage.id)
         timings.append(StageTiming(stage.id, stage.minutes, timer.started_at, timer.finished_at))
     report = build_schedule(timings, now)
     return report, {s.stage_id: s for s in report.stages}
@@ -189,7 +189,7 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
             )
             return
         try:
-            session.go_to_stage(stage_id)
+            session.agenda.go_to(stage_id)
         except SessionError as error:
             self.workshop_app.show_error(error)
             return

@@ -494,7 +494,7 @@ class ReadinessEntryScreen(WorkshopScreenMixin, Screen[bool]):
 
     def action_save(self) -> None:
         try:
-            self.session.record_readiness(
+            self.session.readiness.record(
                 self.participant_id,
                 attitude=self.attitude,
                 scores=dict(self.scores),

@@ -271,7 +271,7 @@ class SetupScreen(Screen[None]):
         if field.value == current:
             return
         try:
-            session.update_details(**{name: field.value})
+            session.agenda.update_details(**{name: field.value})
         except SessionError as error:
             hint = TITLE_HINT if name == "title" and not field.value.strip() else str(error)
             self.notify(hint, title="Not changed", severity="warning", markup=False)
@@ -340,7 +340,7 @@ class SetupScreen(Screen[None]):
         else:
             for name in names:
                 try:
-                    session.add_participant(name)
+                    session.participants.add(name)
                 except SessionError as error:
                     self.notify(str(error), title="Not added", severity="warning", markup=False)
         self._refresh_participants(highlight=10**6)
@@ -364,7 +364,7 @@ class SetupScreen(Screen[None]):
                     self._draft_participants = participant_names(others)
                 else:
                     participant = session.workshop.active_participants()[index]
-                    session.rename_participant(participant.id, value)
+                    session.participants.rename(participant.id, value)
             except SessionError as error:
                 self.notify(str(error), title="Not renamed", severity="warning", markup=False)
                 return
@@ -391,7 +391,7 @@ class SetupScreen(Screen[None]):
                 return
             participant = session.workshop.active_participants()[index]
             try:
-                session.remove_participant(participant.id)
+                session.participants.remove(participant.id)
             except SessionError as error:
                 self.workshop_app.show_error(error)
                 return
@@ -449,7 +449,7 @@ class SetupScreen(Screen[None]):
     def _stage_state(session: WorkshopSession, stage: Stage) -> str:
         if stage.id == session.workshop.current_stage_id:
             return "now"
-        status = session.timer(stage.id).status
+        status = session.timer.of(stage.id).status
         return {"finished": "done", "paused": "paused", "running": "running"}.get(status, "")
 
     def _selected_key(self) -> str | None:
@@ -484,7 +484,7 @@ class SetupScreen(Screen[None]):
         chosen = self._selected_stage()
         if chosen is not None:
             session, stage = chosen
-            self._agenda_call(session.set_stage_minutes, stage.id, stage.minutes + step)
+            self._agenda_call(session.agenda.set_minutes, stage.id, stage.minutes + step)
 
     def action_type_minutes(self) -> None:
         from screens.dialogs import TextEntryScreen
@@ -502,7 +502,7 @@ class SetupScreen(Screen[None]):
                         f"Type a whole number of minutes, 1 to {MAX_STAGE_MINUTES}.", severity="warning"
                     )
                 return
-            self._agenda_call(session.set_stage_minutes, stage.id, minutes)
+            self._agenda_call(session.agenda.set_minutes, stage.id, minutes)
 
         self.workshop_app.push_screen(
             TextEntryScreen(f"Minutes for {stage.title}", str(stage.minutes)), set_minutes
@@ -512,13 +512,13 @@ class SetupScreen(Screen[None]):
         chosen = self._selected_stage()
         if chosen is not None:
             session, stage = chosen
-            self._agenda_call(session.move_stage, stage.id, offset, select=str(stage.id))
+            self._agenda_call(session.agenda.move, stage.id, offset, select=str(stage.id))
 
     def action_toggle_skip(self) -> None:
         chosen = self._selected_stage()
         if chosen is not None:
             session, stage = chosen
-            self._agenda_call(session.set_stage_skipped, stage.id, not stage.skipped)
+            self._agenda_call(session.agenda.set_skipped, stage.id, not stage.skipped)
 
     def action_rename_stage(self) -> None:
         from screens.dialogs import TextEntryScreen
@@ -530,7 +530,7 @@ class SetupScreen(Screen[None]):
 
         def rename(value: str | None) -> None:
             if value is not None and value.strip() != stage.title:
-                self._agenda_call(session.rename_stage, stage.id, value)
+                self._agenda_call(session.agenda.rename, stage.id, value)
 
         self.workshop_app.push_screen(TextEntryScreen("Rename stage", stage.title), rename)
 
@@ -552,7 +552,7 @@ class SetupScreen(Screen[None]):
                     )
                 return
             try:
-                stage = session.add_stage(title, minutes, after_stage_id=after.id)
+                stage = session.agenda.add(title, minutes, after_stage_id=after.id)
             except SessionError as error:
                 self.notify(str(error), title="Not added", severity="warning", markup=False)
                 return
@@ -581,7 +581,7 @@ class SetupScreen(Screen[None]):
 
         def save(name: str) -> None:
             try:
-                library.save_template(name, session.agenda_templates())
+                library.save_template(name, session.agenda.templates())
             except SessionError as error:
                 self.workshop_app.show_error(error)
                 return

@@ -225,7 +225,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         session = self.workshop_app.session
         if session is None or self._stage_id is None:
             return "start"
-        status = session.timer(self._stage_id).status
+        status = session.timer.of(self._stage_id).status
         return {"idle": "start", "running": "pause", "paused": "resume"}.get(status.value, "restart")
 
     def action_space(self, what: str) -> None:
@@ -379,7 +379,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             return
         session = app.session
         try:
-            timer = session.timer(self._stage_id)
+            timer = session.timer.of(self._stage_id)
         except SessionError:
             return
         self.timer_display.show(timer, session.clock.wall())
@@ -389,7 +389,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._ring_if_due(timer)
         self._remind_if_due(timer)
         ws = session.workshop
-        timers = {s.id: session.timer(s.id) for s in ws.agenda(include_skipped=False)}
+        timers = {s.id: session.timer.of(s.id) for s in ws.agenda(include_skipped=False)}
         marks, report = stage_marks(ws, timers, session.clock.wall())
         for strip in self.query(AgendaStrip):
             strip.show(marks, report)
@@ -431,12 +431,12 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
 
     def action_toggle_timer(self) -> None:
         with self._guard():
-            self.session.toggle_timer(self._stage_id)
+            self.session.timer.toggle(self._stage_id)
         self.refresh_clock()
 
     def action_extend(self, minutes: int) -> None:
         with self._guard():
-            timer = self.session.extend_timer(minutes, self._stage_id)
+            timer = self.session.timer.extend(minutes, self._stage_id)
             self._say(f"{minutes} min added: now {format_clock(timer.duration)} in all.", timeout=4)
         self.refresh_clock()
 
@@ -448,7 +448,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 with self._guard():
-                    self.session.reset_timer(stage.id)
+                    self.session.timer.reset(stage.id)
                     self._entered_at = self.workshop_app.clock.monotonic()
                     self._reminded = False
                 self.refresh_clock()
@@ -467,7 +467,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
 
         session = self.session
         stage = session.stage(self._stage_id)
-        timer = session.timer(stage.id)
+        timer = session.timer.of(stage.id)
         agenda = session.workshop.agenda(include_skipped=False)
         ids = [s.id for s in agenda]
         is_last = stage.id in ids and ids.index(stage.id) == len(ids) - 1
@@ -488,26 +488,26 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     def _finish_stage(self) -> None:
         with self._guard():
             before = self._stage_id
-            stage = self.session.finish_stage()
+            stage = self.session.timer.finish()
             if stage.id == before:
                 self._say("That was the last stage. Press s for the summary.", timeout=8)
             self._enter_stage()
 
     def action_previous_stage(self) -> None:
         with self._guard():
-            self.session.previous_stage()
+            self.session.agenda.previous()
             self._enter_stage()
 
     def go_to_stage(self, stage_id: int) -> None:
         """Jump to any stage (the command palette's "Go to stage …")."""
         with self._guard():
-            self.session.go_to_stage(stage_id)
+            self.session.agenda.go_to(stage_id)
             self._enter_stage()
 
     def action_toggle_bell(self) -> None:
         with self._guard():
             muted = not self.session.workshop.muted
-            self.session.set_muted(muted)
+            self.session.agenda.set_muted(muted)
             self._say("Timer bell off." if muted else "Timer bell on.", timeout=4)
             self._draw_stage_text(self.session.stage(self._stage_id))
 
@@ -588,7 +588,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         if author is None:
             author = self._author_id
         with self._guard():
-            note = self.session.add_note(body, stage_id=self._stage_id, author_id=author)
+            note = self.session.notes.add(body, stage_id=self._stage_id, author_id=author)
             self.notes.append_note(note, self.session.workshop)
             self._after_change()
             return True
@@ -640,7 +640,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             if text is None:
                 return
             with self._guard():
-                updated = self.session.edit_note(note.id, text)
+                updated = self.session.notes.edit(note.id, text)
                 self.notes.update_note(updated, self.session.workshop)
                 self._after_change()
 
@@ -651,14 +651,14 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         if note is None:
             return
         with self._guard():
-            self.session.delete_note(note.id)
+            self.session.notes.delete(note.id)
             self.notes.remove_note(note.id)
             self._after_change()
             self._say(f"Note #{note.id} deleted — press u to undo.", timeout=8)
 
     def action_undo_delete(self) -> None:
         with self._guard():
-            note = self.session.undo_delete()
+            note = self.session.notes.undo_delete()
             if note.stage_id == self._stage_id:
                 self._load_notes(select=note.id)
                 self._say(f"Note #{note.id} restored.", timeout=4)
@@ -673,7 +673,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         if note is None:
             return
         with self._guard():
-            updated = self.session.mark_note(note.id, None if note.mark == mark else mark)
+            updated = self.session.notes.mark(note.id, None if note.mark == mark else mark)
             self.notes.update_note(updated, self.session.workshop)
             self._after_change()
 
@@ -690,7 +690,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             if stage_id is None:
                 return
             with self._guard():
-                self.session.move_note(note.id, stage_id)
+                self.session.notes.move(note.id, stage_id)
                 self.notes.remove_note(note.id)
                 self._after_change()
                 self._say(f"Note #{note.id} moved to {self.session.stage(stage_id).title}.", timeout=5)
@@ -717,7 +717,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             if other_id is None:
                 return
             with self._guard():
-                merged = self.session.merge_notes(note.id, other_id)
+                merged = self.session.notes.merge(note.id, other_id)
                 self.notes.remove_note(other_id)
                 self.notes.update_note(merged, self.session.workshop)
                 self._after_change()

@@ -78,10 +78,10 @@ def stage_block(session: WorkshopSession, stage: Stage, number: int | None) -> G
 
 def _vote_lines(session: WorkshopSession, stage_id: int) -> list[RenderableType]:
     """The top notes of the stage's latest vote, once it has been revealed (never a vote still open)."""
-    ballot = session.latest_ballot(stage_id)
+    ballot = session.votes.latest(stage_id)
     if ballot is None or ballot.status != "closed":
         return []
-    result = session.ballot_result(ballot.id)
+    result = session.votes.result(ballot.id)
     voted = [r for r in result.ranked if r.dots > 0]
     who = f"{_plural(result.voters, 'voter')}, " if ballot.mode == "private" else "room tally, "
     heading = Text(f"Vote: {ballot.title} ({who}{_plural(result.total_dots, 'dot')})", style="bold")

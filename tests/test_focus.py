@@ -50,7 +50,7 @@ def state(app: WorkshopApp) -> tuple[str, str, int]:
     """What a stray letter could change: the timer's status, the stage, the number of events on file."""
     assert app.session is not None
     ws = app.session.workshop
-    return (app.session.timer().status, ws.stages[ws.current_stage_id].title, len(ws.events))
+    return (app.session.timer.of().status, ws.stages[ws.current_stage_id].title, len(ws.events))
 
 
 async def resize(pilot: Pilot[None], width: int, height: int) -> None:

@@ -17,11 +17,11 @@ def scores(*values: int) -> dict[str, int]:
 
 def test_compare_pairs_attitudes_and_disciplines(session: WorkshopSession) -> None:
     ana, ben, chloe = (p.id for p in session.workshop.active_participants())
-    session.record_readiness(ana, attitude="folly", scores=scores(1, 2, 3, 1, 1, 1))
-    session.record_readiness(ben, attitude="fearful", scores=scores(2, 2, 3, 5, 1, 2))
-    session.record_readiness(chloe, attitude="fearful", scores=scores(3, 2, 3, 2, 1, 3))
-    session.record_readiness(ana, attitude="formulating", scores=scores(3, 2, 3, 2, 2, 1), round="end")
-    session.record_readiness(ben, attitude="forging", scores=scores(3, 2, 4, 3, 2, 3), round="end")
+    session.readiness.record(ana, attitude="folly", scores=scores(1, 2, 3, 1, 1, 1))
+    session.readiness.record(ben, attitude="fearful", scores=scores(2, 2, 3, 5, 1, 2))
+    session.readiness.record(chloe, attitude="fearful", scores=scores(3, 2, 3, 2, 1, 3))
+    session.readiness.record(ana, attitude="formulating", scores=scores(3, 2, 3, 2, 2, 1), round="end")
+    session.readiness.record(ben, attitude="forging", scores=scores(3, 2, 4, 3, 2, 3), round="end")
 
     start, end = readiness_rounds(session.workshop)
     result = compare(start, end)
@@ -53,8 +53,8 @@ def test_compare_pairs_attitudes_and_disciplines(session: WorkshopSession) -> No
 
 def test_compare_with_missing_scores_says_nothing_about_them(session: WorkshopSession) -> None:
     ana, ben, _ = (p.id for p in session.workshop.active_participants())
-    session.record_readiness(ana, attitude="fusing", scores={"vision": 4})
-    session.record_readiness(ben, attitude=None, scores={"strategy": 2}, round="end")
+    session.readiness.record(ana, attitude="fusing", scores={"vision": 4})
+    session.readiness.record(ben, attitude=None, scores={"strategy": 2}, round="end")
     start, end = readiness_rounds(session.workshop)
     result = compare(start, end)
     by_key = {d.key: d for d in result.disciplines}

@@ -62,20 +62,20 @@ def make(data_dir: Path) -> Iterator[Callable[[Prepare], WorkshopApp]]:
 
 def vision_vote(session: WorkshopSession, *, close: bool) -> None:
     """Vision with five notes; Ana (3 dots on the first note) and Ben have voted; Chloé votes when ``close``."""
-    session.next_stage()
-    notes = [session.add_note(text, author_id=None).id for text in NOTES]
+    session.agenda.next()
+    notes = [session.notes.add(text, author_id=None).id for text in NOTES]
     ana, ben, chloe = (p.id for p in session.workshop.active_participants())
-    ballot = session.open_ballot(session.stage().id, budget=5, cap=3)
+    ballot = session.votes.open(session.stage().id, budget=5, cap=3)
     votes = [(ana, (0, 0, 0, 2, 4)), (ben, (1, 1, 2, 4, 4))]
     if close:
         votes.append((chloe, (1, 3, 3, 0)))
     for person, picks in votes:
         for pick in picks:
-            session.cast_vote(ballot.id, person, notes[pick])
-        session.submit_ballot(ballot.id, person)
+            session.votes.cast(ballot.id, person, notes[pick])
+        session.votes.submit(ballot.id, person)
     if close:
-        session.close_ballot(ballot.id)
-        session.mark_note(notes[0], "decision")
+        session.votes.close(ballot.id)
+        session.notes.mark(notes[0], "decision")
 
 
 async def settle(pilot: Pilot[Any], *keys: str) -> None:
@@ -126,7 +126,7 @@ def readiness_answers(session: WorkshopSession) -> None:
         ("fearful", (2, 1, 2, 2, 5, 1)),
     ]
     for person, (attitude, scores) in zip(session.workshop.active_participants(), answers, strict=True):
-        session.record_readiness(person.id, attitude=attitude, scores=dict(zip(SCORES, scores, strict=True)))
+        session.readiness.record(person.id, attitude=attitude, scores=dict(zip(SCORES, scores, strict=True)))
 
 
 def test_readiness_chart(snap_compare: Any, make: Callable[[Prepare], WorkshopApp]) -> None:

@@ -964,10 +964,10 @@ def test_opening_and_writing_a_workshop_does_not_load_tinydb(tmp_path: Path) -> 
 
         library = WorkshopLibrary(Store(Path(sys.argv[1])))
         session = library.create("Offsite", participants=["Ana"])
-        session.add_note("a note")
+        session.notes.add("a note")
         session.close()
         session = library.open(session.workshop.id)
-        session.add_note("another")
+        session.notes.add("another")
         session.close()
         assert "tinydb" not in sys.modules, sorted(m for m in sys.modules if "tinydb" in m)
         print("ok")

@@ -215,9 +215,9 @@ def test_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
         library = WorkshopLibrary(store)
         session = library.create("Private workshop", participants=["Ana", "Ben"])
         for i in range(3):
-            session.add_note(f"idea {i}")
+            session.notes.add(f"idea {i}")
             session.checkpoint()
-        session.add_note("still in the journal")
+        session.notes.add("still in the journal")
         session.close()
         with Store(folder).open(session.workshop.id) as wf:  # owner and lock files while open
             assert stat.S_IMODE(os.stat(folder / f".{wf.workshop_id}.owner").st_mode) == 0o600
@@ -293,7 +293,7 @@ def test_a_read_only_folder_can_be_listed_shown_and_exported_elsewhere(tmp_path:
     library = WorkshopLibrary(Store(folder))
     with library.create("Archived offsite", organisation="Northwind") as session:
         workshop_id = session.workshop.id
-        session.add_note("an idea still in the journal")
+        session.notes.add("an idea still in the journal")
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     run = _read_only_runner(folder)
     try:

@@ -70,17 +70,17 @@ def built(library: WorkshopLibrary) -> Built:
         ("strategy", "S4", "Retire the old wiki"),
         ("strategy", "S5", "Nobody voted for this one"),
     ]:
-        notes[name] = session.add_note(body, stage_id=stages[key]).id
-    session.mark_note(notes["V1"], "decision")
-    session.mark_note(notes["S4"], "candidate")
-    ballot = session.open_ballot(stages["strategy"], mode="tally")
+        notes[name] = session.notes.add(body, stage_id=stages[key]).id
+    session.notes.mark(notes["V1"], "decision")
+    session.notes.mark(notes["S4"], "candidate")
+    ballot = session.votes.open(stages["strategy"], mode="tally")
     for name, dots in (("S2", 5), ("S1", 3), ("S3", 3), ("S4", 1)):
-        session.set_tally(ballot.id, notes[name], dots)
-    session.close_ballot(ballot.id)
-    final = session.open_ballot(None, note_ids=[notes["V1"], notes["S1"], notes["S2"]], mode="tally")
+        session.votes.tally(ballot.id, notes[name], dots)
+    session.votes.close(ballot.id)
+    final = session.votes.open(None, note_ids=[notes["V1"], notes["S1"], notes["S2"]], mode="tally")
     for name, dots in (("S1", 7), ("V1", 4), ("S2", 2)):
-        session.set_tally(final.id, notes[name], dots)
-    session.close_ballot(final.id)
+        session.votes.tally(final.id, notes[name], dots)
+    session.votes.close(final.id)
     workshop_id: str = session.workshop.id
     session.close()
     return Built(workshop_id, notes)
@@ -220,7 +220,7 @@ async def test_new_edit_reorder_complete_and_delete(app: WorkshopApp) -> None:
         screen = await open_plan(app, pilot)
         assert app.session is not None
         session = app.session
-        first = session.add_action("First", owner="Ana", due="2026-12-01")
+        first = session.actions.add("First", owner="Ana", due="2026-12-01")
         # n: a new action that does not come from a note; no owner and no date.
         await pilot.press("n")
         await pilot.pause()
@@ -243,7 +243,7 @@ async def test_new_edit_reorder_complete_and_delete(app: WorkshopApp) -> None:
         dialog.query_one("#priority", Select).value = 1
         await pilot.press("ctrl+s")
         await pilot.pause()
-        second = session.action(second.id)
+        second = session.actions.get(second.id)
         assert second.due is not None and second.priority == 1 and second.title == "Second"
         assert str(screen.query_one("#plan-status", Static).content) == "2 actions · 1 without an owner"
 
@@ -261,11 +261,11 @@ async def test_new_edit_reorder_complete_and_delete(app: WorkshopApp) -> None:
         # space completes, space again re-opens; c does the same.
         await pilot.press("space")
         await pilot.pause()
-        assert session.action(second.id).status == "done"
+        assert session.actions.get(second.id).status == "done"
         assert "1 done" in str(screen.query_one("#plan-status", Static).content)
         await pilot.press("c")
         await pilot.pause()
-        assert session.action(second.id).status == "open"
+        assert session.actions.get(second.id).status == "open"
 
         # delete asks first; "n" keeps it, "y" deletes.
         await pilot.press("delete")
@@ -286,7 +286,7 @@ async def test_new_edit_reorder_complete_and_delete(app: WorkshopApp) -> None:
 async def test_a_candidate_with_an_action_asks_before_a_second_one(app: WorkshopApp, built: Built) -> None:
     async with app.run_test(size=SIZE) as pilot:
         assert app.session is not None
-        app.session.add_action("Already", source_note_id=built.notes["S1"])
+        app.session.actions.add("Already", source_note_id=built.notes["S1"])
         await open_plan(app, pilot)
         await pilot.press("a")
         await pilot.pause()
@@ -360,7 +360,7 @@ async def test_export_writes_the_chosen_files_and_names_them(
     out = tmp_path / "out"
     async with app.run_test(size=SIZE) as pilot:
         assert app.session is not None
-        app.session.add_action("Owned and dated", owner="Ana", due="2026-12-01")
+        app.session.actions.add("Owned and dated", owner="Ana", due="2026-12-01")
         await open_plan(app, pilot)
         dialog = await open_export(app, pilot, out)
         assert dialog.formats == ["docx", "md", "csv", "json"]
@@ -416,8 +416,8 @@ async def test_export_asks_about_actions_without_owner_or_date(app: WorkshopApp,
     out = tmp_path / "out"
     async with app.run_test(size=SIZE) as pilot:
         assert app.session is not None
-        app.session.add_action("Nobody owns this")
-        app.session.add_action("Nor this", owner="Ana")
+        app.session.actions.add("Nobody owns this")
+        app.session.actions.add("Nor this", owner="Ana")
         assert missing_details(app.session.workshop) == "1 action has no owner and 2 have no due date"
         await pilot.press("s")  # from the summary this time
         await pilot.pause()

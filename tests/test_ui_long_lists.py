@@ -113,7 +113,7 @@ async def test_the_board_of_a_3000_note_ballot_measures_only_what_it_shows(app: 
 async def test_the_highlight_stays_in_view_paging_through_a_long_result(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await on_stage(pilot)
-        session_of(app).close_ballot(BALLOT)
+        session_of(app).votes.close(BALLOT)
         await app.push_screen(VoteResultsScreen(BALLOT))
         await pilot.pause()
         ranking = app.screen.query_one("#ranking", LazyOptionList)
@@ -126,7 +126,7 @@ async def test_the_highlight_stays_in_view_paging_through_a_long_result(app: Wor
         await pilot.press("end")
         await pilot.pause()
         assert in_view(ranking)
-        last = session_of(app).ballot_result(BALLOT).ranked[-1].note_id
+        last = session_of(app).votes.result(BALLOT).ranked[-1].note_id
         assert f"tag{last}x" in screen_text(app)
         for _ in range(5):
             await pilot.press("pageup", "up", "up")
@@ -140,13 +140,13 @@ async def test_the_highlight_stays_in_view_paging_through_a_long_result(app: Wor
 async def test_a_mark_on_a_long_result_redraws_that_row(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await on_stage(pilot)
-        session_of(app).close_ballot(BALLOT)
+        session_of(app).votes.close(BALLOT)
         await app.push_screen(VoteResultsScreen(BALLOT))
         await pilot.pause()
         ranking = app.screen.query_one("#ranking", LazyOptionList)
         await pilot.press("end", "x")
         await pilot.pause()
-        last = session_of(app).ballot_result(BALLOT).ranked[-1].note_id
+        last = session_of(app).votes.result(BALLOT).ranked[-1].note_id
         assert session_of(app).workshop.notes[last].mark == "decision"
         assert "DECISION" in screen_text(app) and in_view(ranking)
 
@@ -155,7 +155,7 @@ async def test_a_voter_reaches_the_last_note_of_a_long_ballot_and_dots_it(app: W
     async with app.run_test(size=SIZE) as pilot:
         await on_stage(pilot)
         session = session_of(app)
-        session.reopen_participant_ballot(BALLOT, 1)
+        session.votes.unsubmit(BALLOT, 1)
         await app.push_screen(ParticipantBallotScreen(BALLOT, 1))
         await pilot.pause()
         notes = app.screen.query_one("#ballot-notes", LazyOptionList)
@@ -171,6 +171,6 @@ async def test_a_voter_reaches_the_last_note_of_a_long_ballot_and_dots_it(app: W
         await pilot.pause()
         await pilot.press("end", "plus")
         await pilot.pause()
-        assert session.participant_dots(BALLOT, 1) == {1: 1, NOTES: 1}
+        assert session.votes.participant_dots(BALLOT, 1) == {1: 1, NOTES: 1}
         assert f"tag{NOTES}x" in screen_text(app) and "●○○" in screen_text(app)
         assert notes.guessed_count() > NOTES - 200, "a dot counted one row again, not the ballot"

@@ -113,7 +113,7 @@ async def test_a_refused_note_goes_back_in_the_field(
         def refuse(*_args: object, **_kwargs: object) -> None:
             raise SessionError("The disk is full: the note was not saved.")
 
-        monkeypatch.setattr(app.session, "add_note", refuse)
+        monkeypatch.setattr(app.session.notes, "add", refuse)
         await type_note(pilot, "an important point")
         assert stage_screen(app).query_one(NoteInput).value == "an important point"
         assert any("disk is full" in m for m in messages(app))
@@ -174,11 +174,11 @@ async def test_escape_leaves_the_field_and_space_starts_the_timer(app: WorkshopA
         await pilot.pause()
         screen = stage_screen(app)
         assert screen.query_one(NoteInput).value == " ", "space types while the field has focus"
-        assert app.session is not None and app.session.timer().status == "idle"
+        assert app.session is not None and app.session.timer.of().status == "idle"
         await pilot.press("escape")
         assert screen.focused is screen.query_one(NoteList)
         await pilot.press("space")
-        assert app.session.timer().status == "running"
+        assert app.session.timer.of().status == "running"
 
 
 async def test_edit_a_note(app: WorkshopApp) -> None:
@@ -349,7 +349,7 @@ async def test_long_note_editor_from_f2(app: WorkshopApp) -> None:
 async def test_very_long_note_is_cut_in_the_list_but_kept_whole(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         assert app.session is not None
-        app.session.add_note("word " * 20_000)
+        app.session.notes.add("word " * 20_000)
         stage_screen(app).on_screen_resume()
         await pilot.pause()
         prompt = str(stage_screen(app).query_one(NoteList).get_option_at_index(0).prompt)
@@ -398,7 +398,7 @@ async def test_pause_and_extend(app: WorkshopApp, clock: FakeClock) -> None:
         assert display.digits == "15:55"
         assert screen.query_one(NoteInput).value == ""
         await pilot.press("f5")  # resume from the field
-        assert app.session is not None and app.session.timer().status == "running"
+        assert app.session is not None and app.session.timer.of().status == "running"
 
 
 async def test_warning_alert_and_overrun(
@@ -454,7 +454,7 @@ async def test_restart_asks_first(app: WorkshopApp, clock: FakeClock) -> None:
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()
-        assert app.session is not None and app.session.timer().status == "idle"
+        assert app.session is not None and app.session.timer.of().status == "idle"
         assert stage_screen(app).query_one(TimerDisplay).digits == "10:00"
 
 
@@ -473,7 +473,7 @@ async def test_next_stage_confirms_unless_time_is_up(app: WorkshopApp, clock: Fa
         await pilot.press("n", "y")
         await pilot.pause()
         assert app.session.stage().title == "Vision"
-        assert app.session.timer(first.id).status == "finished"
+        assert app.session.timer.of(first.id).status == "finished"
         screen = stage_screen(app)
         assert screen.query_one(TimerDisplay).digits == "20:00"
         await pilot.press("space")
@@ -567,7 +567,7 @@ async def test_read_only_banner_when_another_process_holds_the_file(
             await pilot.press("i", "space")
             await pilot.pause()
             assert app.session.workshop.notes == {}
-            assert app.session.timer().status == "idle"
+            assert app.session.timer.of().status == "idle"
         app.close_session()
     finally:
         holder.kill()
@@ -627,7 +627,7 @@ async def test_switching_to_a_stage_of_500_notes_shows_the_newest(app: WorkshopA
         assert app.session is not None
         vision = next(s for s in app.session.workshop.agenda() if s.title == "Vision")
         for i in range(500):
-            app.session.add_note(f"note {i} " + "with some words " * (i % 7), stage_id=vision.id)
+            app.session.notes.add(f"note {i} " + "with some words " * (i % 7), stage_id=vision.id)
         screen = stage_screen(app)
         screen.go_to_stage(vision.id)
         await pilot.pause()
@@ -645,7 +645,7 @@ async def test_the_first_frame_already_shows_the_newest_note(
     and a second drawing of the list at start-up)."""
     session = library.open(workshop_id)
     for i in range(120):
-        session.add_note(f"opening note {i} " + "and more words " * (i % 5))
+        session.notes.add(f"opening note {i} " + "and more words " * (i % 5))
     session.close()
     app = make_app(library, workshop_id, clock=clock)
     first_frames: list[str] = []
@@ -694,7 +694,7 @@ async def test_the_highlighted_note_stays_in_view_when_the_terminal_narrows(app:
     async with app.run_test(size=(120, 36)) as pilot:
         assert app.session is not None
         for i in range(40):
-            app.session.add_note(f"note {i} " + "words that wrap on a narrow terminal " * (i % 3))
+            app.session.notes.add(f"note {i} " + "words that wrap on a narrow terminal " * (i % 3))
         screen = stage_screen(app)
         screen.go_to_stage(app.session.workshop.current_stage_id)
         await pilot.pause()
@@ -734,7 +734,7 @@ async def test_command_palette_offers_stage_actions(app: WorkshopApp) -> None:
         await pilot.pause()
         assert app.session is not None and app.session.stage().title == "Strategy"
         commands["Timer: start / pause / resume"].run()
-        assert app.session.timer().status == "running"
+        assert app.session.timer.of().status == "running"
 
 
 async def test_command_palette_runs_a_stage_command(app: WorkshopApp) -> None:
@@ -781,11 +781,11 @@ def damage(store: Store, workshop_id: str) -> None:
 async def test_damaged_file_offers_its_backups(store: Store, clock: FakeClock) -> None:
     library = WorkshopLibrary(store, clock=clock)
     session = library.create("Damaged")
-    session.add_note("saved before the damage")
+    session.notes.add("saved before the damage")
     workshop_id = session.workshop.id
     session.close()
     session = library.open(workshop_id)
-    session.add_note("lost with the damage")
+    session.notes.add("lost with the damage")
     session.close()
     damage(store, workshop_id)
     app = make_app(library, workshop_id, clock=clock)
@@ -804,7 +804,7 @@ async def test_a_workshop_without_stages_goes_home_with_a_message(store: Store, 
     """An empty backup restored (the file as first created) has no agenda: no traceback, a message."""
     library = WorkshopLibrary(store, clock=clock)
     session = library.create("Damaged")
-    session.add_note("a note")
+    session.notes.add("a note")
     workshop_id = session.workshop.id
     session.close()
     damage(store, workshop_id)

@@ -45,9 +45,9 @@ def library(store: Store, clock: FakeClock) -> WorkshopLibrary:
 def workshop_id(library: WorkshopLibrary) -> str:
     """A workshop on its Vision stage with four notes; Ana, Ben and Chloé take part."""
     session = library.create("Offsite", participants=["Ana", "Ben", "Chloé"], date="2027-01-15")
-    session.next_stage()
+    session.agenda.next()
     for note in NOTES:
-        session.add_note(note)
+        session.notes.add(note)
     workshop_id: str = session.workshop.id
     session.close()
     return workshop_id
@@ -158,7 +158,7 @@ async def test_setup_refuses_impossible_rules_and_keeps_the_dialog(app: Workshop
 async def test_vote_on_a_stage_without_notes_says_so(
     library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
 ) -> None:
-    prepare(library, workshop_id, lambda s: s.next_stage())
+    prepare(library, workshop_id, lambda s: s.agenda.next())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("v")
         await pilot.pause()
@@ -178,7 +178,7 @@ async def test_private_ballots_with_three_participants_then_reveal_and_decide(ap
         await vote_as(pilot, "Ben", ["down", "right", "down", "equals_sign", "down", "plus"])  # B, C, D
         await vote_as(pilot, "Chloé", ["down", "plus", "plus"])  # B, B: one dot left, confirmed anyway
         ballot_id = board.ballot_id
-        ballot = session_of(app).ballot(ballot_id)
+        ballot = session_of(app).votes.ballot(ballot_id)
         assert sorted(ballot.submitted) == sorted(people(app).values())
         assert "3 of 3 have voted" in screen_text(app)
 
@@ -186,7 +186,7 @@ async def test_private_ballots_with_three_participants_then_reveal_and_decide(ap
         await pilot.pause()
         results = app.screen
         assert isinstance(results, VoteResultsScreen)
-        result = session_of(app).ballot_result(ballot_id)
+        result = session_of(app).votes.result(ballot_id)
         assert [(r.note_id, r.dots) for r in result.ranked] == [(b, 4), (a, 2), (c, 1), (d, 1)]
         text = screen_text(app)
         assert "3 of 3 participants voted · 8 dots" in text
@@ -209,7 +209,7 @@ async def test_a_ballot_never_shows_another_participants_dots_or_totals(app: Wor
         await open_private_vote(pilot, budget=5, cap=3)
         await vote_as(pilot, "Ana", ["plus", "plus", "plus"], confirm_left=True)
         first_note = note_ids(app)[0]
-        assert session_of(app).participant_dots(app.screen.ballot_id, people(app)["Ana"]) == {first_note: 3}  # type: ignore[attr-defined]
+        assert session_of(app).votes.participant_dots(app.screen.ballot_id, people(app)["Ana"]) == {first_note: 3}  # type: ignore[attr-defined]
 
         board_text = screen_text(app)
         assert "●" not in board_text
@@ -247,11 +247,11 @@ async def test_ballot_refusals_are_shown_and_record_nothing(app: WorkshopApp) ->
         assert any("no dot on this note" in m for m in messages(app))
         assert len(session_of(app).workshop.ballot_votes(board.ballot_id)) == 1
         ana = people(app)["Ana"]
-        assert sum(session_of(app).participant_dots(board.ballot_id, ana).values()) == 1
+        assert sum(session_of(app).votes.participant_dots(board.ballot_id, ana).values()) == 1
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, VoteBoardScreen)
-        assert ana not in session_of(app).ballot(board.ballot_id).submitted
+        assert ana not in session_of(app).votes.ballot(board.ballot_id).submitted
         assert any("not confirmed" in m for m in messages(app))
 
 
@@ -260,19 +260,19 @@ async def test_a_participant_reopens_their_ballot_until_the_vote_closes(app: Wor
         board = await open_private_vote(pilot, budget=1, cap=1)
         await vote_as(pilot, "Ana", ["plus"])
         ana = people(app)["Ana"]
-        assert ana in session_of(app).ballot(board.ballot_id).submitted
+        assert ana in session_of(app).votes.ballot(board.ballot_id).submitted
         await pilot.press("enter")  # Ana is still highlighted: she has voted, so the app asks first
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, ParticipantBallotScreen)
-        assert ana not in session_of(app).ballot(board.ballot_id).submitted
+        assert ana not in session_of(app).votes.ballot(board.ballot_id).submitted
         await pilot.press("minus", "down", "plus", "enter")
         await pilot.pause()
         assert isinstance(app.screen, VoteBoardScreen)
-        assert session_of(app).participant_dots(board.ballot_id, ana) == {note_ids(app)[1]: 1}
-        assert ana in session_of(app).ballot(board.ballot_id).submitted
+        assert session_of(app).votes.participant_dots(board.ballot_id, ana) == {note_ids(app)[1]: 1}
+        assert ana in session_of(app).votes.ballot(board.ballot_id).submitted
 
 
 async def test_next_voter_and_reveal_before_everyone_voted_asks(app: WorkshopApp) -> None:
@@ -291,7 +291,7 @@ async def test_next_voter_and_reveal_before_everyone_voted_asks(app: WorkshopApp
         assert isinstance(app.screen, ConfirmScreen) and "Ben, Chloé" in app.screen.question
         await pilot.press("n")
         await pilot.pause()
-        assert session_of(app).ballot(board.ballot_id).status == "open"
+        assert session_of(app).votes.ballot(board.ballot_id).status == "open"
         await pilot.press("r", "y")
         await pilot.pause()
         assert isinstance(app.screen, VoteResultsScreen)
@@ -312,7 +312,7 @@ async def test_limits_change_and_lowering_below_cast_is_refused(app: WorkshopApp
         await pilot.press("shift+tab", "ctrl+a", "ctrl+k", "5", "tab", "ctrl+a", "ctrl+k", "3", "enter")
         await pilot.pause()
         assert isinstance(app.screen, VoteBoardScreen)
-        ballot = session_of(app).ballot(board.ballot_id)
+        ballot = session_of(app).votes.ballot(board.ballot_id)
         assert (ballot.budget, ballot.cap) == (5, 3)
         assert "5 dots each, at most 3 on one note" in screen_text(app)
 
@@ -327,7 +327,7 @@ async def test_reset_asks_and_clears_every_dot(app: WorkshopApp) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert session_of(app).workshop.ballot_votes(board.ballot_id) == []
-        assert session_of(app).ballot(board.ballot_id).submitted == []
+        assert session_of(app).votes.ballot(board.ballot_id).submitted == []
         assert "0 of 3 have voted" in screen_text(app)
 
 
@@ -355,14 +355,14 @@ async def test_room_tally_typed_by_the_facilitator(app: WorkshopApp) -> None:
         await pilot.press("ctrl+a", "ctrl+k", "x", "enter")  # not a number: refused
         await pilot.pause()
         assert any("whole number" in m for m in messages(app))
-        ballot = session_of(app).ballot(board.ballot_id)
+        ballot = session_of(app).votes.ballot(board.ballot_id)
         assert ballot.tally == {a: 7, c: 2}
         assert session_of(app).workshop.ballot_votes(ballot.id) == [], "a tally invents no ballots"
         assert "9 dots typed so far" in screen_text(app)
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, VoteResultsScreen)
-        result = session_of(app).ballot_result(ballot.id)
+        result = session_of(app).votes.result(ballot.id)
         assert [(r.note_id, r.dots) for r in result.ranked][:2] == [(a, 7), (c, 2)]
         assert "Room tally · 9 dots" in screen_text(app)
         del b, d
@@ -381,7 +381,7 @@ async def test_reopen_rerun_and_reset_from_the_result(app: WorkshopApp) -> None:
         assert isinstance(app.screen, VoteResultsScreen)
         await pilot.press("o")
         await pilot.pause()
-        assert isinstance(app.screen, VoteBoardScreen) and session_of(app).ballot(first).status == "open"
+        assert isinstance(app.screen, VoteBoardScreen) and session_of(app).votes.ballot(first).status == "open"
         await pilot.press("r", "y")
         await pilot.pause()
         await pilot.press("R")
@@ -391,8 +391,8 @@ async def test_reopen_rerun_and_reset_from_the_result(app: WorkshopApp) -> None:
         await pilot.pause()
         rerun = app.screen
         assert isinstance(rerun, VoteBoardScreen) and rerun.ballot_id != first
-        assert session_of(app).ballot(rerun.ballot_id).run == 2
-        assert session_of(app).ballot(first).status == "closed", "run 1 stays on file"
+        assert session_of(app).votes.ballot(rerun.ballot_id).run == 2
+        assert session_of(app).votes.ballot(first).status == "closed", "run 1 stays on file"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StageScreen)
@@ -404,7 +404,7 @@ async def test_reopen_rerun_and_reset_from_the_result(app: WorkshopApp) -> None:
         await pilot.press("d", "y")  # reset: re-open and clear
         await pilot.pause()
         assert isinstance(app.screen, VoteBoardScreen)
-        assert session_of(app).ballot(rerun.ballot_id).status == "open"
+        assert session_of(app).votes.ballot(rerun.ballot_id).status == "open"
         kinds = [e.kind for e in session_of(app).workshop.events]
         assert kinds.count("vote.opened") == 2 and kinds.count("vote.revealed") == 3
         assert "vote.reset" in kinds and kinds.count("vote.reopened") == 2
@@ -451,13 +451,13 @@ async def test_final_priorities_on_the_action_plan_stage(
     def decide(session: WorkshopSession) -> None:
         stages = {s.key: s for s in session.workshop.agenda()}
         vision = session.workshop.stage_notes(stages["vision"].id)
-        session.mark_note(vision[1].id, "decision")
-        strategy = session.add_note("Cut first-response time by 30%", stage_id=stages["strategy"].id)
-        session.mark_note(strategy.id, "decision")
-        session.add_note("Not a decision", stage_id=stages["strategy"].id)
-        candidate = session.add_note("A candidate action", stage_id=stages["launch"].id)
-        session.mark_note(candidate.id, "candidate")
-        session.go_to_stage(stages["action_plan"].id)
+        session.notes.mark(vision[1].id, "decision")
+        strategy = session.notes.add("Cut first-response time by 30%", stage_id=stages["strategy"].id)
+        session.notes.mark(strategy.id, "decision")
+        session.notes.add("Not a decision", stage_id=stages["strategy"].id)
+        candidate = session.notes.add("A candidate action", stage_id=stages["launch"].id)
+        session.notes.mark(candidate.id, "candidate")
+        session.agenda.go_to(stages["action_plan"].id)
         decided.extend([vision[1].id, strategy.id])
 
     decided: list[int] = []
@@ -478,14 +478,14 @@ async def test_final_priorities_on_the_action_plan_stage(
         await pilot.pause()
         board = app.screen
         assert isinstance(board, VoteBoardScreen)
-        assert session.ballot(board.ballot_id).stage_id is None
+        assert session.votes.ballot(board.ballot_id).stage_id is None
         assert "Final priorities" in screen_text(app)
         await vote_as(pilot, "Ana", ["down", "plus"])
         await pilot.press("r", "y")
         await pilot.pause()
-        result = session.ballot_result(board.ballot_id)
+        result = session.votes.result(board.ballot_id)
         assert result.ranked[0].note_id == strategy_decision
-        assert vision_decision in session.ballot(board.ballot_id).note_ids
+        assert vision_decision in session.votes.ballot(board.ballot_id).note_ids
 
 
 async def test_final_priorities_without_decisions_says_how_to_get_them(
@@ -494,7 +494,7 @@ async def test_final_priorities_without_decisions_says_how_to_get_them(
     prepare(
         library,
         workshop_id,
-        lambda s: s.go_to_stage(next(st.id for st in s.workshop.agenda() if st.kind == "action_plan")),
+        lambda s: s.agenda.go_to(next(st.id for st in s.workshop.agenda() if st.kind == "action_plan")),
     )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("v")
@@ -523,11 +523,11 @@ async def test_board_shows_who_joined_and_who_left_mid_vote(
 ) -> None:
     def mid_vote(session: WorkshopSession) -> None:
         stage = session.stage(session.workshop.current_stage_id)
-        ballot = session.open_ballot(stage.id, budget=2, cap=2)
+        ballot = session.votes.open(stage.id, budget=2, cap=2)
         ana = session.workshop.active_participants()[0]
-        session.cast_vote(ballot.id, ana.id, session.workshop.stage_notes(stage.id)[0].id)
-        session.remove_participant(ana.id)
-        session.add_participant("Dev")
+        session.votes.cast(ballot.id, ana.id, session.workshop.stage_notes(stage.id)[0].id)
+        session.participants.remove(ana.id)
+        session.participants.add("Dev")
 
     prepare(library, workshop_id, mid_vote)
     async with app.run_test(size=SIZE) as pilot:

@@ -287,7 +287,7 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
         assert timer.digits == "19:55"
         await pilot.press("right_square_bracket")  # +5 min
         assert timer.digits == "24:55"
-        vision_timer = session_of(app).timer(ids["Vision"])
+        vision_timer = session_of(app).timer.of(ids["Vision"])
         assert (vision_timer.status, vision_timer.elapsed, vision_timer.extended_seconds) == (
             "paused",
             65,
@@ -310,7 +310,7 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
         await pilot.pause()
         board = app.screen
         assert isinstance(board, VoteBoardScreen)
-        ballot = session_of(app).ballot(board.ballot_id)
+        ballot = session_of(app).votes.ballot(board.ballot_id)
         assert (ballot.note_ids, ballot.budget, ballot.mode) == ([wait, track, metric], 1, "private")
         for name, keys in (("Ana", ["plus"]), ("Ben", ["down", "plus"]), ("Chloé", ["down", "plus"])):
             await pilot.press("n")  # the next participant who has not voted
@@ -324,7 +324,7 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
         await pilot.press("r")  # everyone voted: revealed without a question
         await pilot.pause()
         assert isinstance(app.screen, VoteResultsScreen)
-        result = session_of(app).ballot_result(board.ballot_id)
+        result = session_of(app).votes.result(board.ballot_id)
         assert [(r.note_id, r.dots) for r in result.ranked] == [(track, 2), (wait, 1), (metric, 0)]
         await pilot.press("x")  # the top note is a decision
         await pilot.pause()
@@ -420,7 +420,7 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
         # The current stage and every timer.
         assert ws.current_stage is not None and ws.current_stage.title == "Action plan"
         assert "Action plan" in str(stage.query_one("#stage-title").render())
-        timers = {title: session_of(again).timer(stage_id) for title, stage_id in ids.items()}
+        timers = {title: session_of(again).timer.of(stage_id) for title, stage_id in ids.items()}
         assert {t.status.value for t in timers.values()} == {"finished"}
         assert (timers["Readiness check"].elapsed, timers["Readiness check"].started_at) == (0, None)
         assert (timers["Vision"].elapsed, timers["Vision"].extended_seconds) == (65, 360)

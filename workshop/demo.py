@@ -57,7 +57,7 @@ def build_demo(store: Store, *, clock: Clock | None = None) -> WorkshopSession:
     people = [p.id for p in ws.active_participants()]
     stages = {s.key: s for s in ws.agenda()}
 
-    session.start_timer()
+    session.timer.start()
     answers = [
         ("fearful", {"vision": 2, "strategy": 2, "purpose": 3, "launch": 2, "guide": 1, "adapt": 1}),
         ("flippant", {"vision": 3, "strategy": 2, "purpose": 2, "launch": 3, "guide": 2, "adapt": 2}),
@@ -68,35 +68,35 @@ def build_demo(store: Store, *, clock: Clock | None = None) -> WorkshopSession:
     ]
     for person, (attitude, scores) in zip(people, answers, strict=True):
         _advance(clock, 60)
-        session.record_readiness(person, attitude=attitude, scores=scores)
+        session.readiness.record(person, attitude=attitude, scores=scores)
     _advance(clock, 150)
 
     for key in ("vision", "strategy", "purpose"):
-        session.finish_stage()
+        session.timer.finish()
         assert session.stage().id == stages[key].id
-        session.start_timer()
+        session.timer.start()
         added = []
         for author, note in NOTES[key]:
             _advance(clock, 75)
-            added.append(session.add_note(note, author_id=people[author] if author is not None else None))
+            added.append(session.notes.add(note, author_id=people[author] if author is not None else None))
         if key == "purpose":
             break
         _advance(clock, 120)
-        ballot = session.open_ballot(stages[key].id, budget=3, cap=2)
+        ballot = session.votes.open(stages[key].id, budget=3, cap=2)
         for i, person in enumerate(people):
             for pick in ((i % len(added)), (i * 2 + 1) % len(added), 1):
                 try:
-                    session.cast_vote(ballot.id, person, added[pick].id)
+                    session.votes.cast(ballot.id, person, added[pick].id)
                 except ValueError:
                     continue
-            session.submit_ballot(ballot.id, person)
+            session.votes.submit(ballot.id, person)
         _advance(clock, 90)
-        result = session.close_ballot(ballot.id)
+        result = session.votes.close(ballot.id)
         for rank_index in DECISIONS[key]:
-            session.mark_note(result.ranked[rank_index].note_id, "decision")
+            session.notes.mark(result.ranked[rank_index].note_id, "decision")
         if key == "strategy":
             top = result.ranked[0].note_id
-            session.add_action(
+            session.actions.add(
                 "Publish first-response time per region weekly",
                 source_note_id=top,
                 owner=PARTICIPANTS[1],

@@ -53,12 +53,17 @@ def info_op(info: dict[str, Any]) -> Op:
     return Op.put(INFO_TABLE, INFO_DOC_ID, doc)
 
 
-def workshop_from_tables(tables: dict[str, dict[int, dict[str, Any]]], *, fallback_id: str) -> Workshop:
-    """Build the in-memory workshop from the store's tables (records may arrive in any order)."""
-    info = dict(tables.get(INFO_TABLE, {}).get(INFO_DOC_ID) or {})
+def info_from_doc(doc: dict[str, Any], *, fallback_id: str) -> dict[str, Any]:
+    """The workshop's own fields from the info document (the inverse of ``info_op``); unknown keys are dropped."""
+    info = dict(doc)
     info["id"] = info.pop("workshop_id", None) or fallback_id
     info.setdefault("title", fallback_id)
-    workshop = Workshop(**{k: v for k, v in info.items() if k in Workshop.INFO_FIELDS})
+    return {k: v for k, v in info.items() if k in Workshop.INFO_FIELDS}
+
+
+def workshop_from_tables(tables: dict[str, dict[int, dict[str, Any]]], *, fallback_id: str) -> Workshop:
+    """Build the in-memory workshop from the store's tables (records may arrive in any order)."""
+    workshop = Workshop(**info_from_doc(tables.get(INFO_TABLE, {}).get(INFO_DOC_ID) or {}, fallback_id=fallback_id))
     for name, cls in RECORD_TABLES.items():
         target: dict[int, Any] = getattr(workshop, name)
         for doc_id, doc in tables.get(name, {}).items():

@@ -93,7 +93,7 @@ def open_vote(app: WorkshopApp, stage_id: int | None) -> None:
     session = _session(app)
     if session is None:
         return
-    ballot = session.latest_ballot(stage_id)
+    ballot = session.votes.latest(stage_id)
     if ballot is None:
         show_setup(app, stage_id)
     elif ballot.status == "open":
@@ -110,7 +110,7 @@ def show_setup(app: WorkshopApp, stage_id: int | None, *, replace: bool = False)
     if session is None:
         return
     if stage_id is None:
-        has_notes = bool(session.final_priority_notes(include_candidates=True))
+        has_notes = bool(session.votes.final_priority_notes(include_candidates=True))
         empty = (
             "No decisions yet: mark notes as decisions (x) in the stages, then vote on the final priorities."
         )

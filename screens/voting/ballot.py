@@ -77,7 +77,7 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
 
     @property
     def ballot(self) -> Ballot:
-        return self.session.ballot(self.ballot_id)
+        return self.session.votes.ballot(self.ballot_id)
 
     @property
     def voter_name(self) -> str:
@@ -89,7 +89,7 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
 
     def my_dots(self) -> dict[int, int]:
         """This participant's dots per note: the only counts this screen ever reads."""
-        return self.session.participant_dots(self.ballot_id, self.participant_id)
+        return self.session.votes.participant_dots(self.ballot_id, self.participant_id)
 
     def compose(self) -> ComposeResult:
         yield Static(id="ballot-title")
@@ -174,7 +174,7 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         if note_id is None:
             return
         try:
-            self.session.cast_vote(self.ballot_id, self.participant_id, note_id)
+            self.session.votes.cast(self.ballot_id, self.participant_id, note_id)
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
@@ -188,7 +188,7 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
             self.notify("You have no dot on this note.", markup=False, timeout=3)
             return
         try:
-            self.session.retract_vote(self.ballot_id, self.participant_id, note_id)
+            self.session.votes.retract(self.ballot_id, self.participant_id, note_id)
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
@@ -216,7 +216,7 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
 
     def _submit(self) -> None:
         try:
-            self.session.submit_ballot(self.ballot_id, self.participant_id)
+            self.session.votes.submit(self.ballot_id, self.participant_id)
         except SessionError as error:
             self.workshop_app.show_error(error)
             return

@@ -116,7 +116,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
     @property
     def ballot(self) -> Ballot:
-        return self.session.ballot(self.ballot_id)
+        return self.session.votes.ballot(self.ballot_id)
 
     @property
     def board_list(self) -> OptionList:
@@ -286,7 +286,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             if not yes:
                 return
             try:
-                self.session.reopen_participant_ballot(self.ballot_id, participant_id)
+                self.session.votes.unsubmit(self.ballot_id, participant_id)
             except SessionError as error:
                 self.workshop_app.show_error(error)
                 return
@@ -328,7 +328,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
     def _set_tally(self, note_id: int, dots: int) -> None:
         try:
-            self.session.set_tally(self.ballot_id, note_id, dots)
+            self.session.votes.tally(self.ballot_id, note_id, dots)
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
@@ -354,7 +354,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
     def _reveal(self) -> None:
         try:
-            self.session.close_ballot(self.ballot_id)
+            self.session.votes.close(self.ballot_id)
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
@@ -374,7 +374,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             if not yes:
                 return
             try:
-                self.session.reset_ballot(self.ballot_id)
+                self.session.votes.reset(self.ballot_id)
             except SessionError as error:
                 self.workshop_app.show_error(error)
                 return

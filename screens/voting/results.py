@@ -157,7 +157,7 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         return BAR_WIDTH if self.app.size.width >= 110 else NARROW_BAR_WIDTH
 
     def result(self) -> BallotResult:
-        return self.session.ballot_result(self.ballot_id)
+        return self.session.votes.result(self.ballot_id)
 
     def redraw(self) -> None:
         result = self.result()
@@ -181,7 +181,7 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         self.query_one("#results-summary", Static).update(Text(who, style="bold"))
         named: dict[int, dict[int, int]] = {}
         if ballot.mode == "private" and not ballot.anonymous and ballot.status == "closed":
-            named = session.named_dots(self.ballot_id)
+            named = session.votes.named_dots(self.ballot_id)
         self._named = named
         self._top = top = max((r.dots for r in result.ranked), default=0)
         self._drawn_bar_width = bar_width = self._bar_width()
@@ -222,7 +222,7 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
             return
         try:
             note = self.session.note(note_id)
-            self.session.mark_note(note_id, None if note.mark == mark else mark)
+            self.session.notes.mark(note_id, None if note.mark == mark else mark)
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
@@ -231,27 +231,27 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
     def _redraw_note(self, note_id: int) -> None:
         """One note's row again (a mark changes nothing else on the screen)."""
         item, index = self._rows[note_id]
-        ballot = self.session.ballot(self.ballot_id)
+        ballot = self.session.votes.ballot(self.ballot_id)
         row = result_row(self.session, ballot, item, self._top, self._named, bar_width=self._drawn_bar_width)
         self.ranking.replace_option_prompt_at_index(index, row)
         self._drawn_at = len(self.session.workshop.events)
 
     def action_reopen(self) -> None:
         try:
-            self.session.reopen_ballot(self.ballot_id)
+            self.session.votes.reopen(self.ballot_id)
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
         show_board(self.workshop_app, self.ballot_id, replace=True)
 
     def action_rerun(self) -> None:
-        ballot = self.session.ballot(self.ballot_id)
+        ballot = self.session.votes.ballot(self.ballot_id)
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                again = self.session.rerun_ballot(self.ballot_id)
+                again = self.session.votes.rerun(self.ballot_id)
             except SessionError as error:
                 self.workshop_app.show_error(error)
                 return
@@ -271,14 +271,14 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         return max(runs, default=0) + 1
 
     def action_reset(self) -> None:
-        ballot = self.session.ballot(self.ballot_id)
+        ballot = self.session.votes.ballot(self.ballot_id)
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                self.session.reopen_ballot(self.ballot_id)
-                self.session.reset_ballot(self.ballot_id)
+                self.session.votes.reopen(self.ballot_id)
+                self.session.votes.reset(self.ballot_id)
             except SessionError as error:
                 self.workshop_app.show_error(error)
                 return
@@ -294,7 +294,7 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         )
 
     def action_new_vote(self) -> None:
-        ballot = self.session.ballot(self.ballot_id)
+        ballot = self.session.votes.ballot(self.ballot_id)
         show_setup(self.workshop_app, ballot.stage_id, replace=True)
 
     def action_back(self) -> None:

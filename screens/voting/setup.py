@@ -63,7 +63,7 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
 
     def _notes(self) -> list[Note]:
         if self.stage_id is None:
-            return self.session.final_priority_notes(include_candidates=self._with_candidates())
+            return self.session.votes.final_priority_notes(include_candidates=self._with_candidates())
         return self.session.workshop.stage_notes(self.stage_id)
 
     def _with_candidates(self) -> bool:
@@ -201,7 +201,7 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
             if not tally:
                 budget = _whole_number(self.query_one("#budget", Input).value, "Dots per participant")
                 cap = _whole_number(self.query_one("#cap", Input).value, "Most dots on one note")
-            ballot = self.session.open_ballot(
+            ballot = self.session.votes.open(
                 self.stage_id,
                 note_ids=note_ids,
                 budget=budget,
@@ -238,7 +238,7 @@ class LimitsScreen(DismissOnce, ModalScreen[bool]):
         return session
 
     def compose(self) -> ComposeResult:
-        ballot = self.session.ballot(self.ballot_id)
+        ballot = self.session.votes.ballot(self.ballot_id)
         with Vertical(id="dialog"):
             yield Label(Content(f"Change the limits of {ballot.title}"), id="dialog-title")
             with Horizontal(id="limits"):
@@ -265,11 +265,11 @@ class LimitsScreen(DismissOnce, ModalScreen[bool]):
         try:
             budget = _whole_number(self.query_one("#budget", Input).value, "Dots per participant")
             cap = _whole_number(self.query_one("#cap", Input).value, "Most dots on one note")
-            ballot = self.session.ballot(self.ballot_id)
+            ballot = self.session.votes.ballot(self.ballot_id)
             if (budget, cap) == (ballot.budget, ballot.cap):
                 self.dismiss(False)
                 return
-            self.session.update_ballot_limits(self.ballot_id, budget=budget, cap=cap)
+            self.session.votes.set_limits(self.ballot_id, budget=budget, cap=cap)
         except SessionError as error:
             app.show_error(error)
             return

@@ -1,31 +1,28 @@
 """The workshop session: the one API that screens and the CLI call for every change.
 
-The class is assembled from one mixin per concern so each module stays small; ``SessionCore`` holds the state and
-the single write path they all use.
+``WorkshopSession`` is composed of parts (``session.notes``, ``session.votes`` …) over one ``Ledger`` that holds
+the state, the ids and the single write path, and publishes a ``Change`` per commit to the listeners of ``session.subscribe``.
 """
 
-from workshop.session.actions import ActionsMixin
-from workshop.session.agenda import AgendaMixin
-from workshop.session.ballots import BallotResult, VotingMixin
-from workshop.session.core import SessionCore, make_workshop_id
+from workshop.session.actions import KEEP, ActionChange
+from workshop.session.ballots import BallotResult
+from workshop.session.changes import Change, Listener
 from workshop.session.library import BackupInfo, DamagedWorkshopError, WorkshopLibrary
 from workshop.session.listing import WorkshopSummary, list_workshops, load_workshop, summarise
-from workshop.session.notes import NotesMixin
+from workshop.session.session import WorkshopSession, make_workshop_id
 from workshop.session.validation import MAX_PARTICIPANTS, MAX_STAGE_MINUTES, NotFoundError, SessionError
 
-
-class WorkshopSession(AgendaMixin, NotesMixin, VotingMixin, ActionsMixin):
-    """An open workshop. Every method that changes it returns only after the change is durable on disk."""
-
-
 __all__ = [
+    "KEEP",
     "MAX_PARTICIPANTS",
     "MAX_STAGE_MINUTES",
+    "ActionChange",
     "BackupInfo",
     "BallotResult",
+    "Change",
     "DamagedWorkshopError",
+    "Listener",
     "NotFoundError",
-    "SessionCore",
     "SessionError",
     "WorkshopLibrary",
     "WorkshopSession",

@@ -1,93 +1,132 @@
-"""Action items and the readiness check."""
+"""``session.actions``: the action plan's items — add, edit with a typed ``ActionChange``, complete, delete, move."""
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass, fields
 from datetime import date as Date
-from typing import Any
+from typing import Any, Final, Literal
 
-from facilitation import catalogue, text
+from facilitation import text
 from facilitation.dates import DateError, parse_due
-from facilitation.models import (
-    ACTION_STATUSES,
-    PRIORITIES,
-    ActionItem,
-    ReadinessResponse,
-)
+from facilitation.models import ACTION_STATUSES, PRIORITIES, ActionItem
 from facilitation.ordering import moved_position
-from workshop.session.core import SessionCore
-from workshop.session.validation import (
-    NotFoundError,
-    SessionError,
-    check,
-    checked_text,
-)
+from workshop.session.part import Part
+from workshop.session.validation import NotFoundError, SessionError, check, checked_text
 
 
-class ActionsMixin(SessionCore):
-    """Action items and the readiness check."""
+class Keep(enum.Enum):
+    """The type of ``KEEP``: a field of an ``ActionChange`` left as it is."""
 
-    # --- action items ------------------------------------------------------------------------------
+    KEEP = "keep"
 
-    def _action_fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+
+KEEP: Final = Keep.KEEP
+
+
+@dataclass(frozen=True, slots=True)
+class ActionChange:
+    """What to change on an action; every field left at ``KEEP`` stays as it is.
+
+    ``owner`` is a name (matched to a participant without regard to case, else kept as typed; ``""`` clears it),
+    ``due`` a date as the facilitator types it (``2026-12-15``, ``+2w``, ``friday``: ``facilitation.dates``;
+    ``None`` or ``""`` clears it), ``priority`` 1 high, 2 medium, 3 low, ``status`` one of ``ACTION_STATUSES``.
+    """
+
+    title: str | Literal[Keep.KEEP] = KEEP
+    owner: str | Literal[Keep.KEEP] = KEEP
+    due: str | Literal[Keep.KEEP] | None = KEEP
+    measure: str | Literal[Keep.KEEP] = KEEP
+    priority: int | Literal[Keep.KEEP] = KEEP
+    status: str | Literal[Keep.KEEP] = KEEP
+
+    def names(self) -> list[str]:
+        """The fields this change sets, in declaration order."""
+        return [f.name for f in fields(self) if getattr(self, f.name) is not KEEP]
+
+
+class Actions(Part):
+    """The action plan's items."""
+
+
+    def _clean(self, change: ActionChange) -> dict[str, Any]:
+        """The validated record fields for ``change``; ``SessionError`` names the first bad one."""
         clean: dict[str, Any] = {}
-        if "title" in fields:
-            clean["title"] = checked_text(text.single_line, fields["title"], "action", limit=1000)
-        if "owner" in fields:
+        if change.title is not KEEP:
+            clean["title"] = checked_text(text.single_line, change.title, "action", limit=1000)
+        if change.owner is not KEEP:
             owner = checked_text(
-                text.single_line, fields["owner"] or "", "owner", limit=text.MAX_NAME_CHARS, required=False
+                text.single_line, change.owner or "", "owner", limit=text.MAX_NAME_CHARS, required=False
             )
             match = next(
                 (p for p in self._ws.active_participants() if p.name.casefold() == owner.casefold()), None
             )
             clean["owner"] = match.name if match else owner
             clean["owner_id"] = match.id if match else None
-        if "due" in fields:
-            due = fields["due"]
-            if due in (None, ""):
+        if change.due is not KEEP:
+            if change.due in (None, ""):
                 clean["due"] = None
             else:
                 try:
-                    clean["due"] = parse_due(
-                        str(due), today=Date.fromtimestamp(self.clock.wall())
-                    ).isoformat()
+                    today = Date.fromtimestamp(self._ledger.clock.wall())
+                    clean["due"] = parse_due(str(change.due), today=today).isoformat()
                 except DateError as error:
                     raise SessionError(str(error)) from None
-        if "measure" in fields:
+        if change.measure is not KEEP:
             clean["measure"] = checked_text(
-                text.single_line, fields["measure"] or "", "measure of success", limit=1000, required=False
+                text.single_line, change.measure or "", "measure of success", limit=1000, required=False
             )
-        if "priority" in fields:
-            check(fields["priority"] in PRIORITIES, "Priority is 1 (high), 2 (medium) or 3 (low).")
-            clean["priority"] = fields["priority"]
-        if "status" in fields:
-            check(fields["status"] in ACTION_STATUSES, f"Status is one of: {', '.join(ACTION_STATUSES)}.")
-            clean["status"] = fields["status"]
-            clean["completed_at"] = self.clock.wall() if fields["status"] == "done" else None
-        unknown = set(fields) - {"title", "owner", "due", "measure", "priority", "status"}
-        check(not unknown, f"Unknown action fields: {', '.join(sorted(unknown))}.")
+        if change.priority is not KEEP:
+            check(change.priority in PRIORITIES, "Priority is 1 (high), 2 (medium) or 3 (low).")
+            clean["priority"] = change.priority
+        if change.status is not KEEP:
+            check(change.status in ACTION_STATUSES, f"Status is one of: {', '.join(ACTION_STATUSES)}.")
+            clean["status"] = change.status
+            clean["completed_at"] = self._ledger.clock.wall() if change.status == "done" else None
         return clean
 
-    def action(self, action_id: int) -> ActionItem:
+    def get(self, action_id: int) -> ActionItem:
+        """An action by id; ``NotFoundError`` when there is none."""
         found = self._ws.actions.get(action_id)
         if found is None:
             raise NotFoundError(f"There is no action #{action_id}.")
         return found
 
-    def add_action(self, title: str, *, source_note_id: int | None = None, **fields: Any) -> ActionItem:
+    def add(
+        self,
+        title: str,
+        *,
+        source_note_id: int | None = None,
+        owner: str = "",
+        due: str | None = None,
+        measure: str = "",
+        priority: int = 2,
+        status: str = "open",
+    ) -> ActionItem:
+        """Add an action at the end of the plan, optionally from a note (its stage is kept as the source).
+
+        Fields as in ``ActionChange``. Refuses (``SessionError``) an empty title, a due date that cannot be read,
+        a priority or status out of range, an unknown source note (``NotFoundError``) and a read-only workshop.
+        Durable on return; publishes ``action.added``.
+        """
         source_stage_id = None
         if source_note_id is not None:
-            source_stage_id = self.note(source_note_id, allow_deleted=True).stage_id
-        clean = self._action_fields({"title": title, **fields})
+            source_stage_id = self._ledger.note(source_note_id, allow_deleted=True).stage_id
+        clean = self._clean(
+            ActionChange(
+                title=title, owner=owner, due=due, measure=measure, priority=priority, status=status
+            )
+        )
         last = max((a.position for a in self._ws.actions.values()), default=0.0)
         action = ActionItem(
-            id=self._new_id("actions"),
+            id=self._ledger.new_id("actions"),
             source_note_id=source_note_id,
             source_stage_id=source_stage_id,
             position=last + 1,
-            created_at=self.clock.wall(),
+            created_at=self._ledger.clock.wall(),
             **clean,
         )
-        self._commit(
+        self._ledger.commit(
             "action.added",
             f"Action #{action.id}: {text.preview(action.title)}"
             + (f" (owner {action.owner})" if action.owner else ""),
@@ -97,35 +136,51 @@ class ActionsMixin(SessionCore):
         )
         return action
 
-    def edit_action(self, action_id: int, **fields: Any) -> ActionItem:
-        action = self.action(action_id)
-        clean = self._action_fields(fields)
-        updated = action.replace(**clean)
+    def edit(self, action_id: int, change: ActionChange) -> ActionItem:
+        """Apply ``change`` to an action (setting ``status`` to ``done`` stamps ``completed_at``).
+
+        Refuses an unknown action (``NotFoundError``), any bad field as ``add`` does, and a read-only workshop.
+        Returns the action unchanged (publishing nothing) when nothing differs; otherwise durable on return;
+        publishes ``action.edited``.
+        """
+        action = self.get(action_id)
+        updated = action.replace(**self._clean(change))
         if updated == action:
             return action
-        self._commit(
+        self._ledger.commit(
             "action.edited",
-            f"Action #{action_id} changed ({', '.join(sorted(fields))})",
+            f"Action #{action_id} changed ({', '.join(sorted(change.names()))})",
             [updated],
             stage_id=action.source_stage_id,
             data={"action_id": action_id},
         )
         return updated
 
-    def complete_action(self, action_id: int) -> ActionItem:
-        return self.edit_action(action_id, status="done")
+    def complete(self, action_id: int) -> ActionItem:
+        """Mark an action done: ``edit`` with ``status="done"`` (same refusals; publishes ``action.edited``)."""
+        return self.edit(action_id, ActionChange(status="done"))
 
-    def delete_action(self, action_id: int) -> None:
-        action = self.action(action_id)
-        self._commit(
+    def delete(self, action_id: int) -> None:
+        """Delete an action for good (the event keeps a copy in ``data["action"]`` for the minutes).
+
+        Refuses an unknown action (``NotFoundError``) and a read-only workshop. Durable on return; publishes
+        ``action.deleted`` (``removed`` holds ``("actions", id)``).
+        """
+        action = self.get(action_id)
+        self._ledger.commit(
             "action.deleted",
             f"Action #{action_id} deleted: {text.preview(action.title)}",
             removed=("actions", [action_id]),
             data={"action_id": action_id, "action": action.to_dict()},
         )
 
-    def move_action(self, action_id: int, offset: int) -> ActionItem:
-        action = self.action(action_id)
+    def move(self, action_id: int, offset: int) -> ActionItem:
+        """Move an action up (negative ``offset``) or down by that many places in the plan.
+
+        Refuses an unknown action (``NotFoundError``) and a read-only workshop; no change at either end. Durable
+        on return; publishes ``action.reordered``.
+        """
+        action = self.get(action_id)
         ordered = self._ws.ordered_actions()
         index = next(i for i, a in enumerate(ordered) if a.id == action_id)
         move = moved_position([a.position for a in ordered], index, offset)
@@ -133,64 +188,10 @@ class ActionsMixin(SessionCore):
             return action
         target, position = move
         moved = action.replace(position=position)
-        self._commit(
+        self._ledger.commit(
             "action.reordered",
             f"Action #{action_id} moved to place {target + 1}",
             [moved],
             data={"action_id": action_id},
         )
         return moved
-
-    # --- readiness check ---------------------------------------------------------------------------
-
-    def record_readiness(
-        self,
-        participant_id: int,
-        *,
-        attitude: str | None,
-        scores: dict[str, int],
-        round: str = "start",
-        private: bool = True,
-    ) -> ReadinessResponse:
-        """Record (or replace) one participant's answers for a round of the readiness check.
-
-        ``private``: typed by the participant on their own form (exports then show only the distribution);
-        ``False`` when the facilitator entered them in the open for the person (exports may name them).
-        """
-        person = self.participant(participant_id)
-        check(round in ("start", "end"), "The readiness check runs at the start or the end.")
-        check(
-            attitude is None or attitude in catalogue.ATTITUDE_BY_KEY,
-            "Pick one of the six attitudes: " + ", ".join(a.name for a in catalogue.ATTITUDES) + ".",
-        )
-        for key, score in scores.items():
-            check(key in catalogue.DISCIPLINE_KEYS, f"{key!r} is not one of the six disciplines.")
-            check(
-                isinstance(score, int) and not isinstance(score, bool) and 1 <= score <= 5,
-                f"Scores are whole numbers from 1 to 5 ({key}: {score!r}).",
-            )
-        check(attitude is not None or bool(scores), "Give an attitude or at least one score.")
-        existing = next(
-            (
-                r
-                for r in self._ws.readiness.values()
-                if r.participant_id == participant_id and r.round == round
-            ),
-            None,
-        )
-        response = ReadinessResponse(
-            id=existing.id if existing else self._new_id("readiness"),
-            participant_id=participant_id,
-            round=round,
-            attitude=attitude,
-            scores=dict(scores),
-            recorded_at=self.clock.wall(),
-            private=private,
-        )
-        self._commit(
-            "readiness.recorded",
-            f"Readiness ({round}): {person.name} answered",
-            [response],
-            data={"participant_id": participant_id, "round": round},
-        )
-        return response

@@ -1,4 +1,4 @@
-"""Workshop details, participants, the agenda, moving between stages and the stage timer."""
+"""``session.agenda``: the workshop's details, its stages, and moving between them."""
 
 from __future__ import annotations
 
@@ -7,25 +7,23 @@ from typing import Any
 
 from facilitation import catalogue, text
 from facilitation.models import (
-    Participant,
     Record,
     Stage,
     Workshop,
 )
-from facilitation.timer import StageTimer, TimerError
-from workshop.session.core import SessionCore
+from facilitation.timer import StageTimer
+from workshop.session.part import Part
 from workshop.session.validation import (
-    MAX_PARTICIPANTS,
     MAX_STAGE_MINUTES,
-    SessionError,
     check,
     checked_text,
     iso_date,
 )
 
 
-class AgendaMixin(SessionCore):
-    """Workshop details, participants, the agenda, moving between stages and the stage timer."""
+class Agenda(Part):
+    """The workshop's details and its agenda: stages, their order and times, and which one is current."""
+
 
     # --- workshop details and participants ---------------------------------------------------------
 
@@ -37,6 +35,12 @@ class AgendaMixin(SessionCore):
         facilitator: str | None = None,
         date: str | None = None,
     ) -> Workshop:
+        """Change the workshop's title, organisation, facilitator or date (``None`` leaves a field as it is).
+
+        Refuses (``SessionError``) an empty or too long title, too long names, a date not in ISO form, and a
+        read-only workshop. No change when nothing differs; otherwise durable on return; publishes
+        ``workshop.edited`` (``Change.info`` names the fields).
+        """
         changes: dict[str, Any] = {}
         if title is not None:
             changes["title"] = checked_text(
@@ -56,7 +60,7 @@ class AgendaMixin(SessionCore):
         if not changes:
             return self._ws
         fields = ", ".join(changes)
-        self._commit(
+        self._ledger.commit(
             "workshop.edited",
             f"Workshop details changed ({fields})",
             info=changes,
@@ -65,53 +69,24 @@ class AgendaMixin(SessionCore):
         return self._ws
 
     def set_muted(self, muted: bool) -> None:
+        """Mute or sound the timer bell. Refuses a read-only workshop; durable on return; publishes
+        ``workshop.sound`` (``Change.info == ("muted",)``) unless nothing changes."""
         if muted != self._ws.muted:
-            self._commit(
+            self._ledger.commit(
                 "workshop.sound",
                 "Timer bell muted" if muted else "Timer bell on",
                 info={"muted": muted},
             )
 
-    def add_participant(self, name: str) -> Participant:
-        name = checked_text(text.single_line, name, "participant's name", limit=text.MAX_NAME_CHARS)
-        active = self._ws.active_participants()
-        check(len(active) < MAX_PARTICIPANTS, f"A workshop holds at most {MAX_PARTICIPANTS} participants.")
-        check(all(p.name.casefold() != name.casefold() for p in active), f"{name} is already a participant.")
-        participant = Participant(id=self._new_id("participants"), name=name)
-        changed: list[Record] = [participant]
-        for ballot in self._open_ballots():
-            if ballot.mode == "private":
-                changed.append(ballot.replace(eligible=[*ballot.eligible, participant.id]))
-        self._commit("participant.added", f"{name} joined", changed, data={"participant_id": participant.id})
-        return participant
-
-    def rename_participant(self, participant_id: int, name: str) -> Participant:
-        current = self.participant(participant_id)
-        name = checked_text(text.single_line, name, "participant's name", limit=text.MAX_NAME_CHARS)
-        others = [p for p in self._ws.active_participants() if p.id != participant_id]
-        check(all(p.name.casefold() != name.casefold() for p in others), f"{name} is already a participant.")
-        renamed = current.replace(name=name)
-        self._commit(
-            "participant.renamed",
-            f"{current.name} renamed to {name}",
-            [renamed],
-            data={"participant_id": participant_id},
-        )
-        return renamed
-
-    def remove_participant(self, participant_id: int) -> Participant:
-        """Remove a participant. Their notes, votes and answers stay and keep their name (see docs/VOTING.md)."""
-        current = self.participant(participant_id)
-        removed = current.replace(active=False)
-        self._commit(
-            "participant.removed", f"{current.name} left", [removed], data={"participant_id": participant_id}
-        )
-        return removed
-
     # --- agenda ------------------------------------------------------------------------------------
 
-    def set_stage_minutes(self, stage_id: int, minutes: int) -> Stage:
-        stage = self.stage(stage_id)
+    def set_minutes(self, stage_id: int, minutes: int) -> Stage:
+        """Plan a stage for ``minutes`` (a running timer keeps its elapsed time and takes the new length).
+
+        Refuses an unknown stage (``NotFoundError``), minutes outside 1–``MAX_STAGE_MINUTES`` (``SessionError``)
+        and a read-only workshop. Durable on return; publishes ``stage.retimed``.
+        """
+        stage = self._ledger.stage(stage_id)
         check(
             isinstance(minutes, int) and 1 <= minutes <= MAX_STAGE_MINUTES,
             f"A stage lasts 1 to {MAX_STAGE_MINUTES} minutes.",
@@ -120,44 +95,56 @@ class AgendaMixin(SessionCore):
             return stage
         timer_data = stage.timer
         if stage.timer:
-            timer_data = {**self.timer(stage.id).to_dict(), "planned_seconds": minutes * 60}
+            timer_data = {**self._ledger.timer(stage.id).to_dict(), "planned_seconds": minutes * 60}
         updated = stage.replace(minutes=minutes, timer=timer_data)
-        self._commit(
+        self._ledger.commit(
             "stage.retimed",
             f"{stage.title}: {stage.minutes} → {minutes} min",
             [updated],
             stage_id=stage.id,
             data={"from": stage.minutes, "to": minutes},
+            timers={stage.id: None},
         )
-        self._timers.pop(stage.id, None)
         return updated
 
-    def rename_stage(self, stage_id: int, title: str) -> Stage:
-        stage = self.stage(stage_id)
+    def rename(self, stage_id: int, title: str) -> Stage:
+        """Rename a stage. Refuses an unknown stage (``NotFoundError``), an empty or too long name
+        (``SessionError``) and a read-only workshop. Durable on return; publishes ``stage.renamed``."""
+        stage = self._ledger.stage(stage_id)
         title = checked_text(text.single_line, title, "stage name", limit=text.MAX_TITLE_CHARS)
         updated = stage.replace(title=title)
-        self._commit(
+        self._ledger.commit(
             "stage.renamed", f"Stage “{stage.title}” renamed to “{title}”", [updated], stage_id=stage.id
         )
         return updated
 
-    def move_stage(self, stage_id: int, offset: int) -> list[Stage]:
-        """Move a stage earlier (negative offset) or later in the agenda."""
+    def move(self, stage_id: int, offset: int) -> list[Stage]:
+        """Move a stage earlier (negative offset) or later in the agenda; returns the agenda in its new order.
+
+        Refuses an unknown stage (``NotFoundError``) and a read-only workshop; no change at either end. Durable on
+        return; publishes ``stage.moved`` (every stage whose position changed is in ``changed``).
+        """
         agenda = self._ws.agenda()
-        index = next(i for i, s in enumerate(agenda) if s.id == self.stage(stage_id).id)
+        index = next(i for i, s in enumerate(agenda) if s.id == self._ledger.stage(stage_id).id)
         target = max(0, min(len(agenda) - 1, index + offset))
         if target == index:
             return agenda
         stage = agenda.pop(index)
         agenda.insert(target, stage)
         changed = [s.replace(position=i) for i, s in enumerate(agenda, start=1) if s.position != i]
-        self._commit(
+        self._ledger.commit(
             "stage.moved", f"Stage “{stage.title}” moved to place {target + 1}", changed, stage_id=stage_id
         )
         return self._ws.agenda()
 
-    def set_stage_skipped(self, stage_id: int, skipped: bool) -> Stage:
-        stage = self.stage(stage_id)
+    def set_skipped(self, stage_id: int, skipped: bool) -> Stage:
+        """Skip a stage (the run passes it by) or put it back; skipping the current stage moves on first.
+
+        Refuses an unknown stage (``NotFoundError``), skipping the last stage that runs (``SessionError``) and a
+        read-only workshop. Durable on return; publishes ``stage.skipped`` or ``stage.unskipped`` (and
+        ``stage.entered`` when it moved on).
+        """
+        stage = self._ledger.stage(stage_id)
         if stage.skipped == skipped:
             return stage
         if skipped:
@@ -166,20 +153,25 @@ class AgendaMixin(SessionCore):
                 "The agenda needs at least one stage it runs.",
             )
         updated = stage.replace(skipped=skipped)
-        self._commit(
+        self._ledger.commit(
             "stage.skipped" if skipped else "stage.unskipped",
             f"Stage “{stage.title}” {'skipped' if skipped else 'back on the agenda'}",
             [updated],
             stage_id=stage_id,
         )
         if skipped and self._ws.current_stage_id == stage_id:
-            following = self._neighbour(stage_id, +1) or self._neighbour(stage_id, -1)
+            following = self.neighbour(stage_id, +1) or self.neighbour(stage_id, -1)
             if following:
-                self.go_to_stage(following.id)
+                self.go_to(following.id)
         return updated
 
-    def add_stage(self, title: str, minutes: int, *, after_stage_id: int | None = None) -> Stage:
-        """Add a custom stage after the given stage (at the end by default)."""
+    def add(self, title: str, minutes: int, *, after_stage_id: int | None = None) -> Stage:
+        """Add a custom stage after the given stage (at the end by default).
+
+        Refuses an empty or too long name, minutes outside 1–``MAX_STAGE_MINUTES`` (``SessionError``), an unknown
+        ``after_stage_id`` (``NotFoundError``) and a read-only workshop. Durable on return; publishes
+        ``stage.added`` (the new stage and every stage whose position changed are in ``changed``).
+        """
         title = checked_text(text.single_line, title, "stage name", limit=text.MAX_TITLE_CHARS)
         check(
             isinstance(minutes, int) and 1 <= minutes <= MAX_STAGE_MINUTES,
@@ -188,10 +180,10 @@ class AgendaMixin(SessionCore):
         agenda = self._ws.agenda()
         index = len(agenda)
         if after_stage_id is not None:
-            index = next(i for i, s in enumerate(agenda) if s.id == self.stage(after_stage_id).id) + 1
+            index = next(i for i, s in enumerate(agenda) if s.id == self._ledger.stage(after_stage_id).id) + 1
         template = catalogue.custom_stage(title, minutes)
         stage = Stage(
-            id=self._new_id("stages"),
+            id=self._ledger.new_id("stages"),
             key=template.key,
             title=title,
             minutes=minutes,
@@ -202,16 +194,18 @@ class AgendaMixin(SessionCore):
         changed = [
             s.replace(position=i) for i, s in enumerate(agenda, start=1) if s.position != i or s is stage
         ]
-        self._commit("stage.added", f"Stage “{title}” added ({minutes} min)", changed, stage_id=stage.id)
+        self._ledger.commit("stage.added", f"Stage “{title}” added ({minutes} min)", changed, stage_id=stage.id)
         return self._ws.stages[stage.id]
 
-    def agenda_templates(self) -> list[catalogue.StageTemplate]:
+    def templates(self) -> list[catalogue.StageTemplate]:
         """The current agenda as templates, to be saved under a name."""
         return [catalogue.StageTemplate.from_stage(s) for s in self._ws.agenda()]
 
     # --- moving through the stages -----------------------------------------------------------------
 
-    def _neighbour(self, stage_id: int, step: int) -> Stage | None:
+    def neighbour(self, stage_id: int, step: int) -> Stage | None:
+        """The stage that runs after (``step`` +1) or before (-1) a stage, skipping skipped stages; ``None`` at the
+        ends."""
         agenda = self._ws.agenda(include_skipped=False)
         ids = [s.id for s in agenda]
         if stage_id not in ids:
@@ -223,97 +217,47 @@ class AgendaMixin(SessionCore):
         index = ids.index(stage_id) + step
         return agenda[index] if 0 <= index < len(agenda) else None
 
-    def go_to_stage(self, stage_id: int) -> Stage:
-        """Make a stage current. A timer still running on the stage left behind is paused, not lost."""
-        target = self.stage(stage_id)
+    def go_to(self, stage_id: int) -> Stage:
+        """Make a stage current. A timer still running on the stage left behind is paused, not lost.
+
+        Refuses an unknown stage (``NotFoundError``) and a read-only workshop; no change when it is current
+        already. Durable on return; publishes ``stage.entered`` (``Change.info == ("current_stage_id",)``; the
+        stage left behind is in ``changed`` when its timer was paused).
+        """
+        target = self._ledger.stage(stage_id)
         current = self._ws.current_stage
         if current is not None and current.id == target.id:
             return target
         changed: list[Record] = []
         paused_timer: StageTimer | None = None
-        if current is not None and self.timer(current.id).status == "running":
-            paused_timer = copy.copy(self.timer(current.id))
+        if current is not None and self._ledger.timer(current.id).status == "running":
+            paused_timer = copy.copy(self._ledger.timer(current.id))
             paused_timer.pause()
             changed.append(current.replace(timer=paused_timer.to_dict()))
-        self._commit(
+        self._ledger.commit(
             "stage.entered",
             f"Moved to {target.title}",
             changed,
             stage_id=target.id,
             info={"current_stage_id": target.id},
             data={"from": current.id if current else None},
+            timers={current.id: paused_timer} if paused_timer is not None and current is not None else None,
         )
-        if paused_timer is not None and current is not None:
-            self._timers[current.id] = paused_timer
         return target
 
-    def next_stage(self) -> Stage:
-        current = self.stage()
-        following = self._neighbour(current.id, +1)
+    def next(self) -> Stage:
+        """Go to the next stage that runs (``go_to``); refuses (``SessionError``) on the last stage."""
+        current = self._ledger.stage()
+        following = self.neighbour(current.id, +1)
         check(following is not None, "This is the last stage of the agenda.")
         assert following is not None
-        return self.go_to_stage(following.id)
+        return self.go_to(following.id)
 
-    def previous_stage(self) -> Stage:
-        current = self.stage()
-        before = self._neighbour(current.id, -1)
+    def previous(self) -> Stage:
+        """Go to the previous stage that runs (``go_to``); refuses (``SessionError``) on the first stage."""
+        current = self._ledger.stage()
+        before = self.neighbour(current.id, -1)
         check(before is not None, "This is the first stage of the agenda.")
         assert before is not None
-        return self.go_to_stage(before.id)
+        return self.go_to(before.id)
 
-    # --- the stage timer ---------------------------------------------------------------------------
-
-    def _timer_change(
-        self, action: str, summary: str, stage_id: int | None = None, **data: Any
-    ) -> StageTimer:
-        stage = self.stage(stage_id)
-        timer = copy.copy(self.timer(stage.id))
-        try:
-            getattr(timer, action)(*data.values())
-        except TimerError as error:
-            raise SessionError(str(error)) from None
-        self._commit(
-            f"timer.{action}",
-            f"{stage.title}: {summary}",
-            [stage.replace(timer=timer.to_dict())],
-            stage_id=stage.id,
-            data={"remaining": round(timer.remaining, 1), **data},
-        )
-        self._timers[stage.id] = timer
-        return timer
-
-    def start_timer(self, stage_id: int | None = None) -> StageTimer:
-        return self._timer_change("start", "timer started", stage_id)
-
-    def pause_timer(self, stage_id: int | None = None) -> StageTimer:
-        return self._timer_change("pause", "timer paused", stage_id)
-
-    def resume_timer(self, stage_id: int | None = None) -> StageTimer:
-        return self._timer_change("resume", "timer resumed", stage_id)
-
-    def toggle_timer(self, stage_id: int | None = None) -> StageTimer:
-        """What the space bar does: start, pause or resume."""
-        status = self.timer(stage_id).status
-        if status == "idle":
-            return self.start_timer(stage_id)
-        if status == "running":
-            return self.pause_timer(stage_id)
-        if status == "paused":
-            return self.resume_timer(stage_id)
-        raise SessionError("This stage is finished; restart its timer to run it again.")
-
-    def extend_timer(self, minutes: float, stage_id: int | None = None) -> StageTimer:
-        return self._timer_change("extend", f"{minutes:g} min added", stage_id, minutes=minutes)
-
-    def reset_timer(self, stage_id: int | None = None) -> StageTimer:
-        return self._timer_change("reset", "timer restarted from the full time", stage_id)
-
-    def finish_stage(self, *, advance: bool = True) -> Stage:
-        """Finish the current stage's timer and, unless it is the last stage, go to the next one."""
-        stage = self.stage()
-        if self.timer(stage.id).status != "finished":
-            self._timer_change("finish", "stage finished", stage.id)
-        following = self._neighbour(stage.id, +1)
-        if advance and following is not None:
-            return self.go_to_stage(following.id)
-        return self.stage()

@@ -1,4 +1,4 @@
-"""Dot votes: open a ballot, cast and take back dots, room tallies, reveal, re-run."""
+"""``session.votes``: dot votes — open a ballot, cast and take back dots, room tallies, reveal, re-run."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from facilitation.models import (
     Note,
     Vote,
 )
-from workshop.session.core import SessionCore
+from workshop.session.part import Part
 from workshop.session.validation import (
     NotFoundError,
     SessionError,
@@ -32,18 +32,19 @@ class BallotResult:
     total_dots: int
 
 
-class VotingMixin(SessionCore):
-    """Dot votes: open a ballot, cast and take back dots, room tallies, reveal, re-run."""
+class Votes(Part):
+    """Dot votes. A private ballot's dots are only ever handed out per voter (``participant_dots``) until the
+    reveal; ``named_dots`` refuses while a vote is open or anonymous (docs/VOTING.md)."""
 
-    # --- voting ------------------------------------------------------------------------------------
 
     def ballot(self, ballot_id: int) -> Ballot:
+        """A ballot by id; ``NotFoundError`` when there is none."""
         found = self._ws.ballots.get(ballot_id)
         if found is None:
             raise NotFoundError(f"There is no vote #{ballot_id}.")
         return found
 
-    def open_ballot(
+    def open(
         self,
         stage_id: int | None,
         *,
@@ -54,12 +55,19 @@ class VotingMixin(SessionCore):
         mode: str = "private",
         title: str | None = None,
     ) -> Ballot:
-        """Open a dot vote on a stage's notes (or, with ``stage_id=None``, on the given cross-stage notes)."""
+        """Open a dot vote on a stage's notes (or, with ``stage_id=None``, on the given cross-stage notes).
+
+        ``mode`` is ``"private"`` (each participant casts their own dots) or ``"tally"`` (the facilitator types the
+        room's counts); ``budget`` dots each (default from ``voting.default_budget``), at most ``cap`` per note.
+        Refuses (``SessionError``) no notes, a note twice or from another stage, a second open vote on the same
+        stage, rules ``voting.VotingRules`` rejects, unknown notes or stage (``NotFoundError``) and a read-only
+        workshop. Durable on return; publishes ``vote.opened``.
+        """
         from facilitation import voting  # on first use: opening a workshop skips the vote rules
 
         check(mode in ("private", "tally"), "A vote is either private ballots or a room tally.")
         if stage_id is not None:
-            stage = self.stage(stage_id)
+            stage = self._ledger.stage(stage_id)
             ids = list(note_ids) if note_ids is not None else [n.id for n in self._ws.stage_notes(stage.id)]
             default_title = f"{stage.title} vote"
         else:
@@ -69,9 +77,9 @@ class VotingMixin(SessionCore):
         check(bool(ids), "There are no notes to vote on yet.")
         check(len(set(ids)) == len(ids), "A note appears twice on the ballot.")
         for note_id in ids:
-            note = self.note(note_id)
+            note = self._ledger.note(note_id)
             check(stage_id is None or note.stage_id == stage_id, f"Note #{note_id} is not in this stage.")
-        for other in self._open_ballots():
+        for other in self._ledger.open_ballots():
             check(other.stage_id != stage_id, "A vote is already open here; close it before opening another.")
         budget = budget if budget is not None else max(1, voting.default_budget(len(ids)))
         cap = cap if cap is not None else budget
@@ -81,7 +89,7 @@ class VotingMixin(SessionCore):
             raise SessionError(str(error)) from None
         runs = [b.run for b in self._ws.ballots.values() if b.stage_id == stage_id]
         ballot = Ballot(
-            id=self._new_id("ballots"),
+            id=self._ledger.new_id("ballots"),
             stage_id=stage_id,
             title=title or default_title,
             note_ids=ids,
@@ -91,10 +99,10 @@ class VotingMixin(SessionCore):
             mode=mode,
             status="open",
             run=max(runs, default=0) + 1,
-            opened_at=self.clock.wall(),
+            opened_at=self._ledger.clock.wall(),
             eligible=[p.id for p in self._ws.active_participants()],
         )
-        self._commit(
+        self._ledger.commit(
             "vote.opened",
             f"{ballot.title} opened (run {ballot.run}, {budget} dots each, "
             f"at most {cap} per note, {len(ids)} notes)",
@@ -104,7 +112,7 @@ class VotingMixin(SessionCore):
         )
         return ballot
 
-    def _open_ballot_or_refuse(self, ballot_id: int) -> Ballot:
+    def _open_or_refuse(self, ballot_id: int) -> Ballot:
         ballot = self.ballot(ballot_id)
         check(ballot.status == "open", "This vote is closed; re-open it to change votes.")
         return ballot
@@ -117,17 +125,23 @@ class VotingMixin(SessionCore):
                 dots[vote.note_id] = dots.get(vote.note_id, 0) + 1
         return dots
 
-    def cast_vote(self, ballot_id: int, participant_id: int, note_id: int) -> Vote:
+    def cast(self, ballot_id: int, participant_id: int, note_id: int) -> Vote:
+        """Put one of a participant's dots on a note of an open private ballot.
+
+        Refuses (``SessionError``) a closed or tally vote, a participant who joined after it opened, a note not on
+        the ballot or moved away, a dot over the budget or the per-note cap, unknown ids (``NotFoundError``) and a
+        read-only workshop. Durable on return; publishes ``vote.cast``.
+        """
         from facilitation import voting  # on first use: opening a workshop skips the vote rules
 
-        ballot = self._open_ballot_or_refuse(ballot_id)
+        ballot = self._open_or_refuse(ballot_id)
         check(ballot.mode == "private", "This vote is a room tally: type the counts instead.")
-        voter = self.participant(participant_id)
+        voter = self._ledger.participant(participant_id)
         check(
             participant_id in ballot.eligible, f"{voter.name} joined after this vote opened and is not on it."
         )
         check(note_id in ballot.note_ids, f"Note #{note_id} is not on this ballot.")
-        note = self.note(note_id)
+        note = self._ledger.note(note_id)
         check(
             ballot.stage_id is None or note.stage_id == ballot.stage_id,
             f"Note #{note_id} was moved to another stage after the vote opened.",
@@ -141,13 +155,13 @@ class VotingMixin(SessionCore):
         except voting.VotingError as error:
             raise SessionError(str(error)) from None
         vote = Vote(
-            id=self._new_id("votes"),
+            id=self._ledger.new_id("votes"),
             ballot_id=ballot_id,
             participant_id=participant_id,
             note_id=note_id,
-            cast_at=self.clock.wall(),
+            cast_at=self._ledger.clock.wall(),
         )
-        self._commit(
+        self._ledger.commit(
             "vote.cast",
             f"{ballot.title}: a dot cast",
             [vote],
@@ -156,9 +170,14 @@ class VotingMixin(SessionCore):
         )
         return vote
 
-    def retract_vote(self, ballot_id: int, participant_id: int, note_id: int) -> Vote:
-        ballot = self._open_ballot_or_refuse(ballot_id)
-        self.participant(participant_id, allow_inactive=True)
+    def retract(self, ballot_id: int, participant_id: int, note_id: int) -> Vote:
+        """Take back a participant's latest dot on a note of an open vote; returns the vote removed.
+
+        Refuses (``SessionError``) a closed vote, no dot there to take back, unknown ids (``NotFoundError``) and a
+        read-only workshop. Durable on return; publishes ``vote.retracted`` (``removed`` holds ``("votes", id)``).
+        """
+        ballot = self._open_or_refuse(ballot_id)
+        self._ledger.participant(participant_id, allow_inactive=True)
         mine = [
             v
             for v in self._ws.ballot_votes(ballot_id)
@@ -166,7 +185,7 @@ class VotingMixin(SessionCore):
         ]
         check(bool(mine), "There is no dot on that note to take back.")
         vote = max(mine, key=lambda v: v.id)
-        self._commit(
+        self._ledger.commit(
             "vote.retracted",
             f"{ballot.title}: a dot taken back",
             removed=("votes", [vote.id]),
@@ -175,14 +194,18 @@ class VotingMixin(SessionCore):
         )
         return vote
 
-    def submit_ballot(self, ballot_id: int, participant_id: int) -> Ballot:
-        """A participant confirms their ballot: the screen hides it and shows them as having voted."""
-        ballot = self._open_ballot_or_refuse(ballot_id)
-        voter = self.participant(participant_id)
+    def submit(self, ballot_id: int, participant_id: int) -> Ballot:
+        """A participant confirms their ballot: the screen hides it and shows them as having voted.
+
+        Refuses a closed vote (``SessionError``), an unknown ballot or participant (``NotFoundError``) and a
+        read-only workshop; no change when already submitted. Durable on return; publishes ``vote.submitted``.
+        """
+        ballot = self._open_or_refuse(ballot_id)
+        voter = self._ledger.participant(participant_id)
         if participant_id in ballot.submitted:
             return ballot
         updated = ballot.replace(submitted=[*ballot.submitted, participant_id])
-        self._commit(
+        self._ledger.commit(
             "vote.submitted",
             f"{ballot.title}: {voter.name} has voted",
             [updated],
@@ -191,14 +214,18 @@ class VotingMixin(SessionCore):
         )
         return updated
 
-    def reopen_participant_ballot(self, ballot_id: int, participant_id: int) -> Ballot:
-        """Let a participant change their ballot until the vote closes."""
-        ballot = self._open_ballot_or_refuse(ballot_id)
-        self.participant(participant_id)
+    def unsubmit(self, ballot_id: int, participant_id: int) -> Ballot:
+        """Let a participant change their submitted ballot until the vote closes.
+
+        Refuses a closed vote (``SessionError``), unknown ids (``NotFoundError``) and a read-only workshop; no
+        change when not submitted. Durable on return; publishes ``vote.unsubmitted``.
+        """
+        ballot = self._open_or_refuse(ballot_id)
+        self._ledger.participant(participant_id)
         if participant_id not in ballot.submitted:
             return ballot
         updated = ballot.replace(submitted=[p for p in ballot.submitted if p != participant_id])
-        self._commit(
+        self._ledger.commit(
             "vote.unsubmitted",
             f"{ballot.title}: {self._ws.participant_name(participant_id)} is changing their ballot",
             [updated],
@@ -207,16 +234,20 @@ class VotingMixin(SessionCore):
         )
         return updated
 
-    def set_tally(self, ballot_id: int, note_id: int, dots: int) -> Ballot:
-        """Room tally: the facilitator types how many dots the room put on a note."""
-        ballot = self._open_ballot_or_refuse(ballot_id)
+    def tally(self, ballot_id: int, note_id: int, dots: int) -> Ballot:
+        """Room tally: the facilitator types how many dots (0–10,000) the room put on a note.
+
+        Refuses (``SessionError``) a closed or private vote, a note not on the ballot, a count out of range, an
+        unknown note (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``vote.tallied``.
+        """
+        ballot = self._open_or_refuse(ballot_id)
         check(ballot.mode == "tally", "This vote uses private ballots; participants cast their own dots.")
         check(note_id in ballot.note_ids, f"Note #{note_id} is not on this ballot.")
         check(isinstance(dots, int) and 0 <= dots <= 10_000, "A tally is a whole number from 0 to 10,000.")
-        self.note(note_id)
+        self._ledger.note(note_id)
         tally = {**ballot.tally, note_id: dots}
         updated = ballot.replace(tally=tally)
-        self._commit(
+        self._ledger.commit(
             "vote.tallied",
             f"{ballot.title}: note #{note_id} has {dots} dots",
             [updated],
@@ -225,12 +256,17 @@ class VotingMixin(SessionCore):
         )
         return updated
 
-    def update_ballot_limits(
+    def set_limits(
         self, ballot_id: int, *, budget: int | None = None, cap: int | None = None
     ) -> Ballot:
+        """Change an open vote's dots per person and per-note cap (``None`` keeps one).
+
+        Refuses (``SessionError``) a closed vote, rules ``voting.VotingRules`` rejects, limits below what someone
+        already cast, and a read-only workshop. Durable on return; publishes ``vote.limits``.
+        """
         from facilitation import voting  # on first use: opening a workshop skips the vote rules
 
-        ballot = self._open_ballot_or_refuse(ballot_id)
+        ballot = self._open_or_refuse(ballot_id)
         rules = voting.VotingRules(
             budget if budget is not None else ballot.budget, cap if cap is not None else ballot.cap
         )
@@ -243,7 +279,7 @@ class VotingMixin(SessionCore):
         except voting.VotingError as error:
             raise SessionError(str(error)) from None
         updated = ballot.replace(budget=rules.budget, cap=rules.cap)
-        self._commit(
+        self._ledger.commit(
             "vote.limits",
             f"{ballot.title}: {rules.budget} dots each, at most {rules.cap} per note",
             [updated],
@@ -252,13 +288,17 @@ class VotingMixin(SessionCore):
         )
         return updated
 
-    def close_ballot(self, ballot_id: int) -> BallotResult:
-        """Close the vote and reveal the result."""
-        ballot = self._open_ballot_or_refuse(ballot_id)
-        closed = ballot.replace(status="closed", closed_at=self.clock.wall())
+    def close(self, ballot_id: int) -> BallotResult:
+        """Close the vote and reveal the result.
+
+        Refuses a vote already closed (``SessionError``), an unknown ballot (``NotFoundError``) and a read-only
+        workshop. Durable on return; publishes ``vote.revealed`` (``data["result"]``: ``[note id, dots, rank]``).
+        """
+        ballot = self._open_or_refuse(ballot_id)
+        closed = ballot.replace(status="closed", closed_at=self._ledger.clock.wall())
         result = self._result(closed)
         top = ", ".join(f"#{r.note_id} ({r.dots})" for r in result.ranked[:3])
-        self._commit(
+        self._ledger.commit(
             "vote.revealed",
             f"{ballot.title} revealed: {result.voters} voted; top: {top}",
             [closed],
@@ -271,13 +311,18 @@ class VotingMixin(SessionCore):
         )
         return result
 
-    def reopen_ballot(self, ballot_id: int) -> Ballot:
+    def reopen(self, ballot_id: int) -> Ballot:
+        """Open a closed vote again, with its dots, to change votes.
+
+        Refuses (``SessionError``) a vote already open or another open vote on the stage, an unknown ballot
+        (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``vote.reopened``.
+        """
         ballot = self.ballot(ballot_id)
         check(ballot.status == "closed", "This vote is already open.")
-        for other in self._open_ballots():
+        for other in self._ledger.open_ballots():
             check(other.stage_id != ballot.stage_id, "Another vote is open here; close it first.")
         reopened = ballot.replace(status="open", closed_at=None)
-        self._commit(
+        self._ledger.commit(
             "vote.reopened",
             f"{ballot.title} re-opened",
             [reopened],
@@ -286,12 +331,16 @@ class VotingMixin(SessionCore):
         )
         return reopened
 
-    def reset_ballot(self, ballot_id: int) -> Ballot:
-        """Clear every dot and tally of an open vote (the cleared run stays in the event log)."""
-        ballot = self._open_ballot_or_refuse(ballot_id)
+    def reset(self, ballot_id: int) -> Ballot:
+        """Clear every dot and tally of an open vote (the cleared run stays in the event log).
+
+        Refuses a closed vote (``SessionError``), an unknown ballot (``NotFoundError``) and a read-only workshop.
+        Durable on return; publishes ``vote.reset`` (the removed votes are in ``removed``).
+        """
+        ballot = self._open_or_refuse(ballot_id)
         vote_ids = [v.id for v in self._ws.ballot_votes(ballot_id)]
         cleared = ballot.replace(tally={}, submitted=[])
-        self._commit(
+        self._ledger.commit(
             "vote.reset",
             f"{ballot.title}: all {len(vote_ids) + sum(ballot.tally.values())} dots cleared",
             [cleared],
@@ -304,12 +353,16 @@ class VotingMixin(SessionCore):
         )
         return self._ws.ballots[ballot_id]
 
-    def rerun_ballot(self, ballot_id: int) -> Ballot:
-        """Run a closed vote again as a new run on the same notes and rules; the old run stays on file."""
+    def rerun(self, ballot_id: int) -> Ballot:
+        """Run a closed vote again as a new run on the same notes and rules; the old run stays on file.
+
+        Refuses an open vote (``SessionError``) and everything ``open`` refuses. Durable on return; publishes
+        ``vote.opened``.
+        """
         ballot = self.ballot(ballot_id)
         check(ballot.status == "closed", "Close this vote before running it again.")
         live = [i for i in ballot.note_ids if i in self._ws.notes and not self._ws.notes[i].deleted]
-        return self.open_ballot(
+        return self.open(
             ballot.stage_id,
             note_ids=live,
             budget=ballot.budget,
@@ -327,11 +380,12 @@ class VotingMixin(SessionCore):
         ranked = voting.rank(counted, ballot.note_ids)
         return BallotResult(ballot, ranked, ballots.voters(ballot, dots), sum(counted.values()))
 
-    def ballot_result(self, ballot_id: int) -> BallotResult:
+    def result(self, ballot_id: int) -> BallotResult:
         """The ranking of a closed vote (the facilitator's screen shows it only after the reveal)."""
         return self._result(self.ballot(ballot_id))
 
-    def latest_ballot(self, stage_id: int | None) -> Ballot | None:
+    def latest(self, stage_id: int | None) -> Ballot | None:
+        """The most recent ballot of a stage (``None`` for the cross-stage votes), or ``None``."""
         found = [b for b in self._ws.ballots.values() if b.stage_id == stage_id]
         return max(found, key=lambda b: b.id) if found else None
 

@@ -1,9 +1,9 @@
-"""The workshop session: the one API that screens and the CLI call for every change.
+"""``WorkshopSession``: an open workshop, composed of parts over one ledger.
 
-Each call validates its input (a ``SessionError`` with a message for the facilitator when it is bad), builds the new
-records without touching the in-memory workshop, commits them with an event-log entry to the store (durable on disk
-when ``commit`` returns), and only then updates the in-memory state it hands back. A failed write leaves both the
-file and the screen as they were.
+``session.agenda``, ``session.participants``, ``session.timer``, ``session.notes``, ``session.votes``,
+``session.actions`` and ``session.readiness`` each hold one concern's mutators; all write through the same
+``Ledger`` (``workshop/session/ledger.py``), which owns the ids and the one write path and publishes a ``Change``
+for every commit to the listeners registered with ``session.subscribe``.
 """
 
 from __future__ import annotations
@@ -11,33 +11,33 @@ from __future__ import annotations
 import copy
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date as Date
+from pathlib import Path
 from typing import Any, Self
 
 from facilitation import catalogue, text
 from facilitation.clock import Clock, SystemClock
-from facilitation.models import (
-    Ballot,
-    Event,
-    Note,
-    Participant,
-    Record,
-    Stage,
-    Workshop,
-)
-from facilitation.timer import StageTimer, TimerError
+from facilitation.models import Event, Note, Participant, Stage, Workshop
 from workshop import records
+from workshop.session.actions import Actions
+from workshop.session.agenda import Agenda
+from workshop.session.ballots import Votes
+from workshop.session.changes import Change, Listener
+from workshop.session.ledger import Ledger
+from workshop.session.notes import Notes
+from workshop.session.participants import Participants
+from workshop.session.readiness import Readiness
+from workshop.session.timer import Timer
 from workshop.session.validation import (
     MAX_STAGE_MINUTES,
-    NotFoundError,
     SessionError,
     check,
     checked_text,
     iso_date,
     participant_names,
 )
-from workshop.store import Op, Store, StoreError, WorkshopFile
+from workshop.store import Op, Store
 
 
 def make_workshop_id(title: str, taken: Iterable[str] = ()) -> str:
@@ -50,22 +50,32 @@ def make_workshop_id(title: str, taken: Iterable[str] = ()) -> str:
             return candidate
 
 
-class SessionCore:
-    """An open workshop: its in-memory state, the store file it is durable in, and the one write path."""
+class WorkshopSession:
+    """An open workshop. Every mutator returns only after the change is durable on disk, and publishes it.
 
-    def __init__(self, file: WorkshopFile, workshop: Workshop, clock: Clock | None = None) -> None:
-        self._file = file
-        self._ws = workshop
-        self.clock: Clock = clock or SystemClock()
-        self._timers: dict[int, StageTimer] = {}
-        self._next_ids = {name: max(getattr(workshop, name), default=0) + 1 for name in records.RECORD_TABLES}
-        self._next_ids["events"] = max((e.id for e in workshop.events), default=0) + 1
+    Reads: ``workshop`` (the state; treat as read-only), ``stage``, ``note``, ``participant``. Changes go through
+    the parts: ``agenda``, ``participants``, ``timer``, ``notes``, ``votes``, ``actions``, ``readiness``.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+        self.agenda = Agenda(ledger)
+        self.participants = Participants(ledger)
+        self.timer = Timer(ledger, self.agenda)
+        self.notes = Notes(ledger)
+        self.votes = Votes(ledger)
+        self.actions = Actions(ledger)
+        self.readiness = Readiness(ledger)
 
     # --- opening and closing ------------------------------------------------------------------------
 
     @classmethod
     def open(cls, store: Store, workshop_id: str, *, clock: Clock | None = None, mode: str = "auto") -> Self:
-        """Open a workshop by id or unique id prefix; read-only when another window holds it."""
+        """Open a workshop by id or unique id prefix; read-only when another window holds it.
+
+        Raises the store's errors (``WorkshopNotFoundError``, ``DamagedFileError`` …); ``WorkshopLibrary.open``
+        turns them into ``SessionError``s.
+        """
         resolved = store.resolve(workshop_id)
         file = store.open(resolved, mode=mode)
         try:
@@ -73,7 +83,7 @@ class SessionCore:
         except Exception:
             file.close()
             raise
-        return cls(file, workshop, clock)
+        return cls(Ledger(file, workshop, clock))
 
     @classmethod
     def create(
@@ -88,7 +98,11 @@ class SessionCore:
         date: str | None = None,
         clock: Clock | None = None,
     ) -> Self:
-        """Create a new workshop file with its agenda, and open it."""
+        """Create a new workshop file with its agenda (a built-in template's name, or stage templates), and open it.
+
+        Refuses (``SessionError``) a bad title, names or date, an unknown template, an empty agenda and stage
+        minutes outside 1–``MAX_STAGE_MINUTES``. Durable on return (one ``workshop.created`` event).
+        """
         clock = clock or SystemClock()
         title = checked_text(text.single_line, title, "workshop title", limit=text.MAX_TITLE_CHARS)
         organisation = checked_text(
@@ -152,7 +166,7 @@ class SessionCore:
             file.close()
             store.delete(workshop.id)
             raise
-        return cls(file, workshop, clock)
+        return cls(Ledger(file, workshop, clock))
 
     @classmethod
     def import_workshop(cls, store: Store, workshop: Workshop, *, clock: Clock | None = None) -> Self:
@@ -176,11 +190,20 @@ class SessionCore:
             file.close()
             store.delete(workshop.id)
             raise
-        return cls(file, workshop, clock)
+        return cls(Ledger(file, workshop, clock))
+
+    @classmethod
+    def following(cls, workshop: Workshop, *, clock: Clock | None = None, reason: str = "") -> Self:
+        """A read-only session over a workshop read elsewhere, changed only by ``apply_external``.
+
+        For a window that follows another process's journal (``workshop present``): it holds no file and no lock,
+        and every mutator refuses with ``SessionError(reason)``.
+        """
+        return cls(Ledger(None, workshop, clock, read_only_reason=reason))
 
     def close(self) -> None:
         """Compact the journal into the workshop file and release the lock."""
-        self._file.close()
+        self._ledger.close()
 
     def __enter__(self) -> Self:
         return self
@@ -190,119 +213,63 @@ class SessionCore:
 
     def checkpoint(self) -> None:
         """Compact the journal now (the app calls this when idle, so it never costs a key press)."""
-        if not self._file.read_only:
-            self._file.checkpoint()
+        self._ledger.checkpoint()
 
     # --- state -------------------------------------------------------------------------------------
 
     @property
     def workshop(self) -> Workshop:
-        """The current state. Treat it as read-only: every change goes through a session method."""
-        return self._ws
+        """The current state. Treat it as read-only: every change goes through a session part."""
+        return self._ledger.ws
+
+    @property
+    def clock(self) -> Clock:
+        return self._ledger.clock
 
     @property
     def read_only(self) -> bool:
-        return self._file.read_only
+        return self._ledger.read_only
 
     @property
     def read_only_reason(self) -> str:
-        return self._file.read_only_reason or ""
+        return self._ledger.read_only_reason
 
     @property
-    def path(self) -> Any:
-        return self._file.path
+    def path(self) -> Path | None:
+        """The workshop file (``None`` for a session that follows another process)."""
+        return self._ledger.path
 
     def stage(self, stage_id: int | None = None) -> Stage:
-        """A stage by id, or the current stage."""
-        if stage_id is None:
-            stage_id = self._ws.current_stage_id
-        stage = self._ws.stages.get(stage_id) if stage_id is not None else None
-        if stage is None:
-            raise NotFoundError("There is no such stage in this workshop.")
-        return stage
+        """A stage by id, or the current stage; ``NotFoundError`` when there is no such stage."""
+        return self._ledger.stage(stage_id)
 
     def note(self, note_id: int, *, allow_deleted: bool = False) -> Note:
-        note = self._ws.notes.get(note_id)
-        if note is None or (note.deleted and not allow_deleted):
-            raise NotFoundError(f"Note #{note_id} does not exist or was deleted.")
-        return note
+        """A note by id; ``NotFoundError`` when it does not exist or (unless allowed) was deleted."""
+        return self._ledger.note(note_id, allow_deleted=allow_deleted)
 
     def participant(self, participant_id: int, *, allow_inactive: bool = False) -> Participant:
-        p = self._ws.participants.get(participant_id)
-        if p is None or (not p.active and not allow_inactive):
-            raise NotFoundError(f"Participant {participant_id} is not in this workshop.")
-        return p
+        """A participant by id; ``NotFoundError`` when unknown or (unless allowed) removed."""
+        return self._ledger.participant(participant_id, allow_inactive=allow_inactive)
 
-    def timer(self, stage_id: int | None = None) -> StageTimer:
-        """The live timer of a stage (current stage by default), rebuilt from its persisted timestamps."""
-        stage = self.stage(stage_id)
-        timer = self._timers.get(stage.id)
-        if timer is None:
-            try:
-                timer = StageTimer.restore(stage.timer, stage.minutes * 60, self.clock)
-            except TimerError:
-                timer = StageTimer(stage.minutes * 60, self.clock)
-            self._timers[stage.id] = timer
-        return timer
+    # --- changes -----------------------------------------------------------------------------------
 
-    # --- the one write path --------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(change)`` once per later change, after it is durable on disk and in memory, on the
+        thread that made it; returns a function that unsubscribes (see ``workshop.session.changes``)."""
+        return self._ledger.subscribe(listener)
 
-    def _new_id(self, table: str) -> int:
-        value = self._next_ids[table]
-        self._next_ids[table] = value + 1
-        return value
+    def apply_external(self, ops: Sequence[Op]) -> Change:
+        """Apply one journal entry written by another process and publish it (see ``Ledger.apply_external``).
 
-    def _commit(
-        self,
-        kind: str,
-        summary: str,
-        changed: Sequence[Record] = (),
-        *,
-        stage_id: int | None = None,
-        data: dict[str, Any] | None = None,
-        info: dict[str, Any] | None = None,
-        removed: tuple[str, Sequence[int]] | None = None,
-    ) -> Event:
-        """Make ``changed`` records, ``info`` fields and the ``removed`` (table, ids) durable with one event, then
-        show them. The one write path: memory changes only after the store has the change on disk."""
-        if self._file.read_only:
-            raise SessionError(self.read_only_reason or "This workshop is open read-only.")
-        event = Event(
-            id=self._next_ids["events"],
-            at=self.clock.wall(),
-            kind=kind,
-            summary=summary,
-            stage_id=stage_id,
-            data=data or {},
-        )
-        ops: list[Op] = [Op.delete(removed[0], i) for i in removed[1]] if removed else []
-        ops += [records.put(r) for r in changed]
-        if info:
-            ops.append(records.info_op({**self._ws.info(), **info}))
-        ops.append(records.put(event))
-        try:
-            self._file.commit(ops)
-        except StoreError as error:
-            raise SessionError(str(error)) from error
-        self._next_ids["events"] += 1
-        for name, value in (info or {}).items():
-            setattr(self._ws, name, value)
-        if removed:
-            table = getattr(self._ws, removed[0])
-            for record_id in removed[1]:
-                table.pop(record_id, None)
-        for record in changed:
-            getattr(self._ws, records.table_of(record))[record.id] = record  # type: ignore[attr-defined]
-        self._ws.events.append(event)
-        return event
-
-    def _open_ballots(self) -> list[Ballot]:
-        return [b for b in self._ws.ballots.values() if b.status == "open"]
-
-    # --- log ---------------------------------------------------------------------------------------
+        Only for a read-only session (``SessionError`` otherwise); returns the published ``Change``.
+        """
+        return self._ledger.apply_external(ops)
 
     def log(
         self, kind: str, summary: str, *, stage_id: int | None = None, data: dict[str, Any] | None = None
     ) -> Event:
-        """Append a free event to the minutes (an export written, a template saved)."""
-        return self._commit(kind, summary, stage_id=stage_id, data=data)
+        """Append a free event to the minutes (an export written, a template saved).
+
+        Refuses a read-only workshop (``SessionError``). Durable on return; publishes an event of ``kind``.
+        """
+        return self._ledger.commit(kind, summary, stage_id=stage_id, data=data)

@@ -1,0 +1,258 @@
+"""The ledger: an open workshop's state, the file it is durable in, the record ids and the one write path.
+
+Every part of the session (``session.notes``, ``session.votes`` …) validates its input (a ``SessionError`` with a
+message for the facilitator when it is bad), builds the new records without touching the in-memory workshop and
+hands them to ``Ledger.commit``, which makes them durable in the store with one event-log entry, only then updates
+the in-memory state, and publishes a ``Change`` to the subscribers. A failed write leaves both the file and the
+screen as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from facilitation.clock import Clock, SystemClock
+from facilitation.models import Ballot, Event, Note, Participant, Record, Stage, Workshop
+from facilitation.timer import StageTimer, TimerError
+from workshop import records
+from workshop.session.changes import Change, Listener, Publisher
+from workshop.session.validation import NotFoundError, SessionError
+from workshop.store import Op, StoreError, WorkshopFile
+
+EXTERNAL_RELOAD = "workshop.reloaded"
+"""The event kind ``apply_external`` publishes for a batch of ops that carries no event-log entry."""
+
+
+class Ledger:
+    """An open workshop's state and its single write path; the parts of the session share one ledger.
+
+    ``file`` is ``None`` for a session built from state read elsewhere (a follower of another process's journal):
+    such a ledger is read-only and changes only through ``apply_external``.
+    """
+
+    def __init__(
+        self,
+        file: WorkshopFile | None,
+        workshop: Workshop,
+        clock: Clock | None = None,
+        *,
+        read_only_reason: str = "",
+    ) -> None:
+        self._file = file
+        self.ws = workshop
+        self.clock: Clock = clock or SystemClock()
+        self._read_only_reason = read_only_reason
+        self._timers: dict[int, StageTimer] = {}
+        self._next_ids = {name: max(getattr(workshop, name), default=0) + 1 for name in records.RECORD_TABLES}
+        self._next_ids[records.EVENTS_TABLE] = max((e.id for e in workshop.events), default=0) + 1
+        self._publisher = Publisher()
+
+    # --- the file --------------------------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self._file is None or self._file.read_only
+
+    @property
+    def read_only_reason(self) -> str:
+        if self._file is None:
+            return self._read_only_reason or "This window follows the workshop and cannot change it."
+        return self._file.read_only_reason or ""
+
+    @property
+    def path(self) -> Path | None:
+        return self._file.path if self._file is not None else None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def checkpoint(self) -> None:
+        if self._file is not None and not self._file.read_only:
+            self._file.checkpoint()
+
+    # --- lookups the parts share -----------------------------------------------------------------------
+
+    def stage(self, stage_id: int | None = None) -> Stage:
+        """A stage by id, or the current stage; ``NotFoundError`` when there is no such stage."""
+        if stage_id is None:
+            stage_id = self.ws.current_stage_id
+        stage = self.ws.stages.get(stage_id) if stage_id is not None else None
+        if stage is None:
+            raise NotFoundError("There is no such stage in this workshop.")
+        return stage
+
+    def note(self, note_id: int, *, allow_deleted: bool = False) -> Note:
+        """A note by id; ``NotFoundError`` when it does not exist or (unless allowed) was deleted."""
+        note = self.ws.notes.get(note_id)
+        if note is None or (note.deleted and not allow_deleted):
+            raise NotFoundError(f"Note #{note_id} does not exist or was deleted.")
+        return note
+
+    def participant(self, participant_id: int, *, allow_inactive: bool = False) -> Participant:
+        """A participant by id; ``NotFoundError`` when unknown or (unless allowed) removed."""
+        p = self.ws.participants.get(participant_id)
+        if p is None or (not p.active and not allow_inactive):
+            raise NotFoundError(f"Participant {participant_id} is not in this workshop.")
+        return p
+
+    def open_ballots(self) -> list[Ballot]:
+        return [b for b in self.ws.ballots.values() if b.status == "open"]
+
+    def timer(self, stage_id: int | None = None) -> StageTimer:
+        """The live timer of a stage (current stage by default), rebuilt from its persisted timestamps."""
+        stage = self.stage(stage_id)
+        timer = self._timers.get(stage.id)
+        if timer is None:
+            try:
+                timer = StageTimer.restore(stage.timer, stage.minutes * 60, self.clock)
+            except TimerError:
+                timer = StageTimer(stage.minutes * 60, self.clock)
+            self._timers[stage.id] = timer
+        return timer
+
+    # --- ids and the one write path --------------------------------------------------------------------
+
+    def new_id(self, table: str) -> int:
+        """The next unused id of a table (ids are never reused, even after a failed commit)."""
+        value = self._next_ids[table]
+        self._next_ids[table] = value + 1
+        return value
+
+    def commit(
+        self,
+        kind: str,
+        summary: str,
+        changed: Sequence[Record] = (),
+        *,
+        stage_id: int | None = None,
+        data: dict[str, Any] | None = None,
+        info: dict[str, Any] | None = None,
+        removed: tuple[str, Sequence[int]] | None = None,
+        timers: Mapping[int, StageTimer | None] | None = None,
+    ) -> Event:
+        """Make ``changed`` records, ``info`` fields and the ``removed`` (table, ids) durable with one event of
+        ``kind``, then show them in memory, then publish the ``Change``.
+
+        ``timers`` installs live timers (or drops them, with ``None``) for the stages whose timer this change
+        sets, before the subscribers hear of it. Raises ``SessionError`` when the workshop is read-only or the
+        store cannot write (nothing changes then, on disk or in memory).
+        """
+        if self.read_only:
+            raise SessionError(self.read_only_reason or "This workshop is open read-only.")
+        assert self._file is not None
+        event = Event(
+            id=self._next_ids[records.EVENTS_TABLE],
+            at=self.clock.wall(),
+            kind=kind,
+            summary=summary,
+            stage_id=stage_id,
+            data=data or {},
+        )
+        ops: list[Op] = [Op.delete(removed[0], i) for i in removed[1]] if removed else []
+        ops += [records.put(r) for r in changed]
+        if info:
+            ops.append(records.info_op({**self.ws.info(), **info}))
+        ops.append(records.put(event))
+        try:
+            self._file.commit(ops)
+        except StoreError as error:
+            raise SessionError(str(error)) from error
+        self._next_ids[records.EVENTS_TABLE] += 1
+        for name, value in (info or {}).items():
+            setattr(self.ws, name, value)
+        if removed:
+            table = getattr(self.ws, removed[0])
+            for record_id in removed[1]:
+                table.pop(record_id, None)
+        for record in changed:
+            getattr(self.ws, records.table_of(record))[record.id] = record  # type: ignore[attr-defined]
+        self.ws.events.append(event)
+        for stage_id_, timer in (timers or {}).items():
+            if timer is None:
+                self._timers.pop(stage_id_, None)
+            else:
+                self._timers[stage_id_] = timer
+        if self._publisher.listening:
+            self._publisher.publish(
+                Change(
+                    event=event,
+                    changed=tuple(changed),
+                    removed=tuple((removed[0], i) for i in removed[1]) if removed else (),
+                    info=tuple(info or ()),
+                )
+            )
+        return event
+
+    # --- subscribers and changes read from elsewhere ---------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(change)`` after every later change is durable and in memory; returns the unsubscribe."""
+        return self._publisher.subscribe(listener)
+
+    def apply_external(self, ops: Sequence[Op]) -> Change:
+        """Apply one batch of store ops that another process committed (one journal line), then publish it.
+
+        For a read-only session that follows a writer: the ops are applied to the in-memory workshop exactly as
+        the writer's ``commit`` applied them (deletes, record puts, the info document, the event-log entry), live
+        timers of changed stages are rebuilt from their persisted timestamps, and the resulting ``Change`` is
+        published to the subscribers and returned. A batch without an event-log entry (a whole file re-read) is
+        published with an event of kind ``"workshop.reloaded"``. Raises ``SessionError`` on a session that can
+        write (its own commits are the only source of its changes) and ``ValueError`` for an op on an unknown
+        table.
+        """
+        if not self.read_only:
+            raise SessionError("Only a read-only session follows changes made elsewhere.")
+        changed: list[Record] = []
+        removed: list[tuple[str, int]] = []
+        info: list[str] = []
+        events: list[Event] = []
+        for op in ops:
+            if op.table == records.INFO_TABLE:
+                if op.doc is None:
+                    continue
+                before = self.ws.info()
+                after = records.info_from_doc(op.doc, fallback_id=self.ws.id)
+                for name in self.ws.INFO_FIELDS:
+                    if name in after and after[name] != before[name]:
+                        setattr(self.ws, name, after[name])
+                        info.append(name)
+            elif op.table == records.EVENTS_TABLE:
+                if op.doc is not None:
+                    events.append(Event.from_dict(op.doc))
+            elif op.table in records.RECORD_TABLES:
+                table: dict[int, Any] = getattr(self.ws, op.table)
+                if op.doc is None:
+                    table.pop(op.id, None)
+                    removed.append((op.table, op.id))
+                else:
+                    record = records.RECORD_TABLES[op.table].from_dict(op.doc)
+                    table[op.id] = record
+                    changed.append(record)
+                if op.table == "stages":
+                    self._timers.pop(op.id, None)
+            elif not op.table.startswith("_"):
+                raise ValueError(f"unknown table {op.table!r} in a journal entry")
+        for name in records.RECORD_TABLES:
+            ids = getattr(self.ws, name)
+            self._next_ids[name] = max(self._next_ids[name], max(ids, default=0) + 1)
+        known = {e.id for e in self.ws.events}
+        fresh = sorted((e for e in events if e.id not in known), key=lambda e: e.id)
+        if fresh:
+            self.ws.events.extend(fresh)
+            self.ws.events.sort(key=lambda e: e.id)
+            self._next_ids[records.EVENTS_TABLE] = max(self._next_ids[records.EVENTS_TABLE], fresh[-1].id + 1)
+        event = (
+            fresh[-1]
+            if fresh
+            else (
+                events[-1]
+                if events
+                else Event(id=0, at=self.clock.wall(), kind=EXTERNAL_RELOAD, summary="Workshop read again")
+            )
+        )
+        change = Change(event=event, changed=tuple(changed), removed=tuple(removed), info=tuple(info))
+        self._publisher.publish(change)
+        return change
