@@ -280,7 +280,7 @@ def _kinds_in_source() -> set[str]:
         for path in (ROOT / folder).rglob("*.py"):
             source = path.read_text(encoding="utf-8")
             kinds |= {kind for kind in pattern.findall(source) if not kind.endswith(".tcss")}
-            for action in re.findall(r'_timer_change\(\s*"([a-z_]+)"', source):
+            for action in re.findall(r'self\._change\(\s*"([a-z_]+)"', source):
                 kinds.add(f"timer.{action}")
     return kinds
 

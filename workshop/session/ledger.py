@@ -21,7 +21,7 @@ from workshop.session.changes import Change, Listener, Publisher
 from workshop.session.validation import NotFoundError, SessionError
 from workshop.store import Op, StoreError, WorkshopFile
 
-EXTERNAL_RELOAD = "workshop.reloaded"
+EXTERNAL_RELOAD = "follow.reloaded"
 """The event kind ``apply_external`` publishes for a batch of ops that carries no event-log entry."""
 
 
@@ -199,7 +199,7 @@ class Ledger:
         the writer's ``commit`` applied them (deletes, record puts, the info document, the event-log entry), live
         timers of changed stages are rebuilt from their persisted timestamps, and the resulting ``Change`` is
         published to the subscribers and returned. A batch without an event-log entry (a whole file re-read) is
-        published with an event of kind ``"workshop.reloaded"``. Raises ``SessionError`` on a session that can
+        published with an event of kind ``"follow.reloaded"`` (never stored). Raises ``SessionError`` on a session that can
         write (its own commits are the only source of its changes) and ``ValueError`` for an op on an unknown
         table.
         """
