@@ -107,7 +107,7 @@ def _show_stage(app: WorkshopApp, stage_id: int | None) -> None:
         return
     if stage_id is not None:
         try:
-            app.session.go_to_stage(stage_id)
+            app.session.agenda.go_to(stage_id)
         except SessionError as error:
             app.show_error(error)
             return
