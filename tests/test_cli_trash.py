@@ -132,9 +132,9 @@ def _damaged_with_backup(run: Run, data_dir: Path) -> str:
     workshop_id = run("new", "Alpha", "--participants", "Ana")[1].strip()
     store = Store(data_dir)
     with WorkshopSession.open(store, workshop_id) as session:
-        session.add_note("first idea")
+        session.notes.add("first idea")
         session.checkpoint()
-        session.add_note("second idea")
+        session.notes.add("second idea")
         session.checkpoint()
     assert store.backups(workshop_id), "a checkpoint keeps a backup"
     (data_dir / f"{workshop_id}.json").write_text("{ damaged")
