@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 from textual.pilot import Pilot
 
 from facilitation.clock import FakeClock
@@ -39,12 +40,17 @@ def _utc_and_fixed_ids(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def fixed_dir() -> Iterator[Path]:
-    """A data folder at a fixed path: the home screen prints it."""
+    """A data folder at a fixed path: the home screen prints it.
+
+    Held under a lock for the whole test, so test runs of several checkouts on one machine never share it (one
+    run's demo showed up as a second workshop on another's home screen).
+    """
     path = Path(tempfile.gettempdir()) / "six-disciplines-snapshots"
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir()
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+    with FileLock(str(path) + ".lock"):
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir()
+        yield path
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _demo_app(
