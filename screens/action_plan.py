@@ -602,7 +602,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
                 self._say(f"Action #{action.id} deleted.", timeout=5)
 
         question = f"Delete action #{action.id}, “{text.preview(action.title, 80)}”?"
-        self.app.push_screen(ConfirmScreen(question, yes="Delete", no="Keep"), answered)
+        self.app.push_screen(ConfirmScreen(question, yes="Delete", no="Keep", safe_default=True), answered)
 
     # --- elsewhere -------------------------------------------------------------------------------------
 

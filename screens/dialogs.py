@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -46,18 +46,28 @@ DIALOG_CSS = """
 
 
 class ConfirmScreen(DismissOnce, ModalScreen[bool]):
-    """Ask a yes/no question; ``y``/enter is yes, ``n``/escape is no."""
+    """Ask a yes/no question: ``y`` is yes, ``n`` or escape is no, Enter presses the focused button.
+
+    Only a deliberate answer says yes. Any other printable key answers no, with a notice: a facilitator who
+    typed on, not seeing that the note field had lost the focus, must not confirm with the first "y" in a
+    word ("ready"). A question about something that cannot be undone (restart a timer, finish a stage, delete)
+    passes ``safe_default=True``: "No" has the focus, so Enter alone leaves things as they are.
+    """
 
     DEFAULT_CSS: ClassVar[str] = DIALOG_CSS.format(name="ConfirmScreen")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y,Y", "answer(True)", "Yes"),
+        Binding("n,N,escape", "answer(False)", "No"),
     ]
+    ANSWER_KEYS: ClassVar[frozenset[str]] = frozenset({"y", "Y", "n", "N"})
 
-    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(
+        self, question: str, *, yes: str = "Yes", no: str = "No", safe_default: bool = False
+    ) -> None:
         super().__init__()
         self.question = question
         self._yes, self._no = yes, no
+        self.safe_default = safe_default
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -67,7 +77,22 @@ class ConfirmScreen(DismissOnce, ModalScreen[bool]):
                 yield Button(f"{self._no} (n)", id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#no" if self.safe_default else "#yes", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that is not an answer answers no (see the class docstring)."""
+        if event.is_printable and event.key not in self.ANSWER_KEYS:
+            event.stop()
+            event.prevent_default()
+            if self.is_active:
+                self.app.notify(
+                    f"Not done: “{event.character}” is not an answer (y is yes, n is no).",
+                    title="Cancelled",
+                    severity="warning",
+                    timeout=6,
+                    markup=False,
+                )
+            self.dismiss(False)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

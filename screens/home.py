@@ -289,4 +289,4 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
             self.refresh_workshops()
             self.notify(f"Moved {what} to the trash (workshop restore {summary.id}).", markup=False)
 
-        self.workshop_app.push_screen(ConfirmScreen(question), delete)
+        self.workshop_app.push_screen(ConfirmScreen(question, safe_default=True), delete)

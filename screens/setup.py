@@ -398,7 +398,8 @@ class SetupScreen(Screen[None]):
             self._refresh_participants(highlight=index)
 
         self.workshop_app.push_screen(
-            ConfirmScreen(f"Remove {name} from the workshop? Their notes and votes stay."), remove
+            ConfirmScreen(f"Remove {name} from the workshop? Their notes and votes stay.", safe_default=True),
+            remove,
         )
 
     # --- agenda ------------------------------------------------------------------------------------------
@@ -597,7 +598,9 @@ class SetupScreen(Screen[None]):
                 return
             if name in library.templates() and name not in catalogue.BUILTIN_TEMPLATES:
                 self.workshop_app.push_screen(
-                    ConfirmScreen(f"There is already a template called “{name}”. Replace it?"),
+                    ConfirmScreen(
+                        f"There is already a template called “{name}”. Replace it?", safe_default=True
+                    ),
                     lambda ok: save(name) if ok else None,
                 )
                 return

@@ -456,13 +456,15 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self.app.push_screen(
             ConfirmScreen(
                 f"Restart the {stage.title} timer from {stage.minutes} min? "
-                "The time run so far and any minutes added are cleared."
+                "The time run so far and any minutes added are cleared.",
+                safe_default=True,
             ),
             answered,
         )
 
     def action_next_stage(self) -> None:
-        """Finish this stage and move on; asks first if its time is not up yet."""
+        """Finish this stage and move on. Always asks first (Enter alone says no): a finished timer cannot be
+        started again where it was, so a stray ``n`` must not finish a stage, even after its time is up."""
         from screens.dialogs import ConfirmScreen  # on first use: start-up skips the dialogs
 
         session = self.session
@@ -474,16 +476,21 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         if is_last and timer.status == "finished":
             self._say("This is the last stage. Press s for the summary.", timeout=6)
             return
-        if timer.status == "finished" or timer.is_overrun:
-            self._finish_stage()
+        if timer.status == "finished":
+            self._finish_stage()  # already finished (the facilitator came back to it): only moves on
             return
         following = "end the workshop's last stage" if is_last else "go to the next stage"
         if timer.status == "idle":
             question = f"{stage.title}: its timer never started. Finish the stage and {following}?"
+        elif timer.is_overrun:
+            over = format_clock(timer.overrun)
+            question = f"{stage.title}: time is up (+{over}). Finish the stage and {following}?"
         else:
             left = format_clock(timer.remaining, round_up=True)
             question = f"{stage.title} still has {left} left. Finish the stage and {following}?"
-        self.app.push_screen(ConfirmScreen(question), lambda yes: self._finish_stage() if yes else None)
+        self.app.push_screen(
+            ConfirmScreen(question, safe_default=True), lambda yes: self._finish_stage() if yes else None
+        )
 
     def _finish_stage(self) -> None:
         with self._guard():

@@ -458,7 +458,7 @@ async def test_restart_asks_first(app: WorkshopApp, clock: FakeClock) -> None:
         assert stage_screen(app).query_one(TimerDisplay).digits == "10:00"
 
 
-async def test_next_stage_confirms_unless_time_is_up(app: WorkshopApp, clock: FakeClock) -> None:
+async def test_next_stage_always_confirms_with_no_as_the_default(app: WorkshopApp, clock: FakeClock) -> None:
     async with app.run_test(size=SIZE) as pilot:
         assert app.session is not None
         first = app.session.stage()
@@ -478,7 +478,13 @@ async def test_next_stage_confirms_unless_time_is_up(app: WorkshopApp, clock: Fa
         assert screen.query_one(TimerDisplay).digits == "20:00"
         await pilot.press("space")
         clock.advance(21 * 60)
-        await pilot.press("n")  # time is up: no question
+        await pilot.press("n")  # time is up: still asked, and Enter alone says no
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "time is up (+01:00)" in app.screen.question
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.stage().title == "Vision" and app.session.timer().status == "running"
+        await pilot.press("n", "y")
         await pilot.pause()
         assert app.session.stage().title == "Strategy"
         strip = screen.query_one("#agenda-strip", AgendaStrip)

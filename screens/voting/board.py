@@ -347,7 +347,8 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             names = ", ".join(self.session.workshop.participant_name(p) for p in waiting)
             question = f"Not everyone has voted yet ({names}). Close the vote and reveal the result anyway?"
             self.app.push_screen(
-                ConfirmScreen(question, yes="Reveal"), lambda yes: self._reveal() if yes else None
+                ConfirmScreen(question, yes="Reveal", safe_default=True),
+                lambda yes: self._reveal() if yes else None,
             )
         else:
             self._reveal()
@@ -388,6 +389,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
                 f"Clear every dot of {self.ballot.title} and start this vote again? Everyone votes anew.",
                 yes="Clear",
                 no="Keep",
+                safe_default=True,
             ),
             answered,
         )

@@ -289,6 +289,7 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
                 f"Clear every dot of {ballot.title} and open it again? The cleared votes stay in the event log.",
                 yes="Clear",
                 no="Keep",
+                safe_default=True,
             ),
             answered,
         )
