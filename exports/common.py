@@ -11,6 +11,7 @@ counted, never attributed to a person.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections import defaultdict
@@ -176,6 +177,27 @@ def _note_view(
     )
 
 
+def _result_view(
+    workshop: Workshop, item: ballots.ResultItem, live: dict[int, Note], position: dict[int, int]
+) -> NoteView:
+    """A line of a vote's result as revealed (``ballots.outcome``): the text, author and dots the room saw. The
+    mark is the note's mark now when it is still on this board (marks are made from the result), else none."""
+    note = live.get(item.note_id)
+    author = safe_line(workshop.participant_name(item.author_id)) if item.author_id is not None else ""
+    return NoteView(
+        id=item.note_id,
+        stage_id=item.stage_id if item.stage_id is not None else (note.stage_id if note else 0),
+        text=safe(item.text),
+        author=author,
+        mark=note.mark if note is not None else None,
+        board_position=position.get(item.note_id, 0),
+        dots=item.dots,
+        rank=item.rank,
+        tied=item.tied,
+        created_at=note.created_at if note is not None else 0.0,
+    )
+
+
 def _stage_view(
     workshop: Workshop,
     stage: Stage,
@@ -183,20 +205,26 @@ def _stage_view(
     ballot: Ballot | None,
     votes_by_ballot: dict[int, list[tuple[int, int]]],
 ) -> StageView:
+    """``votes_by_ballot`` is unused since results come from ``ballots.outcome``; kept for the callers."""
     position = {note.id: i for i, note in enumerate(notes, start=1)}
     by_id = {note.id: note for note in notes}
     board = [_note_view(workshop, note, position[note.id]) for note in notes]
     ranked: list[NoteView] = []
     voters = total = 0
     if ballot is not None:
-        live = [note_id for note_id in ballot.note_ids if note_id in by_id]
-        totals = ballots.totals(ballot, votes_by_ballot.get(ballot.id, []))
-        items = voting.rank(totals, live)
-        ranked = [_note_view(workshop, by_id[i.note_id], position[i.note_id], i) for i in items]
-        views = {view.id: view for view in ranked}
-        board = [views.get(view.id, view) for view in board]
-        voters = _voters(ballot, votes_by_ballot)
-        total = sum(i.dots for i in items)
+        result = ballots.outcome(workshop, ballot)
+        ranked = [_result_view(workshop, item, by_id, position) for item in result.ranked]
+        dots = {view.id: view for view in ranked}
+        board = [
+            dataclasses.replace(
+                view, dots=dots[view.id].dots, rank=dots[view.id].rank, tied=dots[view.id].tied
+            )
+            if view.id in dots
+            else view
+            for view in board
+        ]
+        voters = result.voters
+        total = result.total_dots
     on_ballot = {view.id for view in ranked}
     ranked += [view for view in board if view.id not in on_ballot]
     return StageView(
@@ -276,18 +304,15 @@ def top_priorities(workshop: Workshop, stages: Sequence[StageView]) -> tuple[tup
     titles = {s.id: s.title for s in stages}
     final = ballots.latest_closed(b for b in workshop.ballots.values() if b.stage_id is None)
     if final is not None:
-        live = [i for i in final.note_ids if i in workshop.notes and not workshop.notes[i].deleted]
-        items = voting.rank(ballots.totals(final, _votes_by_ballot(workshop).get(final.id, [])), live)
+        items = ballots.outcome(workshop, final).ranked
         voted = [i for i in items if i.dots] or items
         result = []
         for item in voted:
-            note = workshop.notes[item.note_id]
-            view = _note_view(workshop, note, 0, item)
-            result.append(
-                PriorityItem(
-                    view.text, titles.get(note.stage_id, ""), view.author, item.dots, item.rank, item.tied
-                )
+            author = (
+                safe_line(workshop.participant_name(item.author_id)) if item.author_id is not None else ""
             )
+            stage_title = titles.get(item.stage_id, "") if item.stage_id is not None else ""
+            result.append(PriorityItem(safe(item.text), stage_title, author, item.dots, item.rank, item.tied))
         return tuple(result), safe_line(final.title) or "Final priorities"
     decisions = [
         PriorityItem(n.text, s.title, n.author, n.dots, n.rank, n.tied) for s in stages for n in s.decisions

@@ -80,11 +80,32 @@ class Outcome:
         return next((i for i in self.ranked if i.note_id == note_id), None)
 
 
+def counted_notes(workshop: Workshop, ballot: Ballot) -> list[int]:
+    """The notes of ``ballot`` whose dots count, in ballot order.
+
+    A note deleted while the vote was open, or (on a stage's vote) moved to another stage while it was open, has
+    left the ballot: its dots went back to the voters (docs/VOTING.md). For a ballot closed before results were
+    recorded, a note deleted after the reveal still counts (it was revealed), one deleted before does not.
+    """
+    closed_at = ballot.closed_at if ballot.status == "closed" else None
+    kept = []
+    for note_id in ballot.note_ids:
+        note = workshop.notes.get(note_id)
+        if note is None:
+            continue
+        if note.deleted_at is not None and (closed_at is None or note.deleted_at <= closed_at):
+            continue
+        if closed_at is None and ballot.stage_id is not None and note.stage_id != ballot.stage_id:
+            continue
+        kept.append(note_id)
+    return kept
+
+
 def _live(workshop: Workshop, ballot: Ballot) -> Outcome:
     dots = dots_of(workshop, ballot)
     counted = totals(ballot, dots)
     ranked = []
-    for item in voting.rank(counted, ballot.note_ids):
+    for item in voting.rank(counted, counted_notes(workshop, ballot)):
         note: Note | None = workshop.notes.get(item.note_id)
         ranked.append(
             ResultItem(
@@ -148,14 +169,54 @@ def _from_record(ballot: Ballot, saved: Mapping[str, Any]) -> Outcome:
     )
 
 
+def _from_reveal_event(workshop: Workshop, ballot: Ballot) -> Outcome | None:
+    """A ballot revealed before records were kept: the ranking its ``vote.revealed`` event logged (note, dots,
+    rank per line), with the notes' texts as they are now; ``None`` without a readable event."""
+    event = next(
+        (
+            e
+            for e in reversed(workshop.events)
+            if e.kind == "vote.revealed" and e.data.get("ballot_id") == ballot.id
+        ),
+        None,
+    )
+    rows = event.data.get("result") if event is not None else None
+    if not isinstance(rows, list) or not all(
+        isinstance(r, list) and len(r) >= 3 and all(isinstance(x, int) for x in r[:3]) for r in rows
+    ):
+        return None
+    live = _live(workshop, ballot)
+    counts = [r[1] for r in rows]
+    ranked = []
+    for note_id, dots, rank, *_ in rows:
+        note = workshop.notes.get(note_id)
+        ranked.append(
+            ResultItem(
+                note_id=note_id,
+                dots=dots,
+                rank=rank,
+                tied=counts.count(dots) > 1,
+                text=note.text if note else "",
+                author_id=note.author_id if note else None,
+                stage_id=note.stage_id if note else ballot.stage_id,
+            )
+        )
+    return Outcome(ballot, ranked, live.voters, sum(counts), recorded=True)
+
+
 def outcome(workshop: Workshop, ballot: Ballot) -> Outcome:
     """The result of ``ballot`` as every screen and export shows it.
 
-    A revealed ballot with a record gives the record; anything else (an open vote, a ballot revealed before
-    records were kept) is computed from the dots on file over every note on the ballot, deleted or not.
+    A revealed ballot gives its record. One revealed before records were kept gives the ranking its reveal event
+    logged (texts as they are now), else, like an open vote, the count of the dots on file over the notes that
+    count (``counted_notes``).
     """
-    if ballot.status == "closed" and ballot.revealed:
-        return _from_record(ballot, ballot.revealed)
+    if ballot.status == "closed":
+        if ballot.revealed:
+            return _from_record(ballot, ballot.revealed)
+        logged = _from_reveal_event(workshop, ballot)
+        if logged is not None:
+            return logged
     return _live(workshop, ballot)
 
 

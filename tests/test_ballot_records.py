@@ -161,3 +161,56 @@ def test_carry_over_loses_no_dot_and_never_breaks_the_cap(kept: int, merged: int
 def test_carry_over_refuses_nonsense() -> None:
     with pytest.raises(voting.VotingError):
         voting.carry_over(-1, 0, 3)
+
+
+# --- which notes count --------------------------------------------------------------------------------------
+
+
+def test_a_note_deleted_or_moved_while_the_vote_is_open_leaves_the_ballot() -> None:
+    ws, ballot = workshop_with_vote()
+    ws.notes[2] = ws.notes[2].replace(deleted_at=5.0)
+    ws.notes[3] = ws.notes[3].replace(stage_id=2)
+    assert ballots.counted_notes(ws, ballot) == [1, 4]
+    result = ballots.outcome(ws, ballot)
+    assert [(i.note_id, i.dots) for i in result.ranked] == [(1, 2), (4, 0)]
+    assert result.total_dots == 2
+
+
+def test_on_the_final_priorities_vote_a_move_does_not_matter() -> None:
+    ws, ballot = workshop_with_vote()
+    final = ballot.replace(stage_id=None)
+    ws.notes[3] = ws.notes[3].replace(stage_id=2)
+    assert ballots.counted_notes(ws, final) == [1, 2, 3, 4]
+
+
+def test_a_ballot_revealed_before_records_keeps_notes_deleted_after_its_reveal() -> None:
+    ws, ballot = workshop_with_vote()
+    legacy = ballot.replace(status="closed", closed_at=10.0)
+    ws.notes[2] = ws.notes[2].replace(deleted_at=20.0)  # after the reveal: still part of what was revealed
+    ws.notes[3] = ws.notes[3].replace(deleted_at=5.0)  # before the reveal: it had left the ballot
+    assert [i.note_id for i in ballots.outcome(ws, legacy).ranked] == [2, 1, 4]
+
+
+def test_a_ballot_revealed_before_records_uses_the_ranking_its_reveal_logged() -> None:
+    from facilitation.models import Event
+
+    ws, ballot = workshop_with_vote()
+    legacy = ballot.replace(status="closed", closed_at=10.0)
+    ws.events.append(
+        Event(
+            1,
+            10.0,
+            "vote.revealed",
+            "revealed",
+            1,
+            {"ballot_id": 1, "result": [[2, 3, 1], [1, 2, 2], [3, 0, 3]]},
+        )
+    )
+    ws.votes.clear()  # whatever became of the dots since
+    result = ballots.outcome(ws, legacy)
+    assert result.recorded
+    assert [(i.note_id, i.dots, i.rank, i.text) for i in result.ranked] == [
+        (2, 3, 1, "Beta"),
+        (1, 2, 2, "Alpha"),
+        (3, 0, 3, "Gamma"),
+    ]
