@@ -26,15 +26,12 @@ from facilitation.clock import FakeClock
 from facilitation.models import PRIORITIES, Ballot, Event, Note, Stage, Workshop
 from facilitation.readiness import ReadinessRound, readiness_rounds
 from facilitation.schedule import StageTiming, build_schedule, format_clock, format_minutes
+from facilitation.stage_kinds import rules_of
 from facilitation.text import plural
 from facilitation.timer import StageTimer, TimerError
 
 SUMMARY_LIMIT = 8
 """Most priorities the one-page summary lists; the rest are counted, so the summary stays one page."""
-
-DISCUSSION_KINDS = ("discipline", "custom")
-"""Stage kinds whose notes get a section of their own in the documents."""
-
 
 def safe(value: object) -> str:
     """Any value as Word-safe text: ``None`` becomes empty, everything else ``str`` then ``clean``."""
@@ -152,7 +149,7 @@ class StageView:
     @property
     def has_section(self) -> bool:
         """Discipline and custom stages get a section; other stages only when the room wrote notes there."""
-        return self.kind in DISCUSSION_KINDS or bool(self.board)
+        return rules_of(self.kind).own_section or bool(self.board)
 
 
 def _voters(ballot: Ballot, votes_by_ballot: dict[int, list[tuple[int, int]]]) -> int:

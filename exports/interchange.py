@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import enum
 import json
 import math
 import os
@@ -48,6 +49,7 @@ from facilitation.models import (
     Vote,
     Workshop,
 )
+from facilitation.stage_kinds import STAGE_KINDS
 from facilitation.timer import StageTimer, TimerError
 from workshop import __version__
 
@@ -339,8 +341,8 @@ def _compile(annotation: Any, *, int_keyed_ok: bool = False) -> _Type:
         return _Int()
     elif annotation is float:
         return _Float()
-    elif annotation is str:
-        return _Str()
+    elif annotation is str or (isinstance(annotation, type) and issubclass(annotation, enum.StrEnum)):
+        return _Str()  # an enum's values are checked by its rule in _RULES (one of the members)
     elif annotation is Any:
         return _Json(object_only=False)
     elif origin is list and len(args) == 1:
@@ -460,7 +462,7 @@ limits.described(
 )
 limits.described(_counts, {"additionalProperties": {"minimum": 0}})
 
-_STAGE_KINDS = tuple(dict.fromkeys([*(t.kind for t in catalogue.default_agenda()), "custom"]))
+_STAGE_KINDS = tuple(STAGE_KINDS)
 _STAGE_KEYS = tuple(dict.fromkeys([*(t.key for t in catalogue.default_agenda()), "custom"]))
 
 _RULES: dict[tuple[type, str], Rule] = {

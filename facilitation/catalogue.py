@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from facilitation.models import Stage
+from facilitation.models import Stage, StageKind
+
+
+def _kind(value: object) -> StageKind:
+    """A template's stored kind; one this version does not know runs as a custom stage."""
+    try:
+        return StageKind(str(value))
+    except ValueError:
+        return StageKind.CUSTOM
 
 
 @dataclass(frozen=True)
@@ -18,7 +26,7 @@ class StageTemplate:
     key: str
     title: str
     minutes: int
-    kind: str = "discipline"
+    kind: StageKind = StageKind.DISCIPLINE
     purpose: str = ""
     prompts: tuple[str, ...] = ()
     output: str = ""
@@ -57,7 +65,7 @@ class StageTemplate:
             key=str(data.get("key", "custom")),
             title=str(data["title"]),
             minutes=int(data["minutes"]),  # type: ignore[call-overload]
-            kind=str(data.get("kind", "custom")),
+            kind=_kind(data.get("kind", "custom")),
             purpose=str(data.get("purpose", "")),
             prompts=tuple(str(p) for p in prompts),  # type: ignore[union-attr]
             output=str(data.get("output", "")),
@@ -127,7 +135,7 @@ READINESS = StageTemplate(
     key="readiness",
     title="Readiness check",
     minutes=10,
-    kind="readiness",
+    kind=StageKind.READINESS,
     purpose="See where the room thinks the organisation stands today before deciding where to go.",
     prompts=(
         "Which attitude toward collaboration do you see here today: Folly, Fearful, Flippant, Formulating, "
@@ -222,7 +230,7 @@ ACTION_PLAN = StageTemplate(
     key="action_plan",
     title="Action plan",
     minutes=20,
-    kind="action_plan",
+    kind=StageKind.ACTION_PLAN,
     purpose="Turn the top-voted items from every stage into actions people will own.",
     prompts=(
         "Which of today's decisions matter most? Vote on the final priorities.",
@@ -241,7 +249,7 @@ def default_agenda() -> list[StageTemplate]:
 
 
 def custom_stage(title: str, minutes: int) -> StageTemplate:
-    return StageTemplate(key="custom", title=title, minutes=minutes, kind="custom", purpose=CUSTOM_PURPOSE)
+    return StageTemplate(key="custom", title=title, minutes=minutes, kind=StageKind.CUSTOM, purpose=CUSTOM_PURPOSE)
 
 
 @dataclass(frozen=True)

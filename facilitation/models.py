@@ -11,13 +11,73 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, ClassVar, Self
 
-NOTE_MARKS = ("decision", "candidate")
+
+class StageKind(StrEnum):
+    """What a stage is for; what differs by kind is in ``facilitation.stage_kinds.STAGE_KINDS``."""
+
+    READINESS = "readiness"
+    DISCIPLINE = "discipline"
+    ACTION_PLAN = "action_plan"
+    CUSTOM = "custom"
+
+
+class NoteMark(StrEnum):
+    """What the facilitator can mark a note as: a decision, or a candidate action for the action plan."""
+
+    DECISION = "decision"
+    CANDIDATE = "candidate"
+
+
+class BallotMode(StrEnum):
+    """``private``: each participant casts their own dots; ``tally``: the facilitator types the room's counts."""
+
+    PRIVATE = "private"
+    TALLY = "tally"
+
+
+class BallotStatus(StrEnum):
+    """An ``open`` ballot takes dots; a ``closed`` one is revealed."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class CheckRound(StrEnum):
+    """The readiness check runs at the start and again at the end of the workshop."""
+
+    START = "start"
+    END = "end"
+
+
+NOTE_MARKS: tuple[NoteMark, ...] = tuple(NoteMark)
 """What the facilitator can mark a note as: a decision, or a candidate action for the action plan."""
 
-ACTION_STATUSES = ("open", "in progress", "done", "dropped")
+ACTION_STATUSES: tuple[ActionStatus, ...] = tuple(ActionStatus)
 PRIORITIES = {1: "high", 2: "medium", 3: "low"}
+
+_UNKNOWN = object()
+
+
+def _coerce(enum: type[StrEnum], value: Any, fallback: Any = _UNKNOWN) -> Any:
+    """A stored value as its enum member; an unknown value (a newer version's) becomes ``fallback`` if given."""
+    if value is None or isinstance(value, enum):
+        return value
+    try:
+        return enum(value)
+    except ValueError:
+        if fallback is _UNKNOWN:
+            raise
+        return fallback
 
 
 @functools.cache
@@ -31,6 +91,9 @@ class Record:
 
     INT_KEYED: ClassVar[tuple[str, ...]] = ()
     """Fields holding dicts keyed by int ids: JSON turns the keys into strings, ``from_dict`` turns them back."""
+    ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {}
+    """Fields holding an enum: ``from_dict`` turns the stored string into the member; a value this version does
+    not know becomes the fallback (or, with no fallback given, raises ``ValueError``)."""
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)  # type: ignore[call-overload]
@@ -45,6 +108,9 @@ class Record:
         for name in cls.INT_KEYED:
             if name in values and values[name] is not None:
                 values[name] = {int(k): v for k, v in values[name].items()}
+        for name, (enum, fallback) in cls.ENUMS.items():
+            if name in values:
+                values[name] = _coerce(enum, values[name], fallback)
         return cls(**values)
 
     def replace(self, **changes: Any) -> Self:
@@ -65,13 +131,16 @@ class Participant(Record):
 class Stage(Record):
     """One timed step of the agenda: a discipline, the readiness check, the action plan or a custom stage."""
 
+    ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {"kind": (StageKind, StageKind.CUSTOM)}
+
     id: int
     key: str
     """Catalogue key (``readiness``, ``vision`` … ``adapt``, ``action_plan``) or ``custom``."""
     title: str
     minutes: int
-    kind: str = "discipline"
-    """``readiness``, ``discipline``, ``action_plan`` or ``custom``: decides which screen runs the stage."""
+    kind: StageKind = StageKind.DISCIPLINE
+    """Decides what the stage screen offers (``facilitation.stage_kinds``); a kind from a newer version runs as
+    ``custom``."""
     purpose: str = ""
     prompts: list[str] = field(default_factory=list)
     output: str = ""
@@ -85,6 +154,8 @@ class Stage(Record):
 class Note(Record):
     """One contribution from the room, captured on a stage."""
 
+    ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {"mark": (NoteMark, None)}
+
     id: int
     stage_id: int
     text: str
@@ -94,8 +165,8 @@ class Note(Record):
     updated_at: float = 0.0
     position: float = 0.0
     """Order within the stage; new notes go last. Floats so a move between two notes needs no renumbering."""
-    mark: str | None = None
-    """``None``, ``decision`` or ``candidate`` (see ``NOTE_MARKS``)."""
+    mark: NoteMark | None = None
+    """``None``, or what the facilitator marked it as (a mark a newer version added reads as ``None``)."""
     merged_from: list[int] = field(default_factory=list)
     """Ids of notes folded into this one by a merge; those notes are deleted."""
     deleted_at: float | None = None
@@ -112,6 +183,11 @@ class Ballot(Record):
 
     INT_KEYED: ClassVar[tuple[str, ...]] = ("tally",)
 
+    ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {
+        "mode": (BallotMode, _UNKNOWN),
+        "status": (BallotStatus, _UNKNOWN),
+    }
+
     id: int
     stage_id: int | None
     """``None`` for the cross-stage final-priorities vote."""
@@ -122,10 +198,9 @@ class Ballot(Record):
     cap: int
     """Most dots one participant may put on one note."""
     anonymous: bool = True
-    mode: str = "private"
-    """``private`` (each participant casts their own dots) or ``tally`` (the facilitator types the room's counts)."""
-    status: str = "open"
-    """``open`` or ``closed``; a closed ballot's result is revealed."""
+    mode: BallotMode = BallotMode.PRIVATE
+    status: BallotStatus = BallotStatus.OPEN
+    """A closed ballot's result is revealed."""
     run: int = 1
     opened_at: float = 0.0
     closed_at: float | None = None
@@ -156,6 +231,8 @@ class Vote(Record):
 class ActionItem(Record):
     """A priority turned into work: what, who owns it, by when, and how it stands."""
 
+    ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {"status": (ActionStatus, ActionStatus.OPEN)}
+
     id: int
     title: str
     owner: str = ""
@@ -166,7 +243,7 @@ class ActionItem(Record):
     measure: str = ""
     priority: int = 2
     """1 high, 2 medium, 3 low (see ``PRIORITIES``)."""
-    status: str = "open"
+    status: ActionStatus = ActionStatus.OPEN
     source_note_id: int | None = None
     source_stage_id: int | None = None
     position: float = 0.0
@@ -180,9 +257,11 @@ class ReadinessResponse(Record):
 
     INT_KEYED: ClassVar[tuple[str, ...]] = ()
 
+    ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {"round": (CheckRound, _UNKNOWN)}
+
     id: int
     participant_id: int
-    round: str = "start"
+    round: CheckRound = CheckRound.START
     """``start`` or ``end``: the check can be re-run at the end and compared."""
     attitude: str | None = None
     """One of ``catalogue.ATTITUDES`` keys."""

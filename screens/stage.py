@@ -26,6 +26,7 @@ from textual.widgets import Input, Label, OptionList, Static
 
 from facilitation.models import Note, Participant, Stage
 from facilitation.schedule import format_clock
+from facilitation.stage_kinds import rules_of
 from facilitation.text import preview
 from facilitation.timer import StageTimer
 from screens.base import WorkshopScreenMixin
@@ -211,7 +212,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         if action == "space":
             return parameters == (self._space_does(),)
         if action == "readiness":
-            return self._stage_kind() == "readiness"
+            kind = self._stage_kind()
+            return kind is not None and rules_of(kind).readiness_check
         return True
 
     def _stage_kind(self) -> str | None:
@@ -330,10 +332,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         )
         questions = [f"• {q}" for q in stage.prompts]
         one_line = stage.purpose or (stage.prompts[0] if stage.prompts else "")
-        on_plan = stage.kind == "action_plan"
-        plan_hint = ("Press o for the action plan  ·  ", "bold $accent") if on_plan else ""
-        if stage.kind == "readiness":
-            plan_hint = ("Press k to run the readiness check  ·  ", "bold $accent")
+        rules = rules_of(stage.kind)
+        plan_hint = (f"{rules.hint}  ·  ", "bold $accent") if rules.hint else ""
         prompt = self.query_one("#stage-prompt", Static)
         if self._show_prompts and questions:
             prompt.update(Content.assemble((one_line, "bold"), "\n", "\n".join(questions)))
@@ -342,10 +342,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             prompt.update(Content.assemble(plan_hint, (one_line, "bold"), hint))
         prompt.set_class(self._show_prompts, "-expanded")
         side: list[str | tuple[str, str]] = []
-        if on_plan:
-            side += [("Press o for the action plan", "bold $accent"), "\n\n"]
-        if stage.kind == "readiness":
-            side += [("Press k to run the readiness check", "bold $accent"), "\n\n"]
+        if rules.hint:
+            side += [(rules.hint, "bold $accent"), "\n\n"]
         if stage.purpose:
             side += [(stage.purpose, "bold"), "\n\n"]
         if stage.output:

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Static
 
 from facilitation import text, voting
 from facilitation.models import Stage, Workshop
+from facilitation.stage_kinds import rules_of
 from screens.base import WorkshopScreenMixin
 from workshop.session import WorkshopSession
 
@@ -53,12 +54,13 @@ def stage_block(session: WorkshopSession, stage: Stage, number: int | None) -> G
     candidates = [n for n in notes if n.mark == "candidate"]
     actions = [a for a in ws.actions.values() if a.source_stage_id == stage.id]
     counts = []
-    if stage.kind == "readiness":
+    rules = rules_of(stage.kind)
+    if rules.readiness_check:
         counts.append(_plural(len(ws.readiness), "readiness answer"))
-    if notes or stage.kind != "readiness":
+    if notes or rules.counts_notes:
         counts += [_plural(len(notes), "note"), _plural(len(decisions), "decision")]
         counts.append(_plural(len(candidates), "candidate"))
-    if stage.kind == "action_plan":
+    if rules.action_plan:
         counts.append(_plural(len(ws.actions), "action") + " in the plan")
     elif actions:
         counts.append(_plural(len(actions), "action"))
@@ -138,9 +140,10 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
         blocks = []
         number = 0
         for stage in ws.agenda():
-            if not stage.skipped and stage.kind != "readiness":
+            counted = not stage.skipped and rules_of(stage.kind).numbered
+            if counted:
                 number += 1
-            shown = number if not stage.skipped and stage.kind != "readiness" else None
+            shown = number if counted else None
             blocks.append(Static(stage_block(session, stage, shown), classes="stage-block"))
         await body.mount_all(blocks)
 

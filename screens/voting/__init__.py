@@ -17,6 +17,7 @@ from textual.content import Content
 
 from facilitation import text
 from facilitation.models import Ballot, Stage, Workshop
+from facilitation.stage_kinds import rules_of
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -31,7 +32,7 @@ NOTE_CHARS = 400
 
 def vote_scope(stage: Stage) -> int | None:
     """Where the stage's ``v`` key votes: the action-plan stage votes on the final priorities (no stage)."""
-    return None if stage.kind == "action_plan" else stage.id
+    return None if rules_of(stage.kind).votes_across_stages else stage.id
 
 
 def note_problem(workshop: Workshop, ballot: Ballot, note_id: int) -> str:

@@ -9,7 +9,7 @@ from typing import Any, Final, Literal
 
 from facilitation import text
 from facilitation.dates import DateError, parse_due
-from facilitation.models import ACTION_STATUSES, PRIORITIES, ActionItem
+from facilitation.models import ACTION_STATUSES, PRIORITIES, ActionItem, ActionStatus
 from facilitation.ordering import moved_position
 from workshop.session.part import Part
 from workshop.session.validation import NotFoundError, SessionError, check, checked_text
@@ -38,7 +38,7 @@ class ActionChange:
     due: str | Literal[Keep.KEEP] | None = KEEP
     measure: str | Literal[Keep.KEEP] = KEEP
     priority: int | Literal[Keep.KEEP] = KEEP
-    status: str | Literal[Keep.KEEP] = KEEP
+    status: ActionStatus | str | Literal[Keep.KEEP] = KEEP
 
     def names(self) -> list[str]:
         """The fields this change sets, in declaration order."""
@@ -81,8 +81,9 @@ class Actions(Part):
             clean["priority"] = change.priority
         if change.status is not KEEP:
             check(change.status in ACTION_STATUSES, f"Status is one of: {', '.join(ACTION_STATUSES)}.")
-            clean["status"] = change.status
-            clean["completed_at"] = self._ledger.clock.wall() if change.status == "done" else None
+            status = ActionStatus(change.status)
+            clean["status"] = status
+            clean["completed_at"] = self._ledger.clock.wall() if status == ActionStatus.DONE else None
         return clean
 
     def get(self, action_id: int) -> ActionItem:
@@ -101,7 +102,7 @@ class Actions(Part):
         due: str | None = None,
         measure: str = "",
         priority: int = 2,
-        status: str = "open",
+        status: ActionStatus | str = ActionStatus.OPEN,
     ) -> ActionItem:
         """Add an action at the end of the plan, optionally from a note (its stage is kept as the source).
 
@@ -158,7 +159,7 @@ class Actions(Part):
 
     def complete(self, action_id: int) -> ActionItem:
         """Mark an action done: ``edit`` with ``status="done"`` (same refusals; publishes ``action.edited``)."""
-        return self.edit(action_id, ActionChange(status="done"))
+        return self.edit(action_id, ActionChange(status=ActionStatus.DONE))
 
     def delete(self, action_id: int) -> None:
         """Delete an action for good (the event keeps a copy in ``data["action"]`` for the minutes).

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 
 from facilitation.models import (
     Ballot,
+    BallotMode,
+    BallotStatus,
     Note,
+    NoteMark,
     Vote,
 )
 from workshop.session.part import Part
@@ -52,7 +55,7 @@ class Votes(Part):
         budget: int | None = None,
         cap: int | None = None,
         anonymous: bool = True,
-        mode: str = "private",
+        mode: BallotMode | str = BallotMode.PRIVATE,
         title: str | None = None,
     ) -> Ballot:
         """Open a dot vote on a stage's notes (or, with ``stage_id=None``, on the given cross-stage notes).
@@ -65,7 +68,8 @@ class Votes(Part):
         """
         from facilitation import voting  # on first use: opening a workshop skips the vote rules
 
-        check(mode in ("private", "tally"), "A vote is either private ballots or a room tally.")
+        check(mode in tuple(BallotMode), "A vote is either private ballots or a room tally.")
+        mode = BallotMode(mode)
         if stage_id is not None:
             stage = self._ledger.stage(stage_id)
             ids = list(note_ids) if note_ids is not None else [n.id for n in self._ws.stage_notes(stage.id)]
@@ -97,7 +101,7 @@ class Votes(Part):
             cap=cap,
             anonymous=anonymous,
             mode=mode,
-            status="open",
+            status=BallotStatus.OPEN,
             run=max(runs, default=0) + 1,
             opened_at=self._ledger.clock.wall(),
             eligible=[p.id for p in self._ws.active_participants()],
@@ -114,7 +118,7 @@ class Votes(Part):
 
     def _open_or_refuse(self, ballot_id: int) -> Ballot:
         ballot = self.ballot(ballot_id)
-        check(ballot.status == "open", "This vote is closed; re-open it to change votes.")
+        check(ballot.status == BallotStatus.OPEN, "This vote is closed; re-open it to change votes.")
         return ballot
 
     def participant_dots(self, ballot_id: int, participant_id: int) -> dict[int, int]:
@@ -135,7 +139,7 @@ class Votes(Part):
         from facilitation import voting  # on first use: opening a workshop skips the vote rules
 
         ballot = self._open_or_refuse(ballot_id)
-        check(ballot.mode == "private", "This vote is a room tally: type the counts instead.")
+        check(ballot.mode == BallotMode.PRIVATE, "This vote is a room tally: type the counts instead.")
         voter = self._ledger.participant(participant_id)
         check(
             participant_id in ballot.eligible, f"{voter.name} joined after this vote opened and is not on it."
@@ -241,7 +245,7 @@ class Votes(Part):
         unknown note (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``vote.tallied``.
         """
         ballot = self._open_or_refuse(ballot_id)
-        check(ballot.mode == "tally", "This vote uses private ballots; participants cast their own dots.")
+        check(ballot.mode == BallotMode.TALLY, "This vote uses private ballots; participants cast their own dots.")
         check(note_id in ballot.note_ids, f"Note #{note_id} is not on this ballot.")
         check(isinstance(dots, int) and 0 <= dots <= 10_000, "A tally is a whole number from 0 to 10,000.")
         self._ledger.note(note_id)
@@ -295,7 +299,7 @@ class Votes(Part):
         workshop. Durable on return; publishes ``vote.revealed`` (``data["result"]``: ``[note id, dots, rank]``).
         """
         ballot = self._open_or_refuse(ballot_id)
-        closed = ballot.replace(status="closed", closed_at=self._ledger.clock.wall())
+        closed = ballot.replace(status=BallotStatus.CLOSED, closed_at=self._ledger.clock.wall())
         result = self._result(closed)
         top = ", ".join(f"#{r.note_id} ({r.dots})" for r in result.ranked[:3])
         self._ledger.commit(
@@ -318,10 +322,10 @@ class Votes(Part):
         (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``vote.reopened``.
         """
         ballot = self.ballot(ballot_id)
-        check(ballot.status == "closed", "This vote is already open.")
+        check(ballot.status == BallotStatus.CLOSED, "This vote is already open.")
         for other in self._ledger.open_ballots():
             check(other.stage_id != ballot.stage_id, "Another vote is open here; close it first.")
-        reopened = ballot.replace(status="open", closed_at=None)
+        reopened = ballot.replace(status=BallotStatus.OPEN, closed_at=None)
         self._ledger.commit(
             "vote.reopened",
             f"{ballot.title} re-opened",
@@ -360,7 +364,7 @@ class Votes(Part):
         ``vote.opened``.
         """
         ballot = self.ballot(ballot_id)
-        check(ballot.status == "closed", "Close this vote before running it again.")
+        check(ballot.status == BallotStatus.CLOSED, "Close this vote before running it again.")
         live = [i for i in ballot.note_ids if i in self._ws.notes and not self._ws.notes[i].deleted]
         return self.open(
             ballot.stage_id,
@@ -394,7 +398,7 @@ class Votes(Part):
 
         Candidate actions join them when asked, for a room that marked few decisions. Deleted notes never do.
         """
-        marks = ("decision", "candidate") if include_candidates else ("decision",)
+        marks = (NoteMark.DECISION, NoteMark.CANDIDATE) if include_candidates else (NoteMark.DECISION,)
         found: list[Note] = []
         for stage in self._ws.agenda():
             found += [n for n in self._ws.stage_notes(stage.id) if n.mark in marks]
@@ -406,7 +410,7 @@ class Votes(Part):
         Refused while the vote is open and for anonymous votes, so no screen can show a ballot early.
         """
         ballot = self.ballot(ballot_id)
-        check(ballot.status == "closed", "Votes stay hidden until the reveal.")
+        check(ballot.status == BallotStatus.CLOSED, "Votes stay hidden until the reveal.")
         check(not ballot.anonymous, "This vote is anonymous: who voted for what is not shown.")
         result: dict[int, dict[int, int]] = {}
         for vote in sorted(self._ws.ballot_votes(ballot_id), key=lambda v: v.id):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from facilitation.clock import Clock, SystemClock
-from facilitation.models import Ballot, Event, Note, Participant, Record, Stage, Workshop
+from facilitation.models import Ballot, BallotStatus, Event, Note, Participant, Record, Stage, Workshop
 from facilitation.timer import StageTimer, TimerError
 from workshop import records
 from workshop.session.changes import Change, Listener, Publisher
@@ -99,7 +99,7 @@ class Ledger:
         return p
 
     def open_ballots(self) -> list[Ballot]:
-        return [b for b in self.ws.ballots.values() if b.status == "open"]
+        return [b for b in self.ws.ballots.values() if b.status == BallotStatus.OPEN]
 
     def timer(self, stage_id: int | None = None) -> StageTimer:
         """The live timer of a stage (current stage by default), rebuilt from its persisted timestamps."""

@@ -8,6 +8,7 @@ from facilitation import text
 from facilitation.models import (
     NOTE_MARKS,
     Note,
+    NoteMark,
 )
 from facilitation.ordering import moved_position
 from workshop.session.part import Part
@@ -197,7 +198,7 @@ class Notes(Part):
         )
         return merged
 
-    def mark(self, note_id: int, mark: str | None) -> Note:
+    def mark(self, note_id: int, mark: NoteMark | str | None) -> Note:
         """Mark a note as a ``decision`` or a ``candidate`` action (``None`` clears the mark).
 
         Refuses another mark (``SessionError``), an unknown note (``NotFoundError``) and a read-only workshop.
@@ -206,6 +207,7 @@ class Notes(Part):
         """Mark a note as a decision or a candidate action (``None`` clears it)."""
         note = self._ledger.note(note_id)
         check(mark is None or mark in NOTE_MARKS, f"A note can be marked as: {', '.join(NOTE_MARKS)}.")
+        mark = NoteMark(mark) if mark is not None else None
         if note.mark == mark:
             return note
         marked = note.replace(mark=mark)

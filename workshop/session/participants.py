@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from facilitation import text
-from facilitation.models import Participant, Record
+from facilitation.models import BallotMode, Participant, Record
 from workshop.session.part import Part
 from workshop.session.validation import MAX_PARTICIPANTS, check, checked_text
 
@@ -30,7 +30,7 @@ class Participants(Part):
         participant = Participant(id=self._ledger.new_id("participants"), name=name)
         changed: list[Record] = [participant]
         for ballot in self._ledger.open_ballots():
-            if ballot.mode == "private":
+            if ballot.mode == BallotMode.PRIVATE:
                 changed.append(ballot.replace(eligible=[*ballot.eligible, participant.id]))
         self._ledger.commit(
             "participant.added", f"{name} joined", changed, data={"participant_id": participant.id}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from facilitation import catalogue
-from facilitation.models import ReadinessResponse
+from facilitation.models import CheckRound, ReadinessResponse
 from workshop.session.part import Part
 from workshop.session.validation import check
 
@@ -18,7 +18,7 @@ class Readiness(Part):
         *,
         attitude: str | None,
         scores: dict[str, int],
-        round: str = "start",
+        round: CheckRound | str = CheckRound.START,
         private: bool = True,
     ) -> ReadinessResponse:
         """Record (or replace) one participant's answers for a round (``"start"`` or ``"end"``).
@@ -31,7 +31,8 @@ class Readiness(Part):
         return; publishes ``readiness.recorded``.
         """
         person = self._ledger.participant(participant_id)
-        check(round in ("start", "end"), "The readiness check runs at the start or the end.")
+        check(round in tuple(CheckRound), "The readiness check runs at the start or the end.")
+        round = CheckRound(round)
         check(
             attitude is None or attitude in catalogue.ATTITUDE_BY_KEY,
             "Pick one of the six attitudes: " + ", ".join(a.name for a in catalogue.ATTITUDES) + ".",
