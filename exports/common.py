@@ -33,6 +33,7 @@ from facilitation.timer import StageTimer, TimerError
 SUMMARY_LIMIT = 8
 """Most priorities the one-page summary lists; the rest are counted, so the summary stays one page."""
 
+
 def safe(value: object) -> str:
     """Any value as Word-safe text: ``None`` becomes empty, everything else ``str`` then ``clean``."""
     if value is None:
@@ -125,6 +126,13 @@ class StageView:
     """Title of the vote the dots come from; empty when no vote was closed in this stage."""
     voters: int
     total_dots: int
+    state: str = ""
+    """``done``, ``current`` or ``upcoming`` from the timing report; empty for a skipped stage."""
+
+    @property
+    def not_run(self) -> bool:
+        """Not started yet when the document was made (so "no notes" means "not yet", not "none")."""
+        return self.state == "upcoming" and not self.skipped
 
     @property
     def voted(self) -> bool:
@@ -341,6 +349,11 @@ class ActionRow:
     created: str
     """ISO date-time with offset, or empty."""
 
+    @property
+    def live(self) -> bool:
+        """Still to do (open or in progress): not done and not dropped."""
+        return self.status.lower() not in ("done", "dropped")
+
 
 def _action_sort_key(priority: int, due: str, order: int) -> tuple[int, int, str, int]:
     return (priority, 0 if due else 1, due, order)
@@ -439,18 +452,71 @@ class TimingReport:
             stages = "The finished stages took exactly their planned time"
         else:
             more = "more" if delta > 0 else "less"
-            stages = f"The finished stages took {format_minutes(abs(delta))[1:]} {more} than planned"
-        return (
-            f"{stages}; counting the time between stages, the workshop was {self.status} against its "
-            "schedule when this was exported."
-        )
+            stages = f"The finished stages took {duration_words(delta)} {more} than planned"
+        if self.status.endswith("behind"):
+            drift = f"running {self.status.removesuffix(' behind')} late"
+        elif self.status.endswith("ahead"):
+            drift = f"running {self.status.removesuffix(' ahead')} early"
+        else:
+            drift = "on schedule"
+        return f"{stages}. Counting the time between stages too, the workshop was {drift} when this was exported."
+
+    def _rows(self, state: str) -> list[TimingRow]:
+        return [row for row in self.rows if row.state == state]
+
+    @property
+    def totals(self) -> list[tuple[str, str, str, str]]:
+        """The table's closing rows, each comparing like with like: ``(label, planned, actual, over/under)``.
+
+        The finished stages (planned against actual, and the difference in words), the stage running now (its plan
+        and its time so far), and the stages not run yet (their plan only). Rows with no stage are left out.
+        """
+        rows: list[tuple[str, str, str, str]] = []
+        done = self._rows("done")
+        if done:
+            planned = sum(r.planned_seconds for r in done)
+            actual = sum(r.actual_seconds or 0.0 for r in done)
+            rows.append(
+                (
+                    f"Finished ({plural(len(done), 'stage')})",
+                    _minutes(planned),
+                    format_clock(actual),
+                    self.over_under_text,
+                )
+            )
+        current = self._rows("current")
+        if current:
+            planned = sum(r.planned_seconds for r in current)
+            actual = sum(r.actual_seconds or 0.0 for r in current)
+            rows.append(("Running now", _minutes(planned), f"{format_clock(actual)} so far", ""))
+        upcoming = self._rows("upcoming")
+        if upcoming:
+            planned = sum(r.planned_seconds for r in upcoming)
+            rows.append((f"Not run yet ({plural(len(upcoming), 'stage')})", _minutes(planned), "—", ""))
+        return rows
 
     @property
     def over_under_text(self) -> str:
         if abs(self.over_under_seconds) < 1:
             return "on time"
         word = "over" if self.over_under_seconds > 0 else "under"
-        return f"{format_minutes(abs(self.over_under_seconds))[1:]} {word}"
+        return f"{duration_words(self.over_under_seconds)} {word}"
+
+
+def duration_words(seconds: float) -> str:
+    """A length of time in words, sign dropped: ``18 min 45 s``, ``1 h 5 min``, ``40 s``."""
+    total = round(abs(seconds))
+    hours, rest = divmod(total, 3600)
+    mins, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    if mins:
+        return f"{mins} min {secs} s" if secs else f"{mins} min"
+    return f"{secs} s"
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:g} min"
 
 
 def timing_report(workshop: Workshop, now: float) -> TimingReport:
@@ -542,6 +608,16 @@ def _run_summary(workshop: Workshop, ballot: Ballot, event: Event | None) -> str
     return f"{title}{run} revealed: {voted}, {plural(dots, 'dot')}"
 
 
+_GROUPED_KINDS = ("note.added", "readiness.recorded")
+"""Runs of these (one stage, one readiness round) read as one line: the notes are in the body, the answers in the
+readiness chart."""
+
+
+def _round(event: Event) -> str:
+    value = event.data.get("round", "")
+    return value if isinstance(value, str) else ""
+
+
 def _hidden_notes(workshop: Workshop) -> set[int]:
     return {note.id for note in workshop.notes.values() if note.deleted}
 
@@ -584,6 +660,11 @@ def minutes(workshop: Workshop) -> list[MinuteLine]:
     def flush() -> None:
         if len(added_run) == 1:
             lines.append(line(added_run[0], added_run[0].summary))
+        elif added_run and added_run[0].kind == "readiness.recorded":
+            first = added_run[0]
+            people = [e.data.get("participant_id") for e in added_run]
+            names = _names(workshop, [p for p in people if isinstance(p, int)])
+            lines.append(line(first, f"Readiness ({_round(first)}): {names} answered"))
         elif added_run:
             first = added_run[0]
             stage = titles.get(first.stage_id, "") if first.stage_id is not None else ""
@@ -597,8 +678,12 @@ def minutes(workshop: Workshop) -> list[MinuteLine]:
         ballot = workshop.ballots.get(ballot_id) if isinstance(ballot_id, int) else None
         if event.kind in _HIDDEN_KINDS or (event.kind in _NOTE_KINDS and note_id in hidden):
             continue
-        if event.kind == "note.added":
-            if added_run and added_run[-1].stage_id != event.stage_id:
+        if event.kind in _GROUPED_KINDS:
+            if added_run and (added_run[-1].stage_id, added_run[-1].kind, _round(added_run[-1])) != (
+                event.stage_id,
+                event.kind,
+                _round(event),
+            ):
                 flush()
             added_run.append(event)
             continue
@@ -639,6 +724,8 @@ class Report:
     """The final-priorities vote's title, or empty when the priorities are the decisions."""
     minutes: tuple[MinuteLine, ...]
     generated_at: float
+    progress: str = ""
+    """Empty when every stage has run; else ``draft, in progress at Strategy`` or ``draft, not started yet``."""
 
     @property
     def sections(self) -> tuple[StageView, ...]:
@@ -673,7 +760,9 @@ def participant_names(workshop: Workshop) -> tuple[str, ...]:
 def build_report(workshop: Workshop, *, now: float | None = None) -> Report:
     """The shared view of a workshop at wall time ``now`` (default: the current time)."""
     now = time.time() if now is None else now
-    stages = stage_views(workshop)
+    timing = timing_report(workshop, now)
+    states = {row.stage_id: row.state for row in timing.rows}
+    stages = [dataclasses.replace(s, state=states.get(s.id, "")) for s in stage_views(workshop)]
     priorities, source = top_priorities(workshop, stages)
     return Report(
         title=safe_line(workshop.title) or "Workshop",
@@ -684,13 +773,26 @@ def build_report(workshop: Workshop, *, now: float | None = None) -> Report:
         stages=tuple(stages),
         actions=tuple(action_rows(workshop)),
         readiness=tuple(readiness_rounds(workshop)),
-        timing=timing_report(workshop, now),
+        timing=timing,
         vision=vision_statement(stages),
         priorities=priorities,
         priorities_source=source,
         minutes=tuple(minutes(workshop)),
         generated_at=now,
+        progress=progress(workshop, timing),
     )
+
+
+def progress(workshop: Workshop, timing: TimingReport) -> str:
+    """What a document made mid-workshop says on its title page: ``draft, in progress at <stage>``."""
+    if not timing.rows or all(row.state == "done" for row in timing.rows):
+        return ""
+    if not timing.ran:
+        return "draft, not started yet"
+    running = next((row for row in timing.rows if row.state == "current"), None)
+    stage = workshop.current_stage
+    title = running.title if running else (safe_line(stage.title) if stage else "")
+    return f"draft, in progress at {title}" if title else "draft, in progress"
 
 
 # --- writing files --------------------------------------------------------------------------------------------

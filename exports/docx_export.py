@@ -16,6 +16,7 @@ python-docx refuses control characters and lone surrogates, and Word refuses fil
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -35,8 +36,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from exports import docx_package
 from exports.common import (
     SUMMARY_LIMIT,
+    ActionRow,
     NoteView,
     Report,
     StageView,
@@ -57,39 +60,17 @@ TINT = "D6E3F0"
 """The accent's light tint: the range in the readiness chart."""
 RULE = "BFBFBF"
 MUTED = "595959"
+WARNING = "9C5700"
+"""The draft line on the title page: dark amber, readable in black and white print too."""
 TEXT_WIDTH_CM = 17.0
 """A4 (21 cm) minus 2 cm margins each side."""
 CORE_PROPERTY_LIMIT = 255
 """Word refuses longer core properties (python-docx raises ``ValueError``)."""
-SUMMARY_TEXT_LIMIT = 280
-"""Characters of a priority shown on the one-page summary; the full text is in the discipline sections."""
+KEEP_TOGETHER_ROWS = 8
+"""Tables with at most this many rows never break across a page."""
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
 
 _W = nsdecls("w")
-_SETTINGS_AFTER_UPDATE_FIELDS = (
-    "hdrShapeDefaults",
-    "footnotePr",
-    "endnotePr",
-    "compat",
-    "docVars",
-    "rsids",
-    "mathPr",
-    "attachedSchema",
-    "themeFontLang",
-    "clrSchemeMapping",
-    "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures",
-    "forceUpgrade",
-    "captions",
-    "readModeInkLockDown",
-    "smartTagType",
-    "schemaLibrary",
-    "shapeDefaults",
-    "doNotEmbedSmartTags",
-    "decimalSymbol",
-    "listSeparator",
-)
-"""Elements that come after ``w:updateFields`` in the settings schema: Word rejects settings out of order."""
 
 
 def _run_text(value: object) -> str:
@@ -109,14 +90,34 @@ def is_rtl(value: str) -> bool:
 
 
 def _shorten(value: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut between words (never inside one) with an ellipsis."""
     flat = " ".join(value.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut and not flat[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—·") + "…"
+
+
+_BEFORE_BIDI = {
+    qn(f"w:{name}")
+    for name in (
+        "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+        "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+        "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN",
+    )
+}  # fmt: skip
+"""The paragraph properties the OOXML schema puts before ``w:bidi``."""
 
 
 def _mark_rtl(ppr: Any) -> None:
-    """A right-to-left paragraph (``w:bidi``, right after the style as the schema orders it)."""
-    style = ppr.find(qn("w:pStyle"))
-    ppr.insert(0 if style is None else 1, OxmlElement("w:bidi"))
+    """A right-to-left paragraph (``w:bidi``, where the schema orders it among the paragraph's properties)."""
+    index = 0
+    for position, child in enumerate(ppr):
+        if child.tag in _BEFORE_BIDI:
+            index = position + 1
+    ppr.insert(index, OxmlElement("w:bidi"))
 
 
 def _short_date(iso: str) -> str:
@@ -152,13 +153,43 @@ def _twips(cm: float) -> int:
     return round(cm / 2.54 * 1440)
 
 
-def _cell_xml(width: int, align: str, *, header: bool) -> str:
+HEADER_CHAR_CM = 0.23
+"""Widest average advance of a bold 10 pt header letter in DejaVu Sans, the wide font LibreOffice lays Calibri
+out in on Linux when Carlito is missing (Calibri's is about 0.19 cm): a header word must fit at this width."""
+CELL_PADDING_CM = 0.36
+"""Left and right cell margins (80 twips each) plus a little slack."""
+
+
+def min_width_cm(header: str) -> float:
+    """The narrowest a column can be without breaking its header's longest word, in the widest font expected."""
+    longest = max((len(word) for word in header.split()), default=0)
+    return round(longest * HEADER_CHAR_CM + CELL_PADDING_CM, 2) if longest else 0.0
+
+
+def fitted(columns: Sequence[Column]) -> list[Column]:
+    """``columns`` with every header word fitting (see ``min_width_cm``): a column too narrow takes what it
+    needs from the widest one, so the table keeps its total width."""
+    result = list(columns)
+    for index, column in enumerate(result):
+        needed = min_width_cm(column.header)
+        if column.width_cm < needed:
+            widest = max(range(len(result)), key=lambda i: result[i].width_cm)
+            extra = needed - column.width_cm
+            result[widest] = Column(
+                result[widest].header, result[widest].width_cm - extra, result[widest].align
+            )
+            result[index] = Column(column.header, needed, column.align)
+    return result
+
+
+def _cell_xml(width: int, align: str, *, header: bool, keep_next: bool = False) -> str:
     jc = f'<w:jc w:val="{align}"/>' if align != "left" else ""
+    keep = "<w:keepNext/>" if keep_next else ""
     shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{ACCENT}"/>' if header else ""
     rpr = '<w:rPr><w:b/><w:color w:val="FFFFFF"/></w:rPr>' if header else ""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{shading}</w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="TableText"/>{jc}</w:pPr><w:r>{rpr}</w:r></w:p></w:tc>'
+        f'<w:p><w:pPr><w:pStyle w:val="TableText"/>{keep}{jc}</w:pPr><w:r>{rpr}</w:r></w:p></w:tc>'
     )
 
 
@@ -197,12 +228,19 @@ def add_table(
     *,
     header: bool = True,
     borders: str = "rules",
+    keep_together: int = KEEP_TOGETHER_ROWS,
+    keep_last: bool = False,
 ) -> Any:
     """Append a table built as XML (see the module docstring for why) and return its ``w:tbl`` element.
 
-    The header row repeats on every page the table spans. ``borders``: ``rules`` (thin grey lines between
-    rows), ``gaps`` (white space between rows, for charts) or ``none``.
+    No row ever splits across pages (``w:cantSplit``), and the header row repeats on every page the table spans
+    and stays with the first row. A table of at most ``keep_together`` rows stays on one page; ``keep_last`` keeps
+    the last row (a total) with the row before it. ``borders``: ``rules`` (thin grey lines between rows), ``gaps``
+    (white space between rows, for charts) or ``none``. Columns are widened where a header word would break
+    (``fitted``).
     """
+    columns = fitted(columns)
+    rows = list(rows)
     widths = [_twips(c.width_cm) for c in columns]
     horizontal = {
         "rules": f'w:val="single" w:sz="4" w:space="0" w:color="{RULE}"',
@@ -226,19 +264,31 @@ def add_table(
     if header:
         head = parse_xml(
             f"<w:tr {_W}><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
-            + "".join(_cell_xml(w, c.align, header=True) for w, c in zip(widths, columns, strict=True))
+            + "".join(
+                _cell_xml(w, c.align, header=True, keep_next=bool(rows))
+                for w, c in zip(widths, columns, strict=True)
+            )
             + "</w:tr>"
         )
         for tc, column in zip(head.iterchildren(qn("w:tc")), columns, strict=True):
             tc[-1][-1].text = _run_text(column.header)
         tbl.append(head)
-    template = parse_xml(
-        f"<w:tr {_W}>"
-        + "".join(_cell_xml(w, c.align, header=False) for w, c in zip(widths, columns, strict=True))
-        + "</w:tr>"
-    )
-    for values in rows:
-        tr = deepcopy(template)
+    templates = {
+        keep: parse_xml(
+            f"<w:tr {_W}><w:trPr><w:cantSplit/></w:trPr>"
+            + "".join(
+                _cell_xml(w, c.align, header=False, keep_next=keep)
+                for w, c in zip(widths, columns, strict=True)
+            )
+            + "</w:tr>"
+        )
+        for keep in (False, True)
+    }
+    together = len(rows) <= keep_together
+    for index, values in enumerate(rows):
+        last = index == len(rows) - 1
+        keep = not last and (together or (keep_last and index == len(rows) - 2))
+        tr = deepcopy(templates[keep])
         for tc, value in zip(tr.iterchildren(qn("w:tc")), values, strict=True):
             _set_cell(tc, value)
         tbl.append(tr)
@@ -366,19 +416,6 @@ def _setup_styles(document: DocumentObject) -> None:
     vision.element.get_or_add_pPr().insert(0, border)
 
 
-def _enable_update_fields(document: DocumentObject) -> None:
-    """``w:updateFields`` makes Word offer to fill the contents and page counts when the file opens."""
-    settings = document.settings.element
-    element = OxmlElement("w:updateFields")
-    element.set(qn("w:val"), "true")
-    later = {qn(f"w:{name}") for name in _SETTINGS_AFTER_UPDATE_FIELDS}
-    for child in settings:
-        if child.tag in later:
-            child.addprevious(element)
-            return
-    settings.append(element)
-
-
 def _truncate(value: str) -> str:
     return value if len(value) <= CORE_PROPERTY_LIMIT else value[: CORE_PROPERTY_LIMIT - 1] + "…"
 
@@ -408,11 +445,11 @@ class _Writer:
 
     def __init__(self, report: Report) -> None:
         self.report = report
-        self.headings: list[tuple[str, int]] = []
+        self.headings: list[tuple[str, int, str]] = []
+        """(title, level, bookmark) of every heading, for the contents."""
         self.toc: Paragraph | None = None
         self.doc = Document()
         _setup_styles(self.doc)
-        _enable_update_fields(self.doc)
         _core_properties(self.doc, report)
         self._page_setup()
 
@@ -427,10 +464,22 @@ class _Writer:
             _mark_rtl(paragraph._p.get_or_add_pPr())
         return paragraph
 
-    def heading(self, value: str, level: int) -> Paragraph:
+    def heading(self, value: str, level: int, *, listed: bool = True) -> Paragraph:
+        """A heading (Word's Heading 1-3: the navigation pane and the contents use them) with a bookmark the
+        contents link to. Headings keep with what follows them (the styles' ``keepNext``)."""
         title = " ".join(_run_text(value).split()) or "Untitled"
-        self.headings.append((title, level))
-        return self.doc.add_heading(title, level)
+        bookmark = f"_Toc{len(self.headings) + 1:06d}"
+        self.headings.append((title, level if listed else 9, bookmark))
+        paragraph = self.doc.add_heading(title, level)
+        paragraph.paragraph_format.keep_with_next = True
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(len(self.headings)))
+        start.set(qn("w:name"), bookmark)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(len(self.headings)))
+        paragraph._p.insert(1, start)
+        paragraph._p.append(end)
+        return paragraph
 
     def small(self, value: str, *, keep_with_next: bool = False) -> Paragraph:
         paragraph = self.para(value, "Small Print")
@@ -468,6 +517,8 @@ class _Writer:
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         label = " · ".join(part for part in (self.report.title, self.report.organisation) if part)
+        if self.report.progress:
+            label += f" · {self.report.progress}"
         run = header.add_run(_run_text(_shorten(label, 120)))
         run.font.size = Pt(8.5)
         run.font.color.rgb = RGBColor.from_string(MUTED)
@@ -490,6 +541,13 @@ class _Writer:
         spacer.paragraph_format.space_before = Pt(120)
         self.para(r.title, "Title")
         self.para("Workshop action plan", "Subtitle")
+        if r.progress:
+            draft = self.para(
+                f"{r.progress[0].upper()}{r.progress[1:]} (exported {r.generated_text})", bold=True
+            )
+            for run in draft.runs:
+                run.font.color.rgb = RGBColor.from_string(WARNING)
+                run.font.size = Pt(13)
         rows: list[Sequence[str | Cell]] = []
         for label, value in (
             ("Organisation", r.organisation),
@@ -509,34 +567,47 @@ class _Writer:
         self.page_break()
 
     def contents(self) -> None:
-        """The TOC field; its shown result is filled in by ``fill_contents`` once the headings are known."""
+        """The contents: a ``TOC`` field whose shown result ``fill_contents`` writes once the headings are known."""
         self.para("Contents", "TOC Heading")
         self.toc = self.doc.add_paragraph(style="toc 1")
+        self.small(
+            "Each entry links to its part. In Word, right-click the list and choose Update Field to add page numbers."
+        )
         self.page_break()
 
     def fill_contents(self) -> None:
-        """Pre-fill the TOC field's result with the headings (without page numbers), so a viewer that does not
-        update fields still shows the contents; Word rebuilds it, with page numbers, when the file opens."""
+        """Write the TOC field's shown result as entries that link to their headings' bookmarks: usable in any
+        viewer without updating a field (Outlook's preview, Protected View, Word Online, Google Docs, LibreOffice);
+        Word can still rebuild it with page numbers, since the field stays."""
         assert self.toc is not None
-        toc = self.toc
-        entries = [h for h in self.headings if h[1] <= 3] or [("Contents", 1)]
-        _begin_field(toc, TOC_INSTRUCTION, dirty=True)
-        toc.add_run(entries[0][0])
-        anchor = toc
-        for title, level in entries[1:]:
-            paragraph = Paragraph(parse_xml(f"<w:p {_W}/>"), toc._parent)
+        entries = [h for h in self.headings if h[1] <= 2] or [("Contents", 1, "")]
+        paragraph = self.toc
+        _begin_field(paragraph, TOC_INSTRUCTION)
+        for index, (title, level, bookmark) in enumerate(entries):
+            if index:
+                new = Paragraph(parse_xml(f"<w:p {_W}/>"), paragraph._parent)
+                paragraph._p.addnext(new._p)
+                paragraph = new
             paragraph.style = self.doc.styles[f"toc {level}"]
-            paragraph.add_run(title)
-            anchor._p.addnext(paragraph._p)
-            anchor = paragraph
-        _field_char(anchor, "end")
+            link = OxmlElement("w:hyperlink")
+            if bookmark:
+                link.set(qn("w:anchor"), bookmark)
+                link.set(qn("w:history"), "1")
+            run = OxmlElement("w:r")
+            text_element = OxmlElement("w:t")
+            text_element.text = title
+            text_element.set(qn("xml:space"), "preserve")
+            run.append(text_element)
+            link.append(run)
+            paragraph._p.append(link)
+        _field_char(paragraph, "end")
 
     def summary(self) -> None:
         r = self.report
         self.heading("Summary", 1)
         self.heading("Vision", 2)
         if r.vision:
-            self.para(_shorten(r.vision.text, 600), "Vision Statement")
+            self.para(r.vision.text, "Vision Statement")
             source = (
                 "Decision of the Vision stage" if r.vision.mark == "decision" else "Top-voted Vision note"
             )
@@ -560,7 +631,7 @@ class _Writer:
                 paragraph.paragraph_format.first_line_indent = Cm(-0.8)
                 paragraph.paragraph_format.space_after = Pt(3)
                 paragraph.add_run(f"{i}.\t").bold = True
-                paragraph.add_run(_run_text(_shorten(item.text, SUMMARY_TEXT_LIMIT)))
+                paragraph.add_run(_run_text(item.text))
                 extra = [item.stage_title] if item.stage_title else []
                 if item.dots is not None:
                     extra.append(plural(item.dots, "dot"))
@@ -581,46 +652,133 @@ class _Writer:
             self.bullet(rnd.sentence)
 
         self.heading("At a glance", 2)
-        high = sum(1 for a in r.actions if a.priority == 1)
+        high = sum(1 for a in r.actions if a.priority == 1 and a.live)
         self.para(
             f"{plural(len(r.participants), 'participant')} · {plural(r.note_count, 'note')} · "
             f"{plural(r.decision_count, 'decision')} · {plural(len(r.actions), 'action')}"
-            + (f" ({high} high priority)" if high else "")
-            + (f" · timing: {r.timing.over_under_text}" if r.timing.ran else "")
+            + (f" ({high} open, high priority)" if high else "")
+            + (f" · finished stages: {r.timing.over_under_text}" if r.timing.ran else "")
         )
         self.page_break()
 
     def action_plan(self) -> None:
         self.heading("Action plan", 1)
         actions = self.report.actions
+        numbers = {a.id: i for i, a in enumerate(actions, start=1)}
+        live = [a for a in actions if a.live]
+        closed = [a for a in actions if not a.live]
         if not actions:
             self.small("No actions were recorded.")
-            return
-        self.small(
-            "Sorted by priority, then due date (actions without a date last). "
-            f"{plural(len(actions), 'action')}.",
-            keep_with_next=True,
-        )
+        else:
+            done = f"; {plural(len(closed), 'action')} done or dropped, listed after them" if closed else ""
+            self.small(
+                f"{plural(len(live), 'open action')}, sorted by priority, then due date (actions without a date "
+                f"last){done}.",
+                keep_with_next=True,
+            )
         columns = [
-            Column("Action", 4.9),
+            Column("#", 0.8, "right"),
+            Column("Action", 4.6),
+            Column("Status", 2.3),
             Column("Owner", 2.5),
             Column("Due", 2.2),
-            Column("Measure of success", 3.6),
-            Column("Priority", 1.6),
-            Column("Source stage", 2.2),
+            Column("Measure of success", 2.9),
+            Column("Priority", 1.7),
         ]
-        rows = (
-            [
-                a.title,
-                a.owner or "—",
-                _short_date(a.due) if a.due else "—",
-                a.measure or "—",
-                Cell(a.priority_label, bold=a.priority == 1, color=ACCENT if a.priority == 1 else None),
-                a.source_stage or "—",
+
+        def row(a: ActionRow, *, muted: bool) -> list[str | Cell]:
+            color = MUTED if muted else None
+            return [
+                Cell(str(numbers[a.id]), color=color),
+                Cell(a.title, color=color),
+                Cell(a.status, bold=not muted and a.status == "In progress", color=color),
+                Cell(a.owner or "—", color=color),
+                Cell(_short_date(a.due) if a.due else "—", color=color),
+                Cell(a.measure or "—", color=color),
+                Cell(
+                    a.priority_label,
+                    bold=a.priority == 1 and not muted,
+                    color=color or (ACCENT if a.priority == 1 else None),
+                ),
             ]
-            for a in actions
-        )
-        add_table(self.doc, columns, rows)
+
+        if live:
+            add_table(self.doc, columns, [row(a, muted=False) for a in live])
+        if closed:
+            self.heading("Done and dropped", 2)
+            add_table(self.doc, columns, [row(a, muted=True) for a in closed])
+        if live:
+            self.by_owner(live, numbers)
+        for stage in self.report.sections:
+            if stage.kind == "action_plan" and stage.board:
+                self.heading(f"Notes from the {stage.title} stage", 2)
+                self.stage_notes(stage, 3)
+
+    def by_owner(self, actions: Sequence[ActionRow], numbers: dict[int, int]) -> None:
+        """Each owner's open actions, the part a sponsor forwards to that person."""
+        self.heading("By owner", 2)
+        owners: dict[str, list[ActionRow]] = {}
+        for action in actions:
+            owners.setdefault(action.owner, []).append(action)
+        for owner in sorted(owners, key=lambda name: (not name, name.casefold())):
+            mine = owners[owner]
+            title = self.para(f"{owner or 'No owner yet'} ({plural(len(mine), 'action')})", bold=True)
+            title.paragraph_format.keep_with_next = True
+            title.paragraph_format.space_after = Pt(2)
+            for index, action in enumerate(mine):
+                details = [
+                    f"due {_short_date(action.due)}" if action.due else "no due date",
+                    action.priority_label.lower(),
+                ]
+                if action.status != "Open":
+                    details.append(action.status.lower())
+                paragraph = self.bullet(f"#{numbers[action.id]} {action.title}", f"({', '.join(details)})")
+                paragraph.paragraph_format.keep_with_next = index < len(mine) - 1
+
+    def stage_notes(self, stage: StageView, level: int = 2) -> None:
+        """A stage's decisions, candidate actions and notes (ranked by votes when a vote was revealed), under
+        headings of ``level``."""
+        if stage.decisions:
+            self.heading("Decisions", level, listed=False)
+            for note in stage.decisions:
+                self.bullet(note.text, _note_tail(note))
+        if stage.candidates:
+            self.heading("Candidate actions", level, listed=False)
+            for note in stage.candidates:
+                self.bullet(note.text, _note_tail(note))
+        if stage.voted:
+            self.heading("Notes ranked by votes", level, listed=False)
+            voters = f" from {plural(stage.voters, 'voter')}" if stage.voters else ""
+            self.small(
+                f"{stage.ballot_title}: {plural(stage.total_dots, 'dot')}{voters}. {TIE_BREAK}",
+                keep_with_next=True,
+            )
+            ranked = stage.with_dots
+            if ranked:
+                columns = [
+                    Column("Rank", 1.4, "center"),
+                    Column("Dots", 1.4, "center"),
+                    Column("Note", 9.1),
+                    Column("By", 2.7),
+                    Column("Marked", 2.4),
+                ]
+                add_table(
+                    self.doc,
+                    columns,
+                    ([n.rank_label, str(n.dots), n.text, n.author, n.mark_label] for n in ranked),
+                )
+            if stage.without_dots:
+                self.small(
+                    f"{plural(stage.without_dots, 'more note')} received no dots: listed in the appendix."
+                )
+        else:
+            self.heading("Notes", level, listed=False)
+            self.small("No vote was revealed in this stage; the notes in board order.", keep_with_next=True)
+            add_table(
+                self.doc,
+                [Column("#", 1.0, "center"), Column("Note", 10.9), Column("By", 2.7), Column("Marked", 2.4)],
+                ([str(n.board_position), n.text, n.author, n.mark_label] for n in stage.board),
+            )
 
     def stage_section(self, stage: StageView) -> None:
         self.heading(stage.title, 1)
@@ -633,56 +791,18 @@ class _Writer:
         if stage.output:
             self.labelled("What the room produces", stage.output)
         if not stage.board:
-            self.small("No notes were written in this stage.")
+            self.small("Not run yet." if stage.not_run else "No notes were written in this stage.")
             return
-
-        self.heading("Decisions", 2)
-        if stage.decisions:
-            for note in stage.decisions:
-                self.bullet(note.text, _note_tail(note))
-        else:
+        if not stage.decisions and not stage.not_run:
             self.small("No decisions were marked in this stage.")
-        if stage.candidates:
-            self.heading("Candidate actions", 2)
-            for note in stage.candidates:
-                self.bullet(note.text, _note_tail(note))
-
-        if stage.voted:
-            self.heading("Notes ranked by votes", 2)
-            voters = f" from {plural(stage.voters, 'voter')}" if stage.voters else ""
-            self.small(
-                f"{stage.ballot_title}: {plural(stage.total_dots, 'dot')}{voters}. {TIE_BREAK}",
-                keep_with_next=True,
-            )
-            ranked = stage.with_dots
-            if ranked:
-                columns = [
-                    Column("Rank", 1.2, "center"),
-                    Column("Dots", 1.3, "center"),
-                    Column("Note", 9.6),
-                    Column("By", 2.7),
-                    Column("Marked", 2.2),
-                ]
-                add_table(
-                    self.doc,
-                    columns,
-                    ([n.rank_label, str(n.dots), n.text, n.author, n.mark_label] for n in ranked),
-                )
-            if stage.without_dots:
-                self.small(
-                    f"{plural(stage.without_dots, 'more note')} received no dots; every note is in the appendix."
-                )
-        else:
-            self.heading("Notes", 2)
-            self.small("No vote was closed in this stage; the notes in board order.", keep_with_next=True)
-            add_table(
-                self.doc,
-                [Column("#", 1.0, "center"), Column("Note", 11.1), Column("By", 2.7), Column("Marked", 2.2)],
-                ([str(n.board_position), n.text, n.author, n.mark_label] for n in stage.board),
-            )
+        self.stage_notes(stage)
 
     def readiness(self) -> None:
         self.heading("Readiness check", 1)
+        for stage in self.report.sections:
+            if stage.kind == "readiness" and stage.board:
+                self.heading(f"Notes from the {stage.title} stage", 2)
+                self.stage_notes(stage, 3)
         if not self.report.readiness:
             self.small("No readiness check was recorded.")
             return
@@ -773,50 +893,57 @@ class _Writer:
         rows: list[Sequence[str | Cell]] = [
             [r.title, r.started, r.planned_text, r.actual_text, r.delta_text] for r in timing.rows
         ]
-        rows.append(
+        totals = timing.totals
+        rows += [
             [
-                Cell("Total", bold=True),
+                Cell(label, bold=True),
                 "",
-                Cell(f"{timing.planned_seconds / 60:g} min", bold=True),
-                Cell(f"{timing.actual_seconds / 60:.0f} min" if timing.ran else "not run", bold=True),
-                Cell(timing.over_under_text if timing.ran else "", bold=True),
+                Cell(planned, bold=True),
+                Cell(actual, bold=True),
+                Cell(delta, bold=True),
             ]
-        )
-        add_table(self.doc, columns, rows)
+            for label, planned, actual, delta in totals
+        ]
+        table = add_table(self.doc, columns, rows, keep_together=20)
+        # the totals stay together and with the last stage row above them
+        for tr in list(table.iterchildren(qn("w:tr")))[-len(totals) - 1 : -1] if totals else []:
+            for ppr in tr.iter(qn("w:pPr")):
+                if ppr.find(qn("w:keepNext")) is None:
+                    ppr.insert(1, OxmlElement("w:keepNext"))
 
     def appendix(self) -> None:
         self.heading("Appendix", 1)
-        self.heading("All notes", 2)
-        written = [s for s in self.report.stages if s.board]
-        if not written:
-            self.small("No notes were written.")
-        for stage in written:
-            self.heading(stage.title, 3)
-            add_table(
-                self.doc,
-                [
-                    Column("#", 0.9, "center"),
-                    Column("Note", 10.3),
-                    Column("By", 2.6),
-                    Column("Dots", 1.2, "center"),
-                    Column("Marked", 2.0),
-                ],
-                (
-                    [
-                        str(n.board_position),
-                        n.text,
-                        n.author,
-                        "" if n.dots is None else str(n.dots),
-                        n.mark_label,
-                    ]
-                    for n in stage.board
-                ),
+        unvoted = [
+            (s, [n for n in s.board if n.dots == 0 or (n.dots is None and s.voted)])
+            for s in self.report.stages
+            if s.voted
+        ]
+        unvoted = [(s, notes) for s, notes in unvoted if notes]
+        if unvoted:
+            self.heading("Notes without dots", 2)
+            self.small(
+                "The notes of voted stages that received no dots; every other note is in its stage's section."
             )
+            for stage, notes in unvoted:
+                self.heading(stage.title, 3)
+                add_table(
+                    self.doc,
+                    [
+                        Column("#", 1.0, "center"),
+                        Column("Note", 10.9),
+                        Column("By", 2.7),
+                        Column("Marked", 2.4),
+                    ],
+                    ([str(n.board_position), n.text, n.author, n.mark_label] for n in notes),
+                )
         self.heading("Minutes", 2)
         if not self.report.minutes:
             self.small("The event log is empty.")
             return
-        self.small("Every change made during the workshop, in order. Votes are counted, never attributed.")
+        self.small(
+            "What happened, in order. Each vote is one line: who voted and how many dots, never who voted for what. "
+            "Deleted notes and undone changes are left out; the JSON export keeps the whole log."
+        )
         add_table(
             self.doc,
             [Column("Time", 2.2), Column("Stage", 2.8), Column("What happened", 12.0)],
@@ -828,10 +955,14 @@ class _Writer:
         self.contents()
         self.summary()
         self.action_plan()
-        sections = self.report.sections
+        sections = [s for s in self.report.sections if s.kind != "action_plan" and s.kind != "readiness"]
+        taken = {"Summary", "Action plan", "Readiness check", "Timing report", "Appendix", "Contents"}
         for index, stage in enumerate(sections):
             if index == 0:
                 self.page_break()
+            if stage.title in taken:
+                stage = dataclasses.replace(stage, title=f"{stage.title} (stage)")
+            taken.add(stage.title)
             self.stage_section(stage)
         self.page_break()
         self.readiness()
@@ -839,6 +970,7 @@ class _Writer:
         self.page_break()
         self.appendix()
         self.fill_contents()
+        docx_package.clean(self.doc, company=self.report.organisation)
         return self.doc
 
 

@@ -189,7 +189,7 @@ def _stage_section(stage: StageView) -> list[str]:
     if stage.output:
         out += [f"**What the room produces:** {paragraph(stage.output)}", ""]
     if not stage.board:
-        return [*out, "*No notes were written in this stage.*"]
+        return [*out, "*Not run yet.*" if stage.not_run else "*No notes were written in this stage.*"]
     out += ["### Decisions", ""]
     out += [_note_line(n, show_dots=stage.voted) for n in stage.decisions] or ["*No decisions.*"]
     if stage.candidates:
@@ -254,15 +254,7 @@ def _timing(report: Report) -> list[str]:
     timing = report.timing
     out = ["## Timing report", ""]
     rows = [[r.title, r.started, r.planned_text, r.actual_text, r.delta_text] for r in timing.rows]
-    rows.append(
-        [
-            "Total",
-            "",
-            f"{timing.planned_seconds / 60:g} min",
-            f"{timing.actual_seconds / 60:.0f} min" if timing.ran else "not run",
-            timing.over_under_text if timing.ran else "",
-        ]
-    )
+    rows += [[label, "", planned, actual, delta] for label, planned, actual, delta in timing.totals]
     out += table(["Stage", "Started", "Planned", "Actual", "Over / under"], rows, "lrrrr")
     out += [
         "",
@@ -286,7 +278,20 @@ def _minutes(report: Report) -> list[str]:
 def render_report(report: Report) -> str:
     """The minutes as Markdown text, from an already built report."""
     parts: list[list[str]] = [
-        [f"# {heading_text(report.title)}", "", "*Workshop minutes and action plan*", ""],
+        [
+            f"# {heading_text(report.title)}",
+            "",
+            "*Workshop minutes and action plan*",
+            *(
+                [
+                    "",
+                    f"**{report.progress[0].upper()}{report.progress[1:]}** (exported {report.generated_text})",
+                ]
+                if report.progress
+                else []
+            ),
+            "",
+        ],
         _details(report),
         _summary(report),
         _action_plan(report),

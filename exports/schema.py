@@ -59,7 +59,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     for key, value in extra.items():
         if key in merged and isinstance(merged[key], dict) and isinstance(value, dict):
             merged[key] = _merge(merged[key], value)
-        elif key in merged and merged[key] != value:  # two rules on one keyword (two patterns): both must hold
+        elif (
+            key in merged and merged[key] != value
+        ):  # two rules on one keyword (two patterns): both must hold
             merged["allOf"] = [*merged.get("allOf", []), {key: value}]
         else:
             merged[key] = value

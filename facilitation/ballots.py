@@ -52,7 +52,9 @@ def voters(ballot: Ballot, dots: Iterable[tuple[int, int]]) -> int:
 
 def dots_of(workshop: Workshop, ballot: Ballot) -> list[tuple[int, int]]:
     """The ballot's dots as (participant id, note id) pairs, in the order they were cast."""
-    return [(v.participant_id, v.note_id) for v in sorted(workshop.ballot_votes(ballot.id), key=lambda v: v.id)]
+    return [
+        (v.participant_id, v.note_id) for v in sorted(workshop.ballot_votes(ballot.id), key=lambda v: v.id)
+    ]
 
 
 @dataclass(frozen=True)

@@ -409,11 +409,11 @@ def test_docx_headings_in_order(tmp_path: Path) -> None:
 def test_docx_action_plan_table_matches_actions_in_order(tmp_path: Path) -> None:
     ws = rich_workshop()
     document = _open_docx(_export(ws, tmp_path)["docx"])
-    (rows,) = _table_with_header(document, "Action", "Owner", "Due")
-    assert [row[0] for row in rows] == [ws.actions[i].title for i in EXPECTED_ACTION_ORDER]
-    assert rows[0] == ["Seed the hub 🚀", "فاطمة الزهراء", "20 Jan 2027", "—", "High", "Vision"]
-    assert rows[2][1] == "@ana"  # Word is not a spreadsheet: no apostrophe here
-    table = next(t for t in document.tables if t.rows[0].cells[0].text == "Action")
+    (rows,) = _table_with_header(document, "#", "Action", "Status", "Owner", "Due")
+    assert [row[1] for row in rows] == [ws.actions[i].title for i in EXPECTED_ACTION_ORDER]
+    assert rows[0] == ["1", "Seed the hub 🚀", "Open", "فاطمة الزهراء", "20 Jan 2027", "—", "High"]
+    assert rows[2][3] == "@ana"  # Word is not a spreadsheet: no guard here
+    table = next(t for t in document.tables if t.rows[0].cells[1].text == "Action")
     header_row = table.rows[0]._tr
     assert (
         header_row.find(f"{{{docx.oxml.ns.nsmap['w']}}}trPr/{{{docx.oxml.ns.nsmap['w']}}}tblHeader")
@@ -426,13 +426,11 @@ def test_docx_note_texts_exact_and_anonymous_without_author(tmp_path: Path) -> N
     cells = _all_cell_text(document)
     for text in (EMOJI_NOTE, RTL_NOTE, PIPE_NOTE, MULTILINE_NOTE, ANON_NOTE):
         assert text in cells
-    appendix = _table_with_header(document, "#", "Note", "By", "Dots")
-    rows = [row for table in appendix for row in table]
-    anonymous = next(row for row in rows if row[1] == ANON_NOTE)
-    assert anonymous[2] == ""
-    assert next(row for row in rows if row[1] == EMOJI_NOTE)[2] == "Ana Souza"
-    assert "A deleted thought" not in cells
     ranked = _table_with_header(document, "Rank", "Dots", "Note")[0]
+    anonymous = next(row for row in ranked if row[2] == ANON_NOTE)
+    assert anonymous[3] == ""
+    assert next(row for row in ranked if row[2] == EMOJI_NOTE)[3] == "Ana Souza"
+    assert "A deleted thought" not in cells
     assert [row[2] for row in ranked] == [VISION_DECISION, EMOJI_NOTE, RTL_NOTE, ANON_NOTE]
     assert [row[0] for row in ranked] == ["1", "=2", "=2", "4"]
 
@@ -447,7 +445,7 @@ def test_docx_properties_footer_fields_and_contents(tmp_path: Path) -> None:
     assert " PAGE " in footer and " NUMPAGES " in footer
     body = document.element.body.xml
     assert 'TOC \\o "1-3" \\h \\z \\u' in body
-    assert "w:updateFields" in document.settings.element.xml
+    assert "w:updateFields" not in document.settings.element.xml  # no security prompt: the entries are links
     assert document.styles["Normal"].font.name == "Calibri"
 
 

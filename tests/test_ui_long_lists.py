@@ -87,7 +87,9 @@ def in_view(rows: LazyOptionList) -> bool:
     width = rows.scrollable_content_region.width
     for index in sorted({index for index, _ in lines}):
         exact = rows._get_visual(rows.options[index]).get_height(rows.styles, width)
-        assert rows._heights[index] == exact, f"row {index} is placed {rows._heights[index]} high, drawn {exact}"
+        assert rows._heights[index] == exact, (
+            f"row {index} is placed {rows._heights[index]} high, drawn {exact}"
+        )
     top = rows._index_to_line[rows.highlighted]
     height = rows._heights[rows.highlighted]
     return window_top <= top and top + height <= window_top + rows.scrollable_content_region.height
