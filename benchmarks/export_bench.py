@@ -106,8 +106,9 @@ def _note_text(rng: random.Random) -> str:
     return ". ".join(sentences) + "." + rng.choice(EXTRAS)
 
 
-def build_workshop(seed: int = 7) -> Workshop:
-    """A realistic, large workshop built straight from the models."""
+def build_workshop(seed: int = 7, *, notes: int = NOTES, note_events: bool = False) -> Workshop:
+    """A realistic, large workshop built straight from the models (``note_events``: one ``note.added`` event per
+    note and one ``vote.cast`` per dot in the log, as a real workshop's log has)."""
     rng = random.Random(seed)
     ws = Workshop(
         id="benchmark-0001",
@@ -148,7 +149,7 @@ def build_workshop(seed: int = 7) -> Workshop:
         )
         clock += actual + 60
     note_stages = [s.id for s in ws.stages.values() if s.kind in ("discipline", "custom")]
-    for nid in range(1, NOTES + 1):
+    for nid in range(1, notes + 1):
         stage_id = note_stages[nid % len(note_stages)]
         author = rng.randint(1, PARTICIPANTS) if rng.random() > 0.2 else None
         mark = rng.choices((None, "decision", "candidate"), weights=(90, 6, 4))[0]
@@ -230,6 +231,33 @@ def build_workshop(seed: int = 7) -> Workshop:
                 stage_id=stage_id,
             )
         )
+    if note_events:
+        next_id = len(ws.events) + 1
+        for note in ws.notes.values():
+            ws.events.append(
+                Event(
+                    next_id,
+                    note.created_at,
+                    "note.added",
+                    f"note #{note.id} added",
+                    note.stage_id,
+                    {"note_id": note.id},
+                )
+            )
+            next_id += 1
+        for vote in ws.votes.values():
+            ballot = ws.ballots[vote.ballot_id]
+            ws.events.append(
+                Event(
+                    next_id,
+                    (ballot.opened_at or START) + 1,
+                    "vote.cast",
+                    f"{ballot.title}: a dot cast",
+                    ballot.stage_id,
+                    {"ballot_id": ballot.id, "vote_id": vote.id},
+                )
+            )
+            next_id += 1
     return ws
 
 

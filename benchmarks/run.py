@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import export_bench, session_bench, ui_bench, vote_bench
+from benchmarks import export_bench, export_command_bench, session_bench, ui_bench, vote_bench
 from benchmarks.session_bench import print_rows
 
 
@@ -23,7 +23,13 @@ def machine() -> str:
 
 def main() -> int:
     print(f"Six Disciplines Workshop benchmarks on {machine()}\n")
-    rows = [*ui_bench.run(), *vote_bench.run(), *session_bench.run(), *export_bench.run()]
+    rows = [
+        *ui_bench.run(),
+        *vote_bench.run(),
+        *session_bench.run(),
+        *export_bench.run(),
+        *export_command_bench.run(),
+    ]
     print_rows(rows)
     failed = [row for row in rows if row[3] is False]
     print(

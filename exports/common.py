@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -667,9 +667,15 @@ def minutes(workshop: Workshop) -> list[MinuteLine]:
             lines.append(line(first, f"Readiness ({_round(first)}): {names} answered"))
         elif added_run:
             first = added_run[0]
-            stage = titles.get(first.stage_id, "") if first.stage_id is not None else ""
-            summary = f"{stage + ': ' if stage else ''}{len(added_run)} notes added"
-            lines.append(line(first, summary))
+            per_stage = Counter(
+                titles.get(e.stage_id, "") if e.stage_id is not None else "" for e in added_run
+            )
+            if len(per_stage) == 1:
+                stage = next(iter(per_stage))
+                lines.append(line(first, f"{stage + ': ' if stage else ''}{len(added_run)} notes added"))
+            else:
+                where = ", ".join(f"{title or 'no stage'} {count}" for title, count in per_stage.items())
+                lines.append(MinuteLine(line(first, "").when, "", f"{len(added_run)} notes added ({where})"))
         added_run.clear()
 
     for index, event in enumerate(events):
@@ -679,11 +685,7 @@ def minutes(workshop: Workshop) -> list[MinuteLine]:
         if event.kind in _HIDDEN_KINDS or (event.kind in _NOTE_KINDS and note_id in hidden):
             continue
         if event.kind in _GROUPED_KINDS:
-            if added_run and (added_run[-1].stage_id, added_run[-1].kind, _round(added_run[-1])) != (
-                event.stage_id,
-                event.kind,
-                _round(event),
-            ):
+            if added_run and (added_run[-1].kind, _round(added_run[-1])) != (event.kind, _round(event)):
                 flush()
             added_run.append(event)
             continue

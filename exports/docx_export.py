@@ -35,6 +35,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from exports import docx_package
 from exports.common import (
@@ -66,6 +67,8 @@ TEXT_WIDTH_CM = 17.0
 """A4 (21 cm) minus 2 cm margins each side."""
 CORE_PROPERTY_LIMIT = 255
 """Word refuses longer core properties (python-docx raises ``ValueError``)."""
+APPENDIX_LIMIT = 200
+"""Most notes without dots the appendix lists per stage; the rest are counted and found in the notes CSV."""
 KEEP_TOGETHER_ROWS = 8
 """Tables with at most this many rows never break across a page."""
 TOC_INSTRUCTION = 'TOC \\o "1-3" \\h \\z \\u'
@@ -216,9 +219,29 @@ def _set_cell(tc: Any, value: str | Cell) -> None:
     else:
         content = value
     content = _run_text(content)
-    run.text = content
+    set_run_text(run, content)
     if content and is_rtl(content):
         _mark_rtl(paragraph[0])
+
+
+_T, _BR, _TAB = qn("w:t"), qn("w:br"), qn("w:tab")
+_PRESERVE = qn("xml:space")
+
+
+def set_run_text(run: Any, content: str) -> None:
+    """``run.text = content`` without python-docx's character-by-character parse (most of the time of a 20,000-note
+    export): lines become ``w:t`` elements with ``w:br`` between them, tabs ``w:tab``."""
+    for index, line in enumerate(content.split("\n")):
+        if index:
+            etree.SubElement(run, _BR)
+        for part_index, part in enumerate(line.split("\t")):
+            if part_index:
+                etree.SubElement(run, _TAB)
+            if part:
+                element = etree.SubElement(run, _T)
+                element.text = part
+                if part[0].isspace() or part[-1].isspace():
+                    element.set(_PRESERVE, "preserve")
 
 
 def add_table(
@@ -448,6 +471,7 @@ class _Writer:
         self.headings: list[tuple[str, int, str]] = []
         """(title, level, bookmark) of every heading, for the contents."""
         self.toc: Paragraph | None = None
+        self._style_ids: dict[str, str] = {}
         self.doc = Document()
         _setup_styles(self.doc)
         _core_properties(self.doc, report)
@@ -455,11 +479,22 @@ class _Writer:
 
     # --- small building blocks -------------------------------------------------------------------------------
 
+    def _style_id(self, name: str) -> str:
+        """A paragraph style's id, looked up once: python-docx searches the styles part on every use."""
+        found = self._style_ids.get(name)
+        if found is None:
+            found = self._style_ids[name] = self.doc.styles[name].style_id
+        return found
+
     def para(self, value: str = "", style: str | None = None, *, bold: bool = False) -> Paragraph:
         value = _run_text(value)
-        paragraph = self.doc.add_paragraph(style=style)
+        paragraph = self.doc.add_paragraph()
+        if style is not None:
+            paragraph._p.style = self._style_id(style)
         if value:
-            paragraph.add_run(value).bold = bold or None
+            run = paragraph.add_run()
+            set_run_text(run._r, value)
+            run.bold = bold or None
         if is_rtl(value):
             _mark_rtl(paragraph._p.get_or_add_pPr())
         return paragraph
@@ -913,19 +948,17 @@ class _Writer:
 
     def appendix(self) -> None:
         self.heading("Appendix", 1)
-        unvoted = [
-            (s, [n for n in s.board if n.dots == 0 or (n.dots is None and s.voted)])
-            for s in self.report.stages
-            if s.voted
-        ]
+        unvoted = [(s, [n for n in s.board if not n.dots]) for s in self.report.stages if s.voted]
         unvoted = [(s, notes) for s, notes in unvoted if notes]
         if unvoted:
             self.heading("Notes without dots", 2)
             self.small(
-                "The notes of voted stages that received no dots; every other note is in its stage's section."
+                "The notes of voted stages that received no dots, in board order; every other note is in its "
+                "stage's section. The notes CSV and the JSON export hold every note."
             )
             for stage, notes in unvoted:
-                self.heading(stage.title, 3)
+                self.heading(stage.title, 3, listed=False)
+                shown = notes[:APPENDIX_LIMIT]
                 add_table(
                     self.doc,
                     [
@@ -934,8 +967,13 @@ class _Writer:
                         Column("By", 2.7),
                         Column("Marked", 2.4),
                     ],
-                    ([str(n.board_position), n.text, n.author, n.mark_label] for n in notes),
+                    ([str(n.board_position), n.text, n.author, n.mark_label] for n in shown),
                 )
+                if len(notes) > len(shown):
+                    self.small(
+                        f"… and {plural(len(notes) - len(shown), 'more note')} without dots in this stage, left out "
+                        "to keep this document readable: they are in the notes CSV (--format csv) and the JSON export."
+                    )
         self.heading("Minutes", 2)
         if not self.report.minutes:
             self.small("The event log is empty.")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import functools
 import json
 import math
 import os
@@ -25,7 +26,7 @@ import re
 import time
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -520,13 +521,25 @@ def _sorted_keys(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _field_order(cls: type) -> tuple[str, ...]:
+    return tuple(spec.name for spec in dataclasses.fields(cls))
+
+
 def _nested_sorted(data: dict[str, Any]) -> dict[str, Any]:
     """A record's fields in their own order, the dicts inside them sorted by key."""
     return {name: _sorted_keys(value) if isinstance(value, dict) else value for name, value in data.items()}
 
 
-def _record_dict(record: Record) -> dict[str, Any]:
-    data = record.to_dict()
+def _record_dict(record: Record, *, copy: bool = True) -> dict[str, Any]:
+    """A record as plain data; ``copy=False`` shares its lists with the record (for data serialised at once:
+    ``dataclasses.asdict``'s deep copy is most of the time of a big export)."""
+    if copy:
+        data = record.to_dict()
+    else:
+        data = {name: getattr(record, name) for name in _field_order(type(record))}
+        for name in record.INT_KEYED:
+            data[name] = {str(key): value for key, value in data[name].items()}
     for name, value in data.items():
         if name in record.INT_KEYED:
             data[name] = {key: value[key] for key in sorted(value, key=int)}
@@ -548,6 +561,31 @@ def _ordered(workshop: Workshop, section: str) -> list[Record]:
     return [records[key] for key in sorted(records)]
 
 
+def _parts(
+    workshop: Workshop, *, exported_at: float | None, app_version: str | None, copy: bool = True
+) -> Iterator[tuple[str, Any]]:
+    """The file's top-level keys in order, each with its value; record lists as lazy iterables of dicts, so the
+    file can be written one record at a time."""
+    yield "format", FORMAT_NAME
+    yield "version", FORMAT_VERSION
+    yield "exported_at", _iso_utc(time.time() if exported_at is None else exported_at)
+    yield "app_version", APP_VERSION if app_version is None else app_version
+    yield "workshop", workshop.info()
+    anonymous = privacy.anonymous_ballots(workshop)
+    named_readiness, private_readiness = privacy.private_readiness(workshop)
+    for section, _ in SECTIONS:
+        if section == "votes":
+            yield section, privacy.vote_dicts(workshop)
+        elif section == "readiness":
+            yield section, (_record_dict(record, copy=copy) for record in named_readiness)
+        elif section == "events":
+            events = _ordered(workshop, section)
+            yield section, (_nested_sorted(privacy.event_dict(event, anonymous)) for event in events)
+        else:
+            yield section, (_record_dict(record, copy=copy) for record in _ordered(workshop, section))
+    yield PRIVATE_READINESS, private_readiness
+
+
 def to_interchange(
     workshop: Workshop, *, exported_at: float | None = None, app_version: str | None = None
 ) -> dict[str, Any]:
@@ -556,28 +594,10 @@ def to_interchange(
     Records are sorted by id (stages in agenda order) and nested dicts by key, so one workshop always gives
     the same output; ``exported_at`` (epoch seconds, default now) is all that changes between two exports.
     """
-    document: dict[str, Any] = {
-        "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
-        "exported_at": _iso_utc(time.time() if exported_at is None else exported_at),
-        "app_version": APP_VERSION if app_version is None else app_version,
-        "workshop": workshop.info(),
+    return {
+        key: value if isinstance(value, dict | str | int) else list(value)
+        for key, value in _parts(workshop, exported_at=exported_at, app_version=app_version)
     }
-    anonymous = privacy.anonymous_ballots(workshop)
-    named_readiness, private_readiness = privacy.private_readiness(workshop)
-    for section, _ in SECTIONS:
-        if section == "votes":
-            document[section] = privacy.vote_dicts(workshop)
-        elif section == "readiness":
-            document[section] = [_record_dict(record) for record in named_readiness]
-        elif section == "events":
-            document[section] = [
-                _nested_sorted(privacy.event_dict(event, anonymous)) for event in _ordered(workshop, section)
-            ]
-        else:
-            document[section] = [_record_dict(record) for record in _ordered(workshop, section)]
-    document[PRIVATE_READINESS] = private_readiness
-    return document
 
 
 def _find_unwritable(document: Any) -> tuple[str, str] | None:
@@ -602,17 +622,81 @@ def _find_unwritable(document: Any) -> tuple[str, str] | None:
     return None
 
 
-def _encode(workshop: Workshop, *, exported_at: float | None = None, app_version: str | None = None) -> bytes:
-    document = to_interchange(workshop, exported_at=exported_at, app_version=app_version)
+def _dumped(value: Any, where: str, indent: str) -> bytes:
+    """One value as indented JSON in UTF-8, each line after the first indented by ``indent``; ``ExportError``
+    naming the field when it holds NaN, an infinity or a lone surrogate."""
     try:
-        text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-        return text.encode("utf-8")
+        return _pretty(value).replace("\n", "\n" + indent).encode("utf-8")
     except ValueError:  # NaN or infinity (allow_nan=False), or a lone surrogate (UnicodeEncodeError)
-        found = _find_unwritable(document)
+        found = _find_unwritable(value)
         if found is None:
             raise
-        where, problem = found
-        raise ExportError(f"cannot export the workshop: {where} {problem}") from None
+        inner, problem = found
+        place = where + (inner if inner.startswith("[") else f".{inner}" if inner else "")
+        raise ExportError(f"cannot export the workshop: {place} {problem}") from None
+
+
+_FLAT = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+"""The C encoder: ``indent`` makes ``json`` fall back to its pure-Python encoder, several times slower."""
+_STRING = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def _scalar(value: Any) -> str:
+    """One JSON scalar or empty container, as ``json.dumps`` writes it."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return str(_STRING(value))
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return float.__repr__(value)
+    return _FLAT(value)
+
+
+def _pretty(value: Any) -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)``, but with a record's scalar fields
+    encoded by the C encoder (most of a file's values): the same text, in a fraction of the time."""
+    if not isinstance(value, dict) or not value:
+        return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
+    lines = []
+    for key, item in value.items():
+        if isinstance(item, dict | list) and item:
+            shown = json.dumps(item, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n  ")
+        else:
+            shown = _scalar(item)
+        lines.append(f"  {_STRING(key)}: {shown}")
+    return "{\n" + ",\n".join(lines) + "\n}"
+
+
+def _chunks(
+    workshop: Workshop, *, exported_at: float | None = None, app_version: str | None = None
+) -> Iterator[bytes]:
+    """The file, a record at a time: the same bytes as ``json.dumps(to_interchange(...), indent=2)`` plus a
+    newline, without ever holding the whole document (a 20,000-note workshop is written in a fraction of the
+    memory)."""
+    yield b"{"
+    first = True
+    for key, value in _parts(workshop, exported_at=exported_at, app_version=app_version, copy=False):
+        yield (b"\n" if first else b",\n") + b"  " + json.dumps(key).encode("utf-8") + b": "
+        first = False
+        if isinstance(value, dict | str | int):
+            yield _dumped(value, key, "  ")
+            continue
+        empty = True
+        for index, item in enumerate(value):
+            yield (b"[\n    " if empty else b",\n    ") + _dumped(item, f"{key}[{index}]", "    ")
+            empty = False
+        yield b"[]" if empty else b"\n  ]"
+    yield b"\n}\n"
+
+
+def _encode(workshop: Workshop, *, exported_at: float | None = None, app_version: str | None = None) -> bytes:
+    return b"".join(_chunks(workshop, exported_at=exported_at, app_version=app_version))
 
 
 def dumps(workshop: Workshop, *, exported_at: float | None = None, app_version: str | None = None) -> str:
@@ -634,7 +718,7 @@ def _os_problem(error: OSError) -> str:
     return (error.strerror or str(error)).lower()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Temporary file beside the target, flushed and fsynced, then ``os.replace``: the target is either the
     old file or the whole new one, never half-written, even if the process dies or the disk fills up."""
     temporary = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
@@ -646,7 +730,10 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise ExportError(f"cannot write {path}: {_os_problem(error)}") from None
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
@@ -683,7 +770,7 @@ def write_file(
         raise ExportError(f"{path} exists; use --force to overwrite")
     if not path.parent.is_dir():
         raise ExportError(f"cannot write {path}: the folder {path.parent} does not exist")
-    atomic_write(path, _encode(workshop, exported_at=exported_at, app_version=app_version))
+    atomic_write(path, _chunks(workshop, exported_at=exported_at, app_version=app_version))
     return path
 
 

@@ -82,7 +82,14 @@ def vote_dicts(workshop: Workshop) -> list[dict[str, Any]]:
 
 def event_dict(event: Event, anonymous: set[int]) -> dict[str, Any]:
     """An event as the JSON file writes it: whole, except what ties an anonymous ballot's dot to a person."""
-    data = event.to_dict()
+    data = {
+        "id": event.id,
+        "at": event.at,
+        "kind": event.kind,
+        "summary": event.summary,
+        "stage_id": event.stage_id,
+        "data": event.data,
+    }
     if event.kind in ANONYMOUS_VOTE_EVENTS and event.data.get("ballot_id") in anonymous:
         details = dict(data["data"])
         details.pop("vote_id", None)
