@@ -52,6 +52,7 @@ from exports.common import (
 )
 from facilitation.models import Workshop
 from facilitation.readiness import DisciplineScore, ReadinessRound
+from facilitation.stage_kinds import rules_of
 from facilitation.voting import TIE_BREAK
 
 FONT = "Calibri"
@@ -67,6 +68,8 @@ TEXT_WIDTH_CM = 17.0
 """A4 (21 cm) minus 2 cm margins each side."""
 CORE_PROPERTY_LIMIT = 255
 """Word refuses longer core properties (python-docx raises ``ValueError``)."""
+BY_OWNER_TITLE = 90
+"""Characters of an action's title in the by-owner list (cut between words; the plan's table has it in full)."""
 APPENDIX_LIMIT = 200
 """Most notes without dots the appendix lists per stage; the rest are counted and found in the notes CSV."""
 KEEP_TOGETHER_ROWS = 8
@@ -712,13 +715,13 @@ class _Writer:
                 keep_with_next=True,
             )
         columns = [
-            Column("#", 0.8, "right"),
-            Column("Action", 4.6),
-            Column("Status", 2.3),
-            Column("Owner", 2.5),
-            Column("Due", 2.2),
-            Column("Measure of success", 2.9),
-            Column("Priority", 1.7),
+            Column("#", 1.0, "right"),
+            Column("Action", 4.8),
+            Column("Status", 2.1),
+            Column("Owner", 2.4),
+            Column("Due", 2.1),
+            Column("Measure of success", 2.4),
+            Column("Priority", 2.2),
         ]
 
         def row(a: ActionRow, *, muted: bool) -> list[str | Cell]:
@@ -745,7 +748,7 @@ class _Writer:
         if live:
             self.by_owner(live, numbers)
         for stage in self.report.sections:
-            if stage.kind == "action_plan" and stage.board:
+            if rules_of(stage.kind).action_plan and stage.board:
                 self.heading(f"Notes from the {stage.title} stage", 2)
                 self.stage_notes(stage, 3)
 
@@ -767,7 +770,8 @@ class _Writer:
                 ]
                 if action.status != "Open":
                     details.append(action.status.lower())
-                paragraph = self.bullet(f"#{numbers[action.id]} {action.title}", f"({', '.join(details)})")
+                title = _shorten(action.title, BY_OWNER_TITLE)
+                paragraph = self.bullet(f"#{numbers[action.id]} {title}", f"({', '.join(details)})")
                 paragraph.paragraph_format.keep_with_next = index < len(mine) - 1
 
     def stage_notes(self, stage: StageView, level: int = 2) -> None:
@@ -835,7 +839,7 @@ class _Writer:
     def readiness(self) -> None:
         self.heading("Readiness check", 1)
         for stage in self.report.sections:
-            if stage.kind == "readiness" and stage.board:
+            if rules_of(stage.kind).readiness_check and stage.board:
                 self.heading(f"Notes from the {stage.title} stage", 2)
                 self.stage_notes(stage, 3)
         if not self.report.readiness:
@@ -993,7 +997,12 @@ class _Writer:
         self.contents()
         self.summary()
         self.action_plan()
-        sections = [s for s in self.report.sections if s.kind != "action_plan" and s.kind != "readiness"]
+        # the action-plan and readiness stages' notes go under the Action plan and Readiness check parts
+        sections = [
+            s
+            for s in self.report.sections
+            if not (rules_of(s.kind).action_plan or rules_of(s.kind).readiness_check)
+        ]
         taken = {"Summary", "Action plan", "Readiness check", "Timing report", "Appendix", "Contents"}
         for index, stage in enumerate(sections):
             if index == 0:

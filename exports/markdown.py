@@ -9,6 +9,7 @@ item they belong to. Underscores inside words are left alone: CommonMark never r
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -275,6 +276,16 @@ def _minutes(report: Report) -> list[str]:
     return out
 
 
+_PART_TITLES = ("Details", "Summary", "Action plan", "Readiness check", "Timing report", "Minutes")
+"""The minutes' own parts: a stage with one of these names gets " (stage)" after it, so no heading is used twice."""
+
+
+def _unique_title(stage: StageView) -> StageView:
+    return (
+        dataclasses.replace(stage, title=f"{stage.title} (stage)") if stage.title in _PART_TITLES else stage
+    )
+
+
 def render_report(report: Report) -> str:
     """The minutes as Markdown text, from an already built report."""
     parts: list[list[str]] = [
@@ -295,7 +306,7 @@ def render_report(report: Report) -> str:
         _details(report),
         _summary(report),
         _action_plan(report),
-        *(_stage_section(stage) for stage in report.sections),
+        *(_stage_section(_unique_title(stage)) for stage in report.sections),
         _readiness(report),
         _timing(report),
         _minutes(report),
