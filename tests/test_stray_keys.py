@@ -174,7 +174,7 @@ def app(library: WorkshopLibrary, clock: FakeClock) -> Iterator[Any]:
 
     session = library.create("Stray keys", participants=["Ana", "Ben"])
     for text in ("first idea", "second idea", "third idea"):
-        session.add_note(text)
+        session.notes.add(text)
     workshop_id = session.workshop.id
     session.close()
     app = make_app(library, workshop_id, clock=clock)
@@ -186,7 +186,7 @@ def state(app: Any) -> tuple[Any, ...]:
     """Everything a stray key on the stage screen could change."""
     session = app.session
     ws = session.workshop
-    timer = session.timer()
+    timer = session.timer.of()
     notes = tuple(sorted((n.id, n.text, n.mark, n.stage_id) for n in ws.stage_notes(ws.current_stage_id)))
     screen = app.screen
     return (
@@ -243,12 +243,12 @@ async def test_a_typed_word_running_into_a_question_never_confirms_it(app: Any, 
         await pilot.press("space")
         clock.advance(60)
         await pilot.pause()
-        timer_before = (app.session.timer().status, app.session.timer().elapsed, app.session.stage().id)
+        timer_before = (app.session.timer.of().status, app.session.timer.of().elapsed, app.session.stage().id)
         await pilot.press(*"ready")
         await back_to_stage(pilot)
         assert (
-            app.session.timer().status,
-            app.session.timer().elapsed,
+            app.session.timer.of().status,
+            app.session.timer.of().elapsed,
             app.session.stage().id,
         ) == timer_before
 
@@ -259,7 +259,7 @@ async def test_y_still_confirms(app: Any, clock: FakeClock) -> None:
         clock.advance(60)
         await pilot.press("r", "y")
         await pilot.pause()
-        assert app.session.timer().status == "idle"
+        assert app.session.timer.of().status == "idle"
 
 
 # --- the stage screen, key by key ------------------------------------------------------------------------

@@ -483,7 +483,7 @@ async def test_next_stage_always_confirms_with_no_as_the_default(app: WorkshopAp
         assert isinstance(app.screen, ConfirmScreen) and "time is up (+01:00)" in app.screen.question
         await pilot.press("enter")
         await pilot.pause()
-        assert app.session.stage().title == "Vision" and app.session.timer().status == "running"
+        assert app.session.stage().title == "Vision" and app.session.timer.of().status == "running"
         await pilot.press("n", "y")
         await pilot.pause()
         assert app.session.stage().title == "Strategy"
