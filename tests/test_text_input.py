@@ -319,3 +319,40 @@ def test_any_pasted_text_is_stored_as_the_readme_says(library: WorkshopLibrary) 
             app.close_session()
 
     check()
+
+
+def test_any_typed_characters_are_stored_as_the_readme_says(library: WorkshopLibrary) -> None:
+    """Hypothesis over characters of every Unicode category but the controls, typed (as terminal bytes through
+    the parser) into the note field, then Enter: the field holds exactly what was typed, and the note is stored
+    as ``note_text`` keeps it, or refused with a notice."""
+
+    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12))
+    def check(text: str) -> None:
+        session = library.create("Typing property")
+        workshop_id = session.workshop.id
+        session.close()
+        app = make_app(library, workshop_id)
+
+        async def run() -> None:
+            async with app.run_test(size=SIZE) as pilot:
+                field = await focus_field(app)
+                await send_bytes(app, text.encode())
+                await pilot.pause()
+                typed = field.value
+                await pilot.press("enter")
+                await pilot.pause()
+                assert typed == text  # control characters are keys (tab, backspace, ctrl+…), not typed text
+                try:
+                    expected = note_text(text)
+                except ValueError:
+                    assert stored_notes(app) == [] and messages(app)
+                else:
+                    assert stored_notes(app) == [expected]
+
+        try:
+            asyncio.run(run())
+        finally:
+            app.close_session()
+
+    check()
