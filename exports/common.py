@@ -270,8 +270,8 @@ def stage_views(workshop: Workshop) -> list[StageView]:
     views = []
     for stage in workshop.agenda():
         notes = sorted(notes_by_stage.get(stage.id, []), key=lambda n: (n.position, n.id))
-        ballot = ballots.latest_closed(ballots_by_stage.get(stage.id, []))
-        views.append(_stage_view(workshop, stage, notes, ballot, votes))
+        shown = ballots.latest_closed(ballots_by_stage.get(stage.id, []))
+        views.append(_stage_view(workshop, stage, notes, shown, votes))
     return views
 
 
@@ -366,7 +366,7 @@ def action_rows(workshop: Workshop) -> list[ActionRow]:
     for order, action in enumerate(workshop.ordered_actions()):
         priority = action.priority if isinstance(action.priority, int) else 2
         note = workshop.notes.get(action.source_note_id) if action.source_note_id is not None else None
-        stage_id = action.source_stage_id if action.source_stage_id is not None else (note and note.stage_id)
+        stage_id = action.source_stage_id if action.source_stage_id is not None else (note.stage_id if note else None)
         owner = action.owner or (workshop.participant_name(action.owner_id) if action.owner_id else "")
         due = safe_line(action.due)
         row = ActionRow(

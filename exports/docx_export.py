@@ -770,8 +770,8 @@ class _Writer:
                 ]
                 if action.status != "Open":
                     details.append(action.status.lower())
-                title = _shorten(action.title, BY_OWNER_TITLE)
-                paragraph = self.bullet(f"#{numbers[action.id]} {title}", f"({', '.join(details)})")
+                short = _shorten(action.title, BY_OWNER_TITLE)
+                paragraph = self.bullet(f"#{numbers[action.id]} {short}", f"({', '.join(details)})")
                 paragraph.paragraph_format.keep_with_next = index < len(mine) - 1
 
     def stage_notes(self, stage: StageView, level: int = 2) -> None:
@@ -878,7 +878,7 @@ class _Writer:
             Column("", 1.2, "right"),
             *(Column("", 12.8 / slots) for _ in range(slots)),
         ]
-        rows = []
+        rows: list[list[str | Cell]] = []
         for name, count in rnd.attitudes:
             filled = round(count * slots / answers)
             bar = [Cell(fill=ACCENT if i < filled else "F2F2F2") for i in range(slots)]

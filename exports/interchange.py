@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
-import functools
 import json
 import math
 import os
@@ -290,6 +289,8 @@ class _Json(_Type):
     def refine(self, value: Any, location: str) -> Any:
         root: list[Any] = [None]
         stack: list[tuple[Any, str, int, Any, Any]] = [(value, location, 0, root, 0)]
+        copy: Any
+        children: list[tuple[Any, str, int, Any, Any]]
         while stack:
             item, where, depth, parent, slot = stack.pop()
             if depth > MAX_NESTING:
@@ -521,9 +522,15 @@ def _sorted_keys(value: Any) -> Any:
     return value
 
 
-@functools.cache
+_FIELD_ORDER: dict[type, tuple[str, ...]] = {}
+
+
 def _field_order(cls: type) -> tuple[str, ...]:
-    return tuple(spec.name for spec in dataclasses.fields(cls))
+    """A record type's field names in declaration order, worked out once per type."""
+    order = _FIELD_ORDER.get(cls)
+    if order is None:
+        order = _FIELD_ORDER[cls] = tuple(spec.name for spec in dataclasses.fields(cls))
+    return order
 
 
 def _nested_sorted(data: dict[str, Any]) -> dict[str, Any]:
@@ -579,7 +586,7 @@ def _parts(
         elif section == "readiness":
             yield section, (_record_dict(record, copy=copy) for record in named_readiness)
         elif section == "events":
-            events = _ordered(workshop, section)
+            events = sorted(workshop.events, key=lambda event: event.id)
             yield section, (_nested_sorted(privacy.event_dict(event, anonymous)) for event in events)
         else:
             yield section, (_record_dict(record, copy=copy) for record in _ordered(workshop, section))
@@ -638,7 +645,7 @@ def _dumped(value: Any, where: str, indent: str) -> bytes:
 
 _FLAT = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 """The C encoder: ``indent`` makes ``json`` fall back to its pure-Python encoder, several times slower."""
-_STRING = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_STRING = json.encoder.encode_basestring
 
 
 def _scalar(value: Any) -> str:

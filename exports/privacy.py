@@ -82,7 +82,7 @@ def vote_dicts(workshop: Workshop) -> list[dict[str, Any]]:
 
 def event_dict(event: Event, anonymous: set[int]) -> dict[str, Any]:
     """An event as the JSON file writes it: whole, except what ties an anonymous ballot's dot to a person."""
-    data = {
+    data: dict[str, Any] = {
         "id": event.id,
         "at": event.at,
         "kind": event.kind,

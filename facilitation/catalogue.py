@@ -6,7 +6,9 @@ The texts are the facilitator's prompts, rephrased for the screen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from facilitation.models import Stage, StageKind
 
@@ -59,15 +61,15 @@ class StageTemplate:
         )
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> StageTemplate:
+    def from_dict(cls, data: Mapping[str, Any]) -> StageTemplate:
         prompts = data.get("prompts") or ()
         return cls(
             key=str(data.get("key", "custom")),
             title=str(data["title"]),
-            minutes=int(data["minutes"]),  # type: ignore[call-overload]
+            minutes=int(data["minutes"]),
             kind=_kind(data.get("kind", "custom")),
             purpose=str(data.get("purpose", "")),
-            prompts=tuple(str(p) for p in prompts),  # type: ignore[union-attr]
+            prompts=tuple(str(p) for p in prompts),
             output=str(data.get("output", "")),
             skipped=bool(data.get("skipped", False)),
         )

@@ -9,7 +9,6 @@ files written by newer minor versions.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Self
@@ -80,15 +79,22 @@ def _coerce(enum: type[StrEnum], value: Any, fallback: Any = _UNKNOWN) -> Any:
         return fallback
 
 
-@functools.cache
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 def _field_names(cls: type) -> frozenset[str]:
     """A record type's field names, worked out once: opening a workshop builds every record with ``from_dict``."""
-    return frozenset(f.name for f in dataclasses.fields(cls))
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 class Record:
     """Shared plain-data conversion for the dataclasses below."""
 
+    id: int
+    """Unique within its kind of record and never reused (each subclass declares it as its first field)."""
     INT_KEYED: ClassVar[tuple[str, ...]] = ()
     """Fields holding dicts keyed by int ids: JSON turns the keys into strings, ``from_dict`` turns them back."""
     ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {}

@@ -285,7 +285,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
 
     CSS_PATH = "action_plan.tcss"
     AUTO_FOCUS = "#candidates"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (150, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (150, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "a",

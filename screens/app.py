@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.driver import Driver
@@ -60,7 +60,7 @@ class WorkshopApp(App[None]):
     """Six Disciplines Workshop."""
 
     TITLE = "Six Disciplines Workshop"
-    CSS_PATH: ClassVar[list[str | Path]] = ["app.tcss", "stage.tcss"]
+    CSS_PATH: ClassVar[CSSPathType | None] = ["app.tcss", "stage.tcss"]
     """The stage screen's stylesheet is loaded with the app's, though ``StageScreen.CSS_PATH`` names it too: a
     screen's own CSS file is read when the screen is first pushed, and Textual then re-parses every stylesheet
     loaded so far (about 5 ms on the way to the first frame of ``workshop open``)."""

@@ -7,6 +7,7 @@ its key do exactly the same thing; elsewhere, with a workshop open, they can sti
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -67,7 +68,7 @@ class StageCommands(Provider):
                     Command(
                         f"Go to stage: {stage.title}",
                         f"{stage.minutes} min",
-                        lambda stage_id=stage.id: s.go_to_stage(stage_id),
+                        functools.partial(s.go_to_stage, stage.id),
                     )
                 )
         elif session is not None:
@@ -79,7 +80,7 @@ class StageCommands(Provider):
                     Command(
                         f"Go to stage: {stage.title}",
                         f"{stage.minutes} min",
-                        lambda stage_id=stage.id: _show_stage(app, stage_id),
+                        functools.partial(_show_stage, app, stage.id),
                     )
                 )
         if session is not None:

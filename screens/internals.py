@@ -146,7 +146,7 @@ def _input_thread_with(replacements: dict[str, Any]) -> Callable[[LinuxDriver], 
     function = types.FunctionType(
         upstream.__code__, scope, upstream.__name__, upstream.__defaults__, upstream.__closure__
     )
-    return function  # type: ignore[return-value]
+    return function
 
 
 class WorkshopLinuxDriver(LinuxDriver):

@@ -127,16 +127,16 @@ def comparison_chart(comparison: ReadinessComparison, accent: str = "bold") -> T
         chart.append("\n")
     chart.append("\n")
     chart.append(f"{'Disciplines':<{LABEL_WIDTH + 6}}" + scale_labels() + "\n", style="bold")
-    for change in comparison.disciplines:
-        for when, score in (("start", change.start), ("end", change.end)):
-            title = change.title if when == "start" else ""
+    for discipline in comparison.disciplines:
+        for when, answers in (("start", discipline.start), ("end", discipline.end)):
+            title = discipline.title if when == "start" else ""
             chart.append(f"  {title:<{LABEL_WIDTH - 2}}")
             chart.append(f"{when:<6}", style="dim" if when == "start" else "bold")
-            chart.append_text(track_text(score, "" if when == "start" else accent))
-            chart.append(f"  {score.median_text or '–'}")
+            chart.append_text(track_text(answers, "" if when == "start" else accent))
+            chart.append(f"  {answers.median_text or '–'}")
             if when == "end":
-                chart.append(*_change(change.median_change))
-                spread = change.spread_change
+                chart.append(*_change(discipline.median_change))
+                spread = discipline.spread_change
                 if spread:
                     chart.append("  · less agreement" if spread > 0 else "  · more agreement")
             chart.append("\n")
@@ -151,7 +151,7 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
 
     CSS_PATH = "readiness.tcss"
     AUTO_FOCUS = "#people"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-compact"), (110, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (110, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "enter",

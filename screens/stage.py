@@ -98,7 +98,7 @@ class NoteInput(Input):
             super().__init__()
             self.text = text
 
-    def _on_key(self, event: events.Key) -> None:
+    def _on_key(self, event: events.Key) -> None:  # type: ignore[override]  # Textual awaits either kind
         """Enter takes the note and empties the field in key order.
 
         Textual runs Input's Enter binding only after the key has bubbled up to the app, behind any keys
@@ -135,8 +135,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
 
     CSS_PATH = "stage.tcss"
     AUTO_FOCUS = "#notes"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-compact"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-compact"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # space says what it will do now: Start, Pause, Resume or Restart (check_action shows the one that applies).

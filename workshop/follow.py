@@ -121,7 +121,7 @@ def _apply_raw(data: RawTables, ops: Sequence[Op]) -> None:
     for op in ops:
         table = data.setdefault(op.table, {})
         if op.kind == PUT:
-            table[str(op.id)] = op.doc  # type: ignore[assignment]
+            table[str(op.id)] = op.doc
         else:
             table.pop(str(op.id), None)
 

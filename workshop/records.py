@@ -44,7 +44,7 @@ def table_of(record: Record) -> str:
 
 
 def put(record: Record) -> Op:
-    return Op.put(table_of(record), record.id, record.to_dict())  # type: ignore[attr-defined]
+    return Op.put(table_of(record), record.id, record.to_dict())
 
 
 def info_op(info: dict[str, Any]) -> Op:

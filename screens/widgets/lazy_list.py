@@ -73,7 +73,7 @@ class LazyOptionList(OptionList):
         self._guessed.clear()
         return super().clear_options()
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]  # Textual passes the event
         """A resize that keeps the width (a height change, or the first resize after the first frame placed
         the options) keeps the line map; ``prevent_default`` stops ``OptionList``'s, which clears it."""
         if self._placed_width is not None and self._placed_width == self._option_width():

@@ -148,7 +148,7 @@ class NoteList(OptionList):
             self._measured_width = self.scrollable_content_region.width
         super()._update_lines()
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]  # Textual passes the event
         """A height-only resize, or the first resize after the first frame already measured at this width,
         keeps the measured lines: re-wrapping hundreds of notes would cost a frame at start-up.
 

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, fields
 from datetime import date as Date
-from typing import Any, Final, Literal
+from typing import Any, Literal
 
 from facilitation import text
 from facilitation.dates import DateError, parse_due
 from facilitation.models import ACTION_STATUSES, PRIORITIES, ActionItem, ActionStatus
 from facilitation.ordering import moved_position
 from workshop.session.part import Part
-from workshop.session.validation import NotFoundError, SessionError, check, checked_text
-
-
-class Keep(enum.Enum):
-    """The type of ``KEEP``: a field of an ``ActionChange`` left as it is."""
-
-    KEEP = "keep"
-
-
-KEEP: Final = Keep.KEEP
+from workshop.session.validation import KEEP, Keep, NotFoundError, SessionError, check, checked_text
 
 
 @dataclass(frozen=True, slots=True)

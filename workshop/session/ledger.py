@@ -168,7 +168,7 @@ class Ledger:
             for record_id in removed[1]:
                 table.pop(record_id, None)
         for record in changed:
-            getattr(self.ws, records.table_of(record))[record.id] = record  # type: ignore[attr-defined]
+            getattr(self.ws, records.table_of(record))[record.id] = record
         self.ws.events.append(event)
         for stage_id_, timer in (timers or {}).items():
             if timer is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from facilitation import text
 from facilitation.models import (
@@ -13,6 +13,8 @@ from facilitation.models import (
 from facilitation.ordering import moved_position
 from workshop.session.part import Part
 from workshop.session.validation import (
+    KEEP,
+    Keep,
     SessionError,
     check,
     checked_text,
@@ -58,7 +60,9 @@ class Notes(Part):
         )
         return note
 
-    def edit(self, note_id: int, note_text: str, *, author_id: int | type[...] | None = ...) -> Note:
+    def edit(
+        self, note_id: int, note_text: str, *, author_id: int | Literal[Keep.KEEP] | None = KEEP
+    ) -> Note:
         """Replace a note's text and, when ``author_id`` is given (``None`` for anonymous), its author.
 
         Refuses a deleted or unknown note or author (``NotFoundError``), bad text (``SessionError``) and a
@@ -68,8 +72,8 @@ class Notes(Part):
         note = self._ledger.note(note_id)
         body = checked_text(text.note_text, note_text)
         changes: dict[str, Any] = {"text": body, "updated_at": self._ledger.clock.wall()}
-        if author_id is not ...:
-            changes["author_id"] = self._author(author_id)  # type: ignore[arg-type]
+        if author_id is not KEEP:
+            changes["author_id"] = self._author(author_id)
         if body == note.text and changes.get("author_id", note.author_id) == note.author_id:
             return note
         updated = note.replace(**changes)

@@ -38,6 +38,7 @@ from workshop.session.validation import (
     participant_names,
 )
 from workshop.store import Op, Store
+from workshop.store.file import Mode
 
 
 def make_workshop_id(title: str, taken: Iterable[str] = ()) -> str:
@@ -70,7 +71,7 @@ class WorkshopSession:
     # --- opening and closing ------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, store: Store, workshop_id: str, *, clock: Clock | None = None, mode: str = "auto") -> Self:
+    def open(cls, store: Store, workshop_id: str, *, clock: Clock | None = None, mode: Mode = "auto") -> Self:
         """Open a workshop by id or unique id prefix; read-only when another window holds it.
 
         Raises the store's errors (``WorkshopNotFoundError``, ``DamagedFileError`` …); ``WorkshopLibrary.open``

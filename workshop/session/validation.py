@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from datetime import date as Date
-from typing import Any
+from typing import Any, Final
 
 from facilitation import text
 
 MAX_PARTICIPANTS = 200
 MAX_STAGE_MINUTES = 600
+
+
+class Keep(enum.Enum):
+    """The type of ``KEEP``: a field of a change (``ActionChange``, a note's author) left as it is."""
+
+    KEEP = "keep"
+
+
+KEEP: Final = Keep.KEEP
 
 
 class SessionError(ValueError):
