@@ -608,6 +608,17 @@ def _run_summary(workshop: Workshop, ballot: Ballot, event: Event | None) -> str
     return f"{title}{run} revealed: {voted}, {plural(dots, 'dot')}"
 
 
+def whole_words(summary: str) -> str:
+    """A log line whose quoted note was shortened mid-word (``… in mi…``) ends at the last whole word instead
+    (``… in…``): the minutes never cut a word; the note itself is in full in its stage's section."""
+    if not summary.endswith("…"):
+        return summary
+    body = summary[:-1]
+    if body and not body[-1].isspace() and " " in body:
+        body = body.rsplit(" ", 1)[0]
+    return body.rstrip(" ,;:.-–—") + "…"
+
+
 _GROUPED_KINDS = ("note.added", "readiness.recorded")
 """Runs of these (one stage, one readiness round) read as one line: the notes are in the body, the answers in the
 readiness chart."""
@@ -655,7 +666,7 @@ def minutes(workshop: Workshop) -> list[MinuteLine]:
 
     def line(event: Event, summary: str) -> MinuteLine:
         stage = titles.get(event.stage_id, "") if event.stage_id is not None else ""
-        return MinuteLine(local_time(event.at).strftime(fmt), stage, safe(summary).strip())
+        return MinuteLine(local_time(event.at).strftime(fmt), stage, whole_words(safe(summary).strip()))
 
     def flush() -> None:
         if len(added_run) == 1:

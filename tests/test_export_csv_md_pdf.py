@@ -281,3 +281,13 @@ def test_minutes_show_no_deleted_note_no_undo_and_one_line_per_vote_run() -> Non
     ]
     text = markdown.render(_minutes_workshop(), now=T0 + 3600)
     assert "Secret draft" not in text and "restored" not in text
+
+
+def test_minutes_never_cut_a_word() -> None:
+    from exports.common import whole_words
+
+    assert whole_words(
+        "Note #2 marked as decision: Every team can find who solved their problem, in mi…"
+    ) == ("Note #2 marked as decision: Every team can find who solved their problem, in…")
+    assert whole_words("Vision vote opened") == "Vision vote opened"
+    assert whole_words("Note #3 added: word …") == "Note #3 added: word…"
