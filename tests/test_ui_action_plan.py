@@ -507,3 +507,21 @@ def test_a_folder_that_cannot_be_created_is_a_clear_message(
     with pytest.raises(ExportProblem, match="is a file, not a folder"):
         prepare_folder(tmp_path / "file", create_parents=True)
     assert prepare_folder(tmp_path, create_parents=False) is False
+
+
+async def test_pdf_tick_is_off_by_default_and_says_when_libreoffice_is_missing(
+    app: WorkshopApp, built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import screens.export_dialog as export_dialog
+
+    monkeypatch.setattr(export_dialog, "libreoffice_found", lambda: False)
+    out = tmp_path / "out"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_plan(app, pilot)
+        dialog = await open_export(app, pilot, out)
+        tick = dialog.query_one("#format-pdf", Checkbox)
+        assert not tick.value and "needs LibreOffice, not found" in str(tick.label)
+        tick.value = True
+        for fmt in ("docx", "md", "csv", "json"):
+            dialog.query_one(f"#format-{fmt}", Checkbox).value = False
+        assert dialog.formats == ["pdf"]
