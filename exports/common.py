@@ -25,7 +25,7 @@ from facilitation import ballots, text, voting
 from facilitation.clock import FakeClock
 from facilitation.models import PRIORITIES, Ballot, Event, Note, Stage, Workshop
 from facilitation.readiness import ReadinessRound, readiness_rounds
-from facilitation.schedule import StageTiming, build_schedule, format_clock, format_minutes
+from facilitation.schedule import StageTiming, build_schedule
 from facilitation.stage_kinds import rules_of
 from facilitation.text import plural
 from facilitation.timer import StageTimer, TimerError
@@ -366,7 +366,11 @@ def action_rows(workshop: Workshop) -> list[ActionRow]:
     for order, action in enumerate(workshop.ordered_actions()):
         priority = action.priority if isinstance(action.priority, int) else 2
         note = workshop.notes.get(action.source_note_id) if action.source_note_id is not None else None
-        stage_id = action.source_stage_id if action.source_stage_id is not None else (note.stage_id if note else None)
+        stage_id = (
+            action.source_stage_id
+            if action.source_stage_id is not None
+            else (note.stage_id if note else None)
+        )
         owner = action.owner or (workshop.participant_name(action.owner_id) if action.owner_id else "")
         due = safe_line(action.due)
         row = ActionRow(
@@ -416,16 +420,19 @@ class TimingRow:
     def actual_text(self) -> str:
         if self.actual_seconds is None:
             return "not run"
-        return format_clock(self.actual_seconds) + (" (running)" if self.state == "current" else "")
+        return duration_words(self.actual_seconds) + (" so far" if self.state == "current" else "")
 
     @property
     def delta_text(self) -> str:
-        """Signed minutes over (+) or under (-) plan; a running stage within its time shows what is left."""
+        """Over or under the plan in words (``1 min 30 s under``, ``2 min over``); a running stage within its
+        time says what is left (``16 min 15 s left``)."""
         if self.delta_seconds is None:
             return ""
         if self.state == "current" and self.delta_seconds < 0:
-            return f"{format_clock(-self.delta_seconds)} left"
-        return format_minutes(self.delta_seconds)
+            return f"{duration_words(self.delta_seconds)} left"
+        if abs(self.delta_seconds) < 1:
+            return "on time"
+        return f"{duration_words(self.delta_seconds)} {'over' if self.delta_seconds > 0 else 'under'}"
 
 
 @dataclass(frozen=True)
@@ -480,7 +487,7 @@ class TimingReport:
                 (
                     f"Finished ({plural(len(done), 'stage')})",
                     _minutes(planned),
-                    format_clock(actual),
+                    duration_words(actual),
                     self.over_under_text,
                 )
             )
@@ -488,7 +495,7 @@ class TimingReport:
         if current:
             planned = sum(r.planned_seconds for r in current)
             actual = sum(r.actual_seconds or 0.0 for r in current)
-            rows.append(("Running now", _minutes(planned), f"{format_clock(actual)} so far", ""))
+            rows.append(("Running now", _minutes(planned), f"{duration_words(actual)} so far", ""))
         upcoming = self._rows("upcoming")
         if upcoming:
             planned = sum(r.planned_seconds for r in upcoming)
