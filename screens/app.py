@@ -198,6 +198,13 @@ class WorkshopApp(App[None]):
             self.call_after_refresh(self._restore_focus)
         self._too_small = small
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """While the terminal is too small, a screen that sets its focus (a dialog opening) has it remembered:
+        hiding its widgets takes it away again at once."""
+        if self._too_small:
+            widget = event.widget
+            self._focus_while_small[widget.screen] = widget
+
     def _restore_focus(self) -> None:
         """Give each screen back the widget that had the focus before the terminal got too small."""
         if self._too_small:

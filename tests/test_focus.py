@@ -140,3 +140,34 @@ async def test_focus_comes_back_to_the_note_field_after_dialogs_and_screens(app:
         await pilot.press(*"on the next stage", "enter")
         await pilot.pause()
         assert "on the next stage" in notes(app)
+
+
+async def test_a_question_asked_while_too_small_keeps_no_as_its_answer(app: WorkshopApp) -> None:
+    """A dialog that opens while the terminal is too small focuses its safe answer when it can be seen."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await resize(pilot, 50, 15)
+        answers: list[bool | None] = []
+        app.push_screen(ConfirmScreen("Finish the stage?", safe_default=True), answers.append)
+        await pilot.pause()
+        await resize(pilot, 80, 24)
+        assert app.focused is not None and app.focused.id == "no"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert answers == [False]
+        assert isinstance(app.focused, NoteInput)
+
+
+async def test_the_palette_s_go_to_stage_leaves_the_focus_in_the_note_field(app: WorkshopApp) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("i", "ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Vision")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session is not None and app.session.stage().title == "Vision"
+        assert isinstance(app.focused, NoteInput)
+        await pilot.press(*"on Vision", "enter")
+        await pilot.pause()
+        assert notes(app) == ["on Vision"]
