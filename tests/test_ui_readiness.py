@@ -86,6 +86,8 @@ async def test_private_answers_hidden_until_everyone_answered_then_the_chart(app
         screen = await open_check(pilot)
         await answer_privately(pilot, "2321332")  # Fearful; 3 2 1 3 3 2
         assert isinstance(app.screen, ReadinessScreen)
+        # typed on the participant's own form: exported only as part of the distribution
+        assert [r.private for r in session_of(app).workshop.readiness.values()] == [True]
         assert answers(app) == {
             "Ana": (
                 "fearful",
@@ -134,6 +136,8 @@ async def test_facilitator_entry_with_arrows_and_the_refusal_of_an_empty_form(ap
         await pilot.pause()
         assert isinstance(app.screen, ReadinessScreen)
         assert answers(app) == {"Ana": ("fearful", {"vision": 4, "strategy": 2})}
+        # entered for Ana in the open: a named answer, which the JSON export may keep per person
+        assert [r.private for r in session_of(app).workshop.readiness.values()] == [False]
         await pilot.press("f")  # the facilitator corrects it: the form shows what was saved
         await pilot.pause()
         assert app.screen.attitude == "fearful" and app.screen.scores == {"vision": 4, "strategy": 2}  # type: ignore[attr-defined]
