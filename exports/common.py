@@ -167,7 +167,7 @@ def _voters(ballot: Ballot, votes_by_ballot: dict[int, list[tuple[int, int]]]) -
 def _note_view(
     workshop: Workshop, note: Note, position: int, item: voting.RankedItem | None = None
 ) -> NoteView:
-    author = safe_line(workshop.participant_name(note.author_id)) if note.author_id is not None else ""
+    author = safe_line(workshop.credit(note))
     return NoteView(
         id=note.id,
         stage_id=note.stage_id,

@@ -493,6 +493,7 @@ _REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("notes", "stage_id", "stages"),
     ("notes", "author_id", "participants"),
     ("notes", "merged_from", "notes"),
+    ("notes", "co_author_ids", "participants"),
     ("ballots", "stage_id", "stages"),
     ("ballots", "note_ids", "notes"),
     ("ballots", "eligible", "participants"),

@@ -175,12 +175,20 @@ class Note(Record):
     """``None``, or what the facilitator marked it as (a mark a newer version added reads as ``None``)."""
     merged_from: list[int] = field(default_factory=list)
     """Ids of notes folded into this one by a merge; those notes are deleted."""
+    co_author_ids: list[int] = field(default_factory=list)
+    """Authors of notes merged into this one, besides ``author_id``: a merge keeps every author credited."""
     deleted_at: float | None = None
     """Soft delete: a deleted note stays on file so undo works after a restart and the minutes stay true."""
 
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def author_ids(self) -> list[int]:
+        """Every participant credited with the note: its author, then the authors of notes merged into it."""
+        first = [self.author_id] if self.author_id is not None else []
+        return list(dict.fromkeys([*first, *self.co_author_ids]))
 
 
 @dataclass
@@ -360,6 +368,13 @@ class Workshop:
             return ""
         p = self.participants.get(participant_id)
         return p.name if p else f"participant {participant_id}"
+
+    def credit(self, note: Note) -> str:
+        """Who a note is by, as the room reads it: "Ana", "Ana and Ben", "Ana, Ben and Chloé"; "" if anonymous."""
+        names = [self.participant_name(i) for i in note.author_ids]
+        if len(names) <= 1:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
 
     def ballot_votes(self, ballot_id: int) -> list[Vote]:
         return [v for v in self.votes.values() if v.ballot_id == ballot_id]

@@ -77,6 +77,15 @@ def preview(text: str, width: int = 60) -> str:
     return first + (" …" if more else "")
 
 
+def shown(text: str, limit: int = 2000) -> str:
+    """A note in full for a screen that wraps it: line breaks kept, outer blank lines trimmed; beyond ``limit``
+    characters (a pasted document) it ends with "… (N more characters)"."""
+    body = text.strip("\n")
+    if len(body) <= limit:
+        return body
+    return body[:limit].rstrip() + f"… ({len(body) - limit:,} more characters)"
+
+
 def plural(count: int, one: str, many: str | None = None) -> str:
     """``1 note``, ``3 notes``: counts in sentences the room reads."""
     return f"{count} {one if count == 1 else (many or one + 's')}"

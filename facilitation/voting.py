@@ -189,3 +189,17 @@ def carry_over(on_kept: int, on_merged: int, cap: int) -> CarryOver:
     after = max(on_kept, min(cap, on_kept + on_merged))
     moved = after - on_kept
     return CarryOver(moved=moved, returned=on_merged - moved)
+
+
+def budget_warning(budget: int, cap: int, notes: int) -> str | None:
+    """A warning when the dots each participant has cannot all be placed: ``notes × cap`` is fewer than ``budget``.
+
+    ``None`` when every dot can be placed. Not an error: the room may decide to leave dots unused.
+    """
+    placeable = notes * cap
+    if budget > placeable:
+        return (
+            f"Each participant has {_dots(budget)} but can place only {_dots(placeable)} "
+            f"({notes} note{'s' if notes != 1 else ''}, at most {cap} on each)."
+        )
+    return None

@@ -22,12 +22,13 @@ from facilitation.stage_kinds import rules_of
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from facilitation import ballots
     from screens.app import WorkshopApp
     from workshop.session import WorkshopSession
 
 FINAL_PRIORITIES = "Final priorities"
-NOTE_CHARS = 400
-"""Ballots and results show this much of a note (the stage screen has the rest)."""
+NOTE_CHARS = 2000
+"""Ballots and results show a note in full, wrapped, up to this many characters (a pasted document is cut)."""
 
 
 def vote_scope(stage: Stage) -> int | None:
@@ -39,32 +40,67 @@ def note_problem(workshop: Workshop, ballot: Ballot, note_id: int) -> str:
     """Why a note on the ballot can no longer take dots ("" when it can): deleted, or moved since opening."""
     note = workshop.notes.get(note_id)
     if note is None or note.deleted:
-        return "deleted after the vote opened"
+        return "deleted after the vote opened: off the ballot, its dots went back"
     if ballot.stage_id is not None and note.stage_id != ballot.stage_id:
         where = workshop.stages.get(note.stage_id)
-        return f"moved to {where.title if where else 'another stage'} after the vote opened"
+        return f"moved to {where.title if where else 'another stage'}: off the ballot, its dots went back"
     return ""
 
 
-def note_text(workshop: Workshop, ballot: Ballot, note_id: int, *, with_id: bool = True) -> Content:
-    """A ballot note as ballots and results show it: ``#id``, the stage for a cross-stage vote, the text.
+def since_reveal(workshop: Workshop, ballot: Ballot, note_id: int) -> str:
+    """What became of a revealed note since the reveal ("" when nothing that matters): merged, deleted, moved."""
+    note = workshop.notes.get(note_id)
+    if note is None:
+        return "no longer on file"
+    if note.deleted:
+        into = next(
+            (n.id for n in workshop.notes.values() if not n.deleted and note_id in n.merged_from), None
+        )
+        return f"merged into #{into} since the reveal" if into is not None else "deleted since the reveal"
+    if ballot.stage_id is not None and note.stage_id != ballot.stage_id:
+        where = workshop.stages.get(note.stage_id)
+        return f"moved to {where.title if where else 'another stage'} since the reveal"
+    return ""
 
-    ``Content`` (not a Rich ``Text``), so a ``Row`` can count its wrapped height without drawing it.
+
+def note_text(
+    workshop: Workshop,
+    ballot: Ballot,
+    note_id: int,
+    *,
+    with_id: bool = True,
+    revealed: ballots.ResultItem | None = None,
+) -> Content:
+    """A ballot note as ballots and results show it: ``#id``, the stage for a cross-stage vote, the whole text,
+    wrapped by the row that holds it (``NOTE_CHARS`` at most).
+
+    ``revealed``: the note's line of a revealed result, whose text and stage (as revealed) are shown instead of
+    the note's now, with what became of it since. ``Content`` (not a Rich ``Text``), so a ``Row`` can count its
+    wrapped height without drawing it.
     """
     note = workshop.notes.get(note_id)
     parts: list[str | tuple[str, str]] = []
     if with_id:
         parts.append((f"#{note_id} ", "bold"))
+    if revealed is not None and revealed.text:
+        if ballot.stage_id is None:
+            stage = workshop.stages.get(revealed.stage_id) if revealed.stage_id is not None else None
+            parts.append((f"[{stage.title if stage else '?'}] ", "bold"))
+        parts.append(text.shown(revealed.text, NOTE_CHARS))
+        since = since_reveal(workshop, ballot, note_id)
+        if since:
+            parts.append((f"  ({since})", "italic"))
+        return Content.assemble(*parts)
     if note is None:
         parts.append(("(note no longer on file)", "italic"))
         return Content.assemble(*parts)
     if ballot.stage_id is None:
         stage = workshop.stages.get(note.stage_id)
         parts.append((f"[{stage.title if stage else '?'}] ", "bold"))
-    parts.append(text.preview(note.text, NOTE_CHARS))
+    parts.append(text.shown(note.text, NOTE_CHARS))
     problem = note_problem(workshop, ballot, note_id)
     if problem:
-        parts.append((f"  ({problem}: no more dots)", "italic"))
+        parts.append((f"  ({problem})", "italic"))
     return Content.assemble(*parts)
 
 

@@ -21,6 +21,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitation import text, voting
+from facilitation.ballots import ResultItem
 from facilitation.models import Ballot, Workshop
 from screens.base import WorkshopScreenMixin
 from screens.charts import bar
@@ -62,7 +63,7 @@ def result_row(
     note = ws.notes.get(item.note_id)
     if note is not None and note.mark in MARKS:
         parts += [MARKS[note.mark], (" ", "")]
-    parts.append(note_text(ws, ballot, item.note_id))
+    parts.append(note_text(ws, ballot, item.note_id, revealed=item if isinstance(item, ResultItem) else None))
     if item.tied and item.dots:
         parts.append(("  tied", "bold italic"))
     who = named.get(item.note_id)
@@ -85,7 +86,7 @@ def result_row(
 def _length(workshop: Workshop, note_id: int) -> int:
     """Characters a ranked note takes (mark, text, "tied"), for guessing its height before it is drawn."""
     note = workshop.notes.get(note_id)
-    return min(len(note.text), NOTE_CHARS) + 20 if note is not None else 24
+    return min(len(note.text), NOTE_CHARS) + 40 if note is not None else 40
 
 
 class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
@@ -245,7 +246,20 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         show_board(self.workshop_app, self.ballot_id, replace=True)
 
     def action_rerun(self) -> None:
+        from facilitation.ballots import describe_left_out
+
         ballot = self.session.votes.ballot(self.ballot_id)
+        kept, left_out = self.session.votes.rerun_notes(self.ballot_id)
+        if not kept:
+            self.workshop_app.show_error(
+                f"None of this vote's notes are still here ({describe_left_out(left_out)}): press n for a new vote."
+            )
+            return
+        which = (
+            f"on its {text.plural(len(kept), 'note')} still here (left out: {describe_left_out(left_out)})"
+            if left_out
+            else "on the same notes"
+        )
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -255,11 +269,15 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
             except SessionError as error:
                 self.workshop_app.show_error(error)
                 return
+            if left_out:
+                self.notify(
+                    f"Run {again.run}: left out {describe_left_out(left_out)}.", markup=False, timeout=8
+                )
             show_board(self.workshop_app, again.id, replace=True)
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Run {ballot.title} again as run {self._next_run(ballot)}, on the same notes and rules? "
+                f"Run {ballot.title} again as run {self._next_run(ballot)}, {which}, with the same rules? "
                 f"Run {ballot.run} stays on file.",
                 yes="Re-run",
             ),

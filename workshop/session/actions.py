@@ -38,7 +38,6 @@ class ActionChange:
 class Actions(Part):
     """The action plan's items."""
 
-
     def _clean(self, change: ActionChange) -> dict[str, Any]:
         """The validated record fields for ``change``; ``SessionError`` names the first bad one."""
         clean: dict[str, Any] = {}
@@ -104,9 +103,7 @@ class Actions(Part):
         if source_note_id is not None:
             source_stage_id = self._ledger.note(source_note_id, allow_deleted=True).stage_id
         clean = self._clean(
-            ActionChange(
-                title=title, owner=owner, due=due, measure=measure, priority=priority, status=status
-            )
+            ActionChange(title=title, owner=owner, due=due, measure=measure, priority=priority, status=status)
         )
         last = max((a.position for a in self._ws.actions.values()), default=0.0)
         action = ActionItem(

@@ -24,7 +24,6 @@ from workshop.session.validation import (
 class Agenda(Part):
     """The workshop's details and its agenda: stages, their order and times, and which one is current."""
 
-
     # --- workshop details and participants ---------------------------------------------------------
 
     def update_details(
@@ -194,7 +193,9 @@ class Agenda(Part):
         changed = [
             s.replace(position=i) for i, s in enumerate(agenda, start=1) if s.position != i or s is stage
         ]
-        self._ledger.commit("stage.added", f"Stage “{title}” added ({minutes} min)", changed, stage_id=stage.id)
+        self._ledger.commit(
+            "stage.added", f"Stage “{title}” added ({minutes} min)", changed, stage_id=stage.id
+        )
         return self._ws.stages[stage.id]
 
     def templates(self) -> list[catalogue.StageTemplate]:
@@ -260,4 +261,3 @@ class Agenda(Part):
         check(before is not None, "This is the first stage of the agenda.")
         assert before is not None
         return self.go_to(before.id)
-

@@ -22,23 +22,27 @@ from workshop.session.validation import (
 )
 
 if TYPE_CHECKING:
-    from facilitation import voting
+    from facilitation import ballots
 
 
 @dataclass(frozen=True)
 class BallotResult:
-    """A revealed (or, for the facilitator only, a running) result of a ballot."""
+    """A revealed (or, for the facilitator only, a running) result of a ballot: ``facilitation.ballots.outcome``.
+
+    ``ranked`` items carry the note's text, author and stage as revealed (``ResultItem``); ``recorded`` is True
+    when they come from the record kept at the reveal (docs/VOTING.md).
+    """
 
     ballot: Ballot
-    ranked: list[voting.RankedItem]
+    ranked: list[ballots.ResultItem]
     voters: int
     total_dots: int
+    recorded: bool = False
 
 
 class Votes(Part):
     """Dot votes. A private ballot's dots are only ever handed out per voter (``participant_dots``) until the
     reveal; ``named_dots`` refuses while a vote is open or anonymous (docs/VOTING.md)."""
-
 
     def ballot(self, ballot_id: int) -> Ballot:
         """A ballot by id; ``NotFoundError`` when there is none."""
@@ -57,6 +61,7 @@ class Votes(Part):
         anonymous: bool = True,
         mode: BallotMode | str = BallotMode.PRIVATE,
         title: str | None = None,
+        left_out: Sequence[Sequence[object]] = (),
     ) -> Ballot:
         """Open a dot vote on a stage's notes (or, with ``stage_id=None``, on the given cross-stage notes).
 
@@ -64,7 +69,8 @@ class Votes(Part):
         room's counts); ``budget`` dots each (default from ``voting.default_budget``), at most ``cap`` per note.
         Refuses (``SessionError``) no notes, a note twice or from another stage, a second open vote on the same
         stage, rules ``voting.VotingRules`` rejects, unknown notes or stage (``NotFoundError``) and a read-only
-        workshop. Durable on return; publishes ``vote.opened``.
+        workshop. Durable on return; publishes ``vote.opened`` (``left_out``, for a re-run: the earlier run's notes
+        not on this one, as ``[note id, reason]``, in ``data["left_out"]``).
         """
         from facilitation import voting  # on first use: opening a workshop skips the vote rules
 
@@ -112,7 +118,11 @@ class Votes(Part):
             f"at most {cap} per note, {len(ids)} notes)",
             [ballot],
             stage_id=stage_id,
-            data={"ballot_id": ballot.id, "mode": mode},
+            data={
+                "ballot_id": ballot.id,
+                "mode": mode,
+                **({"left_out": [list(i) for i in left_out]} if left_out else {}),
+            },
         )
         return ballot
 
@@ -245,7 +255,10 @@ class Votes(Part):
         unknown note (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``vote.tallied``.
         """
         ballot = self._open_or_refuse(ballot_id)
-        check(ballot.mode == BallotMode.TALLY, "This vote uses private ballots; participants cast their own dots.")
+        check(
+            ballot.mode == BallotMode.TALLY,
+            "This vote uses private ballots; participants cast their own dots.",
+        )
         check(note_id in ballot.note_ids, f"Note #{note_id} is not on this ballot.")
         check(isinstance(dots, int) and 0 <= dots <= 10_000, "A tally is a whole number from 0 to 10,000.")
         self._ledger.note(note_id)
@@ -260,9 +273,7 @@ class Votes(Part):
         )
         return updated
 
-    def set_limits(
-        self, ballot_id: int, *, budget: int | None = None, cap: int | None = None
-    ) -> Ballot:
+    def set_limits(self, ballot_id: int, *, budget: int | None = None, cap: int | None = None) -> Ballot:
         """Change an open vote's dots per person and per-note cap (``None`` keeps one).
 
         Refuses (``SessionError``) a closed vote, rules ``voting.VotingRules`` rejects, limits below what someone
@@ -295,11 +306,16 @@ class Votes(Part):
     def close(self, ballot_id: int) -> BallotResult:
         """Close the vote and reveal the result.
 
-        Refuses a vote already closed (``SessionError``), an unknown ballot (``NotFoundError``) and a read-only
-        workshop. Durable on return; publishes ``vote.revealed`` (``data["result"]``: ``[note id, dots, rank]``).
+        The result is kept in the ballot (``Ballot.revealed``): from now on every screen and export shows it as
+        revealed, whatever happens to its notes. Refuses a vote already closed (``SessionError``), an unknown ballot
+        (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``vote.revealed``
+        (``data["result"]``: ``[note id, dots, rank]``).
         """
+        from facilitation import ballots
+
         ballot = self._open_or_refuse(ballot_id)
         closed = ballot.replace(status=BallotStatus.CLOSED, closed_at=self._ledger.clock.wall())
+        closed = closed.replace(revealed=ballots.record(self._ws, ballot))  # counted as it stood while open
         result = self._result(closed)
         top = ", ".join(f"#{r.note_id} ({r.dots})" for r in result.ranked[:3])
         self._ledger.commit(
@@ -325,7 +341,7 @@ class Votes(Part):
         check(ballot.status == BallotStatus.CLOSED, "This vote is already open.")
         for other in self._ledger.open_ballots():
             check(other.stage_id != ballot.stage_id, "Another vote is open here; close it first.")
-        reopened = ballot.replace(status=BallotStatus.OPEN, closed_at=None)
+        reopened = ballot.replace(status=BallotStatus.OPEN, closed_at=None, revealed=None)
         self._ledger.commit(
             "vote.reopened",
             f"{ballot.title} re-opened",
@@ -357,32 +373,46 @@ class Votes(Part):
         )
         return self._ws.ballots[ballot_id]
 
-    def rerun(self, ballot_id: int) -> Ballot:
-        """Run a closed vote again as a new run on the same notes and rules; the old run stays on file.
+    def rerun_notes(self, ballot_id: int) -> tuple[list[int], list[ballots.LeftOut]]:
+        """The notes a re-run of a vote would use (those still in its stage, in order) and the ones it leaves out,
+        each with the reason (``facilitation.ballots.rerun_notes``)."""
+        from facilitation import ballots
 
-        Refuses an open vote (``SessionError``) and everything ``open`` refuses. Durable on return; publishes
-        ``vote.opened``.
+        return ballots.rerun_notes(self._ws, self.ballot(ballot_id))
+
+    def rerun(self, ballot_id: int) -> Ballot:
+        """Run a closed vote again as a new run on its notes still in the stage, same rules; the old run stays.
+
+        Notes deleted or moved away since are left out (``rerun_notes`` says which, and the ``vote.opened`` event
+        lists them in ``data["left_out"]``); a note merged since is replaced by the note it was merged into.
+        Refuses an open vote, a vote none of whose notes are left (``SessionError``) and everything ``open``
+        refuses. Durable on return; publishes ``vote.opened``.
         """
+        from facilitation import ballots
+
         ballot = self.ballot(ballot_id)
         check(ballot.status == BallotStatus.CLOSED, "Close this vote before running it again.")
-        live = [i for i in ballot.note_ids if i in self._ws.notes and not self._ws.notes[i].deleted]
+        kept, left_out = ballots.rerun_notes(self._ws, ballot)
+        check(
+            bool(kept),
+            f"None of this vote's notes are still here ({ballots.describe_left_out(left_out)}): set up a new vote.",
+        )
         return self.open(
             ballot.stage_id,
-            note_ids=live,
+            note_ids=kept,
             budget=ballot.budget,
             cap=ballot.cap,
             anonymous=ballot.anonymous,
             mode=ballot.mode,
             title=ballot.title,
+            left_out=[[item.note_id, item.reason] for item in left_out],
         )
 
     def _result(self, ballot: Ballot) -> BallotResult:
-        from facilitation import ballots, voting  # on first use: opening a workshop skips the vote rules
+        from facilitation import ballots  # on first use: opening a workshop skips the vote rules
 
-        dots = ballots.dots_of(self._ws, ballot)
-        counted = ballots.totals(ballot, dots)
-        ranked = voting.rank(counted, ballot.note_ids)
-        return BallotResult(ballot, ranked, ballots.voters(ballot, dots), sum(counted.values()))
+        found = ballots.outcome(self._ws, ballot)
+        return BallotResult(ballot, found.ranked, found.voters, found.total_dots, found.recorded)
 
     def result(self, ballot_id: int) -> BallotResult:
         """The ranking of a closed vote (the facilitator's screen shows it only after the reveal)."""

@@ -7,8 +7,11 @@ from typing import Any, Literal
 from facilitation import text
 from facilitation.models import (
     NOTE_MARKS,
+    Ballot,
     Note,
     NoteMark,
+    Record,
+    Vote,
 )
 from facilitation.ordering import moved_position
 from workshop.session.part import Part
@@ -22,8 +25,58 @@ from workshop.session.validation import (
 
 
 class Notes(Part):
-    """The notes of every stage: add, edit, delete with undo, move, reorder, merge and mark as decisions."""
+    """The notes of every stage: add, edit, delete with undo, move, reorder, merge and mark as decisions.
 
+    What a change to a note does to the dots on it (docs/VOTING.md, "Notes that change during a vote"): on an
+    open vote, a deleted note, or one moved out of the stage voted on, leaves the ballot and its dots go back to
+    their voters; a merged note's dots move onto the note it is merged into, within the cap, and the rest go back.
+    A revealed vote is a record: nothing done to its notes changes it.
+    """
+
+    def _leaving_ballots(
+        self, note: Note, *, to_stage: int | None = None
+    ) -> tuple[list[Vote], list[tuple[int, int]]]:
+        """The dots on ``note`` in open votes it leaves (deleted, or moved to ``to_stage`` out of a stage's vote):
+        the votes to remove and (participant id, dots) given back."""
+        gone: list[Vote] = []
+        for ballot in self._ledger.open_ballots():
+            if note.id not in ballot.note_ids:
+                continue
+            if to_stage is not None and (ballot.stage_id is None or ballot.stage_id == to_stage):
+                continue
+            gone += [v for v in self._ws.ballot_votes(ballot.id) if v.note_id == note.id]
+        return gone, _per_participant(gone)
+
+    def _carry_dots(self, keep: Note, other: Note) -> tuple[list[Record], list[Vote], list[tuple[int, int]]]:
+        """Open votes with ``other`` on them when it is merged into ``keep``: the ballots and votes that change, the
+        votes given back (over the cap), and (participant id, dots) given back."""
+        from facilitation import voting
+
+        changed: list[Record] = []
+        returned: list[Vote] = []
+        for ballot in self._ledger.open_ballots():
+            if other.id not in ballot.note_ids:
+                continue
+            if ballot.stage_id is not None and keep.stage_id != ballot.stage_id:
+                returned += [v for v in self._ws.ballot_votes(ballot.id) if v.note_id == other.id]
+                continue
+            updated: Ballot = ballot
+            if keep.id not in ballot.note_ids:
+                updated = updated.replace(note_ids=[keep.id if i == other.id else i for i in ballot.note_ids])
+            if ballot.mode == "tally" and other.id in ballot.tally:
+                tally = dict(ballot.tally)
+                tally[keep.id] = tally.get(keep.id, 0) + tally.pop(other.id)
+                updated = updated.replace(tally=tally)
+            if updated is not ballot:
+                changed.append(updated)
+            votes = sorted(self._ws.ballot_votes(ballot.id), key=lambda v: v.id)
+            for participant in dict.fromkeys(v.participant_id for v in votes if v.note_id == other.id):
+                mine = [v for v in votes if v.participant_id == participant]
+                on_other = [v for v in mine if v.note_id == other.id]
+                carry = voting.carry_over(sum(v.note_id == keep.id for v in mine), len(on_other), ballot.cap)
+                changed += [v.replace(note_id=keep.id) for v in on_other[: carry.moved]]
+                returned += on_other[carry.moved :]
+        return changed, returned, _per_participant(returned)
 
     def _author(self, author_id: int | None) -> int | None:
         if author_id is None:
@@ -94,12 +147,14 @@ class Notes(Part):
         """
         note = self._ledger.note(note_id)
         deleted = note.replace(deleted_at=self._ledger.clock.wall())
+        gone, given_back = self._leaving_ballots(note)
         self._ledger.commit(
             "note.deleted",
-            f"Note #{note_id} deleted: {text.preview(note.text)}",
+            f"Note #{note_id} deleted: {text.preview(note.text)}" + _given_back_words(given_back),
             [deleted],
             stage_id=note.stage_id,
-            data={"note_id": note_id},
+            data={"note_id": note_id, **_undo_data([note]), **_returned_data(given_back)},
+            removed=("votes", [v.id for v in gone]) if gone else None,
         )
         return deleted
 
@@ -137,12 +192,20 @@ class Notes(Part):
         last = max((n.position for n in self._ws.stage_notes(target.id, include_deleted=True)), default=0.0)
         moved = note.replace(stage_id=target.id, position=last + 1, updated_at=self._ledger.clock.wall())
         source = self._ledger.stage(note.stage_id)
+        gone, given_back = self._leaving_ballots(note, to_stage=target.id)
         self._ledger.commit(
             "note.moved",
-            f"Note #{note_id} moved from {source.title} to {target.title}",
+            f"Note #{note_id} moved from {source.title} to {target.title}" + _given_back_words(given_back),
             [moved],
             stage_id=target.id,
-            data={"note_id": note_id, "from": source.id, "to": target.id},
+            data={
+                "note_id": note_id,
+                "from": source.id,
+                "to": target.id,
+                **_undo_data([note]),
+                **_returned_data(given_back),
+            },
+            removed=("votes", [v.id for v in gone]) if gone else None,
         )
         return moved
 
@@ -172,17 +235,14 @@ class Notes(Part):
     def merge(self, keep_id: int, other_id: int) -> Note:
         """Fold a note that says the same thing into another: texts joined, the other note deleted.
 
-        Refuses (``SessionError``) the same note twice, a note on an open ballot, a merged text over the note limit,
-        unknown notes (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``note.merged``
-        (both notes in ``changed``: the kept one updated, the other deleted).
+        Both authors stay credited (``Note.co_author_ids``). On an open vote the merged note's dots move onto the
+        kept note within the cap; dots over the cap go back to their voters (``data["returned"]``: participant id,
+        dots). Refuses (``SessionError``) the same note twice, a merged text over the note limit, unknown notes
+        (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``note.merged`` (both notes in
+        ``changed``: the kept one updated, the other deleted, and any ballots and votes the dots moved on).
         """
         check(keep_id != other_id, "Pick two different notes to merge.")
         keep, other = self._ledger.note(keep_id), self._ledger.note(other_id)
-        for ballot in self._ledger.open_ballots():
-            check(
-                other.id not in ballot.note_ids and keep.id not in ballot.note_ids,
-                "A note on an open ballot cannot be merged; close the vote first.",
-            )
         merged_text = keep.text if other.text.strip() == keep.text.strip() else f"{keep.text}\n{other.text}"
         check(len(merged_text) <= text.MAX_NOTE_CHARS, "The merged note would be too long.")
         now = self._ledger.clock.wall()
@@ -191,14 +251,25 @@ class Notes(Part):
             updated_at=now,
             merged_from=[*keep.merged_from, other.id, *other.merged_from],
             mark=keep.mark or other.mark,
+            co_author_ids=[
+                i for i in dict.fromkeys([*keep.author_ids, *other.author_ids]) if i != keep.author_id
+            ],
         )
         gone = other.replace(deleted_at=now)
+        carried, returned, given_back = self._carry_dots(keep, other)
         self._ledger.commit(
             "note.merged",
-            f"Note #{other.id} merged into #{keep.id}: {text.preview(merged_text)}",
-            [merged, gone],
+            f"Note #{other.id} merged into #{keep.id}: {text.preview(merged_text)}"
+            + _given_back_words(given_back),
+            [merged, gone, *carried],
             stage_id=keep.stage_id,
-            data={"note_id": keep.id, "merged": other.id},
+            data={
+                "note_id": keep.id,
+                "merged": other.id,
+                **_undo_data([keep, other]),
+                **_returned_data(given_back),
+            },
+            removed=("votes", [v.id for v in returned]) if returned else None,
         )
         return merged
 
@@ -224,3 +295,24 @@ class Notes(Part):
             data={"note_id": note_id, "mark": mark},
         )
         return marked
+
+
+def _per_participant(votes: list[Vote]) -> list[tuple[int, int]]:
+    counts: dict[int, int] = {}
+    for vote in votes:
+        counts[vote.participant_id] = counts.get(vote.participant_id, 0) + 1
+    return sorted(counts.items())
+
+
+def _returned_data(given_back: list[tuple[int, int]]) -> dict[str, Any]:
+    return {"returned": [list(pair) for pair in given_back]} if given_back else {}
+
+
+def _given_back_words(given_back: list[tuple[int, int]]) -> str:
+    dots = sum(n for _, n in given_back)
+    return f" ({text.plural(dots, 'dot')} given back to the voters)" if dots else ""
+
+
+def _undo_data(before: list[Note]) -> dict[str, Any]:
+    """What ``undo`` needs to put the notes back as they were: their records before the change."""
+    return {"undo": [n.to_dict() for n in before]}

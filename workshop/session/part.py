@@ -9,7 +9,6 @@ from workshop.session.ledger import Ledger
 class Part:
     """One concern of the session (notes, votes …) over the shared ``Ledger`` that owns the write path and ids."""
 
-
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
 

@@ -11,7 +11,6 @@ from workshop.session.validation import MAX_PARTICIPANTS, check, checked_text
 class Participants(Part):
     """The workshop's participants (authors of notes, voters, owners of actions)."""
 
-
     def get(self, participant_id: int, *, allow_inactive: bool = False) -> Participant:
         """A participant by id; ``NotFoundError`` when unknown or (unless allowed) removed."""
         return self._ledger.participant(participant_id, allow_inactive=allow_inactive)

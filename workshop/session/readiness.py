@@ -11,7 +11,6 @@ from workshop.session.validation import check
 class Readiness(Part):
     """The readiness check (attitude and discipline scores at the start and the end of the workshop)."""
 
-
     def record(
         self,
         participant_id: int,

@@ -24,7 +24,6 @@ class Timer(Part):
     stage, with its new ``timer`` field, in ``changed``; ``data["remaining"]`` in seconds).
     """
 
-
     def __init__(self, ledger: Ledger, agenda: Agenda) -> None:
         super().__init__(ledger)
         self._agenda = agenda
