@@ -16,6 +16,7 @@ from pathlib import Path
 
 from exports.common import (
     SUMMARY_LIMIT,
+    ActionRow,
     NoteView,
     Report,
     StageView,
@@ -170,15 +171,51 @@ def _summary(report: Report) -> list[str]:
 
 
 def _action_plan(report: Report) -> list[str]:
+    """Open actions first (priority, then due date), done and dropped ones apart, then each owner's open actions;
+    numbered as in the Word plan."""
     out = ["## Action plan", ""]
     if not report.actions:
         return [*out, "*No actions were recorded.*"]
-    rows = [
-        [str(i), a.title, a.owner, a.due, a.measure, a.priority_label, a.status, a.source_stage]
-        for i, a in enumerate(report.actions, start=1)
-    ]
-    out += table(["#", "Action", "Owner", "Due", "Measure", "Priority", "Status", "Source stage"], rows, "r")
-    out += ["", "*Sorted by priority, then due date (actions without a date last).*"]
+    numbers = {a.id: i for i, a in enumerate(report.actions, start=1)}
+    live = [a for a in report.actions if a.live]
+    closed = [a for a in report.actions if not a.live]
+    headers = ["#", "Action", "Status", "Owner", "Due", "Measure", "Priority", "Source stage"]
+
+    def rows(actions: Sequence[ActionRow]) -> list[list[str]]:
+        return [
+            [
+                str(numbers[a.id]),
+                a.title,
+                a.status,
+                a.owner,
+                a.due,
+                a.measure,
+                a.priority_label,
+                a.source_stage,
+            ]
+            for a in actions
+        ]
+
+    if live:
+        out += table(headers, rows(live), "r")
+        out += ["", "*Open actions, sorted by priority, then due date (actions without a date last).*"]
+    if closed:
+        out += ["", "### Done and dropped", "", *table(headers, rows(closed), "r")]
+    if live:
+        out += ["", "### By owner", ""]
+        owners: dict[str, list[ActionRow]] = {}
+        for action in live:
+            owners.setdefault(action.owner, []).append(action)
+        for owner in sorted(owners, key=lambda name: (not name, name.casefold())):
+            mine = owners[owner]
+            out.append(f"**{escape(owner) if owner else 'No owner yet'}** ({plural(len(mine), 'action')})")
+            out.append("")
+            for a in mine:
+                due = f"due {a.due}" if a.due else "no due date"
+                details = f"action {numbers[a.id]}, {due}, {a.priority_label.lower()}"
+                out.append(f"- {paragraph(a.title, indent='  ')} *({details})*")
+            out.append("")
+        out.pop()
     return out
 
 

@@ -291,3 +291,16 @@ def test_minutes_never_cut_a_word() -> None:
     ) == ("Note #2 marked as decision: Every team can find who solved their problem, in…")
     assert whole_words("Vision vote opened") == "Vision vote opened"
     assert whole_words("Note #3 added: word …") == "Note #3 added: word…"
+
+
+def test_markdown_action_plan_sets_done_and_dropped_apart_and_lists_owners() -> None:
+    from tests.test_docx_plan import with_closed_actions
+
+    text = markdown.render(with_closed_actions(), now=NOW)
+    plan = text.split("## Action plan", 1)[1].split("\n## ", 1)[0]
+    open_part, rest = plan.split("### Done and dropped", 1)
+    closed_part, owners = rest.split("### By owner", 1)
+    assert "Retire the old wiki" in closed_part and "Retire the old wiki" not in open_part + owners
+    assert "| Done |" in closed_part and "| Dropped |" in closed_part
+    assert "**Ben Okafor**" in owners and "(action " in owners
+    assert "\n- 1." not in owners  # never a list inside a list item
