@@ -43,6 +43,7 @@ PROTECTION: dict[tuple[str, str], tuple[str, str]] = {
     ("StageScreen", "plus"): (UNDO, "minus takes the minute off again (#12)"),
     ("StageScreen", "equals_sign"): (UNDO, "minus takes the minute off again (#12)"),
     ("StageScreen", "right_square_bracket"): (UNDO, "minus five times"),
+    ("StageScreen", "minus"): (UNDO, "plus adds the minute back (#12)"),
     ("StageScreen", "n"): (CONFIRM, "finishing a stage stops its timer for good"),
     ("StageScreen", "k"): (OPENS, "the readiness check"),
     ("StageScreen", "p"): (NAVIGATES, "the previous stage; n comes back"),
@@ -129,6 +130,9 @@ PROTECTION: dict[tuple[str, str], tuple[str, str]] = {
     ("ConfirmScreen", "N"): (NAVIGATES, "no"),
 }
 
+ANNOUNCED: set[tuple[str, str]] = {("StageScreen", "minus")}
+"""Keys classified ahead of the change that binds them (issue #12's ``-``): not yet bound is not an error."""
+
 NOT_TYPED = {"escape", "enter", "tab", "backspace", "delete", "insert", "home", "end", "pageup", "pagedown"}
 """Keys no run of typing produces by accident (or only as deliberate editing): not audited as stray keys."""
 
@@ -155,7 +159,7 @@ def single_key_bindings() -> set[tuple[str, str]]:
 def test_every_single_key_is_audited() -> None:
     bound = single_key_bindings()
     missing = sorted(bound - PROTECTION.keys())
-    stale = sorted(PROTECTION.keys() - bound)
+    stale = sorted(PROTECTION.keys() - bound - ANNOUNCED)
     assert not missing, f"classify these keys in PROTECTION (and docs/KEYS.md): {missing}"
     assert not stale, f"these keys are no longer bound: remove them from PROTECTION: {stale}"
 
@@ -280,7 +284,7 @@ UNDO_KEYS: dict[str, list[str]] = {
 
 def stage_keys() -> list[str]:
     keys = [key for (cls, key) in PROTECTION if cls == "StageScreen"]
-    return [k for k in keys if k not in ("h", "plus", "equals_sign", "right_square_bracket")]
+    return [k for k in keys if k not in ("h", "plus", "equals_sign", "right_square_bracket", "minus")]
 
 
 async def test_each_stray_letter_on_the_stage_is_harmless_or_undone(app: Any, clock: FakeClock) -> None:
@@ -302,3 +306,23 @@ async def test_each_stray_letter_on_the_stage_is_harmless_or_undone(app: Any, cl
             await pilot.press(*UNDO_KEYS.get(key, []))
             await back_to_stage(pilot)
             assert state(app) == before, (key, kind)
+
+
+async def test_a_stray_plus_is_undone_by_minus(app: Any, clock: FakeClock) -> None:
+    if ("StageScreen", "minus") not in single_key_bindings():
+        pytest.skip("the stage's '-' comes with issue #12")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("space")
+        clock.advance(90)
+        await back_to_stage(pilot)
+        before = state(app)
+        for key, undo in (
+            ("plus", ["minus"]),
+            ("equals_sign", ["minus"]),
+            ("right_square_bracket", ["minus"] * 5),
+        ):
+            await pilot.press(key)
+            await back_to_stage(pilot)
+            await pilot.press(*undo)
+            await back_to_stage(pilot)
+            assert state(app) == before, key
