@@ -12,20 +12,22 @@ collects the fields and shows the session's refusal (a due date it cannot read) 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any, ClassVar, cast
 
-from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets.data_table import RowKey
 from textual.widgets.option_list import Option
 
 from facilitation import ballots, text
@@ -37,9 +39,13 @@ from facilitation.models import (
 from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_candidates, plan_status
 from screens.base import DismissOnce, WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
+from screens.widgets import KeyBar
+from screens.widgets.lazy_list import LazyOptionList
+from screens.widgets.rows import Cell, LaterRow, Row
 from workshop.session import KEEP, ActionChange, SessionError
 
 OPEN = "open"
+RANK_WIDTH = 3
 
 
 # --- what the screen shows -----------------------------------------------------------------------------------
@@ -54,12 +60,9 @@ def first_line(note_text: str) -> str:
     return ""
 
 
-def candidate_prompt(place: int, candidate: Candidate, colours: dict[str, str]) -> Table:
-    """The note's first line, then its stage, mark, dots and any action made from it, under a hanging indent.
-
-    A Rich grid rather than ``Content`` so wrapped lines stay indented under the text, not under the number;
-    ``colours`` are the theme's (Rich knows no ``$primary``).
-    """
+def candidate_prompt(place: int, candidate: Candidate) -> Row:
+    """The rank, then the note's first 300 characters and, on the next line, its stage, mark, dots and any action
+    made from it, all wrapping under a hanging indent (not under the number)."""
     if candidate.final_rank is not None:
         rank = f"{candidate.final_rank}{'=' if candidate.final_tied else '.'}"
     else:
@@ -67,28 +70,19 @@ def candidate_prompt(place: int, candidate: Candidate, colours: dict[str, str]) 
     note = candidate.note
     # Badges in reverse video and no coloured text on the plain background: the highlight bar is coloured too,
     # and coloured text on it is unreadable on a projector.
-    details = Text(candidate.stage.title, style="bold")
+    parts: list[str | tuple[str, str]] = [text.preview(note.text, 300), "\n", (candidate.stage.title, "bold")]
     if note.mark == "decision":
-        details.append_text(
-            Text.assemble(" ", (" DECISION ", f"bold reverse {colours.get('success', 'green')}"))
-        )
+        parts += [" ", (" DECISION ", "bold reverse $success")]
     elif note.mark == "candidate":
-        details.append_text(
-            Text.assemble(" ", (" ACTION? ", f"bold reverse {colours.get('accent', 'cyan')}"))
-        )
+        parts += [" ", (" ACTION? ", "bold reverse $accent")]
     if candidate.dots:
-        details.append(f" · {'●' * min(candidate.dots, 10)} {text.plural(candidate.dots, 'dot')}")
+        parts.append(f" · {'●' * min(candidate.dots, 10)} {text.plural(candidate.dots, 'dot')}")
     if candidate.final_dots:
-        details.append(f" · final vote: {text.plural(candidate.final_dots, 'dot')}")
+        parts.append(f" · final vote: {text.plural(candidate.final_dots, 'dot')}")
     if candidate.action_ids:
         ids = ", ".join(f"#{i}" for i in candidate.action_ids)
-        details.append_text(Text.assemble(" ", (f" ✓ HAS ACTION {ids} ", "bold reverse")))
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True, justify="right", width=3)
-    grid.add_column(ratio=1)
-    grid.add_row(Text(rank, style="bold"), Text(text.preview(note.text, 300)))
-    grid.add_row("", details)
-    return grid
+        parts += [" ", (f" ✓ HAS ACTION {ids} ", "bold reverse")]
+    return Row([Cell(Content.styled(rank, "bold"), RANK_WIDTH, "right")], Content.assemble(*parts))
 
 
 # --- the action form -----------------------------------------------------------------------------------------
@@ -274,6 +268,14 @@ FIXED_COLUMNS = 3 + 12 + 10 + 6 + 11 + 1 + 2 * 7 + 2
 class ActionTable(DataTable[Text]):
     """The plan's table; tells the screen its new width so the action column fills what is left."""
 
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Every column has a fixed width and every row one line (cells are cut with an ellipsis), so nothing
+        needs measuring. ``DataTable`` measures every new cell by drawing it: 200 actions took 140 ms. Only the
+        scrollable size is set, as ``DataTable`` sets it (private API, checked against Textual 8.2.8)."""
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
+
     def on_resize(self, event: events.Resize) -> None:
         screen = self.screen
         if isinstance(screen, ActionPlanScreen):
@@ -309,6 +311,8 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         super().__init__()
         self._candidates: list[Candidate] = []
         self._title_width = 30
+        self._drawn_at = -1
+        """The length of the event log when the screen was last drawn."""
 
     # --- layout ----------------------------------------------------------------------------------------
 
@@ -318,22 +322,36 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         with Horizontal(id="plan-body"):
             with Vertical(id="candidates-pane"):
                 yield Label("Candidates · a makes an action", classes="pane-title")
-                yield OptionList(id="candidates", markup=False)
+                yield LazyOptionList(id="candidates")
             with Vertical(id="actions-pane"):
                 yield Label("Action plan · e edit · space done · shift+↑/↓ reorder", classes="pane-title")
                 yield Static(id="plan-status")
                 yield ActionTable(id="actions", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.workshop_app.session is None:
             self.workshop_app.show_home()
             return
+        self._title_width = self._title_width_for(self._expected_table_width())
         self.redraw()
 
     def on_screen_resume(self) -> None:
-        if self.workshop_app.session is not None:
+        """Back from a dialog: redraw when the workshop changed meanwhile (the first resume follows the mount,
+        which has just drawn everything; a dialog that saved has redrawn already)."""
+        session = self.workshop_app.session
+        if session is not None and self._drawn_at != len(session.workshop.events):
             self.redraw()
+
+    def _expected_table_width(self) -> int:
+        """The plan table's width before layout: the whole screen when narrow, three fifths of it when wide (so
+        the first frame already has the action column at its width, not a guess drawn again after layout)."""
+        width = self.app.size.width
+        return width if width < 150 else width - width * 2 // 5
+
+    @staticmethod
+    def _title_width_for(table_width: int) -> int:
+        return max(14, table_width - FIXED_COLUMNS)
 
     def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
         """Colour the title of the pane the keys act on (Textual's ``:focus-within`` does not restyle a child)."""
@@ -342,7 +360,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
 
     def fit_columns(self, width: int) -> None:
         """The table was resized: give the action column what the other columns leave."""
-        title_width = max(14, width - FIXED_COLUMNS)
+        title_width = self._title_width_for(width)
         if title_width != self._title_width and self.workshop_app.session is not None:
             self._title_width = title_width
             self._draw_actions(self.selected_action_id)
@@ -359,6 +377,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         )
         self._draw_candidates()
         self._draw_actions(action_id if action_id is not None else self.selected_action_id)
+        self._drawn_at = len(ws.events)
 
     def _draw_candidates(self) -> None:
         options = self.query_one("#candidates", OptionList)
@@ -376,9 +395,15 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
                 )
             )
             return
-        colours = self.app.theme_variables
         options.add_options(
-            Option(candidate_prompt(place, c, colours), id=f"n{c.note.id}")
+            Option(
+                LaterRow(
+                    partial(candidate_prompt, place, c),
+                    fixed=RANK_WIDTH + 1,
+                    length=min(len(c.note.text), 300) + 40,
+                ),
+                id=f"n{c.note.id}",
+            )
             for place, c in enumerate(self._candidates, start=1)
         )
         ids = [c.note.id for c in self._candidates]

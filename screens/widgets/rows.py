@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rich._wrap import divide_line
+from rich.text import Text
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.strip import Strip
@@ -75,6 +76,10 @@ class Row(Visual):
         self.gap = gap
         self.fixed = sum(cell.width + gap for cell in self.cells)
         self._height_at: tuple[int, int] | None = None
+
+    def __rich__(self) -> Text:
+        """The row as plain Rich text (cells, then the body), for printing it outside a list."""
+        return Text(" ".join([*(cell.content.plain for cell in self.cells), self.body.plain]))
 
     def body_width(self, width: int) -> int:
         """Cells the body wraps in when the row is ``width`` cells wide (at least 1)."""
@@ -144,6 +149,9 @@ class LaterRow(Visual):
             assert self._build is not None
             self._row, self._build = self._build(), None
         return self._row
+
+    def __rich__(self) -> Text:
+        return self.row.__rich__()
 
     def known_height(self, width: int) -> int | None:
         return None if self._row is None else self._row.known_height(width)
