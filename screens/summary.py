@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
+from textual.widgets.option_list import Option
 
 from facilitation import text, voting
 from facilitation.models import Stage, Workshop
 from facilitation.stage_kinds import rules_of
 from screens.base import WorkshopScreenMixin
+from screens.widgets import KeyBar
+from screens.widgets.lazy_list import LazyOptionList
+from screens.widgets.rows import Cell, Row
 from workshop.session import WorkshopSession
 
 TOP_NOTES = 5
@@ -32,23 +34,23 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _bullets(marker: str, lines: list[str]) -> Table:
+def _line(body: Content, *cells: Cell) -> Option:
+    return Option(Row(cells, body), disabled=True)
+
+
+def _bullets(marker: str, lines: list[str]) -> list[Option]:
     """Marked lines with a hanging indent, so a long note wraps under its own text, not under the marker."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1)
-    for line in lines:
-        grid.add_row(f"  {marker}", line)
-    return grid
+    return [_line(Content(line), Cell(Content(f"  {marker}"), 3)) for line in lines]
 
 
-def stage_block(session: WorkshopSession, stage: Stage, number: int | None) -> Group:
-    """One stage as the room reads it: title and counts, expected output, decisions, candidates, top votes."""
+def stage_block(session: WorkshopSession, stage: Stage, number: int | None) -> list[Option]:
+    """One stage as the room reads it: title and counts, expected output, decisions, candidates, top votes.
+
+    One row per line (a long note wraps under its bullet), for a list that draws only the rows on screen."""
     ws = session.workshop
-    heading = Text(f"{number}. {stage.title}" if number else stage.title, style="bold underline")
+    title = f"{number}. {stage.title}" if number else stage.title
     if stage.skipped:
-        heading.append("  (skipped)", style="dim")
-        return Group(heading)
+        return [_line(Content.assemble((title, "bold underline"), ("  (skipped)", "dim")))]
     notes = ws.stage_notes(stage.id)
     decisions = [n for n in notes if n.mark == "decision"]
     candidates = [n for n in notes if n.mark == "candidate"]
@@ -64,21 +66,20 @@ def stage_block(session: WorkshopSession, stage: Stage, number: int | None) -> G
         counts.append(_plural(len(ws.actions), "action") + " in the plan")
     elif actions:
         counts.append(_plural(len(actions), "action"))
-    heading.append("   " + " · ".join(counts), style="not underline")
-    parts: list[RenderableType] = [heading]
+    rows = [_line(Content.assemble((title, "bold underline"), ("   " + " · ".join(counts), "bold")))]
     if stage.output:
-        parts.append(Text(f"Expected: {stage.output}", style="italic"))
+        rows.append(_line(Content.styled(f"Expected: {stage.output}", "italic")))
     if decisions:
-        parts.append(Text("Decisions", style="bold green"))
-        parts.append(_bullets("✔", [text.preview(n.text, 200) for n in decisions]))
+        rows.append(_line(Content.styled("Decisions", "bold $success")))
+        rows += _bullets("✔", [text.preview(n.text, 200) for n in decisions])
     if candidates:
-        parts.append(Text("Candidate actions", style="bold"))
-        parts.append(_bullets("→", [text.preview(n.text, 200) for n in candidates]))
-    parts.extend(_vote_lines(session, stage.id))
-    return Group(*parts)
+        rows.append(_line(Content.styled("Candidate actions", "bold")))
+        rows += _bullets("→", [text.preview(n.text, 200) for n in candidates])
+    rows.extend(_vote_lines(session, stage.id))
+    return rows
 
 
-def _vote_lines(session: WorkshopSession, stage_id: int) -> list[RenderableType]:
+def _vote_lines(session: WorkshopSession, stage_id: int) -> list[Option]:
     """The top notes of the stage's latest vote, once it has been revealed (never a vote still open)."""
     ballot = session.votes.latest(stage_id)
     if ballot is None or ballot.status != "closed":
@@ -86,19 +87,54 @@ def _vote_lines(session: WorkshopSession, stage_id: int) -> list[RenderableType]
     result = session.votes.result(ballot.id)
     voted = [r for r in result.ranked if r.dots > 0]
     who = f"{_plural(result.voters, 'voter')}, " if ballot.mode == "private" else "room tally, "
-    heading = Text(f"Vote: {ballot.title} ({who}{_plural(result.total_dots, 'dot')})", style="bold")
+    heading = _line(
+        Content.styled(f"Vote: {ballot.title} ({who}{_plural(result.total_dots, 'dot')})", "bold")
+    )
     if not voted:
-        return [heading, Text("  no dots were cast", style="dim")]
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True, justify="right")
-    grid.add_column(no_wrap=True, justify="right")
-    grid.add_column(ratio=1)
-    for item in voting.top(voted, TOP_NOTES):
+        return [heading, _line(Content.styled("  no dots were cast", "dim"))]
+    top = voting.top(voted, TOP_NOTES)
+    place_width = max(len(f"  {item.rank}.") for item in top)
+    dots_width = max(len(_plural(item.dots, "dot")) for item in top)
+    rows = [heading]
+    for item in top:
         note = session.workshop.notes.get(item.note_id)
         label = text.preview(note.text, 160) if note else f"note #{item.note_id}"
-        place = f"  {item.rank}{'=' if item.tied else '.'}"
-        grid.add_row(place, Text(_plural(item.dots, "dot"), style="bold"), label)
-    return [heading, grid]
+        place = Cell(Content(f"  {item.rank}{'=' if item.tied else '.'}"), place_width, "right")
+        rows.append(
+            _line(
+                Content(label),
+                place,
+                Cell(Content.styled(_plural(item.dots, "dot"), "bold"), dots_width, "right"),
+            )
+        )
+    return rows
+
+
+class SummaryView(LazyOptionList):
+    """The summary's lines, for reading: the keys scroll (nothing is highlighted) and only what is on screen is
+    measured and drawn."""
+
+    DEFAULT_CSS = """
+    SummaryView {
+        border: none;
+        & > .option-list--option-disabled { color: $foreground; }
+        &:focus { border: none; }
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_up", "Scroll up", show=False),
+        Binding("down", "scroll_down", "Scroll down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "Bottom", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+    ]
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up()
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down()
 
 
 class SummaryScreen(WorkshopScreenMixin, Screen[None]):
@@ -106,10 +142,13 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
 
     AUTO_FOCUS = "#summary"
     DEFAULT_CSS = """
+    SummaryScreen #summary-title { height: 1; padding: 0 1; background: $panel; }
     SummaryScreen #summary-head { height: auto; padding: 0 1; background: $panel; }
     SummaryScreen #summary { height: 1fr; padding: 0 1; }
-    SummaryScreen .stage-block { height: auto; margin-bottom: 1; }
     """
+
+    _drawn_at = -1
+    """The length of the event log when the summary was last drawn."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the stage"),
         Binding("x", "export", "Export…", tooltip="Export: choose Word, Markdown, CSV, JSON and the folder"),
@@ -117,35 +156,42 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Static(Content.styled(" Summary ", "bold reverse"), id="summary-title")
         yield Static("", id="summary-head")
-        yield VerticalScroll(id="summary", can_focus=True)
-        yield Footer()
+        yield SummaryView(id="summary")
+        yield KeyBar()
 
-    async def on_mount(self) -> None:
-        self.sub_title = "Summary"
-        await self.refresh_summary()
+    def on_mount(self) -> None:
+        self.refresh_summary()
 
-    async def on_screen_resume(self) -> None:
-        await self.refresh_summary()
+    def on_screen_resume(self) -> None:
+        """Back from the export dialog: redraw when the workshop changed meanwhile (the first resume follows
+        the mount, which has just drawn everything)."""
+        session = self.workshop_app.session
+        if session is not None and self._drawn_at != len(session.workshop.events):
+            self.refresh_summary()
 
-    async def refresh_summary(self) -> None:
+    def refresh_summary(self) -> None:
         session = self.workshop_app.session
         if session is None:
             return
         ws = session.workshop
+        self._drawn_at = len(ws.events)
         self.query_one("#summary-head", Static).update(self._head(ws))
-        body = self.query_one("#summary", VerticalScroll)
-        await body.remove_children()
-        blocks = []
+        rows: list[Option] = []
         number = 0
         for stage in ws.agenda():
             counted = not stage.skipped and rules_of(stage.kind).numbered
             if counted:
                 number += 1
             shown = number if counted else None
-            blocks.append(Static(stage_block(session, stage, shown), classes="stage-block"))
-        await body.mount_all(blocks)
+            if rows:
+                rows.append(_line(Content("")))
+            rows += stage_block(session, stage, shown)
+        body = self.query_one("#summary", SummaryView)
+        scrolled = body.scroll_offset.y
+        body.set_options(rows)
+        body.scroll_to(y=scrolled, animate=False, immediate=True)
 
     @staticmethod
     def _head(ws: Workshop) -> Text:
@@ -169,8 +215,8 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
 
     # --- navigation --------------------------------------------------------------------------------------
 
-    async def action_refresh(self) -> None:
-        await self.refresh_summary()
+    def action_refresh(self) -> None:
+        self.refresh_summary()
 
     def action_back(self) -> None:
         if not self.is_active:

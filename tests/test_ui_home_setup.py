@@ -409,7 +409,8 @@ async def test_summary_shows_decisions_and_votes(
         await app.push_screen(SummaryScreen())
         await pilot.pause()
         summary = app.screen
-        text = "\n".join(plain(block) for block in summary.query(".stage-block").results(Static))
+        lines = summary.query_one("#summary", OptionList).options
+        text = "\n".join(" ".join(str(line.prompt.__rich__()).split()) for line in lines)  # type: ignore[union-attr]
         assert "1. Vision" in text and "6 readiness answers" in text
         assert "Decisions" in text
         assert "Customer community deflects 15% of support tickets" in text

@@ -26,6 +26,7 @@ from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
 NOTES = 3_000
+DECISIONS = 300
 BALLOT = 1
 SIZE = (100, 30)
 
@@ -52,9 +53,22 @@ def big_workshop() -> Workshop:
     ws.current_stage_id = 2
     for n in range(1, NOTES + 1):
         ws.notes[n] = Note(n, 2, note_text(n), None, 1_800_000_000.0 + n, 1_800_000_000.0 + n, float(n))
+    for n in range(NOTES + 1, NOTES + DECISIONS + 1):  # decisions on the Strategy stage, for the summary
+        note = Note(
+            n, 3, f"Decision {n} {LONG_WORD}", None, 1_800_000_000.0 + n, 1_800_000_000.0 + n, float(n)
+        )
+        note.mark = "decision"
+        ws.notes[n] = note
     people = list(ws.participants)
     ws.ballots[BALLOT] = Ballot(
-        BALLOT, 2, "Vision vote", list(ws.notes), budget=3, cap=3, eligible=people, submitted=people
+        BALLOT,
+        2,
+        "Vision vote",
+        list(range(1, NOTES + 1)),
+        budget=3,
+        cap=3,
+        eligible=people,
+        submitted=people,
     )
     votes = [(1, 1), (1, 1), (2, 1), (3, NOTES), (2, NOTES), (3, 2)]
     for vote_id, (person, note_id) in enumerate(votes, start=1):
@@ -176,3 +190,21 @@ async def test_a_voter_reaches_the_last_note_of_a_long_ballot_and_dots_it(app: W
         assert session.votes.participant_dots(BALLOT, 1) == {1: 1, NOTES: 1}
         assert f"tag{NOTES}x" in screen_text(app) and "●○○" in screen_text(app)
         assert notes.guessed_count() > NOTES - 200, "a dot counted one row again, not the ballot"
+
+
+async def test_the_summary_scrolls_to_its_last_line_and_back(app: WorkshopApp) -> None:
+    from screens.summary import SummaryScreen, SummaryView
+
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        await app.push_screen(SummaryScreen())
+        await pilot.pause()
+        view = app.screen.query_one("#summary", SummaryView)
+        assert view.has_focus and "1. Vision" in screen_text(app)
+        await pilot.press("end")
+        await pilot.pause()
+        assert f"Decision {NOTES + DECISIONS} " in screen_text(app), "the last decision is on screen"
+        assert view.highlighted is None, "the summary is read, not selected from"
+        await pilot.press("pageup", "pageup", "home")
+        await pilot.pause()
+        assert view.scroll_offset.y == 0 and "1. Vision" in screen_text(app)
