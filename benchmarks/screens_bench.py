@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from textual.screen import Screen
 
 from benchmarks.workload import build_workshop, fresh_dir
-from facilitation.models import Ballot, Participant, Vote, Workshop
+from facilitation.models import Ballot, NoteMark, Participant, Vote, Workshop
 from screens.app import WorkshopApp, make_app
 from screens.stage import StageScreen
 from workshop.session import WorkshopLibrary, WorkshopSession
@@ -49,7 +49,7 @@ def vote_workshop(notes: int, *, seed: int = 11) -> Workshop:
     rng = random.Random(seed)
     for note in ws.notes.values():
         roll = rng.random()
-        note.mark = "decision" if roll < 0.03 else "candidate" if roll < 0.05 else None
+        note.mark = NoteMark.DECISION if roll < 0.03 else NoteMark.CANDIDATE if roll < 0.05 else None
     stage_id = ws.current_stage_id
     assert stage_id is not None
     on_ballot = [n.id for n in ws.notes.values() if n.stage_id == stage_id]

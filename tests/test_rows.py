@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.content import Content
-from textual.css.styles import Styles
+from textual.css.styles import RulesMap, Styles
 from textual.style import Style
 from textual.visual import RenderOptions
 
@@ -16,14 +18,17 @@ ALPHABET = st.sampled_from([*LETTERS, "\n", "\t", "🤝", "🚀", "日本", "ש�
 TEXTS = st.lists(ALPHABET, max_size=300).map("".join)
 
 
+RULES = cast(RulesMap, Styles())
+
+
 def options() -> RenderOptions:
-    return RenderOptions(lambda style: style if isinstance(style, Style) else Style.parse(style), Styles())
+    return RenderOptions(lambda style: style if isinstance(style, Style) else Style.parse(style), RULES)
 
 
 @settings(max_examples=300, deadline=None)
 @given(text=TEXTS.filter(lambda t: "\t" not in t), width=st.integers(min_value=1, max_value=120))
 def test_wrapped_height_equals_textual_height(text: str, width: int) -> None:
-    assert wrapped_height(text, width) == Content(text).get_height(Styles(), width)
+    assert wrapped_height(text, width) == Content(text).get_height(RULES, width)
 
 
 @settings(max_examples=300, deadline=None)
@@ -39,7 +44,7 @@ def test_a_row_draws_as_many_lines_as_it_counts(text: str, width: int, cells: li
         Content.assemble(("#1 ", "bold"), text),
         gap=gap,
     )
-    height = row.get_height(Styles(), width)
+    height = row.get_height(RULES, width)
     strips = row.render_strips(width, None, Style(), options())
     assert len(strips) == height
     assert all(strip.cell_length == max(width, row.fixed + 1) for strip in strips)
@@ -50,7 +55,7 @@ def test_cells_sit_on_the_first_line_and_the_body_wraps_under_its_own_column() -
     lines = [strip.text for strip in row.render_strips(30, None, Style(), options())]
     assert lines[0].startswith(" 12.   3 dots word word")
     assert all(line.startswith(" " * 14) for line in lines[1:])
-    assert len(lines) == row.get_height(Styles(), 30) == 4
+    assert len(lines) == row.get_height(RULES, 30) == 4
 
 
 def test_a_cell_too_long_for_its_column_is_cut_with_an_ellipsis() -> None:
@@ -69,7 +74,7 @@ def test_a_later_row_guesses_until_it_is_built_and_then_counts() -> None:
     assert later.known_height(40) is None
     assert later.estimate_height(40) == 3  # 100 characters over 36 columns
     assert built == []
-    assert later.get_height(Styles(), 40) == 3
+    assert later.get_height(RULES, 40) == 3
     assert later.known_height(40) == 3
     assert built == [1]
 

@@ -8,13 +8,15 @@ open dot vote on all of them; every participant has voted.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
+from textual.css.styles import RulesMap
 from textual.pilot import Pilot
 
 from facilitation import catalogue
 from facilitation.clock import FakeClock
-from facilitation.models import Ballot, Note, Participant, Stage, Vote, Workshop
+from facilitation.models import Ballot, Note, NoteMark, Participant, Stage, Vote, Workshop
 from screens.app import WorkshopApp, make_app
 from screens.stage import StageScreen
 from screens.voting.ballot import ParticipantBallotScreen
@@ -57,7 +59,7 @@ def big_workshop() -> Workshop:
         note = Note(
             n, 3, f"Decision {n} {LONG_WORD}", None, 1_800_000_000.0 + n, 1_800_000_000.0 + n, float(n)
         )
-        note.mark = "decision"
+        note.mark = NoteMark.DECISION
         ws.notes[n] = note
     people = list(ws.participants)
     ws.ballots[BALLOT] = Ballot(
@@ -100,7 +102,7 @@ def in_view(rows: LazyOptionList) -> bool:
     lines = rows._lines[window_top : window_top + rows.scrollable_content_region.height]
     width = rows.scrollable_content_region.width
     for index in sorted({index for index, _ in lines}):
-        exact = rows._get_visual(rows.options[index]).get_height(rows.styles, width)
+        exact = rows._get_visual(rows.options[index]).get_height(cast(RulesMap, rows.styles), width)
         assert rows._heights[index] == exact, (
             f"row {index} is placed {rows._heights[index]} high, drawn {exact}"
         )
