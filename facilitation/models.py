@@ -154,6 +154,9 @@ class Stage(Record):
     skipped: bool = False
     timer: dict[str, Any] = field(default_factory=dict)
     """The stage's ``StageTimer.to_dict()``; empty until the timer is first touched."""
+    silent: bool = False
+    """Silent brainstorming: while on, notes added to the stage stay hidden from the room (devices, projector)
+    until the facilitator reveals them; the facilitator's own screen shows them."""
 
 
 @dataclass
@@ -179,6 +182,8 @@ class Note(Record):
     """Authors of notes merged into this one, besides ``author_id``: a merge keeps every author credited."""
     deleted_at: float | None = None
     """Soft delete: a deleted note stays on file so undo works after a restart and the minutes stay true."""
+    hidden: bool = False
+    """Not shown to the room (devices, projector) yet: added during silent brainstorming and not revealed."""
 
     @property
     def deleted(self) -> bool:
@@ -313,6 +318,8 @@ class Workshop:
     template: str = "six-disciplines"
     current_stage_id: int | None = None
     muted: bool = False
+    anonymous_notes: bool = False
+    """Notes typed on participants' own devices store no author (the room's credited/anonymous setting)."""
     participants: dict[int, Participant] = field(default_factory=dict)
     stages: dict[int, Stage] = field(default_factory=dict)
     notes: dict[int, Note] = field(default_factory=dict)
@@ -332,6 +339,7 @@ class Workshop:
         "template",
         "current_stage_id",
         "muted",
+        "anonymous_notes",
     )
 
     def info(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import re
 import weakref
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App, CSSPathType
@@ -29,6 +29,9 @@ from screens.base import WorkshopScreenMixin
 from screens.text_input import UndecodableInput, pasted_text, typed_key
 from screens.theme import DEFAULT_THEME, THEMES
 from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
+
+if TYPE_CHECKING:
+    from room.server import RoomServer
 
 Exporter = Callable[..., list[Path]]
 MIN_WIDTH, MIN_HEIGHT = 60, 20
@@ -78,6 +81,7 @@ class WorkshopApp(App[None]):
         workshop_id: str | None = None,
         exporter: Exporter | None = None,
         clock: Clock | None = None,
+        room: tuple[str | None, int] | None = None,
     ) -> None:
         super().__init__()
         self.library = library
@@ -90,6 +94,11 @@ class WorkshopApp(App[None]):
             weakref.WeakKeyDictionary()
         )
         """Each screen's focused widget when the terminal got too small, given back when it is large enough."""
+        self.room: RoomServer | None = None
+        """The open room (participants' devices), or None: it is off until the facilitator opens it."""
+        self.room_request: tuple[str | None, int] | None = room
+        """``workshop open ID --room``: open the room on this address (None: the default) and port once the
+        workshop is shown."""
         self.timer_alerts: set[tuple[object, ...]] = set()
         """Stage runs whose time's-up bell has rung, so it rings once per run, not on every redraw."""
         for theme in THEMES:
@@ -165,6 +174,16 @@ class WorkshopApp(App[None]):
             self._report_open_problem(error)
             return
         self.use_session(session)
+        if self.room_request is not None:
+            self.call_after_refresh(self._open_requested_room)
+
+    async def _open_requested_room(self) -> None:
+        from screens.room import open_room
+
+        if self.room_request is not None and self.session is not None:
+            address, port = self.room_request
+            self.room_request = None
+            await open_room(self, address, port)
 
     @staticmethod
     def _started() -> None:
@@ -258,6 +277,9 @@ class WorkshopApp(App[None]):
         self.switch_to(HomeScreen())
 
     def close_session(self) -> None:
+        if self.room is not None:  # closing the workshop closes its room: every device is signed out
+            room, self.room = self.room, None
+            room.stop_soon()
         if self.session is not None:
             session, self.session = self.session, None
             try:
@@ -303,15 +325,21 @@ def make_app(
     *,
     exporter: Exporter | None = None,
     clock: Clock | None = None,
+    room: tuple[str | None, int] | None = None,
 ) -> WorkshopApp:
-    """The factory shared by the CLI, the Pilot tests and the snapshot tests."""
-    return WorkshopApp(library, workshop_id=workshop_id, exporter=exporter, clock=clock)
+    """The factory shared by the CLI, the Pilot tests and the snapshot tests. ``room``: open the room at start
+    (address or None for the default, port or 0 for any free one)."""
+    return WorkshopApp(library, workshop_id=workshop_id, exporter=exporter, clock=clock, room=room)
 
 
 def run_app(
-    library: WorkshopLibrary, workshop_id: str | None = None, *, exporter: Exporter | None = None
+    library: WorkshopLibrary,
+    workshop_id: str | None = None,
+    *,
+    exporter: Exporter | None = None,
+    room: tuple[str | None, int] | None = None,
 ) -> None:
-    app = make_app(library, workshop_id, exporter=exporter)
+    app = make_app(library, workshop_id, exporter=exporter, room=room)
     try:
         app.run()
     finally:

@@ -85,6 +85,7 @@ class StageCommands(Provider):
                 )
         if session is not None:
             found += _voting_commands(app)
+            found += _room_commands(app)
         found.append(Command("Help: every key", "? or F1", app.action_help))
         return found
 
@@ -144,3 +145,56 @@ def _voting_commands(app: WorkshopApp) -> list[Command]:
             lambda: open_readiness(app, "end"),
         ),
     ]
+
+
+def _room_commands(app: WorkshopApp) -> list[Command]:
+    """The room (participants' own devices): open, show, lock, close; silent brainstorming and its reveal."""
+    from screens import room
+
+    server = room.current_room(app)
+    session = app.session
+    found: list[Command] = []
+    if server is None:
+        found.append(
+            Command(
+                "Open the room (participants join from their phones)", "j", lambda: room.ask_open_room(app)
+            )
+        )
+    else:
+        found += [
+            Command("Room: show the QR code, join code and who joined", "j", lambda: room.show_room(app)),
+            Command(
+                "Unlock the room (let new devices join)"
+                if server.room.locked
+                else "Lock the room (no new devices)",
+                "l on the room screen",
+                lambda: room.toggle_lock(app),
+            ),
+            Command(
+                "Room: stop asking phones for the end-of-workshop readiness check"
+                if server.web.readiness_round == "end"
+                else "Room: ask phones for the end-of-workshop readiness check",
+                "",
+                lambda: room.toggle_end_readiness(app),
+            ),
+            Command(
+                "Close the room (every device is signed out)",
+                "c on the room screen",
+                lambda: room.ask_close_room(app),
+            ),
+        ]
+    stage = session.workshop.current_stage if session is not None else None
+    if stage is not None:
+        found.append(
+            Command(
+                f"Silent brainstorming: turn {'off (reveals the notes)' if stage.silent else 'on'} for {stage.title}",
+                "s on the room screen",
+                lambda: room.toggle_silent(app),
+            )
+        )
+        found.append(
+            Command(
+                f"Reveal the hidden notes of {stage.title}", "v on the room screen", lambda: room.reveal(app)
+            )
+        )
+    return found

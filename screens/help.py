@@ -40,6 +40,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("Vote: result", "screens.voting.results", "VoteResultsScreen"),
     ("Readiness check", "screens.readiness", "ReadinessScreen"),
     ("Readiness check: answers", "screens.readiness", "ReadinessEntryScreen"),
+    ("The room (participants' phones)", "screens.room", "RoomScreen"),
     ("Dialogs: confirm", "screens.dialogs", "ConfirmScreen"),
     ("Dialogs: text entry", "screens.dialogs", "TextEntryScreen"),
     ("Dialogs: choose", "screens.dialogs", "ChooseScreen"),

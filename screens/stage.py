@@ -175,6 +175,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         Binding("q", "toggle_prompts", "Questions", show=False, tooltip="Show or hide the guiding questions"),
         Binding("b", "toggle_bell", "Bell", show=False, tooltip="Turn the time's-up bell on or off"),
         Binding("h", "home", "Home", show=False, tooltip="Close this workshop and go to the workshop list"),
+        Binding("j", "room", "Room", show=False, tooltip="The room: participants join from their phones (QR code, join code)"),
     ]
 
     def __init__(self) -> None:
@@ -365,6 +366,15 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     def _after_change(self) -> None:
         self._seen_events = len(self.session.workshop.events)
 
+    @property
+    def stage_id(self) -> int | None:
+        """The stage this screen shows."""
+        return self._stage_id
+
+    def seen_all_changes(self) -> None:
+        """The screen was brought up to date from outside (notes from participants' devices were appended)."""
+        self._after_change()
+
     # --- the clock -------------------------------------------------------------------------------------
 
     def refresh_clock(self) -> None:
@@ -545,6 +555,11 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         from screens.readiness import ReadinessScreen
 
         self.app.push_screen(ReadinessScreen())
+
+    def action_room(self) -> None:
+        from screens.room import ask_open_room
+
+        ask_open_room(self.workshop_app)
 
     def action_home(self) -> None:
         app = self.workshop_app

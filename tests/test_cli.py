@@ -152,6 +152,23 @@ def test_open_demo_and_home_start_the_app_with_a_library(run, monkeypatch: pytes
     assert all(exporter is export_workshop for _, _, exporter in started)
 
 
+def test_open_with_the_room_passes_address_and_port(run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import screens.app
+
+    started: list[object] = []
+    monkeypatch.setattr(screens.app, "run_app", lambda library, workshop_id, exporter, room: started.append(room))
+    monkeypatch.setattr("workshop.cli.has_terminal", lambda: True)
+    workshop_id = run("new", "Offsite")[1].strip()
+    assert run("open", workshop_id, "--room")[0] == 0
+    assert run("open", workshop_id, "--room", "--address", "127.0.0.1", "--port", "8765")[0] == 0
+    assert started == [(None, 0), ("127.0.0.1", 8765)]
+    code, _, err = run("open", workshop_id, "--port", "8765")
+    assert code == 1 and "--room" in err
+    code, _, err = run("open", workshop_id, "--room", "--address", "laptop.local")
+    assert code == 1 and "not an IP address" in err
+    assert run("open", workshop_id, "--room", "--port", "99999")[0] == 2
+
+
 def test_version(run: Run) -> None:
     code, out, _ = run("--version")
     assert code == 0 and out.strip() == f"workshop, version {__version__}"

@@ -279,7 +279,7 @@ def _kinds_in_source() -> set[str]:
     for folder in ("workshop", "screens", "room"):
         for path in (ROOT / folder).rglob("*.py"):
             source = path.read_text(encoding="utf-8")
-            kinds |= {kind for kind in pattern.findall(source) if not kind.endswith(".tcss")}
+            kinds |= {kind for kind in pattern.findall(source) if not kind.endswith((".tcss", ".html"))}
             for action in re.findall(r'self\._change\(\s*"([a-z_]+)"', source):
                 kinds.add(f"timer.{action}")
     return kinds

@@ -99,7 +99,9 @@ def has_terminal() -> bool:
         return False
 
 
-def _run_app(context: Context, workshop_id: str | None) -> None:
+def _run_app(
+    context: Context, workshop_id: str | None, *, room: tuple[str | None, int] | None = None
+) -> None:
     from screens.app import run_app
     from workshop.session import WorkshopLibrary
 
@@ -112,7 +114,10 @@ def _run_app(context: Context, workshop_id: str | None) -> None:
     store = context.store
     if workshop_id is not None:
         workshop_id = store.resolve(workshop_id)
-    run_app(WorkshopLibrary(store), workshop_id, exporter=_exporter())
+    if room is None:
+        run_app(WorkshopLibrary(store), workshop_id, exporter=_exporter())
+    else:
+        run_app(WorkshopLibrary(store), workshop_id, exporter=_exporter(), room=room)
 
 
 def _exporter() -> Callable[..., list[Path]]:
@@ -184,9 +189,30 @@ def _fit(cell: str, width: int) -> str:
     return (cell[: width - 1] + "…" if len(cell) > width else cell).ljust(width)
 
 
-def open_command(context: Context, workshop_id: str) -> None:
-    """Resume a workshop in the app (an id or a unique start of one)."""
-    _run_app(context, workshop_id)
+def open_command(
+    context: Context, workshop_id: str, room: bool = False, address: str | None = None, port: int | None = None
+) -> None:
+    """Resume a workshop in the app (an id or a unique start of one), optionally with the room open."""
+    if not room and (address is not None or port is not None):
+        raise UserError("--address and --port go with --room (open the room for participants' devices).")
+    if address is not None:
+        import ipaddress
+
+        try:
+            address = ipaddress.ip_address(address.strip("[]")).compressed
+        except ValueError:
+            raise UserError(f"--address {address!r} is not an IP address (for example 192.168.1.20).") from None
+    _run_app(context, workshop_id, room=(address, port or 0) if room else None)
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError("a port is a number from 1 to 65535")
+    return port
 
 
 def show(context: Context, workshop_id: str, as_json: bool) -> None:
@@ -487,6 +513,18 @@ def _parser() -> argparse.ArgumentParser:
 
     command = _add_command(commands, "open", open_command)
     command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)
+    command.add_argument(
+        "--room",
+        action="store_true",
+        help="Open the room: participants join from their phones on this network (QR code on the screen).",
+    )
+    command.add_argument(
+        "--address",
+        metavar="ADDR",
+        help="With --room: this machine's address to serve on (default: its first non-loopback address; "
+        "127.0.0.1 for a rehearsal).",
+    )
+    command.add_argument("--port", type=_port, metavar="N", help="With --room: the port (default: any free one).")
 
     command = _add_command(commands, "show", show)
     command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)

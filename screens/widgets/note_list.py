@@ -67,6 +67,8 @@ def note_prompt(note: Note, workshop: Workshop) -> Content:
     parts: list[str | tuple[str, str]] = [(f"#{note.id} ", "bold"), (author, "bold italic"), ": "]
     if note.mark in MARK_LABELS:
         parts += [MARK_LABELS[note.mark], " "]
+    if note.hidden:
+        parts += [("[hidden from the room]", "italic"), " "]
     body = note.text
     lines = body.split("\n")
     cut = 0
@@ -127,6 +129,7 @@ class NoteList(OptionList):
             note.text,
             note.mark,
             note.author_id,
+            note.hidden,
             workshop.participant_name(note.author_id),
             *note.merged_from,
         )
@@ -211,13 +214,16 @@ class NoteList(OptionList):
             self.highlighted = index
             self._scroll_pending = True
 
-    def append_note(self, note: Note, workshop: Workshop) -> None:
-        """Add a new note at the end and bring it into view (the room wants to see what was just typed)."""
+    def append_note(self, note: Note, workshop: Workshop, *, follow: bool = True) -> None:
+        """Add a new note at the end; ``follow`` highlights it and brings it into view (the room wants to see
+        what was just typed). A note from a participant's device arrives with ``follow=False``, so the
+        facilitator's highlight stays where it is."""
         if self.note_count == 0 and self.option_count:
             self.clear_options()
         self.add_option(Option(self._prompt(note, workshop), id=_option_id(note.id)))
-        self.highlighted = self.option_count - 1
-        self._scroll_pending = True
+        if follow or self.highlighted is None:
+            self.highlighted = self.option_count - 1
+            self._scroll_pending = True
 
     def update_note(self, note: Note, workshop: Workshop) -> None:
         """Redraw one note after an edit, a mark or a merge."""

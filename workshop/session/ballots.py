@@ -131,6 +131,59 @@ class Votes(Part):
         check(ballot.status == BallotStatus.OPEN, "This vote is closed; re-open it to change votes.")
         return ballot
 
+    # --- who votes where: a participant's own device or the facilitator's keyboard, never both ---------------
+
+    @property
+    def _device_state(self) -> tuple[set[int], set[int]]:
+        """(participants voting on their own device now, ids of votes cast from a device), built on first use.
+
+        Device votes are marked in their ``vote.cast`` event (``data["device"]``), so the rule holds after a
+        restart and after the room closes."""
+        state: tuple[set[int], set[int]] | None = getattr(self._ledger, "_device_votes", None)
+        if state is None:
+            cast = {
+                int(e.data["vote_id"])
+                for e in self._ws.events
+                if e.kind == "vote.cast" and e.data.get("device") and "vote_id" in e.data
+            }
+            state = (set(), cast)
+            self._ledger._device_votes = state  # type: ignore[attr-defined]
+        return state
+
+    @property
+    def device_voters(self) -> frozenset[int]:
+        """Participants who vote on their own device now (joined in the room)."""
+        return frozenset(self._device_state[0])
+
+    def claim_device(self, participant_id: int) -> None:
+        """A participant now votes on their own device (they joined the room): the keyboard may not vote for
+        them until ``release_device``. In memory only: the room's devices end when the app closes."""
+        self._device_state[0].add(participant_id)
+
+    def release_device(self, participant_id: int) -> None:
+        self._device_state[0].discard(participant_id)
+
+    def _check_channel(self, ballot: Ballot, participant_id: int, device: bool) -> None:
+        """A device and the keyboard never both vote for the same person (refused with ``SessionError``)."""
+        devices, device_votes = self._device_state
+        name = self._ws.participant_name(participant_id)
+        mine = [v.id for v in self._ws.ballot_votes(ballot.id) if v.participant_id == participant_id]
+        if device:
+            check(
+                all(v in device_votes for v in mine),
+                f"Dots for {name} were already placed at the facilitator's keyboard in this vote: "
+                "finish the ballot there.",
+            )
+        else:
+            check(
+                participant_id not in devices,
+                f"{name} votes on their own device. To vote for them here, release the name in the room first.",
+            )
+            check(
+                not any(v in device_votes for v in mine),
+                f"{name} voted on their own device in this vote; the keyboard cannot add to that ballot.",
+            )
+
     def participant_dots(self, ballot_id: int, participant_id: int) -> dict[int, int]:
         """One participant's dots per note on a ballot: all a private ballot screen may show."""
         dots: dict[int, int] = {}
@@ -139,12 +192,14 @@ class Votes(Part):
                 dots[vote.note_id] = dots.get(vote.note_id, 0) + 1
         return dots
 
-    def cast(self, ballot_id: int, participant_id: int, note_id: int) -> Vote:
+    def cast(self, ballot_id: int, participant_id: int, note_id: int, *, device: bool = False) -> Vote:
         """Put one of a participant's dots on a note of an open private ballot.
 
+        ``device``: cast from the participant's own device (the room) rather than the facilitator's keyboard.
         Refuses (``SessionError``) a closed or tally vote, a participant who joined after it opened, a note not on
-        the ballot or moved away, a dot over the budget or the per-note cap, unknown ids (``NotFoundError``) and a
-        read-only workshop. Durable on return; publishes ``vote.cast``.
+        the ballot or moved away, a dot over the budget or the per-note cap, a participant whose dots come from
+        the other channel (device or keyboard), unknown ids (``NotFoundError``) and a read-only workshop. Durable
+        on return; publishes ``vote.cast``.
         """
         from facilitation import voting  # on first use: opening a workshop skips the vote rules
 
@@ -154,6 +209,7 @@ class Votes(Part):
         check(
             participant_id in ballot.eligible, f"{voter.name} joined after this vote opened and is not on it."
         )
+        self._check_channel(ballot, participant_id, device)
         check(note_id in ballot.note_ids, f"Note #{note_id} is not on this ballot.")
         note = self._ledger.note(note_id)
         check(
@@ -175,16 +231,15 @@ class Votes(Part):
             note_id=note_id,
             cast_at=self._ledger.clock.wall(),
         )
-        self._ledger.commit(
-            "vote.cast",
-            f"{ballot.title}: a dot cast",
-            [vote],
-            stage_id=ballot.stage_id,
-            data={"ballot_id": ballot_id, "vote_id": vote.id},
-        )
+        data: dict[str, object] = {"ballot_id": ballot_id, "vote_id": vote.id}
+        if device:
+            data["device"] = True
+        self._ledger.commit("vote.cast", f"{ballot.title}: a dot cast", [vote], stage_id=ballot.stage_id, data=data)
+        if device:
+            self._device_state[1].add(vote.id)
         return vote
 
-    def retract(self, ballot_id: int, participant_id: int, note_id: int) -> Vote:
+    def retract(self, ballot_id: int, participant_id: int, note_id: int, *, device: bool = False) -> Vote:
         """Take back a participant's latest dot on a note of an open vote; returns the vote removed.
 
         Refuses (``SessionError``) a closed vote, no dot there to take back, unknown ids (``NotFoundError``) and a
@@ -192,6 +247,7 @@ class Votes(Part):
         """
         ballot = self._open_or_refuse(ballot_id)
         self._ledger.participant(participant_id, allow_inactive=True)
+        self._check_channel(ballot, participant_id, device)
         mine = [
             v
             for v in self._ws.ballot_votes(ballot_id)
@@ -208,7 +264,7 @@ class Votes(Part):
         )
         return vote
 
-    def submit(self, ballot_id: int, participant_id: int) -> Ballot:
+    def submit(self, ballot_id: int, participant_id: int, *, device: bool = False) -> Ballot:
         """A participant confirms their ballot: the screen hides it and shows them as having voted.
 
         Refuses a closed vote (``SessionError``), an unknown ballot or participant (``NotFoundError``) and a
@@ -216,6 +272,7 @@ class Votes(Part):
         """
         ballot = self._open_or_refuse(ballot_id)
         voter = self._ledger.participant(participant_id)
+        self._check_channel(ballot, participant_id, device)
         if participant_id in ballot.submitted:
             return ballot
         updated = ballot.replace(submitted=[*ballot.submitted, participant_id])
@@ -228,7 +285,7 @@ class Votes(Part):
         )
         return updated
 
-    def unsubmit(self, ballot_id: int, participant_id: int) -> Ballot:
+    def unsubmit(self, ballot_id: int, participant_id: int, *, device: bool = False) -> Ballot:
         """Let a participant change their submitted ballot until the vote closes.
 
         Refuses a closed vote (``SessionError``), unknown ids (``NotFoundError``) and a read-only workshop; no
@@ -236,6 +293,7 @@ class Votes(Part):
         """
         ballot = self._open_or_refuse(ballot_id)
         self._ledger.participant(participant_id)
+        self._check_channel(ballot, participant_id, device)
         if participant_id not in ballot.submitted:
             return ballot
         updated = ballot.replace(submitted=[p for p in ballot.submitted if p != participant_id])

@@ -11,6 +11,7 @@ from facilitation.models import (
     Note,
     NoteMark,
     Record,
+    Stage,
     Vote,
 )
 from facilitation.ordering import moved_position
@@ -102,6 +103,7 @@ class Notes(Part):
             created_at=now,
             updated_at=now,
             position=last + 1,
+            hidden=stage.silent,
         )
         who = self._ws.participant_name(author) or "anonymous"
         self._ledger.commit(
@@ -295,6 +297,64 @@ class Notes(Part):
             data={"note_id": note_id, "mark": mark},
         )
         return marked
+
+    # --- silent brainstorming ----------------------------------------------------------------------------
+
+    def set_silent(self, silent: bool, *, stage_id: int | None = None) -> Stage:
+        """Turn a stage's silent brainstorming on or off (the current stage by default).
+
+        While it is on, notes added to the stage are ``hidden``: the room (participants' devices, the projector)
+        does not see them, the facilitator's screen does. Turning it off reveals them (``reveal``). Durable on
+        return; publishes ``stage.silent`` (and ``notes.revealed``).
+        """
+        stage = self._ledger.stage(stage_id)
+        if not silent:
+            self.reveal(stage.id)
+            return self._ledger.stage(stage.id)
+        if stage.silent:
+            return stage
+        updated = stage.replace(silent=True)
+        self._ledger.commit(
+            "stage.silent",
+            f"{stage.title}: silent brainstorming on",
+            [updated],
+            stage_id=stage.id,
+            data={"silent": True},
+        )
+        return updated
+
+    def reveal(self, stage_id: int | None = None) -> list[Note]:
+        """Show the room every hidden note of a stage at once, and end its silent brainstorming.
+
+        Returns the notes revealed (none: nothing is written). Durable on return; publishes ``notes.revealed``.
+        """
+        stage = self._ledger.stage(stage_id)
+        revealed = [n.replace(hidden=False) for n in self._ws.stage_notes(stage.id) if n.hidden]
+        changed: list[Record] = list(revealed)
+        if stage.silent:
+            changed.append(stage.replace(silent=False))
+        if not changed:
+            return []
+        self._ledger.commit(
+            "notes.revealed",
+            f"{stage.title}: {text.plural(len(revealed), 'note')} revealed to the room",
+            changed,
+            stage_id=stage.id,
+            data={"note_ids": [n.id for n in revealed]},
+        )
+        return revealed
+
+    def set_anonymous(self, anonymous: bool) -> None:
+        """Whether notes typed on participants' own devices store their author (credited) or none (anonymous).
+
+        A workshop setting; notes already written keep what they stored. Publishes ``workshop.anonymous_notes``.
+        """
+        if self._ws.anonymous_notes != anonymous:
+            self._ledger.commit(
+                "workshop.anonymous_notes",
+                "Notes from devices are anonymous" if anonymous else "Notes from devices carry their author",
+                info={"anonymous_notes": anonymous},
+            )
 
 
 def _per_participant(votes: list[Vote]) -> list[tuple[int, int]]:

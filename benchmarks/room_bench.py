@@ -1,0 +1,338 @@
+"""The room under load: 40 simulated phones on 127.0.0.1 while the facilitator types, then 40 idle live pages.
+
+Run: ``python benchmarks/room_bench.py`` (about a minute). The real app runs headless (Pilot) with the room open on
+127.0.0.1; the phones are HTTP clients in the same event loop (so their own cost counts against the app: a
+conservative setting). Figures:
+
+- request to durable: from a phone sending a note or a dot to its 2xx answer, which the room sends only after
+  the session's commit is on disk (so this bounds request-to-durable from above);
+- note on the facilitator's screen: from the phone sending the note to the first frame drawn after the stage
+  screen's note list holds it;
+- the facilitator's own Enter-to-durable and Enter-to-frame while the room is busy (as ``ui_bench`` measures them);
+- idle live pages: the app's CPU time with 40 phones holding a live connection open, minus the same app idle
+  with none (the phones run in another process, so only the server's cost is counted).
+
+Only 127.0.0.1 is ever contacted. The note rate limit is raised for the run (40 phones × 10 notes in seconds is
+faster than any room types); every other limit is the room's default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from textual.widgets import Input
+
+from benchmarks.ui_bench import KeyClock
+from benchmarks.workload import summary_ms
+from screens.app import make_app
+from screens.room import attach
+from screens.stage import StageScreen
+from workshop.session import WorkshopLibrary, WorkshopSession
+from workshop.store import Store
+
+Row = tuple[str, str, str, bool | None]
+DEVICES = 40
+NOTES_EACH = 10
+DOTS_EACH = 3
+FACILITATOR_NOTES = 40
+IDLE_SECONDS = float(os.environ.get("ROOM_IDLE_SECONDS", "20"))
+SIZE = (120, 36)
+
+
+def _seed(root: Path) -> tuple[Store, str]:
+    store = Store(root)
+    session = WorkshopSession.create(
+        store, "Room benchmark", participants=[f"Person {i:02d}" for i in range(1, 2 * DEVICES + 1)]
+    )
+    session.agenda.go_to(2)
+    workshop_id = session.workshop.id
+    session.close()
+    return store, workshop_id
+
+
+PHONES_SCRIPT = """
+import asyncio, json, random, sys, time
+from benchmarks.room_devices import SimDevice
+
+async def phone(url, code, pid, index, notes, acks, rng):
+    device = SimDevice(url)
+    answer = await device.join(code, pid)
+    assert answer.status_code == 303, answer.text
+    return device
+
+async def write(device, index, notes, acks, rng):
+    for n in range(NOTES_EACH):
+        await asyncio.sleep(rng.uniform(0.05, 0.4))  # people type at different speeds
+        text = f"Phone {index} idea {n}: customers answer each other first"
+        started = time.monotonic()
+        answer = await device.note(text)
+        acks.append(time.monotonic() - started)
+        assert answer.status_code == 303, answer.text
+        notes[text] = started
+
+async def vote(device, ballot_id, note_ids, acks, rng):
+    for note_id in rng.sample(note_ids, DOTS_EACH):
+        started = time.monotonic()
+        answer = await device.dot(ballot_id, note_id)
+        acks.append(time.monotonic() - started)
+        assert answer.status_code == 303, answer.text
+    await device.done(ballot_id)
+
+async def main(url, code, ids):
+    rng = random.Random(11)
+    devices = [await phone(url, code, pid, i, None, None, rng) for i, pid in enumerate(ids)]
+    print("joined", flush=True)
+    sys.stdin.readline()
+    notes, acks = {}, []
+    await asyncio.gather(*(write(d, i, notes, acks, rng) for i, d in enumerate(devices)))
+    print(json.dumps({"notes": notes, "acks": acks}), flush=True)
+    ballot_id, note_ids = sys.stdin.readline().split()
+    dot_acks = []
+    note_ids = [int(n) for n in note_ids.split(",")]
+    await asyncio.gather(*(vote(d, int(ballot_id), note_ids, dot_acks, rng) for d in devices))
+    print(json.dumps({"dot_acks": dot_acks}), flush=True)
+    for d in devices:
+        await d.http.aclose()
+
+NOTES_EACH, DOTS_EACH = int(sys.argv[3]), int(sys.argv[4])
+asyncio.run(main(sys.argv[1], sys.argv[2], [int(i) for i in sys.argv[5].split(",")]))
+"""
+
+
+def _phones(url: str, code: str, ids: list[int]) -> subprocess.Popen[str]:
+    """The simulated phones, in their own process (as phones are): only the server's work counts in the app."""
+    root = str(Path(__file__).resolve().parent.parent)
+    return subprocess.Popen(
+        [sys.executable, "-c", PHONES_SCRIPT, url, code, str(NOTES_EACH), str(DOTS_EACH), ",".join(map(str, ids))],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+
+
+async def _facilitator_types(app: Any, screen: StageScreen, work: list[float], clock: KeyClock) -> None:
+    field = screen.query_one("#note-input", Input)
+    add_note = screen.add_note
+
+    def timed_add_note(raw: str) -> bool:
+        added = add_note(raw)
+        work.append(time.perf_counter() - clock.starts[-1])
+        clock.shown()
+        return added
+
+    screen.add_note = timed_add_note  # type: ignore[method-assign]
+    for i in range(FACILITATOR_NOTES):
+        field.value = f"Facilitator note {i}: what the room said out loud"
+        field.focus()
+        await asyncio.sleep(0.05)
+        clock.press_enter()
+        while len(clock.frames) <= i:
+            await asyncio.sleep(0.001)
+
+
+def _idle_phones(url: str, code: str, first_id: int, seconds: float) -> subprocess.Popen[str]:
+    script = (
+        "import asyncio, sys\n"
+        "from benchmarks.room_devices import SimDevice, LiveReader\n"
+        "async def main(url, code, first, n, seconds):\n"
+        "    phones = [SimDevice(url) for _ in range(n)]\n"
+        "    for i, p in enumerate(phones):\n"
+        "        assert (await p.join(code, first + i)).status_code == 303\n"
+        "    readers = [LiveReader(p) for p in phones]\n"
+        "    for r in readers: r.start()\n"
+        "    await asyncio.gather(*(r.connected.wait() for r in readers))\n"
+        "    print('connected', flush=True)\n"
+        "    await asyncio.sleep(seconds)\n"
+        "    for r in readers: await r.stop()\n"
+        "asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])))\n"
+    )
+    root = str(Path(__file__).resolve().parent.parent)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, url, code, str(first_id), str(DEVICES), str(seconds)],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+
+
+async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
+    from room.security import RoomLimits
+    from room.server import RoomServer
+
+    results: dict[str, Any] = {}
+    app = make_app(WorkshopLibrary(store), workshop_id)
+    async with app.run_test(size=SIZE) as pilot:
+        while not isinstance(app.screen, StageScreen):
+            await pilot.pause()
+        screen = app.screen
+        session = app.session
+        assert session is not None
+        server = RoomServer(session, "127.0.0.1", 0, limits=RoomLimits(notes_per_window=1000))
+        await server.start()
+        attach(app, server)
+        server.web.timings = []
+        code = server.room.join_code
+
+        shown: dict[str, float] = {}
+        notes = screen.notes
+        append_note = notes.append_note
+
+        def watched_append(note: Any, workshop: Any, **kw: Any) -> None:
+            append_note(note, workshop, **kw)
+            if note.text.startswith("Phone "):
+                app.call_after_refresh(lambda: shown.setdefault(note.text, time.monotonic()))
+
+        notes.append_note = watched_append  # type: ignore[method-assign]
+
+        work: list[float] = []
+        clock = KeyClock(app)
+        ids = [p.id for p in session.workshop.active_participants()]
+        loop = asyncio.get_running_loop()
+        phones = _phones(server.url, code, ids[:DEVICES])
+        assert phones.stdin is not None and phones.stdout is not None
+        line = await loop.run_in_executor(None, phones.stdout.readline)
+        assert line.strip() == "joined", line
+        phones.stdin.write("go\n")
+        phones.stdin.flush()
+        typing = asyncio.create_task(_facilitator_types(app, screen, work, clock))
+        written = json.loads(await loop.run_in_executor(None, phones.stdout.readline))
+        await typing
+        for _ in range(200):
+            if len(shown) >= len(written["notes"]):
+                break
+            await pilot.pause(0.02)
+        results["device_notes_missing_on_screen"] = len(set(written["notes"]) - set(shown))
+        results["seen"] = [shown[t] - sent for t, sent in written["notes"].items() if t in shown]
+        stage_id = session.workshop.current_stage_id
+        device_notes = [n for n in session.workshop.stage_notes(stage_id) if n.text.startswith("Phone ")]
+        results["device_notes_stored"] = len(device_notes)
+        ballot = session.votes.open(stage_id, note_ids=[n.id for n in device_notes], budget=DOTS_EACH, cap=2)
+        phones.stdin.write(f"{ballot.id} {','.join(map(str, ballot.note_ids))}\n")
+        phones.stdin.flush()
+        voted = json.loads(await loop.run_in_executor(None, phones.stdout.readline))
+        phones.wait(30)
+        results["dots_stored"] = len(session.workshop.ballot_votes(ballot.id))
+        results["server"] = list(server.web.timings)
+        results |= {"acks": written["acks"], "dot_acks": voted["dot_acks"], "work": work, "frames": clock.frames}
+
+        # idle live pages: the app alone, then with 40 phones holding a live connection open
+        for phone_device in list(server.room.devices.joined()):
+            server.room.leave(phone_device)
+        await pilot.pause(0.5)
+        before = time.process_time(), time.perf_counter()
+        await asyncio.sleep(IDLE_SECONDS)
+        baseline = (time.process_time() - before[0]) / (time.perf_counter() - before[1])
+        idle = _idle_phones(server.url, code, ids[DEVICES], IDLE_SECONDS + 15)
+        loop = asyncio.get_running_loop()
+        line = await loop.run_in_executor(None, idle.stdout.readline)  # type: ignore[union-attr]
+        assert line.strip() == "connected", line
+        await asyncio.sleep(1.0)
+        before = time.process_time(), time.perf_counter()
+        await asyncio.sleep(IDLE_SECONDS)
+        with_phones = (time.process_time() - before[0]) / (time.perf_counter() - before[1])
+        results["live_connections"] = len(server.web.hub)
+        idle.terminate()
+        idle.wait(10)
+        results["idle_baseline"], results["idle_with_phones"] = baseline, with_phones
+        await server.stop()
+        app.room = None
+        app.close_session()
+    return results
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory() as tmp:
+        store, workshop_id = _seed(Path(tmp))
+        r = asyncio.run(busy_room(store, workshop_id))
+    rows: list[Row] = []
+    total = DEVICES * NOTES_EACH
+    rows.append(
+        (
+            f"room: {DEVICES} phones x {NOTES_EACH} notes, all stored and on screen",
+            f"{r['device_notes_stored']} stored, {total - r['device_notes_missing_on_screen']} shown",
+            f"{total} and {total}",
+            r["device_notes_stored"] == total and r["device_notes_missing_on_screen"] == 0,
+        )
+    )
+    median, p95 = summary_ms(r["server"])
+    rows.append(
+        (
+            "room: request to durable 2xx, in the server (notes, dots)",
+            f"median {median:.1f} ms, p95 {p95:.1f} ms",
+            "p95 < 20 ms",
+            p95 < 20,
+        )
+    )
+    median, p95 = summary_ms(r["acks"] + r["dot_acks"])
+    rows.append(
+        (
+            "room: the same as the phone sees it (with its wait)",
+            f"median {median:.1f} ms, p95 {p95:.1f} ms",
+            "(no target)",
+            None,
+        )
+    )
+    median, p95 = summary_ms(r["seen"])
+    rows.append(
+        (
+            "room: phone's note on the facilitator's screen",
+            f"median {median:.1f} ms, p95 {p95:.1f} ms",
+            "p95 < 250 ms",
+            p95 < 250,
+        )
+    )
+    median, p95 = summary_ms(r["work"])
+    rows.append(
+        (
+            "room busy: facilitator's Enter to durable + list",
+            f"median {median:.2f} ms, p95 {p95:.2f} ms",
+            "p95 < 8 ms",
+            p95 < 8,
+        )
+    )
+    median, p95 = summary_ms(r["frames"])
+    rows.append(
+        (
+            "room busy: facilitator's Enter to frame",
+            f"median {median:.1f} ms, p95 {p95:.1f} ms",
+            "(ui_bench: p95 <= 1.5 x bare)",
+            None,
+        )
+    )
+    cost = (r["idle_with_phones"] - r["idle_baseline"]) * 100
+    rows.append(
+        (
+            f"room: {r['live_connections']} idle live pages, CPU of one core",
+            f"{cost:.2f} % (app alone {r['idle_baseline'] * 100:.1f} %)",
+            "< 3 %",
+            cost < 3 and r["live_connections"] == DEVICES,
+        )
+    )
+    rows.append(
+        (
+            f"room: dots stored ({DEVICES} phones x {DOTS_EACH})",
+            str(r["dots_stored"]),
+            str(DEVICES * DOTS_EACH),
+            r["dots_stored"] == DEVICES * DOTS_EACH,
+        )
+    )
+    return rows
+
+
+if __name__ == "__main__":
+    from benchmarks.session_bench import print_rows
+
+    print_rows(run())

@@ -1,0 +1,142 @@
+"""The room's web server inside the app's own event loop: uvicorn serving the Starlette app on a bound socket.
+
+uvicorn normally installs SIGINT/SIGTERM handlers on the main thread (where Textual runs) and configures logging
+that writes over the terminal; here signal capture does nothing, ``log_config=None`` leaves logging alone and
+uvicorn's loggers get a null handler (nothing reaches the terminal). The socket is bound before the server starts,
+so the port, and so the QR code, are known at once; port 0 asks the system for a free one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import socket
+from collections.abc import Callable, Iterator
+
+import uvicorn
+
+from room.room import Room
+from room.security import RoomLimits
+from room.web import RoomWeb
+from workshop.session import Change, WorkshopSession
+
+for _name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
+    _logger = logging.getLogger(_name)
+    _logger.addHandler(logging.NullHandler())
+    _logger.propagate = False
+
+
+class RoomStartError(Exception):
+    """The room could not start (address not on this machine, port taken); the message says what to do."""
+
+
+class _QuietServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """Leave the app's signal handlers alone: Textual owns SIGINT/SIGTERM."""
+        yield
+
+
+def bind(address: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``address:port`` (0: any free port); ``RoomStartError`` when it cannot be had."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((address, port))
+        sock.listen(128)
+        sock.setblocking(False)
+    except OSError as error:
+        sock.close()
+        if error.errno == errno.EADDRINUSE:
+            raise RoomStartError(
+                f"Port {port} is already in use on {address}. Pick another port or leave it empty."
+            ) from None
+        if error.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT):
+            raise RoomStartError(
+                f"{address} is not an address of this machine. Pick one from the list."
+            ) from None
+        if error.errno == errno.EACCES:
+            raise RoomStartError(f"Port {port} needs administrator rights. Use a port above 1024.") from None
+        raise RoomStartError(f"Could not listen on {address}:{port}: {error.strerror or error}.") from None
+    return sock
+
+
+class RoomServer:
+    """One open room: ``await start()`` in the app's loop, ``await stop()`` to close it (every device signed out).
+
+    ``readiness_round`` may be set while it runs to ask devices for the end-of-workshop readiness check.
+    """
+
+    def __init__(
+        self, session: WorkshopSession, address: str, port: int = 0, *, limits: RoomLimits | None = None
+    ) -> None:
+        self._sock = bind(address, port)
+        self.room = Room(session, address, self._sock.getsockname()[1], limits=limits)
+        self.web = RoomWeb(self.room)
+        config = uvicorn.Config(
+            self.web.app,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+            timeout_keep_alive=30,
+            limit_concurrency=400,
+            h11_max_incomplete_event_size=64 * 1024,
+        )
+        self._server = _QuietServer(config)
+        self._task: asyncio.Task[None] | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self.device_changes: list[Callable[[Change], None]] = []
+        """Called with each change a device's request made (the facilitator's screens redraw from these)."""
+
+    @property
+    def url(self) -> str:
+        return self.room.url
+
+    async def start(self) -> None:
+        """Serve in the running loop; returns once the server accepts connections. From then on every change
+        the session publishes redraws the devices' live pages."""
+        self._unsubscribe = self.room.session.subscribe(self._published)
+        self._task = asyncio.get_running_loop().create_task(self._server.serve(sockets=[self._sock]))
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+                raise RoomStartError("The room's server stopped as it started.")
+            await asyncio.sleep(0.01)
+
+    def _published(self, change: Change) -> None:
+        self.changed()
+        if self.room.acting:
+            for listener in list(self.device_changes):
+                listener(change)
+
+    def changed(self) -> None:
+        """The workshop changed: redraw the devices' live pages (called from the session's change events)."""
+        self.web.hub.changed()
+
+    def stop_soon(self) -> None:
+        """Close the room now and let the server finish in the loop (for a synchronous caller, such as closing
+        the workshop): devices are signed out at once; the socket closes as the server's task ends."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.room.close()
+        self.web.hub.close()
+        self._server.should_exit = True
+
+    async def stop(self) -> None:
+        """Close the room: devices are signed out, live pages told, the server and its socket closed."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self.room.close()
+        self.web.hub.close()
+        self._server.should_exit = True
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self._sock.close()

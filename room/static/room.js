@@ -1,0 +1,69 @@
+// Live updates for the room's pages. The pages work without this file: every form is a plain POST.
+(function () {
+  "use strict";
+  var live = document.getElementById("live");
+  if (!live || !window.EventSource) { return; }
+  var source = null;
+
+  function remember() {
+    var state = { values: {}, radios: {}, focus: null, start: null, end: null };
+    live.querySelectorAll("textarea[id], input[type=text][id]").forEach(function (el) {
+      state.values[el.id] = el.value;
+    });
+    live.querySelectorAll("input[type=radio]:checked").forEach(function (el) {
+      state.radios[el.name] = el.value;
+    });
+    var active = document.activeElement;
+    if (active && active.id && live.contains(active)) {
+      state.focus = active.id;
+      try { state.start = active.selectionStart; state.end = active.selectionEnd; } catch (e) { /* not text */ }
+    }
+    return state;
+  }
+
+  function restore(state) {
+    Object.keys(state.values).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && state.values[id] && el.value !== state.values[id]) { el.value = state.values[id]; }
+    });
+    Object.keys(state.radios).forEach(function (name) {
+      var group = live.querySelectorAll("input[type=radio][name='" + name + "']");
+      var anyChecked = Array.prototype.some.call(group, function (el) { return el.checked; });
+      if (!anyChecked) {
+        group.forEach(function (el) { if (el.value === state.radios[name]) { el.checked = true; } });
+      }
+    });
+    if (state.focus) {
+      var el = document.getElementById(state.focus);
+      if (el) {
+        el.focus();
+        if (state.start !== null) { try { el.setSelectionRange(state.start, state.end); } catch (e) { /* */ } }
+      }
+    }
+  }
+
+  function connect() {
+    source = new EventSource("/events");
+    source.addEventListener("page", function (event) {
+      var state = remember();
+      live.innerHTML = event.data;
+      restore(state);
+    });
+    ["closed", "signed-out"].forEach(function (name) {
+      source.addEventListener(name, function () { source.close(); window.location.replace("/"); });
+    });
+    source.onerror = function () {
+      // A dropped connection reconnects by itself; one the room refused (closed, signed out) shows why.
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(function () { window.location.replace("/"); }, 3000);
+      }
+    };
+  }
+
+  connect();
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && source && source.readyState === EventSource.CLOSED) {
+      connect();
+    }
+  });
+})();

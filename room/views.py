@@ -1,0 +1,184 @@
+"""What one device may see: the plain data its page is drawn from, never more.
+
+A device sees the current stage, its own notes, other notes only once they are revealed, its own dots on an open
+ballot (never anyone else's), a ballot's result only after the reveal, and its own readiness answers. The page is
+drawn from this and nothing else, so a template cannot leak what the view left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from facilitation import catalogue
+from facilitation.models import Ballot, Note, Workshop
+from room.devices import Device
+from workshop.session import WorkshopSession
+
+
+def note_editable(ws: Workshop, note: Note) -> bool:
+    """Whether the device that wrote ``note`` may still edit or withdraw it: only until it is revealed."""
+    return not note.deleted and note.hidden
+
+
+def note_visible(note: Note) -> bool:
+    """Whether the room (every device, the projector) may see a note."""
+    return not note.deleted and not note.hidden
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: int
+    text: str
+    author: str
+    """The author's name on a credited note, empty for an anonymous one."""
+    mine: bool = False
+    editable: bool = False
+    my_dots: int = 0
+    total: int = 0
+    rank: int = 0
+
+
+@dataclass
+class DeviceView:
+    """Everything on one device's page."""
+
+    name: str
+    workshop_title: str
+    stage_title: str = ""
+    stage_purpose: str = ""
+    prompts: list[str] = field(default_factory=list)
+    mode: str = "notes"
+    """``notes``, ``vote``, ``tally``, ``readiness`` or ``waiting`` (joined under a new name, not yet let in)."""
+    silent: bool = False
+    anonymous: bool = False
+    my_notes: list[NoteView] = field(default_factory=list)
+    """This device's notes the room does not see yet (silent brainstorming): it may still change them."""
+    ballot: Ballot | None = None
+    ballot_notes: list[NoteView] = field(default_factory=list)
+    dots_left: int = 0
+    done: bool = False
+    result: Ballot | None = None
+    result_notes: list[NoteView] = field(default_factory=list)
+    readiness_round: str = "start"
+    attitudes: list[tuple[str, str, str]] = field(default_factory=list)
+    disciplines: list[tuple[str, str]] = field(default_factory=list)
+    my_attitude: str | None = None
+    my_scores: dict[str, int] = field(default_factory=dict)
+    readiness_saved: bool = False
+
+
+def _open_ballot(ws: Workshop, stage_id: int | None) -> Ballot | None:
+    """The open ballot a device should vote on: this stage's, else the cross-stage final-priorities one."""
+    open_ = [b for b in ws.ballots.values() if b.status == "open"]
+    for wanted in (stage_id, None):
+        found = [b for b in open_ if b.stage_id == wanted]
+        if found:
+            return max(found, key=lambda b: b.id)
+    return None
+
+
+def _latest_result(ws: Workshop, stage_id: int | None) -> Ballot | None:
+    """The latest revealed ballot of the stage, unless a newer run of it is open again."""
+    ballots = [b for b in ws.ballots.values() if b.stage_id == stage_id]
+    if not ballots:
+        return None
+    latest = max(ballots, key=lambda b: b.id)
+    return latest if latest.status == "closed" else None
+
+
+def room_notes(ws: Workshop) -> list[NoteView]:
+    """The current stage's notes the whole room may see: the same for every device (drawn once per change)."""
+    stage = ws.current_stage
+    if stage is None:
+        return []
+    return [
+        NoteView(n.id, n.text, ws.participant_name(n.author_id)) for n in ws.stage_notes(stage.id) if note_visible(n)
+    ]
+
+
+def device_view(
+    session: WorkshopSession, device: Device, *, readiness_round: str | None = None
+) -> DeviceView:
+    """The page data for ``device`` now. ``readiness_round`` is set while the facilitator asks the room for the
+    end-of-workshop readiness check; the readiness stage itself asks for the start round."""
+    from facilitation import ballots as ballot_rules
+
+    ws = session.workshop
+    if device.participant_id is None:
+        return DeviceView(name=device.requested_name, workshop_title=ws.title, mode="waiting")
+    me = device.participant_id
+    stage = ws.current_stage
+    view = DeviceView(name=ws.participant_name(me), workshop_title=ws.title, anonymous=ws.anonymous_notes)
+    if stage is None:
+        return view
+    view.stage_title, view.stage_purpose, view.prompts = stage.title, stage.purpose, list(stage.prompts)
+    view.silent = stage.silent
+
+    def credited(note: Note) -> str:
+        return ws.participant_name(note.author_id)
+
+    for note in ws.stage_notes(stage.id):
+        if note.hidden and (note.id in device.note_ids or (note.author_id is not None and note.author_id == me)):
+            view.my_notes.append(
+                NoteView(
+                    note.id,
+                    note.text,
+                    credited(note),
+                    mine=True,
+                    editable=note_editable(ws, note) and note.id in device.note_ids,
+                )
+            )
+
+    ballot = _open_ballot(ws, stage.id)
+    if ballot is not None and ballot.mode == "tally":
+        view.mode, view.ballot = "tally", ballot
+    elif ballot is not None and me in ballot.eligible:
+        view.mode, view.ballot = "vote", ballot
+        mine_dots = session.votes.participant_dots(ballot.id, me)
+        for note_id in ballot.note_ids:
+            on_ballot = ws.notes.get(note_id)
+            if on_ballot is None or on_ballot.deleted:
+                continue
+            note = on_ballot
+            view.ballot_notes.append(
+                NoteView(note.id, note.text, credited(note), my_dots=mine_dots.get(note.id, 0))
+            )
+        view.dots_left = ballot.budget - sum(mine_dots.values())
+        view.done = me in ballot.submitted
+    elif stage.kind == "readiness" or readiness_round:
+        view.mode = "readiness"
+        view.readiness_round = readiness_round or "start"
+        view.attitudes = [(a.key, a.name, a.looks_like) for a in catalogue.ATTITUDES]
+        view.disciplines = [(d.key, d.title) for d in catalogue.DISCIPLINES]
+        answer = next(
+            (r for r in ws.readiness.values() if r.participant_id == me and r.round == view.readiness_round),
+            None,
+        )
+        if answer is not None:
+            view.my_attitude, view.my_scores, view.readiness_saved = (
+                answer.attitude,
+                dict(answer.scores),
+                True,
+            )
+
+    result = _latest_result(ws, stage.id) if view.mode == "notes" else None
+    if result is not None:
+        view.result = result
+        ranked = ballot_rules.ranking(ws, result)
+        mine_dots = session.votes.participant_dots(result.id, me) if result.mode == "private" else {}
+        for item in ranked:
+            ranked_note = ws.notes.get(item.note_id)
+            if ranked_note is None or ranked_note.deleted:
+                continue
+            note = ranked_note
+            view.result_notes.append(
+                NoteView(
+                    note.id,
+                    note.text,
+                    credited(note),
+                    total=item.dots,
+                    rank=item.rank,
+                    my_dots=mine_dots.get(note.id, 0),
+                )
+            )
+    return view

@@ -1,0 +1,472 @@
+"""The room's web pages: Starlette routes over a ``Room``, drawn with Jinja2 (autoescape on).
+
+Every request is checked before it does anything: the Host header must be the room's own address and port, and a
+form's Origin (or, without one, its Referer) too, which stops a page elsewhere from reaching the room through DNS
+rebinding or a cross-site form. Every form carries the device's CSRF token. Forms are plain POSTs answered with a
+redirect (they work without JavaScript); a refusal redraws the page with the message and a 4xx status, keeping
+what was typed. Nothing a participant typed reaches a page unescaped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import jinja2
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from facilitation import text
+from room.devices import Device
+from room.live import LiveHub
+from room.room import Refused, Room
+from room.security import host_header, tokens_equal
+from room.views import DeviceView, device_view, note_visible, room_notes
+from workshop.session import NotFoundError, SessionError
+
+HERE = Path(__file__).parent
+DEVICE_COOKIE = "room_device"
+JOIN_COOKIE = "room_join"
+COOKIE_SECONDS = 12 * 3600
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+
+
+def make_environment() -> jinja2.Environment:
+    """The templates, autoescaped (every page is HTML), undefined names an error rather than empty text."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["plural"] = text.plural
+    return env
+
+
+class RoomWeb:
+    """The routes of one open room."""
+
+    def __init__(self, room: Room, *, readiness_round: str | None = None) -> None:
+        self.room = room
+        self.env = make_environment()
+        self.readiness_round = readiness_round
+        self._room_cache: tuple[tuple[int, int | None], Markup] | None = None
+        self.timings: list[float] | None = None
+        """Set to a list to collect each POST's time in the server, from its arrival to the answer's start (in
+        seconds; the benchmark's request-to-durable: the answer starts only after the session's commit)."""
+        self.hub = LiveHub(self._render_live, self._known)
+        self.host = host_header(room.address, room.port)
+        self.origin = f"http://{self.host}"
+        room.listen(self.hub.changed)
+        self.app = Starlette(
+            routes=[
+                Route("/", self.home, methods=["GET"]),
+                Route("/join", self.join, methods=["POST"]),
+                Route("/leave", self.leave, methods=["POST"]),
+                Route("/notes", self.add_note, methods=["POST"]),
+                Route("/notes/{note_id:int}", self.show_note, methods=["GET"]),
+                Route("/notes/{note_id:int}/edit", self.edit_note, methods=["GET", "POST"]),
+                Route("/notes/{note_id:int}/withdraw", self.withdraw_note, methods=["POST"]),
+                Route("/ballots/{ballot_id:int}/dots/{participant_id:int}", self.dots, methods=["GET"]),
+                Route("/ballots/{ballot_id:int}/notes/{note_id:int}/{how:str}", self.vote, methods=["POST"]),
+                Route("/ballots/{ballot_id:int}/done", self.done, methods=["POST"]),
+                Route("/readiness", self.readiness, methods=["POST"]),
+                Route("/events", self.events, methods=["GET"]),
+                Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+            ],
+        )
+        self.app.add_middleware(_Guard, web=self)
+
+    # --- drawing --------------------------------------------------------------------------------------------
+
+    def _known(self, device: Device) -> bool:
+        return not self.room.closed and self.room.devices.by_id(device.id) is device
+
+    def view(self, device: Device) -> DeviceView:
+        return device_view(self.room.session, device, readiness_round=self.readiness_round)
+
+    def room_html(self) -> Markup:
+        """The room's notes, drawn once per workshop change and shared by every device's page."""
+        ws = self.room.session.workshop
+        key = (len(ws.events), ws.current_stage_id)
+        if self._room_cache is None or self._room_cache[0] != key:
+            stage = ws.current_stage
+            html = self.env.get_template("room_notes.html").render(
+                notes=room_notes(ws), silent=bool(stage and stage.silent)
+            )
+            self._room_cache = (key, Markup(html))
+        return self._room_cache[1]
+
+    def _render_live(self, device: Device) -> str:
+        return self.env.get_template("live.html").render(
+            v=self.view(device), csrf=device.csrf, typed="", room_html=self.room_html()
+        )
+
+    def page(
+        self,
+        template: str,
+        *,
+        status: int = 200,
+        device: Device | None = None,
+        cookies: dict[str, str] | None = None,
+        **values: Any,
+    ) -> HTMLResponse:
+        context: dict[str, Any] = {
+            "error": "",
+            "notice": "",
+            "typed": "",
+            "title": self.room.session.workshop.title,
+        }
+        if device is not None:
+            context |= {"v": self.view(device), "csrf": device.csrf, "room_html": self.room_html()}
+        context |= values
+        response = HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
+        for name, value in (cookies or {}).items():
+            response.set_cookie(
+                name, value, max_age=COOKIE_SECONDS, httponly=True, samesite="strict", path="/"
+            )
+        return response
+
+    def message(self, status: int, message: str) -> HTMLResponse:
+        return self.page("message.html", status=status, message=message)
+
+    def join_page(
+        self, request: Request, *, status: int = 200, error: str = "", typed: str = ""
+    ) -> HTMLResponse:
+        join_token = request.cookies.get(JOIN_COOKIE) or ""
+        cookies = {}
+        if not (20 <= len(join_token) <= 100):
+            join_token = secrets.token_urlsafe(32)
+            cookies[JOIN_COOKIE] = join_token
+        ws = self.room.session.workshop
+        taken = {d.participant_id for d in self.room.devices.joined()}
+        names = [(p.id, p.name, p.id in taken) for p in ws.active_participants()]
+        return self.page(
+            "join.html",
+            status=status,
+            cookies=cookies,
+            csrf=join_token,
+            names=names,
+            locked=self.room.locked,
+            error=error,
+            typed=typed,
+        )
+
+    # --- the device behind a request --------------------------------------------------------------------
+
+    def device(self, request: Request) -> Device | None:
+        return self.room.devices.by_token(request.cookies.get(DEVICE_COOKIE))
+
+    def joined(self, request: Request) -> Device:
+        device = self.device(request)
+        if device is None:
+            raise Refused(
+                401, "This device has not joined the room (or the facilitator signed it out). Join again."
+            )
+        return device
+
+    @staticmethod
+    async def form(request: Request, limit: int) -> dict[str, str]:
+        """The urlencoded form of a POST, read up to ``limit`` bytes (``Refused`` 413 beyond, 415 for others)."""
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/x-www-form-urlencoded":
+            raise Refused(415, "This page only accepts its own forms.")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise Refused(413, "That is too much text to send at once.")
+        try:
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
+        except (UnicodeDecodeError, ValueError):
+            raise Refused(400, "The form could not be read. Reload the page and try again.") from None
+        return dict(pairs)
+
+    async def posted(self, request: Request, device: Device) -> dict[str, str]:
+        """A joined device's form, with its CSRF token checked."""
+        form = await self.form(request, self.room.limits.max_body)
+        if not tokens_equal(form.get("csrf", ""), device.csrf):
+            raise Refused(403, "This form has expired. Reload the page and try again.")
+        return form
+
+    def refused(self, request: Request, refusal: Refused, device: Device | None, **values: Any) -> Response:
+        """A refusal: the page the device was on, with the message, under the refusal's status."""
+        if device is None or refusal.status in (401, 410):
+            if refusal.status == 401 or device is None:
+                return self.join_page(request, status=refusal.status, error=refusal.message)
+            return self.message(refusal.status, refusal.message)
+        template = "waiting.html" if device.pending else "stage.html"
+        return self.page(template, status=refusal.status, device=device, error=refusal.message, **values)
+
+    @staticmethod
+    def saved(notice: str = "") -> RedirectResponse:
+        return RedirectResponse("/" + (f"?saved={notice}" if notice else ""), status_code=303)
+
+    # --- routes -----------------------------------------------------------------------------------------
+
+    async def home(self, request: Request) -> Response:
+        device = self.device(request)
+        if device is None:
+            return self.join_page(request)
+        notice = {
+            "note": "Saved: your note is in.",
+            "edit": "Saved: your note is changed.",
+            "withdrawn": "Your note is withdrawn.",
+            "dot": "Saved.",
+            "done": "Thanks: the facilitator sees that you are done.",
+            "readiness": "Saved: your answers are in.",
+            "joined": "",
+        }.get(request.query_params.get("saved", ""), "")
+        if device.pending:
+            return self.page("waiting.html", device=device)
+        return self.page("stage.html", device=device, notice=notice)
+
+    async def join(self, request: Request) -> Response:
+        address = request.client.host if request.client else "?"
+        typed = ""
+        try:
+            form = await self.form(request, 16 * 1024)
+            if not tokens_equal(form.get("csrf", ""), request.cookies.get(JOIN_COOKIE) or "\0"):
+                raise Refused(403, "This form has expired. Try again.")
+            typed = form.get("new_name", "")
+            choice = form.get("participant", "").strip()
+            if choice and choice != "new":
+                try:
+                    participant_id = int(choice)
+                except ValueError:
+                    raise Refused(400, "Pick your name from the list.") from None
+                joined = self.room.join(form.get("code", ""), participant_id, address)
+            elif typed.strip():
+                joined = self.room.request(form.get("code", ""), typed, address)
+            else:
+                raise Refused(400, "Pick your name, or type a new one to ask the facilitator.")
+        except Refused as refusal:
+            return self.join_page(request, status=refusal.status, error=refusal.message, typed=typed)
+        except SessionError as error:
+            return self.join_page(request, status=409, error=str(error), typed=typed)
+        response = self.saved("joined")
+        response.set_cookie(
+            DEVICE_COOKIE, joined.token, max_age=COOKIE_SECONDS, httponly=True, samesite="strict", path="/"
+        )
+        response.delete_cookie(JOIN_COOKIE, path="/")
+        return response
+
+    async def leave(self, request: Request) -> Response:
+        device = self.device(request)
+        try:
+            if device is None:
+                raise Refused(401, "This device is not in the room.")
+            await self.posted(request, device)
+        except Refused as refusal:
+            return self.refused(request, refusal, device)
+        self.room.leave(device)
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(DEVICE_COOKIE, path="/")
+        return response
+
+    async def _act(self, request: Request, action: Any, notice: str, *, keep: str = "text") -> Response:
+        """Run ``action(device, form)`` for a joined device; a 303 once the session's commit is durable."""
+        device = self.device(request)
+        form: dict[str, str] = {}
+        try:
+            if device is None:
+                raise Refused(401, "This device has not joined the room (or was signed out). Join again.")
+            form = await self.posted(request, device)
+            action(device, form)
+        except Refused as refusal:
+            return self.refused(request, refusal, device, typed=form.get(keep, ""))
+        except NotFoundError as error:
+            return self.refused(request, Refused(404, str(error)), device, typed=form.get(keep, ""))
+        except SessionError as error:
+            return self.refused(request, Refused(409, str(error)), device, typed=form.get(keep, ""))
+        return self.saved(notice)
+
+    async def add_note(self, request: Request) -> Response:
+        return await self._act(request, lambda d, f: self.room.add_note(d, f.get("text", "")), "note")
+
+    def _note_for(self, device: Device, note_id: int) -> Any:
+        """A note this device may read: its own, or one revealed on the current stage. Else ``Refused`` 404."""
+        note = self.room.session.workshop.notes.get(note_id)
+        if note is None or note.deleted:
+            raise Refused(404, "There is no such note.")
+        if note_id in device.note_ids or (note_visible(note) and device.participant_id is not None):
+            return note
+        raise Refused(404, "There is no such note.")
+
+    async def show_note(self, request: Request) -> Response:
+        device = self.device(request)
+        try:
+            if device is None:
+                raise Refused(401, "This device has not joined the room. Join first.")
+            self.room.participant_of(device)
+            note = self._note_for(device, request.path_params["note_id"])
+        except Refused as refusal:
+            return self.refused(request, refusal, device)
+        ws = self.room.session.workshop
+        return self.page(
+            "note.html", device=device, note=note, author=ws.participant_name(note.author_id), editing=False
+        )
+
+    async def edit_note(self, request: Request) -> Response:
+        note_id = request.path_params["note_id"]
+        if request.method == "POST":
+            return await self._act(
+                request, lambda d, f: self.room.edit_note(d, note_id, f.get("text", "")), "edit"
+            )
+        device = self.device(request)
+        try:
+            if device is None:
+                raise Refused(401, "This device has not joined the room. Join first.")
+            self.room.participant_of(device)
+            note = self._note_for(device, note_id)
+            if not any(n.id == note_id and n.editable for n in self.view(device).my_notes):
+                raise Refused(409, "That note can no longer be changed from here: it has been revealed.")
+        except Refused as refusal:
+            return self.refused(request, refusal, device)
+        return self.page("note.html", device=device, note=note, author="", editing=True)
+
+    async def withdraw_note(self, request: Request) -> Response:
+        note_id = request.path_params["note_id"]
+        return await self._act(request, lambda d, f: self.room.withdraw_note(d, note_id), "withdrawn")
+
+    async def dots(self, request: Request) -> Response:
+        """A participant's own dots on a ballot: only ever their own."""
+        device = self.device(request)
+        try:
+            if device is None:
+                raise Refused(401, "This device has not joined the room. Join first.")
+            me = self.room.participant_of(device)
+            if request.path_params["participant_id"] != me:
+                raise Refused(403, "A ballot is private: you can see only your own dots.")
+            try:
+                self.room.session.votes.ballot(request.path_params["ballot_id"])
+            except SessionError:
+                raise Refused(404, "There is no such vote.") from None
+        except Refused as refusal:
+            return self.refused(request, refusal, device)
+        return self.page("stage.html", device=device)
+
+    async def vote(self, request: Request) -> Response:
+        ballot_id, note_id, how = (request.path_params[k] for k in ("ballot_id", "note_id", "how"))
+        if how not in ("add", "remove"):
+            return self.message(404, "There is no such page.")
+
+        def act(device: Device, form: dict[str, str]) -> None:
+            if how == "add":
+                self.room.cast(device, ballot_id, note_id)
+            else:
+                self.room.retract(device, ballot_id, note_id)
+
+        return await self._act(request, act, "dot")
+
+    async def done(self, request: Request) -> Response:
+        ballot_id = request.path_params["ballot_id"]
+        return await self._act(
+            request, lambda d, f: self.room.done(d, ballot_id, f.get("done", "1") != "0"), "done"
+        )
+
+    async def readiness(self, request: Request) -> Response:
+        def act(device: Device, form: dict[str, str]) -> None:
+            scores: dict[str, int] = {}
+            for key, value in form.items():
+                if key.startswith("score_") and value:
+                    try:
+                        scores[key.removeprefix("score_")] = int(value)
+                    except ValueError:
+                        raise Refused(400, "Scores are whole numbers from 1 to 5.") from None
+            round_ = form.get("round", "start")
+            self.room.readiness(device, form.get("attitude") or None, scores, round_)
+
+        return await self._act(request, act, "readiness")
+
+    async def events(self, request: Request) -> Response:
+        device = self.device(request)
+        if device is None:
+            return PlainTextResponse("This device has not joined the room.", status_code=401)
+        if device.streams >= self.room.limits.max_streams_per_device:
+            return PlainTextResponse("Too many live connections from this device.", status_code=429)
+        return StreamingResponse(
+            self.hub.stream(device),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+
+class _Guard:
+    """Pure ASGI middleware run before every route: Host, Origin, a closed room, the body-size header."""
+
+    def __init__(self, app: Any, web: RoomWeb) -> None:
+        self.app = app
+        self.web = web
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        problem = self.check(request)
+        if problem is not None:
+            response = self.web.message(*problem)
+            for name, value in SECURITY_HEADERS.items():
+                response.headers[name] = value
+            await response(scope, receive, send)
+            return
+
+        timings = self.web.timings if request.method == "POST" else None
+        arrived = time.perf_counter()
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                if timings is not None:
+                    timings.append(time.perf_counter() - arrived)
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                for name, value in SECURITY_HEADERS.items():
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def check(self, request: Request) -> tuple[int, str] | None:
+        web = self.web
+        if request.headers.get("host", "") != web.host:
+            return (
+                421,
+                "This page answers only at the room's own address. Open the address shown on the screen.",
+            )
+        origin = request.headers.get("origin")
+        if origin is not None and origin != web.origin:
+            return 403, "This request came from another site, so the room refused it."
+        if request.method == "POST":
+            if origin is None:
+                referer = request.headers.get("referer", "")
+                if not (referer == web.origin or referer.startswith(web.origin + "/")):
+                    return 403, "This request did not come from the room's own page, so it was refused."
+            length = request.headers.get("content-length")
+            if length is not None:
+                with contextlib.suppress(ValueError):
+                    if int(length) > web.room.limits.max_body:
+                        return 413, "That is too much text to send at once."
+        if web.room.closed and not request.url.path.startswith("/static/"):
+            return 410, "The room is closed. Thank you for joining!"
+        return None

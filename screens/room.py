@@ -1,0 +1,454 @@
+"""The facilitator's side of the room: open it on an address, see who joined, let people in, lock and close it.
+
+The web server lives in ``room/`` and runs in this app's event loop; it and its libraries (uvicorn, Starlette,
+Jinja2, segno) are imported here only when the facilitator opens the room, so start-up does not pay for them.
+Silent brainstorming and the reveal are session calls like any other key on the stage screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from facilitation.text import plural
+from screens.base import WorkshopScreenMixin
+
+if TYPE_CHECKING:
+    from room.server import RoomServer
+    from screens.app import WorkshopApp
+    from workshop.session import Change
+
+
+def current_room(app: WorkshopApp) -> RoomServer | None:
+    room: RoomServer | None = getattr(app, "room", None)
+    return room
+
+
+async def open_room(app: WorkshopApp, address: str | None = None, port: int = 0) -> RoomServer | None:
+    """Start the room's server for the open workshop (``address`` None: this machine's default) and show the
+    room screen. Returns the server, or None after telling the facilitator why it could not start."""
+    from room.addresses import check_address, default_address
+    from room.server import RoomServer, RoomStartError
+
+    session = app.session
+    if session is None:
+        return None
+    existing = current_room(app)
+    if existing is not None:
+        show_room(app)
+        return existing
+    if session.read_only:
+        app.show_error("This workshop is open read-only in this window: open the room from the other window.")
+        return None
+    try:
+        chosen = check_address(address) if address else default_address()
+        server = RoomServer(session, chosen, port)
+        await server.start()
+    except (RoomStartError, ValueError) as error:
+        app.show_error(str(error))
+        return None
+    attach(app, server)
+    if not isinstance(app.screen, RoomScreen):
+        await app.push_screen(RoomScreen())
+    return server
+
+
+def attach(app: WorkshopApp, server: RoomServer) -> None:
+    """Make ``server`` the app's room: the facilitator's screens redraw when a device changes the workshop."""
+    app.room = server
+    pending: list[Change] = []
+
+    def redraw() -> None:
+        changes = pending[:]
+        pending.clear()
+        _show_device_changes(app, changes)
+
+    def changed(change: Change) -> None:
+        if not pending:
+            app.call_later(redraw)  # a burst of notes from many phones costs one redraw
+        pending.append(change)
+
+    server.device_changes.append(changed)
+
+
+def _show_device_changes(app: WorkshopApp, changes: list[Change]) -> None:
+    """Show what devices changed on the facilitator's screen: new notes are appended to the stage's list
+    without moving the facilitator's highlight; anything else reloads what the screen shows."""
+    from facilitation.models import Note
+    from screens.stage import StageScreen
+
+    screen = app.screen
+    if isinstance(screen, RoomScreen):
+        screen.refresh_room()
+        return
+    if not isinstance(screen, StageScreen) or app.session is None:
+        return
+    ws = app.session.workshop
+    added = [
+        record
+        for change in changes
+        if change.kind == "note.added"
+        for record in change.records_of(Note)
+    ]
+    if len(added) == len(changes) and all(isinstance(n, Note) and n.stage_id == screen.stage_id for n in added):
+        for note in added:
+            screen.notes.append_note(note, ws, follow=False)  # type: ignore[arg-type]
+        screen.seen_all_changes()
+    else:
+        screen.on_screen_resume()
+
+
+async def close_room(app: WorkshopApp) -> None:
+    """Stop the server: every device is signed out and its page says the room is closed."""
+    server = current_room(app)
+    if server is None:
+        return
+    app.room = None
+    await server.stop()
+    app.notify("The room is closed: devices are signed out.", title="Room", timeout=5)
+
+
+def show_room(app: WorkshopApp) -> None:
+    if not isinstance(app.screen, RoomScreen):
+        app.push_screen(RoomScreen())
+
+
+def ask_open_room(app: WorkshopApp) -> None:
+    """The "Open the room" dialog: pick an address (and a port), then open; with a room open, show it."""
+    if current_room(app) is not None:
+        show_room(app)
+        return
+    if app.session is None:
+        return
+
+    async def chosen(answer: tuple[str, int] | None) -> None:
+        if answer is not None:
+            await open_room(app, *answer)
+
+    app.push_screen(OpenRoomScreen(), chosen)
+
+
+def toggle_lock(app: WorkshopApp) -> None:
+    """Lock the room (no new devices; joined ones carry on) or open it again."""
+    server = current_room(app)
+    if server is not None:
+        server.room.set_locked(not server.room.locked)
+        app.notify(
+            "Room locked: no new devices." if server.room.locked else "Room open to new devices.",
+            title="Room",
+        )
+
+
+def toggle_end_readiness(app: WorkshopApp) -> None:
+    """Ask the phones for the end-of-workshop readiness check (compared with the start), or stop asking."""
+    server = current_room(app)
+    if server is None:
+        return
+    server.web.readiness_round = None if server.web.readiness_round == "end" else "end"
+    server.changed()
+    app.notify(
+        "Phones show the end-of-workshop readiness check."
+        if server.web.readiness_round
+        else "Phones show the current stage again.",
+        title="Room",
+    )
+
+
+def ask_close_room(app: WorkshopApp) -> None:
+    """Confirm, then close the room (every device signed out) and leave the room screen."""
+    from screens.dialogs import ConfirmScreen
+
+    if current_room(app) is None:
+        return
+
+    async def answered(yes: bool | None) -> None:
+        if yes:
+            await close_room(app)
+            if isinstance(app.screen, RoomScreen):
+                app.screen.dismiss(None)
+
+    app.push_screen(
+        ConfirmScreen("Close the room? Every device is signed out.", yes="Close the room", no="Keep it open"),
+        answered,
+    )
+
+
+def _session_call(app: WorkshopApp, call: Any) -> Any:
+    from workshop.session import SessionError
+
+    try:
+        return call()
+    except SessionError as error:
+        app.show_error(error)
+        return None
+
+
+def toggle_silent(app: WorkshopApp) -> None:
+    """Silent brainstorming on the current stage: on, or off (which reveals what it hid)."""
+    session = app.session
+    stage = session.workshop.current_stage if session is not None else None
+    if session is None or stage is None:
+        return
+    updated = _session_call(app, lambda: session.notes.set_silent(not stage.silent, stage_id=stage.id))
+    if updated is not None:
+        app.notify(
+            f"Silent brainstorming {'on' if updated.silent else 'off'}: "
+            + (
+                "the room sees no one else's notes until you reveal them."
+                if updated.silent
+                else "notes are shown."
+            ),
+            title=stage.title,
+        )
+
+
+def reveal(app: WorkshopApp) -> None:
+    """Show the room every hidden note of the current stage at once."""
+    session = app.session
+    if session is None:
+        return
+    revealed = _session_call(app, lambda: session.notes.reveal())
+    if revealed is not None:
+        app.notify(f"{plural(len(revealed), 'note')} revealed to the room.", title="Reveal")
+
+
+def toggle_anonymous(app: WorkshopApp) -> None:
+    session = app.session
+    if session is None:
+        return
+    anonymous = not session.workshop.anonymous_notes
+    _session_call(app, lambda: session.notes.set_anonymous(anonymous))
+    app.notify(
+        "Notes from devices are anonymous: no author is stored."
+        if anonymous
+        else "Notes from devices carry their author's name.",
+        title="Room",
+    )
+
+
+class OpenRoomScreen(WorkshopScreenMixin, ModalScreen[tuple[str, int] | None]):
+    """Where participants will find the room: one of this machine's addresses and a port."""
+
+    DEFAULT_CSS = """
+    OpenRoomScreen { align: center middle; }
+    OpenRoomScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $primary; padding: 1 2;
+                                background: $surface; }
+    OpenRoomScreen Input, OpenRoomScreen Select { margin-bottom: 1; }
+    OpenRoomScreen .hint { color: $text-muted; }
+    OpenRoomScreen Horizontal { height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        from room.addresses import default_address, machine_addresses
+
+        addresses = machine_addresses()
+        with Vertical():
+            yield Label("[b]Open the room[/b]: participants join from their phones on this network")
+            yield Label("Address (phones must reach it; 127.0.0.1 is for a rehearsal on this laptop)")
+            yield Select(
+                [(a.label, a.ip) for a in addresses],
+                value=default_address(addresses),
+                allow_blank=False,
+                id="address",
+            )
+            yield Label("Port (empty: any free port)")
+            yield Input(placeholder="any free port", id="port", restrict=r"\d{0,5}")
+            with Horizontal():
+                yield Button("Open the room", variant="primary", id="open")
+                yield Button("Cancel", id="cancel")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#open")
+    def _open(self) -> None:
+        raw = self.query_one("#port", Input).value.strip()
+        port = int(raw) if raw else 0
+        if not 0 <= port <= 65535:
+            self.workshop_app.show_error("A port is a number from 1 to 65535.")
+            return
+        self.dismiss((str(self.query_one("#address", Select).value), port))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RoomScreen(WorkshopScreenMixin, Screen[None]):
+    """The open room: QR code, address and join code; who joined, who waits; the stage's silent brainstorming."""
+
+    DEFAULT_CSS = """
+    RoomScreen #room-top { height: auto; }
+    RoomScreen #qr { width: auto; height: auto; margin: 0 1 0 0; }
+    RoomScreen #room-info { height: auto; width: 1fr; }
+    RoomScreen #code { text-style: bold; color: $accent; }
+    RoomScreen .heading { text-style: bold; margin-top: 1; }
+    RoomScreen OptionList { height: auto; max-height: 8; }
+    RoomScreen #room-lists { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("l", "lock", "Lock/unlock", tooltip="Stop (or allow again) new devices joining"),
+        Binding("s", "silent", "Silent", tooltip="Silent brainstorming on this stage: on or off"),
+        Binding("v", "reveal", "Reveal", tooltip="Show the room every note silent brainstorming hid"),
+        Binding("t", "anonymous", "Credited/anon", tooltip="Notes from devices: credited or anonymous"),
+        Binding("a", "approve", "Let in", tooltip="Let the highlighted request in (adds the name)"),
+        Binding("x", "decline", "Decline", show=False, tooltip="Decline the highlighted request to join"),
+        Binding("r", "release", "Release name", tooltip="Sign out the highlighted name's device"),
+        Binding("c", "close_room", "Close room", tooltip="Stop the server; every device is signed out"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop_listening: Any = None
+
+    @property
+    def server(self) -> RoomServer | None:
+        return current_room(self.workshop_app)
+
+    def compose(self) -> ComposeResult:
+        from room.qr import QR_STYLE, qr_lines
+
+        server = self.server
+        qr = Text("\n".join(qr_lines(server.url)), style=QR_STYLE) if server is not None else ""
+        with Horizontal(id="room-top"):
+            yield Static(qr, id="qr")
+            with Vertical(id="room-info"):
+                yield Static(id="address")
+                yield Static(id="code")
+                yield Static(id="status")
+                yield Static(id="stage-room")
+        with VerticalScroll(id="room-lists"):
+            yield Label("Asking to join under a new name (a: let in, x: decline)", classes="heading")
+            yield OptionList(id="pending")
+            yield Label("Joined (r: release the name for another device)", classes="heading")
+            yield OptionList(id="joined")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        server = self.server
+        if server is None:
+            return
+        self._stop_listening = server.room.listen(self._refresh_later)
+        self.refresh_room()
+
+    def on_unmount(self) -> None:
+        if self._stop_listening is not None:
+            self._stop_listening()
+
+    def _refresh_later(self) -> None:
+        self.call_later(self.refresh_room)
+
+    def on_workshop_changed(self, _message: object) -> None:
+        """The session published a change (a note from a device, the reveal): redraw the counts."""
+        self.refresh_room()
+
+    def refresh_room(self) -> None:
+        with contextlib.suppress(NoMatches):  # not composed yet: on_mount draws it
+            self._draw_room()
+
+    def _draw_room(self) -> None:
+        server = self.server
+        if server is None:
+            return
+        room = server.room
+        ws = self.session.workshop
+        code = room.join_code
+        self.query_one("#address", Static).update(Text.assemble(("Open ", ""), (server.url, "bold")))
+        self.query_one("#code", Static).update(f"Join code: {code[:3]} {code[3:]}")
+        joined, pending = room.devices.joined(), room.devices.pending()
+        state = "LOCKED: no new devices" if room.locked else "open to new devices"
+        self.query_one("#status", Static).update(
+            f"Room {state} · {plural(len(joined), 'device')} joined · {len(pending)} waiting\n"
+            f"Notes from devices are {'anonymous' if ws.anonymous_notes else 'credited'}"
+        )
+        stage = ws.current_stage
+        if stage is not None and stage.kind == "readiness":
+            answered = sum(1 for r in ws.readiness.values() if r.round == "start")
+            self.query_one("#stage-room", Static).update(
+                f"{stage.title}: phones show the readiness check · {answered} answered"
+            )
+        elif stage is not None:
+            notes = ws.stage_notes(stage.id)
+            hidden = sum(1 for n in notes if n.hidden)
+            if stage.silent:
+                line = f"{stage.title}: silent brainstorming ON · {plural(hidden, 'note')} in, hidden from the room"
+            else:
+                line = f"{stage.title}: notes are shown to the room" + (
+                    f" · {hidden} still hidden (v reveals)" if hidden else ""
+                )
+            self.query_one("#stage-room", Static).update(line)
+        pending_list = self.query_one("#pending", OptionList)
+        pending_list.set_options(
+            [Option(f"{d.requested_name}  (device {d.id})", id=str(d.id)) for d in pending]
+            or [Option("nobody is waiting", disabled=True)]
+        )
+        joined_list = self.query_one("#joined", OptionList)
+        joined_list.set_options(
+            [
+                Option(f"{ws.participant_name(d.participant_id)}  (device {d.id})", id=str(d.participant_id))
+                for d in joined
+            ]
+            or [Option("no device has joined yet", disabled=True)]
+        )
+
+    # --- actions ------------------------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_lock(self) -> None:
+        toggle_lock(self.workshop_app)
+
+    def action_silent(self) -> None:
+        toggle_silent(self.workshop_app)
+        self.refresh_room()
+
+    def action_reveal(self) -> None:
+        reveal(self.workshop_app)
+        self.refresh_room()
+
+    def action_anonymous(self) -> None:
+        toggle_anonymous(self.workshop_app)
+        self.refresh_room()
+
+    def _highlighted(self, list_id: str) -> int | None:
+        option_list = self.query_one(list_id, OptionList)
+        index = option_list.highlighted
+        if index is None:
+            return None
+        option = option_list.get_option_at_index(index)
+        return int(option.id) if option.id is not None else None
+
+    def action_approve(self) -> None:
+        server, device_id = self.server, self._highlighted("#pending")
+        if server is None or device_id is None:
+            return
+        with self._guard():
+            name = server.room.approve(device_id)
+            self.notify(f"{name} joined the workshop.")
+
+    def action_decline(self) -> None:
+        server, device_id = self.server, self._highlighted("#pending")
+        if server is not None and device_id is not None:
+            server.room.deny(device_id)
+
+    def action_release(self) -> None:
+        server, participant_id = self.server, self._highlighted("#joined")
+        if server is not None and participant_id is not None and server.room.release(participant_id):
+            self.notify(f"{self.session.workshop.participant_name(participant_id)}'s name is free again.")
+
+    def action_close_room(self) -> None:
+        ask_close_room(self.workshop_app)

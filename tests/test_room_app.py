@@ -1,0 +1,124 @@
+"""The room end to end: a real uvicorn on 127.0.0.1 inside the app's ``run_test()``, simulated phones over HTTP.
+
+Devices join, add notes while silent brainstorming is on, the facilitator reveals them from the room screen,
+devices vote, the facilitator reveals the result; the store, the facilitator's screens and the phones agree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from textual.pilot import Pilot
+
+from benchmarks.room_devices import LiveReader, SimDevice
+from facilitation.clock import FakeClock
+from screens.app import WorkshopApp, make_app
+from screens.room import OpenRoomScreen, RoomScreen, open_room
+from screens.stage import StageScreen
+from tests.ui_helpers import people, screen_text, session_of
+from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
+from workshop.store import Store
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def library(store: Store, clock: FakeClock) -> WorkshopLibrary:
+    return WorkshopLibrary(store, clock=clock)
+
+
+@pytest.fixture
+def workshop_id(library: WorkshopLibrary) -> str:
+    session = library.create("Leadership offsite", participants=["Ana", "Ben", "Chloé"])
+    session.agenda.go_to(2)
+    workshop_id: str = session.workshop.id
+    session.close()
+    return workshop_id
+
+
+@pytest.fixture
+def app(library: WorkshopLibrary, workshop_id: str, clock: FakeClock) -> Iterator[WorkshopApp]:
+    app = make_app(library, workshop_id, clock=clock)
+    yield app
+    app.close_session()
+
+
+async def until(pilot: Pilot[None], condition: object, what: str) -> None:
+    """Let the app and the server run until ``condition()`` holds (no fixed sleeps; bounded)."""
+    for _ in range(400):
+        if condition():  # type: ignore[operator]
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_stage_key_opens_the_room_dialog(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+        await pilot.press("j")
+        await until(pilot, lambda: isinstance(app.screen, OpenRoomScreen), "the open-room dialog")
+        assert "127.0.0.1" in screen_text(app)
+        await pilot.press("escape")
+        assert app.room is None
+
+
+async def test_room_end_to_end_in_the_app(app: WorkshopApp, store: Store, workshop_id: str) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+        session = session_of(app)
+        server = await open_room(app, "127.0.0.1", 0)
+        assert server is not None and isinstance(app.screen, RoomScreen)
+        code = server.room.join_code
+        shown = screen_text(app)
+        assert server.url in shown and f"{code[:3]} {code[3:]}" in shown and "▀" in shown
+
+        await pilot.press("s")  # silent brainstorming on
+        assert session.workshop.current_stage is not None and session.workshop.current_stage.silent
+        names = people(app)
+        async with SimDevice(server.url) as ana, SimDevice(server.url) as ben, SimDevice(server.url) as chloe:
+            phones = {"Ana": ana, "Ben": ben, "Chloé": chloe}
+            for name, phone in phones.items():
+                assert (await phone.join(code, names[name])).status_code == 303
+            await until(pilot, lambda: "3 devices joined" in screen_text(app), "the joins on the room screen")
+            ben_live = LiveReader(ben)
+            ben_live.start()
+            await ben_live.wait_for("Silent brainstorming")
+            for name, phone in phones.items():
+                for i in range(2):
+                    assert (await phone.note(f"{name} idea {i}")).status_code == 303
+            await until(pilot, lambda: "6 notes in, hidden" in screen_text(app), "the hidden count")
+            assert "Ana idea 0" not in await ben.page()
+
+            await pilot.press("escape")  # the facilitator reads them on the stage screen
+            await until(pilot, lambda: "Chloé idea 1" in screen_text(app), "device notes on the stage screen")
+            app.push_screen(RoomScreen())
+            await pilot.press("v")  # reveal
+            await ben_live.wait_for("Ana idea 0")
+
+            ballot = session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
+            await ben_live.wait_for("Vote:")
+            first, second = ballot.note_ids[:2]
+            for phone in phones.values():
+                assert (await phone.dot(ballot.id, first)).status_code == 303
+                assert (await phone.done(ballot.id)).status_code == 303
+            assert "You are done" in await ana.page()
+            with pytest.raises(SessionError):  # the keyboard cannot vote for someone voting on their phone
+                session.votes.cast(ballot.id, names["Ana"], second)
+            assert sorted(session.workshop.ballots[ballot.id].submitted) == sorted(names.values())
+            assert "Result" not in await chloe.page()
+            session.votes.close(ballot.id)
+            page = await ben_live.wait_for("Result:")
+            assert "3 dots" in page
+            await ben_live.stop()
+
+        notes_on_screen = {n.text for n in session.workshop.live_notes()}
+        with WorkshopSession.open(store, workshop_id, mode="read") as reader:  # the store agrees
+            assert {n.text for n in reader.workshop.live_notes()} == notes_on_screen
+            assert len(reader.workshop.ballot_votes(ballot.id)) == 3
+            assert not any(n.hidden for n in reader.workshop.live_notes())
+        await pilot.press("c")
+        await pilot.press("enter")  # confirm closing
+        await until(pilot, lambda: app.room is None, "the room to close")
+        await asyncio.sleep(0)

@@ -1,0 +1,157 @@
+"""The room in a real browser: Debian's headless Chromium driven by selenium, against a real server on 127.0.0.1.
+
+Skips (and says why) where Chromium, its driver or selenium are missing; ``.ci/run`` installs them where apt exists.
+The server runs in its own event loop on a thread here, and the facilitator's calls are sent into that loop, so
+only that loop ever touches the session (as in the app).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from room.server import RoomServer
+from workshop.session import WorkshopSession
+
+T = TypeVar("T")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+try:
+    from selenium import webdriver
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:  # pragma: no cover - selenium is a test extra
+    webdriver = None  # type: ignore[assignment]
+
+pytestmark = pytest.mark.skipif(
+    webdriver is None or CHROMIUM is None or DRIVER is None,
+    reason="needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver) and selenium",
+)
+SCREENSHOT = os.environ.get("ROOM_SCREENSHOT")
+"""Where to save a phone-sized screenshot (the README's picture is made with this)."""
+
+
+class ServerThread:
+    """A room server in its own event loop on a thread; ``call`` runs a function in that loop and waits."""
+
+    def __init__(self, session: WorkshopSession) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.session = session
+        self.server: RoomServer = self.call(lambda: RoomServer(session, "127.0.0.1", 0))
+        asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(30)
+
+    def call(self, fn: Callable[[], T]) -> T:
+        async def run() -> T:
+            return fn()
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(30)
+
+    def stop(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+@pytest.fixture
+def room_thread(session: WorkshopSession) -> Iterator[ServerThread]:
+    session.agenda.go_to(2)
+    running = ServerThread(session)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def browsers() -> Iterator[Callable[[], Any]]:
+    made: list[Any] = []
+    folders: list[str] = []
+
+    def make() -> Any:
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM  # type: ignore[assignment]
+        folder = tempfile.mkdtemp(prefix="room-chromium-")
+        folders.append(folder)
+        for flag in (
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={folder}",
+        ):
+            options.add_argument(flag)
+        # a phone's screen: 360 CSS pixels wide (headless windows are at least 500 px wide without this)
+        options.add_experimental_option(
+            "mobileEmulation", {"deviceMetrics": {"width": 360, "height": 740, "pixelRatio": 2.0}}
+        )
+        service = webdriver.ChromeService(executable_path=DRIVER)
+        driver = webdriver.Chrome(options=options, service=service)
+        made.append(driver)
+        return driver
+
+    yield make
+    for driver in made:
+        driver.quit()
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _join(driver: Any, url: str, code: str, name: str) -> None:
+    driver.get(url)
+    driver.find_element(By.ID, "code").send_keys(code)
+    for label in driver.find_elements(By.CSS_SELECTOR, "label.choice"):
+        if label.text.strip().startswith(name):
+            label.find_element(By.TAG_NAME, "input").click()
+            break
+    else:
+        raise AssertionError(f"{name} is not on the join page")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/join'] button[type=submit]").click()
+    WebDriverWait(driver, 20).until(lambda d: "Add a note" in d.page_source)
+
+
+def test_two_phones_silent_brainstorm_reveal_live(
+    room_thread: ServerThread, browsers: Callable[[], Any]
+) -> None:
+    server, session = room_thread.server, room_thread.session
+    ana, ben = browsers(), browsers()
+    _join(ana, server.url, server.room.join_code.lower(), "Ana")
+    _join(ben, server.url, server.room.join_code, "Ben")
+    room_thread.call(lambda: session.notes.set_silent(True))
+    WebDriverWait(ana, 20).until(lambda d: "Silent brainstorming" in d.page_source)  # live, no reload
+
+    field = ana.find_element(By.ID, "note-text")
+    field.send_keys("Customers answer each other first <b>")
+    ana.find_element(By.CSS_SELECTOR, "form[action='/notes'] button").click()
+    WebDriverWait(ana, 20).until(lambda d: "Saved: your note is in." in d.page_source)
+    assert "Customers answer each other first <b>" in ana.find_element(By.ID, "live").text
+    assert "Customers answer" not in ben.find_element(By.ID, "live").text
+
+    ben.find_element(By.ID, "note-text").send_keys("Half-typed idea")  # Ben is typing when the reveal arrives
+    room_thread.call(lambda: session.notes.reveal())
+    WebDriverWait(ben, 20).until(
+        lambda d: "Customers answer each other first" in d.find_element(By.ID, "live").text
+    )
+    assert ben.find_element(By.ID, "note-text").get_attribute("value") == "Half-typed idea"
+    assert not ben.find_elements(By.TAG_NAME, "b")  # the note's markup arrived as text
+    width = ben.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1] == 360, width  # readable at phone width, no sideways scrolling
+    if SCREENSHOT:
+        Path(SCREENSHOT).parent.mkdir(parents=True, exist_ok=True)
+        ben.save_screenshot(SCREENSHOT)
+
+    room_thread.call(lambda: server.room.close())
+    room_thread.call(server.web.hub.close)
+    WebDriverWait(ana, 20).until(lambda d: "The room is closed" in d.page_source)

@@ -1,0 +1,81 @@
+"""The session's rules the room relies on: silent brainstorming, the reveal, anonymous notes from devices, and a
+participant voting on their own device or at the keyboard, never both (also after a restart)."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitation.clock import FakeClock
+from workshop.session import Change, SessionError, WorkshopSession
+from workshop.store import Store
+
+
+@pytest.fixture
+def on_stage(session: WorkshopSession) -> WorkshopSession:
+    session.agenda.go_to(2)
+    return session
+
+
+def test_silent_brainstorming_hides_new_notes_until_the_reveal(on_stage: WorkshopSession) -> None:
+    before = on_stage.notes.add("said out loud before")
+    stage = on_stage.notes.set_silent(True)
+    assert stage.silent
+    quiet = [on_stage.notes.add(f"quiet {i}") for i in range(3)]
+    assert not before.hidden and all(n.hidden for n in quiet)
+    changes: list[Change] = []
+    on_stage.subscribe(changes.append)
+    revealed = on_stage.notes.reveal()
+    assert {n.id for n in revealed} == {n.id for n in quiet}
+    assert not any(n.hidden for n in on_stage.workshop.live_notes())
+    assert not on_stage.workshop.stages[stage.id].silent
+    (change,) = changes
+    assert change.kind == "notes.revealed" and len(change.changed) == 4  # three notes and the stage
+    assert on_stage.notes.reveal() == []  # nothing left: nothing written
+
+
+def test_turning_silence_off_reveals_and_it_survives_a_restart(
+    on_stage: WorkshopSession, store: Store, clock: FakeClock
+) -> None:
+    on_stage.notes.set_silent(True)
+    note = on_stage.notes.add("kept quiet")
+    workshop_id = on_stage.workshop.id
+    on_stage.close()
+    with WorkshopSession.open(store, workshop_id, clock=clock) as reopened:
+        assert reopened.workshop.notes[note.id].hidden and reopened.stage().silent
+        reopened.notes.set_silent(False)
+        assert not reopened.workshop.notes[note.id].hidden and not reopened.stage().silent
+
+
+def test_anonymous_setting_is_durable(on_stage: WorkshopSession, store: Store, clock: FakeClock) -> None:
+    on_stage.notes.set_anonymous(True)
+    workshop_id = on_stage.workshop.id
+    on_stage.close()
+    with WorkshopSession.open(store, workshop_id, clock=clock) as reopened:
+        assert reopened.workshop.anonymous_notes
+
+
+def test_a_device_and_the_keyboard_never_both_vote_for_one_person(
+    on_stage: WorkshopSession, store: Store, clock: FakeClock
+) -> None:
+    notes = [on_stage.notes.add(f"idea {i}") for i in range(3)]
+    ballot = on_stage.votes.open(on_stage.workshop.current_stage_id, budget=3, cap=2)
+    ana, ben = 1, 2
+    on_stage.votes.claim_device(ana)
+    on_stage.votes.cast(ballot.id, ana, notes[0].id, device=True)
+    with pytest.raises(SessionError, match="own device"):
+        on_stage.votes.cast(ballot.id, ana, notes[1].id)  # the keyboard, for someone on their phone
+    with pytest.raises(SessionError, match="own device"):
+        on_stage.votes.submit(ballot.id, ana)
+    on_stage.votes.cast(ballot.id, ben, notes[1].id)  # Ben votes at the keyboard
+    with pytest.raises(SessionError, match="keyboard"):
+        on_stage.votes.cast(ballot.id, ben, notes[2].id, device=True)
+    on_stage.votes.release_device(ana)  # the room closed: Ana's device dots still count as hers alone
+    with pytest.raises(SessionError, match="own device in this vote"):
+        on_stage.votes.cast(ballot.id, ana, notes[1].id)
+    workshop_id = on_stage.workshop.id
+    on_stage.close()
+    with WorkshopSession.open(store, workshop_id, clock=clock) as reopened:  # and after a restart
+        with pytest.raises(SessionError, match="own device in this vote"):
+            reopened.votes.cast(ballot.id, ana, notes[1].id)
+        reopened.votes.cast(ballot.id, ana, notes[1].id, device=True)
+        assert reopened.votes.participant_dots(ballot.id, ana) == {notes[0].id: 1, notes[1].id: 1}
