@@ -8,6 +8,7 @@ Silent brainstorming and the reveal are session calls like any other key on the 
 from __future__ import annotations
 
 import contextlib
+import inspect
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -92,6 +93,9 @@ def _show_device_changes(app: WorkshopApp, changes: list[Change]) -> None:
         screen.refresh_room()
         return
     if not isinstance(screen, StageScreen) or app.session is None:
+        redraw = getattr(screen, "redraw", None) or getattr(screen, "on_screen_resume", None)
+        if callable(redraw) and not inspect.iscoroutinefunction(redraw):
+            redraw()  # the vote board's "done" count, the readiness check's answers …
         return
     ws = app.session.workshop
     added = [

@@ -191,11 +191,16 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         ws = self.session.workshop
         options = []
         width = max((len(ws.participant_name(p)) for p in ballot.eligible), default=0)
+        on_devices = self.session.votes.device_voters
         for participant_id in ballot.eligible:
             person = ws.participants.get(participant_id)
             name = ws.participant_name(participant_id).ljust(width)
             if person is not None and not person.active:
                 prompt = Text.assemble(("  – ", "bold"), name, ("  left: their dots count", "italic"))
+                options.append(Option(prompt, id=f"p{participant_id}", disabled=True))
+            elif participant_id in on_devices and ballot.anonymous:
+                # an anonymous vote on phones: the room sees how many are done, never who
+                prompt = Text.assemble(("  ▯ ", "bold"), (name, "bold"), "  votes on their phone")
                 options.append(Option(prompt, id=f"p{participant_id}", disabled=True))
             elif participant_id in ballot.submitted:
                 prompt = Text.assemble((" ✔ ", "bold green"), (name, "bold"), "  voted")
@@ -206,12 +211,16 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         self._set_options(options)
         voters = self._active_voters(ballot)
         voted = [p for p in voters if p in ballot.submitted]
-        waiting = [ws.participant_name(p) for p in voters if p not in ballot.submitted]
+        hidden = on_devices if ballot.anonymous else frozenset()
+        waiting = [ws.participant_name(p) for p in voters if p not in ballot.submitted and p not in hidden]
         status = Text.assemble((f"{len(voted)} of {len(voters)} have voted.", "bold"))
+        if hidden:
+            phones_done = sum(1 for p in voters if p in hidden and p in ballot.submitted)
+            status.append(f"  On phones: {phones_done} of {sum(1 for p in voters if p in hidden)} done.")
         if waiting:
             status.append(f"  Not yet: {', '.join(waiting)}.")
             status.append("  Enter opens the highlighted person's ballot: hand them the keyboard.")
-        else:
+        elif len(voted) == len(voters):
             status.append("  Everyone has voted: press r to close the vote and reveal the result.")
         self.query_one("#board-status", Static).update(status)
 
