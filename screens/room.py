@@ -197,13 +197,41 @@ def _session_call(app: WorkshopApp, call: Any) -> Any:
         return None
 
 
+def _confirm(app: WorkshopApp, question: str, yes: str, then: Any) -> None:
+    """Ask first (No focused): a stray key must not do what cannot be undone (docs/KEYS.md)."""
+    from screens.dialogs import ConfirmScreen
+
+    def answered(answer: bool | None) -> None:
+        if answer:
+            then()
+
+    app.push_screen(ConfirmScreen(question, yes=yes, no="No", safe_default=True), answered)
+
+
 def toggle_silent(app: WorkshopApp) -> None:
-    """Silent brainstorming on the current stage: on, or off (which reveals what it hid)."""
+    """Silent brainstorming on the current stage: on, or off (which reveals what it hid: asks first then)."""
     session = app.session
     stage = session.workshop.current_stage if session is not None else None
     if session is None or stage is None:
         return
-    updated = _session_call(app, lambda: session.notes.set_silent(not stage.silent, stage_id=stage.id))
+    hidden = sum(1 for n in session.workshop.stage_notes(stage.id) if n.hidden)
+    if stage.silent and hidden:
+        _confirm(
+            app,
+            f"End silent brainstorming and show the room all {plural(hidden, 'hidden note')}?",
+            "Reveal them",
+            lambda: _set_silent(app, False),
+        )
+        return
+    _set_silent(app, not stage.silent)
+
+
+def _set_silent(app: WorkshopApp, silent: bool) -> None:
+    session = app.session
+    stage = session.workshop.current_stage if session is not None else None
+    if session is None or stage is None:
+        return
+    updated = _session_call(app, lambda: session.notes.set_silent(silent, stage_id=stage.id))
     if updated is not None:
         app.notify(
             f"Silent brainstorming {'on' if updated.silent else 'off'}: "
@@ -217,7 +245,21 @@ def toggle_silent(app: WorkshopApp) -> None:
 
 
 def reveal(app: WorkshopApp) -> None:
-    """Show the room every hidden note of the current stage at once."""
+    """Show the room every hidden note of the current stage at once (asks first: it cannot be undone)."""
+    session = app.session
+    stage = session.workshop.current_stage if session is not None else None
+    if session is None or stage is None:
+        return
+    hidden = sum(1 for n in session.workshop.stage_notes(stage.id) if n.hidden)
+    if not hidden:
+        app.notify("No note of this stage is hidden from the room.", title="Reveal")
+        if stage.silent:
+            _set_silent(app, False)
+        return
+    _confirm(app, f"Show the room all {plural(hidden, 'hidden note')} now?", "Reveal them", lambda: _reveal(app))
+
+
+def _reveal(app: WorkshopApp) -> None:
     session = app.session
     if session is None:
         return
@@ -438,21 +480,40 @@ class RoomScreen(WorkshopScreenMixin, Screen[None]):
 
     def action_approve(self) -> None:
         server, device_id = self.server, self._highlighted("#pending")
-        if server is None or device_id is None:
+        device = server.room.devices.by_id(device_id) if server is not None and device_id is not None else None
+        if server is None or device is None or not device.pending:
             return
-        with self._guard():
-            name = server.room.approve(device_id)
-            self.notify(f"{name} joined the workshop.")
+
+        def approve() -> None:
+            with self._guard():
+                name = server.room.approve(device.id)
+                self.notify(f"{name} joined the workshop.")
+
+        _confirm(self.workshop_app, f"Let {device.requested_name} join as a participant?", "Let them in", approve)
 
     def action_decline(self) -> None:
         server, device_id = self.server, self._highlighted("#pending")
-        if server is not None and device_id is not None:
-            server.room.deny(device_id)
+        device = server.room.devices.by_id(device_id) if server is not None and device_id is not None else None
+        if server is None or device is None or not device.pending:
+            return
+        _confirm(
+            self.workshop_app,
+            f"Decline {device.requested_name}'s request to join?",
+            "Decline",
+            lambda: server.room.deny(device.id),
+        )
 
     def action_release(self) -> None:
         server, participant_id = self.server, self._highlighted("#joined")
-        if server is not None and participant_id is not None and server.room.release(participant_id):
-            self.notify(f"{self.session.workshop.participant_name(participant_id)}'s name is free again.")
+        if server is None or participant_id is None:
+            return
+        name = self.session.workshop.participant_name(participant_id)
+
+        def release() -> None:
+            if server.room.release(participant_id):
+                self.notify(f"{name}'s name is free again: their device is signed out.")
+
+        _confirm(self.workshop_app, f"Sign out {name}'s device so the name is free for another?", "Release", release)
 
     def action_close_room(self) -> None:
         ask_close_room(self.workshop_app)

@@ -94,7 +94,8 @@ async def test_room_end_to_end_in_the_app(app: WorkshopApp, store: Store, worksh
             await pilot.press("escape")  # the facilitator reads them on the stage screen
             await until(pilot, lambda: "Chloé idea 1" in screen_text(app), "device notes on the stage screen")
             app.push_screen(RoomScreen())
-            await pilot.press("v")  # reveal
+            await pilot.press("v")  # reveal: it cannot be undone, so it asks first
+            await pilot.press("y")
             await ben_live.wait_for("Ana idea 0")
 
             ballot = session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
