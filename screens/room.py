@@ -471,12 +471,12 @@ class RoomScreen(WorkshopScreenMixin, Screen[None]):
         self.refresh_room()
 
     def _highlighted(self, list_id: str) -> int | None:
+        """The highlighted entry's id; the first entry when none is highlighted (one request waiting)."""
         option_list = self.query_one(list_id, OptionList)
-        index = option_list.highlighted
-        if index is None:
+        if not option_list.option_count:
             return None
-        option = option_list.get_option_at_index(index)
-        return int(option.id) if option.id is not None else None
+        option = option_list.get_option_at_index(option_list.highlighted or 0)
+        return int(option.id) if option.id is not None and not option.disabled else None
 
     def action_approve(self) -> None:
         server, device_id = self.server, self._highlighted("#pending")

@@ -123,3 +123,23 @@ async def test_room_end_to_end_in_the_app(app: WorkshopApp, store: Store, worksh
         await pilot.press("enter")  # confirm closing
         await until(pilot, lambda: app.room is None, "the room to close")
         await asyncio.sleep(0)
+
+
+async def test_facilitator_lets_a_new_name_in_from_the_room_screen(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+        server = await open_room(app, "127.0.0.1", 0)
+        assert server is not None
+        async with SimDevice(server.url) as dev:
+            assert (await dev.join(server.room.join_code, new_name="Dev Patel")).status_code == 303
+            assert "Waiting for the facilitator" in await dev.page()
+            await until(pilot, lambda: "Dev Patel" in screen_text(app), "the request on the room screen")
+            await pilot.press("a")  # let in: it asks first
+            await pilot.press("y")
+            await until(pilot, lambda: "Dev Patel" in people(app), "Dev to become a participant")
+            assert "Add a note" in await dev.page()
+            with pytest.raises(SessionError, match="own device"):  # Dev now votes on the phone only
+                session = session_of(app)
+                session.notes.add("an idea")
+                ballot = session.votes.open(session.workshop.current_stage_id, budget=1, cap=1)
+                session.votes.cast(ballot.id, people(app)["Dev Patel"], ballot.note_ids[0])
