@@ -336,3 +336,47 @@ async def test_a_stray_plus_is_undone_by_minus(app: Any, clock: FakeClock) -> No
             await pilot.press(*undo)
             await back_to_stage(pilot)
             assert state(app) == before, key
+
+
+# --- the other questions about what cannot be undone --------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["enter", "e"])
+async def test_deleting_a_workshop_from_home_is_not_answered_by_enter_or_typing(
+    library: WorkshopLibrary, answer: str
+) -> None:
+    from screens.app import make_app
+
+    library.create("Keep me").close()
+    app = make_app(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.screen.safe_default
+        await pilot.press(answer)
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert [s.title for s in library.list()] == ["Keep me"]
+
+
+@pytest.mark.parametrize("answer", ["enter", "space"])
+async def test_deleting_an_action_is_not_answered_by_enter_or_typing(app: Any, answer: str) -> None:
+    from textual.widgets import DataTable
+
+    from screens.action_plan import ActionPlanScreen
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        kept = app.session.actions.add("Keep this action", owner="Ana")
+        await pilot.press("o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ActionPlanScreen)
+        screen.query_one("#actions", DataTable).focus()
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and app.screen.safe_default
+        await pilot.press(answer)
+        await pilot.pause()
+        assert isinstance(app.screen, ActionPlanScreen)
+        assert kept.id in app.session.workshop.actions
+        assert app.session.actions.get(kept.id).status == "open"  # space did not reach the table
