@@ -95,6 +95,16 @@ def test_a_pasted_colour_code_stays_in_the_paste_in_order(chunks: list[bytes]) -
     assert not [m for m in out if isinstance(m, events.Key)]
 
 
+def test_the_parser_s_own_stand_in_character_survives_a_paste() -> None:
+    """The parser escapes ESC inside a paste with a private-use character; that character pasted itself comes
+    through unchanged, next to an ESC and its escape."""
+    from screens.internals import _STAND_IN
+
+    text = f"a{_STAND_IN}e\x1b{_STAND_IN}{_STAND_IN}s\x1bz"
+    out, _ = parse([PASTE_START + text.encode() + PASTE_END])
+    assert pasted(out) == [text]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=80), st.lists(st.integers(min_value=0), max_size=6))
 def test_any_pasted_bytes_arrive_whole_in_one_paste(content: bytes, cuts: list[int]) -> None:
