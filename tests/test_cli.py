@@ -225,3 +225,34 @@ def test_importing_the_cli_does_not_import_click() -> None:
         check=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
+
+
+def test_export_csv_with_a_semicolon_writes_both_files(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run("demo", "--no-open")
+    workshop_id = out.strip()
+    code, out, err = run(
+        "export", workshop_id, "--format", "csv", "--delimiter", "semicolon", "-o", str(tmp_path)
+    )
+    assert code == 0, err
+    paths = [Path(line) for line in out.split()]
+    assert [p.name for p in paths] == [f"{workshop_id}-actions.csv", f"{workshop_id}-notes.csv"]
+    for path in paths:
+        header = path.read_bytes().decode("utf-8-sig").split("\r\n", 1)[0]
+        assert header.count(";") >= 6 and "," not in header.replace("due date", "")
+
+
+def test_export_pdf_without_libreoffice_is_one_line_and_exit_1(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from exports import pdf
+
+    code, out, _ = run("demo", "--no-open")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf, "CANDIDATES", ())
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, out, err = run("export", out.strip(), "--format", "pdf", "-o", str(folder))
+    assert code == 1 and err.count("\n") == 1 and "LibreOffice" in err
+    assert list(folder.iterdir()) == []
