@@ -46,7 +46,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from exports import docx_package
+from exports import docx_package, docx_template
 from exports.common import (
     SUMMARY_LIMIT,
     ActionRow,
@@ -484,7 +484,7 @@ class _Writer:
         """(title, level, bookmark) of every heading, for the contents."""
         self.toc: Paragraph | None = None
         self._style_ids: dict[str, str] = {}
-        self.doc = Document()
+        self.doc = Document(docx_template.template())
         _setup_styles(self.doc)
         _core_properties(self.doc, report)
         self._page_setup()

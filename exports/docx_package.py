@@ -1,10 +1,9 @@
-"""A clean, current Word package around the document: no leftovers of python-docx's default template.
+"""A clean, current Word package around the document: no leftovers of an old template.
 
-python-docx starts every document from its own ``default.docx``, made long ago in Word 2010 for Mac. Saved as is,
-the file opens in "[Compatibility Mode]" (``compatibilityMode`` 14), carries a blank thumbnail, says it was
-written by "Microsoft Macintosh Word" with 1 page and 0 words, and ships parts nothing uses (a second copy of the
-styles with effects, web settings, a custom XML item) and hundreds of unused styles. ``clean`` fixes all of that in
-code, on the document before it is saved:
+The plan starts from ``exports.docx_template`` (built in code here), not from python-docx's own ``default.docx``
+(Word 2010 for Mac), which opens in "[Compatibility Mode]", carries a blank thumbnail, claims "Microsoft Macintosh
+Word" with 1 page and 0 words, and ships parts nothing uses. ``clean`` is the last step before saving and makes
+sure of it whatever template a document came from:
 
 - ``compatibilityMode`` 15: Word 2013 and later open it as a current document;
 - the thumbnail, ``stylesWithEffects``, ``webSettings`` and the custom XML item are dropped, with their

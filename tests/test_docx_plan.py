@@ -343,3 +343,15 @@ def test_demo_plan_pages_in_libreoffice(tmp_path: Path, font: str) -> None:
         assert re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text), (
             f"the header word {word!r} is broken in {font}"
         )
+
+
+def test_the_package_is_built_from_the_repositorys_own_parts() -> None:
+    from exports import docx_template
+
+    with zipfile.ZipFile(io.BytesIO(render(rich_workshop()))) as package:
+        names = set(package.namelist())
+    expected = set(docx_template.PARTS) | {"word/header1.xml", "word/footer1.xml"}
+    assert names <= expected | {f"word/header{i}.xml" for i in range(2, 4)} | {
+        f"word/footer{i}.xml" for i in range(2, 4)
+    }
+    assert set(docx_template.PARTS) <= names
