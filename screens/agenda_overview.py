@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from facilitation.models import Stage
 from facilitation.schedule import ScheduleReport, StageSchedule, StageTiming, build_schedule, format_clock
 from facilitation.schedule import format_minutes as format_delta
+from facilitation.timer import StageTimer
 from screens.base import WorkshopScreenMixin
 from workshop.session import SessionError, WorkshopSession
 
@@ -102,14 +103,19 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
             if not stage.skipped:
                 number += 1
             table.add_row(
-                *self._row(stage, by_id.get(stage.id), number, stage.id == current_id), key=str(stage.id)
+                *self._row(
+                    stage, by_id.get(stage.id), number, stage.id == current_id, session.timer.of(stage.id)
+                ),
+                key=str(stage.id),
             )
         if keep is not None and str(keep) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep)))
         self.query_one("#overview-status", Static).update(self._status(report))
 
     @staticmethod
-    def _row(stage: Stage, timing: StageSchedule | None, number: int, here: bool) -> tuple[Text, ...]:
+    def _row(
+        stage: Stage, timing: StageSchedule | None, number: int, here: bool, timer: StageTimer
+    ) -> tuple[Text, ...]:
         marker = "▶" if here else " "
         if stage.skipped or timing is None:
             return (
@@ -124,8 +130,12 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
         delta = Text("")
         if timing.actual_seconds is not None and timing.delta_seconds is not None:
             actual = Text(format_clock(timing.actual_seconds), justify="right")
-            if timing.state == "current" and timing.delta_seconds < 0:
-                delta = Text(f"{format_clock(-timing.delta_seconds, round_up=True)} left", justify="right")
+            if timer.status in ("running", "paused"):
+                # the time left is the countdown's own (StageTimer.remaining): the same on both screens
+                if timer.is_overrun:
+                    delta = Text(f"+{format_clock(timer.overrun)} over", style="bold red", justify="right")
+                else:
+                    delta = Text(f"{format_clock(timer.remaining, round_up=True)} left", justify="right")
             else:
                 over = timing.delta_seconds > 59
                 under = timing.delta_seconds < -59

@@ -144,6 +144,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         *_everywhere("f5", "'toggle_timer'", "Start/Pause", TIP_TIMER),
         Binding("plus,equals_sign", "extend(1)", "+1 min", tooltip="Add 1 minute"),
         *_everywhere("f6", "'extend', 1", "+1 min", "Add 1 minute"),
+        Binding("minus", "shorten(1)", "-1 min", show=False, tooltip="Take 1 minute off"),
         Binding("right_square_bracket", "extend(5)", "+5 min", show=False, tooltip="Add 5 minutes"),
         *_everywhere("f7", "'extend', 5", "+5 min", "Add 5 minutes"),
         Binding("n", "next_stage", "Next", tooltip=TIP_NEXT),
@@ -446,6 +447,12 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         with self._guard():
             timer = self.session.timer.extend(minutes, self._stage_id)
             self._say(f"{minutes} min added: now {format_clock(timer.duration)} in all.", timeout=4)
+        self.refresh_clock()
+
+    def action_shorten(self, minutes: int) -> None:
+        with self._guard():
+            timer = self.session.timer.shorten(minutes, self._stage_id)
+            self._say(f"{minutes} min taken off: now {format_clock(timer.duration)} in all.", timeout=4)
         self.refresh_clock()
 
     def action_restart_timer(self) -> None:

@@ -132,13 +132,16 @@ def test_move_reorder_and_merge(session: WorkshopSession) -> None:
         session.notes.merge(a.id, a.id)
 
 
-def test_stage_navigation_pauses_the_timer_left_behind(session: WorkshopSession, clock: FakeClock) -> None:
+def test_stage_navigation_never_changes_a_timer(session: WorkshopSession, clock: FakeClock) -> None:
     session.timer.start()
     clock.advance(30)
     first = session.stage().id
     session.agenda.next()
-    assert session.timer.of(first).status == "paused"
-    assert session.timer.of(first).elapsed == pytest.approx(30)
+    clock.advance(30)
+    assert session.timer.of(first).status == "running"
+    assert session.timer.of(first).elapsed == pytest.approx(60)
+    session.agenda.previous()
+    assert session.timer.of(first).status == "running"
     with pytest.raises(SessionError, match="first stage"):
         session.agenda.previous()
         session.agenda.previous()

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from facilitation import catalogue, text
 from facilitation.models import (
-    Record,
     Stage,
     Workshop,
 )
-from facilitation.timer import StageTimer
 from workshop.session.part import Part
 from workshop.session.validation import (
     MAX_STAGE_MINUTES,
@@ -219,30 +216,22 @@ class Agenda(Part):
         return agenda[index] if 0 <= index < len(agenda) else None
 
     def go_to(self, stage_id: int) -> Stage:
-        """Make a stage current. A timer still running on the stage left behind is paused, not lost.
+        """Make a stage current. No timer changes: a timer running on the stage left behind keeps running (moving
+        around the agenda never changes a timer unless the facilitator asks; the agenda shows it still running).
 
         Refuses an unknown stage (``NotFoundError``) and a read-only workshop; no change when it is current
-        already. Durable on return; publishes ``stage.entered`` (``Change.info == ("current_stage_id",)``; the
-        stage left behind is in ``changed`` when its timer was paused).
+        already. Durable on return; publishes ``stage.entered`` (``Change.info == ("current_stage_id",)``).
         """
         target = self._ledger.stage(stage_id)
         current = self._ws.current_stage
         if current is not None and current.id == target.id:
             return target
-        changed: list[Record] = []
-        paused_timer: StageTimer | None = None
-        if current is not None and self._ledger.timer(current.id).status == "running":
-            paused_timer = copy.copy(self._ledger.timer(current.id))
-            paused_timer.pause()
-            changed.append(current.replace(timer=paused_timer.to_dict()))
         self._ledger.commit(
             "stage.entered",
             f"Moved to {target.title}",
-            changed,
             stage_id=target.id,
             info={"current_stage_id": target.id},
             data={"from": current.id if current else None},
-            timers={current.id: paused_timer} if paused_timer is not None and current is not None else None,
         )
         return target
 

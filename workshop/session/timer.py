@@ -79,6 +79,11 @@ class Timer(Part):
         """Add ``minutes`` (negative takes time off, within the timer's limits); publishes ``timer.extend``."""
         return self._change("extend", f"{minutes:g} min added", stage_id, minutes=minutes)
 
+    def shorten(self, minutes: float, stage_id: int | None = None) -> StageTimer:
+        """Take ``minutes`` off (the ``-`` key), at most the time still left (``StageTimer.shorten``); refuses a
+        finished timer or one with no time left (``SessionError``). Publishes ``timer.shorten``."""
+        return self._change("shorten", f"{minutes:g} min taken off", stage_id, minutes=minutes)
+
     def reset(self, stage_id: int | None = None) -> StageTimer:
         """Put the timer back to the stage's full time, idle (publishes ``timer.reset``)."""
         return self._change("reset", "timer restarted from the full time", stage_id)

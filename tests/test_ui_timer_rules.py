@@ -1,0 +1,110 @@
+"""The timer counts real time and only the facilitator changes it: `p` never pauses, `-` takes a minute off, space
+on a finished stage asks, and the agenda overview shows the countdown's own time left."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.widgets import DataTable
+
+from facilitation.clock import FakeClock
+from screens.agenda_overview import AgendaOverviewScreen
+from screens.app import WorkshopApp, make_app
+from screens.dialogs import ConfirmScreen
+from screens.stage import StageScreen
+from screens.widgets import TimerDisplay
+from workshop.session import WorkshopLibrary
+from workshop.store import Store
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def app(store: Store, clock: FakeClock) -> Iterator[WorkshopApp]:
+    library = WorkshopLibrary(store, clock=clock)
+    session = library.create("Offsite", participants=["Ana", "Ben"])
+    session.agenda.next()  # the second stage: there is one before it for `p`
+    workshop_id = session.workshop.id
+    session.close()
+    app = make_app(library, workshop_id, clock=clock)
+    yield app
+    app.close_session()
+
+
+def stage(app: WorkshopApp) -> StageScreen:
+    assert isinstance(app.screen, StageScreen)
+    return app.screen
+
+
+async def test_p_looks_at_the_previous_stage_without_pausing_the_running_timer(
+    app: WorkshopApp, clock: FakeClock
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session is not None
+        running = app.session.stage().id
+        await pilot.press("space")
+        clock.advance(60)
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.session.stage().id != running
+        clock.advance(60)
+        timer = app.session.timer.of(running)
+        assert timer.status == "running" and timer.elapsed == pytest.approx(120)
+        await pilot.press("n")  # back again (the stage just looked at asks first: its timer never started)
+        await pilot.pause()
+        if isinstance(app.screen, ConfirmScreen):
+            await pilot.press("y")
+            await pilot.pause()
+        assert app.session.stage().id == running
+        assert app.session.timer.of(running).status == "running"
+
+
+async def test_minus_takes_a_minute_off_as_plus_adds_one(app: WorkshopApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stage(app)
+        display = screen.query_one(TimerDisplay)
+        planned = display.digits
+        await pilot.press("space")
+        clock.advance(60)
+        await pilot.press("minus")
+        screen.refresh_clock()
+        minutes = int(planned.split(":")[0])
+        assert display.digits == f"{minutes - 2:02d}:00"
+        await pilot.press("plus")
+        screen.refresh_clock()
+        assert display.digits == f"{minutes - 1:02d}:00"
+
+
+async def test_space_on_a_finished_stage_asks_before_restarting(app: WorkshopApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session is not None
+        here = app.session.stage().id
+        await pilot.press("space")
+        clock.advance(30)
+        app.session.timer.finish(advance=False)
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Restart" in app.screen.question
+        await pilot.press("enter")  # the default is no
+        await pilot.pause()
+        assert app.session.timer.of(here).status == "finished"
+
+
+async def test_the_overview_shows_the_countdowns_time_left(app: WorkshopApp, clock: FakeClock) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.session is not None
+        screen = stage(app)
+        await pilot.press("space")
+        clock.advance(60)
+        await pilot.press("space")  # a pause: wall time runs on, the countdown does not
+        clock.advance(120)
+        await pilot.press("plus")
+        screen.refresh_clock()
+        countdown = screen.query_one(TimerDisplay).digits
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaOverviewScreen)
+        table = app.screen.query_one(DataTable)
+        row = table.get_row(str(app.session.stage().id))
+        assert str(row[4]) == f"{countdown} left"
