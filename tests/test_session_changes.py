@@ -64,16 +64,15 @@ def test_a_change_names_its_event_records_removals_and_info(session: WorkshopSes
     assert seen[-1].kind == "action.deleted" and seen[-1].removed == (("actions", action.id),)
 
 
-def test_the_stage_left_with_a_running_timer_is_in_the_change(session: WorkshopSession) -> None:
+def test_leaving_a_stage_with_a_running_timer_changes_no_timer(session: WorkshopSession) -> None:
     seen = record(session)
     first = session.stage()
     session.timer.start()
     session.agenda.next()
     start, entered = seen
     assert start.kind == "timer.start" and start.records_of(Stage)[0].timer["status"] == "running"
-    (left,) = entered.records_of(Stage)
-    assert left.id == first.id and left.timer["status"] == "paused"
-    assert session.timer.of(first.id).status == "paused"
+    assert entered.kind == "stage.entered" and entered.records_of(Stage) == []
+    assert session.timer.of(first.id).status == "running"
 
 
 def test_a_refused_or_failed_change_publishes_nothing(
@@ -176,7 +175,7 @@ def test_a_follower_applies_the_writers_journal_and_publishes_the_same_changes(
     assert follower.workshop.notes == session.workshop.notes
     assert follower.workshop.actions == {}
     assert follower.workshop.events == session.workshop.events
-    assert follower.timer.of(note.stage_id).status == session.timer.of(note.stage_id).status == "paused"
+    assert follower.timer.of(note.stage_id).status == session.timer.of(note.stage_id).status == "running"
 
 
 def test_a_follower_never_writes_and_a_writer_takes_no_external_changes(
