@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import export_bench, export_command_bench, session_bench, ui_bench, vote_bench
+from benchmarks import export_bench, export_command_bench, room_bench, session_bench, ui_bench, vote_bench
 from benchmarks.session_bench import print_rows
 
 
@@ -29,6 +29,7 @@ def main() -> int:
         *session_bench.run(),
         *export_bench.run(),
         *export_command_bench.run(),
+        *room_bench.run(),
     ]
     print_rows(rows)
     failed = [row for row in rows if row[3] is False]
