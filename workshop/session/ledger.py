@@ -235,14 +235,20 @@ class Ledger:
                     self._timers.pop(op.id, None)
             elif not op.table.startswith("_"):
                 raise ValueError(f"unknown table {op.table!r} in a journal entry")
-        for name in records.RECORD_TABLES:
-            ids = getattr(self.ws, name)
-            self._next_ids[name] = max(self._next_ids[name], max(ids, default=0) + 1)
-        known = {e.id for e in self.ws.events}
-        fresh = sorted((e for e in events if e.id not in known), key=lambda e: e.id)
+        for op in ops:  # the cost of the batch, not of the workshop: a follower applies one per commit
+            if op.table in records.RECORD_TABLES and op.doc is not None:
+                self._next_ids[op.table] = max(self._next_ids[op.table], op.id + 1)
+        events.sort(key=lambda e: e.id)
+        log = self.ws.events
+        if events and (not log or events[0].id > log[-1].id) and len({e.id for e in events}) == len(events):
+            fresh = events  # the usual case: newer than everything shown, in order
+        else:
+            known = {e.id for e in log}
+            fresh = [e for e in events if e.id not in known]
         if fresh:
-            self.ws.events.extend(fresh)
-            self.ws.events.sort(key=lambda e: e.id)
+            log.extend(fresh)
+            if len(log) > len(fresh) and log[-len(fresh) - 1].id > fresh[0].id:
+                log.sort(key=lambda e: e.id)
             self._next_ids[records.EVENTS_TABLE] = max(self._next_ids[records.EVENTS_TABLE], fresh[-1].id + 1)
         event = (
             fresh[-1]
