@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ import pytest
 from workshop import follow
 from workshop.follow import Entries, Follower, FollowState, FollowStatus, Gone, JournalTail, Reload
 from workshop.store import DamagedFileError, Op, Store, WorkshopFile, WorkshopNotFoundError
+from workshop.store.file import RawTables
 from workshop.store.ops import encode_entry
 
 WAIT = 30.0
@@ -74,6 +75,18 @@ def test_an_unreadable_last_line_waits_and_damage_before_it_is_refused(writer: W
         handle.write(encode_entry(3, [note(3)]))  # a complete line that cannot be read: damage, not a tear
     with pytest.raises(DamagedFileError):
         tail.read()
+
+
+def test_a_complete_line_that_cannot_be_read_is_damage_and_never_applied(writer: WorkshopFile) -> None:
+    """Every line with its newline was acknowledged by the writer: one that cannot be read means harm."""
+    tail = JournalTail(writer.path)
+    tail.load()
+    with open(tail.journal, "ab") as handle:
+        handle.write(b'{"seq": 2, "ops": [tor\n')
+    with pytest.raises(DamagedFileError):
+        tail.read()
+    assert set(tail.tables["notes"]) == {"1"}
+    assert tail.seq == 1
 
 
 def test_a_checkpoint_is_followed_by_reloading(writer: WorkshopFile) -> None:
@@ -149,7 +162,7 @@ class Recorder:
         self.statuses: list[FollowStatus] = []
         self.changed = threading.Event()
 
-    def apply(self, ops: list[Op]) -> None:
+    def apply(self, ops: Sequence[Op]) -> None:
         self.batches.append(list(ops))
         self.changed.set()
 
@@ -179,6 +192,34 @@ def test_writer_stopped_and_started_again(store: Store, writer: WorkshopFile) ->
         assert seen.batches[-1] == [note(3)]
     finally:
         again.close()
+
+
+def test_damage_and_deletion_keep_the_last_picture_and_say_why(store: Store, writer: WorkshopFile) -> None:
+    seen = Recorder()
+    follower = Follower(writer.path, seen.apply, on_status=seen.status)
+    with open(follower.tail.journal, "ab") as handle:
+        handle.write(b"not a journal line\n")
+    assert follower.poll()
+    assert follower.status.state is FollowState.UNREADABLE
+    assert "cannot be read now" in follower.status.message and "journal" in follower.status.message
+    assert seen.batches == []
+    writer.close()
+    store.delete("ws-1")
+    follower.poll()
+    assert follower.status.state is FollowState.GONE
+    assert "deleted" in follower.status.message
+    assert [s.state for s in seen.statuses] == [FollowState.UNREADABLE, FollowState.GONE]
+
+
+def test_a_change_this_version_cannot_read_is_reported_not_raised(writer: WorkshopFile) -> None:
+    def refuse(ops: object) -> None:
+        raise TypeError("Note.__init__() got an unexpected keyword argument")
+
+    follower = Follower(writer.path, refuse)
+    writer.commit([note(2)])
+    follower.poll()
+    assert follower.status.state is FollowState.UNREADABLE
+    assert "a change cannot be read" in follower.status.message
 
 
 WRITER_SCRIPT = """
@@ -263,8 +304,11 @@ def test_run_in_the_background(writer: WorkshopFile, monkeypatch: pytest.MonkeyP
 
 
 def test_table_diff() -> None:
-    before = {"_meta": {"1": {"journal_seq": 1}}, "notes": {"1": {"id": 1}, "2": {"id": 2, "t": "a"}}}
-    after = {
+    before: RawTables = {
+        "_meta": {"1": {"journal_seq": 1}},
+        "notes": {"1": {"id": 1}, "2": {"id": 2, "t": "a"}},
+    }
+    after: RawTables = {
         "_meta": {"1": {"journal_seq": 9}},
         "notes": {"2": {"id": 2, "t": "b"}},
         "votes": {"3": {"id": 3}},

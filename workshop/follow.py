@@ -41,8 +41,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from facilitation.clock import Clock
+from workshop import records
+from workshop.session import WorkshopSession
+from workshop.store import Store
 from workshop.store.errors import DamagedFileError, StoreError, WorkshopNotFoundError
-from workshop.store.file import RawTables, journal_path, load_state, lock_path, owner_path
+from workshop.store.file import RawTables, build_view, journal_path, load_state, lock_path, owner_path
 from workshop.store.fsutil import existing_backups
 from workshop.store.journal import JournalDamage, parse_journal
 from workshop.store.ops import DELETE, META_TABLE, PUT, Op
@@ -205,7 +209,7 @@ class JournalTail:
                 return self._reload()
             expected += 1
         if not contents.entries:
-            return None  # the only complete line is unreadable: a torn last line, cut off by the next writer
+            return None
         for seq, ops in contents.entries:
             _apply_raw(self.tables, ops)
             self.seq = seq
@@ -299,9 +303,7 @@ def _status(state: FollowState, detail: str = "") -> FollowStatus:
     if state is FollowState.FOLLOWING:
         return FollowStatus(state)
     if state is FollowState.STOPPED:
-        return FollowStatus(
-            state, "The facilitator's window is closed: showing the last saved picture until it opens again."
-        )
+        return FollowStatus(state, "The facilitator's window is closed: this is the last saved picture.")
     if state is FollowState.GONE:
         return FollowStatus(state, "This workshop was deleted: showing the last picture.")
     return FollowStatus(
@@ -336,7 +338,8 @@ class Follower:
         if tail is None:
             self.tail.load()
         self._apply = apply
-        self._on_status = on_status
+        self.on_status = on_status
+        """Called (on the thread that delivers) when the status changes."""
         self.status = _status(FollowState.FOLLOWING if writer_present(self.path) else FollowState.STOPPED)
         self._checked_writer = time.monotonic()
         self._stop = threading.Event()
@@ -359,7 +362,9 @@ class Follower:
             batches = [ops for _seq, ops in update.lines]
         elif isinstance(update, Reload) and update.ops:
             batches = [update.ops]
-        if state is FollowState.FOLLOWING:
+        if state is FollowState.FOLLOWING and not isinstance(update, Entries):
+            # New lines prove a writer; otherwise ask the lock (reading /proc/locks can wait ~10 ms on a busy
+            # machine, so it is not done on the way to showing a change).
             self._checked_writer = time.monotonic()
             if not writer_present(self.path):
                 state = FollowState.STOPPED
@@ -367,12 +372,23 @@ class Follower:
 
     def deliver(self, batches: list[list[Op]], status: FollowStatus) -> bool:
         """Apply what ``read`` found (on the UI's thread); True if anything changed."""
-        for ops in batches:
-            self._apply(ops)
+        for index, ops in enumerate(batches):
+            try:
+                self._apply(ops)
+            except (
+                TypeError,
+                ValueError,
+                KeyError,
+                AttributeError,
+            ) as error:  # a record this version cannot read
+                log.warning("cannot apply a change to %s: %r", self.path, error)
+                status = _status(FollowState.UNREADABLE, f"a change cannot be read: {error}")
+                batches = batches[:index]
+                break
         if status != self.status:
             self.status = status
-            if self._on_status is not None:
-                self._on_status(status)
+            if self.on_status is not None:
+                self.on_status(status)
             return True
         return bool(batches)
 
@@ -389,17 +405,16 @@ class Follower:
     def run(self, deliver: Callable[[Callable[[], object]], object]) -> None:
         """Follow until ``stop``: read in this thread, and on a change call ``deliver(fn)``, which must run
         ``fn`` on the thread that owns the session (for Textual: ``app.call_from_thread``)."""
-        for _changed in self._wakeups():
+        for changed in self._wakeups():
             if self._stop.is_set():
                 return
             due = time.monotonic() - self._checked_writer >= WRITER_CHECK_SECONDS
-            if not _changed and not due:
+            if not changed and not due:
                 continue
             batches, status = self.read()
             if batches or status != self.status:
                 with contextlib.suppress(RuntimeError):  # the app is closing
                     deliver(lambda b=batches, s=status: self.deliver(b, s))  # type: ignore[misc]
-            self._checked_writer = time.monotonic()
 
     def _wakeups(self) -> Iterator[bool]:
         """True when our files may have changed, False now and then when nothing did (to look at the lock)."""
@@ -448,3 +463,37 @@ class Follower:
             yield now != seen
             seen = now
             self._stop.wait(POLL_SECONDS)
+
+
+# --- a followed session ---------------------------------------------------------------------------------
+
+FOLLOWING_REASON = "This window follows the facilitator's and cannot change the workshop."
+
+
+@dataclass
+class Following:
+    """A read-only session of a workshop another window writes, and the follower that keeps it current."""
+
+    session: WorkshopSession
+    follower: Follower
+
+
+def open_following(
+    store: Store, workshop_id: str, *, clock: Clock | None = None, reason: str = FOLLOWING_REASON
+) -> Following:
+    """Open ``workshop_id`` (an id or a unique start of one) to follow it: no lock taken, nothing written.
+
+    ``reason`` is the session's ``read_only_reason``. Raises ``WorkshopNotFoundError`` (no such workshop, or it is
+    being deleted), ``DamagedFileError`` (a file, a journal line or a record that cannot be read),
+    ``NewerSchemaError``, or ``StoreError`` for an I/O error: each with a message for the user.
+    """
+    resolved = store.resolve(workshop_id)
+    path = store.path_for(resolved)
+    tail = JournalTail(path)
+    data = tail.load()
+    try:
+        workshop = records.workshop_from_tables(build_view(data), fallback_id=resolved)
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        raise DamagedFileError(path, existing_backups(path), f"a record cannot be read: {error}") from None
+    session = WorkshopSession.following(workshop, clock=clock, reason=reason)
+    return Following(session, Follower(path, session.apply_external, tail=tail))
