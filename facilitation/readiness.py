@@ -145,3 +145,20 @@ def readiness_rounds(workshop: Workshop) -> list[ReadinessRound]:
             )
         )
     return rounds
+
+
+RESULT_SHOWN = "readiness.shown"
+RESULT_HIDDEN = "readiness.hidden"
+"""Event kinds: the facilitator showed or hid a round's result (``data["round"]``), on screen and projector."""
+
+
+def result_shown(workshop: Workshop, round_name: str) -> bool:
+    """Whether a round's result is shown to the room: as the facilitator last chose (the latest
+    ``readiness.shown``/``readiness.hidden`` event for the round), else once every active participant has
+    answered, so that nobody is swayed by the room's answers before giving their own."""
+    for event in reversed(workshop.events):
+        if event.kind in (RESULT_SHOWN, RESULT_HIDDEN) and event.data.get("round") == round_name:
+            return event.kind == RESULT_SHOWN
+    people = workshop.active_participants()
+    answered = {r.participant_id for r in workshop.readiness.values() if r.round == round_name}
+    return bool(people) and all(p.id in answered for p in people)

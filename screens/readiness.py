@@ -23,124 +23,27 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitation import text
 from facilitation.catalogue import ATTITUDE_BY_KEY, ATTITUDES, DISCIPLINES
 from facilitation.models import ReadinessResponse
-from facilitation.readiness import ROUND_LABELS, DisciplineScore, ReadinessRound, readiness_rounds
-from facilitation.readiness_compare import ReadinessComparison, compare
+from facilitation.readiness import (
+    RESULT_HIDDEN,
+    RESULT_SHOWN,
+    ROUND_LABELS,
+    ReadinessRound,
+    readiness_rounds,
+    result_shown,
+)
+from facilitation.readiness_compare import compare
 from screens.base import WorkshopScreenMixin
-from screens.charts import bar, range_track, scale_labels, spark
+from screens.charts import bar
 from screens.widgets import KeyBar
+from screens.widgets.readiness_charts import LABEL_WIDTH, attitude_chart, comparison_chart, discipline_chart
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
 
-LABEL_WIDTH = 14
-ATTITUDE_BAR = 26
 ROUNDS = ("start", "end")
-
-
-# --- charts (rich Text, so the chart is the same wherever it is printed) -----------------------------------------
-
-
-def attitude_chart(rnd: ReadinessRound, accent: str = "bold") -> Text:
-    """One bar per attitude, least to most ready, with the count; the most named is pointed out."""
-    chart = Text()
-    chart.append(
-        f"Attitude the room sees today ({text.plural(rnd.attitude_answers, 'answer')})\n", style="bold"
-    )
-    top = max((count for _, count in rnd.attitudes), default=0)
-    for name, count in rnd.attitudes:
-        chart.append(f"  {name:<{LABEL_WIDTH - 2}}")
-        drawn = bar(count, top, ATTITUDE_BAR)
-        chart.append(drawn or "·", style=accent if drawn else "dim")
-        chart.append(" " * (ATTITUDE_BAR - len(drawn or "·") + 1))
-        chart.append(f"{count:>2}", style="bold")
-        if name in rnd.most_named:
-            chart.append("  ◀ most named", style="bold")
-        chart.append("\n")
-    return chart
-
-
-def track_text(score: DisciplineScore, style: str) -> Text:
-    """The 1–5 track with the range and median in ``style`` and the rest of the scale faint."""
-    track = Text()
-    for cell in range_track(score.minimum, score.median, score.maximum):
-        track.append(cell, style="dim" if cell == "·" else style)
-    return track
-
-
-def _score_notes(score: DisciplineScore) -> str:
-    if score.count == 0:
-        return "no scores"
-    return f"median {score.median_text:<3}  range {score.range_text:<3}  {spark(score.histogram)}"
-
-
-def discipline_chart(rnd: ReadinessRound, accent: str = "bold") -> Text:
-    """Per discipline, on a 1–5 scale: ``━`` the range of scores, ``●`` the median; disagreement flagged."""
-    chart = Text()
-    chart.append("Score per discipline", style="bold")
-    chart.append("  ● median  ━ range  ▁▅█ how many gave 1…5\n")
-    chart.append(" " * LABEL_WIDTH + scale_labels(), style="bold")
-    chart.append("   1 absent … 5 a strength\n")
-    for score in rnd.disciplines:
-        chart.append(f"  {score.title:<{LABEL_WIDTH - 2}}")
-        chart.append_text(track_text(score, accent))
-        chart.append(f"  {_score_notes(score)}")
-        if score.title in rnd.disagreement:
-            chart.append("  ⚠ disagree", style="bold reverse")
-        chart.append("\n")
-    if rnd.disagreement:
-        chart.append(
-            f"The room disagrees most on {', '.join(rnd.disagreement)}: worth a conversation before voting.\n",
-            style="bold",
-        )
-    return chart
-
-
-def _change(value: float | None, *, unit: str = "") -> tuple[str, str]:
-    if value is None:
-        return "", ""
-    if abs(value) < 0.05:
-        return "  = same", ""
-    arrow = "▲" if value > 0 else "▼"
-    return f"  {arrow} {value:+g}{unit}", "bold"
-
-
-def comparison_chart(comparison: ReadinessComparison, accent: str = "bold") -> Text:
-    """Start against end: attitude counts side by side, and each discipline's two tracks one above the other."""
-    chart = Text()
-    chart.append("Start → end of the workshop\n", style="bold underline")
-    chart.append(comparison.sentence + "\n\n")
-    chart.append(f"{'Attitudes':<{LABEL_WIDTH}}start    end\n", style="bold")
-    for change in comparison.attitudes:
-        chart.append(f"  {change.name:<{LABEL_WIDTH - 2}}{change.start:>5}  → {change.end:>3}")
-        chart.append(*_change(change.change))
-        chart.append("\n")
-    if comparison.start_level is not None and comparison.end_level is not None:
-        chart.append(
-            f"  on the ladder from 1 (Folly) to 6 (Fusing): {comparison.start_level:.1f} → {comparison.end_level:.1f}"
-        )
-        delta = comparison.level_change or 0.0
-        chart.append(*_change(round(delta, 1)))
-        chart.append("\n")
-    chart.append("\n")
-    chart.append(f"{'Disciplines':<{LABEL_WIDTH + 6}}" + scale_labels() + "\n", style="bold")
-    for discipline in comparison.disciplines:
-        for when, answers in (("start", discipline.start), ("end", discipline.end)):
-            title = discipline.title if when == "start" else ""
-            chart.append(f"  {title:<{LABEL_WIDTH - 2}}")
-            chart.append(f"{when:<6}", style="dim" if when == "start" else "bold")
-            chart.append_text(track_text(answers, "" if when == "start" else accent))
-            chart.append(f"  {answers.median_text or '–'}")
-            if when == "end":
-                chart.append(*_change(discipline.median_change))
-                spread = discipline.spread_change
-                if spread:
-                    chart.append("  · less agreement" if spread > 0 else "  · more agreement")
-            chart.append("\n")
-    return chart
 
 
 # --- the screen ------------------------------------------------------------------------------------------------
@@ -179,7 +82,7 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
         super().__init__()
         self.round = round if round in ROUNDS else "start"
         self._shown: bool | None = None
-        """None: the result shows once everyone has answered; True/False: the facilitator decided."""
+        """A read-only window's own choice (None: what the log and the answers say, ``_result_shown``)."""
         self._comparing = False
 
     @property
@@ -224,11 +127,11 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
         }
 
     def _result_shown(self) -> bool:
+        """As the facilitator last chose (kept in the event log, so the projector shows the same), else once
+        everyone has answered (``facilitation.readiness.result_shown``); a read-only window may choose for itself."""
         if self._shown is not None:
             return self._shown
-        answered = self.answers()
-        people = self.session.workshop.active_participants()
-        return bool(people) and all(p.id in answered for p in people)
+        return result_shown(self.session.workshop, self.round)
 
     # --- drawing -------------------------------------------------------------------------------------------
 
@@ -311,8 +214,20 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
         self._enter(waiting[0], private=True)
 
     def action_toggle_result(self) -> None:
-        self._shown = not self._result_shown()
+        """Show or hide the result: for the room too (the projector follows), or in this window only when it is
+        read-only."""
+        show = not self._result_shown()
         self._comparing = False
+        if self.session.read_only:
+            self._shown = show
+        else:
+            with self._guard():
+                self.session.log(
+                    RESULT_SHOWN if show else RESULT_HIDDEN,
+                    f"Readiness result ({ROUND_LABELS[self.round].lower()}) {'shown' if show else 'hidden'}",
+                    stage_id=self.session.workshop.current_stage_id,
+                    data={"round": self.round},
+                )
         self.redraw()
 
     def action_toggle_round(self) -> None:

@@ -478,6 +478,7 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
         assert Counter(e.kind for e in ws.events) == {
             "workshop.created": 1,
             "readiness.recorded": 2,
+            "readiness.shown": 1,  # r showed the result to the room before everyone had answered
             "stage.entered": 7,
             "timer.finish": 8,
             "note.added": 4 + 2 + 2 * len(SHORT_NOTES),
