@@ -11,6 +11,7 @@ import gc
 import re
 import weakref
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,6 +33,7 @@ from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
 
 if TYPE_CHECKING:
     from room.server import RoomServer
+    from workshop.follow import Follower, FollowStatus
 
 Exporter = Callable[..., list[Path]]
 MIN_WIDTH, MIN_HEIGHT = 60, 20
@@ -88,6 +90,8 @@ class WorkshopApp(App[None]):
         self.exporter = exporter
         self.clock = clock or library.clock
         self.session: WorkshopSession | None = None
+        self.follower: Follower | None = None
+        """Keeps a read-only session current while another window writes the workshop (``_follow_instead``)."""
         self._initial_workshop = workshop_id
         self._too_small = False
         self._focus_while_small: weakref.WeakKeyDictionary[Screen[Any], Widget | None] = (
@@ -259,10 +263,44 @@ class WorkshopApp(App[None]):
         from screens.stage import StageScreen
 
         self.close_session()
+        if session.read_only and session.path is not None:
+            session = self._follow_instead(session)
         self.session = session
         if session.read_only:
             self._say_read_only(session)
         self.switch_to(StageScreen())
+
+    def _follow_instead(self, session: WorkshopSession) -> WorkshopSession:
+        """A window that opened a workshop read-only, because another window holds it, follows that window: a
+        follower reads the workshop's journal in a thread and publishes each change to this session's subscribers,
+        the same path as this window's own changes (``workshop.follow``). If the files cannot be followed the
+        plain read-only copy stays."""
+        try:
+            following = self.library.follow(session.workshop.id, reason=session.read_only_reason)
+        except SessionError:
+            return session
+        session.close()
+        follower = self.follower = following.follower
+        follower.on_status = self._follow_status
+        self.run_worker(
+            partial(follower.run, self.call_from_thread), thread=True, name="follow", exit_on_error=False
+        )
+        return following.session
+
+    def _follow_status(self, status: FollowStatus) -> None:
+        """Say when the followed window closes, comes back, or the workshop goes away."""
+        from workshop.follow import FollowState
+
+        if status.state is FollowState.FOLLOWING:
+            message = "The workshop is open in another window again: this one follows it."
+        elif status.state is FollowState.STOPPED:
+            message = (
+                "The other window closed the workshop: this one shows its last saved state. "
+                "Open the workshop again here to change it."
+            )
+        else:
+            message = status.message
+        self.notify(message, title="Read-only", severity="warning", timeout=10, markup=False)
 
     def switch_to(self, screen: Screen[Any]) -> None:
         """Show ``screen`` as the one screen above the base (a stage, home, set-up opened from home)."""
@@ -280,6 +318,9 @@ class WorkshopApp(App[None]):
         if self.room is not None:  # closing the workshop closes its room: every device is signed out
             room, self.room = self.room, None
             room.stop_soon()
+        if self.follower is not None:
+            self.follower.stop()
+            self.follower = None
         if self.session is not None:
             session, self.session = self.session, None
             try:
@@ -317,6 +358,11 @@ class WorkshopApp(App[None]):
     async def action_quit(self) -> None:
         self.close_session()
         self.exit()
+
+    def on_unmount(self) -> None:
+        """However the app ends, the follower's thread ends with it."""
+        if self.follower is not None:
+            self.follower.stop()
 
 
 def make_app(

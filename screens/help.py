@@ -45,6 +45,7 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("Dialogs: text entry", "screens.dialogs", "TextEntryScreen"),
     ("Dialogs: choose", "screens.dialogs", "ChooseScreen"),
     ("Help", "screens.help", "HelpScreen"),
+    ("Projector window (workshop present)", "screens.projector.app", "ProjectorApp"),
 )
 """(heading, module, class) in the order the help lists them."""
 
@@ -110,6 +111,19 @@ def help_sections(app: App[Any]) -> list[tuple[str, list[KeyHelp]]]:
     return [(heading, entries) for heading, entries in sections.items() if entries]
 
 
+def projector_help(app: App[Any]) -> Text:
+    """How to put the workshop on a projector: a second terminal running ``workshop present``."""
+    session = getattr(app, "session", None)
+    workshop_id = session.workshop.id if session is not None else "ID"
+    return Text.assemble(
+        "Open a second terminal on the projector's screen and run  ",
+        (f"workshop present {workshop_id}", "bold"),
+        ".\nIt shows the room the stage, its questions, a big countdown, the agenda, the notes as they "
+        "arrive and votes once revealed, and follows this window live. It never shows a ballot before the "
+        "reveal, who has not voted yet, dialogs or notices; it takes no lock and changes nothing.",
+    )
+
+
 def _key_table(entries: list[KeyHelp]) -> Table:
     """Keys in one column, what they do in the other; long descriptions wrap under themselves."""
     table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
@@ -150,6 +164,8 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
                 for heading, entries in help_sections(self.app):
                     yield Label(heading, classes="help-heading")
                     yield Static(_key_table(entries), classes="help-keys")
+                yield Label("On a projector", classes="help-heading")
+                yield Static(projector_help(self.app), id="help-projector")
             yield Label("↑/↓ scroll · escape closes · ctrl+p lists every command", id="help-hint")
 
     def on_mount(self) -> None:

@@ -76,6 +76,7 @@ PROTECTION: dict[tuple[str, str], tuple[str, str]] = {
     ("RoomScreen", "c"): (CONFIRM, "close the room"),
     ("WorkshopApp", "question_mark"): (OPENS, "help"),
     ("HelpScreen", "q"): (NAVIGATES, "closes help"),
+    ("ProjectorApp", "t"): (TOGGLE, "the projector's light or dark theme; nothing in the workshop changes"),
     ("HelpScreen", "question_mark"): (NAVIGATES, "closes help"),
     # home
     ("HomeScreen", "o"): (NAVIGATES, "opens the workshop"),

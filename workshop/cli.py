@@ -215,6 +215,19 @@ def _port(value: str) -> int:
     return port
 
 
+def present(context: Context, workshop_id: str) -> None:
+    """Show a workshop on a projector: a read-only window that follows the facilitator's.
+
+    Run it in a second terminal (on the projector's screen) while the workshop is open in the first: it shows
+    the stage, its questions, a big countdown, the agenda, the notes as they arrive and votes once revealed. It
+    takes no lock and never writes; Ctrl+Q closes it.
+    """
+    from screens.projector import run_projector
+    from workshop.follow import open_following
+
+    run_projector(open_following(context.store, workshop_id))
+
+
 def show(context: Context, workshop_id: str, as_json: bool) -> None:
     """Print a workshop: details, agenda, notes, votes and actions."""
     from exports import interchange
@@ -525,6 +538,9 @@ def _parser() -> argparse.ArgumentParser:
         "127.0.0.1 for a rehearsal).",
     )
     command.add_argument("--port", type=_port, metavar="N", help="With --room: the port (default: any free one).")
+
+    command = _add_command(commands, "present", present)
+    command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)
 
     command = _add_command(commands, "show", show)
     command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)

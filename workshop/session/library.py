@@ -24,6 +24,7 @@ from workshop.settings import Settings
 from workshop.store import DamagedFileError, Store, StoreError
 
 if TYPE_CHECKING:
+    from workshop.follow import Following
     from workshop.session import WorkshopSession
 
 
@@ -92,6 +93,15 @@ class WorkshopLibrary:
 
         with self._errors(workshop_id):
             return WorkshopSession.open(self._store, workshop_id, clock=self.clock)
+
+    def follow(self, workshop_id: str, *, reason: str) -> Following:
+        """Open a workshop another window holds, read-only, with the follower that keeps it current (see
+        ``workshop.follow``): no lock taken, nothing written. ``SessionError`` (``DamagedWorkshopError`` for a
+        damaged file) if it cannot be read."""
+        from workshop.follow import open_following
+
+        with self._errors(workshop_id):
+            return open_following(self._store, workshop_id, clock=self.clock, reason=reason)
 
     def create(self, title: str, **kwargs: Any) -> WorkshopSession:
         from workshop.session import WorkshopSession

@@ -1,0 +1,135 @@
+"""Digits as big as the space they are given: a 5×7 dot font scaled by a whole number and drawn in half blocks.
+
+Textual's ``Digits`` is always three rows tall, which a room reads from a few metres at most. Here each dot of the
+font becomes ``scale`` columns by ``scale`` half-rows (``▀``, ``▄``, ``█``), so the dots stay square on a terminal
+whose cells are about twice as tall as wide, and the widget picks the largest scale that fits its size: 6 at
+200×60 (a countdown about 20 rows tall), 2 at 80×24. Below scale 1 it falls back to plain bold text.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+FONT_HEIGHT = 7
+GLYPHS: dict[str, tuple[str, ...]] = {
+    "0": (".###.", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."),
+    "1": ("..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."),
+    "2": (".###.", "#...#", "....#", "...#.", "..#..", ".#...", "#####"),
+    "3": ("#####", "...#.", "..#..", "...#.", "....#", "#...#", ".###."),
+    "4": ("...#.", "..##.", ".#.#.", "#..#.", "#####", "...#.", "...#."),
+    "5": ("#####", "#....", "####.", "....#", "....#", "#...#", ".###."),
+    "6": ("..##.", ".#...", "#....", "####.", "#...#", "#...#", ".###."),
+    "7": ("#####", "....#", "...#.", "..#..", ".#...", ".#...", ".#..."),
+    "8": (".###.", "#...#", "#...#", ".###.", "#...#", "#...#", ".###."),
+    "9": (".###.", "#...#", "#...#", ".####", "....#", "...#.", ".##.."),
+    ":": ("..", "##", "##", "..", "##", "##", ".."),
+    "+": (".....", "..#..", "..#..", "#####", "..#..", "..#..", "....."),
+    "-": (".....", ".....", ".....", "#####", ".....", ".....", "....."),
+    " ": ("...", "...", "...", "...", "...", "...", "..."),
+}
+"""Each glyph as seven rows of ``#`` (ink) and ``.`` (paper); every row of a glyph has the same width."""
+GAP = 1
+"""Dots of paper between two glyphs."""
+
+
+def text_width(text: str) -> int:
+    """Width of ``text`` in font dots (glyphs plus the gaps between them); unknown characters count as spaces."""
+    widths = [len(GLYPHS.get(ch, GLYPHS[" "])[0]) for ch in text]
+    return sum(widths) + GAP * max(len(widths) - 1, 0)
+
+
+def fit_scale(text: str, width: int, height: int) -> int:
+    """The largest whole scale at which ``text`` fits ``width`` columns and ``height`` rows (0 if none does)."""
+    dots = text_width(text)
+    if dots == 0:
+        return 0
+    by_width = width // dots
+    by_height = (2 * height) // FONT_HEIGHT  # one row holds two dots of height
+    return max(0, min(by_width, by_height))
+
+
+def dot_rows(text: str) -> list[str]:
+    """The font's seven rows for ``text``, glyphs side by side with ``GAP`` dots between them."""
+    gap = "." * GAP
+    return [gap.join(GLYPHS.get(ch, GLYPHS[" "])[row] for ch in text) for row in range(FONT_HEIGHT)]
+
+
+def render_lines(text: str, scale: int) -> list[str]:
+    """``text`` drawn at ``scale`` in half-block characters, one string per terminal row."""
+    if scale < 1:
+        return [text]
+    dots = [row.replace(".", " ") for row in dot_rows(text)]
+    wide = ["".join(ch * scale for ch in row) for row in dots]
+    tall = [row for row in wide for _ in range(scale)]
+    if len(tall) % 2:
+        tall.append(" " * len(tall[0]))
+    lines = []
+    for top, bottom in zip(tall[::2], tall[1::2], strict=True):
+        line = []
+        for upper, lower in zip(top, bottom, strict=True):
+            if upper != " " and lower != " ":
+                line.append("█")
+            elif upper != " ":
+                line.append("▀")
+            elif lower != " ":
+                line.append("▄")
+            else:
+                line.append(" ")
+        lines.append("".join(line))
+    return lines
+
+
+class BigDigits(Widget):
+    """``value`` in the largest digits that fit the widget, centred; drawn in the widget's own colours.
+
+    ``scale`` says what was chosen (0: too small for the dot font, so plain bold text), for tests and layout.
+    """
+
+    DEFAULT_CSS: ClassVar[str] = """
+    BigDigits { width: 1fr; height: 1fr; text-style: bold; }
+    """
+
+    value: reactive[str] = reactive("00:00", layout=False)
+    template: reactive[str] = reactive("00:00")
+    """The widest text this widget will show (``+00:00`` once overtime can be shown), so the scale stays the same
+    while the value changes."""
+
+    def __init__(self, value: str = "00:00", *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.set_reactive(BigDigits.value, value)
+        self._cache: tuple[str, int, int, list[str]] | None = None
+
+    @property
+    def scale(self) -> int:
+        width, height = self.content_size
+        return fit_scale(
+            self.template if len(self.template) >= len(self.value) else self.value, width, height
+        )
+
+    def _lines(self) -> list[str]:
+        width, height = self.content_size
+        key = (self.value, width, height)
+        if self._cache is not None and self._cache[:3] == key:
+            return self._cache[3]
+        lines = render_lines(self.value, self.scale)
+        self._cache = (*key, lines)
+        return lines
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.content_size
+        lines = self._lines()
+        top = max(0, (height - len(lines)) // 2)
+        style = self.rich_style
+        row = y - top
+        if not 0 <= row < len(lines):
+            return Strip([Segment(" " * width, style)], width)
+        text = lines[row][:width]
+        left = max(0, (width - len(text)) // 2)
+        line = " " * left + text
+        return Strip([Segment(line.ljust(width), style + Style(bold=True))], width)

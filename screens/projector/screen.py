@@ -1,0 +1,212 @@
+"""The projector screen: what the room sees while the facilitator keeps the laptop's screen.
+
+From top to bottom: the stage's title and place in the agenda, the agenda strip with ahead/behind, the stage's
+purpose, questions and what the room produces, the countdown as big as the terminal allows, and a board with the
+stage's notes as they arrive (or the notes on an open ballot, a vote once revealed, the readiness chart once shown).
+
+It has no keys that change anything, no dialogs and no notifications: it draws the session's state, and redraws
+the parts a ``Change`` concerns when one arrives. The countdown ticks locally, four times a second, computed from
+the stage timer's timestamps and the clock, exactly as the facilitator's countdown is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from facilitation.models import Ballot, Note, Stage, Workshop
+from facilitation.readiness import readiness_rounds, result_shown
+from screens.projector.board import Board, StageNotes, ballot_notes_view, notes_view, results_view
+from screens.projector.countdown import ProjectorCountdown
+from screens.projector.messages import WorkshopChanged
+from screens.widgets import AgendaStrip, stage_marks
+from screens.widgets.readiness_charts import attitude_chart, discipline_chart
+from workshop.session.ledger import EXTERNAL_RELOAD
+
+if TYPE_CHECKING:
+    from screens.projector.app import ProjectorApp
+    from workshop.follow import FollowStatus
+    from workshop.session import Change, WorkshopSession
+
+TICK_SECONDS = 0.25
+"""How often the countdown is redrawn (computed from the timer's timestamps each time, never counted)."""
+
+STAGE_TEXT = {"stages", "info"}
+"""Tables (and the workshop's own fields) whose change redraws the title, agenda and prompts."""
+
+
+class ProjectorScreen(Screen[None]):
+    """The one screen of ``workshop present``: read-only, no dialogs, nothing meant for the facilitator."""
+
+    AUTO_FOCUS = None
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stage_id: int | None = None
+        self._notes: StageNotes | None = None
+
+    @property
+    def projector(self) -> ProjectorApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def session(self) -> WorkshopSession:
+        return self.projector.session
+
+    @property
+    def countdown(self) -> ProjectorCountdown:
+        return self.query_one(ProjectorCountdown)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="p-title")
+        yield Static(id="p-follow")
+        yield AgendaStrip(id="p-agenda")
+        yield Static(id="p-prompt")
+        yield ProjectorCountdown(id="p-countdown")
+        with Vertical(id="p-board-box"):
+            yield Board(id="p-board")
+
+    def on_mount(self) -> None:
+        self.show_follow_status(self.projector.follow_status)
+        self.redraw()
+        self.set_interval(TICK_SECONDS, self.refresh_clock)
+
+    # --- changes -------------------------------------------------------------------------------------
+
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        self.apply_change(message.change)
+
+    def apply_change(self, change: Change) -> None:
+        """Redraw what ``change`` concerns (the follower's session published it)."""
+        if (
+            change.info
+            or change.kind == EXTERNAL_RELOAD
+            or any(isinstance(r, Stage) for r in change.changed)
+            or any(name == "stages" for name, _ in change.removed)
+        ):
+            self.redraw()
+            return
+        if self._notes is not None:
+            for record in change.changed:
+                if isinstance(record, Note):
+                    self._notes.update(record)
+            for name, record_id in change.removed:
+                if name == "notes":
+                    self._notes.remove(record_id)
+        self.draw_board()
+        self.refresh_clock()
+
+    def show_follow_status(self, status: FollowStatus | None) -> None:
+        banner = self.query_one("#p-follow", Static)
+        message = status.message if status is not None else ""
+        banner.display = bool(message)
+        banner.update(Content(message))
+
+    # --- drawing -------------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        """Everything, from the session as it is now."""
+        ws = self.session.workshop
+        stage = ws.current_stage
+        self._stage_id = stage.id if stage is not None else None
+        self._notes = StageNotes(stage.id, ws.stage_notes(stage.id)) if stage is not None else None
+        self._draw_stage_text(ws, stage)
+        self.draw_board()
+        self.refresh_clock()
+
+    def _draw_stage_text(self, ws: Workshop, stage: Stage | None) -> None:
+        title = self.query_one("#p-title", Static)
+        prompt = self.query_one("#p-prompt", Static)
+        if stage is None:
+            title.update(Content.assemble((f" {ws.title} ", "bold reverse")))
+            prompt.update(Content("The workshop has no stage to run yet."))
+            return
+        agenda = ws.agenda(include_skipped=False)
+        place = next((i for i, s in enumerate(agenda, start=1) if s.id == stage.id), None)
+        where = f"stage {place} of {len(agenda)}" if place else "extra stage"
+        title.update(
+            Content.assemble((f" {stage.title} ", "bold reverse"), f"  {where}  ·  ", (ws.title, "bold"))
+        )
+        parts: list[str | tuple[str, str]] = []  # what a short terminal cuts comes last: the questions
+        if stage.purpose:
+            parts += [(stage.purpose, "bold"), "\n"]
+        if stage.output:
+            parts += [("The room produces: ", "bold"), stage.output, "\n"]
+        for question in stage.prompts:
+            parts += [f"• {question}", "\n"]
+        prompt.update(Content.assemble(*parts).rstrip() if parts else Content(""))
+
+    def refresh_clock(self) -> None:
+        """The countdown and the agenda's ahead/behind as they are now (runs every ``TICK_SECONDS``)."""
+        session = self.session
+        ws = session.workshop
+        if self._stage_id is None or self._stage_id not in ws.stages:
+            self.countdown.display = False
+            return
+        self.countdown.display = True
+        now = session.clock.wall()
+        self.countdown.show(session.timer.of(self._stage_id), now)
+        agenda = ws.agenda(include_skipped=False)
+        timers = {s.id: session.timer.of(s.id) for s in agenda}
+        marks, report = stage_marks(ws, timers, now)
+        self.query_one(AgendaStrip).show(marks, report)
+
+    def draw_board(self) -> None:
+        """The board for the current stage: notes, an open vote's notes, a revealed vote or the readiness chart."""
+        board = self.query_one(Board)
+        box = self.query_one("#p-board-box")
+        ws = self.session.workshop
+        stage = ws.stages.get(self._stage_id) if self._stage_id is not None else None
+        if stage is None:
+            box.border_title = ""
+            board.show(lambda _w, _h: "")
+            return
+        accent = f"bold {self.app.current_theme.accent or ''}".strip()
+        ballot = self._ballot(stage)
+        if stage.kind == "readiness":
+            box.border_title = "Readiness check"
+            chart = self._readiness(ws, accent)
+            board.show(lambda _w, _h: chart)
+        elif ballot is not None and ballot.status == "closed":
+            box.border_title = "Vote result"
+            ranked = self.session.votes.result(ballot.id).ranked
+            board.show(lambda w, h: results_view(ballot, ranked, ws, w, h, bar_style=accent))
+        elif ballot is not None:
+            box.border_title = "Voting"
+            board.show(lambda w, h: ballot_notes_view(ballot, ws, w, h))
+        else:
+            if self._notes is None or self._notes.stage_id != stage.id:
+                self._notes = StageNotes(stage.id, ws.stage_notes(stage.id))
+            notes = self._notes.notes
+            box.border_title = f"Notes · {len(notes)}"
+            board.show(lambda w, h: notes_view(notes, ws, w, h, accent=accent))
+
+    def _ballot(self, stage: Stage) -> Ballot | None:
+        """The stage's latest vote (on the action plan: the final-priorities vote across stages)."""
+        ballot = self.session.votes.latest(stage.id)
+        if ballot is None and stage.kind == "action_plan":
+            ballot = self.session.votes.latest(None)
+        return ballot
+
+    def _readiness(self, ws: Workshop, accent: str) -> Text | Group:
+        rounds = {r.round: r for r in readiness_rounds(ws)}
+        round_name = "end" if "end" in rounds else "start"
+        people = ws.active_participants()
+        answered = {r.participant_id for r in ws.readiness.values() if r.round == round_name}
+        done = sum(1 for p in people if p.id in answered)
+        rnd = rounds.get(round_name)
+        if rnd is None or not result_shown(ws, round_name):
+            return Text.assemble(
+                ("Readiness check", "bold"),
+                f" · {done} of {len(people)} have answered.\n",
+                "The result appears here when everyone has answered.",
+            )
+        return Group(attitude_chart(rnd, accent), discipline_chart(rnd, accent))
