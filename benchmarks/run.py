@@ -13,7 +13,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import export_bench, export_command_bench, room_bench, session_bench, ui_bench, vote_bench
+from benchmarks import (
+    export_bench,
+    export_command_bench,
+    follow_bench,
+    room_bench,
+    session_bench,
+    ui_bench,
+    vote_bench,
+)
 from benchmarks.session_bench import print_rows
 
 
@@ -30,6 +38,7 @@ def main() -> int:
         *export_bench.run(),
         *export_command_bench.run(),
         *room_bench.run(),
+        *follow_bench.run(),
     ]
     print_rows(rows)
     failed = [row for row in rows if row[3] is False]

@@ -1,0 +1,158 @@
+"""The projector following the facilitator: from a writer's commit to the follower's frame, and the follower's
+CPU while nothing changes.
+
+The writer is another process (the facilitator's window): it opens the workshop for writing and adds one note
+per line it reads, answering with ``time.monotonic()`` once the note is durable (``CLOCK_MONOTONIC`` is one clock
+for every process of the machine). The follower is this process: ``ProjectorApp`` headless at 200x60, following
+with ``watchfiles``; a listener on its session waits for the note and stamps the first frame drawn after it
+(``call_after_refresh``). Notes are added at irregular intervals so every one is measured on its own.
+
+CPU: the projector process's CPU time (``time.process_time``, every thread: the file watcher, the follower with its
+look at the writer's lock every second, and the app) over ``IDLE_SECONDS`` in which nothing is written and the
+stage's timer is not running (a running countdown redraws its digits every second, which is drawing, not
+following).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.workload import build_workshop, percentile
+from facilitation.models import Note
+from workshop.session import Change, WorkshopSession
+from workshop.store import Store
+
+SIZES = (2_000, 20_000)
+SAMPLES = 60
+IDLE_SECONDS = 10.0
+TARGET_P95_MS = 250.0
+TARGET_CPU_PERCENT = 2.0
+ROOT = str(Path(__file__).resolve().parent.parent)
+
+WRITER = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from workshop.session import WorkshopSession
+from workshop.store import Store
+session = WorkshopSession.open(Store(Path(sys.argv[1])), sys.argv[2], mode="write")
+print("ready", flush=True)
+for line in sys.stdin:
+    text = line.strip()
+    if text == "quit":
+        break
+    session.notes.add(text)
+    print(repr(time.monotonic()), flush=True)
+session.close()
+"""
+
+
+def _workshop(root: Path, notes: int) -> tuple[Store, str]:
+    data = root / f"follow-{notes}"
+    data.mkdir()
+    store = Store(data)
+    session = WorkshopSession.import_workshop(store, build_workshop(notes, current_notes=notes // 2))
+    workshop_id = session.workshop.id
+    session.close()
+    return store, workshop_id
+
+
+async def _measure(store: Store, workshop_id: str, samples: int, idle: float) -> tuple[list[float], float]:
+    """(commit-to-frame latencies in seconds, CPU percent of one core while idle)."""
+    from screens.projector import ProjectorApp
+    from workshop.follow import open_following
+
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(store.data_dir), workshop_id, ROOT],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdin is not None and writer.stdout is not None
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        following = open_following(store, workshop_id)
+        app = ProjectorApp(following)
+        frames: dict[str, float] = {}
+        latencies: list[float] = []
+        rng = random.Random(3)
+        async with app.run_test(size=(200, 60)) as pilot:
+
+            def stamp(change: Change) -> None:
+                for record in change.changed:
+                    if isinstance(record, Note):
+                        text = record.text
+                        app.call_after_refresh(lambda t=text: frames.setdefault(t, time.monotonic()))
+
+            following.session.subscribe(stamp)
+            await pilot.pause(0.5)
+            for n in range(samples):
+                text = f"benchmark note {n} for the room"
+                writer.stdin.write(text + "\n")
+                writer.stdin.flush()
+                committed = float(writer.stdout.readline())
+                while text not in frames:
+                    await asyncio.sleep(0.002)
+                latencies.append(frames[text] - committed)
+                await asyncio.sleep(rng.uniform(0.03, 0.12))
+            cpu = 0.0
+            if idle:
+                await pilot.pause(0.5)
+                started, cpu_started = time.monotonic(), time.process_time()
+                await asyncio.sleep(idle)
+                cpu = (time.process_time() - cpu_started) / (time.monotonic() - started) * 100
+        writer.stdin.write("quit\n")
+        writer.stdin.flush()
+        writer.wait(timeout=60)
+        return latencies, cpu
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+
+
+def run() -> list[tuple[str, str, str, bool | None]]:
+    """Rows of (what, figure, target, passed) for ``benchmarks/run.py``."""
+    rows: list[tuple[str, str, str, bool | None]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in SIZES:
+            store, workshop_id = _workshop(Path(tmp), size)
+            idle = IDLE_SECONDS if size == SIZES[0] else 0.0
+            latencies, cpu = asyncio.run(_measure(store, workshop_id, SAMPLES, idle))
+            p95, p99, top = (
+                percentile(latencies, 95) * 1000,
+                percentile(latencies, 99) * 1000,
+                max(latencies) * 1000,
+            )
+            rows.append(
+                (
+                    f"projector: writer commit to follower frame ({size:,} notes)",
+                    f"p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {top:.0f} ms",
+                    f"p95 < {TARGET_P95_MS:g} ms",
+                    p95 < TARGET_P95_MS,
+                )
+            )
+            if idle:
+                rows.append(
+                    (
+                        "projector: follower CPU while nothing changes",
+                        f"{cpu:.2f} % of one CPU",
+                        f"< {TARGET_CPU_PERCENT:g} %",
+                        cpu < TARGET_CPU_PERCENT,
+                    )
+                )
+    return rows
+
+
+if __name__ == "__main__":
+    from benchmarks.session_bench import print_rows
+
+    print_rows(run())
