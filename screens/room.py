@@ -177,9 +177,9 @@ def ask_close_room(app: WorkshopApp) -> None:
 
     async def answered(yes: bool | None) -> None:
         if yes:
-            await close_room(app)
             if isinstance(app.screen, RoomScreen):
                 app.screen.dismiss(None)
+            await close_room(app)  # devices are signed out at once; the server may take a moment to stop
 
     app.push_screen(
         ConfirmScreen("Close the room? Every device is signed out.", yes="Close the room", no="Keep it open"),

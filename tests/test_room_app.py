@@ -122,7 +122,7 @@ async def test_room_end_to_end_in_the_app(app: WorkshopApp, store: Store, worksh
         await pilot.press("c")
         await pilot.press("enter")  # confirm closing
         await until(pilot, lambda: app.room is None, "the room to close")
-        await asyncio.sleep(0)
+        await until(pilot, lambda: not isinstance(app.screen, RoomScreen), "the room screen to close")
 
 
 async def test_facilitator_lets_a_new_name_in_from_the_room_screen(app: WorkshopApp) -> None:
