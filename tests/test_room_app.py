@@ -6,7 +6,6 @@ devices vote, the facilitator reveals the result; the store, the facilitator's s
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 
 import pytest
