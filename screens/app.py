@@ -235,7 +235,9 @@ class WorkshopApp(App[None]):
         remembered, self._focus_while_small = dict(self._focus_while_small), weakref.WeakKeyDictionary()
         for screen, widget in remembered.items():
             if widget is not None and widget.is_attached and widget.screen is screen and widget.focusable:
-                screen.set_focus(widget)
+                # A return, not a new focus: an Input keeps its text and cursor instead of selecting it all
+                # (Textual's select_on_focus), which made the next key replace what was typed before.
+                screen.set_focus(widget, from_app_focus=True)
 
     def open_workshop(self, workshop_id: str) -> None:
         """Open a workshop and show the stage it is on; a damaged file offers its backups instead."""

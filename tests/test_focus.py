@@ -62,7 +62,7 @@ async def resize(pilot: Pilot[None], width: int, height: int) -> None:
 async def test_typing_goes_on_in_the_note_field_after_the_terminal_was_too_small(app: WorkshopApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("i")
-        await pilot.press(*"first", "enter")
+        await pilot.press(*"first", "enter", *"begun ")  # a note half typed as the terminal shrinks
         before = state(app)
         for width, height in SIZES:
             await resize(pilot, width, height)
@@ -73,9 +73,11 @@ async def test_typing_goes_on_in_the_note_field_after_the_terminal_was_too_small
                 assert isinstance(app.screen, StageScreen)
             else:
                 assert isinstance(app.focused, NoteInput), (width, height, app.focused)
-                await pilot.press(*f"at {width}x{height} ready", "enter")
+                await pilot.press(*f"at {width}x{height} ready", "enter", *"begun ")
         await pilot.pause()
-        assert notes(app) == ["first"] + [f"at {w}x{h} ready" for w, h in SIZES if w >= 60 and h >= 20]
+        big = [f"begun at {w}x{h} ready" for w, h in SIZES if w >= 60 and h >= 20]
+        assert notes(app) == ["first", *big]
+        assert stage(app).query_one(NoteInput).value == "begun "
         assert state(app)[:2] == before[:2]  # the timer never started, the stage never changed
 
 
@@ -171,3 +173,24 @@ async def test_the_palette_s_go_to_stage_leaves_the_focus_in_the_note_field(app:
         await pilot.press(*"on Vision", "enter")
         await pilot.pause()
         assert notes(app) == ["on Vision"]
+
+
+async def test_a_set_up_form_field_keeps_its_typing_through_a_resize(library: WorkshopLibrary) -> None:
+    from textual.widgets import Input
+
+    from screens.setup import SetupScreen
+
+    app = make_app(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")  # home: a new workshop's set-up, the title field focused
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        field = app.focused
+        assert isinstance(field, Input)
+        await pilot.press(*"Off")
+        await resize(pilot, 50, 15)
+        await pilot.press(*"lost")  # ignored while too small
+        await resize(pilot, 100, 30)
+        assert app.focused is field
+        await pilot.press(*"site")
+        assert field.value == "Offsite"
