@@ -79,3 +79,20 @@ def test_a_device_and_the_keyboard_never_both_vote_for_one_person(
             reopened.votes.cast(ballot.id, ana, notes[1].id)
         reopened.votes.cast(ballot.id, ana, notes[1].id, device=True)
         assert reopened.votes.participant_dots(ballot.id, ana) == {notes[0].id: 1, notes[1].id: 1}
+
+
+def test_the_projector_leaves_out_notes_hidden_from_the_room(on_stage: WorkshopSession) -> None:
+    from screens.projector.board import StageNotes
+
+    said = on_stage.notes.add("said out loud")
+    on_stage.notes.set_silent(True)
+    quiet = on_stage.notes.add("written in silence")
+    stage_id = on_stage.workshop.current_stage_id
+    assert stage_id is not None
+    board = StageNotes(stage_id, on_stage.workshop.stage_notes(stage_id))
+    assert [n.id for n in board.notes] == [said.id]
+    board.update(on_stage.workshop.notes[quiet.id])  # a change event for the hidden note adds nothing
+    assert [n.id for n in board.notes] == [said.id]
+    (revealed,) = on_stage.notes.reveal()
+    board.update(revealed)
+    assert [n.id for n in board.notes] == [said.id, quiet.id]

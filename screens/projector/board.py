@@ -28,9 +28,10 @@ class StageNotes:
     """
 
     def __init__(self, stage_id: int, notes: Iterable[Note]) -> None:
-        """``notes``: the stage's live notes in display order (``workshop.stage_notes(stage_id)``)."""
+        """``notes``: the stage's live notes in display order (``workshop.stage_notes(stage_id)``). Notes hidden
+        from the room (silent brainstorming, not yet revealed) are left out: the projector is the room's view."""
         self.stage_id = stage_id
-        self.notes: list[Note] = list(notes)
+        self.notes: list[Note] = [n for n in notes if not n.hidden]
         self._keys = [(n.position, n.id) for n in self.notes]
         self._key_of = {n.id: key for n, key in zip(self.notes, self._keys, strict=True)}
 
@@ -44,7 +45,7 @@ class StageNotes:
             index = bisect_left(self._keys, old)
             del self._keys[index]
             del self.notes[index]
-        if note.stage_id == self.stage_id and not note.deleted:
+        if note.stage_id == self.stage_id and not note.deleted and not note.hidden:
             key = (note.position, note.id)
             index = bisect_left(self._keys, key)
             self._keys.insert(index, key)

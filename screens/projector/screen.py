@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
 
+from facilitation import text
 from facilitation.models import Ballot, Note, Stage, Workshop
 from facilitation.readiness import readiness_rounds, result_shown
 from screens.projector.board import Board, StageNotes, ballot_notes_view, notes_view, results_view
@@ -187,6 +188,9 @@ class ProjectorScreen(Screen[None]):
                 self._notes = StageNotes(stage.id, ws.stage_notes(stage.id))
             notes = self._notes.notes
             box.border_title = f"Notes · {len(notes)}"
+            if stage.silent:  # the room sees how many came in, never what, until the reveal
+                waiting = sum(1 for n in ws.stage_notes(stage.id) if n.hidden)
+                box.border_title += f" · silent brainstorming: {text.plural(waiting, 'note')} until the reveal"
             board.show(lambda w, h: notes_view(notes, ws, w, h, accent=accent))
 
     def _ballot(self, stage: Stage) -> Ballot | None:
