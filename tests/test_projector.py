@@ -70,6 +70,7 @@ def test_notes_view_shows_the_newest_that_fit(session: WorkshopSession) -> None:
     assert len(view) == 8
     assert view[-1].endswith("…")
     assert sum(1 for line in view if "word" in line) == 3  # a long note gets three lines, not the screen
+    assert not any("……" in line for line in notes_view([*notes, Note(99, 1, "x" * 500)], ws, 40, 8).plain.splitlines())
     assert long.id
 
 

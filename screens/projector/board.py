@@ -75,7 +75,8 @@ def _wrap(body: Text, width: int, limit: int) -> list[Text]:
     if len(lines) > limit:
         lines = lines[:limit]
         last = lines[-1]
-        last.truncate(max(width - 1, 1), overflow="ellipsis")
+        last.rstrip()
+        last.truncate(max(width - 1, 1))
         last.append("…")
     return lines
 
