@@ -59,6 +59,7 @@ async def open_room(app: WorkshopApp, address: str | None = None, port: int = 0)
         app.show_error(str(error))
         return None
     attach(app, server)
+    _log_room(app, "room.opened", f"Room opened for participants' phones at {server.url}", server)
     if not isinstance(app.screen, RoomScreen):
         await app.push_screen(RoomScreen())
     return server
@@ -118,6 +119,7 @@ async def close_room(app: WorkshopApp) -> None:
     if server is None:
         return
     app.room = None
+    _log_room(app, "room.closed", "Room closed: every device signed out", None)
     await server.stop()
     app.notify("The room is closed: devices are signed out.", title="Room", timeout=5)
 
@@ -142,11 +144,29 @@ def ask_open_room(app: WorkshopApp) -> None:
     app.push_screen(OpenRoomScreen(), chosen)
 
 
+def _log_room(app: WorkshopApp, kind: str, summary: str, server: RoomServer | None) -> None:
+    """Note the room in the minutes; the projector window (another process following the journal) shows the
+    QR code and join code from ``room.opened`` until ``room.locked`` or ``room.closed``."""
+    from workshop.session import SessionError
+
+    if app.session is None:
+        return
+    data = {"url": server.url, "code": server.room.join_code} if server is not None else {}
+    try:
+        app.session.log(kind, summary, data=data)
+    except SessionError as error:
+        app.show_error(error)
+
+
 def toggle_lock(app: WorkshopApp) -> None:
     """Lock the room (no new devices; joined ones carry on) or open it again."""
     server = current_room(app)
     if server is not None:
         server.room.set_locked(not server.room.locked)
+        if server.room.locked:
+            _log_room(app, "room.locked", "Room locked: no new devices", None)
+        else:
+            _log_room(app, "room.opened", f"Room open again to new devices at {server.url}", server)
         app.notify(
             "Room locked: no new devices." if server.room.locked else "Room open to new devices.",
             title="Room",

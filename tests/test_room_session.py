@@ -96,3 +96,36 @@ def test_the_projector_leaves_out_notes_hidden_from_the_room(on_stage: WorkshopS
     (revealed,) = on_stage.notes.reveal()
     board.update(revealed)
     assert [n.id for n in board.notes] == [said.id, quiet.id]
+
+
+async def test_the_projector_shows_the_rooms_qr_code_while_it_is_open(
+    session: WorkshopSession, store: Store, clock: FakeClock
+) -> None:
+    from screens.projector import ProjectorApp
+    from tests.ui_helpers import screen_text
+    from workshop.follow import open_following
+
+    follows = open_following(store, session.workshop.id, clock=clock)
+    app = ProjectorApp(follows, watch=False)
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+
+            async def shown() -> str:
+                follows.follower.poll()
+                await pilot.pause()
+                await pilot.pause()
+                return screen_text(app)  # type: ignore[arg-type]
+
+            assert "Join code" not in await shown()
+            url = "http://127.0.0.1:8765/"
+            session.log("room.opened", f"Room opened at {url}", data={"url": url, "code": "K7PQ3X"})
+            text = await shown()
+            assert "Join code K7P Q3X" in text and url in text and "▀" in text
+            session.log("room.locked", "Room locked")
+            assert "Join code" not in await shown()
+            session.log("room.opened", f"Room open again at {url}", data={"url": url, "code": "K7PQ3X"})
+            assert "Join code" in await shown()
+            session.log("room.closed", "Room closed")
+            assert "Join code" not in await shown()
+    finally:
+        follows.follower.stop()

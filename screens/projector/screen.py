@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
@@ -41,6 +41,16 @@ TICK_SECONDS = 0.25
 
 STAGE_TEXT = {"stages", "info"}
 """Tables (and the workshop's own fields) whose change redraws the title, agenda and prompts."""
+
+
+def room_invitation(ws: Workshop) -> tuple[str, str] | None:
+    """(address, join code) while the room is open to new phones: the latest ``room.*`` event is ``room.opened``."""
+    for event in reversed(ws.events):
+        if event.kind.startswith("room."):
+            if event.kind == "room.opened" and event.data.get("url") and event.data.get("code"):
+                return str(event.data["url"]), str(event.data["code"])
+            return None
+    return None
 
 
 class ProjectorScreen(Screen[None]):
@@ -72,8 +82,10 @@ class ProjectorScreen(Screen[None]):
         yield AgendaStrip(id="p-agenda")
         yield Static(id="p-prompt")
         yield ProjectorCountdown(id="p-countdown")
-        with Vertical(id="p-board-box"):
-            yield Board(id="p-board")
+        with Horizontal(id="p-lower"):
+            with Vertical(id="p-board-box"):
+                yield Board(id="p-board")
+            yield Static(id="p-room")
 
     def on_mount(self) -> None:
         self.show_follow_status(self.projector.follow_status)
@@ -87,6 +99,9 @@ class ProjectorScreen(Screen[None]):
 
     def apply_change(self, change: Change) -> None:
         """Redraw what ``change`` concerns (the follower's session published it)."""
+        if change.kind.startswith("room."):
+            self.draw_room()
+            return
         if (
             change.info
             or change.kind == EXTERNAL_RELOAD
@@ -121,7 +136,28 @@ class ProjectorScreen(Screen[None]):
         self._notes = StageNotes(stage.id, ws.stage_notes(stage.id)) if stage is not None else None
         self._draw_stage_text(ws, stage)
         self.draw_board()
+        self.draw_room()
         self.refresh_clock()
+
+    def draw_room(self) -> None:
+        """The room's QR code, address and join code while the facilitator has it open to new phones."""
+        panel = self.query_one("#p-room", Static)
+        opened = room_invitation(self.session.workshop)
+        panel.display = opened is not None
+        if opened is not None:
+            from room.qr import QR_STYLE, qr_lines
+
+            url, code = opened
+            panel.update(
+                Text.assemble(
+                    ("\n".join(qr_lines(url)), QR_STYLE),
+                    "\n",
+                    (url, "bold"),
+                    "\n",
+                    ("Join code ", ""),
+                    (f"{code[:3]} {code[3:]}", "bold"),
+                )
+            )
 
     def _draw_stage_text(self, ws: Workshop, stage: Stage | None) -> None:
         title = self.query_one("#p-title", Static)
