@@ -210,3 +210,21 @@ async def test_the_summary_scrolls_to_its_last_line_and_back(app: WorkshopApp) -
         await pilot.press("pageup", "pageup", "home")
         await pilot.pause()
         assert view.scroll_offset.y == 0 and "1. Vision" in screen_text(app)
+
+
+async def test_a_stage_of_3000_notes_opens_on_its_newest_note_counting_only_what_it_shows(
+    app: WorkshopApp,
+) -> None:
+    from screens.widgets.note_list import NoteList
+
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        await pilot.pause()
+        notes = app.screen.query_one(NoteList)
+        assert notes.note_count == NOTES
+        assert f"tag{NOTES}x" in screen_text(app), "the newest note is in view"
+        assert in_view(notes)
+        assert notes.guessed_count() > NOTES - 200, "only the notes on screen were counted"
+        await pilot.press("home")
+        await pilot.pause()
+        assert "tag1x" in screen_text(app) and in_view(notes)

@@ -111,20 +111,21 @@ class LazyOptionList(OptionList):
             get_visual = self._get_visual
             rules = cast(RulesMap, self.styles)
             guessed = self._guessed
+            index_to_line = cache.index_to_line
+            heights = cache.heights
             for index, option in enumerate(options[next_index:], next_index):
-                visual = get_visual(option)
-                height: int | None = None
-                if hasattr(visual, "estimate_height"):  # an ``Estimated`` (isinstance on a Protocol is slow)
-                    estimated = cast(Estimated, visual)
-                    height = estimated.known_height(width)
-                    if height is None:
-                        height = estimated.estimate_height(width)
-                        guessed.add(index)
-                if height is None:
+                visual = option._visual or get_visual(option)
+                estimate = getattr(visual, "estimate_height", None)  # an ``Estimated`` (isinstance is slow)
+                if estimate is None:
                     height = visual.get_height(rules, width)
+                else:
+                    height = cast(Estimated, visual).known_height(width) or 0
+                    if not height:
+                        height = estimate(width)
+                        guessed.add(index)
                 count = height + option._divider
-                cache.index_to_line[index] = len(lines)
-                cache.heights[index] = count
+                index_to_line[index] = len(lines)
+                heights[index] = count
                 lines.extend([(index, line) for line in range(count)])
         self._set_virtual_height()
 

@@ -17,10 +17,11 @@ from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.geometry import Region
 from textual.strip import Strip
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from facilitation.models import Note, Workshop
+from screens.widgets.lazy_list import LazyOptionList
+from screens.widgets.rows import estimated_height
 
 PREVIEW_CHARS = 2_000
 """Longer notes are cut in the list (the editor shows all of it), so one pasted page cannot bury the rest."""
@@ -55,6 +56,23 @@ class NotePrompt(Content):
         self._counted = (width, fold, height)
         return height
 
+    def known_height(self, width: int) -> int | None:
+        """The height already counted at ``width`` (with the list's wrapping), or ``None``."""
+        counted: tuple[int, bool, int] | None = getattr(self, "_counted", None)
+        return counted[2] if counted is not None and counted[0] == width and counted[1] else None
+
+    def estimate_height(self, width: int) -> int:
+        """A quick guess for a note not yet on screen (see ``LazyOptionList``), remembered per width: a prompt is
+        kept while its note is unchanged, so going back to a stage guesses nothing again."""
+        known = self.known_height(width)
+        if known is not None:
+            return known
+        guessed: tuple[int, int] | None = getattr(self, "_guessed", None)
+        if guessed is None or guessed[0] != width:
+            guessed = (width, estimated_height(self.plain, width))
+            self._guessed = guessed
+        return guessed[1]
+
 
 def _option_id(note_id: int) -> str:
     return f"n{note_id}"
@@ -86,7 +104,7 @@ def note_prompt(note: Note, workshop: Workshop) -> Content:
     return NotePrompt.assemble(*parts)
 
 
-class NoteList(OptionList):
+class NoteList(LazyOptionList):
     """A stage's notes, newest last; the highlighted note is the one the note keys act on.
 
     An empty stage shows one disabled hint option rather than hiding the list: a hidden list that reappears is
@@ -114,11 +132,12 @@ class NoteList(OptionList):
     def __init__(
         self, *, empty_hint: str = "No notes yet.", id: str | None = None, classes: str | None = None
     ) -> None:
-        super().__init__(id=id, classes=classes, markup=False)
+        super().__init__(id=id, classes=classes)
         self.empty_hint = empty_hint
         self._prompts: dict[int, tuple[tuple[object, ...], Content]] = {}
         """Prompts by note id, reused while the note is unchanged: a ``Content`` remembers its wrapped height,
         so going back to a stage of hundreds of notes does not wrap them all again."""
+        self._note_options: dict[int, Option] = {}
         self._measured_width: int | None = None
         self._scroll_pending = False
         """Bring the highlighted note into view when the list is next drawn (see ``render_lines``)."""
@@ -139,6 +158,17 @@ class NoteList(OptionList):
         prompt = note_prompt(note, workshop)
         self._prompts[note.id] = (key, prompt)
         return prompt
+
+    def _option(self, note: Note, workshop: Workshop) -> Option:
+        """The note's option, reused while its prompt is unchanged: it keeps what the list learnt about it (the
+        prompt's visual, its guessed or counted height), so a stage of thousands of notes is shown again
+        without redoing that for each note."""
+        prompt = self._prompt(note, workshop)
+        option = self._note_options.get(note.id)
+        if option is None or option.prompt is not prompt:
+            option = Option(prompt, id=_option_id(note.id))
+            self._note_options[note.id] = option
+        return option
 
     # --- measuring: OptionList re-wraps every option on any resize; only a new width needs it ----------------
 
@@ -205,7 +235,7 @@ class NoteList(OptionList):
 
     def set_notes(self, notes: Iterable[Note], workshop: Workshop, *, select: int | None = None) -> None:
         """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note."""
-        options = [Option(self._prompt(n, workshop), id=_option_id(n.id)) for n in notes]
+        options = [self._option(n, workshop) for n in notes]
         self.set_options(options or [self._hint()])
         if options:
             index = len(options) - 1
@@ -220,7 +250,7 @@ class NoteList(OptionList):
         facilitator's highlight stays where it is."""
         if self.note_count == 0 and self.option_count:
             self.clear_options()
-        self.add_option(Option(self._prompt(note, workshop), id=_option_id(note.id)))
+        self.add_option(self._option(note, workshop))
         if follow or self.highlighted is None:
             self.highlighted = self.option_count - 1
             self._scroll_pending = True
