@@ -48,6 +48,8 @@ class Ledger:
         self._next_ids = {name: max(getattr(workshop, name), default=0) + 1 for name in records.RECORD_TABLES}
         self._next_ids[records.EVENTS_TABLE] = max((e.id for e in workshop.events), default=0) + 1
         self._publisher = Publisher()
+        self._note_ends: dict[int, float] | None = None
+        """The largest note position per stage id, built on first use (see ``end_of_stage``)."""
 
     # --- the file --------------------------------------------------------------------------------------
 
@@ -97,6 +99,28 @@ class Ledger:
         if p is None or (not p.active and not allow_inactive):
             raise NotFoundError(f"Participant {participant_id} is not in this workshop.")
         return p
+
+    def end_of_stage(self, stage_id: int) -> float:
+        """The largest position a note on ``stage_id`` has had (``0.0`` for none): a new note goes after it.
+
+        Kept per stage as notes are written, so adding a note does not scan every note of the workshop (it took
+        0.38 ms at 300 notes and 1.41 ms at 20,000, issue #14); the first call scans once for every stage. After
+        a note leaves a stage the value can stay above every note still there, which still puts the next note
+        last.
+        """
+        if self._note_ends is None:
+            ends: dict[int, float] = {}
+            for note in self.ws.notes.values():
+                if note.position > ends.get(note.stage_id, 0.0):
+                    ends[note.stage_id] = note.position
+            self._note_ends = ends
+        return self._note_ends.get(stage_id, 0.0)
+
+    def _noted(self, record: Record) -> None:
+        """Keep ``end_of_stage`` up to date with a note just written."""
+        if self._note_ends is not None and isinstance(record, Note):
+            if record.position > self._note_ends.get(record.stage_id, 0.0):
+                self._note_ends[record.stage_id] = record.position
 
     def open_ballots(self) -> list[Ballot]:
         return [b for b in self.ws.ballots.values() if b.status == BallotStatus.OPEN]
@@ -169,6 +193,7 @@ class Ledger:
                 table.pop(record_id, None)
         for record in changed:
             getattr(self.ws, records.table_of(record))[record.id] = record
+            self._noted(record)
         self.ws.events.append(event)
         for stage_id_, timer in (timers or {}).items():
             if timer is None:
@@ -231,6 +256,7 @@ class Ledger:
                     record = records.RECORD_TABLES[op.table].from_dict(op.doc)
                     table[op.id] = record
                     changed.append(record)
+                    self._noted(record)
                 if op.table == "stages":
                     self._timers.pop(op.id, None)
             elif not op.table.startswith("_"):

@@ -94,7 +94,7 @@ class Notes(Part):
         body = checked_text(text.note_text, note_text)
         author = self._author(author_id)
         now = self._ledger.clock.wall()
-        last = max((n.position for n in self._ws.stage_notes(stage.id, include_deleted=True)), default=0.0)
+        last = self._ledger.end_of_stage(stage.id)
         note = Note(
             id=self._ledger.new_id("notes"),
             stage_id=stage.id,
@@ -191,7 +191,7 @@ class Notes(Part):
         target = self._ledger.stage(stage_id)
         if target.id == note.stage_id:
             return note
-        last = max((n.position for n in self._ws.stage_notes(target.id, include_deleted=True)), default=0.0)
+        last = self._ledger.end_of_stage(target.id)
         moved = note.replace(stage_id=target.id, position=last + 1, updated_at=self._ledger.clock.wall())
         source = self._ledger.stage(note.stage_id)
         gone, given_back = self._leaving_ballots(note, to_stage=target.id)
