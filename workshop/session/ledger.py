@@ -118,9 +118,9 @@ class Ledger:
 
     def _noted(self, record: Record) -> None:
         """Keep ``end_of_stage`` up to date with a note just written."""
-        if self._note_ends is not None and isinstance(record, Note):
-            if record.position > self._note_ends.get(record.stage_id, 0.0):
-                self._note_ends[record.stage_id] = record.position
+        ends = self._note_ends
+        if ends is not None and isinstance(record, Note) and record.position > ends.get(record.stage_id, 0.0):
+            ends[record.stage_id] = record.position
 
     def open_ballots(self) -> list[Ballot]:
         return [b for b in self.ws.ballots.values() if b.status == BallotStatus.OPEN]
