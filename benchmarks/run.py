@@ -18,6 +18,7 @@ from benchmarks import (
     export_command_bench,
     follow_bench,
     room_bench,
+    screens_bench,
     session_bench,
     ui_bench,
     vote_bench,
@@ -33,6 +34,7 @@ def main() -> int:
     print(f"Six Disciplines Workshop benchmarks on {machine()}\n")
     rows = [
         *ui_bench.run(),
+        *screens_bench.run(),
         *vote_bench.run(),
         *session_bench.run(),
         *export_bench.run(),

@@ -70,6 +70,7 @@ def open_workshop(data_dir: str, workshop_id: str, rss: bool) -> None:
         app.close_session()
 
     screens.app.run_app = run_headless  # type: ignore[assignment]
+    cli.has_terminal = lambda: True  # the probe's output is a pipe to the benchmark; the app runs headless
     sys.argv = ["workshop", "--data-dir", data_dir, "open", workshop_id]
     with contextlib.suppress(SystemExit):
         cli.main()  # the console script itself, as `workshop --data-dir DIR open ID` runs it
