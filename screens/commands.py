@@ -86,6 +86,13 @@ class StageCommands(Provider):
         if session is not None:
             found += _voting_commands(app)
             found += _room_commands(app)
+            found.append(
+                Command(
+                    "Projector: show this workshop on a second screen",
+                    f"workshop present {session.workshop.id}",
+                    lambda: _projector_hint(app),
+                )
+            )
         found.append(Command("Help: every key", "? or F1", app.action_help))
         return found
 
@@ -145,6 +152,22 @@ def _voting_commands(app: WorkshopApp) -> list[Command]:
             lambda: open_readiness(app, "end"),
         ),
     ]
+
+
+def _projector_hint(app: WorkshopApp) -> None:
+    """How to open the projector window: a second terminal running ``workshop present`` (the command is also put
+    on the clipboard, where the terminal allows it)."""
+    if app.session is None:
+        return
+    command = f"workshop present {app.session.workshop.id}"
+    app.copy_to_clipboard(command)
+    app.notify(
+        f"In a second terminal on the projector's screen, run:  {command}\n"
+        "It follows this window live and shows the room only what it should see (copied to the clipboard).",
+        title="Projector",
+        timeout=20,
+        markup=False,
+    )
 
 
 def _room_commands(app: WorkshopApp) -> list[Command]:

@@ -70,7 +70,9 @@ def test_notes_view_shows_the_newest_that_fit(session: WorkshopSession) -> None:
     assert len(view) == 8
     assert view[-1].endswith("…")
     assert sum(1 for line in view if "word" in line) == 3  # a long note gets three lines, not the screen
-    assert not any("……" in line for line in notes_view([*notes, Note(99, 1, "x" * 500)], ws, 40, 8).plain.splitlines())
+    assert not any(
+        "……" in line for line in notes_view([*notes, Note(99, 1, "x" * 500)], ws, 40, 8).plain.splitlines()
+    )
     assert long.id
 
 
@@ -429,3 +431,23 @@ async def test_a_read_only_second_window_follows_the_first(store: Store, clock: 
             )
     finally:
         first.close()
+
+
+async def test_the_palette_says_how_to_open_the_projector(store: Store, clock: FakeClock) -> None:
+    from screens.app import make_app
+    from screens.commands import StageCommands
+    from workshop.session import WorkshopLibrary
+
+    library = WorkshopLibrary(store, clock=clock)
+    created = library.create("Offsite")
+    workshop_id = created.workshop.id
+    created.close()
+    app = make_app(library, workshop_id, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        provider = StageCommands(app.screen)
+        (command,) = [c for c in provider.commands() if c.name.startswith("Projector:")]
+        assert command.help == f"workshop present {workshop_id}"
+        command.run()
+        await pilot.pause()
+        assert any(f"workshop present {workshop_id}" in str(n.message) for n in app._notifications)
