@@ -37,12 +37,12 @@ from facilitation.models import (
     ActionItem,
 )
 from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_candidates, plan_status
-from screens.base import DismissOnce, WorkshopScreenMixin
+from screens.base import DismissOnce, WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
-from workshop.session import KEEP, ActionChange, SessionError
+from workshop.session import EXTERNAL_RELOAD, KEEP, ActionChange, SessionError
 
 OPEN = "open"
 RANK_WIDTH = 3
@@ -311,8 +311,6 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         super().__init__()
         self._candidates: list[Candidate] = []
         self._title_width = 30
-        self._drawn_at = -1
-        """The length of the event log when the screen was last drawn."""
 
     # --- layout ----------------------------------------------------------------------------------------
 
@@ -336,12 +334,15 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         self._title_width = self._title_width_for(self._expected_table_width())
         self.redraw()
 
-    def on_screen_resume(self) -> None:
-        """Back from a dialog: redraw when the workshop changed meanwhile (the first resume follows the mount,
-        which has just drawn everything; a dialog that saved has redrawn already)."""
-        session = self.workshop_app.session
-        if session is not None and self._drawn_at != len(session.workshop.events):
-            self.redraw()
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        """The plan follows every change to actions, notes (marks make candidates), votes, stages and people,
+        whoever made it; an added or changed action is selected."""
+        if self.workshop_app.session is None:
+            return
+        change = message.change
+        if change.changed or change.removed or change.kind == EXTERNAL_RELOAD:
+            touched = [r.id for r in change.changed if isinstance(r, ActionItem)]
+            self.redraw(action_id=touched[0] if touched else None)
 
     def _expected_table_width(self) -> int:
         """The plan table's width before layout: the whole screen when narrow, three fifths of it when wide (so
@@ -377,7 +378,6 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         )
         self._draw_candidates()
         self._draw_actions(action_id if action_id is not None else self.selected_action_id)
-        self._drawn_at = len(ws.events)
 
     def _draw_candidates(self) -> None:
         options = self.query_one("#candidates", OptionList)
@@ -546,7 +546,6 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             )
         except SessionError as error:
             return str(error)
-        self.redraw(action_id=action.id)
         self._say(f"Action #{action.id} added{self._due_words(action)}.", timeout=5)
         return action
 
@@ -585,7 +584,6 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
                 updated = self.session.actions.edit(action.id, change)
             except SessionError as error:
                 return str(error)
-            self.redraw(action_id=updated.id)
             self._say(f"Action #{updated.id} saved{self._due_words(updated)}.", timeout=4)
             return updated
 
@@ -598,12 +596,11 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             return
         with self._guard():
             if action.status == DONE:
-                updated = self.session.actions.edit(action.id, ActionChange(status=OPEN))
+                self.session.actions.edit(action.id, ActionChange(status=OPEN))
                 self._say(f"Action #{action.id} is open again.", timeout=4)
             else:
-                updated = self.session.actions.complete(action.id)
+                self.session.actions.complete(action.id)
                 self._say(f"Action #{action.id} done.", timeout=4)
-            self.redraw(action_id=updated.id)
 
     def action_move(self, offset: int) -> None:
         action = self._selected_action()
@@ -611,7 +608,6 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             return
         with self._guard():
             self.session.actions.move(action.id, offset)
-            self.redraw(action_id=action.id)
 
     def action_delete_action(self) -> None:
         action = self._selected_action()
@@ -623,7 +619,6 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
                 return
             with self._guard():
                 self.session.actions.delete(action.id)
-                self.redraw()
                 self._say(f"Action #{action.id} deleted.", timeout=5)
 
         question = f"Delete action #{action.id}, “{text.preview(action.title, 80)}”?"

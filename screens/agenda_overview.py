@@ -17,8 +17,8 @@ from facilitation.models import Stage
 from facilitation.schedule import ScheduleReport, StageSchedule, StageTiming, build_schedule, format_clock
 from facilitation.schedule import format_minutes as format_delta
 from facilitation.timer import StageTimer
-from screens.base import WorkshopScreenMixin
-from workshop.session import SessionError, WorkshopSession
+from screens.base import WorkshopChanged, WorkshopScreenMixin
+from workshop.session import EXTERNAL_RELOAD, SessionError, WorkshopSession
 
 REFRESH_SECONDS = 5.0
 """The running stage's actual time moves: redraw this often (the numbers are computed, not counted)."""
@@ -86,8 +86,11 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
         self.refresh_overview(select=session.workshop.current_stage_id if session else None)
         self.set_interval(REFRESH_SECONDS, self.refresh_overview)
 
-    def on_screen_resume(self) -> None:
-        self.refresh_overview()
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        """Stages, their timers and the current stage drive the overview (time itself: ``REFRESH_SECONDS``)."""
+        change = message.change
+        if change.info or any(isinstance(r, Stage) for r in change.changed) or change.kind == EXTERNAL_RELOAD:
+            self.refresh_overview()
 
     def refresh_overview(self, select: int | None = None) -> None:
         session = self.workshop_app.session

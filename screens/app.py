@@ -26,10 +26,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from facilitation.clock import Clock
-from screens.base import WorkshopScreenMixin
+from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.text_input import UndecodableInput, pasted_text, typed_key
 from screens.theme import DEFAULT_THEME, THEMES
-from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
+from workshop.session import Change, SessionError, WorkshopLibrary, WorkshopSession
 
 if TYPE_CHECKING:
     from room.server import RoomServer
@@ -89,7 +89,8 @@ class WorkshopApp(App[None]):
         self.library = library
         self.exporter = exporter
         self.clock = clock or library.clock
-        self.session: WorkshopSession | None = None
+        self._session: WorkshopSession | None = None
+        self._unsubscribe: Callable[[], None] | None = None
         self.follower: Follower | None = None
         """Keeps a read-only session current while another window writes the workshop (``_follow_instead``)."""
         self._initial_workshop = workshop_id
@@ -116,6 +117,29 @@ class WorkshopApp(App[None]):
         classes = {name: False for name in self.classes if name.startswith("-theme-")}
         classes |= {f"-theme-{self.theme}": True, "-dark-mode": dark, "-light-mode": not dark}
         self.update_classes(classes, update=False)
+
+    # --- the open workshop and its changes ----------------------------------------------------------
+
+    @property
+    def session(self) -> WorkshopSession | None:
+        """The open workshop, or ``None`` (home). Setting it subscribes the app to its changes."""
+        return self._session
+
+    @session.setter
+    def session(self, session: WorkshopSession | None) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._session = session
+        if session is not None:
+            self._unsubscribe = session.subscribe(self._relay)
+
+    def _relay(self, change: Change) -> None:
+        """Every committed change, whoever made it (a key, the palette, another process through a follower),
+        reaches every screen on the stack as one ``WorkshopChanged`` message: covered screens stay current, so
+        none needs to redraw when it is shown again."""
+        for screen in self.screen_stack:
+            screen.post_message(WorkshopChanged(change))
 
     # --- input ---------------------------------------------------------------------------------------
 

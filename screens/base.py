@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.await_complete import AwaitComplete
+from textual.message import Message
 
-from workshop.session import SessionError
+from workshop.session import Change, SessionError
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -18,6 +19,15 @@ if TYPE_CHECKING:
 
     from screens.app import WorkshopApp
     from workshop.session import WorkshopSession
+
+
+class WorkshopChanged(Message, bubble=False):
+    """A committed change of the open workshop (``workshop.session.Change``), relayed by the app to every screen
+    on the stack; each screen hands it to its widgets, which update themselves for the kinds they show."""
+
+    def __init__(self, change: Change) -> None:
+        super().__init__()
+        self.change = change
 
 
 class DismissOnce:

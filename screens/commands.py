@@ -8,15 +8,18 @@ its key do exactly the same thing; elsewhere, with a workshop open, they can sti
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from screens.app import WorkshopApp
 
 
@@ -27,8 +30,56 @@ class Command:
     run: Callable[[], Any]
 
 
+STAGE_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("Timer: start / pause / resume", "toggle_timer"),
+    ("Timer: add 1 minute", "extend(1)"),
+    ("Timer: add 5 minutes", "extend(5)"),
+    ("Timer: restart from the full time", "restart_timer"),
+    ("Stage: finish and go to the next", "next_stage"),
+    ("Stage: go to the previous", "previous_stage"),
+    ("Stage: show / hide the questions", "toggle_prompts"),
+    ("Note: write a long (multi-line) note", "long_note"),
+    ("Note: bring back the last deleted note", "undo_delete"),
+    ("Note: next author for new notes", "cycle_author"),
+    ("Agenda overview", "agenda"),
+    ("Summary", "summary"),
+    ("Vote: this stage's notes (set-up, board or result)", "vote"),
+    ("Action plan: turn decisions into actions", "action_plan"),
+    ("Home: close this workshop", "home"),
+)
+"""The stage screen's palette entries: each runs the screen's action by the same name its keys run."""
+
+
+def keys_for(bindings: Iterable[BindingType], action: str) -> str:
+    """The keys bound to ``action`` (directly, or as an F-key that also works while typing), for the palette."""
+    name, _, rest = action.partition("(")
+    args = f", {rest[:-1]}" if rest else ""
+    forms = {action, f"anywhere('{name}'{args})"}
+    keys: list[str] = []
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.action in forms:
+            keys += [_key_label(key) for key in binding.key.split(",")]
+    if name == "toggle_timer":
+        keys.insert(0, "space")
+    return " or ".join(dict.fromkeys(keys))
+
+
+def _key_label(key: str) -> str:
+    return {
+        "plus": "+",
+        "equals_sign": "=",
+        "right_square_bracket": "]",
+        "ctrl+z": "ctrl+z",
+        "delete": "del",
+    }.get(key, key.upper() if key.startswith("f") and key[1:].isdigit() else key)
+
+
 class StageCommands(Provider):
-    """Timer, stage and navigation commands for the open workshop."""
+    """Timer, stage and navigation commands for the open workshop.
+
+    On the stage screen each command runs the screen's action by name (``screen.run_action``), exactly what its
+    key runs, and shows the keys from the screen's bindings; elsewhere the commands reach the app's screens.
+    """
 
     def commands(self) -> list[Command]:
         from screens.stage import StageScreen
@@ -38,37 +89,19 @@ class StageCommands(Provider):
         found: list[Command] = []
         session = app.session
         if isinstance(screen, StageScreen) and session is not None:
-            s = screen
+            bindings = screen.BINDINGS
+            for name, action in STAGE_ACTIONS:
+                found.append(Command(name, keys_for(bindings, action), _runner(screen, action)))
             muted = session.workshop.muted
-            found += [
-                Command("Timer: start / pause / resume", "space or F5", s.action_toggle_timer),
-                Command("Timer: add 1 minute", "+ or F6", lambda: s.action_extend(1)),
-                Command("Timer: add 5 minutes", "] or F7", lambda: s.action_extend(5)),
-                Command("Timer: restart from the full time", "r", s.action_restart_timer),
-                Command("Stage: finish and go to the next", "n or F8", s.action_next_stage),
-                Command("Stage: go to the previous", "p or F9", s.action_previous_stage),
-                Command("Stage: show / hide the questions", "q", s.action_toggle_prompts),
-                Command("Note: write a long (multi-line) note", "F2", s.action_long_note),
-                Command("Note: bring back the last deleted note", "u or ctrl+z", s.action_undo_delete),
-                Command("Note: next author for new notes", "w or F3", s.action_cycle_author),
-                Command(
-                    "Bell: turn the timer bell on" if muted else "Bell: turn the timer bell off",
-                    "b",
-                    s.action_toggle_bell,
-                ),
-                Command("Agenda overview", "a", s.action_agenda),
-                Command("Summary", "s", s.action_summary),
-                Command("Vote: this stage's notes (set-up, board or result)", "v", s.action_vote),
-                Command("Action plan: turn decisions into actions", "o", s.action_action_plan),
-                Command("Export: Word, Markdown, CSV, JSON", "", lambda: _export(app)),
-                Command("Home: close this workshop", "h", s.action_home),
-            ]
+            bell = "Bell: turn the timer bell on" if muted else "Bell: turn the timer bell off"
+            found.insert(10, Command(bell, keys_for(bindings, "toggle_bell"), _runner(screen, "toggle_bell")))
+            found.insert(-1, Command("Export: Word, Markdown, CSV, JSON", "", lambda: _export(app)))
             for stage in session.workshop.agenda(include_skipped=False):
                 found.append(
                     Command(
                         f"Go to stage: {stage.title}",
                         f"{stage.minutes} min",
-                        functools.partial(s.go_to_stage, stage.id),
+                        _runner(screen, f"go_to_stage({stage.id})"),
                     )
                 )
         elif session is not None:
@@ -106,6 +139,15 @@ class StageCommands(Provider):
             score = matcher.match(command.name)
             if score > 0:
                 yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)
+
+
+def _runner(screen: Screen[Any], action: str) -> Callable[[], Awaitable[Any]]:
+    """Run ``action`` on ``screen`` as its key binding does."""
+
+    async def run() -> None:
+        await screen.run_action(action)
+
+    return run
 
 
 def _show_stage(app: WorkshopApp, stage_id: int | None) -> None:

@@ -24,7 +24,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitation.catalogue import ATTITUDE_BY_KEY, ATTITUDES, DISCIPLINES
-from facilitation.models import ReadinessResponse
+from facilitation.models import Participant, ReadinessResponse
 from facilitation.readiness import (
     RESULT_HIDDEN,
     RESULT_SHOWN,
@@ -34,11 +34,11 @@ from facilitation.readiness import (
     result_shown,
 )
 from facilitation.readiness_compare import compare
-from screens.base import WorkshopScreenMixin
+from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.charts import bar
 from screens.widgets import KeyBar
 from screens.widgets.readiness_charts import LABEL_WIDTH, attitude_chart, comparison_chart, discipline_chart
-from workshop.session import SessionError
+from workshop.session import EXTERNAL_RELOAD, SessionError
 
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
@@ -107,8 +107,15 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
         if self.people.option_count:
             self.people.highlighted = 0
 
-    def on_screen_resume(self) -> None:
-        self.redraw()
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        """Answers recorded (on the entry form above, or in another window) and people joining or leaving."""
+        change = message.change
+        if self.workshop_app.session is None:
+            return
+        if change.kind == EXTERNAL_RELOAD or any(
+            isinstance(r, ReadinessResponse | Participant) for r in change.changed
+        ):
+            self.redraw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_compare" and self.workshop_app.session is not None:

@@ -8,7 +8,6 @@ Silent brainstorming and the reveal are session calls like any other key on the 
 from __future__ import annotations
 
 import contextlib
-import inspect
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -27,7 +26,6 @@ from screens.base import WorkshopScreenMixin
 if TYPE_CHECKING:
     from room.server import RoomServer
     from screens.app import WorkshopApp
-    from workshop.session import Change
 
 
 def current_room(app: WorkshopApp) -> RoomServer | None:
@@ -66,51 +64,10 @@ async def open_room(app: WorkshopApp, address: str | None = None, port: int = 0)
 
 
 def attach(app: WorkshopApp, server: RoomServer) -> None:
-    """Make ``server`` the app's room: the facilitator's screens redraw when a device changes the workshop."""
+    """Make ``server`` the app's room. A device's change reaches the facilitator's screens like any other: the
+    session publishes it and the app relays it to every screen (``WorkshopApp._relay``); a note from a phone
+    joins the stage's list without taking the highlight from the note being read (``NoteList.follow``)."""
     app.room = server
-    pending: list[Change] = []
-
-    def redraw() -> None:
-        changes = pending[:]
-        pending.clear()
-        _show_device_changes(app, changes)
-
-    def changed(change: Change) -> None:
-        if not pending:
-            app.call_later(redraw)  # a burst of notes from many phones costs one redraw
-        pending.append(change)
-
-    server.device_changes.append(changed)
-
-
-def _show_device_changes(app: WorkshopApp, changes: list[Change]) -> None:
-    """Show what devices changed on the facilitator's screen: new notes are appended to the stage's list
-    without moving the facilitator's highlight; anything else reloads what the screen shows."""
-    from facilitation.models import Note
-    from screens.stage import StageScreen
-
-    screen = app.screen
-    if isinstance(screen, RoomScreen):
-        screen.refresh_room()
-        return
-    if not isinstance(screen, StageScreen) or app.session is None:
-        redraw = getattr(screen, "redraw", None) or getattr(screen, "on_screen_resume", None)
-        if callable(redraw) and not inspect.iscoroutinefunction(redraw):
-            redraw()  # the vote board's "done" count, the readiness check's answers …
-        return
-    ws = app.session.workshop
-    added = [
-        record
-        for change in changes
-        if change.kind == "note.added"
-        for record in change.records_of(Note)
-    ]
-    if len(added) == len(changes) and all(isinstance(n, Note) and n.stage_id == screen.stage_id for n in added):
-        for note in added:
-            screen.notes.append_note(note, ws, follow=False)  # type: ignore[arg-type]
-        screen.seen_all_changes()
-    else:
-        screen.on_screen_resume()
 
 
 async def close_room(app: WorkshopApp) -> None:

@@ -22,10 +22,11 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Opt
 from textual.widgets.option_list import Option
 
 from facilitation import catalogue
-from facilitation.models import Stage
+from facilitation.models import Participant, Stage
 from screens.agenda_overview import format_duration
 from screens.app import WorkshopApp
-from workshop.session import MAX_STAGE_MINUTES, SessionError, WorkshopSession
+from screens.base import WorkshopChanged
+from workshop.session import EXTERNAL_RELOAD, MAX_STAGE_MINUTES, SessionError, WorkshopSession
 from workshop.session.validation import participant_names
 
 DETAIL_FIELDS = ("title", "organisation", "facilitator", "date")
@@ -213,11 +214,18 @@ class SetupScreen(Screen[None]):
         self._refresh_agenda()
         self.query_one("#title" if self.new else "#agenda").focus()
 
-    def on_screen_resume(self) -> None:
-        """Back from a dialog or from another screen: the session may have changed meanwhile."""
-        if not self.new and self.workshop_app.session is not None:
-            self._refresh_participants()
-            self._refresh_agenda()
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        """A running workshop's set-up follows every change to its people and agenda, made here or anywhere
+        else: a participant added is highlighted, a stage changed is selected."""
+        if self.new or self.workshop_app.session is None:
+            return
+        change = message.change
+        reload = change.kind == EXTERNAL_RELOAD
+        if reload or any(isinstance(r, Participant) for r in change.changed):
+            self._refresh_participants(highlight=10**6 if change.kind == "participant.added" else None)
+        if reload or any(isinstance(r, Stage) for r in change.changed):
+            stage_id = change.event.stage_id
+            self._refresh_agenda(select=str(stage_id) if stage_id is not None else None)
 
     def _show_mode(self) -> None:
         self.sub_title = "New workshop" if self.new else "Set-up"
@@ -343,6 +351,7 @@ class SetupScreen(Screen[None]):
                     session.participants.add(name)
                 except SessionError as error:
                     self.notify(str(error), title="Not added", severity="warning", markup=False)
+            return
         self._refresh_participants(highlight=10**6)
 
     def action_rename_participant(self) -> None:
@@ -368,7 +377,8 @@ class SetupScreen(Screen[None]):
             except SessionError as error:
                 self.notify(str(error), title="Not renamed", severity="warning", markup=False)
                 return
-            self._refresh_participants(highlight=index)
+            if session is None:
+                self._refresh_participants(highlight=index)
 
         self.workshop_app.push_screen(TextEntryScreen(f"Rename {old}", old), rename)
 
@@ -394,8 +404,6 @@ class SetupScreen(Screen[None]):
                 session.participants.remove(participant.id)
             except SessionError as error:
                 self.workshop_app.show_error(error)
-                return
-            self._refresh_participants(highlight=index)
 
         self.workshop_app.push_screen(
             ConfirmScreen(f"Remove {name} from the workshop? Their notes and votes stay.", safe_default=True),
@@ -471,15 +479,13 @@ class SetupScreen(Screen[None]):
             return None
         return session, session.stage(int(key))
 
-    def _agenda_call(self, call: Any, *args: Any, select: str | None = None) -> Any:
-        """Run one agenda change; a refusal becomes a notification, and the table shows the result."""
+    def _agenda_call(self, call: Any, *args: Any) -> Any:
+        """Run one agenda change; a refusal becomes a notification (the table follows the change itself)."""
         try:
-            result = call(*args)
+            return call(*args)
         except SessionError as error:
             self.notify(str(error), title="Not changed", severity="warning", markup=False)
             return None
-        self._refresh_agenda(select=select)
-        return result
 
     def action_change_minutes(self, step: int) -> None:
         chosen = self._selected_stage()
@@ -513,7 +519,7 @@ class SetupScreen(Screen[None]):
         chosen = self._selected_stage()
         if chosen is not None:
             session, stage = chosen
-            self._agenda_call(session.agenda.move, stage.id, offset, select=str(stage.id))
+            self._agenda_call(session.agenda.move, stage.id, offset)
 
     def action_toggle_skip(self) -> None:
         chosen = self._selected_stage()
@@ -553,11 +559,9 @@ class SetupScreen(Screen[None]):
                     )
                 return
             try:
-                stage = session.agenda.add(title, minutes, after_stage_id=after.id)
+                session.agenda.add(title, minutes, after_stage_id=after.id)
             except SessionError as error:
                 self.notify(str(error), title="Not added", severity="warning", markup=False)
-                return
-            self._refresh_agenda(select=str(stage.id))
 
         def with_title(title: str | None) -> None:
             if title is None or not title.strip():

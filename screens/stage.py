@@ -29,9 +29,9 @@ from facilitation.schedule import format_clock
 from facilitation.stage_kinds import rules_of
 from facilitation.text import preview
 from facilitation.timer import StageTimer
-from screens.base import WorkshopScreenMixin
+from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
-from workshop.session import SessionError
+from workshop.session import EXTERNAL_RELOAD, SessionError
 
 if TYPE_CHECKING:
     pass
@@ -185,7 +185,6 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._entered_at = 0.0
         self._reminded = False
         self._author_id: int | None = None
-        self._seen_events = -1
         self._show_prompts = False
         self._timer_status = ""
 
@@ -296,14 +295,32 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self.set_interval(TICK_SECONDS, self.refresh_clock)
 
     def on_screen_resume(self) -> None:
-        """Back from the agenda, the summary or a dialog: catch up with changes made there."""
-        if self.workshop_app.session is None or self._stage_id is None:
-            return
-        if self.session.workshop.current_stage_id != self._stage_id:
-            self._enter_stage()
-        elif len(self.session.workshop.events) != self._seen_events:
-            self._load_notes(select=self.notes.selected_note_id)
+        """Back from the agenda, the summary or a dialog: the widgets followed every change meanwhile
+        (``on_workshop_changed``); only the clock moved on."""
         self.refresh_clock()
+
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        """A committed change, made here, on another screen, from the palette or by another process: each part
+        of the screen updates itself for what it shows."""
+        session = self.workshop_app.session
+        if session is None or self._stage_id is None:
+            return
+        change = message.change
+        ws = session.workshop
+        if ws.current_stage_id != self._stage_id and ws.current_stage_id in ws.stages:
+            self._enter_stage()  # the workshop moved to another stage
+            return
+        if self._stage_id not in ws.stages:
+            return
+        self.notes.follow(change, ws, self._stage_id, follow_new=True if self._typing else None)
+        kind = change.kind
+        if any(isinstance(r, Stage) for r in change.changed) or change.info or kind == EXTERNAL_RELOAD:
+            self._draw_stage_text(ws.stages[self._stage_id])
+            self.refresh_clock()
+        if any(isinstance(r, Participant) for r in change.changed) or kind == EXTERNAL_RELOAD:
+            if self._author_id is not None and self._author_id not in {p.id for p in ws.active_participants()}:
+                self._author_id = None
+            self._draw_author()
 
     def _enter_stage(self) -> None:
         """Show the session's current stage from scratch (entering the screen, or another stage)."""
@@ -358,23 +375,15 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         ws = self.session.workshop
         assert self._stage_id is not None
         self.notes.set_notes(ws.stage_notes(self._stage_id), ws, select=select)
-        self._seen_events = len(ws.events)
 
     def _draw_author(self) -> None:
         name = self.session.workshop.participant_name(self._author_id) or "anonymous"
         self.query_one("#author", Label).update(Content.assemble(("✎ ", "bold"), (name, "bold")))
 
-    def _after_change(self) -> None:
-        self._seen_events = len(self.session.workshop.events)
-
     @property
     def stage_id(self) -> int | None:
         """The stage this screen shows."""
         return self._stage_id
-
-    def seen_all_changes(self) -> None:
-        """The screen was brought up to date from outside (notes from participants' devices were appended)."""
-        self._after_change()
 
     # --- the clock -------------------------------------------------------------------------------------
 
@@ -441,13 +450,11 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     def action_toggle_timer(self) -> None:
         with self._guard():
             self.session.timer.toggle(self._stage_id)
-        self.refresh_clock()
 
     def action_extend(self, minutes: int) -> None:
         with self._guard():
             timer = self.session.timer.extend(minutes, self._stage_id)
             self._say(f"{minutes} min added: now {format_clock(timer.duration)} in all.", timeout=4)
-        self.refresh_clock()
 
     def action_shorten(self, minutes: int) -> None:
         with self._guard():
@@ -466,7 +473,6 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
                     self.session.timer.reset(stage.id)
                     self._entered_at = self.workshop_app.clock.monotonic()
                     self._reminded = False
-                self.refresh_clock()
 
         self.app.push_screen(
             ConfirmScreen(
@@ -513,25 +519,21 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             stage = self.session.timer.finish()
             if stage.id == before:
                 self._say("That was the last stage. Press s for the summary.", timeout=8)
-            self._enter_stage()
 
     def action_previous_stage(self) -> None:
         with self._guard():
             self.session.agenda.previous()
-            self._enter_stage()
 
-    def go_to_stage(self, stage_id: int) -> None:
+    def action_go_to_stage(self, stage_id: int) -> None:
         """Jump to any stage (the command palette's "Go to stage …")."""
         with self._guard():
             self.session.agenda.go_to(stage_id)
-            self._enter_stage()
 
     def action_toggle_bell(self) -> None:
         with self._guard():
             muted = not self.session.workshop.muted
             self.session.agenda.set_muted(muted)
             self._say("Timer bell off." if muted else "Timer bell on.", timeout=4)
-            self._draw_stage_text(self.session.stage(self._stage_id))
 
     def action_toggle_prompts(self) -> None:
         self._show_prompts = not self._show_prompts
@@ -615,9 +617,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         if author is None:
             author = self._author_id
         with self._guard():
-            note = self.session.notes.add(body, stage_id=self._stage_id, author_id=author)
-            self.notes.append_note(note, self.session.workshop)
-            self._after_change()
+            self.session.notes.add(body, stage_id=self._stage_id, author_id=author)
             return True
         return False
 
@@ -667,9 +667,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             if text is None:
                 return
             with self._guard():
-                updated = self.session.notes.edit(note.id, text)
-                self.notes.update_note(updated, self.session.workshop)
-                self._after_change()
+                self.session.notes.edit(note.id, text)
 
         self.app.push_screen(TextEntryScreen(f"Edit note #{note.id}", note.text, multiline=True), done)
 
@@ -679,20 +677,16 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             return
         with self._guard():
             self.session.notes.delete(note.id)
-            self.notes.remove_note(note.id)
-            self._after_change()
             self._say(f"Note #{note.id} deleted — press u to undo.", timeout=8)
 
     def action_undo_delete(self) -> None:
         with self._guard():
             note = self.session.notes.undo_delete()
             if note.stage_id == self._stage_id:
-                self._load_notes(select=note.id)
                 self._say(f"Note #{note.id} restored.", timeout=4)
             else:
                 where = self.session.stage(note.stage_id).title
                 self._say(f"Note #{note.id} restored, in {where}.", timeout=6)
-            self._after_change()
 
     def action_mark(self, mark: str) -> None:
         """Mark the note as a decision or a candidate action; the same key again clears the mark."""
@@ -700,9 +694,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         if note is None:
             return
         with self._guard():
-            updated = self.session.notes.mark(note.id, None if note.mark == mark else mark)
-            self.notes.update_note(updated, self.session.workshop)
-            self._after_change()
+            self.session.notes.mark(note.id, None if note.mark == mark else mark)
 
     def action_move_note(self) -> None:
         from screens.dialogs import ChooseScreen  # on first use: start-up skips the dialogs
@@ -718,8 +710,6 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
                 return
             with self._guard():
                 self.session.notes.move(note.id, stage_id)
-                self.notes.remove_note(note.id)
-                self._after_change()
                 self._say(f"Note #{note.id} moved to {self.session.stage(stage_id).title}.", timeout=5)
 
         self.app.push_screen(ChooseScreen(f"Move note #{note.id} to which stage?", options), chosen)
@@ -744,10 +734,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             if other_id is None:
                 return
             with self._guard():
-                merged = self.session.notes.merge(note.id, other_id)
-                self.notes.remove_note(other_id)
-                self.notes.update_note(merged, self.session.workshop)
-                self._after_change()
+                self.session.notes.merge(note.id, other_id)
                 self._say(f"Note #{other_id} merged into #{note.id}.", timeout=5)
 
         self.app.push_screen(

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from facilitation import text, voting
 from facilitation.models import Stage, Workshop
 from facilitation.stage_kinds import rules_of
-from screens.base import WorkshopScreenMixin
+from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, Row
@@ -147,8 +147,6 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
     SummaryScreen #summary { height: 1fr; padding: 0 1; }
     """
 
-    _drawn_at = -1
-    """The length of the event log when the summary was last drawn."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", tooltip="Back to the stage"),
         Binding("x", "export", "Export…", tooltip="Export: choose Word, Markdown, CSV, JSON and the folder"),
@@ -164,19 +162,15 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
     def on_mount(self) -> None:
         self.refresh_summary()
 
-    def on_screen_resume(self) -> None:
-        """Back from the export dialog: redraw when the workshop changed meanwhile (the first resume follows
-        the mount, which has just drawn everything)."""
-        session = self.workshop_app.session
-        if session is not None and self._drawn_at != len(session.workshop.events):
-            self.refresh_summary()
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        """Notes, marks, votes, actions and answers change what the summary shows: draw it again."""
+        self.refresh_summary()
 
     def refresh_summary(self) -> None:
         session = self.workshop_app.session
         if session is None:
             return
         ws = session.workshop
-        self._drawn_at = len(ws.events)
         self.query_one("#summary-head", Static).update(self._head(ws))
         rows: list[Option] = []
         number = 0

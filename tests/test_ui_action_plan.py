@@ -321,7 +321,7 @@ async def test_the_action_plan_stage_says_press_o(app: WorkshopApp) -> None:
         stage = app.screen
         assert isinstance(stage, StageScreen)
         assert "Press o" not in str(stage.query_one("#stage-prompt", Static).content)
-        stage.go_to_stage(plan_stage.id)
+        stage.action_go_to_stage(plan_stage.id)
         await pilot.pause()
         assert "Press o for the action plan" in str(stage.query_one("#stage-prompt", Static).content)
         await pilot.press("o")

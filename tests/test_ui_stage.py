@@ -635,7 +635,7 @@ async def test_switching_to_a_stage_of_500_notes_shows_the_newest(app: WorkshopA
         for i in range(500):
             app.session.notes.add(f"note {i} " + "with some words " * (i % 7), stage_id=vision.id)
         screen = stage_screen(app)
-        screen.go_to_stage(vision.id)
+        screen.action_go_to_stage(vision.id)
         await pilot.pause()
         note_list = screen.query_one(NoteList)
         assert note_list.note_count == 500
@@ -702,7 +702,7 @@ async def test_the_highlighted_note_stays_in_view_when_the_terminal_narrows(app:
         for i in range(40):
             app.session.notes.add(f"note {i} " + "words that wrap on a narrow terminal " * (i % 3))
         screen = stage_screen(app)
-        screen.go_to_stage(app.session.workshop.current_stage_id)
+        screen.action_go_to_stage(app.session.workshop.current_stage_id)
         await pilot.pause()
         assert "note 39 " in screen_text(app)
         await pilot.resize_terminal(80, 24)

@@ -22,13 +22,13 @@ from textual.widgets.option_list import Option
 
 from facilitation import text
 from facilitation.models import Ballot, Workshop
-from screens.base import WorkshopScreenMixin
+from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen
 from screens.voting import NOTE_CHARS, note_problem, note_text
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
-from workshop.session import SessionError
+from workshop.session import EXTERNAL_RELOAD, SessionError
 
 if TYPE_CHECKING:
     pass
@@ -74,6 +74,8 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         super().__init__()
         self.ballot_id = ballot_id
         self.participant_id = participant_id
+        self._drawn: dict[int, int] = {}
+        """The voter's dots per note as drawn."""
 
     @property
     def ballot(self) -> Ballot:
@@ -131,6 +133,24 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         if first is not None:
             self.notes_list.highlighted = first
         self._draw_left(mine)
+        self._drawn = dict(mine)
+
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        """This voter's dots on this ballot changed (here, or from anywhere else): redraw the notes whose count
+        changed and the dots left; new limits redraw every note (the slots follow the cap)."""
+        change = message.change
+        session = self.workshop_app.session
+        if session is None or self.ballot_id not in session.workshop.ballots:
+            return
+        if change.event.data.get("ballot_id") != self.ballot_id and change.kind != EXTERNAL_RELOAD:
+            return
+        mine = self.my_dots()
+        every = change.kind in ("vote.limits", EXTERNAL_RELOAD)
+        for note_id in self.ballot.note_ids:
+            if every or mine.get(note_id, 0) != self._drawn.get(note_id, 0):
+                self._redraw_note(note_id, mine)
+        self._draw_left(mine)
+        self._drawn = dict(mine)
 
     def _closed_to_dots(self, note_id: int, mine: dict[int, int]) -> bool:
         """A note deleted or moved since the vote opened takes no dots; one holding this voter's dots stays
@@ -177,8 +197,6 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
             self.session.votes.cast(self.ballot_id, self.participant_id, note_id)
         except SessionError as error:
             self.workshop_app.show_error(error)
-            return
-        self._redraw_note(note_id, self.my_dots())
 
     def action_remove_dot(self) -> None:
         note_id = self._highlighted_note()
@@ -191,8 +209,6 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
             self.session.votes.retract(self.ballot_id, self.participant_id, note_id)
         except SessionError as error:
             self.workshop_app.show_error(error)
-            return
-        self._redraw_note(note_id, self.my_dots())
 
     # --- confirm or leave ------------------------------------------------------------------------------
 

@@ -22,14 +22,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitation import text
-from facilitation.models import Ballot, Workshop
-from screens.base import WorkshopScreenMixin
+from facilitation.models import Ballot, Participant, Vote, Workshop
+from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen, TextEntryScreen
 from screens.voting import NOTE_CHARS, note_problem, note_text, rules_text, show_results
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
-from workshop.session import SessionError
+from workshop.session import EXTERNAL_RELOAD, SessionError
 
 if TYPE_CHECKING:
     pass
@@ -162,8 +162,23 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         if self.board_list.option_count:
             self.board_list.highlighted = 0
 
-    def on_screen_resume(self) -> None:
-        self.redraw()
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        """Dots cast or taken back, ballots submitted, tallies typed, limits changed, people joining: whoever
+        made the change (this screen, a participant's ballot above it, another window), the board follows."""
+        session = self.workshop_app.session
+        if session is None or self.ballot_id not in session.workshop.ballots:
+            return
+        change = message.change
+        if session.workshop.ballots[self.ballot_id].status != "open":
+            return  # revealed: the results screen replaces the board
+        mine = any(
+            (isinstance(r, Ballot) and r.id == self.ballot_id)
+            or (isinstance(r, Vote) and r.ballot_id == self.ballot_id)
+            or isinstance(r, Participant)
+            for r in change.changed
+        )
+        if mine or change.removed_ids("votes") or change.kind == EXTERNAL_RELOAD:
+            self.redraw()
 
     # --- drawing ---------------------------------------------------------------------------------------
 
@@ -298,8 +313,6 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
                 self.session.votes.unsubmit(self.ballot_id, participant_id)
             except SessionError as error:
                 self.workshop_app.show_error(error)
-                return
-            self.redraw()
             self.app.push_screen(ParticipantBallotScreen(self.ballot_id, participant_id))
 
         self.app.push_screen(
@@ -340,8 +353,6 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             self.session.votes.tally(self.ballot_id, note_id, dots)
         except SessionError as error:
             self.workshop_app.show_error(error)
-            return
-        self.redraw()
 
     def action_tally_step(self, step: int) -> None:
         note_id = self._highlighted_id()
@@ -373,11 +384,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
     def action_limits(self) -> None:
         from screens.voting.setup import LimitsScreen
 
-        def changed(done: bool | None) -> None:
-            if done:
-                self.redraw()
-
-        self.app.push_screen(LimitsScreen(self.ballot_id), changed)
+        self.app.push_screen(LimitsScreen(self.ballot_id))
 
     def action_reset(self) -> None:
         def answered(yes: bool | None) -> None:
@@ -391,7 +398,6 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             self.notify(
                 "Every dot was cleared; the cleared votes stay in the event log.", markup=False, timeout=6
             )
-            self.redraw()
 
         self.app.push_screen(
             ConfirmScreen(

@@ -22,15 +22,15 @@ from textual.widgets.option_list import Option
 
 from facilitation import text, voting
 from facilitation.ballots import ResultItem
-from facilitation.models import Ballot, Workshop
-from screens.base import WorkshopScreenMixin
+from facilitation.models import Ballot, Note, Participant, Vote, Workshop
+from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.charts import bar
 from screens.dialogs import ConfirmScreen
 from screens.voting import NOTE_CHARS, note_text, rules_text, show_board, show_setup
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
-from workshop.session import BallotResult, SessionError, WorkshopSession
+from workshop.session import EXTERNAL_RELOAD, BallotResult, SessionError, WorkshopSession
 
 if TYPE_CHECKING:
     pass
@@ -119,8 +119,6 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
     def __init__(self, ballot_id: int) -> None:
         super().__init__()
         self.ballot_id = ballot_id
-        self._drawn_at = -1
-        """The length of the event log when the screen was last drawn."""
         self._drawn_bar_width = 0
         self._rows: dict[int, tuple[voting.RankedItem, int]] = {}
         """Each ranked note's item and index in the list, to redraw one row after a mark."""
@@ -143,10 +141,27 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         if self.ranking.option_count:
             self.ranking.highlighted = 0
 
-    def on_screen_resume(self) -> None:
-        """Back from a dialog: redraw only when the workshop changed meanwhile (the first resume follows the
-        mount, which has just drawn everything)."""
-        if self._drawn_at != len(self.session.workshop.events):
+    def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        """A note on the ballot marked: its row again. Any other change to this ballot, its notes or the
+        participants (names in a named vote): the ranking again. Changes elsewhere leave the screen as it is."""
+        session = self.workshop_app.session
+        if session is None or self.ballot_id not in session.workshop.ballots:
+            return
+        change = message.change
+        ballot = session.workshop.ballots[self.ballot_id]
+        on_ballot = set(ballot.note_ids)
+        touched = False
+        for record in change.changed:
+            if isinstance(record, Ballot) and record.id == self.ballot_id:
+                touched = True
+            elif isinstance(record, Note) and record.id in on_ballot:
+                if change.kind == "note.marked" and record.id in self._rows:
+                    self._redraw_note(record.id)
+                else:
+                    touched = True
+            elif isinstance(record, Participant | Vote):
+                touched = True
+        if touched or change.removed or change.kind == EXTERNAL_RELOAD:
             self.redraw()
 
     def on_resize(self) -> None:
@@ -186,7 +201,6 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         self._named = named
         self._top = top = max((r.dots for r in result.ranked), default=0)
         self._drawn_bar_width = bar_width = self._bar_width()
-        self._drawn_at = len(session.workshop.events)
         self._rows = {item.note_id: (item, index) for index, item in enumerate(result.ranked)}
         highlighted = self.ranking.highlighted
         fixed = PLACE_WIDTH + bar_width + DOTS_WIDTH + 3
@@ -226,8 +240,6 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
             self.session.notes.mark(note_id, None if note.mark == mark else mark)
         except SessionError as error:
             self.workshop_app.show_error(error)
-            return
-        self._redraw_note(note_id)
 
     def _redraw_note(self, note_id: int) -> None:
         """One note's row again (a mark changes nothing else on the screen)."""
@@ -235,7 +247,6 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         ballot = self.session.votes.ballot(self.ballot_id)
         row = result_row(self.session, ballot, item, self._top, self._named, bar_width=self._drawn_bar_width)
         self.ranking.replace_option_prompt_at_index(index, row)
-        self._drawn_at = len(self.session.workshop.events)
 
     def action_reopen(self) -> None:
         try:

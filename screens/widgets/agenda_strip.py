@@ -115,7 +115,7 @@ class AgendaStrip(Static):
             self.vertical,
             self._drift,
             tuple(
-                (m.stage_id, m.title, m.state, None if m.delta_seconds is None else round(m.delta_seconds))
+                (m.stage_id, m.title, m.minutes, m.state, None if m.delta_seconds is None else round(m.delta_seconds))
                 for m in self._marks
             ),
         )

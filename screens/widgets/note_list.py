@@ -19,9 +19,10 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from facilitation.models import Note, Workshop
+from facilitation.models import Note, Participant, Workshop
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import estimated_height
+from workshop.session import EXTERNAL_RELOAD, Change
 
 PREVIEW_CHARS = 2_000
 """Longer notes are cut in the list (the editor shows all of it), so one pasted page cannot bury the rest."""
@@ -139,6 +140,8 @@ class NoteList(LazyOptionList):
         so going back to a stage of hundreds of notes does not wrap them all again."""
         self._note_options: dict[int, Option] = {}
         self._measured_width: int | None = None
+        self._positions: dict[int, float] = {}
+        """Shown notes' positions: a change that moves one within the stage rebuilds the list in order."""
         self._scroll_pending = False
         """Bring the highlighted note into view when the list is next drawn (see ``render_lines``)."""
         """The width the option list's measured lines were wrapped at (``None``: not measured yet)."""
@@ -235,6 +238,8 @@ class NoteList(LazyOptionList):
 
     def set_notes(self, notes: Iterable[Note], workshop: Workshop, *, select: int | None = None) -> None:
         """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note."""
+        notes = list(notes)
+        self._positions = {n.id: n.position for n in notes}
         options = [self._option(n, workshop) for n in notes]
         self.set_options(options or [self._hint()])
         if options:
@@ -244,6 +249,41 @@ class NoteList(LazyOptionList):
             self.highlighted = index
             self._scroll_pending = True
 
+    def follow(self, change: Change, workshop: Workshop, stage_id: int, *, follow_new: bool | None = None) -> None:
+        """Update the list for a committed change, showing the live notes of ``stage_id``.
+
+        ``follow_new``: whether a new note takes the highlight (``None``: only when the highlight was on the
+        newest note, so notes arriving from participants' devices do not pull it away from a note being read).
+
+        Generic over event kinds: each note record in the change is added (at the end when it is the newest,
+        else the list is rebuilt in order), redrawn, or dropped (deleted, moved or merged away); a participant
+        change redraws the author names; a re-read workshop rebuilds the list.
+        """
+        if change.kind == EXTERNAL_RELOAD or any(isinstance(r, Participant) for r in change.changed):
+            self.set_notes(workshop.stage_notes(stage_id), workshop, select=self.selected_note_id)
+            return
+        rebuild: int | bool | None = False
+        for record in change.changed:
+            if not isinstance(record, Note):
+                continue
+            shown = self.has_note(record.id)
+            mine = record.stage_id == stage_id and not record.deleted
+            if mine and shown:
+                if self._positions.get(record.id) != record.position:
+                    rebuild = record.id
+                else:
+                    self.update_note(record, workshop)
+            elif mine:
+                if record.position >= max(self._positions.values(), default=float("-inf")):
+                    at_end = self.highlighted is None or self.highlighted >= self.option_count - 1
+                    self.append_note(record, workshop, follow=at_end if follow_new is None else follow_new)
+                else:
+                    rebuild = record.id
+            elif shown:
+                self.remove_note(record.id)
+        if rebuild is not False:
+            self.set_notes(workshop.stage_notes(stage_id), workshop, select=rebuild)
+
     def append_note(self, note: Note, workshop: Workshop, *, follow: bool = True) -> None:
         """Add a new note at the end; ``follow`` highlights it and brings it into view (the room wants to see
         what was just typed). A note from a participant's device arrives with ``follow=False``, so the
@@ -251,6 +291,7 @@ class NoteList(LazyOptionList):
         if self.note_count == 0 and self.option_count:
             self.clear_options()
         self.add_option(self._option(note, workshop))
+        self._positions[note.id] = note.position
         if follow or self.highlighted is None:
             self.highlighted = self.option_count - 1
             self._scroll_pending = True
@@ -258,6 +299,7 @@ class NoteList(LazyOptionList):
     def update_note(self, note: Note, workshop: Workshop) -> None:
         """Redraw one note after an edit, a mark or a merge."""
         if self.has_note(note.id):
+            self._positions[note.id] = note.position
             self.replace_option_prompt(_option_id(note.id), self._prompt(note, workshop))
 
     def remove_note(self, note_id: int) -> None:
@@ -265,6 +307,7 @@ class NoteList(LazyOptionList):
         if not self.has_note(note_id):
             return
         index = self.get_option_index(_option_id(note_id))
+        self._positions.pop(note_id, None)
         self.remove_option(_option_id(note_id))
         if self.option_count:
             self.highlighted = min(index, self.option_count - 1)
