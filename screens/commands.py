@@ -8,10 +8,11 @@ its key do exactly the same thing; elsewhere, with a workshop open, they can sti
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from textual import actions
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -141,11 +142,15 @@ class StageCommands(Provider):
                 yield Hit(score, matcher.highlight(command.name), command.run, help=command.help)
 
 
-def _runner(screen: Screen[Any], action: str) -> Callable[[], Awaitable[Any]]:
-    """Run ``action`` on ``screen`` as its key binding does."""
+def _runner(screen: Screen[Any], action: str) -> Callable[[], Any]:
+    """Run ``action`` on ``screen`` as its key binding does: the same ``action_…`` method with the same
+    arguments, unless the screen's ``check_action`` turns it off just now (then the key would do nothing too)."""
+    _, name, parameters = actions.parse(action)
 
-    async def run() -> None:
-        await screen.run_action(action)
+    def run() -> Any:
+        if screen.check_action(name, parameters) is False:
+            return None
+        return getattr(screen, f"action_{name}")(*parameters)
 
     return run
 
