@@ -144,12 +144,10 @@ class StageCommands(Provider):
 
 def _runner(screen: Screen[Any], action: str) -> Callable[[], Any]:
     """Run ``action`` on ``screen`` as its key binding does: the same ``action_…`` method with the same
-    arguments, unless the screen's ``check_action`` turns it off just now (then the key would do nothing too)."""
+    arguments (the palette works while the note field has the focus, as the F-keys do)."""
     _, name, parameters = actions.parse(action)
 
     def run() -> Any:
-        if screen.check_action(name, parameters) is False:
-            return None
         return getattr(screen, f"action_{name}")(*parameters)
 
     return run
