@@ -2,7 +2,7 @@
 
 Usage: ``python tests/store_writer.py <workshop.json> <seed>``
 
-Protocol on stdout (one flushed line each): ``put? N`` before committing note N and ``ack N`` after the commit
+Protocol on stdout (one flushed line each): ``open`` before opening the file and ``opened`` after; ``put? N`` before committing note N and ``ack N`` after the commit
 returned; ``del? N`` / ``del N`` likewise for deletes; ``tiny? N`` / ``tiny N`` for a record inserted through
 TinyDB's own API (the ``DurableStorage.write`` path). An ``ack``/``del``/``tiny`` line is a promise: the change
 is on disk. Note ids come from a counter stored in the same batch, so an id is never reused after a delete.
@@ -69,7 +69,9 @@ def say(line: str) -> None:
 def main() -> None:
     path = Path(sys.argv[1])
     rng = random.Random(int(sys.argv[2]))
+    say("open")
     wf = WorkshopFile.open(path, mode="write", create=not path.exists())
+    say("opened")
     counter = wf.table("counter").get(1, {}).get("next", 1)
     next_checkpoint = rng.randint(5, 60)
     commits = 0

@@ -1,10 +1,13 @@
 """THE durability test: SIGKILL a writer at random moments; every acknowledged change must survive.
 
 A writer process (``tests/store_writer.py``) commits notes, deletes and checkpoints flat out, printing an
-acknowledgement after each commit returns. We kill it after a random (seeded) delay, then check the file the way
-another window would (lock-free ``read_tables``) and, every few runs, the way the next writer would (a writable
-open, which recovers and checkpoints). Runs continue on the same files, so later runs also start from a crashed
-state. ``STORE_KILL_RUNS`` sets the number of kills (default 50; use 300+ for a heavy manual run).
+acknowledgement after each commit returns. We kill it as soon as it has printed a seeded random number of
+acknowledgements (zero kills it while it opens the file), so where the kill lands depends on the seed and on
+what the writer happens to be doing, never on how fast this machine is. Then we check the file the way another
+window would (lock-free ``read_tables``) and, every few runs, the way the next writer would (a writable open).
+Runs continue on the same files, so later runs also start from a crashed state. Only durability is asserted:
+what was acknowledged is there, exactly; nothing unacknowledged appears. ``STORE_KILL_RUNS`` sets the number of
+kills (default 50; use 300+ for a heavy manual run, ideally with another CPU-heavy job running).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +29,10 @@ from workshop.store import WorkshopFile, read_tables
 WRITER = Path(__file__).with_name("store_writer.py")
 RUNS = int(os.environ.get("STORE_KILL_RUNS", "50"))
 LANES = 2
-"""Independent files killed in parallel, to keep the default run well under 30 s."""
+"""Independent files killed in parallel."""
 SEED = int(os.environ.get("STORE_KILL_SEED", "20240607"))
+STUCK_AFTER = 600.0
+"""A safety net, not a measurement: a writer silent this long (seconds) is stuck, and the test says so."""
 
 
 @dataclass
@@ -41,33 +45,37 @@ class Expected:
     """Ids with an operation in flight when a writer was killed: present or absent are both correct."""
     tiny: set[int] = field(default_factory=set)
     acks: int = 0
+    pending: tuple[str, int] | None = None
 
-    def feed(self, lines: list[str]) -> None:
-        pending: tuple[str, int] | None = None
-        for line in lines:
-            word, _, number = line.partition(" ")
-            if not number.isdigit():
-                continue  # a line cut off by the kill
-            n = int(number)
-            if word.endswith("?"):
-                pending = (word, n)
-                continue
-            pending = None
-            self.acks += 1
-            if word == "ack":
-                self.notes.add(n)
-                self.gone.discard(n)
-                self.maybe.discard(n)
-            elif word == "del":
-                self.notes.discard(n)
-                self.maybe.discard(n)
-                self.gone.add(n)
-            elif word == "tiny":
-                self.tiny.add(n)
-        if pending is not None and pending[0] in ("put?", "del?"):
-            self.notes.discard(pending[1])
-            self.gone.discard(pending[1])
-            self.maybe.add(pending[1])
+    def feed(self, line: str) -> None:
+        """One line of the writer's output, in order."""
+        word, _, number = line.partition(" ")
+        if not number.isdigit():
+            return  # "open", "opened", or a line cut off by the kill
+        n = int(number)
+        if word.endswith("?"):
+            self.pending = (word, n)
+            return
+        self.pending = None
+        self.acks += 1
+        if word == "ack":
+            self.notes.add(n)
+            self.gone.discard(n)
+            self.maybe.discard(n)
+        elif word == "del":
+            self.notes.discard(n)
+            self.maybe.discard(n)
+            self.gone.add(n)
+        elif word == "tiny":
+            self.tiny.add(n)
+
+    def killed(self) -> None:
+        """The writer is dead: an operation it announced but never acknowledged may or may not have landed."""
+        if self.pending is not None and self.pending[0] in ("put?", "del?"):
+            self.notes.discard(self.pending[1])
+            self.gone.discard(self.pending[1])
+            self.maybe.add(self.pending[1])
+        self.pending = None
 
     def check(self, tables: dict[str, dict[int, dict]], where: str) -> None:
         notes = tables.get("notes", {})
@@ -85,7 +93,10 @@ class Expected:
             assert tiny.get(n) == tiny_doc(n), f"{where}: acknowledged TinyDB insert {n} is missing"
 
 
-def _run_and_kill(path: Path, seed: int, delay: float) -> list[str]:
+def _run_and_kill(path: Path, seed: int, kill_after: int, expected: Expected) -> None:
+    """Start a writer, feed its output to ``expected`` and SIGKILL it once it has printed ``kill_after``
+    acknowledgements (0: as soon as it starts opening the file). Lines it printed before dying are read to the
+    end: each is a promise."""
     proc = subprocess.Popen(
         [sys.executable, str(WRITER), str(path), str(seed)],
         stdout=subprocess.PIPE,
@@ -93,20 +104,26 @@ def _run_and_kill(path: Path, seed: int, delay: float) -> list[str]:
         text=True,
         encoding="utf-8",
     )
-    lines: list[str] = []
-    reader = threading.Thread(
-        target=lambda: lines.extend(line.rstrip("\n") for line in proc.stdout), daemon=True
-    )
-    reader.start()
-    time.sleep(delay)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    reader.join(timeout=10)
+    assert proc.stdout is not None
+    stuck = threading.Timer(STUCK_AFTER, proc.kill)
+    stuck.start()
+    target = expected.acks + kill_after
+    killed = False
+    try:
+        for line in proc.stdout:
+            expected.feed(line.rstrip("\n"))
+            if not killed and (expected.acks >= target or (kill_after == 0 and line.startswith("open"))):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+        proc.wait()
+    finally:
+        stuck.cancel()
+    expected.killed()
     stderr = proc.stderr.read() if proc.stderr else ""
     # The only acceptable end is our SIGKILL; a writer that died of an exception is a failure of its own.
+    assert killed, f"the writer stopped by itself or was stuck for {STUCK_AFTER:g} s:\n{stderr[-3000:]}"
     assert proc.returncode == -signal.SIGKILL, f"writer exited {proc.returncode}:\n{stderr[-3000:]}"
-    return lines
 
 
 def _lane(folder: Path, lane: int, runs: int) -> Expected:
@@ -114,13 +131,13 @@ def _lane(folder: Path, lane: int, runs: int) -> Expected:
     path = folder / f"kill-{lane}.json"
     expected = Expected()
     for run in range(runs):
-        # Short delays kill during start-up and the open-time recovery checkpoint; long ones mid-stream.
-        delay = rng.choice([rng.uniform(0.05, 0.3), rng.uniform(0.2, 0.6)])
-        lines = _run_and_kill(path, rng.randrange(2**31), delay)
-        expected.feed(lines)
-        where = f"lane {lane} run {run + 1} (delay {delay:.3f}s)"
-        if path.exists():
-            expected.check(read_tables(path), where + ", lock-free read")
+        # None at all (the kill lands while the file is opened and recovered), a few, or a long stream.
+        kill_after = rng.choice([0, rng.randint(1, 20), rng.randint(20, 400)])
+        _run_and_kill(path, rng.randrange(2**31), kill_after, expected)
+        where = f"lane {lane} run {run + 1} (killed after {kill_after} more acknowledgements)"
+        if not expected.acks:
+            continue  # no promise made yet: the file may not even exist, and nothing is owed
+        expected.check(read_tables(path), where + ", lock-free read")
         if run % 5 == 4:
             with WorkshopFile.open(path, mode="write") as wf:
                 expected.check(wf.tables(), where + ", writable open")
@@ -135,10 +152,9 @@ def test_acknowledged_changes_survive_sigkill(tmp_path: Path) -> None:
     with ThreadPoolExecutor(lanes) as pool:
         results = list(pool.map(lambda i: _lane(tmp_path, i, per_lane[i]), range(lanes)))
     for lane, expected in enumerate(results):
+        if not expected.acks:
+            continue
         path = tmp_path / f"kill-{lane}.json"
         with WorkshopFile.open(path, mode="write") as wf:
             expected.check(wf.tables(), f"lane {lane} final")
             assert len(wf.backups()) <= 5
-        # The writers really worked: plenty of acknowledged commits, and deletes among them.
-        assert expected.acks > 20 * per_lane[lane], f"lane {lane}: only {expected.acks} acknowledgements"
-        assert expected.gone, f"lane {lane}: no acknowledged deletes were exercised"
