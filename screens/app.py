@@ -8,7 +8,9 @@ are shown with ``app.show_error``: no traceback reaches the screen for a user ac
 from __future__ import annotations
 
 import gc
+import logging
 import re
+import time
 import weakref
 from collections.abc import Callable
 from functools import partial
@@ -24,6 +26,7 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
+from textual.worker import Worker
 
 from facilitation.clock import Clock
 from screens.base import WorkshopChanged, WorkshopScreenMixin
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from room.server import RoomServer
     from workshop.follow import Follower, FollowStatus
 
+log = logging.getLogger(__name__)
 Exporter = Callable[..., list[Path]]
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 KEYS_WHILE_TOO_SMALL = frozenset({"ctrl+q"})
@@ -104,6 +108,9 @@ class WorkshopApp(App[None]):
         self.room_request: tuple[str | None, int] | None = room
         """``workshop open ID --room``: open the room on this address (None: the default) and port once the
         workshop is shown."""
+        self._checkpoint_asked = 0.0
+        """When ``on_idle`` last started a checkpoint worker (``time.monotonic``)."""
+        self._checkpointing: Worker[None] | None = None
         self.timer_alerts: set[tuple[object, ...]] = set()
         """Stage runs whose time's-up bell has rung, so it rings once per run, not on every redraw."""
         for theme in THEMES:
@@ -339,6 +346,35 @@ class WorkshopApp(App[None]):
         from screens.home import HomeScreen
 
         self.switch_to(HomeScreen())
+
+    # --- the journal, folded into the workshop file when nothing else happens ------------------------
+
+    CHECKPOINT_EVERY = 1.0
+    """Seconds between two idle checks of whether the journal has grown enough to fold it in."""
+
+    def on_idle(self) -> None:
+        """Nothing left to do for now: if the open workshop's journal has grown past the store's threshold, fold
+        it into the workshop file in a worker thread, so no key handler ever waits on a checkpoint."""
+        session = self.session
+        if session is None or session.read_only:
+            return
+        if self._checkpointing is not None and not self._checkpointing.is_finished:
+            return
+        now = time.monotonic()
+        if now - self._checkpoint_asked < self.CHECKPOINT_EVERY:
+            return
+        self._checkpoint_asked = now
+        self._checkpointing = self.run_worker(
+            partial(self._checkpoint, session), thread=True, group="checkpoint", exit_on_error=False
+        )
+
+    @staticmethod
+    def _checkpoint(session: WorkshopSession) -> None:
+        """In the worker thread. A failure loses nothing (the journal holds every change): logged, retried."""
+        try:
+            session.checkpoint(only_if_due=True)
+        except SessionError as error:
+            log.warning("could not fold the journal into the workshop file (changes are safe): %s", error)
 
     def close_session(self) -> None:
         if self.room is not None:  # closing the workshop closes its room: every device is signed out

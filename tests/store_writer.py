@@ -6,14 +6,16 @@ Protocol on stdout (one flushed line each): ``open`` before opening the file and
 returned; ``del? N`` / ``del N`` likewise for deletes; ``tiny? N`` / ``tiny N`` for a record inserted through
 TinyDB's own API (the ``DurableStorage.write`` path). An ``ack``/``del``/``tiny`` line is a promise: the change
 is on disk. Note ids come from a counter stored in the same batch, so an id is never reused after a delete.
-Explicit checkpoints (and the open-time recovery checkpoint) make kills land in snapshot writes and backup
-rotations too, not only in journal appends.
+Checkpoints run in a second thread while the main thread commits (as the app's idle worker runs them), so kills
+land in snapshot writes, backup rotations and journal compactions too, not only in journal appends.
 """
 
 from __future__ import annotations
 
 import random
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,14 @@ def say(line: str) -> None:
     sys.stdout.flush()
 
 
+def checkpoints(wf: WorkshopFile, rng: random.Random) -> None:
+    """What the app's idle worker does, but often: checkpoints in another thread while the main thread commits,
+    so kills land in snapshot writes, backup rotations and journal compactions made under concurrent commits."""
+    while True:
+        time.sleep(rng.choice([0, 0.001, 0.005, 0.02]))
+        wf.checkpoint()
+
+
 def main() -> None:
     path = Path(sys.argv[1])
     rng = random.Random(int(sys.argv[2]))
@@ -73,8 +83,7 @@ def main() -> None:
     wf = WorkshopFile.open(path, mode="write", create=not path.exists())
     say("opened")
     counter = wf.table("counter").get(1, {}).get("next", 1)
-    next_checkpoint = rng.randint(5, 60)
-    commits = 0
+    threading.Thread(target=checkpoints, args=(wf, random.Random(rng.random())), daemon=True).start()
     while True:
         notes = wf.table("notes")
         roll = rng.random()
@@ -94,10 +103,6 @@ def main() -> None:
             wf.commit([Op.put("notes", n, note_doc(n)), Op.put("counter", 1, {"id": 1, "next": n + 1})])
             counter = n + 1
             say(f"ack {n}")
-        commits += 1
-        if commits >= next_checkpoint:
-            wf.checkpoint()
-            next_checkpoint = commits + rng.randint(5, 60)
 
 
 if __name__ == "__main__":

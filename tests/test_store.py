@@ -132,9 +132,11 @@ def test_create_commit_reopen_round_trip(store: Store, tmp_path: Path) -> None:
             "votes": {7: {"id": 7, "note_id": 2}},
         }
         assert wf.table("missing") == {}
+    assert (tmp_path / "acme.journal").read_bytes().count(b"\n") == 2  # close leaves the journal as it is
     with store.open("acme") as wf:
         assert wf.table("notes") == {2: note(2, "two")}
         assert sorted(wf.tables()) == ["info", "notes", "votes"]
+        assert wf.checkpoint()
     on_disk = json.loads((tmp_path / "acme.json").read_text(encoding="utf-8"))
     assert on_disk["notes"] == {"2": note(2, "two")}
     assert on_disk["_meta"]["1"] == {"schema_version": SCHEMA_VERSION, "journal_seq": 2}
@@ -178,12 +180,18 @@ def test_journal_replay_after_a_crash(store: Store, tmp_path: Path) -> None:
         shutil.copy(tmp_path / name, crashed / name)
     wf.close()
     assert read_tables(crashed / "acme.json") == {"notes": {2: note(2)}, "info": {1: {"id": 1, "title": "T"}}}
+    journal = (crashed / "acme.journal").read_bytes()
     with WorkshopFile.open(crashed / "acme.json") as copy:
         assert copy.table("notes") == {2: note(2)}
-        assert (crashed / "acme.journal").read_bytes() == b""  # folded into the snapshot on open
-        assert copy.backups() == [crashed / "acme.json.bak1"]
+        assert (
+            crashed / "acme.journal"
+        ).read_bytes() == journal  # replayed in memory; opening never writes it
+        assert copy.dirty and copy.backups() == []
         copy.commit([put_note(3)])  # sequence numbers continue after the replayed ones
-        assert json.loads((crashed / "acme.journal").read_bytes())["seq"] == 4
+        assert json.loads((crashed / "acme.journal").read_bytes().splitlines()[-1])["seq"] == 4
+        assert copy.checkpoint()
+        assert (crashed / "acme.journal").read_bytes() == b""
+        assert copy.backups() == [crashed / "acme.json.bak1"]
 
 
 def test_journal_lines_already_in_the_snapshot_are_skipped(tmp_path: Path) -> None:
@@ -233,44 +241,133 @@ def test_backup_falls_back_to_a_copy_without_hard_links(
     wf.close()
 
 
-def test_auto_checkpoint_by_entries_and_by_size(
+def test_commit_never_checkpoints_however_many_changes(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The key path only appends to the journal: a checkpoint is due, never run, past the thresholds."""
     monkeypatch.setattr(WorkshopFile, "CHECKPOINT_ENTRIES", 3)
-    with store.create("w") as wf:
-        wf.commit([put_note(1)])
-        wf.commit([put_note(2)])
-        assert wf.dirty and (tmp_path / "w.journal").stat().st_size > 0
-        wf.commit([put_note(3)])
-        assert not wf.dirty and (tmp_path / "w.journal").stat().st_size == 0
-        assert len(wf.backups()) == 1
-    monkeypatch.setattr(WorkshopFile, "CHECKPOINT_ENTRIES", 2000)
     monkeypatch.setattr(WorkshopFile, "CHECKPOINT_BYTES", 10_000)
-    with store.open("w") as wf:
-        wf.commit([put_note(4, "x" * 20_000)])
-        assert not wf.dirty and (tmp_path / "w.journal").stat().st_size == 0
-    assert len(store.read_tables("w")["notes"]) == 4
+    wf = store.create("w")
+    snapshot = (tmp_path / "w.json").read_bytes()
+    inode = (tmp_path / "w.json").stat().st_ino
+    saved: list[int] = []
+    real_save = WorkshopFile._save_snapshot
+
+    def spy(self: WorkshopFile, *args: Any) -> None:
+        saved.append(args[1])
+        real_save(self, *args)
+
+    monkeypatch.setattr(WorkshopFile, "_save_snapshot", spy)
+    wf.commit([put_note(1)])
+    wf.commit([put_note(2)])
+    assert not wf.checkpoint_due and wf.checkpoint(only_if_due=True) is False
+    for n in range(3, 60):
+        wf.commit([put_note(n, "x" * (30_000 if n == 40 else 10))])
+        assert wf.checkpoint_due is (n >= 3)
+    assert saved == [] and wf.backups() == []
+    assert (tmp_path / "w.json").read_bytes() == snapshot and (tmp_path / "w.json").stat().st_ino == inode
+    assert (tmp_path / "w.journal").read_bytes().count(b"\n") == 59
+    assert wf.checkpoint(only_if_due=True) is True and saved == [59]
+    assert not wf.dirty and not wf.checkpoint_due and (tmp_path / "w.journal").stat().st_size == 0
+    assert wf.checkpoint() is False  # nothing changed since
+    wf.commit([put_note(60, "y" * 20_000)])
+    assert wf.checkpoint_due  # by size, after a single commit
+    wf.close()
+    assert saved == [59]  # closing does not checkpoint either
+    assert len(store.read_tables("w")["notes"]) == 60
 
 
-def test_failed_auto_checkpoint_does_not_fail_the_commit(
+def test_failed_checkpoint_loses_nothing(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(WorkshopFile, "CHECKPOINT_ENTRIES", 1)
     wf = store.create("w")
     real_write_temp = store_file.write_temp
 
-    def full_disk(temp: Path, data: bytes) -> None:
+    def full_disk(prefix: Path, data: bytes, **kwargs: Any) -> Path:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(store_file, "write_temp", full_disk)
-    wf.commit([put_note(1)])  # journaled; the compaction after it fails quietly
+    wf.commit([put_note(1)])
+    with pytest.raises(StoreWriteError, match="No space left on device"):
+        wf.checkpoint()
     assert wf.dirty
-    wf.close()  # the final checkpoint fails too, and is not raised: the journal holds the note
-    assert read_tables(tmp_path / "w.json")["notes"] == {1: note(1)}
+    wf.commit([put_note(2)])  # the journal still takes changes
+    wf.close()
+    assert read_tables(tmp_path / "w.json")["notes"] == {1: note(1), 2: note(2)}
     monkeypatch.setattr(store_file, "write_temp", real_write_temp)
     with store.open("w") as wf:
-        assert wf.table("notes") == {1: note(1)}
-        assert not wf.dirty
+        assert wf.table("notes") == {1: note(1), 2: note(2)}
+        assert wf.checkpoint() and not wf.dirty
+
+
+def test_commits_made_while_a_checkpoint_writes_stay_in_the_journal(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkpoint in a worker: commits land while the snapshot is written, and are neither lost nor folded
+    into a snapshot that does not hold them (the journal is kept whole; replay skips what the snapshot holds)."""
+    wf = store.create("w")
+    for n in range(1, 4):
+        wf.commit([put_note(n)])
+    real_write_temp = store_file.write_temp
+
+    def commit_meanwhile(prefix: Path, data: bytes, **kwargs: Any) -> Path:
+        if prefix.name.endswith(".tmp-"):  # the snapshot, not the new journal
+            wf.commit([put_note(10)])  # from this thread: the mutex is not held while the snapshot is written
+            wf.commit([Op.delete("notes", 1)])
+        return real_write_temp(prefix, data, **kwargs)
+
+    monkeypatch.setattr(store_file, "write_temp", commit_meanwhile)
+    assert wf.checkpoint()
+    monkeypatch.undo()
+    on_disk = json.loads((tmp_path / "w.json").read_bytes())
+    assert set(on_disk["notes"]) == {"1", "2", "3"} and on_disk["_meta"]["1"]["journal_seq"] == 3
+    lines = [json.loads(line) for line in (tmp_path / "w.journal").read_bytes().splitlines()]
+    assert [line["seq"] for line in lines] == [1, 2, 3, 4, 5]
+    assert wf.dirty and wf.table("notes").keys() == {2, 3, 10}
+    wf.commit([put_note(11)])
+    assert read_tables(tmp_path / "w.json")["notes"].keys() == {2, 3, 10, 11}
+    assert wf.checkpoint()  # nothing committed meanwhile this time: the journal is emptied
+    assert (tmp_path / "w.journal").read_bytes() == b"" and not wf.dirty
+    wf.commit([put_note(12)])
+    wf.close()
+    with store.open("w") as again:
+        assert again.table("notes").keys() == {2, 3, 10, 11, 12}
+
+
+def test_close_stops_a_checkpoint_that_is_still_encoding(store: Store, tmp_path: Path) -> None:
+    """Closing never waits for a whole snapshot: one still being encoded is abandoned, nothing half-written."""
+    import threading
+
+    wf = store.create("w")
+    for n in range(1, 30):
+        wf.commit([put_note(n)])
+    snapshot = (tmp_path / "w.json").read_bytes()
+    encoding = threading.Event()
+    release = threading.Event()
+    real_stop = wf._stop_requested
+
+    def slow_stop() -> bool:
+        encoding.set()
+        release.wait(timeout=60)
+        return real_stop()
+
+    wf._stop_requested = slow_stop  # type: ignore[method-assign]
+    wf.ENCODE_CHUNK = 5  # type: ignore[misc]
+    results: list[bool] = []
+    worker = threading.Thread(target=lambda: results.append(wf.checkpoint()))
+    worker.start()
+    assert encoding.wait(timeout=60)
+    closer = threading.Thread(target=wf.close)
+    closer.start()
+    while not wf._closing:
+        pass
+    release.set()
+    worker.join(timeout=60)
+    closer.join(timeout=60)
+    assert results == [False] and wf.closed
+    assert (tmp_path / "w.json").read_bytes() == snapshot
+    assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    assert len(store.read_tables("w")["notes"]) == 29
 
 
 # --- damage ----------------------------------------------------------------------------------------------
@@ -289,7 +386,7 @@ def test_torn_last_journal_line_is_dropped(store: Store, tmp_path: Path) -> None
     assert (tmp_path / "w.journal").read_bytes() == good + torn
     with WorkshopFile.open(path) as wf:
         assert wf.table("notes") == {1: note(1), 2: note(2)}
-        assert (tmp_path / "w.journal").read_bytes() == b""  # the tail is gone, the rest checkpointed
+        assert (tmp_path / "w.journal").read_bytes() == good  # the writer cut the torn tail off
         wf.commit([put_note(3, "again")])
     assert read_tables(path)["notes"][3] == note(3, "again")
 
@@ -323,6 +420,8 @@ def test_a_last_line_without_its_newline_is_dropped(tmp_path: Path, tail: bytes)
         b'{"seq": 0, "ops": []}\n',
         b"\n",
         b"\xff\n",
+        b'{"seq": 3, "ops": []},{"seq": 4, "ops": []}\n',
+        b'{"seq": 3, "ops": [{"op": "put", "table": "notes", "id": 1, "doc": {"id": 2}}]}\n',
     ],
 )
 def test_a_complete_but_invalid_last_line_is_damage_with_backups_offered(
@@ -401,6 +500,8 @@ def test_damaged_main_file_is_named_and_left_untouched(
 ) -> None:
     with store.create("w") as wf:  # so there is a journal and a backup, as in real life
         wf.commit([put_note(1)])
+        wf.checkpoint()
+        wf.commit([put_note(2)])
     (tmp_path / "w.json").write_bytes(content)
     (tmp_path / ".w.json.tmp-999999").write_bytes(b"left by a crash")
     before = files(tmp_path)
@@ -422,8 +523,10 @@ def test_restore_backup_sets_damage_aside(store: Store, tmp_path: Path) -> None:
         wf.checkpoint()
         wf.commit([put_note(2)])
         wf.checkpoint()
-        wf.commit([put_note(3)])  # only in the journal
-    # close() checkpointed: bak1 = notes 1-2, bak2 = note 1
+        wf.commit([put_note(3)])
+        wf.checkpoint()
+        wf.commit([put_note(4)])  # only in the journal
+    # bak1 = notes 1-2, bak2 = note 1
     (tmp_path / "w.json").write_bytes(b"\x00\x00garbage")
     (tmp_path / "w.journal").write_bytes(journal_line(9, put_note(9)))
     with pytest.raises(DamagedFileError) as caught:
@@ -486,6 +589,7 @@ def test_migration_hook_runs_and_is_saved_only_when_writable(
 ) -> None:
     with store.create("w") as wf:
         wf.commit([put_note(1, "old")])
+        wf.checkpoint()
     wf = store.open("w")
     wf.commit([put_note(2, "journaled in schema 1")])
     shutil.copy(tmp_path / "w.journal", tmp_path / "saved.journal")
@@ -543,6 +647,7 @@ def test_upgrade_that_cannot_be_saved(store: Store, tmp_path: Path, monkeypatch:
 def test_second_window_gets_read_only(store: Store, tmp_path: Path) -> None:
     with store.create("acme") as wf:
         wf.commit([put_note(1)])
+        wf.checkpoint()
     stale = tmp_path / ".acme.json.tmp-424242"
     with held_elsewhere(tmp_path / "acme.json") as pid:
         stale.write_bytes(b"maybe the other window's")
@@ -592,6 +697,7 @@ def test_same_process_second_open_is_read_only(store: Store, tmp_path: Path) -> 
 def test_read_mode_never_writes(store: Store, tmp_path: Path) -> None:
     with store.create("w") as wf:
         wf.commit([put_note(1)])
+        wf.checkpoint()
     (tmp_path / "w.journal").write_bytes(journal_line(2, put_note(2)) + b'{"seq": 3, "op')
     (tmp_path / ".w.json.tmp-1").write_bytes(b"x")
     before = files(tmp_path)
@@ -793,6 +899,7 @@ def test_delete_removes_everything(store: Store, tmp_path: Path) -> None:
         wf.commit([put_note(2)])
     with store.create("kept") as wf:
         wf.commit([put_note(1)])
+        wf.checkpoint()
     (tmp_path / "gone.json.damaged-20240101-000000").write_text("x")
     (tmp_path / ".gone.json.tmp-77").write_text("x")
     store.delete("gone")

@@ -71,9 +71,15 @@ class Ledger:
         if self._file is not None:
             self._file.close()
 
-    def checkpoint(self) -> None:
-        if self._file is not None and not self._file.read_only:
-            self._file.checkpoint()
+    def checkpoint(self, *, only_if_due: bool = False) -> bool:
+        """Fold the journal into the workshop file (see ``WorkshopSession.checkpoint``); False when there is no
+        file, it is read-only or closed, or nothing was due."""
+        if self._file is None or self._file.read_only or self._file.closed:
+            return False
+        try:
+            return self._file.checkpoint(only_if_due=only_if_due)
+        except StoreError as error:
+            raise SessionError(str(error)) from error
 
     # --- lookups the parts share -----------------------------------------------------------------------
 

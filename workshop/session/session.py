@@ -203,7 +203,8 @@ class WorkshopSession:
         return cls(Ledger(None, workshop, clock, read_only_reason=reason))
 
     def close(self) -> None:
-        """Compact the journal into the workshop file and release the lock."""
+        """Release the workshop at once: every change is already durable in its journal, which the next open
+        replays; a checkpoint running in a worker is stopped, not waited for."""
         self._ledger.close()
 
     def __enter__(self) -> Self:
@@ -212,9 +213,12 @@ class WorkshopSession:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def checkpoint(self) -> None:
-        """Compact the journal now (the app calls this when idle, so it never costs a key press)."""
-        self._ledger.checkpoint()
+    def checkpoint(self, *, only_if_due: bool = False) -> bool:
+        """Fold the journal into the workshop file; True if a new snapshot was written. The app calls this from
+        a worker thread when idle (``only_if_due=True``: only once the journal has grown enough, see
+        ``WorkshopFile.checkpoint_due``); commits made meanwhile are never held up by it. A failed write loses
+        nothing (the journal holds every change): ``SessionError`` says why."""
+        return self._ledger.checkpoint(only_if_due=only_if_due)
 
     # --- state -------------------------------------------------------------------------------------
 

@@ -12,9 +12,13 @@ Files in the data folder for workshop ``<id>``::
     <id>.json.damaged-<t>  a damaged file set aside by ``restore_backup`` (and ``<id>.journal.damaged-<t>``)
 
 The durable state is always "snapshot + journal lines with seq > snapshot's journal_seq". ``commit`` appends a
-line and fsyncs it before returning (the acknowledgement); ``checkpoint`` writes a new snapshot beside the old one,
-fsyncs, renames it over, fsyncs the folder, and only then empties the journal. A crash at any point leaves a
-state that opens, and it contains every acknowledged commit.
+line and fsyncs it before returning (the acknowledgement), and never does more: it costs the size of the change.
+``checkpoint`` (the app runs it in a worker when idle, never in a key handler) copies the tables' dicts under the
+mutex, then *without holding it* encodes them, writes a new snapshot beside the old one, fsyncs, renames it over
+and fsyncs the folder, while commits keep appending to the journal; only then, under the mutex again, it empties
+the journal if the snapshot holds all of it (if commits landed meanwhile, the journal is kept whole: replay skips
+the lines the snapshot holds, and the next checkpoint empties it). A crash at any point leaves a state that opens, and it contains every acknowledged commit. Neither
+opening nor closing checkpoints: a journal left behind is replayed on the next open, which is cheap.
 """
 
 from __future__ import annotations
@@ -38,7 +42,6 @@ from workshop.store import schema
 from workshop.store.errors import (
     DamagedFileError,
     DataDirError,
-    InvalidTextError,
     LinkRefusedError,
     NewerSchemaError,
     ReadOnlyError,
@@ -59,7 +62,16 @@ from workshop.store.fsutil import (
 )
 from workshop.store.journal import JournalContents, JournalDamage, JournalWriter, loads_strict, parse_journal
 from workshop.store.lock import LockHeld, WriterLock
-from workshop.store.ops import META_TABLE, PUT, Op, encode, encode_entry, json_safe
+from workshop.store.ops import (
+    META_TABLE,
+    PUT,
+    Op,
+    Stopped,
+    encode,
+    encode_entry,
+    encode_tables,
+    json_safe,
+)
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -332,14 +344,20 @@ class WorkshopFile:
     """An open workshop: its tables in memory, its journal open for appends, its lock held (unless read-only).
 
     Use ``WorkshopFile.open(...)`` (or ``Store``), then ``commit`` batches of ``Op``; read with ``tables()`` /
-    ``table(name)`` or query ``db`` with TinyDB. Not for concurrent use from several threads beyond what the
-    internal mutex gives: commits are serialised, reads are plain dict reads.
+    ``table(name)`` or query ``db`` with TinyDB. Threads: commits are serialised by the internal mutex, reads are
+    plain dict reads on the committing thread, and ``checkpoint`` may run in another thread at the same time (it
+    holds the mutex only to copy the tables' dicts and to shorten the journal). TinyDB's own writes change
+    documents in place, so they must not run while a checkpoint runs in another thread (the session never uses
+    them).
     """
 
     CHECKPOINT_ENTRIES: ClassVar[int] = 2000
-    """Compact the journal into the snapshot after this many commits..."""
+    """A checkpoint is due (``checkpoint_due``) after this many commits..."""
     CHECKPOINT_BYTES: ClassVar[int] = 4 * 1024 * 1024
-    """...or once the journal is this big, whichever comes first."""
+    """...or once the journal is this big, whichever comes first. Both bound what the next open replays."""
+    ENCODE_CHUNK: ClassVar[int] = 500
+    """Documents encoded per ``json.dumps`` call while writing a snapshot: the C encoder holds the GIL for a
+    whole call, so small calls let the app's thread run in between (a key handler never waits a whole snapshot)."""
 
     def __init__(self, path: Path, lock: WriterLock | None, read_only_reason: str | None) -> None:
         """Internal: use ``WorkshopFile.open``."""
@@ -350,6 +368,10 @@ class WorkshopFile:
         self._lock = lock
         self._journal: JournalWriter | None = None
         self._mutex = threading.RLock()
+        """Held by ``commit`` and anything that changes the journal or the in-memory tables."""
+        self._snapshotting = threading.Lock()
+        """Held while a snapshot is written (one at a time). Always taken before ``_mutex``, never inside it."""
+        self._closing = False
         self._closed = False
         self._broken: str | None = None
         self._data: RawTables = {}
@@ -358,8 +380,8 @@ class WorkshopFile:
         self._view: Tables = {}
         self._seq = 0
         self._entries = 0
+        """Journal lines (commits) not yet known to be in the snapshot."""
         self._journal_bytes = 0
-        self._reset_auto_checkpoint()
         self._db: TinyDB | None = None
 
     @property
@@ -483,7 +505,8 @@ class WorkshopFile:
         if loaded.migrated_from is not None:
             # Must succeed: journaling new-schema ops over an old-schema snapshot would mix formats.
             try:
-                self._checkpoint()
+                with self._snapshotting, self._mutex:
+                    self._save_snapshot(self._data, self._seq, self._journal.size, self._entries)
             except StoreError as e:
                 self._journal.close()
                 self._journal = None
@@ -494,8 +517,6 @@ class WorkshopFile:
             log.info(
                 "upgraded %s from schema %s to %s", self.path, loaded.migrated_from, schema.SCHEMA_VERSION
             )
-        elif self._entries:
-            self._try_checkpoint()
 
     def _degrade(self, why: str) -> None:
         """Give up the lock and stay open read-only (``mode="auto"``): showing the workshop beats refusing it."""
@@ -584,8 +605,6 @@ class WorkshopFile:
             self._apply(ops)
             self._entries += 1
             self._journal_bytes += len(line)
-            if self._entries >= self._auto_entries or self._journal_bytes >= self._auto_bytes:
-                self._try_checkpoint()
 
     def _apply(self, ops: Sequence[Op]) -> None:
         data, view = self._data, self._view
@@ -617,43 +636,57 @@ class WorkshopFile:
                 table.clear_cache()
                 table._next_id = None
 
-    def checkpoint(self) -> None:
-        """Fold the journal into a new snapshot (backing up the old one); a no-op if nothing changed."""
-        with self._mutex:
-            self._require_writable()
-            if self._entries:
-                self._checkpoint()
+    @property
+    def checkpoint_due(self) -> bool:
+        """True once the journal holds ``CHECKPOINT_ENTRIES`` commits or ``CHECKPOINT_BYTES`` bytes not yet in
+        the snapshot: time for ``checkpoint`` (the app asks when idle)."""
+        return self._entries >= self.CHECKPOINT_ENTRIES or self._journal_bytes >= self.CHECKPOINT_BYTES
 
-    def _reset_auto_checkpoint(self) -> None:
-        self._auto_entries = self.CHECKPOINT_ENTRIES
-        self._auto_bytes = self.CHECKPOINT_BYTES
+    def checkpoint(self, *, only_if_due: bool = False) -> bool:
+        """Fold the journal into a new snapshot (backing up the old one). Returns True if a snapshot was written:
+        False if nothing changed since the last one, if ``only_if_due`` and ``checkpoint_due`` is False, or if
+        the file is closed or closing.
 
-    def _try_checkpoint(self) -> None:
-        """A checkpoint the caller did not ask for: its failure loses nothing (the journal still holds every
-        change), so log it and retry a little later instead of failing the commit that was already saved."""
-        try:
-            self._checkpoint()
-        except StoreError as e:
-            log.warning("could not compact %s (changes are safe in its journal): %s", self.path, e)
-            self._auto_entries = self._entries + 200
-            self._auto_bytes = self._journal_bytes + 512 * 1024
+        Safe to call from a worker thread while another thread commits: the commits never wait for the snapshot
+        to be encoded or written, only for two short steps (copying the tables' dicts, shortening the journal).
+        Raises ``StoreWriteError`` if the snapshot cannot be written (the journal still holds every change, so
+        nothing is lost; try again later), ``ReadOnlyError`` on a read-only file.
+        """
+        with self._snapshotting:
+            with self._mutex:
+                if self._closing or self._closed:
+                    return False  # a worker that started just before close: nothing to do
+                self._require_writable()
+                if not self._entries or (only_if_due and not self.checkpoint_due):
+                    return False
+                assert self._journal is not None
+                # Shallow copies: commits replace documents, never change one in place, so the copy stays as it
+                # is now while commits go on (about 1 ms per 40,000 records).
+                data = {name: dict(table) for name, table in self._data.items()}
+                seq, journal_mark, entries_mark = self._seq, self._journal.size, self._entries
+            try:
+                self._save_snapshot(data, seq, journal_mark, entries_mark)
+            except Stopped:
+                return False
+            return True
 
-    def _checkpoint(self, data: RawTables | None = None) -> None:
-        """Write ``data`` (default: the in-memory tables) as the new snapshot, atomically, then empty the journal."""
-        data = self._data if data is None else data
+    def _save_snapshot(self, data: RawTables, seq: int, journal_mark: int, entries_mark: int) -> None:
+        """Write ``data`` (the tables as of journal ``seq``, whose lines end at byte ``journal_mark`` and number
+        ``entries_mark``) as the new snapshot, atomically, then empty the journal if it holds nothing more.
+
+        Called with ``_snapshotting`` held; takes ``_mutex`` only to drop the lines (callers that already hold it,
+        the synchronous paths, may). Raises ``StoreWriteError``/``LinkRefusedError``, or ``Stopped`` if the file
+        started closing while the snapshot was encoded.
+        """
         meta = {
             **data.get(META_TABLE, {}).get("1", {}),
             "schema_version": schema.SCHEMA_VERSION,
-            "journal_seq": self._seq,
+            "journal_seq": seq,
         }
         snapshot = {**data, META_TABLE: {"1": meta}}
-        try:
-            payload = encode(snapshot, f"workshop '{self.workshop_id}'")
-        except InvalidTextError:
-            for name, table in snapshot.items():  # name the record (error path only)
-                for key, doc in table.items():
-                    encode(doc, f"{name} #{key}")
-            raise
+        payload = encode_tables(
+            snapshot, f"workshop '{self.workshop_id}'", chunk=self.ENCODE_CHUNK, stop=self._stop_requested
+        )
         try:
             temp = write_temp(_temp_prefix(self.path), payload)
         except OSError as e:
@@ -668,8 +701,6 @@ class WorkshopFile:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
             raise _write_error(self.path, e) from e
-        data[META_TABLE] = {"1": meta}
-        self._meta = {"1": dict(meta)}
         try:
             fsync_dir(self.path.parent)
         except OSError as e:
@@ -677,18 +708,29 @@ class WorkshopFile:
             raise StoreWriteError(
                 f"Saved {self.path}, but the system could not confirm it is on disk: {_reason(e)}."
             ) from e
-        self._entries = 0
-        self._journal_bytes = 0
-        self._reset_auto_checkpoint()
-        assert self._journal is not None
-        try:
-            self._journal.clear()
-        except OSError as e:  # harmless: replay skips lines the snapshot already holds
-            log.warning("could not empty the journal of %s: %s", self.path, e)
+        with self._mutex:
+            data[META_TABLE] = self._data[META_TABLE] = {"1": meta}
+            self._meta = {"1": dict(meta)}
+            assert self._journal is not None
+            try:
+                emptied = self._journal.drop_before(journal_mark)
+            except OSError as e:  # harmless: replay skips lines the snapshot already holds
+                log.warning("could not empty the journal of %s: %s", self.path, e)
+                emptied = False
+            self._entries = max(0, self._entries - entries_mark)
+            self._journal_bytes = self._journal.size
+        if emptied:  # outside the mutex: a commit never waits for this fsync (see JournalWriter.drop_before)
+            try:
+                self._journal.sync()
+            except OSError as e:
+                log.warning("could not confirm the emptied journal of %s on disk: %s", self.path, e)
+
+    def _stop_requested(self) -> bool:
+        return self._closing
 
     def _replace_all(self, data: RawTables) -> None:
         """``DurableStorage.write``: TinyDB replaced everything; save it as a snapshot now, or undo in memory."""
-        with self._mutex:
+        with self._snapshotting, self._mutex:
             try:
                 self._require_writable()
                 if not isinstance(data, dict):
@@ -705,7 +747,8 @@ class WorkshopFile:
                         str(int(key)): json_safe(doc, f"{name} #{key}") for key, doc in table.items()
                     }
                 clean[META_TABLE] = dict(self._meta)
-                self._checkpoint(clean)
+                assert self._journal is not None
+                self._save_snapshot(clean, self._seq, self._journal.size, self._entries)
             except BaseException:
                 # TinyDB changed the live dicts before calling write(); make memory match the disk again.
                 try:
@@ -720,26 +763,20 @@ class WorkshopFile:
     # ---- closing ----
 
     def close(self) -> None:
-        """Fold the journal into the snapshot (if writable and changed) and release the lock. Idempotent.
-
-        A failed final checkpoint is logged, not raised: every change is already safe in the journal and
-        is replayed on the next open.
-        """
-        with self._mutex:
+        """Release the lock and the journal at once; idempotent. Never checkpoints: every change is already
+        durable in the journal, and the next open replays it (cheaply). A checkpoint running in another thread
+        is asked to stop; close waits only for what it cannot abandon half-way (writing and renaming the
+        snapshot it already encoded)."""
+        self._closing = True
+        with self._snapshotting, self._mutex:
             if self._closed:
                 return
-            try:
-                if not self.read_only and self._entries and not self._broken:
-                    assert self._journal is not None
-                    if not self._journal.broken:
-                        self._try_checkpoint()
-            finally:
-                self._closed = True
-                if self._journal is not None:
-                    self._journal.close()
-                if self._lock is not None:
-                    _remove_owner(self.path)
-                    _release(self._lock)
+            self._closed = True
+            if self._journal is not None:
+                self._journal.close()
+            if self._lock is not None:
+                _remove_owner(self.path)
+                _release(self._lock)
 
     @property
     def closed(self) -> bool:

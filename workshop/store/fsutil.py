@@ -113,7 +113,7 @@ def sync_fd(fd: int) -> None:
         os.fsync(fd)
 
 
-def write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes | memoryview) -> None:
     """``os.write`` until everything is written (a regular file may take less than asked)."""
     view = memoryview(data)
     while view:
@@ -137,6 +137,11 @@ def temp_name(prefix: Path) -> Path:
     return prefix.with_name(f"{prefix.name}{secrets.token_hex(8)}")
 
 
+SYNC_PIECE = 1 << 20
+"""A big file is written and synced a mebibyte at a time: a journal append's ``fdatasync`` in another thread then
+waits behind at most that much of it on the disk, not behind the whole snapshot."""
+
+
 def write_temp(prefix: Path, data: bytes, *, sync: bool = True) -> Path:
     """Create a new file named ``temp_name(prefix)`` exclusively, write ``data``, fsync it (unless ``sync`` is
     False, for caches) and return its path. On failure nothing is left behind."""
@@ -144,7 +149,12 @@ def write_temp(prefix: Path, data: bytes, *, sync: bool = True) -> Path:
     fd = open_fd(temp, os.O_WRONLY, exclusive=True)
     try:
         try:
-            write_all(fd, data)
+            view = memoryview(data)
+            while sync and len(view) > SYNC_PIECE:
+                write_all(fd, view[:SYNC_PIECE])
+                sync_fd(fd)
+                view = view[SYNC_PIECE:]
+            write_all(fd, view)  # type: ignore[arg-type]
             if sync:
                 os.fsync(fd)
         finally:

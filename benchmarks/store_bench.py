@@ -1,0 +1,213 @@
+"""The store at its worst moments: the key path past where a checkpoint used to run, opening after a crash, and
+listing a big library.
+
+Run: ``python benchmarks/store_bench.py`` (about a minute and a half). Targets are issue #14's:
+
+* the commit path (add a note, durable) over 4,600 changes at 20,000 notes, with the app's idle checkpoint
+  running in a worker thread meanwhile: the *maximum* under one frame (16 ms), p95 and p99 beside it;
+* opening a workshop of 20,000 notes after a crash that left 1,999 journal entries not yet checkpointed: at most
+  1.2x opening it after a clean checkpoint (medians of alternating runs);
+* ``workshop list`` at 10, 100 and 500 workshops: at most 1.5x the wall time of ``workshop --version`` (both
+  as whole commands, medians of alternating runs).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.workload import build_workshop, fresh_dir, percentile
+from workshop.session import WorkshopSession
+from workshop.store import Store, WorkshopFile
+
+Row = tuple[str, str, str, bool | None]
+NOTES = 20_000
+CHANGES = 4_600
+PENDING = 1_999
+FRAME_MS = 16.0
+OPEN_RATIO = 1.2
+LIST_RATIO = 1.5
+LIBRARY_SIZES = (10, 100, 500)
+NOTES_PER_LISTED_WORKSHOP = 150
+
+
+def _seed(folder: Path, notes: int) -> str:
+    """A workshop of ``notes`` notes, checkpointed and closed: the state after a clean close and an idle app."""
+    session = WorkshopSession.import_workshop(Store(folder), build_workshop(notes, current_notes=500))
+    session.checkpoint()
+    workshop_id: str = session.workshop.id
+    session.close()
+    return workshop_id
+
+
+def commit_path(root: Path) -> tuple[list[float], list[float], int]:
+    """Durations (s) of ``CHANGES`` note additions at ``NOTES`` notes while an idle-time checkpoint worker runs,
+    the part of each spent in the journal's ``fdatasync`` (the disk's share), and how many checkpoints the
+    worker wrote meanwhile."""
+    folder = fresh_dir(root, "commit-path")
+    workshop_id = _seed(folder, NOTES)
+    session = WorkshopSession.open(Store(folder), workshop_id)
+    gc.freeze()  # as the app does after its first frame (WorkshopApp._started)
+    syncing = [0.0]
+    real_sync = os.fdatasync
+
+    def timed_sync(fd: int) -> None:
+        started = time.perf_counter()
+        real_sync(fd)
+        if threading.current_thread() is threading.main_thread():
+            syncing[0] += time.perf_counter() - started
+
+    os.fdatasync = timed_sync
+    stop = threading.Event()
+    written = [0]
+
+    def idle_worker() -> None:  # what WorkshopApp.on_idle starts, checking about as often
+        while not stop.wait(0.25):
+            if session.checkpoint(only_if_due=True):
+                written[0] += 1
+
+    worker = threading.Thread(target=idle_worker)
+    worker.start()
+    durations, synced = [], []
+    try:
+        for i in range(CHANGES):
+            syncing[0] = 0.0
+            started = time.perf_counter()
+            session.add_note(f"A new idea from the room, number {i}: customers answer each other first 🤝")
+            durations.append(time.perf_counter() - started)
+            synced.append(syncing[0])
+    finally:
+        stop.set()
+        worker.join()
+        os.fdatasync = real_sync
+        session.close()
+        gc.unfreeze()
+    return durations, synced, written[0]
+
+
+def _open_seconds(folder: Path, workshop_id: str) -> float:
+    started = time.perf_counter()
+    session = WorkshopSession.open(Store(folder), workshop_id)
+    elapsed = time.perf_counter() - started
+    session.close()
+    return elapsed
+
+
+def crash_open(root: Path, runs: int = 7) -> tuple[float, float]:
+    """Median seconds to open after a clean checkpoint, and after a crash with ``PENDING`` journal entries."""
+    clean = fresh_dir(root, "clean")
+    workshop_id = _seed(clean, NOTES)
+    crashed = fresh_dir(root, "crashed")
+    session = WorkshopSession.open(Store(clean), workshop_id)
+    for i in range(PENDING):
+        session.add_note(f"typed before the crash, number {i}")
+    for name in (f"{workshop_id}.json", f"{workshop_id}.journal"):
+        shutil.copy2(clean / name, crashed / name)  # what SIGKILL leaves: the snapshot and the journal
+    session.close()
+    WorkshopSession.open(Store(clean), workshop_id).checkpoint()  # and fold the same notes in for "clean"
+    Store(clean).open(workshop_id).close()
+    clean_times, crash_times = [], []
+    for _ in range(runs):
+        clean_times.append(_open_seconds(clean, workshop_id))
+        crash_times.append(_open_seconds(crashed, workshop_id))
+    return statistics.median(clean_times), statistics.median(crash_times)
+
+
+def _command() -> list[str]:
+    script = Path(sys.executable).with_name("workshop")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from workshop.cli import main; main()"]
+
+
+def _wall(args: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def library_listing(root: Path, runs: int = 9) -> list[tuple[int, float, float]]:
+    """(workshops, median ``list`` seconds, median ``--version`` seconds) per library size."""
+    folder = fresh_dir(root, "library")
+    store = Store(folder)
+    template = build_workshop(NOTES_PER_LISTED_WORKSHOP, current_notes=50)
+    made = 0
+    results = []
+    for size in LIBRARY_SIZES:
+        while made < size:
+            template.title = f"Workshop number {made + 1}"
+            WorkshopSession.import_workshop(store, template).close()
+            made += 1
+        listing = [*_command(), "--data-dir", str(folder), "list"]
+        version = [*_command(), "--version"]
+        _wall(listing)  # warm the file cache, as a facilitator's second look would be
+        lists, versions = [], []
+        for _ in range(runs):
+            versions.append(_wall(version))
+            lists.append(_wall(listing))
+        results.append((size, statistics.median(lists), statistics.median(versions)))
+    return results
+
+
+def run() -> list[Row]:
+    """Rows of (what, figure, target, passed) for ``benchmarks/run.py``."""
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        durations, synced, checkpoints = commit_path(root)
+        ms = [d * 1000 for d in durations]
+        ours = [(d - s) * 1000 for d, s in zip(durations, synced, strict=True)]
+        rows.append(
+            (
+                f"add a note, durable, {CHANGES:,} in a row at {NOTES:,} notes ({checkpoints} idle checkpoints)",
+                f"p95 {percentile(ms, 95):.1f}, p99 {percentile(ms, 99):.1f}, max {max(ms):.1f} ms",
+                f"max < {FRAME_MS:g} ms (one frame)",
+                max(ms) < FRAME_MS,
+            )
+        )
+        rows.append(
+            (
+                "  the same, without the disk's fdatasync of the journal",
+                f"p95 {percentile(ours, 95):.1f}, p99 {percentile(ours, 99):.1f}, max {max(ours):.1f} ms",
+                f"(fdatasync alone: max {max(synced) * 1000:.1f} ms)",
+                None,
+            )
+        )
+        clean, crashed = crash_open(root)
+        rows.append(
+            (
+                f"open after a crash, {PENDING:,} journal entries, {NOTES:,} notes",
+                f"{crashed * 1000:.0f} ms vs {clean * 1000:.0f} ms clean = {crashed / clean:.2f}x",
+                f"<= {OPEN_RATIO:g}x a clean open",
+                crashed / clean <= OPEN_RATIO,
+            )
+        )
+        for size, listing, version in library_listing(root):
+            rows.append(
+                (
+                    f"workshop list, {size} workshops of {NOTES_PER_LISTED_WORKSHOP} notes",
+                    f"{listing * 1000:.0f} ms vs --version {version * 1000:.0f} ms = {listing / version:.2f}x",
+                    f"<= {LIST_RATIO:g}x workshop --version",
+                    listing / version <= LIST_RATIO,
+                )
+            )
+    return rows
+
+
+if __name__ == "__main__":
+    from benchmarks.session_bench import print_rows
+
+    print_rows(run())
+    print(
+        f"(checkpoint thresholds: {WorkshopFile.CHECKPOINT_ENTRIES} entries or {WorkshopFile.CHECKPOINT_BYTES} bytes)"
+    )
