@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from screens.base import WorkshopScreenMixin
 from workshop.session import DamagedWorkshopError, SessionError, WorkshopSummary
@@ -76,16 +76,31 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
         ),
         Binding("d,delete", "delete", "Delete", tooltip="Delete the highlighted workshop (asks first)"),
         Binding("w,f2", "demo", "Demo", tooltip="Open a fresh demo workshop, half-way through"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            show=False,  # the footer is full at 80 columns: the line above the list says it instead
+            key_display="/",
+            tooltip="Show only the workshops whose title, organisation, facilitator, date or stage match",
+        ),
+        Binding("escape", "clear_filter", "Clear filter", show=False, tooltip="Show every workshop again"),
         Binding("r", "refresh", "Refresh", show=False, tooltip="Re-read the workshops in the data folder"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._summaries: dict[str, WorkshopSummary] = {}
+        self._search = ""
+        """The filter's text: the list shows the workshops that match it (all of them when empty)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="home-intro")
+        yield Input(
+            placeholder="Filter: words from a title, organisation, facilitator, date or stage",
+            id="home-filter",
+        )
         yield WorkshopTable(id="workshops", cursor_type="row", zebra_stripes=True)
         yield Static(EMPTY_MESSAGE, id="home-empty")
         yield Footer()
@@ -105,7 +120,7 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
         table = self.query_one("#workshops", WorkshopTable)
         keep = select or self.selected_id()
         try:
-            summaries = self.workshop_app.library.list()
+            summaries = self.workshop_app.library.list(self._search or None)
         except SessionError as error:
             self.workshop_app.show_error(error)
             summaries = []
@@ -113,16 +128,24 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
         self._draw(keep)
         empty = not summaries
         table.display = not empty
-        self.query_one("#home-empty", Static).display = empty
+        message = self.query_one("#home-empty", Static)
+        message.display = empty
+        message.update(
+            f"No workshop matches “{self._search}” — press escape to see them all."
+            if self._search
+            else EMPTY_MESSAGE
+        )
         count = len(summaries)
         where = self.workshop_app.library.data_dir
+        noun = f"{count} workshop{'s' if count != 1 else ''}"
         self.query_one("#home-intro", Static).update(
             Text.assemble(
-                (f"{count} workshop{'s' if count != 1 else ''}", "bold"),
-                f" in {where}" if count else "",
+                (noun, "bold"), f" match{'es' if count == 1 else ''} “{self._search}”", " · escape shows all"
             )
+            if self._search
+            else Text.assemble((noun, "bold"), f" in {where} · / filters" if count else "")
         )
-        if not empty and self.is_current:
+        if not empty and self.is_current and not self.query_one("#home-filter", Input).has_focus:
             table.focus()
 
     def on_resize(self) -> None:
@@ -236,6 +259,38 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
 
     def action_refresh(self) -> None:
         self.refresh_workshops()
+
+    # --- the filter ----------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Show the filter field and type into it; the list narrows as you type (from the library index)."""
+        field = self.query_one("#home-filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#home-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._search = event.value.strip()
+        self.refresh_workshops()
+
+    @on(Input.Submitted, "#home-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        """Enter: keep the filter and go to the list, to open one with enter."""
+        event.stop()
+        table = self.query_one("#workshops", WorkshopTable)
+        if table.display:
+            table.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#home-filter", Input)
+        if not field.display and not self._search:
+            return
+        field.value = ""
+        field.display = False
+        self._search = ""
+        self.refresh_workshops()
+        self.query_one("#workshops", WorkshopTable).focus()
 
     def action_duplicate(self) -> None:
         """Copy details, participants and agenda (not the notes): for running the same workshop again."""

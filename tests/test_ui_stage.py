@@ -789,9 +789,11 @@ async def test_damaged_file_offers_its_backups(store: Store, clock: FakeClock) -
     session = library.create("Damaged")
     session.notes.add("saved before the damage")
     workshop_id = session.workshop.id
+    session.checkpoint()  # as the app's idle worker does: each checkpoint keeps the previous file as a backup
     session.close()
     session = library.open(workshop_id)
     session.notes.add("lost with the damage")
+    session.checkpoint()
     session.close()
     damage(store, workshop_id)
     app = make_app(library, workshop_id, clock=clock)
@@ -812,6 +814,7 @@ async def test_a_workshop_without_stages_goes_home_with_a_message(store: Store, 
     session = library.create("Damaged")
     session.notes.add("a note")
     workshop_id = session.workshop.id
+    session.checkpoint()
     session.close()
     damage(store, workshop_id)
     app = make_app(library, workshop_id, clock=clock)

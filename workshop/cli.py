@@ -19,6 +19,7 @@ from typing import Any
 from facilitation import catalogue
 from workshop import __version__, paths
 from workshop.session import SessionError, WorkshopSession, list_workshops, load_workshop
+from workshop.session.listing import summary_of_tables
 from workshop.store import Store, StoreError
 
 EXPORT_FORMATS = ("docx", "pdf", "md", "csv", "json")
@@ -52,7 +53,7 @@ class Context:
             from workshop.store import trash
 
             self._check_override()
-            self._store = Store(paths.data_dir(self.data_dir_override))
+            self._store = Store(paths.data_dir(self.data_dir_override), summarise=summary_of_tables)
             trash.empty_trash(self._store.data_dir, time.time())
         return self._store
 
@@ -61,7 +62,7 @@ class Context:
         """The store for commands that only read (``list``, ``show``, ``export``): a read-only folder will do."""
         if self._store is None:
             self._check_override()
-            return Store(paths.data_dir(self.data_dir_override, writable=False))
+            return Store(paths.data_dir(self.data_dir_override, writable=False), summarise=summary_of_tables)
         return self._store
 
 
@@ -164,15 +165,18 @@ def new(
         _echo(session.workshop.id)
 
 
-def list_command(context: Context, as_json: bool) -> None:
-    """List the workshops in the data folder, newest first."""
+def list_command(context: Context, as_json: bool, search: str | None) -> None:
+    """List the workshops in the data folder, newest first (with ``--search``, those that match)."""
     store = context.reading_store
-    summaries = list_workshops(store)
+    summaries = list_workshops(store, search)
     if as_json:
         _echo(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=2))
         return
     if not summaries:
-        _echo(f"No workshops yet in {store.data_dir}. Try: workshop demo")
+        if search:
+            _echo(f"No workshop in {store.data_dir} matches “{search}”.")
+        else:
+            _echo(f"No workshops yet in {store.data_dir}. Try: workshop demo")
         return
     rows = [("ID", "TITLE", "ORGANISATION", "DATE", "STAGE", "NOTES")]
     for s in summaries:
@@ -523,6 +527,12 @@ def _parser() -> argparse.ArgumentParser:
 
     command = _add_command(commands, "list", list_command)
     command.add_argument("--json", dest="as_json", action="store_true", help="Print JSON for scripts.")
+    command.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="Only workshops whose title, organisation, facilitator, date, stage or id contain every word of "
+        "TEXT (case and accents ignored).",
+    )
 
     command = _add_command(commands, "open", open_command)
     command.add_argument("workshop_id", metavar="WORKSHOP_ID", help=ID_HELP)

@@ -18,7 +18,7 @@ from facilitation import catalogue, text
 from facilitation.clock import Clock, SystemClock
 from facilitation.models import Workshop
 from workshop import records
-from workshop.session.listing import WorkshopSummary, list_workshops, load_workshop
+from workshop.session.listing import WorkshopSummary, list_workshops, load_workshop, summary_of_tables
 from workshop.session.validation import SessionError, checked_text
 from workshop.settings import Settings
 from workshop.store import DamagedFileError, Store, StoreError
@@ -57,6 +57,8 @@ class WorkshopLibrary:
     """The workshops in one data folder, and the facilitator's preferences kept beside them."""
 
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
+        if store.summarise is None:  # so workshops opened through the library keep their summary in the index
+            store.summarise = summary_of_tables
         self._store = store
         self.clock = clock or SystemClock()
         self.settings = Settings(store.data_dir)
@@ -74,9 +76,11 @@ class WorkshopLibrary:
         except StoreError as error:
             raise SessionError(str(error)) from error
 
-    def list(self) -> list[WorkshopSummary]:
+    def list(self, search: str | None = None) -> builtins.list[WorkshopSummary]:
+        """The workshops, newest first, read from the library index (see ``list_workshops``); with ``search``,
+        only those whose title, organisation, facilitator, date, stage or id contain every word of it."""
         with self._errors():
-            return list_workshops(self._store)
+            return list_workshops(self._store, search)
 
     def resolve(self, workshop_id: str) -> str:
         with self._errors():

@@ -60,6 +60,7 @@ from workshop.store.fsutil import (
     write_atomically,
     write_temp,
 )
+from workshop.store.index import Entry, LibraryIndex, Summariser, identity
 from workshop.store.journal import JournalContents, JournalDamage, JournalWriter, loads_strict, parse_journal
 from workshop.store.lock import LockHeld, WriterLock
 from workshop.store.ops import (
@@ -362,6 +363,9 @@ class WorkshopFile:
     def __init__(self, path: Path, lock: WriterLock | None, read_only_reason: str | None) -> None:
         """Internal: use ``WorkshopFile.open``."""
         self.path = path
+        self.index: LibraryIndex | None = None
+        """Where to keep this workshop's summary (``Store`` sets it with ``summarise``); None: nowhere."""
+        self.summarise: Summariser | None = None
         self.workshop_id = workshop_id_of(path)
         self.read_only = lock is None
         self.read_only_reason = read_only_reason
@@ -719,11 +723,35 @@ class WorkshopFile:
                 emptied = False
             self._entries = max(0, self._entries - entries_mark)
             self._journal_bytes = self._journal.size
+            files = self._identities() if emptied else None  # the files exactly as the snapshot left them
         if emptied:  # outside the mutex: a commit never waits for this fsync (see JournalWriter.drop_before)
             try:
                 self._journal.sync()
             except OSError as e:
                 log.warning("could not confirm the emptied journal of %s on disk: %s", self.path, e)
+        if files is not None:
+            self._keep_summary(data, seq, files)
+
+    def _identities(self) -> list[list[int] | None]:
+        return [identity(self.path), identity(journal_path(self.path))]
+
+    def _keep_summary(
+        self, data: RawTables, seq: int, files: list[list[int] | None], *, if_stale: bool = False
+    ) -> None:
+        """Write the library index's summary of ``data`` (the workshop as of journal ``seq``, whose files had the
+        identities ``files``). Best effort: the index is a cache (see ``workshop.store.index``)."""
+        if self.index is None or self.summarise is None:
+            return
+        if if_stale:
+            known = self.index.entries().get(self.workshop_id)
+            if known is not None and self.index.fresh(known, files):
+                return
+        try:
+            summary = self.summarise(data)
+        except Exception as e:  # a summariser bug must never cost a save or a close
+            log.warning("could not summarise %s for the library index: %s", self.path, e)
+            return
+        self.index.put([Entry(self.workshop_id, seq, files, summary)])
 
     def _stop_requested(self) -> bool:
         return self._closing
@@ -766,7 +794,7 @@ class WorkshopFile:
         """Release the lock and the journal at once; idempotent. Never checkpoints: every change is already
         durable in the journal, and the next open replays it (cheaply). A checkpoint running in another thread
         is asked to stop; close waits only for what it cannot abandon half-way (writing and renaming the
-        snapshot it already encoded)."""
+        snapshot it already encoded). Leaves the workshop's summary in the library index if it changed."""
         self._closing = True
         with self._snapshotting, self._mutex:
             if self._closed:
@@ -774,9 +802,15 @@ class WorkshopFile:
             self._closed = True
             if self._journal is not None:
                 self._journal.close()
-            if self._lock is not None:
-                _remove_owner(self.path)
-                _release(self._lock)
+            try:
+                if self._lock is not None and not self._broken:
+                    # Still ours: the summary (of what is in memory, which is what is on disk) and the files'
+                    # identities cannot change under us before the lock is released.
+                    self._keep_summary(self._data, self._seq, self._identities(), if_stale=True)
+            finally:
+                if self._lock is not None:
+                    _remove_owner(self.path)
+                    _release(self._lock)
 
     @property
     def closed(self) -> bool:

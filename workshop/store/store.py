@@ -16,12 +16,14 @@ from workshop.store.errors import (
 from workshop.store.file import (
     ID_PATTERN,
     Mode,
+    RawTables,
     Tables,
     WorkshopFile,
     _busy_message,
     acquire_lock,
     check_workshop_id,
     journal_path,
+    load_state,
     lock_path,
     owner_path,
     read_tables,
@@ -29,14 +31,20 @@ from workshop.store.file import (
     temp_prefix,
 )
 from workshop.store.fsutil import BACKUPS_KEPT, LinkFound, backup_path, existing_backups
+from workshop.store.index import FileIdentity, LibraryIndex, Summariser, identity
 from workshop.store.lock import LockHeld
 
 
 class Store:
-    """One data folder; each workshop is ``<data_dir>/<id>.json`` (+ journal, backups, lock)."""
+    """One data folder; each workshop is ``<data_dir>/<id>.json`` (+ journal, backups, lock), and the library
+    index ``<data_dir>/index/library.json`` summarises them all (``workshop.store.index``)."""
 
-    def __init__(self, data_dir: Path | str) -> None:
+    def __init__(self, data_dir: Path | str, *, summarise: Summariser | None = None) -> None:
+        """``summarise`` turns a workshop's raw tables into its library-index summary (the session layer's
+        ``summary_of_tables``); without one, workshops opened here leave no summary (listing reads them)."""
         self.data_dir = Path(data_dir)
+        self.summarise = summarise
+        self.index = LibraryIndex(self.data_dir)
 
     def __repr__(self) -> str:
         return f"<Store {self.data_dir}>"
@@ -88,17 +96,33 @@ class Store:
 
     def open(self, workshop_id: str, mode: Mode = "auto") -> WorkshopFile:
         """Open an existing workshop (see ``WorkshopFile.open`` for the modes)."""
-        return WorkshopFile.open(self._existing_path(workshop_id), mode=mode)
+        return self._indexed(WorkshopFile.open(self._existing_path(workshop_id), mode=mode))
 
     def create(self, workshop_id: str) -> WorkshopFile:
         """Create a new, empty workshop and return it open for writing (``WorkshopExistsError`` if taken)."""
         if not self.data_dir.is_dir():
             raise DataDirError(f"The data folder {self.data_dir} does not exist.")
-        return WorkshopFile.open(self.path_for(workshop_id), mode="write", create=True)
+        return self._indexed(WorkshopFile.open(self.path_for(workshop_id), mode="write", create=True))
+
+    def _indexed(self, file: WorkshopFile) -> WorkshopFile:
+        file.index, file.summarise = self.index, self.summarise
+        return file
 
     def read_tables(self, workshop_id: str) -> Tables:
         """A workshop's tables without locking or writing: safe while another window holds it."""
         return read_tables(self._existing_path(workshop_id))
+
+    def read_raw(self, workshop_id: str) -> tuple[RawTables, int]:
+        """A workshop's raw tables (table -> str(doc id) -> doc, ``_meta`` included) and the last journal seq
+        they hold, without locking or writing."""
+        loaded = load_state(self._existing_path(workshop_id))
+        return loaded.data, loaded.seq
+
+    def identities(self, workshop_id: str) -> list[FileIdentity]:
+        """The identities of the workshop file and of its journal (``workshop.store.index.identity``): what a
+        library-index summary is checked against."""
+        path = self.path_for(workshop_id)
+        return [identity(path), identity(journal_path(path))]
 
     def backups(self, workshop_id: str) -> list[Path]:
         """The workshop's snapshot backups, newest first."""
@@ -140,6 +164,8 @@ class Store:
                     os.unlink(victim)
         except OSError as e:
             raise StoreWriteError(f"Could not delete {path}: {e.strerror or e}.") from e
+        else:
+            self.index.remove(workshop_id)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(lock_path(path))
