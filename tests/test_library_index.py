@@ -139,12 +139,18 @@ def test_an_older_summary_never_replaces_a_newer_one(data_dir: Path) -> None:
     assert index.entries()["w"].summary == {"notes": 6} and set(index.entries()) == {"w", "v"}
 
 
-def test_deleting_a_workshop_removes_its_summary(library: WorkshopLibrary) -> None:
-    with library.create("Offsite") as session:
-        workshop_id = session.workshop.id
-    assert workshop_id in LibraryIndex(library.data_dir).entries()
-    library.delete(workshop_id)
-    assert workshop_id not in LibraryIndex(library.data_dir).entries()
+def test_deleting_a_workshop_removes_it_from_the_list_and_purging_from_the_index(
+    library: WorkshopLibrary,
+) -> None:
+    ids = []
+    for title in ("Offsite", "Review"):
+        with library.create(title) as session:
+            ids.append(session.workshop.id)
+    assert set(ids) <= LibraryIndex(library.data_dir).entries().keys()
+    library.delete(ids[0])  # to the trash: not listed, whatever the index says
+    assert [s.id for s in library.list()] == [ids[1]]
+    library._store.delete(ids[1])  # deleted for good: its summary goes too
+    assert ids[1] not in LibraryIndex(library.data_dir).entries()
     assert library.list() == []
 
 

@@ -486,7 +486,8 @@ class WorkshopFile:
         return loaded
 
     def _start_writing(self, loaded: _Loaded, strict: bool) -> None:
-        """With the lock held: tidy up after crashes, open the journal, fold it into the snapshot."""
+        """With the lock held: tidy up after crashes and open the journal (cutting off a torn last line). The
+        journal is not folded in here (the app does that when idle); only a schema upgrade is saved at once."""
         self._clean_temp_files()
         journal = journal_path(self.path)
         new_journal = not os.path.lexists(journal)

@@ -17,7 +17,6 @@ listing's fallback; two processes writing at once can lose one's update, which a
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -74,89 +73,80 @@ class Entry:
         return cls(workshop_id, seq, files, summary)
 
 
-class _AtomicStorage:
-    """TinyDB storage for the index: reads tolerate a missing or damaged file (an empty index), writes go
-    through an exclusive temporary file and a rename. Built lazily so TinyDB loads only when the index is used."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        try:
-            data = json.loads(read_bytes(self.path).decode("utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as e:  # damaged, a link, unreadable: start again
-            log.info("ignoring the library index %s: %s", self.path, e)
-            return None
-        return data if isinstance(data, dict) else None
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        make_folder(self.path.parent)
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        write_atomically(self.path, payload, self.path.with_name(f".{self.path.name}.tmp-"), sync=False)
-
-    def close(self) -> None:
-        pass
-
-
 class LibraryIndex:
-    """The index of one data folder. Every method is best effort: errors are logged, never raised."""
+    """The index of one data folder. Every method is best effort: errors are logged, never raised.
+
+    The file is TinyDB's JSON layout (``{"workshops": {"1": {...}, ...}}``), so ``TinyDB(path).table("workshops")``
+    reads it; it is read and written here with ``json`` directly: one read and one write however many entries
+    change, and no TinyDB import on the way to the first frame or out of a closing window.
+    """
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / INDEX_FOLDER / INDEX_FILE
 
-    def _table(self) -> Any:
-        from tinydb import TinyDB
-        from tinydb.storages import Storage
+    def _read(self) -> dict[str, Any]:
+        """The index's documents by TinyDB doc id; empty if missing, damaged, a link or unreadable."""
+        try:
+            data = json.loads(read_bytes(self.path).decode("utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as e:
+            log.info("ignoring the library index %s: %s", self.path, e)
+            return {}
+        table = data.get(TABLE) if isinstance(data, dict) else None
+        return table if isinstance(table, dict) else {}
 
-        storage_class = type("IndexStorage", (_AtomicStorage, Storage), {})
-        return TinyDB(self.path, storage=storage_class).table(TABLE, cache_size=0)
+    def _write(self, docs: Mapping[str, Any]) -> None:
+        """Replace the index (a rename: a link in its place is replaced, never followed). Raises ``OSError``."""
+        make_folder(self.path.parent)
+        payload = json.dumps({TABLE: docs}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        write_atomically(self.path, payload, self.path.with_name(f".{self.path.name}.tmp-"), sync=False)
 
     def entries(self) -> dict[str, Entry]:
         """Every entry, by workshop id (empty if the index is missing or unreadable)."""
-        try:
-            docs = self._table().all()
-        except Exception as e:  # a cache: any failure means "no index"
-            log.info("cannot read the library index %s: %s", self.path, e)
-            return {}
         found: dict[str, Entry] = {}
-        for doc in docs:
+        for doc in self._read().values():
             entry = Entry.from_doc(doc) if isinstance(doc, Mapping) else None
             if entry is not None:
                 found[entry.workshop_id] = entry
         return found
 
     def put(self, entries: Iterable[Entry]) -> None:
-        """Add or replace entries (two writes of the index however many); an entry already there with a higher
-        ``seq`` (written by a process that saw more of that workshop) is kept."""
+        """Add or replace entries (one write however many); an entry already there with a higher ``seq``
+        (written by a process that saw more of that workshop) is kept."""
         entries = list(entries)
         if not entries:
             return
-        try:
-            from tinydb import where
-
-            table = self._table()
-            current = {doc.get("id"): doc.get("seq") for doc in table.all()}
-            keep = [
-                e
-                for e in entries
-                if not (type(current.get(e.workshop_id)) is int and current[e.workshop_id] > e.seq)
-            ]
-            if not keep:
-                return
-            replaced = [e.workshop_id for e in keep if e.workshop_id in current]
-            if replaced:
-                table.remove(where("id").one_of(replaced))
-            table.insert_multiple(e.to_doc() for e in keep)
-        except (OSError, ValueError, TypeError) as e:
-            log.info("cannot update the library index %s: %s", self.path, e)
+        docs = self._read()
+        by_id = {doc.get("id"): key for key, doc in docs.items() if isinstance(doc, Mapping)}
+        next_key = max((int(k) for k in docs if k.isdigit()), default=0) + 1
+        changed = False
+        for entry in entries:
+            key = by_id.get(entry.workshop_id)
+            if key is not None:
+                seq = docs[key].get("seq")
+                if type(seq) is int and seq > entry.seq:
+                    continue
+            else:
+                key, next_key = str(next_key), next_key + 1
+                by_id[entry.workshop_id] = key
+            docs[key] = entry.to_doc()
+            changed = True
+        if changed:
+            self._try_write(docs)
 
     def remove(self, workshop_id: str) -> None:
-        with contextlib.suppress(Exception):
-            from tinydb import where
+        """Forget a deleted workshop (nothing is written if it was not there)."""
+        docs = self._read()
+        kept = {k: d for k, d in docs.items() if not (isinstance(d, Mapping) and d.get("id") == workshop_id)}
+        if len(kept) != len(docs):
+            self._try_write(kept)
 
-            self._table().remove(where("id") == workshop_id)
+    def _try_write(self, docs: Mapping[str, Any]) -> None:
+        try:
+            self._write(docs)
+        except OSError as e:  # a read-only folder: listing stays correct, only slower
+            log.info("cannot update the library index %s: %s", self.path, e)
 
     def fresh(self, entry: Entry, files: list[FileIdentity]) -> bool:
         """True if ``entry`` still describes the workshop whose files now have these identities."""

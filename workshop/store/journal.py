@@ -53,11 +53,6 @@ class JournalContents:
     entries: list[tuple[int, list[Op]]] = field(default_factory=list)
     valid_length: int = 0
     """Bytes up to and including the last good line's newline; anything after is a torn tail."""
-    total_length: int = 0
-
-    @property
-    def torn_tail(self) -> bool:
-        return self.total_length > self.valid_length
 
 
 def _entry(value: Any) -> tuple[int, list[Op]]:
@@ -75,13 +70,13 @@ def _entry(value: Any) -> tuple[int, list[Op]]:
 
 def parse_journal(data: bytes) -> JournalContents:
     """Split and parse journal bytes: a last line without its newline (torn by a crash) is left out of
-    ``entries`` (``torn_tail``); a complete line that cannot be read raises ``JournalDamage`` naming it.
+    ``entries`` (it lies beyond ``valid_length``); a complete line that cannot be read raises ``JournalDamage`` naming it.
 
     Replay must be cheap (it is the price of opening after a crash, and of a close that left the journal): the
     complete lines are parsed as one JSON array in a single call of the C parser; only when that fails are they
     parsed one by one, to name the damaged line.
     """
-    contents = JournalContents(total_length=len(data))
+    contents = JournalContents()
     end = data.rfind(b"\n") + 1  # bytes: U+2028 & co. inside text are not line breaks here
     if not end:
         return contents
