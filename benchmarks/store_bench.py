@@ -83,7 +83,7 @@ def commit_path(root: Path) -> tuple[list[float], list[float], int]:
         for i in range(CHANGES):
             syncing[0] = 0.0
             started = time.perf_counter()
-            session.add_note(f"A new idea from the room, number {i}: customers answer each other first 🤝")
+            session.notes.add(f"A new idea from the room, number {i}: customers answer each other first 🤝")
             durations.append(time.perf_counter() - started)
             synced.append(syncing[0])
     finally:
@@ -110,7 +110,7 @@ def crash_open(root: Path, runs: int = 7) -> tuple[float, float]:
     crashed = fresh_dir(root, "crashed")
     session = WorkshopSession.open(Store(clean), workshop_id)
     for i in range(PENDING):
-        session.add_note(f"typed before the crash, number {i}")
+        session.notes.add(f"typed before the crash, number {i}")
     for name in (f"{workshop_id}.json", f"{workshop_id}.journal"):
         shutil.copy2(clean / name, crashed / name)  # what SIGKILL leaves: the snapshot and the journal
     session.close()

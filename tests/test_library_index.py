@@ -39,7 +39,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_the_summary_from_tables_is_the_summary_of_the_workshop(library: WorkshopLibrary) -> None:
     with library.demo() as session:
-        session.delete_note(session.workshop.live_notes()[0].id)
+        session.notes.delete(session.workshop.live_notes()[0].id)
         workshop_id = session.workshop.id
     store = library._store
     raw, _seq = store.read_raw(workshop_id)
@@ -58,7 +58,7 @@ def test_listing_reads_the_index_not_the_workshops(
     ids = []
     for n in range(3):
         with library.create(f"Workshop {n}", organisation="Northwind") as session:
-            session.add_note("an idea")
+            session.notes.add("an idea")
             ids.append(session.workshop.id)
     seen = reads(monkeypatch)
     listed = library.list()
@@ -75,13 +75,13 @@ def test_a_stale_summary_is_never_shown_and_is_refreshed(
     with library.create("Offsite") as session:
         workshop_id = session.workshop.id
     session = library.open(workshop_id)
-    session.add_note("typed before a crash")  # the journal grows; nobody closes (the app was killed)
+    session.notes.add("typed before a crash")  # the journal grows; nobody closes (the app was killed)
     seen = reads(monkeypatch)
     [listed] = library.list()
     assert listed.notes == 1 and seen == [workshop_id]
     [listed] = library.list()
     assert listed.notes == 1 and seen == [workshop_id]  # refreshed: the second listing reads the index only
-    session.add_note("and another")
+    session.notes.add("and another")
     assert library.list()[0].notes == 2 and seen == [workshop_id, workshop_id]
     session.close()
     assert library.list()[0].notes == 2 and len(seen) == 2  # close left a fresh summary
@@ -95,7 +95,7 @@ def test_a_checkpoint_writes_the_summary_tied_to_its_sequence_number(
     index = LibraryIndex(library.data_dir)
     session = library.open(workshop_id)
     for i in range(3):
-        session.add_note(f"idea {i}")
+        session.notes.add(f"idea {i}")
     assert session.checkpoint()
     entry = index.entries()[workshop_id]
     snapshot = json.loads((library.data_dir / f"{workshop_id}.json").read_text())
@@ -110,7 +110,7 @@ def test_a_missing_or_damaged_index_only_costs_reading_the_workshops(
     library: WorkshopLibrary, tmp_path: Path, damage: str
 ) -> None:
     with library.create("Offsite", organisation="Northwind") as session:
-        session.add_note("an idea")
+        session.notes.add("an idea")
     index_file = library.data_dir / "index" / "library.json"
     if damage == "missing":
         shutil.rmtree(index_file.parent)

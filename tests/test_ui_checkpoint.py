@@ -62,7 +62,7 @@ def test_a_commit_never_waits_for_a_checkpoint_being_written(
     library = WorkshopLibrary(Store(data_dir), clock=clock)
     session = library.create("Offsite", participants=["Ana"])
     for i in range(5):
-        session.add_note(f"before {i}")
+        session.notes.add(f"before {i}")
     writing = threading.Event()
     release = threading.Event()
     real_write_temp = store_file.write_temp
@@ -78,7 +78,7 @@ def test_a_commit_never_waits_for_a_checkpoint_being_written(
     worker.start()
     try:
         assert writing.wait(timeout=120)
-        added = [session.add_note(f"while writing {i}") for i in range(3)]  # would hang if commits waited
+        added = [session.notes.add(f"while writing {i}") for i in range(3)]  # would hang if commits waited
         assert all(n.id in session.workshop.notes for n in added)
         on_disk = Store(data_dir).read_tables(session.workshop.id)["notes"]
         assert {n["text"] for n in on_disk.values()} >= {f"while writing {i}" for i in range(3)}
