@@ -20,6 +20,7 @@ from benchmarks import (
     room_bench,
     screens_bench,
     session_bench,
+    store_bench,
     ui_bench,
     vote_bench,
 )
@@ -37,6 +38,7 @@ def main() -> int:
         *screens_bench.run(),
         *vote_bench.run(),
         *session_bench.run(),
+        *store_bench.run(),
         *export_bench.run(),
         *export_command_bench.run(),
         *room_bench.run(),

@@ -86,6 +86,7 @@ PROTECTION: dict[tuple[str, str], tuple[str, str]] = {
     ("HomeScreen", "d"): (CONFIRM, "delete"),
     ("HomeScreen", "w"): (UNDO, "adds a demo workshop; h and d delete it"),
     ("HomeScreen", "r"): (NAVIGATES, "re-reads the list"),
+    ("HomeScreen", "slash"): (OPENS, "the filter field; escape clears it"),
     # set-up
     ("ParticipantList", "a"): (OPENS, "a list of names to add"),
     ("ParticipantList", "r"): (OPENS, "rename"),
