@@ -154,7 +154,7 @@ def write_temp(prefix: Path, data: bytes, *, sync: bool = True) -> Path:
                 write_all(fd, view[:SYNC_PIECE])
                 sync_fd(fd)
                 view = view[SYNC_PIECE:]
-            write_all(fd, view)  # type: ignore[arg-type]
+            write_all(fd, view)
             if sync:
                 os.fsync(fd)
         finally:
