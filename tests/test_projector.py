@@ -414,6 +414,11 @@ async def test_a_read_only_second_window_follows_the_first(store: Store, clock: 
                 lambda: any(n.text == "typed in the first window" for n in second.workshop.notes.values()),
                 "the note reaches the second window",
             )
+            await wait_for(
+                pilot,
+                lambda: "typed in the first window" in screen_text(app),
+                "the second window's note list shows it",
+            )
             first.timer.start()
             clock.advance(75)
             screen = app.screen

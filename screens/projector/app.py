@@ -3,7 +3,7 @@
 The app holds a ``Following`` (a read-only session and the follower that keeps it current, see
 ``workshop.follow``). The follower reads the workshop's files in a background thread and applies what it finds on
 the app's thread; the session publishes each change, and the app relays it to the screen as one
-``WorkshopChanged`` message, the same path the facilitator's window uses.
+``WorkshopChanged`` message (``screens.base``), the same message and path as the facilitator's window.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from screens.projector.messages import WorkshopChanged
+from screens.base import WorkshopChanged
 from screens.projector.screen import ProjectorScreen
 from screens.theme import DEFAULT_THEME, THEMES
 from workshop.follow import Following, FollowStatus

@@ -24,9 +24,9 @@ from textual.widgets import Static
 from facilitation import text
 from facilitation.models import Ballot, Note, Stage, Workshop
 from facilitation.readiness import readiness_rounds, result_shown
+from screens.base import WorkshopChanged
 from screens.projector.board import Board, StageNotes, ballot_notes_view, notes_view, results_view
 from screens.projector.countdown import ProjectorCountdown
-from screens.projector.messages import WorkshopChanged
 from screens.widgets import AgendaStrip, stage_marks
 from screens.widgets.readiness_charts import attitude_chart, discipline_chart
 from workshop.session.ledger import EXTERNAL_RELOAD
@@ -226,7 +226,9 @@ class ProjectorScreen(Screen[None]):
             box.border_title = f"Notes · {len(notes)}"
             if stage.silent:  # the room sees how many came in, never what, until the reveal
                 waiting = sum(1 for n in ws.stage_notes(stage.id) if n.hidden)
-                box.border_title += f" · silent brainstorming: {text.plural(waiting, 'note')} until the reveal"
+                box.border_title += (
+                    f" · silent brainstorming: {text.plural(waiting, 'note')} until the reveal"
+                )
             board.show(lambda w, h: notes_view(notes, ws, w, h, accent=accent))
 
     def _ballot(self, stage: Stage) -> Ballot | None:
