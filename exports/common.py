@@ -584,7 +584,7 @@ class MinuteLine:
 
 _BALLOT_DETAIL_KINDS = ("vote.cast", "vote.retracted", "vote.submitted", "vote.unsubmitted", "vote.tallied")
 """Per-dot and per-voter events: the minutes sum each run up in one line instead (who voted, how many dots)."""
-_HIDDEN_KINDS = ("note.deleted", "note.restored")
+_HIDDEN_KINDS = ("note.deleted", "note.restored", "note.undone")
 """A deleted note and its undo are not minutes: the room's record is what stayed. The JSON keeps them."""
 _NOTE_KINDS = ("note.added", "note.edited", "note.marked", "note.moved", "note.reordered")
 

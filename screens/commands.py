@@ -40,7 +40,7 @@ STAGE_ACTIONS: tuple[tuple[str, str], ...] = (
     ("Stage: go to the previous", "previous_stage"),
     ("Stage: show / hide the questions", "toggle_prompts"),
     ("Note: write a long (multi-line) note", "long_note"),
-    ("Note: bring back the last deleted note", "undo_delete"),
+    ("Note: undo the last change to the notes", "undo_delete"),
     ("Note: next author for new notes", "cycle_author"),
     ("Agenda overview", "agenda"),
     ("Summary", "summary"),

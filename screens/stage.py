@@ -27,7 +27,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from facilitation.models import Note, Participant, Stage
 from facilitation.schedule import format_clock
 from facilitation.stage_kinds import rules_of
-from facilitation.text import preview
+from facilitation.text import plural, preview
 from facilitation.timer import StageTimer
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
@@ -67,7 +67,7 @@ TIP_TIMER = "Start, pause or resume the timer (restart it once the stage is fini
 TIP_NEXT = "Finish this stage and go to the next"
 TIP_PREVIOUS = "Go back to the previous stage"
 TIP_AUTHOR = "Next author for the notes typed from now on"
-TIP_UNDO = "Bring back the last deleted note"
+TIP_UNDO = "Undo the last change to the notes (again: the one before)"
 TIP_CANDIDATE = "Mark the note as a candidate action (again: unmark)"
 
 
@@ -176,7 +176,13 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         Binding("q", "toggle_prompts", "Questions", show=False, tooltip="Show or hide the guiding questions"),
         Binding("b", "toggle_bell", "Bell", show=False, tooltip="Turn the time's-up bell on or off"),
         Binding("h", "home", "Home", show=False, tooltip="Close this workshop and go to the workshop list"),
-        Binding("j", "room", "Room", show=False, tooltip="The room: participants join from their phones (QR code, join code)"),
+        Binding(
+            "j",
+            "room",
+            "Room",
+            show=False,
+            tooltip="The room: participants join from their phones (QR code, join code)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -680,13 +686,22 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             self._say(f"Note #{note.id} deleted — press u to undo.", timeout=8)
 
     def action_undo_delete(self) -> None:
+        """``u``: undo the last change to the notes, whatever it was, and say what was undone."""
         with self._guard():
-            note = self.session.notes.undo_delete()
-            if note.stage_id == self._stage_id:
-                self._say(f"Note #{note.id} restored.", timeout=4)
-            else:
-                where = self.session.stage(note.stage_id).title
-                self._say(f"Note #{note.id} restored, in {where}.", timeout=6)
+            undone = self.session.notes.undo()
+            note = undone.note
+            where = (
+                "" if note.stage_id == self._stage_id else f", in {self.session.stage(note.stage_id).title}"
+            )
+            kept = (
+                f" The {plural(undone.dots_not_restored, 'dot')} given back to voters stay with them."
+                if undone.dots_not_restored
+                else ""
+            )
+            self._say(
+                f"Undone: {undone.what} of note #{note.id}{where}. u again undoes the change before.{kept}",
+                timeout=6,
+            )
 
     def action_mark(self, mark: str) -> None:
         """Mark the note as a decision or a candidate action; the same key again clears the mark."""

@@ -109,9 +109,12 @@ def test_delete_and_undo_survive_restart(store: Store, session: WorkshopSession,
     restored = reopened.notes.undo_delete()
     assert restored.id == second.id
     assert reopened.notes.undo_delete().id == first.id
-    with pytest.raises(SessionError, match="no deleted note"):
-        reopened.notes.undo_delete()
     assert [n.text for n in reopened.workshop.stage_notes(reopened.stage().id)] == ["first", "second"]
+    assert reopened.notes.undo().what == "the adding"  # walks further back: the adding of "second"
+    assert [n.text for n in reopened.workshop.stage_notes(reopened.stage().id)] == ["first"]
+    reopened.notes.undo()
+    with pytest.raises(SessionError, match="nothing left to undo"):
+        reopened.notes.undo()
     reopened.close()
 
 

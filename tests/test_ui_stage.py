@@ -722,7 +722,7 @@ async def test_help_lists_the_keys_of_every_screen(app: WorkshopApp) -> None:
         stage_keys = {e.description: e.keys for e in sections["Stage (notes list)"]}
         assert stage_keys[TIP_TIMER] == "space · F5", "a letter key and its F-key are one line"
         assert stage_keys["Add 1 minute"] == "+ · = · F6"
-        assert stage_keys["Bring back the last deleted note"] == "u · ^z"
+        assert stage_keys["Undo the last change to the notes (again: the one before)"] == "u · ^z"
         assert stage_keys["Edit the note"] == "⏎"
         assert any(heading == "Everywhere" for heading, _ in help_sections(app))
         await pilot.press("escape")
@@ -826,3 +826,23 @@ async def test_a_workshop_without_stages_goes_home_with_a_message(store: Store, 
         assert not isinstance(app.screen, StageScreen)
         assert app.session is None
         assert any("no stage to run" in m for m in messages(app))
+
+
+async def test_u_undoes_the_last_change_whatever_it_was_and_names_it(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "old idea")
+        await type_note(pilot, "keep me")
+        await pilot.press("escape", "up", "d")  # delete "old idea"
+        await pilot.pause()
+        assert notes_text(app) == ["keep me"]
+        await pilot.press("x")  # then mark "keep me" a decision
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        assert any("Undone: the mark of note" in m for m in messages(app))
+        assert notes_text(app) == ["keep me"], "the older deletion stays deleted"
+        assert app.session is not None and app.session.workshop.stage_notes(app.session.stage().id)[0].mark is None
+        await pilot.press("u")
+        await pilot.pause()
+        assert any("Undone: the delete of note" in m for m in messages(app))
+        assert notes_text(app) == ["old idea", "keep me"]

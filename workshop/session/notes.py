@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from facilitation import text
@@ -23,6 +24,28 @@ from workshop.session.validation import (
     check,
     checked_text,
 )
+
+UNDOABLE = {
+    "note.added": "the adding",
+    "note.edited": "the edit",
+    "note.deleted": "the delete",
+    "note.merged": "the merge",
+    "note.moved": "the move",
+    "note.reordered": "the reordering",
+    "note.marked": "the mark",
+}
+"""The note changes ``undo`` undoes, and how its notice names each."""
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What ``undo`` undid: its name for the notice ("the merge"), the note as it is now, the event kind undone,
+    and the dots that had gone back to their voters and stay with them."""
+
+    what: str
+    note: Note
+    kind: str
+    dots_not_restored: int = 0
 
 
 class Notes(Part):
@@ -137,7 +160,7 @@ class Notes(Part):
             f"Note #{note_id} edited: {text.preview(body)}",
             [updated],
             stage_id=note.stage_id,
-            data={"note_id": note_id, "before": note.text},
+            data={"note_id": note_id, "before": note.text, **_undo_data([note])},
         )
         return updated
 
@@ -161,25 +184,50 @@ class Notes(Part):
         return deleted
 
     def undo_delete(self) -> Note:
-        """Bring back the most recently deleted note (works after a restart: deletes are soft).
+        """``undo`` (kept for callers of the earlier name): undoes the last change to the notes, whatever it was."""
+        return self.undo().note
 
-        Refuses (``SessionError``) when no deleted note is left to bring back, and a read-only workshop. Durable on
-        return; publishes ``note.restored``.
+    def undo(self) -> Undone:
+        """Undo the last change to the notes that is not undone yet, whatever it was: an add, edit, delete, merge,
+        move, reorder or mark. Pressing it again walks further back; it never skips to an older, unrelated change.
+
+        The notes are put back as they were before that change (a merge brings the merged note back and the kept
+        note's text, authors and mark; an added note is deleted). Dots that went back to their voters when a note
+        left an open vote are not cast again. Refuses (``SessionError``) when nothing is left to undo or the change
+        was made by a version that kept no undo record, and a read-only workshop. Durable on return; publishes
+        ``note.undone`` (``data["undoes"]``: the event id undone).
         """
+        undone = {e.data.get("undoes") for e in self._ws.events if e.kind == "note.undone"}
         for event in reversed(self._ws.events):
-            if event.kind == "note.deleted":
-                note = self._ws.notes.get(event.data.get("note_id", -1))
-                if note is not None and note.deleted:
-                    restored = note.replace(deleted_at=None)
-                    self._ledger.commit(
-                        "note.restored",
-                        f"Note #{note.id} restored: {text.preview(note.text)}",
-                        [restored],
-                        stage_id=note.stage_id,
-                        data={"note_id": note.id},
+            if event.kind not in UNDOABLE or event.id in undone:
+                continue
+            before = event.data.get("undo", [] if event.kind == "note.added" else None)
+            note_id = event.data.get("note_id")
+            if not isinstance(before, list):
+                if event.kind == "note.deleted" and isinstance(note_id, int) and note_id in self._ws.notes:
+                    before = [self._ws.notes[note_id].replace(deleted_at=None).to_dict()]  # older files
+                else:
+                    raise SessionError(
+                        "The last change to the notes was made before undo was recorded: it cannot be undone."
                     )
-                    return restored
-        raise SessionError("There is no deleted note to bring back.")
+            now = self._ledger.clock.wall()
+            restored = [Note.from_dict(d).replace(updated_at=now) for d in before]
+            if event.kind == "note.added" and isinstance(note_id, int) and note_id in self._ws.notes:
+                restored.append(self._ws.notes[note_id].replace(deleted_at=now))
+            what = UNDOABLE[event.kind]
+            main = next((n for n in restored if n.id == note_id), restored[0] if restored else None)
+            if main is None:
+                raise SessionError("There is nothing to undo.")
+            self._ledger.commit(
+                "note.undone",
+                f"Undone: {what} of note #{main.id} ({text.preview(main.text)})",
+                restored,
+                stage_id=main.stage_id,
+                data={"undoes": event.id, "kind": event.kind, "note_id": main.id},
+            )
+            returned = event.data.get("returned") or []
+            return Undone(what, self._ws.notes[main.id], event.kind, sum(n for _, n in returned))
+        raise SessionError("There is nothing left to undo in the notes.")
 
     def move(self, note_id: int, stage_id: int) -> Note:
         """Move a note to the end of another stage (no change when it is already there).
@@ -230,7 +278,7 @@ class Notes(Part):
             f"Note #{note_id} moved to place {target + 1}",
             [moved],
             stage_id=note.stage_id,
-            data={"note_id": note_id},
+            data={"note_id": note_id, **_undo_data([note])},
         )
         return moved
 
@@ -294,7 +342,7 @@ class Notes(Part):
             f"Note #{note_id} {what}: {text.preview(note.text)}",
             [marked],
             stage_id=note.stage_id,
-            data={"note_id": note_id, "mark": mark},
+            data={"note_id": note_id, "mark": mark, **_undo_data([note])},
         )
         return marked
 
