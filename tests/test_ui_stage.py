@@ -841,7 +841,10 @@ async def test_u_undoes_the_last_change_whatever_it_was_and_names_it(app: Worksh
         await pilot.pause()
         assert any("Undone: the mark of note" in m for m in messages(app))
         assert notes_text(app) == ["keep me"], "the older deletion stays deleted"
-        assert app.session is not None and app.session.workshop.stage_notes(app.session.stage().id)[0].mark is None
+        assert (
+            app.session is not None
+            and app.session.workshop.stage_notes(app.session.stage().id)[0].mark is None
+        )
         await pilot.press("u")
         await pilot.pause()
         assert any("Undone: the delete of note" in m for m in messages(app))

@@ -54,14 +54,15 @@ def test_every_kind_of_change_is_undone_exactly(session: WorkshopSession, change
     assert after == before
 
 
-def test_undo_walks_back_through_every_change_then_refuses(session: WorkshopSession) -> None:
+def test_undo_walks_back_through_every_change_and_stops_at_the_adding(session: WorkshopSession) -> None:
     n = session.notes.add("one")
     session.notes.edit(n.id, "one, edited")
     session.notes.mark(n.id, "decision")
-    assert [session.notes.undo().what for _ in range(3)] == ["the mark", "the edit", "the adding"]
-    assert texts(session) == []
-    with pytest.raises(SessionError, match="nothing left to undo"):
+    assert [session.notes.undo().what for _ in range(2)] == ["the mark", "the edit"]
+    assert texts(session) == ["one"]
+    with pytest.raises(SessionError, match=r"adding one \(#\d+, “one”\)\. Press d to delete it"):
         session.notes.undo()
+    assert texts(session) == ["one"]
 
 
 def test_a_merge_keeps_both_authors_and_undo_takes_it_back(session: WorkshopSession) -> None:

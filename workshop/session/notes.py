@@ -26,7 +26,6 @@ from workshop.session.validation import (
 )
 
 UNDOABLE = {
-    "note.added": "the adding",
     "note.edited": "the edit",
     "note.deleted": "the delete",
     "note.merged": "the merge",
@@ -188,20 +187,29 @@ class Notes(Part):
         return self.undo().note
 
     def undo(self) -> Undone:
-        """Undo the last change to the notes that is not undone yet, whatever it was: an add, edit, delete, merge,
-        move, reorder or mark. Pressing it again walks further back; it never skips to an older, unrelated change.
+        """Undo the last change to the notes that is not undone yet, whatever it was: an edit, delete, merge, move,
+        reorder or mark. Pressing it again walks further back; it never skips to an older, unrelated change, and it
+        stops at a note's adding (refused with a message naming the note: ``d`` deletes it), so a stray ``u`` never
+        makes a note vanish.
 
         The notes are put back as they were before that change (a merge brings the merged note back and the kept
-        note's text, authors and mark; an added note is deleted). Dots that went back to their voters when a note
+        note's text, authors and mark). Dots that went back to their voters when a note
         left an open vote are not cast again. Refuses (``SessionError``) when nothing is left to undo or the change
         was made by a version that kept no undo record, and a read-only workshop. Durable on return; publishes
         ``note.undone`` (``data["undoes"]``: the event id undone).
         """
         undone = {e.data.get("undoes") for e in self._ws.events if e.kind == "note.undone"}
         for event in reversed(self._ws.events):
+            if event.kind == "note.added":
+                # Adding is where undo stops: a stray u must never make a note vanish (d deletes it, with undo).
+                added = self._ws.notes.get(event.data.get("note_id", -1))
+                shown = f" (#{added.id}, “{text.preview(added.text, 40)}”)" if added is not None else ""
+                raise SessionError(
+                    f"Nothing to undo: the last change to the notes was adding one{shown}. Press d to delete it."
+                )
             if event.kind not in UNDOABLE or event.id in undone:
                 continue
-            before = event.data.get("undo", [] if event.kind == "note.added" else None)
+            before = event.data.get("undo")
             note_id = event.data.get("note_id")
             if not isinstance(before, list):
                 if event.kind == "note.deleted" and isinstance(note_id, int) and note_id in self._ws.notes:
@@ -212,8 +220,6 @@ class Notes(Part):
                     )
             now = self._ledger.clock.wall()
             restored = [Note.from_dict(d).replace(updated_at=now) for d in before]
-            if event.kind == "note.added" and isinstance(note_id, int) and note_id in self._ws.notes:
-                restored.append(self._ws.notes[note_id].replace(deleted_at=now))
             what = UNDOABLE[event.kind]
             main = next((n for n in restored if n.id == note_id), restored[0] if restored else None)
             if main is None:
@@ -227,7 +233,7 @@ class Notes(Part):
             )
             returned = event.data.get("returned") or []
             return Undone(what, self._ws.notes[main.id], event.kind, sum(n for _, n in returned))
-        raise SessionError("There is nothing left to undo in the notes.")
+        raise SessionError("Nothing to undo in the notes.")
 
     def move(self, note_id: int, stage_id: int) -> Note:
         """Move a note to the end of another stage (no change when it is already there).
