@@ -486,7 +486,7 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
             "note.merged": 1,
             "note.marked": 2,
             "note.deleted": 1,
-            "note.restored": 1,
+            "note.undone": 1,
             "timer.start": 2,
             "timer.pause": 1,
             "timer.extend": 2,
