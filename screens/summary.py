@@ -18,7 +18,7 @@ from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from facilitation import text, voting
-from facilitation.models import Stage, Workshop
+from facilitation.models import Note, Stage, Workshop
 from facilitation.stage_kinds import rules_of
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.widgets import KeyBar
@@ -43,15 +43,19 @@ def _bullets(marker: str, lines: list[str]) -> list[Option]:
     return [_line(Content(line), Cell(Content(f"  {marker}"), 3)) for line in lines]
 
 
-def stage_block(session: WorkshopSession, stage: Stage, number: int | None) -> list[Option]:
+def stage_block(
+    session: WorkshopSession, stage: Stage, number: int | None, notes: list[Note] | None = None
+) -> list[Option]:
     """One stage as the room reads it: title and counts, expected output, decisions, candidates, top votes.
 
-    One row per line (a long note wraps under its bullet), for a list that draws only the rows on screen."""
+    One row per line (a long note wraps under its bullet), for a list that draws only the rows on screen.
+    ``notes`` are the stage's live notes in display order, when the caller has them (else read here)."""
     ws = session.workshop
     title = f"{number}. {stage.title}" if number else stage.title
     if stage.skipped:
         return [_line(Content.assemble((title, "bold underline"), ("  (skipped)", "dim")))]
-    notes = ws.stage_notes(stage.id)
+    if notes is None:
+        notes = ws.stage_notes(stage.id)
     decisions = [n for n in notes if n.mark == "decision"]
     candidates = [n for n in notes if n.mark == "candidate"]
     actions = [a for a in ws.actions.values() if a.source_stage_id == stage.id]
@@ -173,6 +177,11 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
         ws = session.workshop
         self.query_one("#summary-head", Static).update(self._head(ws))
         rows: list[Option] = []
+        by_stage: dict[int, list[Note]] = {}
+        for note in ws.live_notes():  # one pass over the notes, not one per stage
+            by_stage.setdefault(note.stage_id, []).append(note)
+        for stage_notes in by_stage.values():
+            stage_notes.sort(key=lambda n: (n.position, n.id))  # display order, as ``Workshop.stage_notes``
         number = 0
         for stage in ws.agenda():
             counted = not stage.skipped and rules_of(stage.kind).numbered
@@ -181,7 +190,7 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
             shown = number if counted else None
             if rows:
                 rows.append(_line(Content("")))
-            rows += stage_block(session, stage, shown)
+            rows += stage_block(session, stage, shown, by_stage.get(stage.id, []))
         body = self.query_one("#summary", SummaryView)
         scrolled = body.scroll_offset.y
         body.set_options(rows)
