@@ -105,3 +105,23 @@ def test_matching_never_fails_and_one_means_one(typed: str, names: list[str]) ->
         assert len(found.people) == 1
     if found.kind == "several":
         assert len(found.people) > 1
+
+
+# --- the session refuses names nobody could tell apart ------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["ana", "ANA", "Ána", "  Ana  "])
+def test_a_participant_the_room_cannot_tell_apart_is_refused(session, typed: str) -> None:  # type: ignore[no-untyped-def]
+    from workshop.session import SessionError
+
+    with pytest.raises(SessionError, match="cannot be told apart from Ana"):
+        session.participants.add(typed)
+
+
+def test_renaming_into_a_name_already_here_is_refused_but_a_new_spelling_of_ones_own_is_not(session) -> None:  # type: ignore[no-untyped-def]
+    from workshop.session import SessionError
+
+    people = {p.name: p.id for p in session.workshop.active_participants()}
+    with pytest.raises(SessionError, match="cannot be told apart from Chloé"):
+        session.participants.rename(people["Ben"], "Chloe")
+    assert session.participants.rename(people["Chloé"], "CHLOÉ").name == "CHLOÉ"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from facilitation import text
+from facilitation import names, text
 from facilitation.models import BallotMode, Participant, Record
 from workshop.session.part import Part
 from workshop.session.validation import MAX_PARTICIPANTS, check, checked_text
@@ -25,7 +25,8 @@ class Participants(Part):
         name = checked_text(text.single_line, name, "participant's name", limit=text.MAX_NAME_CHARS)
         active = self._ws.active_participants()
         check(len(active) < MAX_PARTICIPANTS, f"A workshop holds at most {MAX_PARTICIPANTS} participants.")
-        check(all(p.name.casefold() != name.casefold() for p in active), f"{name} is already a participant.")
+        same = names.clash(name, [names.Person(p.id, p.name) for p in active])
+        check(same is None, f"{name} cannot be told apart from {same.name if same else ''}, who is already here.")
         participant = Participant(id=self._ledger.new_id("participants"), name=name)
         changed: list[Record] = [participant]
         for ballot in self._ledger.open_ballots():
@@ -45,7 +46,8 @@ class Participants(Part):
         current = self._ledger.participant(participant_id)
         name = checked_text(text.single_line, name, "participant's name", limit=text.MAX_NAME_CHARS)
         others = [p for p in self._ws.active_participants() if p.id != participant_id]
-        check(all(p.name.casefold() != name.casefold() for p in others), f"{name} is already a participant.")
+        same = names.clash(name, [names.Person(p.id, p.name) for p in others])
+        check(same is None, f"{name} cannot be told apart from {same.name if same else ''}, who is already here.")
         renamed = current.replace(name=name)
         self._ledger.commit(
             "participant.renamed",
