@@ -5,15 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from facilitation.export_formats import EXPORT_FORMATS
 from facilitation.models import Workshop
 
-FILE_NAMES = {
-    "docx": "{id}-action-plan.docx",
-    "pdf": "{id}-action-plan.pdf",
-    "md": "{id}-minutes.md",
-    "csv": "{id}-actions.csv",
-    "json": "{id}.json",
-}
+FILE_NAMES = {fmt.key: fmt.file_name for fmt in EXPORT_FORMATS}
 """Each format's file name; ``csv`` also writes ``{id}-notes.csv`` beside the actions."""
 FORMATS = tuple(FILE_NAMES)
 

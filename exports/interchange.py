@@ -38,15 +38,13 @@ from facilitation.models import (
     ACTION_STATUSES,
     NOTE_MARKS,
     PRIORITIES,
+    RECORD_KINDS,
     ActionItem,
     Ballot,
-    Event,
     Note,
-    Participant,
     ReadinessResponse,
     Record,
     Stage,
-    Vote,
     Workshop,
 )
 from facilitation.stage_kinds import STAGE_KINDS
@@ -66,31 +64,13 @@ app."""
 MAX_NESTING = 64
 """Deepest nesting allowed in free-form values (event data, timers): deeper ones are hostile, not minutes."""
 
-SECTIONS: tuple[tuple[str, type[Record]], ...] = (
-    ("participants", Participant),
-    ("stages", Stage),
-    ("notes", Note),
-    ("ballots", Ballot),
-    ("votes", Vote),
-    ("actions", ActionItem),
-    ("readiness", ReadinessResponse),
-    ("events", Event),
-)
+SECTIONS: tuple[tuple[str, type[Record]], ...] = tuple((kind.table, kind.cls) for kind in RECORD_KINDS)
 """The record lists of a file, in the order they are written."""
 
 PRIVATE_READINESS = "readiness_private"
 """The optional section of privately entered readiness answers, as distributions (see ``exports.privacy``)."""
 
-_SINGULAR = {
-    "participants": "participant",
-    "stages": "stage",
-    "notes": "note",
-    "ballots": "ballot",
-    "votes": "vote",
-    "actions": "action",
-    "readiness": "readiness response",
-    "events": "event",
-}
+_SINGULAR = {kind.table: kind.singular for kind in RECORD_KINDS}
 
 
 # --- describing values in messages -----------------------------------------------------------------------

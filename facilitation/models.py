@@ -304,6 +304,31 @@ class Event(Record):
     data: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class RecordKind:
+    """One kind of record: the table (and ``Workshop`` attribute, and JSON section) it lives in, its class, and
+    what one of them is called in messages."""
+
+    table: str
+    cls: type[Record]
+    singular: str
+
+
+RECORD_KINDS: tuple[RecordKind, ...] = (
+    RecordKind("participants", Participant, "participant"),
+    RecordKind("stages", Stage, "stage"),
+    RecordKind("notes", Note, "note"),
+    RecordKind("ballots", Ballot, "ballot"),
+    RecordKind("votes", Vote, "vote"),
+    RecordKind("actions", ActionItem, "action"),
+    RecordKind("readiness", ReadinessResponse, "readiness response"),
+    RecordKind("events", Event, "event"),
+)
+"""Every kind of record, in the order files hold them: the one list the store's tables
+(``workshop.records``) and the JSON interchange (``exports.interchange``) are built from. ``events`` is a list on
+``Workshop``; the others are dicts by id."""
+
+
 @dataclass
 class Workshop:
     """The whole state of one workshop, as the session holds it in memory."""

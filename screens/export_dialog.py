@@ -27,6 +27,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from facilitation import text
+from facilitation.export_formats import EXPORT_FORMATS
 from facilitation.models import Workshop
 from screens.base import WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
@@ -36,14 +37,8 @@ from workshop.session import SessionError
 if TYPE_CHECKING:
     from screens.app import WorkshopApp
 
-FORMATS: tuple[tuple[str, str], ...] = (
-    ("docx", "Word action plan (.docx)"),
-    ("pdf", "PDF action plan (.pdf), made by LibreOffice"),
-    ("md", "Markdown minutes (.md)"),
-    ("csv", "Actions and notes as CSV (two .csv files)"),
-    ("json", "Everything as JSON (.json), for import"),
-)
-UNTICKED = ("pdf",)
+FORMATS: tuple[tuple[str, str], ...] = tuple((fmt.key, fmt.label) for fmt in EXPORT_FORMATS)
+UNTICKED = tuple(fmt.key for fmt in EXPORT_FORMATS if not fmt.ticked)
 """Formats not ticked when the dialog opens: a PDF needs LibreOffice and takes a few seconds."""
 
 

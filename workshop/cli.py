@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from facilitation import catalogue
+from facilitation.export_formats import FORMAT_KEYS
 from workshop import __version__, paths
 from workshop.session import SessionError, WorkshopSession, list_workshops, load_workshop
 from workshop.session.listing import summary_of_tables
 from workshop.store import Store, StoreError
 
-EXPORT_FORMATS = ("docx", "pdf", "md", "csv", "json")
+EXPORT_FORMATS = FORMAT_KEYS
 CSV_DELIMITERS = {"comma": ",", ",": ",", "semicolon": ";", ";": ";", "tab": "\t", "\\t": "\t"}
 
 

@@ -5,15 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from facilitation.models import (
-    ActionItem,
-    Ballot,
+    RECORD_KINDS,
     Event,
-    Note,
-    Participant,
-    ReadinessResponse,
     Record,
-    Stage,
-    Vote,
     Workshop,
 )
 from workshop.store import Op
@@ -21,16 +15,11 @@ from workshop.store import Op
 INFO_TABLE = "info"
 INFO_DOC_ID = 1
 
-RECORD_TABLES: dict[str, type[Record]] = {
-    "participants": Participant,
-    "stages": Stage,
-    "notes": Note,
-    "ballots": Ballot,
-    "votes": Vote,
-    "actions": ActionItem,
-    "readiness": ReadinessResponse,
-}
 EVENTS_TABLE = "events"
+RECORD_TABLES: dict[str, type[Record]] = {
+    kind.table: kind.cls for kind in RECORD_KINDS if kind.table != EVENTS_TABLE
+}
+"""The tables of records kept by id (``facilitation.models.RECORD_KINDS`` but the event log)."""
 
 
 def table_of(record: Record) -> str:

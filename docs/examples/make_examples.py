@@ -21,13 +21,14 @@ from unittest import mock
 
 from exports import FILE_NAMES, export_workshop
 from facilitation.clock import FakeClock
+from facilitation.export_formats import FORMAT_KEYS
 from workshop.demo import build_demo
 from workshop.store import Store
 
 START = 1_795_597_200.0
 """2026-11-25 09:00:00 UTC."""
 HERE = Path(__file__).resolve().parent
-FORMATS = ("docx", "pdf", "md", "csv", "json")
+FORMATS = FORMAT_KEYS
 """``pdf`` needs LibreOffice (``soffice``); without it the other files are rebuilt and the PDF is left as it is."""
 
 
