@@ -32,7 +32,8 @@ def test_plain_tinydb_opens_and_queries_a_workshop_file(store: Store) -> None:
     session.notes.mark(decided.id, "decision")
     path = session.path
     workshop_id = session.workshop.id
-    session.close()  # folds the journal into the file
+    session.checkpoint()  # folds the journal into the TinyDB file (the app does it when idle)
+    session.close()
     assert path is not None
 
     with TinyDB(path, access_mode="r") as db:
