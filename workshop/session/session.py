@@ -160,14 +160,7 @@ class WorkshopSession:
         workshop.events.append(
             Event(id=1, at=now, kind="workshop.created", summary=f"Workshop “{title}” created")
         )
-        file = store.create(workshop.id)
-        try:
-            file.commit(records.workshop_to_ops(workshop))
-        except Exception:
-            file.close()
-            store.delete(workshop.id)
-            raise
-        return cls(Ledger(file, workshop, clock))
+        return cls._write_new(store, workshop, clock)
 
     @classmethod
     def import_workshop(cls, store: Store, workshop: Workshop, *, clock: Clock | None = None) -> Self:
@@ -184,6 +177,12 @@ class WorkshopSession:
                 summary="Workshop imported from a file",
             )
         )
+        return cls._write_new(store, workshop, clock)
+
+    @classmethod
+    def _write_new(cls, store: Store, workshop: Workshop, clock: Clock) -> Self:
+        """Create ``workshop``'s file, make the whole workshop durable in it, and open it; on a failed write the
+        half-made file is deleted and the store's error propagates."""
         file = store.create(workshop.id)
         try:
             file.commit(records.workshop_to_ops(workshop))
