@@ -137,3 +137,14 @@ def split_author(text: str, people: Sequence[Person]) -> AuthorPrefix | None:
     if not body.strip() or len(typed.split()) > 3 or "/" in typed or body.startswith("//"):
         return None
     return AuthorPrefix(typed, match_name(typed, people), body)
+
+
+def credit_author(text: str, people: Sequence[Person]) -> tuple[int | None, str]:
+    """Who a typed note credits: ``(author id, text without the prefix)`` when ``text`` starts with a name that
+    means exactly one of ``people`` (``"bjorn: x"`` credits Björn, ``"ana souza: x"`` Ana Souza); otherwise
+    ``(None, text)`` with the text whole (no prefix, ``Risk: …``, a URL, or a name that fits several people or
+    nobody), so the caller's current author applies."""
+    prefix = split_author(text, people)
+    if prefix is None or prefix.match.kind != "one":
+        return None, text
+    return prefix.match.people[0].id, prefix.body

@@ -11,7 +11,6 @@ that work everywhere; the footer shows whichever set works at that moment.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -25,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 
 from facilitation.models import Note, Participant, Stage
+from facilitation.names import Person, credit_author
 from facilitation.schedule import format_clock
 from facilitation.stage_kinds import rules_of
 from facilitation.text import plural, preview
@@ -40,27 +40,6 @@ REMINDER_SECONDS = 30.0
 """A stage entered this long ago with its timer never started gets one reminder."""
 TICK_SECONDS = 0.25
 """How often the countdown is redrawn (not counted: the timer computes the time on every redraw)."""
-
-_AUTHOR_PREFIX = re.compile(r"\s*([^:\n]{1,80}?)\s*:\s*")
-
-
-def split_author(text: str, participants: list[Participant]) -> tuple[int | None, str]:
-    """``"ana: we need X"`` → (Ana's id, ``"we need X"``) when the prefix names one participant.
-
-    The prefix matches a full name or, if only one participant has it, a first name, ignoring case. Anything
-    else ("Risk: …", a URL) is left in the text and the note gets the current author.
-    """
-    match = _AUTHOR_PREFIX.match(text)
-    if not match:
-        return None, text
-    name = match.group(1).casefold()
-    found = [p for p in participants if p.name.casefold() == name]
-    if not found:
-        found = [p for p in participants if p.name.split()[0].casefold() == name]
-    if len(found) != 1:
-        return None, text
-    return found[0].id, text[match.end() :]
-
 
 SPACE_DOES = ("start", "pause", "resume", "restart")
 TIP_TIMER = "Start, pause or resume the timer (restart it once the stage is finished)"
@@ -619,7 +598,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     def add_note(self, raw: str) -> bool:
         """Add what was typed as a note of this stage (a ``Name:`` prefix picks the author)."""
         ws = self.session.workshop
-        author, body = split_author(raw, ws.active_participants())
+        author, body = credit_author(raw, [Person(p.id, p.name) for p in ws.active_participants()])
         if author is None:
             author = self._author_id
         with self._guard():

@@ -22,7 +22,7 @@ from screens.app import TooSmall, WorkshopApp, make_app
 from screens.commands import StageCommands
 from screens.dialogs import BackupsScreen, ChooseScreen, ConfirmScreen, TextEntryScreen
 from screens.help import HelpScreen, help_sections
-from screens.stage import TIP_TIMER, NoteInput, StageScreen, split_author
+from screens.stage import TIP_TIMER, NoteInput, StageScreen
 from screens.widgets import AgendaStrip, NoteList, TimerDisplay
 from screens.widgets.timer_display import TimerBar
 from tests.ui_helpers import messages, screen_text
@@ -142,14 +142,17 @@ async def test_name_prefix_picks_the_author(app: WorkshopApp) -> None:
 
 
 def test_split_author_rules() -> None:
-    from facilitation.models import Participant
+    from facilitation.names import Person, credit_author
 
-    people = [Participant(1, "Ana Souza"), Participant(2, "Ana Lima"), Participant(3, "Ben")]
-    assert split_author("ana souza: x", people) == (1, "x")
-    assert split_author("ana: ambiguous", people) == (None, "ana: ambiguous")
-    assert split_author("ben:x", people) == (3, "x")
-    assert split_author("https://example.org", people) == (None, "https://example.org")
-    assert split_author("no prefix", people) == (None, "no prefix")
+    people = [Person(1, "Ana Souza"), Person(2, "Ana Lima"), Person(3, "Ben"), Person(4, "Björn")]
+    assert credit_author("ana souza: x", people) == (1, "x")
+    assert credit_author("ana: ambiguous", people) == (None, "ana: ambiguous")
+    assert credit_author("ben:x", people) == (3, "x")
+    assert credit_author("BEN: shouted", people) == (3, "shouted")
+    assert credit_author("Bjorn: no accent typed", people) == (4, "no accent typed")
+    assert credit_author("https://example.org", people) == (None, "https://example.org")
+    assert credit_author("Risk: nobody", people) == (None, "Risk: nobody")
+    assert credit_author("no prefix", people) == (None, "no prefix")
 
 
 async def test_current_author_cycles_and_is_used(app: WorkshopApp) -> None:
