@@ -179,8 +179,12 @@ class ChooseScreen(DismissOnce, ModalScreen[Any]):
     )
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, options: list[tuple[str, Any]], *, hint: str = "") -> None:
+    def __init__(
+        self, title: str, options: list[tuple[str, Any]], *, hint: str = "", highlighted: int = 0
+    ) -> None:
         super().__init__()
+        self.first_highlighted = highlighted
+        """The option highlighted at first (the current value, say)."""
         self.title_text = title
         self.choices = list(options)
         self.hint = hint or "↑/↓ to move · Enter chooses · escape cancels"
@@ -199,7 +203,7 @@ class ChooseScreen(DismissOnce, ModalScreen[Any]):
         options = self.query_one(OptionList)
         options.focus()
         if options.option_count:
-            options.highlighted = 0
+            options.highlighted = min(max(self.first_highlighted, 0), options.option_count - 1)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 
 from facilitation.models import Note, Participant, Stage
-from facilitation.names import Person, credit_author
+from facilitation.names import AuthorPrefix, Person, credit_author, split_author
 from facilitation.schedule import format_clock
 from facilitation.stage_kinds import rules_of
 from facilitation.text import plural, preview
@@ -138,6 +138,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         *_everywhere("f2", "'long_note'", "Long note", "Write a long, multi-line note"),
         *_everywhere("f3", "'cycle_author'", "Author", TIP_AUTHOR),
         Binding("w", "cycle_author", "Author", show=False, tooltip=TIP_AUTHOR),
+        Binding("A", "note_author", "Note's author", show=False, tooltip="Change who wrote the highlighted note"),
         Binding("e", "edit_note", "Edit", tooltip="Edit the highlighted note"),
         Binding("d,delete", "delete_note", "Delete", tooltip="Delete the highlighted note"),
         Binding("u", "undo_delete", "Undo", show=False, tooltip=TIP_UNDO),
@@ -315,6 +316,9 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         if changed:
             self._entered_at = self.workshop_app.clock.monotonic()
             self._reminded = False
+            if self._author_id is not None:
+                self._say("New stage: notes are anonymous again (w picks an author).", timeout=5)
+            self._author_id = None  # an author picked for one stage's notes does not carry into the next
             self.refresh_bindings()  # k (readiness check) shows on the readiness stage only
         self._draw_stage_text(stage)
         self._load_notes()
@@ -585,26 +589,77 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         """The field was emptied as Enter was pressed; a refused note goes back in it, so nothing typed is lost
         (before anything typed since, which belongs to the next note)."""
         event.stop()
-        if not self.add_note(event.value) and event.value.strip():
-            field = event.input
-            field.value = event.value + (" " + field.value if field.value else "")
-            field.cursor_position = len(event.value)
+        field = event.input
+
+        def restore(text: str) -> None:
+            if text.strip():
+                field.value = text + (" " + field.value if field.value else "")
+                field.cursor_position = len(text)
+
+        if not self.add_note(event.value, restore=restore):
+            restore(event.value)
 
     @on(NoteInput.MultilinePaste)
     def _multiline_paste(self, event: NoteInput.MultilinePaste) -> None:
         note_input = self.query_one(NoteInput)
         self._open_long_note(note_input.value + event.text)
 
-    def add_note(self, raw: str) -> bool:
-        """Add what was typed as a note of this stage (a ``Name:`` prefix picks the author)."""
+    def add_note(self, raw: str, *, restore: Callable[[str], None] | None = None) -> bool:
+        """Add what was typed as a note of this stage.
+
+        A ``Name:`` prefix that means one present participant credits them (``anna: …``); one that fits several
+        (``Maria: …``) or is near someone's name (``Ann: …``, ``Bjron: …``) asks who wrote it
+        (``facilitation.names.match_name`` decides), and a dismissed question hands the text to ``restore`` so
+        nothing typed is lost. Anything else is added whole, by the author shown beside the field. Returns False
+        only when the note was refused (the message says why).
+        """
         ws = self.session.workshop
-        author, body = credit_author(raw, [Person(p.id, p.name) for p in ws.active_participants()])
-        if author is None:
-            author = self._author_id
+        people = [Person(p.id, p.name) for p in ws.active_participants()]
+        prefix = split_author(raw, people)
+        if prefix is not None and prefix.match.kind in ("several", "near") and not self.session.read_only:
+            self._ask_author(raw, prefix, restore)
+            return True
+        author, body = credit_author(raw, people)
+        return self._add(body, self._author_id if author is None else author, self._stage_id)
+
+    def _add(self, body: str, author_id: int | None, stage_id: int | None) -> bool:
         with self._guard():
-            self.session.notes.add(body, stage_id=self._stage_id, author_id=author)
+            self.session.notes.add(body, stage_id=stage_id, author_id=author_id)
             return True
         return False
+
+    def _ask_author(self, raw: str, prefix: AuthorPrefix, restore: Callable[[str], None] | None) -> None:
+        """Who wrote ``raw``: each person its prefix may mean, the text kept as typed (by the current author),
+        or the text without the prefix as an anonymous note."""
+        from screens.dialogs import ChooseScreen  # on first use: start-up skips the dialogs
+
+        ws = self.session.workshop
+        stage_id = self._stage_id
+        body = preview(prefix.body, 50)
+        current = ws.participant_name(self._author_id) or "anonymous"
+        options: list[tuple[str, tuple[str, str, int | None]]] = [
+            (f"{p.name}: “{body}”", ("credit", prefix.body, p.id)) for p in prefix.match.people
+        ]
+        options.append((f"Keep as typed: “{preview(raw, 50)}” ({current})", ("keep", raw, self._author_id)))
+        options.append((f"Anonymous: “{body}”", ("anonymous", prefix.body, None)))
+        if prefix.match.kind == "several":
+            question = f"“{prefix.typed}” fits {len(prefix.match.people)} participants. Who wrote this note?"
+        else:
+            question = f"Nobody here is called “{prefix.typed}”. Who wrote this note?"
+
+        def chosen(choice: tuple[str, str, int | None] | None) -> None:
+            if choice is None:
+                if restore is not None:
+                    restore(raw)
+                return
+            _, text, author_id = choice
+            if not self._add(text, author_id, stage_id) and restore is not None:
+                restore(raw)
+
+        self.app.push_screen(
+            ChooseScreen(question, options, hint="↑/↓ to move · Enter chooses · escape puts the text back"),
+            chosen,
+        )
 
     def action_long_note(self) -> None:
         self._open_long_note(self.query_one(NoteInput).value)
@@ -618,7 +673,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         stage = self.session.stage(self._stage_id)
 
         def done(text: str | None) -> None:
-            if text is not None and self.add_note(text):
+            if text is not None and self.add_note(text, restore=self._open_long_note):
                 self.query_one(NoteInput).clear()
 
         self.app.push_screen(TextEntryScreen(f"New note for {stage.title}", initial, multiline=True), done)
@@ -734,4 +789,33 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self.app.push_screen(
             ChooseScreen(f"Merge which note into #{note.id}? (its text is added to #{note.id})", options),
             chosen,
+        )
+
+    def action_note_author(self) -> None:
+        """``A``: change who wrote the highlighted note (a present participant, or anonymous); ``u`` undoes it.
+        Co-authors from a merge stay credited."""
+        from screens.dialogs import ChooseScreen  # on first use: start-up skips the dialogs
+
+        note = self._selected_note()
+        if note is None:
+            return
+        ws = self.session.workshop
+        now = ws.participant_name(note.author_id) or "anonymous"
+        options: list[tuple[str, tuple[int | None]]] = [
+            (p.name + ("  (now)" if p.id == note.author_id else ""), (p.id,)) for p in ws.active_participants()
+        ]
+        options.append(("anonymous" + ("  (now)" if note.author_id is None else ""), (None,)))
+        now_at = next((i for i, (_, (pid,)) in enumerate(options) if pid == note.author_id), 0)
+
+        def chosen(choice: tuple[int | None] | None) -> None:
+            if choice is None or choice[0] == note.author_id:
+                return
+            with self._guard():
+                current = self.session.note(note.id)  # its text as it is now, should it have changed meanwhile
+                self.session.notes.edit(note.id, current.text, author_id=choice[0])
+                who = ws.participant_name(choice[0]) or "anonymous"
+                self._say(f"Note #{note.id} is now by {who} (was {now}) — u undoes it.", timeout=6)
+
+        self.app.push_screen(
+            ChooseScreen(f"Who wrote note #{note.id}? Now: {now}.", options, highlighted=now_at), chosen
         )

@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from facilitation.names import Person, clash, match_name, name_key, same_name, split_author
+from facilitation.names import (
+    COMMON_LABELS,
+    Person,
+    clash,
+    edit_distance,
+    match_name,
+    name_key,
+    same_name,
+    split_author,
+)
 
 ROOM = [
     Person(1, "Anna"),
@@ -125,3 +134,118 @@ def test_renaming_into_a_name_already_here_is_refused_but_a_new_spelling_of_ones
     with pytest.raises(SessionError, match="cannot be told apart from Chloé"):
         session.participants.rename(people["Ben"], "Chloe")
     assert session.participants.rename(people["Chloé"], "CHLOÉ").name == "CHLOÉ"
+
+
+# --- a near or ambiguous "Name:" prefix asks; ordinary text with a colon does not (issue #12) -------------------
+
+ASKING_ROOM = [
+    Person(1, "Anna"),
+    Person(2, "Annika"),
+    Person(3, "Björn"),
+    Person(4, "Maria Silva"),
+    Person(5, "Maria Costa"),
+    Person(6, "Nate"),
+    Person(7, "Rick"),
+    Person(8, "Ida"),
+    Person(9, "Chris Lee"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "ids"),
+    [("Ann: idea", "near", [1, 2]), ("Bjron: idea", "near", [3]), ("bjrn: idea", "near", [3]),
+     ("Maria: idea", "several", [4, 5]), ("MARIA: idea", "several", [4, 5]), ("Mraia: idea", "near", [4, 5]),
+     ("Annnika: idea", "near", [2]), ("Anika: idea", "near", [2]), ("Lee: idea", "near", [9]),
+     ("Chris L: idea", "near", [9]), ("Maria Costa: idea", "one", [5]), ("bjorn: idea", "one", [3])],
+)  # fmt: skip
+def test_a_near_or_ambiguous_prefix_offers_the_people_it_may_mean(text: str, kind: str, ids: list[int]) -> None:
+    prefix = split_author(text, ASKING_ROOM)
+    assert prefix is not None and prefix.body == "idea"
+    assert prefix.match.kind == kind
+    assert [p.id for p in prefix.match.people] == ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Note: call the bank", "Risk: we are late", "Idea: a shared roadmap", "Q3: revenue up", "TODO: send deck",
+     "10:30 coffee", "Meet at 10:30 in room 2", "9:15: stand-up", "https://example.org: see this",
+     "http://intranet/wiki", "mailto:ana@example.org", "FYI: budget frozen", "Decision: go", "12:00: lunch",
+     "Why: nobody owns it", "Agenda: as planned", "A: yes", "Re: the plan", "Budget 2027: flat"],
+)  # fmt: skip
+def test_ordinary_text_with_a_colon_is_not_asked_about(text: str) -> None:
+    prefix = split_author(text, ASKING_ROOM)
+    assert prefix is None or prefix.match.kind == "none", prefix
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [("bjron", "bjorn", 1), ("anna", "anna", 0), ("ann", "anna", 1), ("maria", "mraia", 1), ("", "abc", 3),
+     ("kitten", "sitting", 3), ("ca", "abc", 3), ("annnikka", "annika", 2)],
+)  # fmt: skip
+def test_edit_distance(a: str, b: str, distance: int) -> None:
+    assert edit_distance(a, b) == distance == edit_distance(b, a)
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_edit_distance_is_zero_only_for_equal_text_and_at_most_the_longer_length(a: str, b: str) -> None:
+    d = edit_distance(a, b)
+    assert (d == 0) == (a == b)
+    assert abs(len(a) - len(b)) <= d <= max(len(a), len(b))
+
+
+_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=4, max_size=12)
+
+
+def _typo(draw: st.DrawFn, name: str) -> str:
+    where = draw(st.integers(0, len(name) - 2))
+    kind = draw(st.sampled_from(["swap", "drop", "double", "change"]))
+    if kind == "swap":
+        return name[:where] + name[where + 1] + name[where] + name[where + 2 :]
+    if kind == "drop":
+        return name[:where] + name[where + 1 :]
+    if kind == "double":
+        return name[: where + 1] + name[where] + name[where + 1 :]
+    return name[:where] + draw(st.sampled_from("aeiouxyz")) + name[where + 1 :]
+
+
+@st.composite
+def _name_and_typo(draw: st.DrawFn) -> tuple[str, str]:
+    name = draw(_NAME)
+    return name, _typo(draw, name)
+
+
+@given(_name_and_typo(), st.lists(_NAME, max_size=5))
+def test_one_typo_in_a_name_always_asks_or_credits_never_drops_the_person(
+    pair: tuple[str, str], others: list[str]
+) -> None:
+    name, typed = pair
+    people = [Person(0, name.title()), *(Person(i, n.title()) for i, n in enumerate(others, start=1))]
+    found = match_name(typed, people)
+    if typed in COMMON_LABELS and typed not in [name, *others]:
+        assert found.kind == "none"
+    elif found.kind == "near":
+        assert 0 in {p.id for p in found.people}
+    else:  # the typo is exactly a name, or the first word(s) of one: credits or asks among those
+        assert found.kind in ("one", "several")
+        assert all(name_key(p.name).startswith(name_key(typed)) for p in found.people)
+
+
+@given(
+    st.text(alphabet="0123456789 .,-+/%#()[]'\"!?", max_size=8),
+    st.text(min_size=1, max_size=30).filter(str.strip),
+    st.lists(st.text(min_size=1, max_size=20), max_size=8),
+)
+def test_a_prefix_without_letters_is_never_asked_about(before: str, after: str, names: list[str]) -> None:
+    """Times, numbers, amounts (``10:30``, ``2027:``, ``3.5:``) never ask, whoever is in the room."""
+    people = [Person(i, n) for i, n in enumerate(names)]
+    prefix = split_author(f"{before}:{after}", people)
+    assert prefix is None or prefix.match.kind in ("none", "one", "several")
+    assert prefix is None or prefix.match.kind != "near"
+
+
+@given(st.sampled_from(sorted(COMMON_LABELS)), st.lists(_NAME, max_size=8))
+def test_common_note_labels_ask_about_nobody(label: str, names: list[str]) -> None:
+    people = [Person(i, n.title()) for i, n in enumerate(names)]
+    found = match_name(label.title(), people)
+    named = [p for p in people if name_key(p.name).split(" ")[0] == label]
+    assert found.kind == ("none" if not named else "one" if len(named) == 1 else "several")

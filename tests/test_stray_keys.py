@@ -51,6 +51,7 @@ PROTECTION: dict[tuple[str, str], tuple[str, str]] = {
     ("StageScreen", "i"): (OPENS, "the note field"),
     ("StageScreen", "w"): (UNDO, "w again until the author is back (shown beside the field)"),
     ("StageScreen", "e"): (OPENS, "the note editor"),
+    ("StageScreen", "A"): (OPENS, "a list of authors; enter changes the note's author, u undoes it"),
     ("StageScreen", "d"): (UNDO, "u brings the note back (the notice says so)"),
     ("StageScreen", "u"): (UNDO, "d deletes the note again"),
     ("StageScreen", "v"): (OPENS, "the vote"),
