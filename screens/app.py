@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.driver import Driver
 from textual.geometry import Size
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -30,6 +31,7 @@ from textual.worker import Worker
 
 from facilitation.clock import Clock
 from screens.base import WorkshopChanged, WorkshopScreenMixin
+from screens.private_notices import PrivateNotices
 from screens.text_input import UndecodableInput, pasted_text, typed_key
 from screens.theme import DEFAULT_THEME, THEMES
 from workshop.session import Change, SessionError, WorkshopLibrary, WorkshopSession
@@ -112,6 +114,8 @@ class WorkshopApp(App[None]):
         """When ``on_idle`` last started a checkpoint worker (``time.monotonic``)."""
         self._checkpointing: Worker[None] | None = None
         self.timer_alerts: set[tuple[object, ...]] = set()
+        self.private_notices = PrivateNotices()
+        """Notices raised during a participant's private ballot or form, cleared when it is handed back."""
         """Stage runs whose time's-up bell has rung, so it rings once per run, not on every redraw."""
         for theme in THEMES:
             self.register_theme(theme)
@@ -395,6 +399,28 @@ class WorkshopApp(App[None]):
     def show_error(self, error: Exception | str) -> None:
         """A user-caused problem as a notification, never a traceback."""
         self.notify(str(error), title="Not done", severity="error", timeout=8, markup=False)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's ``notify`` (thread-safe), remembering which notices a private screen raised
+        (``screens.private_notices``)."""
+        notification = Notification(
+            message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup
+        )
+        self.private_notices.raised(notification)
+        self.post_message(Notify(notification))
+
+    def on_notify(self, event: Notify) -> None:
+        """A private screen's notice that arrives after the keyboard was handed back is never shown."""
+        if not self.private_notices.admit(event.notification):
+            event.prevent_default()
 
     def get_key_display(self, binding: Binding) -> str:
         """Function keys as printed on the keyboard (F5, not f5)."""

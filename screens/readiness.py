@@ -36,6 +36,7 @@ from facilitation.readiness import (
 from facilitation.readiness_compare import compare
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.charts import bar
+from screens.private_notices import PrivateScreen
 from screens.widgets import KeyBar
 from screens.widgets.readiness_charts import LABEL_WIDTH, attitude_chart, comparison_chart, discipline_chart
 from workshop.session import EXTERNAL_RELOAD, SessionError
@@ -269,8 +270,9 @@ def open_readiness(app: WorkshopApp, round: str = "start") -> None:
 # --- one participant's answers --------------------------------------------------------------------------------
 
 
-class ReadinessEntryScreen(WorkshopScreenMixin, Screen[bool]):
-    """One participant's attitude and six scores. Private: only their own form is on screen."""
+class ReadinessEntryScreen(PrivateScreen, WorkshopScreenMixin, Screen[bool]):
+    """One participant's attitude and six scores. Private: only their own form is on screen, and the notices
+    raised while they fill it leave the screen when it is handed back (``screens.private_notices``)."""
 
     CSS_PATH = "readiness.tcss"
     AUTO_FOCUS = ""
@@ -291,6 +293,10 @@ class ReadinessEntryScreen(WorkshopScreenMixin, Screen[bool]):
     ]
 
     ROWS = 1 + len(DISCIPLINES)
+
+    @property
+    def is_private(self) -> bool:
+        return self.private
 
     def __init__(self, participant_id: int, round: str, *, private: bool) -> None:
         super().__init__()

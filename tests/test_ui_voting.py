@@ -267,8 +267,11 @@ async def test_a_participant_reopens_their_ballot_until_the_vote_closes(app: Wor
         await pilot.press("y")
         await pilot.pause()
         assert isinstance(app.screen, ParticipantBallotScreen)
+        assert ana in session_of(app).votes.ballot(board.ballot_id).submitted, "confirmed until a dot changes"
+        await pilot.press("minus")
+        await pilot.pause()
         assert ana not in session_of(app).votes.ballot(board.ballot_id).submitted
-        await pilot.press("minus", "down", "plus", "enter")
+        await pilot.press("down", "plus", "enter")
         await pilot.pause()
         assert isinstance(app.screen, VoteBoardScreen)
         assert session_of(app).votes.participant_dots(board.ballot_id, ana) == {note_ids(app)[1]: 1}

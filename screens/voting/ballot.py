@@ -4,6 +4,11 @@ Every dot is a ``cast_vote`` or ``retract_vote`` call, durable before the screen
 left, the cap, a note deleted or moved since the vote opened) is shown as the session words it and nothing
 changes. The only counts read here are ``participant_dots`` for this participant: never the totals, never another
 participant's dots. Enter confirms (``submit_ballot``) and hands back to the board, where the ballot is hidden.
+
+Escape never changes whether the ballot is confirmed: it leaves a confirmed ballot confirmed (reopened from the
+board to look at it) and an unconfirmed one unconfirmed. Changing a dot of a confirmed ballot un-confirms it (the
+screen says so) until Enter confirms it again. Every notice raised here (refusals, "no dot on this note") leaves the
+screen when the keyboard is handed back, however the screen is left (``screens.private_notices``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from facilitation import text
 from facilitation.models import Ballot, Workshop
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen
+from screens.private_notices import PrivateScreen
 from screens.voting import NOTE_CHARS, note_problem, note_text
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
@@ -45,7 +51,7 @@ def _length(workshop: Workshop, note_id: int) -> int:
     return min(len(note.text), NOTE_CHARS) + 8 if note is not None else 24
 
 
-class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
+class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
     """The ballot of ``participant_id`` in ``ballot_id``."""
 
     CSS_PATH = "ballot.tcss"
@@ -67,7 +73,12 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
             priority=True,
             tooltip="Confirm your ballot and hand the keyboard back",
         ),
-        Binding("escape", "leave", "Leave", tooltip="Leave without confirming (the dots placed are kept)"),
+        Binding(
+            "escape",
+            "leave",
+            "Leave",
+            tooltip="Hand the keyboard back as the ballot is: the dots placed are kept, a confirmed ballot stays confirmed",
+        ),
     ]
 
     def __init__(self, ballot_id: int, participant_id: int) -> None:
@@ -163,6 +174,11 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         slots = Cell(Content.styled(dot_slots(mine, ballot.cap), "bold"), max(ballot.cap, 3))
         return Row([slots], note_text(self.session.workshop, ballot, note_id), gap=2)
 
+    @property
+    def confirmed(self) -> bool:
+        """Whether this participant's ballot is confirmed now."""
+        return self.participant_id in self.ballot.submitted
+
     def _draw_left(self, mine: dict[int, int]) -> None:
         ballot = self.ballot
         used = sum(mine.values())
@@ -174,6 +190,14 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
             (f"  {left} of {ballot.budget}", "bold"),
             f" · at most {ballot.cap} on one note",
         )
+        if self.confirmed:
+            line.append_text(
+                Text.assemble(
+                    " · ", ("✔ confirmed", "bold green"), ": changing a dot un-confirms it until Enter"
+                )
+            )
+        else:
+            line.append(" · not confirmed yet: Enter confirms")
         self.query_one("#ballot-left", Static).update(line)
 
     def _redraw_note(self, note_id: int, mine: dict[int, int]) -> None:
@@ -195,8 +219,14 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
             return
         try:
             self.session.votes.cast(self.ballot_id, self.participant_id, note_id)
+            self._changed()
         except SessionError as error:
             self.workshop_app.show_error(error)
+
+    def _changed(self) -> None:
+        """A dot of a confirmed ballot changed: it is no longer what was confirmed, so it waits for Enter again."""
+        if self.confirmed:
+            self.session.votes.unsubmit(self.ballot_id, self.participant_id)
 
     def action_remove_dot(self) -> None:
         note_id = self._highlighted_note()
@@ -207,6 +237,7 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
             return
         try:
             self.session.votes.retract(self.ballot_id, self.participant_id, note_id)
+            self._changed()
         except SessionError as error:
             self.workshop_app.show_error(error)
 
@@ -241,10 +272,14 @@ class ParticipantBallotScreen(WorkshopScreenMixin, Screen[None]):
         self.app.notify(f"{name} has voted. Pass the keyboard back.", markup=False, timeout=4)
 
     def action_leave(self) -> None:
+        """Escape: hand the keyboard back with the ballot as it is; never confirms or un-confirms it."""
         name = self.voter_name
         placed = sum(self.my_dots().values())
+        confirmed = self.confirmed
         self.dismiss(None)
-        if placed:
+        if confirmed:
+            self.app.notify(f"{name}'s ballot stays confirmed.", markup=False, timeout=4)
+        elif placed:
             self.app.notify(
                 f"{name}'s ballot is not confirmed yet; the dots placed so far ({placed}) are kept.",
                 markup=False,

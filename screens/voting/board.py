@@ -297,7 +297,10 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             self.open_ballot_for(chosen)
 
     def open_ballot_for(self, participant_id: int) -> None:
-        """Show ``participant_id``'s own ballot; someone who has voted is asked before it opens again."""
+        """Show ``participant_id``'s own ballot; someone who has voted is asked before it opens again.
+
+        A reopened ballot stays confirmed until a dot changes (then it waits for Enter again): looking at it and
+        pressing escape leaves it confirmed."""
         from screens.voting.ballot import ParticipantBallotScreen
 
         ballot = self.ballot
@@ -307,13 +310,8 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             return
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                self.session.votes.unsubmit(self.ballot_id, participant_id)
-            except SessionError as error:
-                self.workshop_app.show_error(error)
-            self.app.push_screen(ParticipantBallotScreen(self.ballot_id, participant_id))
+            if yes:
+                self.app.push_screen(ParticipantBallotScreen(self.ballot_id, participant_id))
 
         self.app.push_screen(
             ConfirmScreen(
