@@ -19,6 +19,11 @@ from what was said:
   (``private: false``) stay per person in ``readiness``. Import rebuilds one anonymous response per person who
   answered, with the same counts, so every chart, median and range is the same after a round trip.
 
+- **The room's secrets**: the join code the facilitator's window logs in ``room.opened`` (so the projector window,
+  another process following the journal, can show it) is left out of every event's data (``ROOM_SECRETS``), so no
+  export carries it. Device tokens, their hashes and CSRF tokens are never written anywhere (``room/devices.py``
+  keeps them in memory); a participant device's network address is never logged.
+
 Who voted (``submitted``, "Ana has voted") and who answered the readiness check stay on file: the room saw that.
 """
 
@@ -35,6 +40,10 @@ ANONYMOUS_VOTE_EVENTS = ("vote.cast", "vote.retracted", "vote.reset")
 """Event kinds whose data could tie a dot of an anonymous ballot to a person; scrubbed in the JSON."""
 
 SCORE_VALUES = (1, 2, 3, 4, 5)
+
+ROOM_SECRETS = frozenset({"code", "join_code", "token", "token_hash", "csrf"})
+"""Keys of a ``room.*`` event's data that no export writes: whoever reads the file could join a room still open
+(the join code), or act as a device (tokens). The address the room listened on (``url``) stays: it was projected."""
 
 
 def is_anonymous(ballot: Ballot) -> bool:
@@ -81,7 +90,8 @@ def vote_dicts(workshop: Workshop) -> list[dict[str, Any]]:
 
 
 def event_dict(event: Event, anonymous: set[int]) -> dict[str, Any]:
-    """An event as the JSON file writes it: whole, except what ties an anonymous ballot's dot to a person."""
+    """An event as the JSON file writes it: whole, except what ties an anonymous ballot's dot to a person and the
+    room's secrets (``ROOM_SECRETS``)."""
     data: dict[str, Any] = {
         "id": event.id,
         "at": event.at,
@@ -98,6 +108,8 @@ def event_dict(event: Event, anonymous: set[int]) -> dict[str, Any]:
             notes = sorted(pair[1] for pair in cleared if isinstance(pair, list | tuple) and len(pair) == 2)
             details["cleared"] = [[None, note] for note in notes]
         data["data"] = details
+    if event.kind.startswith("room.") and ROOM_SECRETS & event.data.keys():
+        data["data"] = {key: value for key, value in event.data.items() if key not in ROOM_SECRETS}
     return data
 
 
