@@ -209,7 +209,9 @@ async def test_a_ballot_never_shows_another_participants_dots_or_totals(app: Wor
         await open_private_vote(pilot, budget=5, cap=3)
         await vote_as(pilot, "Ana", ["plus", "plus", "plus"], confirm_left=True)
         first_note = note_ids(app)[0]
-        assert session_of(app).votes.participant_dots(app.screen.ballot_id, people(app)["Ana"]) == {first_note: 3}  # type: ignore[attr-defined]
+        assert session_of(app).votes.participant_dots(app.screen.ballot_id, people(app)["Ana"]) == {
+            first_note: 3
+        }  # type: ignore[attr-defined]
 
         board_text = screen_text(app)
         assert "●" not in board_text
@@ -291,7 +293,9 @@ async def test_next_voter_and_reveal_before_everyone_voted_asks(app: WorkshopApp
         assert isinstance(app.screen, ParticipantBallotScreen) and app.screen.voter_name == "Ben"
         await pilot.press("escape", "r")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen) and "Ben, Chloé" in app.screen.question
+        # an anonymous vote (the default): the question counts, it never names who has not voted
+        assert isinstance(app.screen, ConfirmScreen) and "2 of 3 have not" in app.screen.question
+        assert not any(name in app.screen.question for name in ("Ana", "Ben", "Chloé"))
         await pilot.press("n")
         await pilot.pause()
         assert session_of(app).votes.ballot(board.ballot_id).status == "open"
@@ -384,7 +388,9 @@ async def test_reopen_rerun_and_reset_from_the_result(app: WorkshopApp) -> None:
         assert isinstance(app.screen, VoteResultsScreen)
         await pilot.press("o")
         await pilot.pause()
-        assert isinstance(app.screen, VoteBoardScreen) and session_of(app).votes.ballot(first).status == "open"
+        assert (
+            isinstance(app.screen, VoteBoardScreen) and session_of(app).votes.ballot(first).status == "open"
+        )
         await pilot.press("r", "y")
         await pilot.pause()
         await pilot.press("R")
@@ -540,7 +546,7 @@ async def test_board_shows_who_joined_and_who_left_mid_vote(
         text = screen_text(app)
         ana_line = next(line for line in text.splitlines() if "Ana" in line and "Who has voted" not in line)
         assert "left: their dots count" in ana_line
-        assert "○ Dev" in text and "0 of 3 have voted" in text
+        assert "Dev" in text and "0 of 3 have voted" in text
         await pilot.press("r", "y")
         await pilot.pause()
         assert "1 of 4 participants voted · 1 dot" in screen_text(app), "Ana's dot counts"
@@ -573,3 +579,100 @@ async def test_a_dot_redraws_its_line_without_measuring_every_note_again(
         await pilot.pause()
         assert "●" in screen_text(app)
         assert len(measured) == 1, "only the line that changed is measured"
+
+
+# --- an anonymous vote names nobody as voted or not ----------------------------------------------------------
+
+VOTERS = ("Ana", "Ben", "Chloé")
+
+
+def _lines_naming(text: str) -> list[str]:
+    return [line for line in text.splitlines() if any(name in line for name in VOTERS)]
+
+
+async def test_anonymous_board_questions_and_notices_never_name_who_has_or_has_not_voted(
+    library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
+) -> None:
+    """The board is often on the projector: on an anonymous vote its rows, status line, reveal question, re-open
+    question and notices say how many have voted, never who. Ana votes at the keyboard; Ben votes on his phone."""
+
+    def phone_vote(session: WorkshopSession) -> None:
+        session.votes.open(session.workshop.current_stage_id, budget=1, cap=1)
+
+    prepare(library, workshop_id, phone_vote)
+    async with app.run_test(size=SIZE) as pilot:
+        session = session_of(app)
+        ben = people(app)["Ben"]
+        session.votes.claim_device(ben)  # Ben joined the room on his phone
+        await pilot.press("v")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, VoteBoardScreen)
+        ballot_id = board.ballot_id
+        await vote_as(pilot, "Ana", ["plus"])
+        assert any(m.startswith("Ballot confirmed") for m in messages(app))
+        session.votes.cast(ballot_id, ben, note_ids(app)[1], device=True)
+        session.votes.submit(ballot_id, ben, device=True)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "2 of 3 have voted" in shown and "On phones: 1 of 1 done" in shown
+        for line in _lines_naming(shown):  # the rows name each voter, never whether they have voted
+            assert "voted" not in line and "not yet" not in line and "✔" not in line and "○" not in line, line
+        assert not any(m for m in messages(app) if any(name in m for name in VOTERS))
+
+        await pilot.press("r")  # Chloé has not voted: the question counts
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "1 of 3 have not" in app.screen.question
+        assert not any(name in app.screen.question for name in VOTERS)
+        await pilot.press("n")
+        await pilot.pause()
+
+        voters = board.query_one("#board-list", OptionList)
+        voters.highlighted = voters.get_option_index(f"p{people(app)['Ana']}")  # type: ignore[arg-type]
+        await pilot.press("enter")  # Ana has voted: asked before her ballot opens again, without naming her
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Ana" not in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+
+        await vote_as(pilot, "Chloé", ["plus"])
+        session.votes.unsubmit(ballot_id, ben, device=True)  # Ben changes his mind on the phone
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.press("n")  # only Ben is left, on his phone: a count, not his name
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen)
+        assert any("1 still voting on their phones" in m for m in messages(app))
+        assert not any(name in m for m in messages(app) for name in VOTERS)
+
+
+async def test_named_vote_board_says_who_is_still_to_vote(
+    library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
+) -> None:
+    """A named vote shows who voted for what after the reveal, so the board may say who has voted."""
+    prepare(
+        library,
+        workshop_id,
+        lambda s: s.votes.open(s.workshop.current_stage_id, budget=1, cap=1, anonymous=False),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        session = session_of(app)
+        session.votes.claim_device(people(app)["Ben"])
+        await pilot.press("v")
+        await pilot.pause()
+        await vote_as(pilot, "Ana", ["plus"])
+        shown = screen_text(app)
+        assert "✔ Ana" in shown and "Ben" in shown and "not yet, on their phone" in shown
+        assert "Not yet: Ben, Chloé" in shown
+        assert any(m.startswith("Ana has voted") for m in messages(app))
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Ben, Chloé" in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        voters = app.screen.query_one("#board-list", OptionList)
+        voters.highlighted = voters.get_option_index(f"p{people(app)['Ben']}")  # type: ignore[arg-type]
+        voters.action_select()  # Ben's row is not for the keyboard: nothing opens
+        await pilot.pause()
+        assert isinstance(app.screen, VoteBoardScreen)

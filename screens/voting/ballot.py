@@ -267,9 +267,9 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
-        name = self.voter_name
+        said = "Ballot confirmed" if self.ballot.anonymous else f"{self.voter_name} has voted"
         self.dismiss(None)
-        self.app.notify(f"{name} has voted. Pass the keyboard back.", markup=False, timeout=4)
+        self.app.notify(f"{said}. Pass the keyboard back.", markup=False, timeout=4)
 
     def action_leave(self) -> None:
         """Escape: hand the keyboard back with the ballot as it is; never confirms or un-confirms it."""

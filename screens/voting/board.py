@@ -1,7 +1,10 @@
 """The facilitator's screen while a vote is open, on the projector for the room to see.
 
-Private ballots: who has voted and who has not — never a count per note, never anyone's dots. Enter opens the
-highlighted participant's own ballot (the keyboard is passed to them); ``n`` opens the next one who has not voted.
+Private ballots: who is on the ballot and how many have voted — never a count per note, never anyone's dots. A
+named vote marks who has voted and who has not; an anonymous one (the default) names nobody as voted or not, on the
+board, in its status line or in any of its questions and notices: only counts (this screen is often on the
+projector). Enter opens the highlighted participant's own ballot (the keyboard is passed to them); ``n`` opens the
+next one at the keyboard who has not voted; people voting on their phones are counted, never opened here.
 Room tally: the notes with the counts the facilitator types (the room's dots are on the wall, not secret).
 ``r`` closes the vote and reveals the result; ``l`` changes the limits; ``d`` clears every dot (after a yes).
 """
@@ -151,7 +154,9 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         ballot = self.ballot
         tally = ballot.mode == "tally"
         self.set_class(tally, "-tally")
-        self.query_one("#board-list", OptionList).border_title = "Who has voted"
+        self.query_one("#board-list", OptionList).border_title = (
+            "Who votes" if ballot.anonymous else "Who has voted"
+        )
         self.query_one("#board-tally", LazyOptionList).border_title = "Dots per note"
         notes = self.query_one("#board-notes", LazyOptionList)
         notes.border_title = f"On the ballot ({text.plural(len(ballot.note_ids), 'note')})"
@@ -207,37 +212,65 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         options = []
         width = max((len(ws.participant_name(p)) for p in ballot.eligible), default=0)
         on_devices = self.session.votes.device_voters
+        anonymous = bool(ballot.anonymous)
         for participant_id in ballot.eligible:
             person = ws.participants.get(participant_id)
             name = ws.participant_name(participant_id).ljust(width)
+            voted = participant_id in ballot.submitted
             if person is not None and not person.active:
                 prompt = Text.assemble(("  – ", "bold"), name, ("  left: their dots count", "italic"))
                 options.append(Option(prompt, id=f"p{participant_id}", disabled=True))
-            elif participant_id in on_devices and ballot.anonymous:
-                # an anonymous vote on phones: the room sees how many are done, never who
-                prompt = Text.assemble(("  ▯ ", "bold"), (name, "bold"), "  votes on their phone")
+            elif participant_id in on_devices:
+                # on their phone: the keyboard cannot vote for them; an anonymous vote never says whether they have
+                mark, state = (
+                    ("  ▯ ", "  votes on their phone")
+                    if anonymous
+                    else (
+                        (" ✔ ", "  voted on their phone") if voted else (" ○ ", "  not yet, on their phone")
+                    )
+                )
+                prompt = Text.assemble((mark, "bold"), (name, "bold"), state)
                 options.append(Option(prompt, id=f"p{participant_id}", disabled=True))
-            elif participant_id in ballot.submitted:
+            elif anonymous:
+                prompt = Text.assemble(("  · ", "bold"), (name, "bold"), "  at the keyboard")
+                options.append(Option(prompt, id=f"p{participant_id}"))
+            elif voted:
                 prompt = Text.assemble((" ✔ ", "bold green"), (name, "bold"), "  voted")
                 options.append(Option(prompt, id=f"p{participant_id}"))
             else:
                 prompt = Text.assemble((" ○ ", "bold"), (name, "bold"), "  not yet")
                 options.append(Option(prompt, id=f"p{participant_id}"))
         self._set_options(options)
+        self.query_one("#board-status", Static).update(self._status(ballot))
+
+    def _status(self, ballot: Ballot) -> Text:
+        """The line under the board: counts, and (a named vote only) who is still to vote."""
+        ws = self.session.workshop
         voters = self._active_voters(ballot)
+        on_devices = self.session.votes.device_voters
         voted = [p for p in voters if p in ballot.submitted]
-        hidden = on_devices if ballot.anonymous else frozenset()
-        waiting = [ws.participant_name(p) for p in voters if p not in ballot.submitted and p not in hidden]
         status = Text.assemble((f"{len(voted)} of {len(voters)} have voted.", "bold"))
-        if hidden:
-            phones_done = sum(1 for p in voters if p in hidden and p in ballot.submitted)
-            status.append(f"  On phones: {phones_done} of {sum(1 for p in voters if p in hidden)} done.")
-        if waiting:
-            status.append(f"  Not yet: {', '.join(waiting)}.")
-            status.append("  Enter opens the highlighted person's ballot: hand them the keyboard.")
-        elif len(voted) == len(voters):
+        phones = [p for p in voters if p in on_devices]
+        if phones:
+            phones_done = sum(1 for p in phones if p in ballot.submitted)
+            status.append(f"  On phones: {phones_done} of {len(phones)} done.")
+        at_keyboard = self._keyboard_waiting(ballot)
+        if len(voted) == len(voters):
             status.append("  Everyone has voted: press r to close the vote and reveal the result.")
-        self.query_one("#board-status", Static).update(status)
+        elif ballot.anonymous:
+            if at_keyboard:
+                status.append("  n opens the ballot of the next person at the keyboard who has not voted.")
+        else:
+            waiting = [ws.participant_name(p) for p in voters if p not in ballot.submitted]
+            status.append(f"  Not yet: {', '.join(waiting)}.")
+            if at_keyboard:
+                status.append("  Enter opens the highlighted person's ballot: hand them the keyboard.")
+        return status
+
+    def _keyboard_waiting(self, ballot: Ballot) -> list[int]:
+        """Who still has to vote at the keyboard (not on a phone), in board order."""
+        on_devices = self.session.votes.device_voters
+        return [p for p in self._active_voters(ballot) if p not in ballot.submitted and p not in on_devices]
 
     def _active_voters(self, ballot: Ballot) -> list[int]:
         ws = self.session.workshop
@@ -305,6 +338,13 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
         ballot = self.ballot
         name = self.session.workshop.participant_name(participant_id)
+        if participant_id in self.session.votes.device_voters:  # a named vote: its row says so already
+            self.notify(
+                f"{name} votes on their own phone. To vote here, release the name in the room (j) first.",
+                markup=False,
+                timeout=6,
+            )
+            return
         if participant_id not in ballot.submitted:
             self.app.push_screen(ParticipantBallotScreen(self.ballot_id, participant_id))
             return
@@ -313,18 +353,25 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             if yes:
                 self.app.push_screen(ParticipantBallotScreen(self.ballot_id, participant_id))
 
-        self.app.push_screen(
-            ConfirmScreen(
-                f"{name} has voted. Open {name}'s ballot again to change it?", yes="Reopen", no="Keep"
-            ),
-            answered,
+        question = (
+            "This ballot is confirmed. Open it again to change it?"
+            if ballot.anonymous
+            else f"{name} has voted. Open {name}'s ballot again to change it?"
         )
+        self.app.push_screen(ConfirmScreen(question, yes="Reopen", no="Keep"), answered)
 
     def action_next_voter(self) -> None:
         ballot = self.ballot
-        waiting = [p for p in self._active_voters(ballot) if p not in ballot.submitted]
+        waiting = self._keyboard_waiting(ballot)
         if not waiting:
-            self.notify("Everyone has voted: press r to reveal.", markup=False, timeout=5)
+            on_phones = [p for p in self._active_voters(ballot) if p not in ballot.submitted]
+            self.notify(
+                f"Everyone at the keyboard has voted; {len(on_phones)} still voting on their phones."
+                if on_phones
+                else "Everyone has voted: press r to reveal.",
+                markup=False,
+                timeout=5,
+            )
             return
         self.board_list.highlighted = self.board_list.get_option_index(f"p{waiting[0]}")
         self.open_ballot_for(waiting[0])
@@ -362,8 +409,11 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         ballot = self.ballot
         waiting = [p for p in self._active_voters(ballot) if p not in ballot.submitted]
         if ballot.mode == "private" and waiting:
-            names = ", ".join(self.session.workshop.participant_name(p) for p in waiting)
-            question = f"Not everyone has voted yet ({names}). Close the vote and reveal the result anyway?"
+            if ballot.anonymous:  # a count only: the board is often on the projector
+                who = f"{len(waiting)} of {len(self._active_voters(ballot))} have not"
+            else:
+                who = ", ".join(self.session.workshop.participant_name(p) for p in waiting)
+            question = f"Not everyone has voted yet ({who}). Close the vote and reveal the result anyway?"
             self.app.push_screen(
                 ConfirmScreen(question, yes="Reveal", safe_default=True),
                 lambda yes: self._reveal() if yes else None,
