@@ -273,15 +273,15 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
 
     def action_leave(self) -> None:
         """Escape: hand the keyboard back with the ballot as it is; never confirms or un-confirms it."""
-        name = self.voter_name
+        whose = "This" if self.ballot.anonymous else f"{self.voter_name}'s"  # anonymous: the board names nobody
         placed = sum(self.my_dots().values())
         confirmed = self.confirmed
         self.dismiss(None)
         if confirmed:
-            self.app.notify(f"{name}'s ballot stays confirmed.", markup=False, timeout=4)
+            self.app.notify(f"{whose} ballot stays confirmed.", markup=False, timeout=4)
         elif placed:
             self.app.notify(
-                f"{name}'s ballot is not confirmed yet; the dots placed so far ({placed}) are kept.",
+                f"{whose} ballot is not confirmed yet; the dots placed so far ({placed}) are kept.",
                 markup=False,
                 timeout=6,
             )
