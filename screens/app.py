@@ -143,7 +143,14 @@ class WorkshopApp(App[None]):
             self._unsubscribe = None
         self._session = session
         if session is not None:
-            self._unsubscribe = session.subscribe(self._relay)
+            unsubscribe = session.subscribe(self._relay)
+            unrefuse = session.group.on_refused(self.show_error)
+
+            def both() -> None:
+                unsubscribe()
+                unrefuse()
+
+            self._unsubscribe = both
 
     def _relay(self, change: Change) -> None:
         """Every committed change, whoever made it (a key, the palette, another process through a follower),

@@ -587,7 +587,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     @on(Input.Submitted, "#note-input")
     def _note_submitted(self, event: Input.Submitted) -> None:
         """The field was emptied as Enter was pressed; a refused note goes back in it, so nothing typed is lost
-        (before anything typed since, which belongs to the next note)."""
+        (before anything typed since, which belongs to the next note), also when the disk refuses it later."""
         event.stop()
         field = event.input
 
@@ -620,11 +620,27 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             self._ask_author(raw, prefix, restore)
             return True
         author, body = credit_author(raw, people)
-        return self._add(body, self._author_id if author is None else author, self._stage_id)
+        give_back = (lambda: restore(raw)) if restore is not None else None
+        return self._add(body, self._author_id if author is None else author, self._stage_id, give_back)
 
-    def _add(self, body: str, author_id: int | None, stage_id: int | None) -> bool:
+    def _add(
+        self, body: str, author_id: int | None, stage_id: int | None, give_back: Callable[[], None] | None = None
+    ) -> bool:
+        """Add a note; False when the session refused it (the message is shown).
+
+        The key handler never waits for the disk: the note is group-committed (``session.group.soon``) and the
+        list shows it when its change is published, once durable (usually within a frame). If the disk refuses
+        it then, the app shows the store's message and ``give_back()`` puts the text back in the note field."""
+        session = self.session
+
+        def refused(_message: str) -> None:
+            if give_back is not None and self.is_attached:
+                give_back()
+
         with self._guard():
-            self.session.notes.add(body, stage_id=stage_id, author_id=author_id)
+            session.group.soon(
+                lambda: session.notes.add(body, stage_id=stage_id, author_id=author_id), refused=refused
+            )
             return True
         return False
 

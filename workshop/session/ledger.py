@@ -2,14 +2,26 @@
 
 Every part of the session (``session.notes``, ``session.votes`` …) validates its input (a ``SessionError`` with a
 message for the facilitator when it is bad), builds the new records without touching the in-memory workshop and
-hands them to ``Ledger.commit``, which makes them durable in the store with one event-log entry, only then updates
-the in-memory state, and publishes a ``Change`` to the subscribers. A failed write leaves both the file and the
+hands them to ``Ledger.commit``, which makes them durable in the store with one event-log entry, updates the
+in-memory state, and publishes a ``Change`` to the subscribers. A failed write leaves both the file and the
 screen as they were.
+
+Group commit (``workshop.session.group``): inside ``Ledger.deferring()`` a commit writes its journal line without
+waiting for the disk and updates memory at once (so the next change is checked against it), but its ``Change`` is
+held back. ``sync_file`` (from a worker thread: it touches only the store's file) makes every line written so far
+durable with one ``fdatasync``; ``publish_durable`` (on the loop) then publishes the held changes in commit order
+and tells their waiters. If the ``fdatasync`` fails, ``refuse`` cuts the lines back, undoes the held changes in
+memory (newest first), tells their waiters the store's message and publishes one ``follow.reloaded`` change so every
+screen redraws from the restored state. A commit outside ``deferring()`` is durable on return, as always, and
+publishes every held change before its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +33,30 @@ from workshop.session.changes import Change, Listener, Publisher
 from workshop.session.validation import NotFoundError, SessionError
 from workshop.store import Op, StoreError, WorkshopFile
 
+log = logging.getLogger(__name__)
+
 EXTERNAL_RELOAD = "follow.reloaded"
-"""The event kind ``apply_external`` publishes for a batch of ops that carries no event-log entry."""
+"""The event kind ``apply_external`` publishes for a batch of ops that carries no event-log entry, and ``refuse``
+publishes after undoing changes the disk refused (screens redraw everything they show)."""
+
+DurableCallback = Callable[[str | None], None]
+"""Told ``None`` once a held change is durable and published, or the store's message when it was refused."""
+
+_ABSENT: Any = object()
+
+
+@dataclass
+class _Held:
+    """A change written to the journal but not yet known durable: published once its ``fdatasync`` returns."""
+
+    seq: int
+    """Its journal line's seq."""
+    token: int
+    """The ledger's count of commits when it was made (``Ledger.commits``)."""
+    change: Change
+    undo: Callable[[], None]
+    """Puts memory back as it was before this change (called newest first)."""
+    waiters: list[DurableCallback] = field(default_factory=list)
 
 
 class Ledger:
@@ -50,6 +84,12 @@ class Ledger:
         self._publisher = Publisher()
         self._note_ends: dict[int, float] | None = None
         """The largest note position per stage id, built on first use (see ``end_of_stage``)."""
+        self._deferring = 0
+        self._held: list[_Held] = []
+        """Changes in memory whose durability is not known yet, in commit order."""
+        self.commits = 0
+        """How many commits this ledger made (a held change's ``token``)."""
+        self._refusal_listeners: list[Callable[[str], None]] = []
 
     # --- the file --------------------------------------------------------------------------------------
 
@@ -68,7 +108,15 @@ class Ledger:
         return self._file.path if self._file is not None else None
 
     def close(self) -> None:
+        """Make held changes durable (or refuse them), then close the file."""
         if self._file is not None:
+            if self._held:
+                try:
+                    self._file.sync()
+                except StoreError as error:
+                    self.refuse(str(error))
+                else:
+                    self.publish_durable()
             self._file.close()
 
     def checkpoint(self, *, only_if_due: bool = False) -> bool:
@@ -173,6 +221,7 @@ class Ledger:
         if self.read_only:
             raise SessionError(self.read_only_reason or "This workshop is open read-only.")
         assert self._file is not None
+        file = self._file
         event = Event(
             id=self._next_ids[records.EVENTS_TABLE],
             at=self.clock.wall(),
@@ -187,35 +236,173 @@ class Ledger:
             ops.append(records.info_op({**self.ws.info(), **info}))
         ops.append(records.put(event))
         try:
-            self._file.commit(ops)
+            seq = file.write(ops) if self._deferring else file.commit(ops)
         except StoreError as error:
+            self._drop_refused(str(error))
             raise SessionError(str(error)) from error
         self._next_ids[records.EVENTS_TABLE] += 1
+        undo = self._apply(event, changed, removed, info, timers)
+        self.commits += 1
+        change = Change(
+            event=event,
+            changed=tuple(changed),
+            removed=tuple((removed[0], i) for i in removed[1]) if removed else (),
+            info=tuple(info or ()),
+        )
+        self._held.append(_Held(seq, self.commits, change, undo))
+        if not self._deferring:
+            self.publish_durable()
+        return event
+
+    def _apply(
+        self,
+        event: Event,
+        changed: Sequence[Record],
+        removed: tuple[str, Sequence[int]] | None,
+        info: dict[str, Any] | None,
+        timers: Mapping[int, StageTimer | None] | None,
+    ) -> Callable[[], None]:
+        """Show a written change in memory; returns the function that takes it out again."""
+        ws = self.ws
+        before_info = {name: getattr(ws, name) for name in info or {}}
+        before: list[tuple[dict[int, Any], int, Any]] = []
         for name, value in (info or {}).items():
-            setattr(self.ws, name, value)
+            setattr(ws, name, value)
         if removed:
-            table = getattr(self.ws, removed[0])
+            table = getattr(ws, removed[0])
             for record_id in removed[1]:
-                table.pop(record_id, None)
+                before.append((table, record_id, table.pop(record_id, _ABSENT)))
         for record in changed:
-            getattr(self.ws, records.table_of(record))[record.id] = record
+            table = getattr(ws, records.table_of(record))
+            before.append((table, record.id, table.get(record.id, _ABSENT)))
+            table[record.id] = record
             self._noted(record)
-        self.ws.events.append(event)
+        ws.events.append(event)
+        before_timers = {s: self._timers.get(s, _ABSENT) for s in timers or {}}
         for stage_id_, timer in (timers or {}).items():
             if timer is None:
                 self._timers.pop(stage_id_, None)
             else:
                 self._timers[stage_id_] = timer
-        if self._publisher.listening:
+
+        def undo() -> None:
+            for stage_id_, old_timer in before_timers.items():
+                if old_timer is _ABSENT:
+                    self._timers.pop(stage_id_, None)
+                else:
+                    self._timers[stage_id_] = old_timer
+            if ws.events and ws.events[-1] is event:
+                ws.events.pop()
+            self._next_ids[records.EVENTS_TABLE] = min(self._next_ids[records.EVENTS_TABLE], event.id)
+            for table, record_id, old in reversed(before):
+                if old is _ABSENT:
+                    table.pop(record_id, None)
+                else:
+                    table[record_id] = old
+            for name, value in before_info.items():
+                setattr(ws, name, value)
+
+        return undo
+
+    # --- group commit (see the module's docstring and ``workshop.session.group``) ----------------------
+
+    @contextlib.contextmanager
+    def deferring(self) -> Iterator[None]:
+        """Commits made inside write their journal line without waiting for the disk; their changes are
+        published by ``publish_durable`` once a ``sync_file`` covering them returns."""
+        self._deferring += 1
+        try:
+            yield
+        finally:
+            self._deferring -= 1
+
+    @property
+    def unsynced(self) -> bool:
+        """True while some change is in memory but not yet published as durable."""
+        return bool(self._held)
+
+    def watch(self, token: int, callback: DurableCallback) -> bool:
+        """Call ``callback(None)`` once the held change made as commit number ``token`` is durable and published,
+        or ``callback(message)`` if the disk refused it; False (nothing registered) if it is not held."""
+        for held in self._held:
+            if held.token == token:
+                held.waiters.append(callback)
+                return True
+        return False
+
+    def on_refused(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call ``listener(message)`` whenever held changes are refused (``refuse``); returns the unsubscribe."""
+        self._refusal_listeners.append(listener)
+        return lambda: (
+            self._refusal_listeners.remove(listener) if listener in self._refusal_listeners else None
+        )
+
+    def sync_file(self) -> None:
+        """Make every journal line written so far durable with one ``fdatasync``. Thread-safe: it touches only the
+        store's file, never the workshop in memory or the subscribers (``publish_durable`` does that, on the
+        thread that made the changes). Raises ``StoreError`` when the disk refuses."""
+        if self._file is not None:
+            self._file.sync()
+
+    def publish_durable(self) -> None:
+        """Publish, in commit order, every held change the store now knows durable, and tell its waiters.
+
+        A listener that raises does not stop the others or the waiters; the first error is raised at the end."""
+        if self._file is None:
+            return
+        durable = self._file.durable_seq
+        count = 0
+        for held in self._held:
+            if held.seq > durable:
+                break
+            count += 1
+        if not count:
+            return
+        done, self._held = self._held[:count], self._held[count:]
+        first_error: BaseException | None = None
+        for held in done:
+            try:
+                self._publisher.publish(held.change)
+            except Exception as error:  # the change is durable: carry on telling everyone
+                first_error = first_error or error
+            for waiter in held.waiters:
+                waiter(None)
+        if first_error is not None:
+            raise first_error
+
+    def refuse(self, message: str) -> None:
+        """The disk refused the lines not yet durable: cut them out of the journal, undo their changes in memory
+        (newest first), tell their waiters ``message``, then publish one ``follow.reloaded`` change and tell the
+        refusal listeners. Changes already durable are published first, as usual."""
+        self._drop_refused(message)
+
+    def _drop_refused(self, message: str) -> None:
+        """After a store error: publish what is durable, and undo and refuse what the journal no longer holds."""
+        if self._file is None:
+            return
+        if self._file.sync_failed:
+            self._file.cut_back()
+        written = self._file.written_seq
+        with contextlib.suppress(Exception):
+            self.publish_durable()
+        refused = [held for held in self._held if held.seq > written]
+        if not refused:
+            return
+        self._held = [held for held in self._held if held.seq <= written]
+        for held in reversed(refused):
+            held.undo()
+        for held in refused:
+            for waiter in held.waiters:
+                waiter(message)
+        try:
             self._publisher.publish(
                 Change(
-                    event=event,
-                    changed=tuple(changed),
-                    removed=tuple((removed[0], i) for i in removed[1]) if removed else (),
-                    info=tuple(info or ()),
+                    event=Event(id=0, at=self.clock.wall(), kind=EXTERNAL_RELOAD, summary="Changes not saved")
                 )
             )
-        return event
+        finally:
+            for listener in list(self._refusal_listeners):
+                listener(message)
 
     # --- subscribers and changes read from elsewhere ---------------------------------------------------
 

@@ -24,6 +24,7 @@ from workshop.session.actions import Actions
 from workshop.session.agenda import Agenda
 from workshop.session.ballots import Votes
 from workshop.session.changes import Change, Listener
+from workshop.session.group import GroupCommit
 from workshop.session.ledger import Ledger
 from workshop.session.notes import Notes
 from workshop.session.participants import Participants
@@ -56,6 +57,9 @@ class WorkshopSession:
 
     Reads: ``workshop`` (the state; treat as read-only), ``stage``, ``note``, ``participant``. Changes go through
     the parts: ``agenda``, ``participants``, ``timer``, ``notes``, ``votes``, ``actions``, ``readiness``.
+    ``group`` runs mutator calls with group commit from the event loop (``await session.group.commit(call)``,
+    ``session.group.soon(call)``): one ``fdatasync`` in a worker thread for changes made close together, each
+    published (and its caller told) only once durable (see ``workshop.session.group``).
     """
 
     def __init__(self, ledger: Ledger) -> None:
@@ -67,6 +71,7 @@ class WorkshopSession:
         self.votes = Votes(ledger)
         self.actions = Actions(ledger)
         self.readiness = Readiness(ledger)
+        self.group = GroupCommit(ledger)
 
     # --- opening and closing ------------------------------------------------------------------------
 

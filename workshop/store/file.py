@@ -216,6 +216,17 @@ def build_view(data: RawTables) -> Tables:
     }
 
 
+@dataclass(slots=True)
+class _Unsynced:
+    """A journal line queued by ``write`` and not yet known durable: its seq, its bytes, its ops, and where it
+    ends in the journal once ``sync`` has written it (-1 before)."""
+
+    seq: int
+    line: bytes
+    ops: list[Op]
+    end: int = -1
+
+
 @dataclass
 class _Loaded:
     """A workshop file as read from disk: its tables, how far the journal was folded in, and the journal."""
@@ -383,9 +394,24 @@ class WorkshopFile:
         """A private copy of the ``_meta`` table as last loaded or saved (TinyDB may edit ``_data`` in place)."""
         self._view: Tables = {}
         self._seq = 0
+        """The last journal seq that is durable and applied to the in-memory tables."""
         self._entries = 0
-        """Journal lines (commits) not yet known to be in the snapshot."""
+        """Durable journal lines (commits) not yet known to be in the snapshot."""
         self._journal_bytes = 0
+        self._written_seq = 0
+        """The last journal seq written (``write``), durable or not; equals ``_seq`` when nothing waits."""
+        self._unsynced: list[_Unsynced] = []
+        """Lines written but not yet known durable, in journal order (see ``write`` and ``sync``)."""
+        self._durable_end = 0
+        """The journal's length up to the last durable line."""
+        self._written_end = 0
+        """The journal's length up to the last line written (durable or not)."""
+        self._writing = threading.Lock()
+        """Held by ``sync`` while it writes queued lines, and by ``cut_back``; always taken before ``_mutex``."""
+        self._generation = 0
+        """Counts cut-backs: a ``sync`` that started before one confirms nothing."""
+        self._sync_failed: str | None = None
+        """Set when an ``fdatasync`` failed and the lines waiting on it are not cut back yet (``cut_back``)."""
         self._db: TinyDB | None = None
 
     @property
@@ -479,9 +505,10 @@ class WorkshopFile:
         self._data = loaded.data
         self._meta = {"1": dict(loaded.data[META_TABLE]["1"])}
         self._view = build_view(loaded.data)
-        self._seq = loaded.seq
+        self._seq = self._written_seq = loaded.seq
+        self._unsynced = []
         self._entries = len(loaded.journal.entries)
-        self._journal_bytes = loaded.journal.valid_length
+        self._journal_bytes = self._durable_end = self._written_end = loaded.journal.valid_length
         self._forget_tinydb_caches(None)
         return loaded
 
@@ -511,7 +538,7 @@ class WorkshopFile:
             # Must succeed: journaling new-schema ops over an old-schema snapshot would mix formats.
             try:
                 with self._snapshotting, self._mutex:
-                    self._save_snapshot(self._data, self._seq, self._journal.size, self._entries)
+                    self._save_snapshot(self._data, self._seq, self._durable_end, self._entries)
             except StoreError as e:
                 self._journal.close()
                 self._journal = None
@@ -584,32 +611,143 @@ class WorkshopFile:
             raise StoreWriteError(
                 f"Could not save to {self.path}: {self._journal.broken}. Reopen the workshop."
             )
+        if self._sync_failed:
+            raise StoreWriteError(self._sync_failed)
 
-    def commit(self, ops: Sequence[Op]) -> None:
-        """Make a batch of ops durable (one fsynced journal line), then apply it in memory.
+    def commit(self, ops: Sequence[Op]) -> int:
+        """Make a batch of ops durable (one journal line, then ``fdatasync``), then apply it in memory. Returns
+        the line's seq. Lines written before it by ``write`` become durable (and applied) with it.
 
-        All or nothing: on ``StoreWriteError`` the journal is cut back and memory is unchanged; on
-        ``InvalidTextError`` nothing was written.
+        All or nothing: on ``StoreWriteError`` the journal is cut back and memory is unchanged (after a failed
+        ``fdatasync`` that includes every line ``write`` left waiting: ``written_seq`` falls back to
+        ``durable_seq``); on ``InvalidTextError`` nothing was written.
+        """
+        seq = self.write(ops)
+        try:
+            while self._seq < seq and self._written_seq >= seq:
+                self.sync()  # another thread's sync may have written the line; this one makes it durable
+        except StoreError:
+            self.cut_back()
+            raise
+        if self._seq < seq:
+            raise StoreWriteError(
+                f"Could not save to {self.path}: the change was refused. Nothing was changed."
+            )
+        return seq
+
+    def write(self, ops: Sequence[Op]) -> int:
+        """Queue a batch of ops as one journal line *without touching the disk*, and return its seq.
+
+        The line is neither in the journal nor durable yet, and memory is not changed: ``sync`` (from any
+        thread) writes every queued line in one ``write`` and makes them durable with one ``fdatasync``, and
+        only then applies them in memory, in order. This is the group commit: changes made while one
+        ``fdatasync`` runs share the next one, and the caller (a key handler) makes no system call at all.
+        Raises ``StoreWriteError`` when an earlier ``sync`` failed and ``cut_back`` has not been called yet;
+        ``InvalidTextError`` (nothing queued) for text that cannot be encoded. An empty batch queues nothing and
+        returns ``written_seq``.
         """
         with self._mutex:
             self._require_writable()
             ops = list(ops)
             if not ops:
-                return
+                return self._written_seq
             for op in ops:
                 if not isinstance(op, Op):
                     raise TypeError(f"commit takes Op objects, not {type(op).__name__}")
-            seq = self._seq + 1
+            seq = self._written_seq + 1
             line = encode_entry(seq, ops)
-            assert self._journal is not None
+            self._written_seq = seq
+            self._unsynced.append(_Unsynced(seq, line, ops))
+            return seq
+
+    @property
+    def durable_seq(self) -> int:
+        """The last journal seq known durable (and applied in memory)."""
+        return self._seq
+
+    @property
+    def sync_failed(self) -> bool:
+        """True after a ``sync`` failed until ``cut_back`` removes the lines it could not make durable."""
+        return self._sync_failed is not None
+
+    @property
+    def written_seq(self) -> int:
+        """The last journal seq queued by ``write``; above ``durable_seq`` while lines wait for ``sync``."""
+        return self._written_seq
+
+    def sync(self) -> int:
+        """Write every queued line to the journal (one ``write``) and make them durable with one ``fdatasync``,
+        then apply them in memory in order; returns ``durable_seq``.
+
+        Safe to call from a worker thread while ``write`` goes on in another: only the journal's file
+        descriptor is used outside the mutex, and lines queued meanwhile wait for the next call. When the write
+        or the ``fdatasync`` fails, ``StoreWriteError`` is raised and nothing is applied; the lines are refused:
+        every ``write`` is refused until ``cut_back`` removes them (the caller does that where it can also
+        forget what it showed of them; ``commit`` does it at once).
+        """
+        with self._writing:  # one writer of the journal at a time, so lines reach it in seq order
+            with self._mutex:
+                if self._closed or not self._unsynced:
+                    return self._seq
+                self._require_writable()
+                queued = [u for u in self._unsynced if u.end < 0]
+                target, generation = self._unsynced[-1].seq, self._generation
+                assert self._journal is not None
+                journal, end = self._journal, self._written_end
+            payload = b"".join(u.line for u in queued)
             try:
-                self._journal.append(line)
+                if payload:
+                    journal.write_lines(payload)
             except OSError as e:
-                raise _write_error(self.path, e) from e
-            self._seq = seq
-            self._apply(ops)
-            self._entries += 1
-            self._journal_bytes += len(line)
+                return self._sync_refused(e, generation)
+            with self._mutex:
+                if generation != self._generation:
+                    return self._seq
+                for entry in queued:
+                    end += len(entry.line)
+                    entry.end = end
+                self._written_end = end
+        try:
+            journal.sync_data()
+        except OSError as e:
+            return self._sync_refused(e, generation)
+        with self._mutex:
+            if generation != self._generation:
+                return self._seq  # the lines it covered were cut back meanwhile
+            done = 0
+            for entry in self._unsynced:
+                if entry.seq > target or entry.end < 0:
+                    break
+                self._apply(entry.ops)
+                self._seq = entry.seq
+                self._durable_end = entry.end
+                self._entries += 1
+                done += 1
+            if done:
+                del self._unsynced[:done]
+                self._journal_bytes = self._durable_end
+            return self._seq
+
+    def _sync_refused(self, e: OSError, generation: int) -> int:
+        error = _write_error(self.path, e)
+        with self._mutex:
+            if generation == self._generation and self._unsynced:
+                self._sync_failed = str(error)
+        raise error from e
+
+    def cut_back(self) -> list[int]:
+        """Remove every line not known durable from the journal (after a failed ``sync``, or to refuse them) and
+        let writes go on; returns the seqs removed. Memory never held them, so it matches the disk again."""
+        with self._writing, self._mutex:
+            removed = [u.seq for u in self._unsynced]
+            failed, self._sync_failed = self._sync_failed, None
+            if (failed or self._written_end != self._durable_end) and self._journal is not None:
+                self._journal.cut_back(self._durable_end)
+            self._written_end = self._durable_end
+            self._unsynced = []
+            self._written_seq = self._seq
+            self._generation += 1
+            return removed
 
     def _apply(self, ops: Sequence[Op]) -> None:
         data, view = self._data, self._view
@@ -668,7 +806,7 @@ class WorkshopFile:
                 # Shallow copies: commits replace documents, never change one in place, so the copy stays as it
                 # is now while commits go on (about 1 ms per 40,000 records).
                 data = {name: dict(table) for name, table in self._data.items()}
-                seq, journal_mark, entries_mark = self._seq, self._journal.size, self._entries
+                seq, journal_mark, entries_mark = self._seq, self._durable_end, self._entries
             try:
                 self._save_snapshot(data, seq, journal_mark, entries_mark)
             except Stopped:
@@ -717,13 +855,15 @@ class WorkshopFile:
             data[META_TABLE] = self._data[META_TABLE] = {"1": meta}
             self._meta = {"1": dict(meta)}
             assert self._journal is not None
-            try:
-                emptied = self._journal.drop_before(journal_mark)
+            try:  # never while lines wait for ``sync``: their offsets are counted from the journal's end
+                emptied = not self._unsynced and self._journal.drop_before(journal_mark)
             except OSError as e:  # harmless: replay skips lines the snapshot already holds
                 log.warning("could not empty the journal of %s: %s", self.path, e)
                 emptied = False
             self._entries = max(0, self._entries - entries_mark)
-            self._journal_bytes = self._journal.size
+            if emptied:
+                self._durable_end = self._written_end = 0
+            self._journal_bytes = self._durable_end
             files = self._identities() if emptied else None  # the files exactly as the snapshot left them
         if emptied:  # outside the mutex: a commit never waits for this fsync (see JournalWriter.drop_before)
             try:
@@ -777,7 +917,7 @@ class WorkshopFile:
                     }
                 clean[META_TABLE] = dict(self._meta)
                 assert self._journal is not None
-                self._save_snapshot(clean, self._seq, self._journal.size, self._entries)
+                self._save_snapshot(clean, self._seq, self._durable_end, self._entries)
             except BaseException:
                 # TinyDB changed the live dicts before calling write(); make memory match the disk again.
                 try:

@@ -138,14 +138,27 @@ class JournalWriter:
             write_all(self._fd, line)
             sync_fd(self._fd)
         except OSError:
-            try:
-                os.ftruncate(self._fd, start)
-                os.fsync(self._fd)
-            except OSError as rollback_error:
-                self.broken = (
-                    f"a failed save could not be undone ({rollback_error.strerror or rollback_error})"
-                )
+            self.cut_back(start)
             raise
+
+    def write_lines(self, data: bytes) -> None:
+        """Append lines *without* making them durable (``sync_data`` does). Raises ``OSError``; a partial write
+        is the caller's to cut back (``cut_back``). Touches only the file descriptor (safe in a worker thread)."""
+        write_all(self._fd, data)
+
+    def sync_data(self) -> None:
+        """``fdatasync`` the journal: every line written before the call is durable when it returns. Touches only
+        the file descriptor, so it may run in another thread while lines are written. Raises ``OSError``."""
+        sync_fd(self._fd)
+
+    def cut_back(self, length: int) -> None:
+        """Cut the journal back to ``length`` bytes (lines that failed to become durable) and make the cut
+        durable; if that fails too, ``broken`` says why and further writes are refused until reopened."""
+        try:
+            os.ftruncate(self._fd, length)
+            os.fsync(self._fd)
+        except OSError as rollback_error:
+            self.broken = f"a failed save could not be undone ({rollback_error.strerror or rollback_error})"
 
     def drop_before(self, offset: int) -> bool:
         """Drop the lines before byte ``offset`` now that a durable snapshot holds them: if that is the whole

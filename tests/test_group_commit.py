@@ -1,0 +1,272 @@
+"""Group commit (``session.group``): one ``fdatasync`` for changes made close together, nothing published or
+acknowledged before the ``fdatasync`` that covers it has returned, everything refused and undone when it fails.
+
+The disk is replaced by a gate: ``os.fdatasync`` waits in its worker thread until the test opens the gate, so the
+tests decide what happens "while the disk is busy" without any sleep or wall-clock figure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from facilitation.clock import FakeClock
+from workshop.session import EXTERNAL_RELOAD, Change, SessionError, WorkshopSession
+from workshop.store import Op, Store
+
+
+class Disk:
+    """``os.fdatasync`` behind a gate: counts calls, blocks them until ``open()``, or fails them with EIO."""
+
+    def __init__(self) -> None:
+        self.real = os.fdatasync
+        self.calls = 0
+        self.entered = threading.Semaphore(0)
+        self.gate = threading.Event()
+        self.gate.set()
+        self.failing = False
+
+    def __call__(self, fd: int) -> None:
+        self.calls += 1
+        self.entered.release()
+        self.gate.wait()
+        if self.failing:
+            raise OSError(errno.EIO, "Input/output error")
+        self.real(fd)
+
+    def close(self) -> None:
+        self.gate.clear()
+
+    def open(self) -> None:
+        self.gate.set()
+
+    async def busy(self) -> None:
+        """Wait (without blocking the loop) until a ``fdatasync`` has started."""
+        await asyncio.to_thread(self.entered.acquire)
+
+
+@pytest.fixture
+def disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Disk]:
+    gate = Disk()
+    monkeypatch.setattr(os, "fdatasync", gate)
+    yield gate
+    gate.open()
+
+
+@pytest.fixture
+def published(session: WorkshopSession) -> list[Change]:
+    seen: list[Change] = []
+    session.subscribe(seen.append)
+    return seen
+
+
+def _journal(session: WorkshopSession) -> bytes:
+    assert session.path is not None
+    return session.path.with_suffix(".journal").read_bytes()
+
+
+async def test_changes_made_while_the_disk_is_busy_share_one_fdatasync(
+    session: WorkshopSession, disk: Disk, published: list[Change]
+) -> None:
+    disk.close()
+    first = asyncio.create_task(session.group.commit(lambda: session.notes.add("first")))
+    await disk.busy()  # the first group's fdatasync is running, in its thread
+    calls_before = disk.calls
+    others = [
+        asyncio.create_task(session.group.commit(lambda i=i: session.notes.add(f"idea {i}")))
+        for i in range(5)
+    ]
+    await asyncio.sleep(0)  # let every request run up to its wait
+    assert all(not task.done() for task in [first, *others]), "acknowledged before its fdatasync returned"
+    assert published == [], "published before its fdatasync returned"
+    disk.open()
+    notes = [await first, *[await task for task in others]]
+    assert disk.calls == calls_before + 1, "the five changes made meanwhile should share one fdatasync"
+    assert [n.text for n in notes] == ["first", *(f"idea {i}" for i in range(5))]
+    assert [c.kind for c in published] == ["note.added"] * 6
+    assert [c.records_of(type(notes[0]))[0].id for c in published] == [n.id for n in notes]  # commit order
+    ids = [c.event.id for c in published]
+    assert ids == sorted(ids) and len(set(ids)) == 6
+
+
+async def test_nothing_is_published_or_acknowledged_before_its_fdatasync_returns(
+    session: WorkshopSession, disk: Disk, published: list[Change]
+) -> None:
+    disk.close()
+    note = session.group.soon(lambda: session.notes.add("typed at the keyboard"))
+    waiting = asyncio.create_task(session.group.commit(lambda: session.notes.add("from a phone")))
+    await disk.busy()
+    await asyncio.sleep(0)
+    assert published == [] and not waiting.done()
+    assert session.note(note.id).text == "typed at the keyboard"  # later calls are checked against it
+    disk.open()
+    await waiting
+    await session.group.flush()
+    assert [c.changed[0].id for c in published] == [note.id, (await waiting).id]
+    assert session.group.syncs >= 1
+
+
+async def test_a_failed_fdatasync_refuses_the_whole_group_and_memory_matches_the_disk(
+    session: WorkshopSession, store: Store, disk: Disk, published: list[Change], clock: FakeClock
+) -> None:
+    kept = session.notes.add("saved before the disk failed")
+    journal_before = _journal(session)
+    notes_before = dict(session.workshop.notes)
+    events_before = list(session.workshop.events)
+    published.clear()
+    told: list[str] = []
+    session.group.on_refused(told.append)
+    given_back: list[str] = []
+    disk.close()
+    disk.failing = True
+    first = asyncio.create_task(session.group.commit(lambda: session.notes.add("one")))
+    await disk.busy()
+    second = asyncio.create_task(session.group.commit(lambda: session.notes.edit(kept.id, "edited")))
+    third = session.group.soon(lambda: session.notes.add("typed"), refused=given_back.append)
+    assert session.note(third.id).text == "typed"
+    disk.open()
+    results = await asyncio.gather(first, second, return_exceptions=True)
+    await session.group.flush()
+    expected = f"Could not save to {session.path}: Input/output error. Nothing was changed."
+    assert [str(r) for r in results] == [expected, expected]
+    assert all(isinstance(r, SessionError) for r in results)
+    assert given_back == [expected] and told == [expected]
+    assert _journal(session) == journal_before  # the journal is cut back
+    assert session.workshop.notes == notes_before  # memory matches the disk again
+    assert session.workshop.events == events_before
+    assert [c.kind for c in published] == [EXTERNAL_RELOAD]  # one redraw-everything, no refused change
+    disk.failing = False
+    again = await session.group.commit(lambda: session.notes.add("after the disk came back"))
+    assert again.id not in notes_before and again.id != third.id  # ids are never reused
+    assert session.workshop.events[-1].id == events_before[-1].id + 1
+    session.close()
+    reopened = WorkshopSession.open(store, session.workshop.id, clock=clock)
+    assert {n.text for n in reopened.workshop.notes.values()} == {kept.text, "after the disk came back"}
+    assert reopened.workshop.events == session.workshop.events
+    reopened.close()
+
+
+async def test_a_durable_on_return_commit_publishes_the_held_changes_first(
+    session: WorkshopSession, published: list[Change]
+) -> None:
+    held = session.group.soon(lambda: session.notes.add("held"))
+    assert published == []
+    direct = session.notes.add("durable on return")  # what the CLI and scripts call
+    assert [c.changed[0].id for c in published] == [held.id, direct.id]
+    await session.group.flush()
+    assert len(published) == 2
+
+
+async def test_a_refused_call_raises_at_once_and_writes_nothing(session: WorkshopSession, disk: Disk) -> None:
+    journal_before = _journal(session)
+    calls = disk.calls
+    with pytest.raises(SessionError):
+        await session.group.commit(lambda: session.notes.add("   "))
+    with pytest.raises(SessionError):
+        session.group.soon(lambda: session.notes.add("   "))
+    assert _journal(session) == journal_before and disk.calls == calls
+
+
+async def test_undo_and_the_event_log_are_unchanged_by_grouping(session: WorkshopSession) -> None:
+    a = session.group.soon(lambda: session.notes.add("a"))
+    b = session.group.soon(lambda: session.notes.add("b"))
+    await session.group.flush()
+    kinds = [e.kind for e in session.workshop.events[-2:]]
+    assert kinds == ["note.added", "note.added"]
+    await session.group.commit(lambda: session.notes.edit(b.id, "b, edited"))
+    session.notes.undo()
+    assert session.note(b.id).text == "b"
+    assert session.note(a.id).text == "a"
+
+
+async def test_closing_makes_held_changes_durable(
+    session: WorkshopSession, store: Store, clock: FakeClock, disk: Disk
+) -> None:
+    disk.close()
+    note = session.group.soon(lambda: session.notes.add("typed just before closing"))
+    await disk.busy()
+    disk.open()
+    session.close()
+    reopened = WorkshopSession.open(store, session.workshop.id, clock=clock)
+    assert reopened.note(note.id).text == "typed just before closing"
+    reopened.close()
+
+
+def test_without_an_event_loop_soon_is_durable_on_return(
+    session: WorkshopSession, published: list[Change]
+) -> None:
+    note = session.group.soon(lambda: session.notes.add("from a script"))
+    assert [c.changed[0].id for c in published] == [note.id]
+
+
+# --- the store's half: write, sync, cut_back -------------------------------------------------------------
+
+
+def _put(n: int) -> Op:
+    return Op.put("notes", n, {"id": n, "text": f"note {n}"})
+
+
+def test_written_lines_are_applied_only_once_synced(store: Store, tmp_path: Path) -> None:
+    wf = store.create("w")
+    assert wf.write([_put(1)]) == 1
+    assert wf.write([_put(2)]) == 2
+    assert wf.table("notes") == {} and wf.durable_seq == 0 and wf.written_seq == 2
+    assert wf.sync() == 2
+    assert set(wf.table("notes")) == {1, 2}
+    wf.close()
+    assert set(store.read_tables("w")["notes"]) == {1, 2}
+
+
+def test_a_checkpoint_keeps_lines_not_yet_synced(store: Store) -> None:
+    wf = store.create("w")
+    wf.commit([_put(1)])
+    wf.write([_put(2)])
+    assert wf.checkpoint()  # folds in note 1 only; the journal keeps note 2's line
+    wf.sync()
+    wf.close()
+    assert set(store.read_tables("w")["notes"]) == {1, 2}
+    with store.open("w", mode="write") as again:
+        assert set(again.table("notes")) == {1, 2}
+
+
+def test_a_sync_that_fails_in_a_thread_refuses_writes_until_cut_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workshop.store import StoreWriteError
+
+    wf = store.create("w")
+    wf.commit([_put(1)])
+    before = (store.path_for("w").with_suffix(".journal")).read_bytes()
+    wf.write([_put(2)])
+
+    def eio(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fdatasync", eio)
+    errors: list[BaseException] = []
+    worker = threading.Thread(target=lambda: errors.append(_catch(wf.sync)))
+    worker.start()
+    worker.join()
+    monkeypatch.undo()
+    assert isinstance(errors[0], StoreWriteError)
+    with pytest.raises(StoreWriteError, match="Input/output error"):
+        wf.write([_put(3)])
+    assert wf.cut_back() == [2]
+    assert (store.path_for("w").with_suffix(".journal")).read_bytes() == before
+    assert wf.commit([_put(4)]) == 2
+    wf.close()
+    assert set(store.read_tables("w")["notes"]) == {1, 4}
+
+
+def _catch(call: Callable[[], object]) -> BaseException | None:
+    try:
+        call()
+    except BaseException as error:  # handed to the test thread
+        return error
+    return None
