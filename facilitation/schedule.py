@@ -218,3 +218,14 @@ def format_minutes(seconds: float) -> str:
     if hours:
         return f"{sign}{hours}:{mins:02d}:{secs:02d}"
     return f"{sign}{mins}:{secs:02d}"
+
+
+def format_duration(minutes: float) -> str:
+    """A planned length in minutes as people say it: "45 min", "1 h", "2 h 20 min" (rounded to the minute;
+    negative lengths get a leading ``-``). Used by the agenda overview and the set-up screens."""
+    total = round(minutes)
+    hours, mins = divmod(abs(total), 60)
+    sign = "-" if total < 0 else ""
+    if not hours:
+        return f"{sign}{mins} min"
+    return f"{sign}{hours} h" + (f" {mins} min" if mins else "")

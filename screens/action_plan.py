@@ -329,7 +329,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
 
     def on_mount(self) -> None:
         if self.workshop_app.session is None:
-            self.workshop_app.show_home()
+            self.navigator.home()
             return
         self._title_width = self._title_width_for(self._expected_table_width())
         self.redraw()
@@ -627,22 +627,9 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
     # --- elsewhere -------------------------------------------------------------------------------------
 
     def action_export(self) -> None:
-        from screens.export_dialog import ExportScreen
-
-        self.app.push_screen(ExportScreen())
+        self.navigator.export()
 
     def action_back(self) -> None:
-        from screens.home import HomeScreen
-
         if not self.is_active:
             return  # a key typed ahead, handled after this screen had already closed
-        app = self.workshop_app
-        below = app.screen_stack[-2] if len(app.screen_stack) > 1 else None
-        if below is not None and not isinstance(below, HomeScreen):
-            app.pop_screen()
-        elif app.session is not None:
-            from screens.stage import StageScreen
-
-            app.switch_to(StageScreen())
-        else:
-            app.show_home()
+        self.navigator.back()

@@ -14,26 +14,23 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from facilitation.models import Stage
-from facilitation.schedule import ScheduleReport, StageSchedule, StageTiming, build_schedule, format_clock
+from facilitation.schedule import (
+    ScheduleReport,
+    StageSchedule,
+    StageTiming,
+    build_schedule,
+    format_clock,
+    format_duration,
+)
 from facilitation.schedule import format_minutes as format_delta
 from facilitation.timer import StageTimer
 from screens.base import WorkshopChanged, WorkshopScreenMixin
-from workshop.session import EXTERNAL_RELOAD, SessionError, WorkshopSession
+from workshop.session import EXTERNAL_RELOAD, WorkshopSession
 
 REFRESH_SECONDS = 5.0
 """The running stage's actual time moves: redraw this often (the numbers are computed, not counted)."""
 
 STATE_STYLES = {"done": "green", "current": "bold yellow", "upcoming": "", "skipped": "dim"}
-
-
-def format_duration(minutes: float) -> str:
-    """A planned length as people say it: "45 min", "1 h", "2 h 20 min"."""
-    total = round(minutes)
-    hours, mins = divmod(abs(total), 60)
-    sign = "-" if total < 0 else ""
-    if not hours:
-        return f"{sign}{mins} min"
-    return f"{sign}{hours} h" + (f" {mins} min" if mins else "")
 
 
 def schedule_of(session: WorkshopSession, now: float) -> tuple[ScheduleReport, dict[int, StageSchedule]]:
@@ -201,14 +198,7 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
                 markup=False,
             )
             return
-        try:
-            session.agenda.go_to(stage_id)
-        except SessionError as error:
-            self.workshop_app.show_error(error)
-            return
-        from screens.stage import StageScreen
-
-        self.workshop_app.switch_to(StageScreen())
+        self.navigator.stage(stage_id)
 
     def action_refresh(self) -> None:
         self.refresh_overview()
@@ -217,12 +207,4 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
         """Back to the screen this was opened from (the stage screen, usually)."""
         if not self.is_active:
             return  # a key typed ahead, handled after this screen had already closed
-        app = self.workshop_app
-        if len(app.screen_stack) > 2:
-            app.pop_screen()
-        elif app.session is not None:
-            from screens.stage import StageScreen
-
-            app.switch_to(StageScreen())
-        else:
-            app.show_home()
+        self.navigator.back()

@@ -14,7 +14,6 @@ import time
 import weakref
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
@@ -30,7 +29,8 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from facilitation.clock import Clock
-from screens.base import WorkshopChanged, WorkshopScreenMixin
+from screens.base import Exporter, WorkshopAppAPI, WorkshopChanged, WorkshopScreenMixin
+from screens.navigation import AppNavigator
 from screens.private_notices import PrivateNotices
 from screens.text_input import UndecodableInput, pasted_text, typed_key
 from screens.theme import DEFAULT_THEME, THEMES
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from workshop.follow import Follower, FollowStatus
 
 log = logging.getLogger(__name__)
-Exporter = Callable[..., list[Path]]
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 KEYS_WHILE_TOO_SMALL = frozenset({"ctrl+q"})
 """The only keys that act while the terminal is too small: anything else would act on a screen nobody can see."""
@@ -67,8 +66,9 @@ class BaseScreen(WorkshopScreenMixin, Screen[None]):
     """The empty screen every other screen is pushed above (see ``WorkshopApp.get_default_screen``)."""
 
 
-class WorkshopApp(App[None]):
-    """Six Disciplines Workshop."""
+class WorkshopApp(WorkshopAppAPI):
+    """Six Disciplines Workshop. Screens see it as ``screens.base.WorkshopAppAPI`` and reach one another through
+    ``navigator`` (``screens.navigation``)."""
 
     TITLE = "Six Disciplines Workshop"
     CSS_PATH: ClassVar[CSSPathType | None] = ["app.tcss", "stage.tcss"]
@@ -93,6 +93,7 @@ class WorkshopApp(App[None]):
     ) -> None:
         super().__init__()
         self.library = library
+        self.navigator = AppNavigator(self)
         self.exporter = exporter
         self.clock = clock or library.clock
         self._session: WorkshopSession | None = None
@@ -211,12 +212,12 @@ class WorkshopApp(App[None]):
         self.screen_change_signal.subscribe(self, self._guard_size)
         self._guard_size()
         if self._initial_workshop is None:
-            self.show_home()
+            self.navigator.home()
             return
         try:
             session = self.library.open(self._initial_workshop)
         except SessionError as error:
-            self.show_home()
+            self.navigator.home()
             self._report_open_problem(error)
             return
         self.use_session(session)
@@ -304,15 +305,13 @@ class WorkshopApp(App[None]):
 
     def use_session(self, session: WorkshopSession) -> None:
         """Make ``session`` the open workshop (closing any other) and go to its current stage."""
-        from screens.stage import StageScreen
-
         self.close_session()
         if session.read_only and session.path is not None:
             session = self._follow_instead(session)
         self.session = session
         if session.read_only:
             self._say_read_only(session)
-        self.switch_to(StageScreen())
+        self.navigator.stage()
 
     def _follow_instead(self, session: WorkshopSession) -> WorkshopSession:
         """A window that opened a workshop read-only, because another window holds it, follows that window: a
@@ -351,12 +350,6 @@ class WorkshopApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(screen)
-
-    def show_home(self) -> None:
-        """A fresh home screen (it lists the workshops as they are now)."""
-        from screens.home import HomeScreen
-
-        self.switch_to(HomeScreen())
 
     # --- the journal, folded into the workshop file when nothing else happens ------------------------
 
@@ -437,10 +430,7 @@ class WorkshopApp(App[None]):
         return shown
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+        self.navigator.help()
 
     def watch_theme(self, theme: str) -> None:
         """Remember the facilitator's theme for next time."""

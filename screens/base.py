@@ -1,24 +1,35 @@
-"""What every workshop screen needs: the app as a ``WorkshopApp`` and the open session."""
+"""What every workshop screen needs: the app (as ``WorkshopAppAPI``), the open session, and the way to other screens.
+
+This is a bottom module of the UI: it imports no screen. Screens reach the app through ``WorkshopAppAPI`` and each
+other through ``Navigator`` (``app.navigator``), which ``screens.app`` implements with ``screens.navigation``: no
+screen module imports another screen module (an import-linter contract in ``pyproject.toml`` keeps it so).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from textual import events
+from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.message import Message
 
 from workshop.session import Change, SessionError
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.dom import DOMNode
     from textual.screen import Screen
 
-    from screens.app import WorkshopApp
-    from workshop.session import WorkshopSession
+    from facilitation.clock import Clock
+    from room.server import RoomServer
+    from workshop.follow import Follower
+    from workshop.session import WorkshopLibrary, WorkshopSession
+
+Exporter = Callable[..., list[Path]]
+"""Writes a workshop's files (``exports``), handed to the app by the CLI; screens never import ``exports``."""
 
 
 class WorkshopChanged(Message, bubble=False):
@@ -28,6 +39,110 @@ class WorkshopChanged(Message, bubble=False):
     def __init__(self, change: Change) -> None:
         super().__init__()
         self.change = change
+
+
+class Navigator(Protocol):
+    """How a screen shows another screen: by what it is, through the app (``app.navigator``).
+
+    Screens never import one another; they ask for "the summary" or "the board of ballot 7" here. Every
+    method acts at once (pushes or replaces screens); one that needs an open workshop says so with an error
+    notification when none is open, and does nothing else. ``screens.navigation.AppNavigator`` implements it.
+    """
+
+    def stage(self, stage_id: int | None = None) -> None:
+        """Make ``stage_id`` the current stage (if given; a refusal is shown, nothing moves) and show the stage
+        screen as the one screen above the base."""
+
+    def home(self) -> None:
+        """A fresh home screen (the workshops as they are now) as the one screen; the open workshop stays open."""
+
+    def back(self) -> None:
+        """Leave the current screen: pop it when a screen other than home is below it, else show the open
+        workshop's current stage, else home."""
+
+    def new_workshop(self) -> None:
+        """Push the set-up of a new workshop (a draft until created)."""
+
+    def setup(self) -> None:
+        """The open workshop's set-up (details, participants, agenda) as the one screen."""
+
+    def agenda(self) -> None:
+        """Push the agenda overview (planned against actual times)."""
+
+    def summary(self) -> None:
+        """Push the summary of the open workshop."""
+
+    def action_plan(self) -> None:
+        """Push the action plan, unless it is already the screen shown."""
+
+    def export(self) -> None:
+        """Push the export dialog, unless it is already shown (needs an open workshop)."""
+
+    def help(self) -> None:
+        """Push the help (every key of every screen), unless it is already shown."""
+
+    def readiness(self, round: str = "start") -> None:
+        """Show the readiness check of ``round`` ("start" or "end"): the shown readiness screen switches round,
+        else one is pushed."""
+
+    def vote(self, stage_id: int | None) -> None:
+        """Where a vote on ``stage_id``'s notes (None: the final priorities, across stages) is: the board of the
+        open vote, else the latest result, else a new vote's set-up."""
+
+    def vote_setup(self, stage_id: int | None, *, replace: bool = False) -> None:
+        """The set-up dialog of a new vote (refused with a message when there are no notes to vote on); once
+        the vote opens its board is pushed, or replaces the calling screen when ``replace``."""
+
+    def vote_board(self, ballot_id: int, *, replace: bool = False) -> None:
+        """The facilitator's board of an open ballot: pushed, or replacing the current screen."""
+
+    def vote_results(self, ballot_id: int, *, replace: bool = False) -> None:
+        """The result of a closed ballot: pushed, or replacing the current screen."""
+
+    def room(self) -> None:
+        """The room (participants' devices): its screen when open, else the dialog that opens it."""
+
+
+class WorkshopAppAPI(App[None]):
+    """What screens may use of the app, declared below every screen so none needs to import ``screens.app``.
+
+    ``screens.app.WorkshopApp`` is the one implementation (mypy checks it against these declarations); screens
+    get it typed as this class from ``WorkshopScreenMixin.workshop_app``.
+    """
+
+    library: WorkshopLibrary
+    """The workshops in the data folder."""
+    session: WorkshopSession | None
+    """The open workshop, or None (home). Setting it subscribes the app to the workshop's changes."""
+    navigator: Navigator
+    """The way to every other screen."""
+    exporter: Exporter | None
+    clock: Clock
+    room: RoomServer | None
+    """The open room (participants' devices), or None."""
+    follower: Follower | None
+    timer_alerts: set[tuple[object, ...]]
+    """Stage runs whose time's-up bell has rung, so it rings once per run."""
+
+    def show_error(self, error: Exception | str) -> None:
+        """A user-caused problem as a notification, never a traceback."""
+        raise NotImplementedError
+
+    def switch_to(self, screen: Screen[Any]) -> None:
+        """Show ``screen`` as the one screen above the base."""
+        raise NotImplementedError
+
+    def open_workshop(self, workshop_id: str) -> None:
+        """Open a workshop and show the stage it is on; a damaged file offers its backups instead."""
+        raise NotImplementedError
+
+    def use_session(self, session: WorkshopSession) -> None:
+        """Make ``session`` the open workshop (closing any other) and go to its current stage."""
+        raise NotImplementedError
+
+    def close_session(self) -> None:
+        """Close the open workshop (and its room), if any."""
+        raise NotImplementedError
 
 
 class DismissOnce:
@@ -52,8 +167,13 @@ class WorkshopScreenMixin(DismissOnce):
     _resumed_before: bool = False
 
     @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast("WorkshopApp", self.app)
+    def workshop_app(self) -> WorkshopAppAPI:
+        return cast("WorkshopAppAPI", self.app)
+
+    @property
+    def navigator(self) -> Navigator:
+        """The way to every other screen (``Navigator``)."""
+        return self.workshop_app.navigator
 
     @property
     def session(self) -> WorkshopSession:

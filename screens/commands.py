@@ -2,7 +2,9 @@
 
 Registered in the App next to Textual's own commands (themes, quit, screenshot…), lazily: this module is imported
 when the palette first opens, not at start-up. On the stage screen the commands call the screen's own actions, so a command and
-its key do exactly the same thing; elsewhere, with a workshop open, they can still jump to a stage.
+its key do exactly the same thing; elsewhere, with a workshop open, they reach the other screens through the app's
+navigator (``screens.base.Navigator``), as the screens' own keys do. Part of the app (the top of the UI, with
+``screens.app`` and ``screens.navigation``): it may know the stage screen and the room's operations.
 """
 
 from __future__ import annotations
@@ -16,12 +18,10 @@ from textual import actions
 from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from workshop.session import SessionError
-
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from screens.app import WorkshopApp
+    from screens.base import WorkshopAppAPI
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,8 @@ class StageCommands(Provider):
     def commands(self) -> list[Command]:
         from screens.stage import StageScreen
 
-        app = cast("WorkshopApp", self.app)
+        app = cast("WorkshopAppAPI", self.app)
+        navigator = app.navigator
         screen = self.screen
         found: list[Command] = []
         session = app.session
@@ -96,7 +97,7 @@ class StageCommands(Provider):
             muted = session.workshop.muted
             bell = "Bell: turn the timer bell on" if muted else "Bell: turn the timer bell off"
             found.insert(10, Command(bell, keys_for(bindings, "toggle_bell"), _runner(screen, "toggle_bell")))
-            found.insert(-1, Command("Export: Word, Markdown, CSV, JSON", "", lambda: _export(app)))
+            found.insert(-1, Command("Export: Word, Markdown, CSV, JSON", "", navigator.export))
             for stage in session.workshop.agenda(include_skipped=False):
                 found.append(
                     Command(
@@ -106,15 +107,15 @@ class StageCommands(Provider):
                     )
                 )
         elif session is not None:
-            found.append(Command("Back to the current stage", "", lambda: _show_stage(app, None)))
-            found.append(Command("Action plan: turn decisions into actions", "", lambda: _action_plan(app)))
-            found.append(Command("Export: Word, Markdown, CSV, JSON", "", lambda: _export(app)))
+            found.append(Command("Back to the current stage", "", navigator.stage))
+            found.append(Command("Action plan: turn decisions into actions", "", navigator.action_plan))
+            found.append(Command("Export: Word, Markdown, CSV, JSON", "", navigator.export))
             for stage in session.workshop.agenda(include_skipped=False):
                 found.append(
                     Command(
                         f"Go to stage: {stage.title}",
                         f"{stage.minutes} min",
-                        functools.partial(_show_stage, app, stage.id),
+                        functools.partial(navigator.stage, stage.id),
                     )
                 )
         if session is not None:
@@ -127,7 +128,7 @@ class StageCommands(Provider):
                     lambda: _projector_hint(app),
                 )
             )
-        found.append(Command("Help: every key", "? or F1", app.action_help))
+        found.append(Command("Help: every key", "? or F1", navigator.help))
         return found
 
     async def discover(self) -> Hits:
@@ -153,53 +154,25 @@ def _runner(screen: Screen[Any], action: str) -> Callable[[], Any]:
     return run
 
 
-def _show_stage(app: WorkshopApp, stage_id: int | None) -> None:
-    """From another screen: make ``stage_id`` current (if given) and show the stage screen."""
-    from screens.stage import StageScreen
-
-    if app.session is None:
-        return
-    if stage_id is not None:
-        try:
-            app.session.agenda.go_to(stage_id)
-        except SessionError as error:
-            app.show_error(error)
-            return
-    app.switch_to(StageScreen())
-
-
-def _action_plan(app: WorkshopApp) -> None:
-    """From any screen: the action plan (only one of it on the stack)."""
-    from screens.action_plan import ActionPlanScreen
-
-    if not isinstance(app.screen, ActionPlanScreen):
-        app.push_screen(ActionPlanScreen())
-
-
-def _export(app: WorkshopApp) -> None:
-    from screens.export_dialog import ExportScreen
-
-    if app.session is not None and not isinstance(app.screen, ExportScreen):
-        app.push_screen(ExportScreen())
-
-
-def _voting_commands(app: WorkshopApp) -> list[Command]:
+def _voting_commands(app: WorkshopAppAPI) -> list[Command]:
     """The cross-stage vote and the readiness check, from any screen of an open workshop."""
-    from screens.readiness import open_readiness
-    from screens.voting import FINAL_PRIORITIES, open_vote
+    from screens.voting import FINAL_PRIORITIES
 
+    navigator = app.navigator
     return [
-        Command(f"Vote: {FINAL_PRIORITIES} (the decisions of every stage)", "", lambda: open_vote(app, None)),
-        Command("Readiness check: start of the workshop", "k", lambda: open_readiness(app, "start")),
+        Command(
+            f"Vote: {FINAL_PRIORITIES} (the decisions of every stage)", "", functools.partial(navigator.vote, None)
+        ),
+        Command("Readiness check: start of the workshop", "k", functools.partial(navigator.readiness, "start")),
         Command(
             "Readiness check: end of the workshop, compared with the start",
             "",
-            lambda: open_readiness(app, "end"),
+            functools.partial(navigator.readiness, "end"),
         ),
     ]
 
 
-def _projector_hint(app: WorkshopApp) -> None:
+def _projector_hint(app: WorkshopAppAPI) -> None:
     """How to open the projector window: a second terminal running ``workshop present`` (the command is also put
     on the clipboard, where the terminal allows it)."""
     if app.session is None:
@@ -215,7 +188,7 @@ def _projector_hint(app: WorkshopApp) -> None:
     )
 
 
-def _room_commands(app: WorkshopApp) -> list[Command]:
+def _room_commands(app: WorkshopAppAPI) -> list[Command]:
     """The room (participants' own devices): open, show, lock, close; silent brainstorming and its reveal."""
     from screens import room
 
@@ -225,7 +198,7 @@ def _room_commands(app: WorkshopApp) -> list[Command]:
     if server is None:
         found.append(
             Command(
-                "Open the room (participants join from their phones)", "j", lambda: room.ask_open_room(app)
+                "Open the room (participants join from their phones)", "j", app.navigator.room
             )
         )
     else:

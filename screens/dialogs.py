@@ -22,7 +22,7 @@ from screens.base import DismissOnce
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    from screens.base import WorkshopAppAPI
     from workshop.session import BackupInfo, DamagedWorkshopError
 
 DIALOG_CSS = """
@@ -270,7 +270,7 @@ class BackupsScreen(DismissOnce, ModalScreen[None]):
 
     def restore(self, backup: BackupInfo) -> None:
         """Put ``backup`` in place of the damaged file, then open the workshop."""
-        app = cast("WorkshopApp", self.app)
+        app = cast("WorkshopAppAPI", self.app)
         try:
             app.library.restore_backup(self.error.workshop_id, backup)
         except SessionError as error:
@@ -281,6 +281,6 @@ class BackupsScreen(DismissOnce, ModalScreen[None]):
         app.open_workshop(self.error.workshop_id)
 
     def action_back(self) -> None:
-        app = cast("WorkshopApp", self.app)
+        app = cast("WorkshopAppAPI", self.app)
         self.dismiss(None)
-        app.show_home()
+        app.navigator.home()

@@ -35,7 +35,7 @@ from screens.widgets.ticks import TickBox
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    from screens.base import WorkshopAppAPI
 
 FORMATS: tuple[tuple[str, str], ...] = tuple((fmt.key, fmt.label) for fmt in EXPORT_FORMATS)
 UNTICKED = tuple(fmt.key for fmt in EXPORT_FORMATS if not fmt.ticked)
@@ -258,7 +258,7 @@ class ExportScreen(WorkshopScreenMixin, ModalScreen[None]):
     @work(thread=True, exclusive=True, group="export")
     def _export(
         self,
-        app: WorkshopApp,
+        app: WorkshopAppAPI,
         workshop: Workshop,
         formats: list[str],
         folder: Path,
@@ -285,7 +285,7 @@ class ExportScreen(WorkshopScreenMixin, ModalScreen[None]):
                 folder.rmdir()  # only when empty: never leave behind a folder this export made for nothing
         app.call_from_thread(self._finished, app, outcome)
 
-    def _finished(self, app: WorkshopApp, outcome: ExportOutcome) -> None:
+    def _finished(self, app: WorkshopAppAPI, outcome: ExportOutcome) -> None:
         """Back on the UI thread: say what was written (or why not), log it, close on success."""
         self._busy = False
         if outcome.error:

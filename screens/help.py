@@ -1,13 +1,11 @@
 """Every key of every screen, generated from the screens' ``BINDINGS`` so it can never fall out of date.
 
-Screens written elsewhere are imported by name and skipped if they do not exist yet; a new screen only needs
-adding to ``SCREENS`` below.
+The screens come from the app (``screens.navigation.help_screens``): a new screen only needs adding there.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -22,32 +20,9 @@ from textual.widgets import Label, Static
 
 from screens.base import DismissOnce
 
-SCREENS: tuple[tuple[str, str, str], ...] = (
-    ("Everywhere", "screens.app", "WorkshopApp"),
-    ("Stage (notes list)", "screens.stage", "StageScreen"),
-    ("Stage (notes list)", "screens.widgets.note_list", "NoteList"),
-    ("Workshops (home)", "screens.home", "HomeScreen"),
-    ("Workshop setup", "screens.setup", "SetupScreen"),
-    ("Agenda overview", "screens.agenda_overview", "AgendaOverviewScreen"),
-    ("Summary", "screens.summary", "SummaryScreen"),
-    ("Action plan", "screens.action_plan", "ActionPlanScreen"),
-    ("Action plan: the action form", "screens.action_plan", "ActionFormScreen"),
-    ("Export", "screens.export_dialog", "ExportScreen"),
-    ("Vote: set-up", "screens.voting.setup", "VoteSetupScreen"),
-    ("Vote: change limits", "screens.voting.setup", "LimitsScreen"),
-    ("Vote: board", "screens.voting.board", "VoteBoardScreen"),
-    ("Vote: a participant's ballot", "screens.voting.ballot", "ParticipantBallotScreen"),
-    ("Vote: result", "screens.voting.results", "VoteResultsScreen"),
-    ("Readiness check", "screens.readiness", "ReadinessScreen"),
-    ("Readiness check: answers", "screens.readiness", "ReadinessEntryScreen"),
-    ("The room (participants' phones)", "screens.room", "RoomScreen"),
-    ("Dialogs: confirm", "screens.dialogs", "ConfirmScreen"),
-    ("Dialogs: text entry", "screens.dialogs", "TextEntryScreen"),
-    ("Dialogs: choose", "screens.dialogs", "ChooseScreen"),
-    ("Help", "screens.help", "HelpScreen"),
-    ("Projector window (workshop present)", "screens.projector.app", "ProjectorApp"),
-)
-"""(heading, module, class) in the order the help lists them."""
+KeyedScreens = Sequence[tuple[str, type[DOMNode]]]
+"""(heading, screen or widget class) in the order the help lists them; the app gives it (``screens.navigation``
+imports the screens, this module imports none)."""
 
 HIDDEN_ACTIONS = {"typing"}
 """Actions bound twice on purpose (the footer's copy of an F-key); the help lists the other copy."""
@@ -91,21 +66,13 @@ def describe(bindings: Iterable[Binding], key_display: Any) -> list[KeyHelp]:
     return [KeyHelp(" · ".join(grouped[d]), d) for d in order]
 
 
-def help_sections(app: App[Any]) -> list[tuple[str, list[KeyHelp]]]:
-    """(heading, keys) for every screen that exists, merging sections that share a heading."""
+def help_sections(app: App[Any], screens: KeyedScreens) -> list[tuple[str, list[KeyHelp]]]:
+    """(heading, keys) for each of ``screens``, merging sections that share a heading; the app's own section
+    (``app``'s class among ``screens``) also names the command palette's key."""
     sections: dict[str, list[KeyHelp]] = {}
-    for heading, module_name, class_name in SCREENS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue
-        cls = getattr(module, class_name, None)
-        if cls is None:
-            continue
+    for heading, cls in screens:
         entries = describe(_own_bindings(cls), app.get_key_display)
-        if module_name == "screens.app":
+        if isinstance(app, cls):
             entries.append(KeyHelp(app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "")), "Commands"))
         sections.setdefault(heading, []).extend(entries)
     return [(heading, entries) for heading, entries in sections.items() if entries]
@@ -157,11 +124,15 @@ class HelpScreen(DismissOnce, ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", "Close help"),
     ]
 
+    def __init__(self, screens: KeyedScreens) -> None:
+        super().__init__()
+        self.screens = screens
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
             yield Label("Keys", id="help-title")
             with VerticalScroll(id="help-body"):
-                for heading, entries in help_sections(self.app):
+                for heading, entries in help_sections(self.app, self.screens):
                     yield Label(heading, classes="help-heading")
                     yield Static(_key_table(entries), classes="help-keys")
                 yield Label("On a projector", classes="help-heading")

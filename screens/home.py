@@ -213,16 +213,12 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
         if summary is None:
             return
         if self._is_open(summary.id):
-            from screens.stage import StageScreen
-
-            self.workshop_app.switch_to(StageScreen())
+            self.navigator.stage()
             return
         self.workshop_app.open_workshop(summary.id)
 
     def action_setup(self) -> None:
         """Open the highlighted workshop on its set-up screen (details, participants, agenda)."""
-        from screens.setup import SetupScreen
-
         summary = self._selected()
         if summary is None:
             return
@@ -241,12 +237,10 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
             app.session = session
             if session.read_only:
                 app.notify(session.read_only_reason, title="Read-only", severity="warning", timeout=10)
-        app.switch_to(SetupScreen())
+        self.navigator.setup()
 
     def action_new(self) -> None:
-        from screens.setup import SetupScreen
-
-        self.workshop_app.push_screen(SetupScreen(new=True))
+        self.navigator.new_workshop()
 
     def action_demo(self) -> None:
         """Create a fresh demo workshop, half-way through, and show it."""

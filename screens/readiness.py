@@ -42,7 +42,7 @@ from screens.widgets.readiness_charts import LABEL_WIDTH, attitude_chart, compar
 from workshop.session import EXTERNAL_RELOAD, SessionError
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    pass
 
 ROUNDS = ("start", "end")
 
@@ -253,18 +253,6 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
-
-
-def open_readiness(app: WorkshopApp, round: str = "start") -> None:
-    """Show the readiness check for ``round`` (the palette's entry point; one readiness screen at a time)."""
-    if app.session is None:
-        return
-    screen = app.screen
-    if isinstance(screen, ReadinessScreen):
-        screen.round = round
-        screen.redraw()
-    else:
-        app.push_screen(ReadinessScreen(round))
 
 
 # --- one participant's answers --------------------------------------------------------------------------------

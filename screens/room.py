@@ -25,15 +25,15 @@ from screens.base import WorkshopScreenMixin
 
 if TYPE_CHECKING:
     from room.server import RoomServer
-    from screens.app import WorkshopApp
+    from screens.base import WorkshopAppAPI
 
 
-def current_room(app: WorkshopApp) -> RoomServer | None:
+def current_room(app: WorkshopAppAPI) -> RoomServer | None:
     room: RoomServer | None = getattr(app, "room", None)
     return room
 
 
-async def open_room(app: WorkshopApp, address: str | None = None, port: int = 0) -> RoomServer | None:
+async def open_room(app: WorkshopAppAPI, address: str | None = None, port: int = 0) -> RoomServer | None:
     """Start the room's server for the open workshop (``address`` None: this machine's default) and show the
     room screen. Returns the server, or None after telling the facilitator why it could not start."""
     from room.addresses import check_address, default_address
@@ -63,14 +63,14 @@ async def open_room(app: WorkshopApp, address: str | None = None, port: int = 0)
     return server
 
 
-def attach(app: WorkshopApp, server: RoomServer) -> None:
+def attach(app: WorkshopAppAPI, server: RoomServer) -> None:
     """Make ``server`` the app's room. A device's change reaches the facilitator's screens like any other: the
     session publishes it and the app relays it to every screen (``WorkshopApp._relay``); a note from a phone
     joins the stage's list without taking the highlight from the note being read (``NoteList.follow``)."""
     app.room = server
 
 
-async def close_room(app: WorkshopApp) -> None:
+async def close_room(app: WorkshopAppAPI) -> None:
     """Stop the server: every device is signed out and its page says the room is closed."""
     server = current_room(app)
     if server is None:
@@ -81,12 +81,12 @@ async def close_room(app: WorkshopApp) -> None:
     app.notify("The room is closed: devices are signed out.", title="Room", timeout=5)
 
 
-def show_room(app: WorkshopApp) -> None:
+def show_room(app: WorkshopAppAPI) -> None:
     if not isinstance(app.screen, RoomScreen):
         app.push_screen(RoomScreen())
 
 
-def ask_open_room(app: WorkshopApp) -> None:
+def ask_open_room(app: WorkshopAppAPI) -> None:
     """The "Open the room" dialog: pick an address (and a port), then open; with a room open, show it."""
     if current_room(app) is not None:
         show_room(app)
@@ -101,7 +101,7 @@ def ask_open_room(app: WorkshopApp) -> None:
     app.push_screen(OpenRoomScreen(), chosen)
 
 
-def _log_room(app: WorkshopApp, kind: str, summary: str, server: RoomServer | None) -> None:
+def _log_room(app: WorkshopAppAPI, kind: str, summary: str, server: RoomServer | None) -> None:
     """Note the room in the minutes; the projector window (another process following the journal) shows the
     QR code and join code from ``room.opened`` until ``room.locked`` or ``room.closed``."""
     from workshop.session import SessionError
@@ -115,7 +115,7 @@ def _log_room(app: WorkshopApp, kind: str, summary: str, server: RoomServer | No
         app.show_error(error)
 
 
-def toggle_lock(app: WorkshopApp) -> None:
+def toggle_lock(app: WorkshopAppAPI) -> None:
     """Lock the room (no new devices; joined ones carry on) or open it again."""
     server = current_room(app)
     if server is not None:
@@ -130,7 +130,7 @@ def toggle_lock(app: WorkshopApp) -> None:
         )
 
 
-def toggle_end_readiness(app: WorkshopApp) -> None:
+def toggle_end_readiness(app: WorkshopAppAPI) -> None:
     """Ask the phones for the end-of-workshop readiness check (compared with the start), or stop asking."""
     server = current_room(app)
     if server is None:
@@ -145,7 +145,7 @@ def toggle_end_readiness(app: WorkshopApp) -> None:
     )
 
 
-def ask_close_room(app: WorkshopApp) -> None:
+def ask_close_room(app: WorkshopAppAPI) -> None:
     """Confirm, then close the room (every device signed out) and leave the room screen."""
     from screens.dialogs import ConfirmScreen
 
@@ -164,7 +164,7 @@ def ask_close_room(app: WorkshopApp) -> None:
     )
 
 
-def _session_call(app: WorkshopApp, call: Any) -> Any:
+def _session_call(app: WorkshopAppAPI, call: Any) -> Any:
     from workshop.session import SessionError
 
     try:
@@ -174,7 +174,7 @@ def _session_call(app: WorkshopApp, call: Any) -> Any:
         return None
 
 
-def _confirm(app: WorkshopApp, question: str, yes: str, then: Any) -> None:
+def _confirm(app: WorkshopAppAPI, question: str, yes: str, then: Any) -> None:
     """Ask first (No focused): a stray key must not do what cannot be undone (docs/KEYS.md)."""
     from screens.dialogs import ConfirmScreen
 
@@ -185,7 +185,7 @@ def _confirm(app: WorkshopApp, question: str, yes: str, then: Any) -> None:
     app.push_screen(ConfirmScreen(question, yes=yes, no="No", safe_default=True), answered)
 
 
-def toggle_silent(app: WorkshopApp) -> None:
+def toggle_silent(app: WorkshopAppAPI) -> None:
     """Silent brainstorming on the current stage: on, or off (which reveals what it hid: asks first then)."""
     session = app.session
     stage = session.workshop.current_stage if session is not None else None
@@ -203,7 +203,7 @@ def toggle_silent(app: WorkshopApp) -> None:
     _set_silent(app, not stage.silent)
 
 
-def _set_silent(app: WorkshopApp, silent: bool) -> None:
+def _set_silent(app: WorkshopAppAPI, silent: bool) -> None:
     session = app.session
     stage = session.workshop.current_stage if session is not None else None
     if session is None or stage is None:
@@ -221,7 +221,7 @@ def _set_silent(app: WorkshopApp, silent: bool) -> None:
         )
 
 
-def reveal(app: WorkshopApp) -> None:
+def reveal(app: WorkshopAppAPI) -> None:
     """Show the room every hidden note of the current stage at once (asks first: it cannot be undone)."""
     session = app.session
     stage = session.workshop.current_stage if session is not None else None
@@ -236,7 +236,7 @@ def reveal(app: WorkshopApp) -> None:
     _confirm(app, f"Show the room all {plural(hidden, 'hidden note')} now?", "Reveal them", lambda: _reveal(app))
 
 
-def _reveal(app: WorkshopApp) -> None:
+def _reveal(app: WorkshopAppAPI) -> None:
     session = app.session
     if session is None:
         return
@@ -245,7 +245,7 @@ def _reveal(app: WorkshopApp) -> None:
         app.notify(f"{plural(len(revealed), 'note')} revealed to the room.", title="Reveal")
 
 
-def toggle_anonymous(app: WorkshopApp) -> None:
+def toggle_anonymous(app: WorkshopAppAPI) -> None:
     session = app.session
     if session is None:
         return

@@ -23,9 +23,8 @@ from textual.widgets.option_list import Option
 
 from facilitation import catalogue
 from facilitation.models import Participant, Stage
-from screens.agenda_overview import format_duration
-from screens.app import WorkshopApp
-from screens.base import WorkshopChanged
+from facilitation.schedule import format_duration
+from screens.base import WorkshopAppAPI, WorkshopChanged
 from workshop.session import EXTERNAL_RELOAD, MAX_STAGE_MINUTES, SessionError, WorkshopSession
 from workshop.session.validation import participant_names
 
@@ -158,8 +157,8 @@ class SetupScreen(Screen[None]):
         self._template_name = catalogue.DEFAULT_TEMPLATE
 
     @property
-    def workshop_app(self) -> WorkshopApp:
-        return cast(WorkshopApp, self.app)
+    def workshop_app(self) -> WorkshopAppAPI:
+        return cast(WorkshopAppAPI, self.app)
 
     @property
     def session(self) -> WorkshopSession | None:
@@ -206,7 +205,7 @@ class SetupScreen(Screen[None]):
     def on_mount(self) -> None:
         if not self.new and self.workshop_app.session is None:
             self.workshop_app.show_error("No workshop is open.")
-            self.workshop_app.show_home()
+            self.workshop_app.navigator.home()
             return
         self._fill_details()
         self._show_mode()
@@ -669,9 +668,7 @@ class SetupScreen(Screen[None]):
         if self.new and not self.action_create():
             return
         self._save_focused_detail()
-        from screens.stage import StageScreen
-
-        self.workshop_app.switch_to(StageScreen())
+        self.workshop_app.navigator.stage()
 
     def action_back(self) -> None:
         """Back where set-up was opened from: the stage screen, or home."""
@@ -682,7 +679,7 @@ class SetupScreen(Screen[None]):
         if len(app.screen_stack) > 2:
             app.pop_screen()
         else:
-            app.show_home()
+            app.navigator.home()
 
 
 def parse_minutes(value: str | None) -> int | None:

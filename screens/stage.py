@@ -259,14 +259,14 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     def on_mount(self) -> None:
         app = self.workshop_app
         if app.session is None:
-            app.show_home()
+            self.navigator.home()
             return
         ws = app.session.workshop
         if ws.current_stage_id not in ws.stages:
             # Only a damaged or hand-edited file gets here (a restored empty backup, say): say so, go home.
             app.show_error(f"“{ws.title}” has no stage to run. Open its set-up to build an agenda.")
             app.close_session()
-            app.call_later(app.show_home)
+            app.call_later(self.navigator.home)
             return
         self.query_one("#agenda-side", AgendaStrip).vertical = True
         session = self.session
@@ -529,40 +529,29 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._draw_stage_text(self.session.stage(self._stage_id))
 
     def action_agenda(self) -> None:
-        from screens.agenda_overview import AgendaOverviewScreen
-
-        self.app.push_screen(AgendaOverviewScreen())
+        self.navigator.agenda()
 
     def action_summary(self) -> None:
-        from screens.summary import SummaryScreen
-
-        self.app.push_screen(SummaryScreen())
+        self.navigator.summary()
 
     def action_action_plan(self) -> None:
-        from screens.action_plan import ActionPlanScreen
-
-        self.app.push_screen(ActionPlanScreen())
+        self.navigator.action_plan()
 
     def action_vote(self) -> None:
-        """The open vote's board, else the latest result, else a new vote's set-up (``screens.voting``)."""
-        from screens.voting import open_vote, vote_scope
-
-        open_vote(self.workshop_app, vote_scope(self.session.stage(self._stage_id)))
+        """The open vote's board, else the latest result, else a new vote's set-up (``Navigator.vote``)."""
+        stage = self.session.stage(self._stage_id)
+        # The action-plan stage votes on the final priorities (every stage's decisions), not on its own notes.
+        self.navigator.vote(None if rules_of(stage.kind).votes_across_stages else stage.id)
 
     def action_readiness(self) -> None:
-        from screens.readiness import ReadinessScreen
-
-        self.app.push_screen(ReadinessScreen())
+        self.navigator.readiness()
 
     def action_room(self) -> None:
-        from screens.room import ask_open_room
-
-        ask_open_room(self.workshop_app)
+        self.navigator.room()
 
     def action_home(self) -> None:
-        app = self.workshop_app
-        app.close_session()
-        app.show_home()
+        self.workshop_app.close_session()
+        self.navigator.home()
 
     # --- entering notes ----------------------------------------------------------------------------------
 

@@ -212,9 +212,7 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
 
     def action_export(self) -> None:
         """Choose formats and folder in the export dialog, which writes the files in the background."""
-        from screens.export_dialog import ExportScreen
-
-        self.app.push_screen(ExportScreen())
+        self.navigator.export()
 
     # --- navigation --------------------------------------------------------------------------------------
 
@@ -224,12 +222,4 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
     def action_back(self) -> None:
         if not self.is_active:
             return  # a key typed ahead, handled after this screen had already closed
-        app = self.workshop_app
-        if len(app.screen_stack) > 2:
-            app.pop_screen()
-        elif app.session is not None:
-            from screens.stage import StageScreen
-
-            app.switch_to(StageScreen())
-        else:
-            app.show_home()
+        self.navigator.back()

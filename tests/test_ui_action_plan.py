@@ -33,6 +33,7 @@ from screens.export_dialog import (
     prepare_folder,
 )
 from screens.help import help_sections
+from screens.navigation import help_screens
 from screens.stage import StageScreen
 from screens.summary import SummaryScreen
 from tests.ui_helpers import messages
@@ -333,7 +334,7 @@ async def test_the_action_plan_stage_says_press_o(app: WorkshopApp) -> None:
 
 
 def test_the_help_lists_the_action_plan_and_export_keys(app: WorkshopApp) -> None:
-    sections = dict(help_sections(app))
+    sections = dict(help_sections(app, help_screens(type(app))))
     plan = {entry.description for entry in sections["Action plan"]}
     assert "Turn the highlighted candidate into an action (enter too)" in plan
     assert "Move the action up the plan" in plan

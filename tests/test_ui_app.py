@@ -49,7 +49,7 @@ async def test_open_id_starts_on_the_stage_and_home_replaces_it(data_dir: Path, 
         assert isinstance(app.screen, StageScreen)
         assert len(app.screen_stack) == 2  # the empty base, and the stage
         app.close_session()
-        app.show_home()
+        app.navigator.home()
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
 

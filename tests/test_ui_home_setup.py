@@ -13,7 +13,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from facilitation.clock import FakeClock
-from screens.agenda_overview import AgendaOverviewScreen, format_duration
+from facilitation.schedule import format_duration
+from screens.agenda_overview import AgendaOverviewScreen
 from screens.app import WorkshopApp, make_app
 from screens.dialogs import ConfirmScreen, TextEntryScreen
 from screens.home import EMPTY_MESSAGE, HomeScreen

@@ -188,13 +188,12 @@ async def test_end_round_and_comparison_with_the_start(app: WorkshopApp) -> None
 
 
 async def test_the_palette_opens_the_end_round(app: WorkshopApp) -> None:
-    from screens.readiness import open_readiness
 
     async with app.run_test(size=SIZE) as pilot:
-        open_readiness(app, "end")
+        app.navigator.readiness("end")
         await pilot.pause()
         assert isinstance(app.screen, ReadinessScreen) and app.screen.round == "end"
-        open_readiness(app, "start")
+        app.navigator.readiness("start")
         await pilot.pause()
         assert app.screen.round == "start" and len(app.screen_stack) == 3  # type: ignore[attr-defined]
         await pilot.press("escape")

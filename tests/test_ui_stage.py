@@ -22,6 +22,7 @@ from screens.app import TooSmall, WorkshopApp, make_app
 from screens.commands import StageCommands
 from screens.dialogs import BackupsScreen, ChooseScreen, ConfirmScreen, TextEntryScreen
 from screens.help import HelpScreen, help_sections
+from screens.navigation import help_screens
 from screens.stage import TIP_TIMER, NoteInput, StageScreen
 from screens.widgets import AgendaStrip, NoteList, TimerDisplay
 from screens.widgets.timer_display import TimerBar
@@ -721,13 +722,13 @@ async def test_help_lists_the_keys_of_every_screen(app: WorkshopApp) -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        sections = dict(help_sections(app))
+        sections = dict(help_sections(app, help_screens(type(app))))
         stage_keys = {e.description: e.keys for e in sections["Stage (notes list)"]}
         assert stage_keys[TIP_TIMER] == "space · F5", "a letter key and its F-key are one line"
         assert stage_keys["Add 1 minute"] == "+ · = · F6"
         assert stage_keys["Undo the last change to the notes (again: the one before)"] == "u · ^z"
         assert stage_keys["Edit the note"] == "⏎"
-        assert any(heading == "Everywhere" for heading, _ in help_sections(app))
+        assert any(heading == "Everywhere" for heading, _ in help_sections(app, help_screens(type(app))))
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StageScreen)

@@ -18,6 +18,7 @@ from screens.app import WorkshopApp, make_app
 from screens.commands import StageCommands
 from screens.dialogs import ConfirmScreen, TextEntryScreen
 from screens.help import help_sections
+from screens.navigation import help_screens
 from screens.stage import StageScreen
 from screens.voting.ballot import ParticipantBallotScreen
 from screens.voting.board import VoteBoardScreen
@@ -517,7 +518,7 @@ async def test_final_priorities_without_decisions_says_how_to_get_them(
 
 async def test_help_and_palette_list_the_voting_keys(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE):
-        headings = [heading for heading, _ in help_sections(app)]
+        headings = [heading for heading, _ in help_sections(app, help_screens(type(app)))]
         assert {"Vote: set-up", "Vote: board", "Vote: a participant's ballot", "Vote: result"} <= set(
             headings
         )

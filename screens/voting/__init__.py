@@ -1,8 +1,10 @@
 """Dot voting on screen: the set-up, the facilitator's board, one participant's private ballot, the reveal.
 
 A vote belongs to a stage (its notes) or, with ``stage_id=None``, to the whole workshop (the final priorities,
-on every stage's decisions). ``open_vote`` is the one entry point the stage's ``v`` key and the palette use: it
-shows the board of the open vote, else the result of the latest closed one, else the set-up.
+on every stage's decisions). ``Navigator.vote`` (``screens.navigation``) is the one entry point the stage's ``v``
+key and the palette use: it shows the board of the open vote, else the result of the latest closed one, else the
+set-up. This package module holds what the voting screens share (how a ballot note and the rules read); it imports
+none of them, and they reach one another through the navigator.
 
 Privacy is the board's and the ballot's first rule: while a vote is open nothing on screen shows totals or
 another participant's dots (the session's ``participant_dots`` is the only count a ballot reads; the result is
@@ -11,29 +13,19 @@ read only after ``close_ballot``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
 from facilitation import text
-from facilitation.models import Ballot, Stage, Workshop
-from facilitation.stage_kinds import rules_of
+from facilitation.models import Ballot, Workshop
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from facilitation import ballots
-    from screens.app import WorkshopApp
-    from workshop.session import WorkshopSession
 
 FINAL_PRIORITIES = "Final priorities"
 NOTE_CHARS = 2000
 """Ballots and results show a note in full, wrapped, up to this many characters (a pasted document is cut)."""
-
-
-def vote_scope(stage: Stage) -> int | None:
-    """Where the stage's ``v`` key votes: the action-plan stage votes on the final priorities (no stage)."""
-    return None if rules_of(stage.kind).votes_across_stages else stage.id
 
 
 def note_problem(workshop: Workshop, ballot: Ballot, note_id: int) -> str:
@@ -110,68 +102,3 @@ def rules_text(ballot: Ballot) -> str:
         return "room tally: the facilitator types the count per note"
     who = "anonymous" if ballot.anonymous else "named: the result shows who voted for what"
     return f"{text.plural(ballot.budget, 'dot')} each, at most {ballot.cap} on one note · {who}"
-
-
-def _session(app: WorkshopApp) -> WorkshopSession | None:
-    if app.session is None:
-        app.show_error("Open a workshop first.")
-    return app.session
-
-
-def _show(app: WorkshopApp, screen: Screen[Any], replace: bool) -> None:
-    if replace:
-        app.switch_screen(screen)
-    else:
-        app.push_screen(screen)
-
-
-def open_vote(app: WorkshopApp, stage_id: int | None) -> None:
-    """The board of the open vote here, else the latest result here, else a new vote's set-up."""
-    session = _session(app)
-    if session is None:
-        return
-    ballot = session.votes.latest(stage_id)
-    if ballot is None:
-        show_setup(app, stage_id)
-    elif ballot.status == "open":
-        show_board(app, ballot.id)
-    else:
-        show_results(app, ballot.id)
-
-
-def show_setup(app: WorkshopApp, stage_id: int | None, *, replace: bool = False) -> None:
-    """The set-up dialog; once a vote opens, its board replaces the screen the set-up was called from."""
-    from screens.voting.setup import VoteSetupScreen
-
-    session = _session(app)
-    if session is None:
-        return
-    if stage_id is None:
-        has_notes = bool(session.votes.final_priority_notes(include_candidates=True))
-        empty = (
-            "No decisions yet: mark notes as decisions (x) in the stages, then vote on the final priorities."
-        )
-    else:
-        has_notes = bool(session.workshop.stage_notes(stage_id))
-        empty = f"{session.stage(stage_id).title} has no notes to vote on yet."
-    if not has_notes:
-        app.show_error(empty)
-        return
-
-    def opened(ballot_id: int | None) -> None:
-        if ballot_id is not None:
-            show_board(app, ballot_id, replace=replace)
-
-    app.push_screen(VoteSetupScreen(stage_id), opened)
-
-
-def show_board(app: WorkshopApp, ballot_id: int, *, replace: bool = False) -> None:
-    from screens.voting.board import VoteBoardScreen
-
-    _show(app, VoteBoardScreen(ballot_id), replace)
-
-
-def show_results(app: WorkshopApp, ballot_id: int, *, replace: bool = False) -> None:
-    from screens.voting.results import VoteResultsScreen
-
-    _show(app, VoteResultsScreen(ballot_id), replace)

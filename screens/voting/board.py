@@ -28,7 +28,7 @@ from facilitation import text
 from facilitation.models import Ballot, Participant, Vote, Workshop
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen, TextEntryScreen
-from screens.voting import NOTE_CHARS, note_problem, note_text, rules_text, show_results
+from screens.voting import NOTE_CHARS, note_problem, note_text, rules_text
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
@@ -427,7 +427,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
-        show_results(self.workshop_app, self.ballot_id, replace=True)
+        self.navigator.vote_results(self.ballot_id, replace=True)
 
     def action_limits(self) -> None:
         from screens.voting.setup import LimitsScreen

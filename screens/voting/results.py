@@ -26,7 +26,7 @@ from facilitation.models import Ballot, Note, Participant, Vote, Workshop
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.charts import bar
 from screens.dialogs import ConfirmScreen
-from screens.voting import NOTE_CHARS, note_text, rules_text, show_board, show_setup
+from screens.voting import NOTE_CHARS, note_text, rules_text
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
@@ -254,7 +254,7 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         except SessionError as error:
             self.workshop_app.show_error(error)
             return
-        show_board(self.workshop_app, self.ballot_id, replace=True)
+        self.navigator.vote_board(self.ballot_id, replace=True)
 
     def action_rerun(self) -> None:
         from facilitation.ballots import describe_left_out
@@ -284,7 +284,7 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
                 self.notify(
                     f"Run {again.run}: left out {describe_left_out(left_out)}.", markup=False, timeout=8
                 )
-            show_board(self.workshop_app, again.id, replace=True)
+            self.navigator.vote_board(again.id, replace=True)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -311,7 +311,7 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
             except SessionError as error:
                 self.workshop_app.show_error(error)
                 return
-            show_board(self.workshop_app, self.ballot_id, replace=True)
+            self.navigator.vote_board(self.ballot_id, replace=True)
 
         self.app.push_screen(
             ConfirmScreen(
@@ -325,7 +325,7 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
 
     def action_new_vote(self) -> None:
         ballot = self.session.votes.ballot(self.ballot_id)
-        show_setup(self.workshop_app, ballot.stage_id, replace=True)
+        self.navigator.vote_setup(ballot.stage_id, replace=True)
 
     def action_back(self) -> None:
         self.dismiss(None)

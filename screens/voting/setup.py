@@ -27,7 +27,7 @@ from screens.widgets.ticks import TickBox, TickList
 from workshop.session import SessionError, WorkshopSession
 
 if TYPE_CHECKING:
-    from screens.app import WorkshopApp
+    from screens.base import WorkshopAppAPI
 
 
 def _whole_number(value: str, what: str) -> int:
@@ -57,7 +57,7 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
 
     @property
     def session(self) -> WorkshopSession:
-        session = cast("WorkshopApp", self.app).session
+        session = cast("WorkshopAppAPI", self.app).session
         assert session is not None
         return session
 
@@ -191,7 +191,7 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
         self.action_open_vote()
 
     def action_open_vote(self) -> None:
-        app = cast("WorkshopApp", self.app)
+        app = cast("WorkshopAppAPI", self.app)
         tally = self.query_one("#tally", Checkbox).value
         try:
             note_ids = self._selected()
@@ -233,7 +233,7 @@ class LimitsScreen(DismissOnce, ModalScreen[bool]):
 
     @property
     def session(self) -> WorkshopSession:
-        session = cast("WorkshopApp", self.app).session
+        session = cast("WorkshopAppAPI", self.app).session
         assert session is not None
         return session
 
@@ -261,7 +261,7 @@ class LimitsScreen(DismissOnce, ModalScreen[bool]):
         self.action_save()
 
     def action_save(self) -> None:
-        app = cast("WorkshopApp", self.app)
+        app = cast("WorkshopAppAPI", self.app)
         try:
             budget = _whole_number(self.query_one("#budget", Input).value, "Dots per participant")
             cap = _whole_number(self.query_one("#cap", Input).value, "Most dots on one note")
