@@ -228,3 +228,40 @@ async def test_a_stage_of_3000_notes_opens_on_its_newest_note_counting_only_what
         await pilot.press("home")
         await pilot.pause()
         assert "tag1x" in screen_text(app) and in_view(notes)
+
+
+async def test_a_setup_of_3000_notes_counts_what_it_shows_and_ticks_each_note_once(app: WorkshopApp) -> None:
+    """The set-up's tick list measures only the notes on screen, and a note that wraps over several lines has
+    one tick, on its first line (``SelectionList`` drew one on every line and shifted the ticks below it)."""
+    from textual.widgets import SelectionList
+
+    from screens.voting.setup import VoteSetupScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        session = session_of(app)
+        session.votes.close(BALLOT)
+        await app.push_screen(VoteSetupScreen(2))
+        await pilot.pause()
+        notes = app.screen.query_one("#ballot-notes", SelectionList)
+        assert isinstance(notes, LazyOptionList)
+        assert notes.option_count == NOTES
+        assert notes.guessed_count() > NOTES - 100, "only the notes on screen were counted"
+        window = notes.scrollable_content_region.height
+        shown = notes._lines[:window]
+        assert any(offset > 0 for _, offset in shown), "some notes on screen wrap"
+        text = screen_text(app)
+        assert text.count("[x]") == len({index for index, offset in shown if offset == 0})
+        boxes = text.count("[ ]")  # the unticked "room tally" and "named" boxes below the list
+        await pilot.press("down", "space")  # untick note 2 (two lines long): only its own tick changes
+        await pilot.pause()
+        text = screen_text(app)
+        assert text.count("[ ]") == boxes + 1 and 2 not in notes.selected
+        await pilot.press("end", "space")
+        await pilot.pause()
+        assert f"tag{NOTES}x" in screen_text(app) and in_view(notes)
+        assert notes.guessed_count() > NOTES - 200
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        ballot = max(session.workshop.ballots.values(), key=lambda b: b.id)
+        assert ballot.status == "open" and ballot.note_ids == [n for n in range(1, NOTES) if n != 2]

@@ -7,9 +7,9 @@ nothing typed is lost. ``LimitsScreen`` changes the dots and the cap of a vote a
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,10 +20,11 @@ from textual.widgets import Checkbox, Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from facilitation import text, voting
-from facilitation.models import Note
+from facilitation.models import Note, Workshop
 from screens.base import DismissOnce
 from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
-from screens.widgets.ticks import TickBox, TickList
+from screens.widgets.rows import Cell, LaterRow, Row
+from screens.widgets.ticks import TickBox, TickList, TickRow
 from workshop.session import SessionError, WorkshopSession
 
 if TYPE_CHECKING:
@@ -36,6 +37,34 @@ def _whole_number(value: str, what: str) -> int:
         return int(value.strip())
     except ValueError:
         raise SessionError(f"{what} must be a whole number.") from None
+
+
+def setup_rows(workshop: Workshop, notes: list[Note], *, cross_stage: bool) -> list[Selection[int]]:
+    """One ticked row per note: ``#id`` in its own column, then (``cross_stage``: a vote across stages) the
+    stage, ``ACTION?`` for a candidate action, and the note's first line, wrapped under itself.
+
+    Each row is a ``LaterRow``: a set-up of thousands of notes builds and measures only the rows on screen."""
+    id_width = max((len(f"#{n.id}") for n in notes), default=2)
+
+    def row(note: Note) -> Row:
+        parts: list[str | tuple[str, str]] = []
+        if cross_stage:
+            stage = workshop.stages.get(note.stage_id)
+            parts.append((f"[{stage.title if stage else '?'}] ", "bold"))
+        if note.mark == "candidate":
+            parts.append(("ACTION? ", "bold"))
+        parts.append(text.preview(note.text, NOTE_CHARS))
+        return Row([Cell(Content.styled(f"#{note.id}", "bold"), id_width, "right")], Content.assemble(*parts))
+
+    extra = 24 if cross_stage else 0
+    return [
+        TickRow(
+            LaterRow(partial(row, n), fixed=id_width + 1, length=min(len(n.text), NOTE_CHARS) + extra + 8),
+            n.id,
+            True,
+        )
+        for n in notes
+    ]
 
 
 class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
@@ -70,14 +99,9 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
         boxes = self.query("#candidates").results(Checkbox)
         return any(box.value for box in boxes)
 
-    def _selection(self, note: Note) -> Selection[int]:
-        label = Text.assemble((f"#{note.id} ", "bold"))
-        if self.stage_id is None:
-            label.append(f"[{self.session.stage(note.stage_id).title}] ", style="bold")
-        if note.mark == "candidate":
-            label.append("ACTION? ", style="bold")
-        label.append(text.preview(note.text, NOTE_CHARS))
-        return Selection(label, note.id, True)
+    def _selections(self) -> list[Selection[int]]:
+        """Every note that can go on the ballot, ticked: rows built, measured and drawn only when shown."""
+        return setup_rows(self.session.workshop, self._notes(), cross_stage=self.stage_id is None)
 
     def compose(self) -> ComposeResult:
         if self.stage_id is None:
@@ -91,7 +115,7 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
             )
             if self.stage_id is None:
                 yield TickBox("Add the candidate actions too", id="candidates")
-            yield TickList[int](*(self._selection(n) for n in self._notes()), id="ballot-notes")
+            yield TickList[int](*self._selections(), id="ballot-notes")
             with Horizontal(id="limits"):
                 yield Label("Dots per participant", classes="field-label")
                 yield Input(id="budget", type="integer", max_length=3)
@@ -173,7 +197,7 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
     def _candidates_changed(self) -> None:
         notes = self.query_one("#ballot-notes", SelectionList)
         notes.clear_options()
-        notes.add_options([self._selection(n) for n in self._notes()])
+        notes.add_options(self._selections())
         self._follow_selection()
 
     def action_toggle_all(self) -> None:

@@ -42,17 +42,17 @@ class LazyOptionList(OptionList):
 
     def __init__(
         self,
-        *,
+        *content: OptionListContent,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled, markup=False)
         self._guessed: set[int] = set()
         """Indexes of options placed by a guessed height at the current width."""
         self._placed_width: int | None = None
         """The width the options were placed at (``None``: not placed yet)."""
+        super().__init__(*content, name=name, id=id, classes=classes, disabled=disabled, markup=False)
 
     # --- measuring --------------------------------------------------------------------------------------
 
