@@ -199,6 +199,13 @@ class WorkshopApp(WorkshopAppAPI):
 
     # --- screens -------------------------------------------------------------------------------------
 
+    def _load_screen_css(self, screen: Screen[Any]) -> None:
+        """Textual's hook for a pushed screen's ``CSS_PATH``: only the new files are parsed and only the new
+        screen restyled (``screens.internals.load_screen_css``; Textual re-parses every stylesheet)."""
+        from screens.internals import load_screen_css
+
+        load_screen_css(self, screen)
+
     def get_default_screen(self) -> Screen[Any]:
         """An empty base that is never seen: home or a stage screen is always pushed above it.
 

@@ -34,8 +34,10 @@ from typing import Any, Final
 
 from textual import events
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
+from textual.app import App
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
+from textual.screen import Screen
 
 from screens.text_input import TerminalInputDecoder, UndecodableInput
 
@@ -166,3 +168,30 @@ class WorkshopLinuxDriver(LinuxDriver):
     def _report_undecodable(self, count: int) -> None:
         """Runs in the input thread: ``process_message`` hands the message to the app's queue thread-safely."""
         self.process_message(UndecodableInput(count))
+
+
+def load_screen_css(app: App[Any], screen: Screen[Any]) -> None:
+    """Add a pushed screen's own stylesheet files (``CSS_PATH``) to the app's, parsing only those files.
+
+    Textual's ``App._load_screen_css`` (8.2.8) reads the files, then ``Stylesheet.reparse()`` parses every
+    stylesheet loaded so far afresh (its parse cache is not used) and ``Stylesheet.update(app)`` restyles every
+    widget of every screen: 20-40 ms on the first open of each screen class, measured with the stage screen
+    beneath. Here ``Stylesheet.parse()`` takes the files already loaded from its parse cache (cleared whenever
+    the theme's variables change, so nothing stale is used), and only the new screen is restyled: every rule
+    in ``screens/**/*.tcss`` names its screen's class, or an id that only that screen's widgets carry, so the
+    screens beneath have nothing new to take. A screen's inline ``CSS`` string is left to Textual's own method.
+    Pinned by ``tests/test_internals.py``.
+    """
+    if screen.CSS:
+        App._load_screen_css(app, screen)
+        return
+    stylesheet = app.stylesheet
+    new = [path for path in screen.css_path if not stylesheet.has_source(str(path), "")]
+    if not new:
+        return
+    if app.css_monitor is not None:
+        app.css_monitor.add_paths(screen.css_path)
+    for path in new:
+        stylesheet.read(path)
+    stylesheet.parse()
+    stylesheet.update(screen)
