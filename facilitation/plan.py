@@ -7,6 +7,7 @@ ranking comes first; the rest follow in agenda order, most dots first, then boar
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from facilitation import ballots, text, voting
@@ -33,60 +34,65 @@ class Candidate:
     """Actions already made from this note."""
 
 
-def _ranking(workshop: Workshop, ballot: Ballot | None) -> list[voting.RankedItem]:
+Ranking = Callable[[Workshop, Ballot], Sequence[ballots.ResultItem]]
+"""``ballots.ranking``, or the same count kept by a session (``session.votes.ranking``)."""
+
+
+def _ranking(workshop: Workshop, ballot: Ballot | None, ranking: Ranking) -> list[ballots.ResultItem]:
     """A revealed vote's live notes that got at least one dot, most dots first."""
     if ballot is None:
         return []
     notes = workshop.notes
     return [
         item
-        for item in ballots.ranking(workshop, ballot)
+        for item in ranking(workshop, ballot)
         if item.dots > 0 and item.note_id in notes and not notes[item.note_id].deleted
     ]
 
 
-def plan_candidates(workshop: Workshop) -> list[Candidate]:
+def plan_candidates(workshop: Workshop, ranking: Ranking = ballots.ranking) -> list[Candidate]:
     """Decisions, candidate actions and top-voted notes of every stage, in the order to turn them into actions.
 
     With a revealed final-priorities vote its ranking comes first; every other candidate follows in agenda
-    order, most dots first within a stage, then board order.
+    order, most dots first within a stage, then board order (position, then id: ``Workshop.stage_notes``).
+    One pass over the notes, and only the candidates are sorted (at 20,000 notes, sorting every stage's notes
+    took about 40 ms of the action plan's opening). ``ranking`` ranks a ballot: ``ballots.ranking`` (the
+    default) or a session's kept count of it, the same function's result.
     """
     ws = workshop
     stages = ws.agenda()
-    all_ballots = list(ws.ballots.values())
-    final = _ranking(ws, ballots.latest_closed(b for b in all_ballots if b.stage_id is None))
-    final_by_note = {item.note_id: item for item in final}
+    stage_order = {stage.id: i for i, stage in enumerate(stages)}
+    by_stage: dict[int | None, list[Ballot]] = {}
+    for ballot in ws.ballots.values():
+        by_stage.setdefault(ballot.stage_id, []).append(ballot)
+    final = _ranking(ws, ballots.latest_closed(by_stage.get(None, [])), ranking)
+    final_by_note = {item.note_id: (place, item) for place, item in enumerate(final)}
     actions_by_note: dict[int, list[int]] = {}
     for action in ws.ordered_actions():
         if action.source_note_id is not None:
             actions_by_note.setdefault(action.source_note_id, []).append(action.id)
 
-    stage_order = {stage.id: i for i, stage in enumerate(stages)}
-    board_order: dict[int, int] = {}
-    stage_dots: dict[int, int] = {}
     chosen: set[int] = set(final_by_note)
+    chosen.update(note.id for note in ws.notes.values() if note.mark in NOTE_MARKS)
+    stage_dots: dict[int, int] = {}
     for stage in stages:
-        notes = ws.stage_notes(stage.id)
-        board_order.update({note.id: i for i, note in enumerate(notes)})
-        chosen.update(note.id for note in notes if note.mark in NOTE_MARKS)
-        ranked = _ranking(ws, ballots.latest_closed(b for b in all_ballots if b.stage_id == stage.id))
+        ranked = _ranking(ws, ballots.latest_closed(by_stage.get(stage.id, [])), ranking)
         stage_dots.update({item.note_id: item.dots for item in ranked})
         chosen.update(item.note_id for item in voting.top(ranked, TOP_VOTED))
 
-    def order(note_id: int) -> tuple[int, ...]:
+    def on_board(note_id: int) -> bool:
+        note = ws.notes.get(note_id)
+        return note is not None and not note.deleted and note.stage_id in stage_order
+
+    def order(note_id: int) -> tuple[float, ...]:
         final_item = final_by_note.get(note_id)
         if final_item is not None:
-            return (0, final.index(final_item))
+            return (0, final_item[0])
         note = ws.notes[note_id]
-        return (
-            1,
-            stage_order.get(note.stage_id, len(stages)),
-            -stage_dots.get(note_id, 0),
-            board_order[note_id],
-        )
+        return (1, stage_order[note.stage_id], -stage_dots.get(note_id, 0), note.position, note.id)
 
     result = []
-    for note_id in sorted((i for i in chosen if i in board_order), key=order):
+    for note_id in sorted(filter(on_board, chosen), key=order):
         note = ws.notes[note_id]
         final_item = final_by_note.get(note_id)
         result.append(
@@ -94,9 +100,9 @@ def plan_candidates(workshop: Workshop) -> list[Candidate]:
                 note=note,
                 stage=ws.stages[note.stage_id],
                 dots=stage_dots.get(note_id),
-                final_rank=final_item.rank if final_item else None,
-                final_tied=final_item.tied if final_item else False,
-                final_dots=final_item.dots if final_item else None,
+                final_rank=final_item[1].rank if final_item else None,
+                final_tied=final_item[1].tied if final_item else False,
+                final_dots=final_item[1].dots if final_item else None,
                 action_ids=tuple(actions_by_note.get(note_id, [])),
             )
         )

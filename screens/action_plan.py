@@ -382,7 +382,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
     def _draw_candidates(self) -> None:
         options = self.query_one("#candidates", OptionList)
         highlighted = self.selected_candidate
-        self._candidates = plan_candidates(self.session.workshop)
+        self._candidates = plan_candidates(self.session.workshop, self.session.votes.ranking)
         options.clear_options()
         if not self._candidates:
             options.add_option(

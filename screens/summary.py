@@ -43,21 +43,26 @@ def _bullets(marker: str, lines: list[str]) -> list[Option]:
     return [_line(Content(line), Cell(Content(f"  {marker}"), 3)) for line in lines]
 
 
+def _display_order(note: Note) -> tuple[float, int]:
+    return (note.position, note.id)
+
+
 def stage_block(
     session: WorkshopSession, stage: Stage, number: int | None, notes: list[Note] | None = None
 ) -> list[Option]:
     """One stage as the room reads it: title and counts, expected output, decisions, candidates, top votes.
 
     One row per line (a long note wraps under its bullet), for a list that draws only the rows on screen.
-    ``notes`` are the stage's live notes in display order, when the caller has them (else read here)."""
+    ``notes`` are the stage's live notes in any order, when the caller has them (else read here): only the
+    decisions and candidates listed are put in display order (position, then id, as ``Workshop.stage_notes``)."""
     ws = session.workshop
     title = f"{number}. {stage.title}" if number else stage.title
     if stage.skipped:
         return [_line(Content.assemble((title, "bold underline"), ("  (skipped)", "dim")))]
     if notes is None:
         notes = ws.stage_notes(stage.id)
-    decisions = [n for n in notes if n.mark == "decision"]
-    candidates = [n for n in notes if n.mark == "candidate"]
+    decisions = sorted((n for n in notes if n.mark == "decision"), key=_display_order)
+    candidates = sorted((n for n in notes if n.mark == "candidate"), key=_display_order)
     actions = [a for a in ws.actions.values() if a.source_stage_id == stage.id]
     counts = []
     rules = rules_of(stage.kind)
@@ -148,7 +153,7 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
     DEFAULT_CSS = """
     SummaryScreen #summary-title { height: 1; padding: 0 1; background: $panel; }
     SummaryScreen #summary-head { height: auto; padding: 0 1; background: $panel; }
-    SummaryScreen #summary { height: 1fr; padding: 0 1; }
+    SummaryScreen #summary { height: 1fr; padding: 0 1; scrollbar-gutter: stable; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -178,10 +183,8 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
         self.query_one("#summary-head", Static).update(self._head(ws))
         rows: list[Option] = []
         by_stage: dict[int, list[Note]] = {}
-        for note in ws.live_notes():  # one pass over the notes, not one per stage
+        for note in ws.live_notes():  # one pass over the notes, not one per stage, and no sorting of them all
             by_stage.setdefault(note.stage_id, []).append(note)
-        for stage_notes in by_stage.values():
-            stage_notes.sort(key=lambda n: (n.position, n.id))  # display order, as ``Workshop.stage_notes``
         number = 0
         for stage in ws.agenda():
             counted = not stage.skipped and rules_of(stage.kind).numbered

@@ -144,7 +144,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         yield Static(id="board-title")
         yield Static(id="board-rules")
         with Horizontal(id="board-body"):
-            yield OptionList(id="board-list", markup=False)
+            yield LazyOptionList(id="board-list")  # keeps its measured lines when first shown (OptionList re-counts)
             yield LazyOptionList(id="board-tally")
             yield LazyOptionList(id="board-notes")
         yield Static(id="board-status")

@@ -13,7 +13,9 @@ from facilitation.models import (
     Note,
     NoteMark,
     Vote,
+    Workshop,
 )
+from workshop.session.ledger import Ledger
 from workshop.session.part import Part
 from workshop.session.validation import (
     NotFoundError,
@@ -43,6 +45,11 @@ class BallotResult:
 class Votes(Part):
     """Dot votes. A private ballot's dots are only ever handed out per voter (``participant_dots``) until the
     reveal; ``named_dots`` refuses while a vote is open or anonymous (docs/VOTING.md)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__(ledger)
+        self._results: dict[int, tuple[tuple[object, ...], BallotResult]] = {}
+        """Each ballot's last result, with the state it was counted in (``_state``)."""
 
     def ballot(self, ballot_id: int) -> Ballot:
         """A ballot by id; ``NotFoundError`` when there is none."""
@@ -387,6 +394,8 @@ class Votes(Part):
                 "result": [[r.note_id, r.dots, r.rank] for r in result.ranked],
             },
         )
+        kept = self._ws.ballots[ballot_id]  # ``closed``, as the commit stored it: the result the screens will ask for
+        self._results[ballot_id] = (self._state(kept), result)
         return result
 
     def reopen(self, ballot_id: int) -> Ballot:
@@ -466,15 +475,39 @@ class Votes(Part):
             left_out=[[item.note_id, item.reason] for item in left_out],
         )
 
+    def _state(self, ballot: Ballot) -> tuple[object, ...]:
+        """What a ballot's result depends on, cheaply: the workshop object, its event log's length (every
+        change, committed here or followed from another window, adds an entry), the ballot record itself and the
+        sizes of the tables it counts. A result counted in the same state is the same result."""
+        ws = self._ws
+        last = ws.events[-1].id if ws.events else None
+        return (id(ws), len(ws.events), last, id(ballot), len(ws.votes), len(ws.notes))
+
     def _result(self, ballot: Ballot) -> BallotResult:
+        """``facilitation.ballots.outcome`` of ``ballot``, counted once per state of the workshop: the results,
+        the action plan, the summary and the projector all ask for the same ballots (a 3,333-note ballot took
+        about 11 ms to rank, and every closed vote of the workshop is ranked to open the action plan)."""
         from facilitation import ballots  # on first use: opening a workshop skips the vote rules
 
+        state = self._state(ballot)
+        kept = self._results.get(ballot.id)
+        if kept is not None and kept[0] == state:
+            return kept[1]
         found = ballots.outcome(self._ws, ballot)
-        return BallotResult(ballot, found.ranked, found.voters, found.total_dots, found.recorded)
+        result = BallotResult(ballot, found.ranked, found.voters, found.total_dots, found.recorded)
+        self._results[ballot.id] = (state, result)
+        return result
 
     def result(self, ballot_id: int) -> BallotResult:
-        """The ranking of a closed vote (the facilitator's screen shows it only after the reveal)."""
+        """The ranking of a closed vote (the facilitator's screen shows it only after the reveal). The same
+        object is returned until the workshop changes: read it, do not change it."""
         return self._result(self.ballot(ballot_id))
+
+    def ranking(self, workshop: Workshop, ballot: Ballot) -> list[ballots.ResultItem]:
+        """``facilitation.ballots.ranking`` of one of this session's ballots, from the count kept by ``result``
+        (the shape ``facilitation.plan.plan_candidates`` takes as its ``ranking``). Do not change the list."""
+        assert workshop is self._ws, "a ranking of this session's workshop"
+        return self._result(ballot).ranked
 
     def latest(self, stage_id: int | None) -> Ballot | None:
         """The most recent ballot of a stage (``None`` for the cross-stage votes), or ``None``."""
