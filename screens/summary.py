@@ -180,11 +180,12 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
         if session is None:
             return
         ws = session.workshop
-        self.query_one("#summary-head", Static).update(self._head(ws))
         rows: list[Option] = []
         by_stage: dict[int, list[Note]] = {}
-        for note in ws.live_notes():  # one pass over the notes, not one per stage, and no sorting of them all
+        live = ws.live_notes()
+        for note in live:  # one pass over the notes, not one per stage, and no sorting of them all
             by_stage.setdefault(note.stage_id, []).append(note)
+        self.query_one("#summary-head", Static).update(self._head(ws, live))
         number = 0
         for stage in ws.agenda():
             counted = not stage.skipped and rules_of(stage.kind).numbered
@@ -200,9 +201,9 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
         body.scroll_to(y=scrolled, animate=False, immediate=True)
 
     @staticmethod
-    def _head(ws: Workshop) -> Text:
+    def _head(ws: Workshop, notes: list[Note]) -> Text:
+        """Title, details and the counts; ``notes`` are the workshop's live notes."""
         details = " · ".join(x for x in (ws.organisation, ws.date, ws.facilitator) if x)
-        notes = ws.live_notes()
         decisions = sum(1 for n in notes if n.mark == "decision")
         return Text.assemble(
             (ws.title, "bold"),
