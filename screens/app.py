@@ -34,6 +34,8 @@ from screens.navigation import AppNavigator
 from screens.private_notices import PrivateNotices
 from screens.text_input import UndecodableInput, pasted_text, typed_key
 from screens.theme import DEFAULT_THEME, THEMES
+from workshop.memory import keep_out_of_collections
+from workshop.memory import tune as tune_collections
 from workshop.session import Change, SessionError, WorkshopLibrary, WorkshopSession
 
 if TYPE_CHECKING:
@@ -113,7 +115,7 @@ class WorkshopApp(WorkshopAppAPI):
         workshop is shown."""
         self._checkpoint_asked = 0.0
         """When ``on_idle`` last started a checkpoint worker (``time.monotonic``)."""
-        self._checkpointing: Worker[None] | None = None
+        self._checkpointing: Worker[bool] | None = None
         self.timer_alerts: set[tuple[object, ...]] = set()
         self.private_notices = PrivateNotices()
         """Notices raised during a participant's private ballot or form, cleared when it is handed back."""
@@ -244,6 +246,7 @@ class WorkshopApp(WorkshopAppAPI):
         """After the first frame: keep start-up's objects out of future collections, and collect again (the
         console script holds the collector during start-up; see ``workshop.cli.main``)."""
         gc.freeze()
+        tune_collections()
         gc.enable()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -371,6 +374,9 @@ class WorkshopApp(WorkshopAppAPI):
             return
         if self._checkpointing is not None and not self._checkpointing.is_finished:
             return
+        if self._checkpointing is not None and self._checkpointing.result:
+            keep_out_of_collections()  # the new notes stay out of full collections (workshop.memory)
+        self._checkpointing = None
         now = time.monotonic()
         if now - self._checkpoint_asked < self.CHECKPOINT_EVERY:
             return
@@ -380,12 +386,14 @@ class WorkshopApp(WorkshopAppAPI):
         )
 
     @staticmethod
-    def _checkpoint(session: WorkshopSession) -> None:
-        """In the worker thread. A failure loses nothing (the journal holds every change): logged, retried."""
+    def _checkpoint(session: WorkshopSession) -> bool:
+        """In the worker thread; True if a snapshot was written. A failure loses nothing (the journal holds every
+        change): logged, retried."""
         try:
-            session.checkpoint(only_if_due=True)
+            return session.checkpoint(only_if_due=True)
         except SessionError as error:
             log.warning("could not fold the journal into the workshop file (changes are safe): %s", error)
+            return False
 
     def close_session(self) -> None:
         if self.room is not None:  # closing the workshop closes its room: every device is signed out

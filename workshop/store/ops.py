@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Literal
 
 from workshop.store.errors import InvalidTextError
@@ -121,11 +122,11 @@ def encode_tables(
     for t, (name, table) in enumerate(tables.items()):
         parts.append(b"," if t else b"")
         parts.append(encode(name, what) + b":{")
-        items = list(table.items())
-        for start in range(0, len(items), chunk):
+        items = iter(table.items())  # not a list: 20,000 (key, doc) tuples would feed full collections
+        for start in range(0, len(table), chunk):
             if stop():
                 raise Stopped
-            piece = dict(items[start : start + chunk])
+            piece = dict(islice(items, chunk))
             try:
                 body = encode(piece, what)
             except InvalidTextError:
