@@ -34,10 +34,11 @@ from textual.widgets import Input
 
 from benchmarks.ui_bench import KeyClock
 from benchmarks.workload import summary_ms
+from facilitation.models import Note
 from screens.app import make_app
 from screens.room import attach
 from screens.stage import StageScreen
-from workshop.session import WorkshopLibrary, WorkshopSession
+from workshop.session import Change, WorkshopLibrary, WorkshopSession
 from workshop.store import Store
 
 Row = tuple[str, str, str, bool | None]
@@ -124,15 +125,15 @@ def _phones(url: str, code: str, ids: list[int]) -> subprocess.Popen[str]:
 
 async def _facilitator_types(app: Any, screen: StageScreen, work: list[float], clock: KeyClock) -> None:
     field = screen.query_one("#note-input", Input)
-    add_note = screen.add_note
 
-    def timed_add_note(raw: str) -> bool:
-        added = add_note(raw)
-        work.append(time.perf_counter() - clock.starts[-1])
-        clock.shown()
-        return added
+    def published(change: Change) -> None:  # the stage screen's Enter group-commits: durable once published
+        if change.kind == "note.added" and any(
+            n.text.startswith("Facilitator note ") for n in change.records_of(Note)
+        ):
+            work.append(time.perf_counter() - clock.starts[-1])
+            clock.shown()
 
-    screen.add_note = timed_add_note  # type: ignore[method-assign]
+    app.session.subscribe(published)
     for i in range(FACILITATOR_NOTES):
         field.value = f"Facilitator note {i}: what the room said out loud"
         field.focus()

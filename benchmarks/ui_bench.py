@@ -28,7 +28,7 @@ from textual.widgets import Input, OptionList
 from benchmarks.workload import build_workshop, fresh_dir, summary_ms
 from screens.app import make_app
 from screens.stage import StageScreen
-from workshop.session import WorkshopLibrary, WorkshopSession
+from workshop.session import Change, WorkshopLibrary, WorkshopSession
 from workshop.store import Store
 
 Row = tuple[str, str, str, bool | None]
@@ -117,13 +117,20 @@ async def app_add_note(store: Store, workshop_id: str) -> tuple[list[float], lis
         clock = KeyClock(app)
         add_note = screen.add_note
 
+        typed: list[str] = []
+
         def timed_add_note(raw: str) -> bool:
-            added = add_note(raw)  # durable on disk, then the list updated
-            work.append(time.perf_counter() - clock.starts[-1])
-            clock.shown()
-            return added
+            typed.append(raw)
+            return add_note(raw)  # group-committed: durable, and listed, once its Change is published
+
+        def published(change: Change) -> None:  # Enter to durable: the note's Change is published
+            if change.kind == "note.added" and len(work) < len(typed):
+                work.append(time.perf_counter() - clock.starts[-1])
+                clock.shown()  # ... and to the frame drawn once the list has it
 
         screen.add_note = timed_add_note  # type: ignore[method-assign]
+        assert app.session is not None
+        app.session.subscribe(published)
         before = len(app.session.workshop.notes) if app.session else 0
         await _type_notes(clock, field, NOTES_ADDED)
         frames = clock.frames
