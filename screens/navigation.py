@@ -48,6 +48,7 @@ def help_screens(app_class: type[DOMNode]) -> list[tuple[str, type[DOMNode]]]:
         ("Stage (notes list)", stage.StageScreen),
         ("Stage (notes list)", NoteList),
         ("Workshops (home)", home.HomeScreen),
+        ("New workshop (set-up)", setup.NewWorkshopScreen),
         ("Workshop setup", setup.SetupScreen),
         ("Agenda overview", agenda_overview.AgendaOverviewScreen),
         ("Summary", summary.SummaryScreen),
@@ -125,9 +126,9 @@ class AppNavigator:
             self.home()
 
     def new_workshop(self) -> None:
-        from screens.setup import SetupScreen
+        from screens.setup import NewWorkshopScreen
 
-        self.app.push_screen(SetupScreen(new=True))
+        self.app.push_screen(NewWorkshopScreen())
 
     def setup(self) -> None:
         from screens.setup import SetupScreen

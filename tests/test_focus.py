@@ -178,13 +178,13 @@ async def test_the_palette_s_go_to_stage_leaves_the_focus_in_the_note_field(app:
 async def test_a_set_up_form_field_keeps_its_typing_through_a_resize(library: WorkshopLibrary) -> None:
     from textual.widgets import Input
 
-    from screens.setup import SetupScreen
+    from screens.setup import NewWorkshopScreen
 
     app = make_app(library)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("n")  # home: a new workshop's set-up, the title field focused
         await pilot.pause()
-        assert isinstance(app.screen, SetupScreen)
+        assert isinstance(app.screen, NewWorkshopScreen)
         field = app.focused
         assert isinstance(field, Input)
         await pilot.press(*"Off")

@@ -18,7 +18,8 @@ from screens.agenda_overview import AgendaOverviewScreen
 from screens.app import WorkshopApp, make_app
 from screens.dialogs import ConfirmScreen, TextEntryScreen
 from screens.home import EMPTY_MESSAGE, HomeScreen
-from screens.setup import SetupScreen
+from screens.setup import NewWorkshopScreen, SetupScreen
+from screens.setup.form import SetupForm
 from screens.stage import StageScreen
 from screens.summary import SummaryScreen
 from workshop.session import WorkshopLibrary
@@ -172,22 +173,22 @@ async def test_new_workshop_with_participants(
     watch_notifications(app, notes, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
-        setup = app.screen
-        assert isinstance(setup, SetupScreen) and setup.new
-        assert setup.query_one("#date", Input).value == "2027-01-15"
+        draft = app.screen
+        assert isinstance(draft, NewWorkshopScreen)
+        assert draft.query_one("#date", Input).value == "2027-01-15"
 
         await pilot.press("ctrl+s")
         assert library.list() == []
         assert any("needs a title" in n for n in notes)
-        assert app.focused is setup.query_one("#title")
+        assert app.focused is draft.query_one("#title")
 
         await pilot.press(*"Leadership offsite", "enter", *"Northwind", "enter", *"Maya", "enter", "enter")
-        people = setup.query_one("#participants", OptionList)
+        people = draft.query_one("#participants", OptionList)
         assert app.focused is people
         await pilot.press("a")
         await pilot.press(*"Ana", "enter", *"Ben", "enter", *"Chloé", "ctrl+s")
         await pilot.pause()
-        assert setup._draft_participants == ["Ana", "Ben", "Chloé"]
+        assert draft.participants == ["Ana", "Ben", "Chloé"]
 
         people.highlighted = 1
         await pilot.press("r")
@@ -204,7 +205,11 @@ async def test_new_workshop_with_participants(
 
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert not setup.new and app.screen is setup
+        # The open workshop's own set-up takes the draft's place, its agenda focused to adjust.
+        setup = app.screen
+        assert isinstance(setup, SetupScreen)
+        assert app.focused is setup.query_one("#agenda")
+        assert any("created" in n for n in notes)
         [summary] = library.list()
         assert summary.title == "Leadership offsite" and summary.organisation == "Northwind"
         assert app.session is not None
@@ -212,7 +217,12 @@ async def test_new_workshop_with_participants(
         assert ws.facilitator == "Maya"
         assert [p.name for p in ws.active_participants()] == ["Benjamin", "Chloé"]
 
-        # Now the same screen edits the real workshop, durably.
+        # Now the set-up edits the real workshop, durably.
+        people = setup.query_one("#participants", OptionList)
+        assert [str(people.get_option_at_index(i).prompt) for i in range(people.option_count)] == [
+            "Benjamin",
+            "Chloé",
+        ]
         people.highlighted = 0
         people.focus()
         await pilot.press("r")
@@ -246,6 +256,76 @@ async def test_escape_from_a_new_workshop_creates_nothing(library: WorkshopLibra
         assert library.list() == []
 
 
+async def test_a_new_workshop_s_agenda_keys_ask_to_create_it_first(
+    library: WorkshopLibrary, notes: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draft shows the template's agenda; every agenda key says it is edited once the workshop exists,
+    and nothing is written."""
+    app = make_app(library)
+    watch_notifications(app, notes, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        draft = app.screen
+        assert isinstance(draft, NewWorkshopScreen)
+        draft.query_one("#agenda").focus()
+        before = total(draft)
+        for key in ("plus", "minus", "m", "shift+down", "s", "r", "a"):
+            notes.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is draft, key
+            assert notes == ["Create the workshop first (ctrl+s); its agenda can then be edited here."], key
+        assert total(draft) == before
+        assert "preview · editable once created" in plain(draft.query_one("#agenda-title", Static))
+        assert library.list() == []
+        assert not draft.query("#agenda-keys")  # the live set-up's key hint is not offered in the draft
+
+
+async def test_f5_on_a_new_workshop_creates_it_and_runs_its_first_stage(library: WorkshopLibrary) -> None:
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.press("f5")  # no title yet: refused, nothing created
+        await pilot.pause()
+        assert isinstance(app.screen, NewWorkshopScreen) and library.list() == []
+        await pilot.press(*"Run at once", "f5")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        assert [type(s) for s in app.screen_stack[1:]] == [StageScreen]
+        [summary] = library.list()
+        assert summary.title == "Run at once"
+        assert app.session is not None and app.session.workshop.id == summary.id
+
+
+async def test_after_create_escape_goes_home_with_the_new_workshop_open_and_listed(
+    library: WorkshopLibrary,
+) -> None:
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"Fresh one", "ctrl+s")
+        await pilot.pause()
+        live = app.screen
+        assert isinstance(live, SetupScreen)
+        assert [type(s) for s in app.screen_stack[1:]] == [SetupScreen]
+        assert live.sub_title == "Set-up"
+        assert live.query_one("#agenda-keys", Static).display
+        assert not live.query("#template-field") and not live.query("#create")
+        await pilot.press("escape")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert app.session is not None and app.session.workshop.title == "Fresh one"
+        table = home.query_one("#workshops", DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["Fresh one"]
+        await pilot.press("e")  # the open workshop's set-up again, from home
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.query_one("#title", Input).value == "Fresh one"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+
+
 # --- the agenda ------------------------------------------------------------------------------------------
 
 
@@ -254,12 +334,12 @@ async def open_setup(pilot: Pilot[Any], library: WorkshopLibrary, title: str = "
     await pilot.press("r", "e")
     await pilot.pause()
     setup = pilot.app.screen
-    assert isinstance(setup, SetupScreen) and not setup.new
+    assert isinstance(setup, SetupScreen)
     assert pilot.app.focused is setup.query_one("#agenda")
     return setup
 
 
-def total(setup: SetupScreen) -> str:
+def total(setup: SetupForm) -> str:
     return plain(setup.query_one("#agenda-total", Static))
 
 
@@ -337,7 +417,7 @@ async def test_save_a_template_and_create_from_it(library: WorkshopLibrary) -> N
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("n")
         setup = app.screen
-        assert isinstance(setup, SetupScreen)
+        assert isinstance(setup, NewWorkshopScreen)
         setup.query_one("#template", Select).value = "Offsite template"
         await pilot.pause()
         assert "1 h 59 min" in total(setup)

@@ -25,7 +25,7 @@ from screens.help import HelpScreen
 from screens.home import HomeScreen
 from screens.readiness import ReadinessScreen
 from screens.room import OpenRoomScreen
-from screens.setup import SetupScreen
+from screens.setup import NewWorkshopScreen, SetupScreen
 from screens.stage import StageScreen
 from screens.summary import SummaryScreen
 from screens.voting.board import VoteBoardScreen
@@ -383,7 +383,7 @@ async def test_home_opens_set_up_a_new_workshop_and_resumes_the_open_one(
         await pilot.press("e")  # set-up of the highlighted (the only) workshop
         await settle(pilot)
         setup = app.screen
-        assert isinstance(setup, SetupScreen) and not setup.new
+        assert isinstance(setup, SetupScreen)
         assert stack(app) == [SetupScreen]
         assert session_of(app).workshop.id == workshop_id
         await pilot.press("escape")  # back home; the workshop stays open
@@ -398,5 +398,5 @@ async def test_home_opens_set_up_a_new_workshop_and_resumes_the_open_one(
         await pilot.press("n")
         await settle(pilot)
         new = app.screen
-        assert isinstance(new, SetupScreen) and new.new
-        assert stack(app) == [HomeScreen, SetupScreen]
+        assert isinstance(new, NewWorkshopScreen)
+        assert stack(app) == [HomeScreen, NewWorkshopScreen]

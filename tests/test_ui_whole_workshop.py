@@ -31,7 +31,7 @@ from screens.app import WorkshopApp, make_app
 from screens.dialogs import ChooseScreen, ConfirmScreen, TextEntryScreen
 from screens.home import HomeScreen
 from screens.readiness import ReadinessEntryScreen, ReadinessScreen
-from screens.setup import SetupScreen
+from screens.setup import NewWorkshopScreen, SetupScreen
 from screens.stage import NoteInput, StageScreen
 from screens.voting.ballot import ParticipantBallotScreen
 from screens.voting.board import VoteBoardScreen
@@ -160,8 +160,8 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
         # 1. Home, then the set-up of a new workshop: details, three participants, create, run.
         assert isinstance(app.screen, HomeScreen) and app.session is None
         await pilot.press("n")
-        setup = app.screen
-        assert isinstance(setup, SetupScreen) and setup.new
+        draft = app.screen
+        assert isinstance(draft, NewWorkshopScreen)
         for field, value in (("title", "Offsite"), ("organisation", "Northwind"), ("facilitator", "Maya")):
             assert focused_id(app) == field
             await type_text(pilot, value)
@@ -176,13 +176,13 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
             await pilot.press("enter")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        people_list = setup.query_one("#participants", OptionList)
+        people_list = draft.query_one("#participants", OptionList)
         shown = [str(people_list.get_option_at_index(i).prompt) for i in range(people_list.option_count)]
         assert shown == ["Ana", "Ben", "Chloé"]
         assert library.list() == [], "nothing is created before ctrl+s"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.screen is setup and not setup.new
+        assert isinstance(app.screen, SetupScreen)
         [summary] = library.list()
         assert (summary.title, summary.organisation) == ("Offsite", "Northwind")
         ws = session_of(app).workshop
