@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from facilitation import text
 from room.devices import Device, Devices
@@ -29,7 +28,6 @@ class Refused(Exception):
 
 
 RoomListener = Callable[[], None]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -68,9 +66,6 @@ class Room:
         self.devices = Devices(self.limits, clock)
         self._tries: dict[str, Window] = {}
         self._listeners: list[RoomListener] = []
-        self.acting = False
-        """True while a device's request is being carried out: the session's change events during that time
-        came from the room, not from the facilitator's keyboard."""
 
     # --- the facilitator's side ------------------------------------------------------------------------------
 
@@ -205,13 +200,6 @@ class Room:
 
     # --- what a joined device asks of the workshop ---------------------------------------------------------
 
-    def _as_device(self, call: Callable[[], T]) -> T:
-        self.acting = True
-        try:
-            return call()
-        finally:
-            self.acting = False
-
     def participant_of(self, device: Device) -> int:
         if device.participant_id is None:
             raise Refused(403, "The facilitator has not let you in yet.")
@@ -244,7 +232,7 @@ class Room:
         if stage is None:
             raise Refused(409, "The workshop has no current stage.")
         author = None if self.session.workshop.anonymous_notes else participant_id
-        note = self._as_device(lambda: self.session.notes.add(body, stage_id=stage.id, author_id=author))
+        note = self.session.notes.add(body, stage_id=stage.id, author_id=author)
         device.notes_window.add()
         device.note_ids.add(note.id)
         return note.id
@@ -252,30 +240,28 @@ class Room:
     def edit_note(self, device: Device, note_id: int, body: str) -> None:
         self.participant_of(device)
         own = self._own_note(device, note_id)
-        self._as_device(lambda: self.session.notes.edit(own, body))
+        self.session.notes.edit(own, body)
 
     def withdraw_note(self, device: Device, note_id: int) -> None:
         self.participant_of(device)
         own = self._own_note(device, note_id)
-        self._as_device(lambda: self.session.notes.delete(own))
+        self.session.notes.delete(own)
 
     def cast(self, device: Device, ballot_id: int, note_id: int) -> None:
         voter = self.participant_of(device)
-        self._as_device(lambda: self.session.votes.cast(ballot_id, voter, note_id, device=True))
+        self.session.votes.cast(ballot_id, voter, note_id, device=True)
 
     def retract(self, device: Device, ballot_id: int, note_id: int) -> None:
         voter = self.participant_of(device)
-        self._as_device(lambda: self.session.votes.retract(ballot_id, voter, note_id, device=True))
+        self.session.votes.retract(ballot_id, voter, note_id, device=True)
 
     def done(self, device: Device, ballot_id: int, done: bool) -> None:
         participant_id = self.participant_of(device)
         if done:
-            self._as_device(lambda: self.session.votes.submit(ballot_id, participant_id, device=True))
+            self.session.votes.submit(ballot_id, participant_id, device=True)
         else:
-            self._as_device(lambda: self.session.votes.unsubmit(ballot_id, participant_id, device=True))
+            self.session.votes.unsubmit(ballot_id, participant_id, device=True)
 
     def readiness(self, device: Device, attitude: str | None, scores: dict[str, int], round: str) -> None:
         voter = self.participant_of(device)
-        self._as_device(
-            lambda: self.session.readiness.record(voter, attitude=attitude, scores=scores, round=round)
-        )
+        self.session.readiness.record(voter, attitude=attitude, scores=scores, round=round)

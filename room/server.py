@@ -89,8 +89,6 @@ class RoomServer:
         self._server = _QuietServer(config)
         self._task: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
-        self.device_changes: list[Callable[[Change], None]] = []
-        """Called with each change a device's request made (the facilitator's screens redraw from these)."""
 
     @property
     def url(self) -> str:
@@ -107,11 +105,8 @@ class RoomServer:
                 raise RoomStartError("The room's server stopped as it started.")
             await asyncio.sleep(0.01)
 
-    def _published(self, change: Change) -> None:
+    def _published(self, _change: Change) -> None:
         self.changed()
-        if self.room.acting:
-            for listener in list(self.device_changes):
-                listener(change)
 
     def changed(self) -> None:
         """The workshop changed: redraw the devices' live pages (called from the session's change events)."""

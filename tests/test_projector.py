@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 
 from facilitation.clock import FakeClock
 from facilitation.models import Note, Workshop
+from facilitation.timer_words import timer_digits
 from screens.projector import ProjectorApp
 from screens.projector.big_digits import FONT_HEIGHT, fit_scale, render_lines, text_width
 from screens.projector.board import StageNotes, notes_view
-from screens.projector.screen import ProjectorScreen
-from screens.widgets import timer_text
+from screens.projector.screen import DIGIT_MARGIN_SECONDS, IDLE_TICK_SECONDS, ProjectorScreen
 from tests.ui_helpers import screen_text
 from workshop.cli import main
 from workshop.follow import Following, FollowState, open_following
@@ -150,7 +150,7 @@ async def test_projector_follows_notes_timer_and_a_private_vote(
         text = await settle(app, pilot)
         screen = screen_of(app)
         assert screen.countdown.status.startswith("RUNNING")
-        assert screen.countdown.digits == timer_text(session.timer.of())  # the facilitator's function
+        assert screen.countdown.digits == timer_digits(session.timer.of())  # the facilitator's function
         assert screen.countdown.digits == f"{stage.minutes - 2:02d}:59"
         ballot = session.votes.open(stage.id, budget=3, cap=2)
         ana, ben = 1, 2
@@ -189,6 +189,43 @@ async def test_countdown_colours_and_times_up(
         assert countdown.has_class("-overrun") and countdown.has_class("-times-up")
         assert countdown.status.startswith("TIME'S UP")
         assert countdown.digits.startswith("+01:0")
+
+
+async def test_the_countdown_is_redrawn_when_its_digits_move_and_once_a_second_when_stopped(
+    session: WorkshopSession, following: Following, clock: FakeClock
+) -> None:
+    """A projector left on a stage wakes once a second, not four times (its CPU while nothing changes); a
+    running countdown is redrawn just after each of its seconds, so every second is shown."""
+    app = ProjectorApp(following, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = screen_of(app)
+        asked: list[float] = []
+        set_timer = screen.set_timer
+
+        def recording(delay: float, *args: Any, **kwargs: Any) -> Any:
+            asked.append(delay)
+            return set_timer(delay, *args, **kwargs)
+
+        screen.set_timer = recording  # type: ignore[method-assign]
+        screen.refresh_clock()
+        assert asked == [IDLE_TICK_SECONDS]  # the timer is not running
+        session.timer.start()
+        clock.advance(12.7)  # whole minutes planned: the digits move in 0.3 s
+        await settle(app, pilot)
+        assert screen.countdown.digits == timer_digits(session.timer.of())
+        asked.clear()
+        screen.refresh_clock()
+        assert asked == [pytest.approx(0.3 + DIGIT_MARGIN_SECONDS)]
+        shown = screen.countdown.digits
+        clock.advance(0.3 + DIGIT_MARGIN_SECONDS)
+        await wait_for(pilot, lambda: screen.countdown.digits != shown, "the next second drawn by the tick")
+        assert screen.countdown.digits == timer_digits(session.timer.of())
+        session.timer.pause()
+        await settle(app, pilot)
+        asked.clear()
+        screen.refresh_clock()
+        assert asked == [IDLE_TICK_SECONDS]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
@@ -425,7 +462,7 @@ async def test_a_read_only_second_window_follows_the_first(store: Store, clock: 
             assert isinstance(screen, StageScreen)
             await wait_for(
                 pilot,
-                lambda: screen.timer_display.digits == timer_text(first.timer.of()),
+                lambda: screen.timer_display.digits == timer_digits(first.timer.of()),
                 "the second window's countdown runs with the first's",
             )
             first.close()

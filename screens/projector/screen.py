@@ -5,8 +5,11 @@ purpose, questions and what the room produces, the countdown as big as the termi
 stage's notes as they arrive (or the notes on an open ballot, a vote once revealed, the readiness chart once shown).
 
 It has no keys that change anything, no dialogs and no notifications: it draws the session's state, and redraws
-the parts a ``Change`` concerns when one arrives. The countdown ticks locally, four times a second, computed from
-the stage timer's timestamps and the clock, exactly as the facilitator's countdown is.
+the parts a ``Change`` concerns when one arrives. The countdown is computed from the stage timer's timestamps and
+the clock, exactly as the facilitator's countdown is, and redrawn only when it moves: just after each whole second
+of a running timer (``facilitation.timer_words.seconds_to_next_digit``), and once a second otherwise for the
+agenda's ahead/behind, which moves with the time of day. A projector left on a paused or finished stage for an hour
+therefore wakes once a second, not four times (``benchmarks/follow_bench.py`` measures its CPU).
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
 from facilitation import text
 from facilitation.models import Ballot, Note, Stage, Workshop
 from facilitation.readiness import readiness_rounds, result_shown
+from facilitation.timer_words import seconds_to_next_digit
 from screens.base import WorkshopChanged
 from screens.projector.board import Board, StageNotes, ballot_notes_view, notes_view, results_view
 from screens.projector.countdown import ProjectorCountdown
@@ -36,8 +41,10 @@ if TYPE_CHECKING:
     from workshop.follow import FollowStatus
     from workshop.session import Change, WorkshopSession
 
-TICK_SECONDS = 0.25
-"""How often the countdown is redrawn (computed from the timer's timestamps each time, never counted)."""
+IDLE_TICK_SECONDS = 1.0
+"""How often the clock is redrawn while the stage's timer is not running (the agenda's ahead/behind)."""
+DIGIT_MARGIN_SECONDS = 0.01
+"""A running countdown is redrawn this long after its digits move, so the new second is already there."""
 
 STAGE_TEXT = {"stages", "info"}
 """Tables (and the workshop's own fields) whose change redraws the title, agenda and prompts."""
@@ -63,6 +70,7 @@ class ProjectorScreen(Screen[None]):
         super().__init__()
         self._stage_id: int | None = None
         self._notes: StageNotes | None = None
+        self._tick: Timer | None = None
 
     @property
     def projector(self) -> ProjectorApp:
@@ -90,7 +98,6 @@ class ProjectorScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show_follow_status(self.projector.follow_status)
         self.redraw()
-        self.set_interval(TICK_SECONDS, self.refresh_clock)
 
     # --- changes -------------------------------------------------------------------------------------
 
@@ -182,19 +189,34 @@ class ProjectorScreen(Screen[None]):
         prompt.update(Content.assemble(*parts).rstrip() if parts else Content(""))
 
     def refresh_clock(self) -> None:
-        """The countdown and the agenda's ahead/behind as they are now (runs every ``TICK_SECONDS``)."""
+        """The countdown and the agenda's ahead/behind as they are now, then the next redraw is set (see the
+        module's docstring); a change that arrives meanwhile redraws at once and sets it again."""
         session = self.session
         ws = session.workshop
         if self._stage_id is None or self._stage_id not in ws.stages:
             self.countdown.display = False
+            self._next_tick(None)
             return
         self.countdown.display = True
         now = session.clock.wall()
-        self.countdown.show(session.timer.of(self._stage_id), now)
+        timer = session.timer.of(self._stage_id)
+        self.countdown.show(timer, now)
+        self._next_tick(seconds_to_next_digit(timer))
         agenda = ws.agenda(include_skipped=False)
         timers = {s.id: session.timer.of(s.id) for s in agenda}
         marks, report = stage_marks(ws, timers, now)
         self.query_one(AgendaStrip).show(marks, report)
+
+    def _next_tick(self, step: float | None) -> None:
+        """Redraw the clock after ``step`` seconds (and a margin), or ``IDLE_TICK_SECONDS`` for ``None``."""
+        if self._tick is not None:
+            self._tick.stop()
+        delay = IDLE_TICK_SECONDS if step is None else step + DIGIT_MARGIN_SECONDS
+        self._tick = self.set_timer(delay, self._ticked, name="projector clock")
+
+    def _ticked(self) -> None:
+        self._tick = None  # this timer has fired: nothing to stop
+        self.refresh_clock()
 
     def draw_board(self) -> None:
         """The board for the current stage: notes, an open vote's notes, a revealed vote or the readiness chart."""

@@ -3,7 +3,7 @@
 from screens.widgets.agenda_strip import AgendaStrip, StageMark, stage_marks
 from screens.widgets.key_bar import KeyBar
 from screens.widgets.note_list import NoteList, note_prompt
-from screens.widgets.timer_display import TimerDisplay, timer_text
+from screens.widgets.timer_display import TimerDisplay
 
 __all__ = [
     "AgendaStrip",
@@ -13,5 +13,4 @@ __all__ = [
     "TimerDisplay",
     "note_prompt",
     "stage_marks",
-    "timer_text",
 ]

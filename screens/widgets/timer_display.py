@@ -8,7 +8,6 @@ come from ``StageTimer.phase`` so the rule lives in one place; the state classes
 
 from __future__ import annotations
 
-import time
 from typing import ClassVar
 
 from rich.style import Style
@@ -20,45 +19,32 @@ from textual.renderables.bar import Bar
 from textual.widget import Widget
 from textual.widgets import Digits, Label
 
-from facilitation.schedule import format_clock
-from facilitation.timer import StageTimer
+from facilitation.timer import StageTimer, TimerStatus
+from facilitation.timer_words import timer_digits, timer_status
 
 PHASES = ("normal", "warning", "alert", "overrun")
 STATUSES = ("idle", "running", "paused", "finished")
 
 
-def timer_text(timer: StageTimer) -> str:
-    """What the digits show: the time left, rounded up, or ``+MM:SS`` counting up once the time is over."""
-    if timer.is_overrun:
-        return "+" + format_clock(timer.overrun)
-    return format_clock(timer.remaining, round_up=True)
+KEY_HINTS = {TimerStatus.IDLE: " · press space or F5 to start", TimerStatus.PAUSED: " · space or F5 resumes"}
+"""What the facilitator's status line adds for a timer within its time: the keys that start or resume it."""
 
 
 def status_text(timer: StageTimer, now: float | None = None) -> str:
-    """The words beside the digits, so the state reads without knowing the colour code.
+    """The facilitator's status line: ``facilitation.timer_words.timer_status`` (with how a finished stage went)
+    and, for a timer within its time, the key that starts or resumes it."""
+    hint = "" if timer.is_overrun else KEY_HINTS.get(timer.status, "")
+    return timer_status(timer, now) + hint
 
-    With ``now`` (wall-clock seconds), a running timer also says at what time of day it ends.
-    """
-    planned = f"{timer.planned_seconds / 60:g} min"
-    extra = f" + {timer.extended_seconds / 60:g} min added" if timer.extended_seconds else ""
-    if timer.status == "finished":
-        if timer.is_overrun:
-            return f"STAGE FINISHED · ran {format_clock(timer.overrun)} over {planned}{extra}"
-        return (
-            f"STAGE FINISHED · {format_clock(timer.remaining, round_up=True)} were left of {planned}{extra}"
-        )
-    if timer.is_overrun:
-        over = "PAUSED · " if timer.status == "paused" else ""
-        return f"TIME'S UP · {over}{format_clock(timer.overrun)} over {planned}{extra}"
-    if timer.status == "idle":
-        return f"READY · {planned}{extra} · press space or F5 to start"
-    if timer.status == "paused":
-        return f"PAUSED · {planned}{extra} · space or F5 resumes"
-    ends = ""
-    if now is not None:
-        ends = " · ends " + time.strftime("%H:%M", time.localtime(now + timer.remaining))
-    lead = {"alert": "ALMOST TIME", "warning": "LAST 20 % OF THE TIME"}.get(timer.phase, "RUNNING")
-    return f"{lead} · {planned}{extra}{ends}"
+
+def timer_classes(timer: StageTimer) -> dict[str, bool]:
+    """The classes a countdown widget sets for ``timer``: ``-times-up``, one ``-<phase>`` and one ``-<status>``
+    (each ``True``/``False``), so one ``update_classes`` restyles the digits, the status and the bar."""
+    phase, state = timer.phase, timer.status.value
+    classes = {"-times-up": timer.is_overrun}
+    classes |= {f"-{name}": name == phase for name in PHASES}
+    classes |= {f"-{name}": name == state for name in STATUSES}
+    return classes
 
 
 class TimerBar(Widget):
@@ -126,7 +112,7 @@ class TimerDisplay(Vertical):
 
     def show(self, timer: StageTimer, now: float | None = None) -> None:
         """Draw ``timer`` as it is now; cheap when nothing visible changed, so it can run on every tick."""
-        digits, status, phase = timer_text(timer), status_text(timer, now), timer.phase
+        digits, status, phase = timer_digits(timer), status_text(timer, now), timer.phase
         state = timer.status.value
         fraction = round(timer.fraction_remaining, 3)
         current = (digits, status, phase, state, fraction)
@@ -136,7 +122,4 @@ class TimerDisplay(Vertical):
         self.query_one("#timer-digits", Digits).update(digits)
         self.query_one("#timer-status", Label).update(Content(status))
         self.query_one(TimerBar).fraction = fraction
-        classes = {"-times-up": timer.is_overrun}
-        classes |= {f"-{name}": name == phase for name in PHASES}
-        classes |= {f"-{name}": name == state for name in STATUSES}
-        self.update_classes(classes)  # one restyle of the digits, status and bar, not one per class
+        self.update_classes(timer_classes(timer))  # one restyle of digits, status and bar, not one per class
