@@ -23,6 +23,7 @@ from textual.command import Provider
 from textual.driver import Driver
 from textual.geometry import Size
 from textual.notifications import Notification, Notify, SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -78,6 +79,9 @@ class WorkshopApp(WorkshopAppAPI):
     screen's own CSS file is read when the screen is first pushed, and Textual then re-parses every stylesheet
     loaded so far (about 5 ms on the way to the first frame of ``workshop open``)."""
     COMMANDS = App.COMMANDS | {_stage_commands}
+    read_only_text: reactive[str] = reactive("", init=False)
+    """What the read-only banner says while the open workshop is read-only: who writes it (this window follows
+    them), that they stopped, or why it cannot be changed; empty when it can be. Screens ``watch`` it."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", show=True),
         Binding("question_mark", "help", "Help", show=False),
@@ -310,8 +314,8 @@ class WorkshopApp(WorkshopAppAPI):
         else:
             self.show_error(error)
 
-    def _say_read_only(self, session: WorkshopSession) -> None:
-        self.notify(session.read_only_reason, title="Read-only", severity="warning", timeout=10, markup=False)
+    def _say_read_only(self) -> None:
+        self.notify(self.read_only_text, title="Read-only", severity="warning", timeout=10, markup=False)
 
     def use_session(self, session: WorkshopSession) -> None:
         """Make ``session`` the open workshop (closing any other) and go to its current stage."""
@@ -320,7 +324,11 @@ class WorkshopApp(WorkshopAppAPI):
             session = self._follow_instead(session)
         self.session = session
         if session.read_only:
-            self._say_read_only(session)
+            follower = self.follower
+            self.read_only_text = (
+                follower.status.window_message if follower is not None else session.read_only_reason
+            )
+            self._say_read_only()
         self.navigator.stage()
 
     def _follow_instead(self, session: WorkshopSession) -> WorkshopSession:
@@ -329,7 +337,7 @@ class WorkshopApp(WorkshopAppAPI):
         the same path as this window's own changes (``workshop.follow``). If the files cannot be followed the
         plain read-only copy stays."""
         try:
-            following = self.library.follow(session.workshop.id, reason=session.read_only_reason)
+            following = self.library.follow(session.workshop.id)
         except SessionError:
             return session
         session.close()
@@ -341,19 +349,10 @@ class WorkshopApp(WorkshopAppAPI):
         return following.session
 
     def _follow_status(self, status: FollowStatus) -> None:
-        """Say when the followed window closes, comes back, or the workshop goes away."""
-        from workshop.follow import FollowState
-
-        if status.state is FollowState.FOLLOWING:
-            message = "The workshop is open in another window again: this one follows it."
-        elif status.state is FollowState.STOPPED:
-            message = (
-                "The other window closed the workshop: this one shows its last saved state. "
-                "Open the workshop again here to change it."
-            )
-        else:
-            message = status.message
-        self.notify(message, title="Read-only", severity="warning", timeout=10, markup=False)
+        """Say when the followed window closes, comes back (naming the window that writes now), or the
+        workshop goes away; the stage's read-only banner says it too, until the next change."""
+        self.read_only_text = status.window_message
+        self._say_read_only()
 
     def switch_to(self, screen: Screen[Any]) -> None:
         """Show ``screen`` as the one screen above the base (a stage, home, set-up opened from home)."""
@@ -402,6 +401,7 @@ class WorkshopApp(WorkshopAppAPI):
         if self.follower is not None:
             self.follower.stop()
             self.follower = None
+        self.read_only_text = ""
         if self.session is not None:
             session, self.session = self.session, None
             try:

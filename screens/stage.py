@@ -270,15 +270,22 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             return
         self.query_one("#agenda-side", AgendaStrip).vertical = True
         session = self.session
-        banner = self.query_one("#read-only-banner", Static)
-        banner.display = session.read_only
+        self.watch(app, "read_only_text", self._show_read_only)
         if session.read_only:
-            banner.update(Content(f"READ-ONLY · {session.read_only_reason}"))
             note_input = self.query_one(NoteInput)
             note_input.disabled = True
             note_input.placeholder = "Read-only: notes cannot be added in this window."
         self._enter_stage()
         self.set_interval(TICK_SECONDS, self.refresh_clock)
+
+    def _show_read_only(self, text: str) -> None:
+        """The banner over a read-only workshop: who writes it now, or that they stopped (``read_only_text``)."""
+        session = self.workshop_app.session
+        if not text and session is not None and session.read_only:
+            text = session.read_only_reason  # opened read-only without a follower (from home's set-up, say)
+        banner = self.query_one("#read-only-banner", Static)
+        banner.display = bool(text)
+        banner.update(Content(f"READ-ONLY · {text}" if text else ""))
 
     def on_screen_resume(self) -> None:
         """Back from the agenda, the summary or a dialog: the widgets followed every change meanwhile

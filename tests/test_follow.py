@@ -324,3 +324,74 @@ def test_table_diff() -> None:
 
 def test_data_folder_path(tmp_path: Path) -> None:
     assert not follow.writer_present(tmp_path / "none.json")
+
+
+def _child_writer(path: Path) -> subprocess.Popen[str]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER_SCRIPT, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+    return child
+
+
+def _quit(child: subprocess.Popen[str]) -> None:
+    assert child.stdin is not None
+    child.stdin.close()  # the child exits at the end of its input; its lock goes with it
+    child.wait(timeout=WAIT)
+
+
+def test_the_window_message_names_the_writer_says_when_it_stopped_and_names_the_next(
+    store: Store, writer: WorkshopFile
+) -> None:
+    """The read-only window's banner (``FollowStatus.window_message``) follows the writers as they come and go:
+    never the name of a window that has closed."""
+    writer.close()
+    path = store.path_for("ws-1")
+    first = _child_writer(path)
+    try:
+        seen = Recorder()
+        follower = Follower(path, seen.apply, on_status=seen.status)
+        assert follower.status.state is FollowState.FOLLOWING
+        assert follower.status.writer == f"(pid {first.pid})"
+        assert f"(pid {first.pid})" in follower.status.window_message
+        assert "follows it" in follower.status.window_message
+        assert follower.status.message == ""  # the projector shows nothing while it follows
+    finally:
+        _quit(first)
+    follower.poll()
+    assert follower.status.state is FollowState.STOPPED
+    assert str(first.pid) not in follower.status.window_message
+    assert "closed the workshop" in follower.status.window_message
+    assert "Open the workshop again here" in follower.status.window_message
+    assert "closed" in follower.status.message  # and the projector's notice says so too
+    second = _child_writer(path)
+    try:
+        follower.poll()
+        assert follower.status.state is FollowState.FOLLOWING
+        assert follower.status.writer == f"(pid {second.pid})"
+        assert f"(pid {second.pid})" in follower.status.window_message
+        assert follower.status.message == ""
+        assert [s.writer for s in seen.statuses] == ["", f"(pid {second.pid})"]
+    finally:
+        _quit(second)
+
+
+def test_a_new_writer_taking_over_between_two_looks_is_named(store: Store, writer: WorkshopFile) -> None:
+    """One window closes and another opens before the follower looks again: it never saw the workshop stopped,
+    and it names the new writer all the same (the owner file changed)."""
+    writer.close()
+    path = store.path_for("ws-1")
+    first = _child_writer(path)
+    follower = Follower(path, Recorder().apply)
+    assert follower.status.writer == f"(pid {first.pid})"
+    _quit(first)
+    second = _child_writer(path)
+    try:
+        follower.poll()
+        assert follower.status.state is FollowState.FOLLOWING
+        assert follower.status.writer == f"(pid {second.pid})"
+    finally:
+        _quit(second)

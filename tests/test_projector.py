@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual.widgets import Static
 
 from facilitation.clock import FakeClock
 from facilitation.models import Note, Workshop
@@ -423,6 +425,14 @@ async def test_two_processes_writer_and_projector(store: Store) -> None:
             )
             await wait_for(pilot, lambda: "window is closed" in shown(), "the projector says so")
             assert "Faster answers" in shown() or "revealed" in shown()  # the last picture stays
+            again = Writer(store.data_dir, workshop_id)  # the facilitator opens the workshop again
+            try:
+                await wait_for(pilot, lambda: "window is closed" not in shown(), "the notice goes away")
+                again.do("next")
+                again.do("note Back again")
+                await wait_for(pilot, lambda: "Back again" in shown(), "the projector follows again")
+            finally:
+                again.close()
     finally:
         writer.close()
 
@@ -465,12 +475,33 @@ async def test_a_read_only_second_window_follows_the_first(store: Store, clock: 
                 lambda: screen.timer_display.digits == timer_digits(first.timer.of()),
                 "the second window's countdown runs with the first's",
             )
+            banner = screen.query_one("#read-only-banner", Static)
+            assert f"(pid {os.getpid()})" in str(banner.render())  # the first window, in this process
             first.close()
             await wait_for(
                 pilot,
                 lambda: any("closed the workshop" in str(n.message) for n in app._notifications),
                 "the second window says the first has closed",
             )
+            await wait_for(
+                pilot, lambda: "closed the workshop" in str(banner.render()), "the banner says it has closed"
+            )
+            assert "pid" not in str(banner.render())  # no longer names a window that is gone
+            third = library.open(first.workshop.id)  # a window opens it again: this one follows again
+            try:
+                assert not third.read_only
+                await wait_for(
+                    pilot, lambda: "follows it" in str(banner.render()), "the banner names the new writer"
+                )
+                assert f"(pid {os.getpid()})" in str(banner.render())
+                third.notes.add("typed in the third window")
+                await wait_for(
+                    pilot,
+                    lambda: "typed in the third window" in screen_text(app),
+                    "the new writer is followed",
+                )
+            finally:
+                third.close()
     finally:
         first.close()
 

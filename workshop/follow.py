@@ -46,7 +46,15 @@ from workshop import records
 from workshop.session import WorkshopSession
 from workshop.store import Store
 from workshop.store.errors import DamagedFileError, StoreError, WorkshopNotFoundError
-from workshop.store.file import RawTables, build_view, journal_path, load_state, lock_path, owner_path
+from workshop.store.file import (
+    RawTables,
+    build_view,
+    journal_path,
+    load_state,
+    lock_path,
+    owner_path,
+    owner_text,
+)
 from workshop.store.fsutil import existing_backups
 from workshop.store.journal import JournalDamage, parse_journal
 from workshop.store.ops import DELETE, META_TABLE, PUT, Op
@@ -297,11 +305,31 @@ class FollowStatus:
     state: FollowState
     message: str = ""
     """One line for the audience's screen; empty while following."""
+    writer: str = ""
+    """While following: which window writes, as the store names it (``(pid 1234)``); a different writer (the
+    workshop closed and opened again elsewhere) is a different status. Empty otherwise."""
+
+    @property
+    def window_message(self) -> str:
+        """One line for a facilitator's read-only window (``workshop open`` of a workshop another window has
+        open): who writes while following, that the writer stopped (and how to change the workshop), or why the
+        file cannot be followed."""
+        if self.state is FollowState.FOLLOWING:
+            return (
+                f"The workshop is open in another Six Disciplines window {self.writer}: "
+                "this window follows it and shows each change."
+            )
+        if self.state is FollowState.STOPPED:
+            return (
+                "The other window closed the workshop: this window shows its last saved state. "
+                "Open the workshop again here to change it."
+            )
+        return self.message
 
 
-def _status(state: FollowState, detail: str = "") -> FollowStatus:
+def _status(state: FollowState, detail: str = "", writer: str = "") -> FollowStatus:
     if state is FollowState.FOLLOWING:
-        return FollowStatus(state)
+        return FollowStatus(state, writer=writer)
     if state is FollowState.STOPPED:
         return FollowStatus(state, "The facilitator's window is closed: this is the last saved picture.")
     if state is FollowState.GONE:
@@ -340,7 +368,12 @@ class Follower:
         self._apply = apply
         self.on_status = on_status
         """Called (on the thread that delivers) when the status changes."""
-        self.status = _status(FollowState.FOLLOWING if writer_present(self.path) else FollowState.STOPPED)
+        self._owner: tuple[FileIdentity | None, str] | None = None
+        """The owner file's identity when last read, and the writer it named."""
+        present = writer_present(self.path)
+        self.status = _status(
+            FollowState.FOLLOWING if present else FollowState.STOPPED, writer=self._writer() if present else ""
+        )
         self._checked_writer = time.monotonic()
         self._stop = threading.Event()
         self.polling = False
@@ -368,7 +401,15 @@ class Follower:
             self._checked_writer = time.monotonic()
             if not writer_present(self.path):
                 state = FollowState.STOPPED
-        return batches, _status(state, detail)
+        writer = self._writer() if state is FollowState.FOLLOWING else ""
+        return batches, _status(state, detail, writer)
+
+    def _writer(self) -> str:
+        """Who writes, from the owner file: read again only when that file changed (a stat a second)."""
+        identity = _identity(owner_path(self.path))
+        if self._owner is None or self._owner[0] != identity:
+            self._owner = (identity, owner_text(self.path))
+        return self._owner[1]
 
     def deliver(self, batches: list[list[Op]], status: FollowStatus) -> bool:
         """Apply what ``read`` found (on the UI's thread); True if anything changed."""
@@ -467,7 +508,11 @@ class Follower:
 
 # --- a followed session ---------------------------------------------------------------------------------
 
-FOLLOWING_REASON = "This window follows the facilitator's and cannot change the workshop."
+FOLLOWING_REASON = (
+    "This window only follows the workshop and cannot change it: open it again here once no other window has it."
+)
+"""Why a following session refuses changes; true whether the writer is still there or has stopped (who writes
+is said by ``FollowStatus.window_message``, which changes as they come and go)."""
 
 
 @dataclass

@@ -98,14 +98,17 @@ class WorkshopLibrary:
         with self._errors(workshop_id):
             return WorkshopSession.open(self._store, workshop_id, clock=self.clock)
 
-    def follow(self, workshop_id: str, *, reason: str) -> Following:
+    def follow(self, workshop_id: str, *, reason: str | None = None) -> Following:
         """Open a workshop another window holds, read-only, with the follower that keeps it current (see
-        ``workshop.follow``): no lock taken, nothing written. ``SessionError`` (``DamagedWorkshopError`` for a
+        ``workshop.follow``): no lock taken, nothing written. ``reason``: why its session refuses changes
+        (default ``workshop.follow.FOLLOWING_REASON``). ``SessionError`` (``DamagedWorkshopError`` for a
         damaged file) if it cannot be read."""
-        from workshop.follow import open_following
+        from workshop.follow import FOLLOWING_REASON, open_following
 
         with self._errors(workshop_id):
-            return open_following(self._store, workshop_id, clock=self.clock, reason=reason)
+            return open_following(
+                self._store, workshop_id, clock=self.clock, reason=reason or FOLLOWING_REASON
+            )
 
     def create(self, title: str, **kwargs: Any) -> WorkshopSession:
         from workshop.session import WorkshopSession

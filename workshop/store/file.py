@@ -300,6 +300,13 @@ def _owner_text(path: Path) -> str:
     return f"(pid {pid})"
 
 
+def owner_text(path: Path) -> str:
+    """Who holds the workshop's lock, for messages: ``(pid 1234)``, ``(pid 1234 on laptop-2)`` for another
+    machine's window on a shared folder, or ``(pid unknown)``; read from the owner file the writer leaves beside
+    the lock (the lock itself cannot say), without taking the lock."""
+    return _owner_text(path)
+
+
 def _held_by_us(path: Path) -> bool:
     with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
         info = _owner_info(path)
