@@ -153,11 +153,6 @@ def render(workshop: Workshop, *, delimiter: str = ",") -> str:
     return render_report(build_report(workshop), delimiter=delimiter)
 
 
-def render_notes(workshop: Workshop, *, delimiter: str = ",") -> str:
-    """The notes CSV text."""
-    return render_notes_report(build_report(workshop), delimiter=delimiter)
-
-
 def notes_path(actions_path: Path) -> Path:
     """Where the notes CSV goes beside the actions CSV: ``x-actions.csv`` → ``x-notes.csv``, ``plan.csv`` →
     ``plan-notes.csv``."""

@@ -12,7 +12,7 @@ collects the fields and shows the session's refusal (a due date it cannot read) 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -24,10 +24,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.geometry import Size
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
-from textual.widgets.data_table import RowKey
 from textual.widgets.option_list import Option
 
 from facilitation import ballots, text
@@ -39,6 +37,7 @@ from facilitation.models import (
 from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_candidates, plan_status
 from screens.base import DismissOnce, WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
+from screens.internals import FixedSizeDataTable
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
@@ -265,16 +264,11 @@ FIXED_COLUMNS = 3 + 12 + 10 + 6 + 11 + 1 + 2 * 7 + 2
 """Width of every column but the action's, with cell padding and the scrollbar."""
 
 
-class ActionTable(DataTable[Text]):
-    """The plan's table; tells the screen its new width so the action column fills what is left."""
+class ActionTable(FixedSizeDataTable[Text]):
+    """The plan's table; tells the screen its new width so the action column fills what is left.
 
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        """Every column has a fixed width and every row one line (cells are cut with an ellipsis), so nothing
-        needs measuring. ``DataTable`` measures every new cell by drawing it: 200 actions took 140 ms. Only the
-        scrollable size is set, as ``DataTable`` sets it (private API, checked against Textual 8.2.8)."""
-        width = sum(column.get_render_width(self) for column in self.columns.values())
-        header = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
+    Every column has a fixed width and every row one line (cells are cut with an ellipsis), so nothing needs
+    measuring: ``DataTable`` measured every new cell by drawing it (200 actions took 140 ms)."""
 
     def on_resize(self, event: events.Resize) -> None:
         screen = self.screen

@@ -12,11 +12,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from textual import events
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.message import Message
 
+from screens.internals import QuietFirstResume
 from workshop.session import Change, SessionError
 
 if TYPE_CHECKING:
@@ -161,10 +161,9 @@ class DismissOnce:
         return AwaitComplete.nothing()
 
 
-class WorkshopScreenMixin(DismissOnce):
-    """Mix into a ``Screen`` or ``ModalScreen``: typed access to the app and to the open workshop."""
-
-    _resumed_before: bool = False
+class WorkshopScreenMixin(QuietFirstResume, DismissOnce):
+    """Mix into a ``Screen`` or ``ModalScreen``: typed access to the app and to the open workshop; the first
+    resume after mounting does not restyle every widget again (``screens.internals.QuietFirstResume``)."""
 
     @property
     def workshop_app(self) -> WorkshopAppAPI:
@@ -190,16 +189,6 @@ class WorkshopScreenMixin(DismissOnce):
             yield
         except SessionError as error:
             self.workshop_app.show_error(error)
-
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        """The first resume comes straight after the screen mounted and styled every widget; Textual would
-        restyle them all again (a few milliseconds on the stage screen, at start-up). Later resumes, back
-        from a dialog or after a change of theme, restyle as usual.
-
-        Textual calls this before ``Screen._on_screen_resume``, with the same event."""
-        if not self._resumed_before:
-            self._resumed_before = True
-            event.refresh_styles = False
 
     def settle_breakpoints(self) -> None:
         """Give the screen its breakpoint classes (``-wide``, ``-tall``...) before its first layout.

@@ -1,8 +1,22 @@
 """Every use of a private Textual or Rich API in the app, in one module.
 
-Textual's private modules and functions change between releases without notice. Anything in ``screens/`` that
-relies on one goes here, with a test in ``tests/test_internals.py`` that fails if an upgrade changes what it relies
-on (rather than the app quietly losing the fix).
+Textual's private modules and functions change between releases without notice. Anything in ``screens/`` or
+``room/`` that relies on one goes here, with a test in ``tests/test_internals.py`` that fails if an upgrade changes
+what it relies on (rather than the app quietly losing the fix); ``tests/test_private_apis.py`` fails if a private
+name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
+
+- ``WorkshopLinuxDriver``: the terminal input path (below).
+- ``divide_line``: where Rich breaks a line of text, which Textual's ``Content`` uses to wrap; rows and notes
+  count their wrapped height with it instead of laying themselves out.
+- ``OptionListLines``: ``OptionList``'s line map (which line shows which option), so ``LazyOptionList`` can place
+  options by guessed heights and count only those it draws.
+- ``load_screen_css``: a pushed screen's own stylesheet parsed alone.
+- ``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``: how a checkbox's button is drawn, which values a
+  ``SelectionList`` has ticked, an option that keeps its whole prompt (the tick boxes that read ``[x]`` from the
+  back of a room).
+- ``QuietFirstResume``: a screen's first resume does not restyle every widget again.
+- ``FixedSizeDataTable``: a ``DataTable`` whose rows are all one line and whose columns have fixed widths, which
+  skips ``DataTable``'s measuring of every new cell.
 
 The terminal input path (Textual 8.2.8, Linux):
 
@@ -27,17 +41,26 @@ characters dropped) is decided in ``screens.text_input``, for every driver inclu
 from __future__ import annotations
 
 import re
+import sys
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
+from rich._wrap import divide_line as _divide_line
 from textual import events
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
-from textual.drivers.linux_driver import LinuxDriver
+from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
+from textual.visual import Visual, VisualType
+from textual.widgets import Checkbox, DataTable, OptionList, SelectionList
+from textual.widgets._option_list import OptionListContent, _LineCache
+from textual.widgets.data_table import CellType, RowKey
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
 
 from screens.text_input import TerminalInputDecoder, UndecodableInput
 
@@ -137,37 +160,42 @@ class PasteKeepingParser(XTermParser):
                 yield message
 
 
-def _input_thread_with(replacements: dict[str, Any]) -> Callable[[LinuxDriver], None]:
-    """``LinuxDriver.run_input_thread`` as Textual wrote it, looking up ``replacements`` instead of its module's
-    names (the module itself is left alone)."""
-    upstream = LinuxDriver.run_input_thread
-    missing = set(replacements) - set(upstream.__code__.co_names)
-    if missing:
-        raise RuntimeError(f"Textual's LinuxDriver.run_input_thread no longer uses {sorted(missing)}.")
-    scope = dict(upstream.__globals__) | replacements
-    function = types.FunctionType(
-        upstream.__code__, scope, upstream.__name__, upstream.__defaults__, upstream.__closure__
-    )
-    return function
+if sys.platform != "win32":  # Textual's Linux driver (termios) is the driver everywhere else
+    from textual.drivers.linux_driver import LinuxDriver
 
-
-class WorkshopLinuxDriver(LinuxDriver):
-    """Textual's Linux driver with a forgiving decoder and a paste-keeping parser (see the module docstring).
-
-    Bytes that are not UTF-8 become U+FFFD (one per byte) and the app receives ``UndecodableInput`` with how
-    many there were, so it can say why.
-    """
-
-    def run_input_thread(self) -> None:
-        decoder = partial(TerminalInputDecoder, on_undecodable=self._report_undecodable)
-        run = _input_thread_with(
-            {"getincrementaldecoder": lambda _encoding: decoder, "XTermParser": PasteKeepingParser}
+    def _input_thread_with(replacements: dict[str, Any]) -> Callable[[LinuxDriver], None]:
+        """``LinuxDriver.run_input_thread`` as Textual wrote it, looking up ``replacements`` instead of its module's
+        names (the module itself is left alone)."""
+        upstream = LinuxDriver.run_input_thread
+        missing = set(replacements) - set(upstream.__code__.co_names)
+        if missing:
+            raise RuntimeError(f"Textual's LinuxDriver.run_input_thread no longer uses {sorted(missing)}.")
+        scope = dict(upstream.__globals__) | replacements
+        function = types.FunctionType(
+            upstream.__code__, scope, upstream.__name__, upstream.__defaults__, upstream.__closure__
         )
-        run(self)
+        return function
 
-    def _report_undecodable(self, count: int) -> None:
-        """Runs in the input thread: ``process_message`` hands the message to the app's queue thread-safely."""
-        self.process_message(UndecodableInput(count))
+    class WorkshopLinuxDriver(LinuxDriver):
+        """Textual's Linux driver with a forgiving decoder and a paste-keeping parser (see the module docstring).
+
+        Bytes that are not UTF-8 become U+FFFD (one per byte) and the app receives ``UndecodableInput`` with how
+        many there were, so it can say why.
+        """
+
+        def run_input_thread(self) -> None:
+            decoder = partial(TerminalInputDecoder, on_undecodable=self._report_undecodable)
+            run = _input_thread_with(
+                {"getincrementaldecoder": lambda _encoding: decoder, "XTermParser": PasteKeepingParser}
+            )
+            run(self)
+
+        def _report_undecodable(self, count: int) -> None:
+            """Runs in the input thread: ``process_message`` hands the message to the app's queue thread-safely."""
+            self.process_message(UndecodableInput(count))
+
+
+# --- a pushed screen's stylesheet (App._load_screen_css) --------------------------------------------------
 
 
 def load_screen_css(app: App[Any], screen: Screen[Any]) -> None:
@@ -195,3 +223,214 @@ def load_screen_css(app: App[Any], screen: Screen[Any]) -> None:
         stylesheet.read(path)
     stylesheet.parse()
     stylesheet.update(screen)
+
+
+# --- wrapping: where Rich breaks a line (rich._wrap.divide_line) ------------------------------------------
+
+
+def divide_line(text: str, width: int, *, fold: bool = True) -> list[int]:
+    """Where ``text`` (one line, no tabs) breaks when word-wrapped at ``width`` cells: the offsets at which each
+    line after the first starts (so ``len(...) + 1`` lines). ``fold`` breaks a word longer than a line.
+
+    Rich's private ``rich._wrap.divide_line``, the function Textual's ``Content`` wraps each line with: counting
+    with it gives exactly the height ``Content`` lays out, without laying it out. Pinned (signature, and the
+    count against ``Content``'s own layout) by ``tests/test_internals.py``.
+    """
+    return _divide_line(text, width, fold=fold)
+
+
+# --- OptionList's line map (textual.widgets._option_list) -------------------------------------------------
+
+LineCache = _LineCache
+"""``OptionList``'s map from lines to options: ``lines`` (one ``(option index, line in option)`` per line),
+``heights`` (option index -> lines) and ``index_to_line`` (option index -> its first line)."""
+ListContent = OptionListContent
+"""What ``OptionList`` takes as options (``Option``, a visual, ``None`` for a divider)."""
+
+
+def option_divider(option: Option) -> bool:
+    """Whether ``option`` is followed by a divider line (``Option._divider``)."""
+    return option._divider
+
+
+def cached_visual(option: Option) -> Visual | None:
+    """The visual ``OptionList`` last made of ``option``'s prompt (``Option._visual``), or ``None``."""
+    return option._visual
+
+
+def set_option_prompt(option: Option, prompt: VisualType) -> None:
+    """Give ``option`` a new prompt and drop its cached visual (``Option._set_prompt``)."""
+    option._set_prompt(prompt)
+
+
+class OptionListLines(OptionList):
+    """``OptionList`` with its private line map and the steps that build it under public names.
+
+    Textual 8.2.8's ``OptionList`` measures every option (``_update_lines``) into ``_line_cache`` before it draws,
+    clears that map (``_clear_caches``) on every resize and after any prompt is replaced
+    (``_replace_option_prompt``). ``LazyOptionList`` places options by guessed heights instead; it overrides the
+    hooks here, never the private methods:
+
+    - ``place_lines``, called where Textual calls ``_update_lines`` (default: Textual's own);
+    - ``lines_cleared``, called as Textual clears its caches (default: nothing more);
+    - ``prompt_replaced``, called where Textual replaces one option's prompt (default: Textual's own);
+    - ``clear_lines`` clears them, as a resize does;
+
+    and reads the map through ``line_cache``, ``visual_of``, ``left_gutter_width``, ``clear_render_cache`` and
+    ``set_virtual_height``. Each private name is pinned by ``tests/test_internals.py``.
+    """
+
+    @property
+    def line_cache(self) -> LineCache:
+        return self._line_cache
+
+    def visual_of(self, option: Option) -> Visual:
+        """The visual ``option``'s prompt draws as (made once, then cached on the option)."""
+        return self._get_visual(option)
+
+    def left_gutter_width(self) -> int:
+        """Columns to the left of every option (a ``SelectionList``'s tick box)."""
+        return self._get_left_gutter_width()
+
+    def clear_render_cache(self) -> None:
+        """Forget the drawn lines (not the line map), so options are drawn again."""
+        self._option_render_cache.clear()
+
+    def set_virtual_height(self, lines: int) -> None:
+        """The scrollable size for ``lines`` lines, set as ``OptionList._update_lines`` sets it."""
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        virtual_size = Size(width, lines)
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
+
+    def clear_lines(self) -> None:
+        """Clear the line map and the drawn lines, as a resize does."""
+        self._clear_caches()
+
+    def current_lines(self) -> Sequence[tuple[int, int]]:
+        """The line map brought up to date: ``(option index, line within the option)`` for each line
+        (``OptionList._lines``)."""
+        return self._lines
+
+    # --- hooks ------------------------------------------------------------------------------------------
+
+    def place_lines(self) -> None:
+        """Map the options not mapped yet to lines (Textual's own ``_update_lines`` unless overridden)."""
+        super()._update_lines()
+
+    def lines_cleared(self) -> None:
+        """The line map and drawn lines were just cleared (a resize, new options)."""
+
+    def prompt_replaced(self, index: int, prompt: VisualType) -> None:
+        """Replace the prompt of the option at ``index`` (Textual's own: clears the whole map)."""
+        super()._replace_option_prompt(index, prompt)
+
+    # --- Textual's private steps, routed to the hooks ---------------------------------------------------
+
+    def _update_lines(self) -> None:
+        self.place_lines()
+
+    def _clear_caches(self) -> None:
+        self.lines_cleared()
+        super()._clear_caches()
+
+    def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
+        self.prompt_replaced(index, prompt)
+
+
+# --- a screen's first resume (Screen._on_screen_resume) ---------------------------------------------------
+
+
+class QuietFirstResume:
+    """Mix into a ``Screen``: the first ``ScreenResume``, straight after the screen mounted and styled every
+    widget, does not restyle them all again (a few milliseconds on the stage screen, at start-up); later resumes,
+    back from a dialog or after a change of theme, restyle as usual.
+
+    Textual runs one handler per class of the screen for a message, in MRO order, finding it by the name
+    ``_on_screen_resume`` before ``on_screen_resume`` (``MessagePump._get_dispatch_methods``): so this mixin's
+    runs after a screen's own ``on_screen_resume`` and before ``Screen._on_screen_resume``, which restyles only
+    if ``event.refresh_styles``. Pinned by ``tests/test_internals.py``.
+    """
+
+    _resumed_before: bool = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
+
+
+# --- toggle buttons (textual.widgets._toggle_button, _selection_list) ----------------------------------
+
+
+class DrawnButtonCheckbox(Checkbox):
+    """A ``Checkbox`` whose button is whatever ``button_content`` returns (Textual draws the same ``▐X▌`` on and
+    off). ``ToggleButton._button`` is the private property Textual draws the button from; pinned by
+    ``tests/test_internals.py``."""
+
+    def button_content(self) -> Content:
+        """The button as drawn (default: Textual's)."""
+        return super()._button
+
+    @property
+    def _button(self) -> Content:
+        return self.button_content()
+
+
+SelectionValue = TypeVar("SelectionValue")
+
+
+class WholeSelection(Selection[SelectionValue]):
+    """A ``Selection`` whose prompt is any visual, kept whole: ``Selection.__init__`` turns its prompt into
+    ``Content`` and keeps only the first line. Built as an ``Option``, then given ``Selection``'s own two
+    attributes (``_value``, ``_initial_state``). Pinned by ``tests/test_internals.py``."""
+
+    def __init__(
+        self, prompt: VisualType, value: SelectionValue, initial_state: bool = False, id: str | None = None
+    ) -> None:
+        Option.__init__(self, prompt, id)
+        self._value = value
+        self._initial_state = initial_state
+
+
+def selected_values(selection_list: SelectionList[Any]) -> Mapping[Any, None]:
+    """The values ticked in ``selection_list``, for a membership test per drawn line (``SelectionList._selected``;
+    the public ``selected`` builds a new list on every call)."""
+    return selection_list._selected
+
+
+# --- DataTable's measuring (textual.widgets._data_table) -------------------------------------------------
+
+
+class FixedSizeDataTable(DataTable[CellType]):
+    """A ``DataTable`` whose columns have fixed widths and whose rows are all one line: nothing to measure.
+
+    ``DataTable._update_dimensions`` measures every new cell by drawing it (200 rows took 140 ms); here it only
+    sets the scrollable size, from ``_row_label_column_width`` and ``_total_row_height`` as ``DataTable`` does.
+    Give every column a ``width`` and no row a height other than 1. Pinned by ``tests/test_internals.py``.
+    """
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
+
+
+__all__ = [
+    "DrawnButtonCheckbox",
+    "FixedSizeDataTable",
+    "LineCache",
+    "ListContent",
+    "OptionListLines",
+    "PasteKeepingParser",
+    "QuietFirstResume",
+    "WholeSelection",
+    "WorkshopLinuxDriver",
+    "cached_visual",
+    "divide_line",
+    "load_screen_css",
+    "option_divider",
+    "selected_values",
+    "set_option_prompt",
+]

@@ -113,7 +113,7 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
         change = message.change
         if self.workshop_app.session is None:
             return
-        if change.kind == EXTERNAL_RELOAD or any(
+        if change.kind in (EXTERNAL_RELOAD, RESULT_SHOWN, RESULT_HIDDEN) or any(
             isinstance(r, ReadinessResponse | Participant) for r in change.changed
         ):
             self.redraw()
@@ -227,16 +227,16 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
         show = not self._result_shown()
         self._comparing = False
         if self.session.read_only:
-            self._shown = show
-        else:
-            with self._guard():
-                self.session.log(
-                    RESULT_SHOWN if show else RESULT_HIDDEN,
-                    f"Readiness result ({ROUND_LABELS[self.round].lower()}) {'shown' if show else 'hidden'}",
-                    stage_id=self.session.workshop.current_stage_id,
-                    data={"round": self.round},
-                )
-        self.redraw()
+            self._shown = show  # this window only: nothing is published
+            self.redraw()
+            return
+        with self._guard():  # shown by the published change (on_workshop_changed), as in every window
+            self.session.log(
+                RESULT_SHOWN if show else RESULT_HIDDEN,
+                f"Readiness result ({ROUND_LABELS[self.round].lower()}) {'shown' if show else 'hidden'}",
+                stage_id=self.session.workshop.current_stage_id,
+                data={"round": self.round},
+            )
 
     def action_toggle_round(self) -> None:
         self.round = "end" if self.round == "start" else "start"

@@ -68,7 +68,7 @@ class NoteInput(Input):
     """The quick-entry field. A multi-line paste opens the long-note editor instead of keeping one line."""
 
     KEEPS_PASTED_LINES: ClassVar[bool] = True
-    """Pasted line breaks reach ``_on_paste`` (the app joins a paste's lines for other one-line fields)."""
+    """Pasted line breaks reach ``on_paste`` (the app joins a paste's lines for other one-line fields)."""
 
     class MultilinePaste(Message):
         """Text with line breaks was pasted: the screen offers it in the multi-line editor."""
@@ -77,21 +77,24 @@ class NoteInput(Input):
             super().__init__()
             self.text = text
 
-    def _on_key(self, event: events.Key) -> None:  # type: ignore[override]  # Textual awaits either kind
+    def on_key(self, event: events.Key) -> None:
         """Enter takes the note and empties the field in key order.
 
         Textual runs Input's Enter binding only after the key has bubbled up to the app, behind any keys
         typed after it: "idea one⏎idea two⏎" typed faster than the app draws became two notes reading
         "idea oneidea two". Here each Enter takes exactly what was typed before it.
+
+        Textual runs one key handler per class of the widget, this class's first; ``prevent_default`` keeps
+        ``Input``'s own (which would type a newline) from running.
         """
         if event.key != "enter":
-            return  # Input's own _on_key types the character
+            return  # Input's own handler types the character
         event.stop()
         event.prevent_default()
         text, self.value = self.value, ""
         self.post_message(self.Submitted(self, text))
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         """Several lines go to the long-note editor; one line is typed in whole.
 
         The app has already dropped control characters and colour codes (``screens.text_input``). Textual's

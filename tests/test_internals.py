@@ -1,4 +1,5 @@
-"""The private Textual APIs the app relies on (``screens/internals.py``), checked against the installed Textual.
+"""The private Textual and Rich APIs the app relies on (``screens/internals.py``), checked against the installed
+Textual and Rich.
 
 If one of these fails after a Textual upgrade, the thing ``screens/internals.py`` works around has changed: read
 its docstring, check whether Textual now does it right, and adapt or delete the override.
@@ -6,23 +7,38 @@ its docstring, check whether Textual now does it right, and adapt or delete the 
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import threading
 from collections.abc import AsyncIterator
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual import events
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.widgets.option_list import Option
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the Linux driver only")
 
 from facilitation.clock import FakeClock  # noqa: E402
 from screens.internals import (  # noqa: E402  (after the platform check)
     RELIED_ON_GLOBALS,
+    DrawnButtonCheckbox,
+    FixedSizeDataTable,
+    OptionListLines,
     PasteKeepingParser,
+    QuietFirstResume,
     WorkshopLinuxDriver,
+    cached_visual,
+    divide_line,
+    option_divider,
+    selected_values,
+    set_option_prompt,
 )
 from screens.text_input import UndecodableInput  # noqa: E402
 from workshop.session import WorkshopLibrary  # noqa: E402
@@ -150,3 +166,177 @@ def test_outside_pastes_the_parser_reads_as_textuals() -> None:
     ours = [repr(m) for m in PasteKeepingParser().feed(data)]
     theirs = [repr(m) for m in XTermParser().feed(data)]
     assert ours == theirs and len(ours) > 5
+
+
+# --- wrapping: rich._wrap.divide_line -----------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab cd-ef, 気候 🤝\u200b")), max_size=120),
+    width=st.integers(1, 30),
+)
+def test_divide_line_counts_what_content_lays_out(text: str, width: int) -> None:
+    """``divide_line`` is where Textual's ``Content`` breaks a line: counting with it is counting its layout."""
+    assert list(inspect.signature(divide_line).parameters) == ["text", "width", "fold"]
+    for fold in (True, False):
+        rules: RulesMap = {
+            "text_wrap": "wrap",
+            "text_overflow": "fold" if fold else "ellipsis",
+            "line_pad": 0,
+        }
+        assert len(divide_line(text, width, fold=fold)) + 1 == Content(text).get_height(rules, width)
+
+
+# --- OptionList's line map ------------------------------------------------------------------------------
+
+
+def test_option_list_still_has_the_line_map_and_steps_we_route() -> None:
+    from textual.widgets import OptionList
+    from textual.widgets._option_list import _LineCache
+
+    cache = _LineCache()
+    assert (cache.lines, cache.heights, cache.index_to_line) == ([], {}, {})
+    for name, parameters in {
+        "_update_lines": ["self"],
+        "_clear_caches": ["self"],
+        "_replace_option_prompt": ["self", "index", "prompt"],
+        "_get_visual": ["self", "option"],
+        "_get_left_gutter_width": ["self"],
+        "_scroll_update": ["self", "virtual_size"],
+    }.items():
+        assert list(inspect.signature(getattr(OptionList, name)).parameters) == parameters, name
+    # Textual must still reach the map through the methods ``OptionListLines`` routes to its hooks:
+    assert "self._clear_caches()" in inspect.getsource(OptionList._on_resize)
+    assert "self._replace_option_prompt(" in inspect.getsource(OptionList.replace_option_prompt)
+    assert "self._update_lines()" in inspect.getsource(OptionList.render_lines)
+    option = Option("x")
+    assert option._divider is False and option._visual is None
+    set_option_prompt(option, "y")
+    assert option.prompt == "y" and cached_visual(option) is None and option_divider(option) is False
+
+
+class _Counted(OptionListLines):
+    def __init__(self) -> None:
+        super().__init__(*(Option(f"option {n}") for n in range(30)))
+        self.placed = self.cleared = 0
+
+    def place_lines(self) -> None:
+        self.placed += 1
+        super().place_lines()
+
+    def lines_cleared(self) -> None:
+        self.cleared += 1
+
+
+async def test_option_list_lines_hooks_run_where_textual_builds_its_map() -> None:
+    class ListApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield _Counted()
+
+    app = ListApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        listed = app.query_one(_Counted)
+        assert listed.placed and len(listed.line_cache.lines) == 30  # the map, built through our hook
+        assert listed.line_cache.heights[29] == 1 and listed.line_cache.index_to_line[29] == 29
+        assert listed.visual_of(listed.options[0]) is cached_visual(listed.options[0])
+        assert listed.left_gutter_width() == 0
+        cleared = listed.cleared
+        listed.clear_lines()
+        assert listed.cleared == cleared + 1 and listed.line_cache.lines == []
+        listed.replace_option_prompt_at_index(3, "three")
+        await pilot.pause()
+        assert len(listed.line_cache.lines) == 30 and listed.options[3].prompt == "three"
+        listed.set_virtual_height(12)
+        assert listed.virtual_size.height == 12
+
+
+# --- DataTable's measuring --------------------------------------------------------------------------------
+
+
+async def test_fixed_size_data_table_sets_the_size_data_table_would() -> None:
+    from textual.widgets import DataTable
+
+    assert list(inspect.signature(DataTable._update_dimensions).parameters) == ["self", "new_rows"]
+
+    class Tables(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable[str](id="theirs")
+            yield FixedSizeDataTable[str](id="ours")
+
+    app = Tables()
+    async with app.run_test(size=(80, 30)) as pilot:
+        for table in app.query(DataTable):
+            table.add_column("A", width=8)
+            table.add_column("B", width=20)
+            for n in range(25):
+                table.add_row(f"{n}", "cut to its column" * 3)
+        await pilot.pause()
+        theirs, ours = app.query_one("#theirs", DataTable), app.query_one("#ours", DataTable)
+        assert ours.virtual_size == theirs.virtual_size and ours.virtual_size.height == 26
+
+
+# --- a screen's first resume ------------------------------------------------------------------------------
+
+
+async def test_the_first_resume_keeps_its_styles_and_later_ones_restyle() -> None:
+    from textual.message_pump import MessagePump
+    from textual.screen import Screen
+
+    assert 'f"_{method_name}"' in inspect.getsource(MessagePump._get_dispatch_methods)
+    assert "event.refresh_styles" in inspect.getsource(Screen._on_screen_resume)
+    seen: list[tuple[events.ScreenResume, bool]] = []
+
+    class Quiet(QuietFirstResume, Screen[None]):
+        def on_screen_resume(self, event: events.ScreenResume) -> None:
+            seen.append((event, event.refresh_styles))  # runs first: the mixin's comes after it
+
+    class Other(Screen[None]):
+        pass
+
+    app = App[None]()
+    async with app.run_test() as pilot:
+        await app.push_screen(Quiet())
+        await pilot.pause()
+        await app.push_screen(Other())
+        await pilot.pause()
+        app.pop_screen()
+        await pilot.pause()
+        assert isinstance(app.screen, Quiet)
+        (first, made_first), (later, made_later) = seen
+        assert made_first and not first.refresh_styles  # Textual asked for a restyle; the mixin said no
+        assert later.refresh_styles == made_later  # later resumes are left as Textual made them
+
+
+# --- toggle buttons -----------------------------------------------------------------------------------------
+
+
+async def test_a_drawn_button_checkbox_draws_its_own_button_and_selected_values_are_the_ticks() -> None:
+    from textual.widgets import Checkbox, SelectionList
+    from textual.widgets._toggle_button import ToggleButton
+
+    assert isinstance(vars(ToggleButton)["_button"], property)
+    assert "self._button" in inspect.getsource(ToggleButton.render)
+
+    class Mine(DrawnButtonCheckbox):
+        def button_content(self) -> Content:
+            return Content("[x]" if self.value else "[ ]")
+
+    class Boxes(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Checkbox("plain", id="plain")
+            yield DrawnButtonCheckbox("default", id="default")
+            yield Mine("mine", value=True, id="mine")
+            yield SelectionList[int](("one", 1), ("two", 2, True), id="ticks")
+
+    app = Boxes()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        plain = app.query_one("#plain", Checkbox)
+        assert app.query_one("#default", DrawnButtonCheckbox).button_content() == plain._button
+        assert str(app.query_one("#mine", Mine).render()).startswith("[x]")
+        ticks = app.query_one("#ticks", SelectionList)
+        assert set(selected_values(ticks)) == {2}
+        ticks.select(1)
+        assert set(selected_values(ticks)) == {1, 2}

@@ -142,3 +142,21 @@ async def test_facilitator_lets_a_new_name_in_from_the_room_screen(app: Workshop
                 session.notes.add("an idea")
                 ballot = session.votes.open(session.workshop.current_stage_id, budget=1, cap=1)
                 session.votes.cast(ballot.id, people(app)["Dev Patel"], ballot.note_ids[0])
+
+
+async def test_the_room_screen_follows_silent_brainstorming_and_anonymity(app: WorkshopApp) -> None:
+    """Changed through the session (the palette, another input), not the room screen's keys: it shows them."""
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+        server = await open_room(app, "127.0.0.1", 0)
+        assert server is not None
+        await until(pilot, lambda: isinstance(app.screen, RoomScreen), "the room screen")
+        session = session_of(app)
+        assert "silent brainstorming ON" not in screen_text(app)
+        session.notes.set_silent(True)
+        await until(
+            pilot, lambda: "silent brainstorming ON" in screen_text(app), "silent brainstorming shown"
+        )
+        assert "are credited" in screen_text(app)
+        session.notes.set_anonymous(True)
+        await until(pilot, lambda: "are anonymous" in screen_text(app), "anonymous notes shown")

@@ -8,7 +8,12 @@ screen shows with a fresh screen built from the same state: a screen that missed
 
 from __future__ import annotations
 
+import ast
+import importlib
+import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -64,10 +69,22 @@ def _seed_notes(session: WorkshopSession) -> None:
         session.notes.add(text, author_id=ana)
 
 
+async def _settled_text(pilot: Pilot[None], app: WorkshopApp) -> str:
+    """The screen's text once it stops changing (a busy machine may draw a new screen's key bar a frame late)."""
+    text = screen_text(app)
+    for _ in range(50):
+        await pilot.pause()
+        again = screen_text(app)
+        if again == text:
+            return text
+        text = again
+    return text
+
+
 async def _fresh_text(pilot: Pilot[None], app: WorkshopApp, make: Callable[[], Screen[Any]]) -> str:
     await app.push_screen(make())
     await pilot.pause()
-    text = screen_text(app)
+    text = await _settled_text(pilot, app)
     app.pop_screen()
     await pilot.pause()
     return text
@@ -96,7 +113,7 @@ async def _follows(
         assert screen_text(app) != shown_before, "the top screen did not follow the change"
         factories = screens if screens else [type(s) for s in opened]
         for index in range(len(opened) - 1, -1, -1):
-            followed = screen_text(app)
+            followed = await _settled_text(pilot, app)
             fresh = await _fresh_text(pilot, app, _factory(opened[index], factories[index]))
             assert followed == fresh, f"{type(opened[index]).__name__} missed the change"
             if index:
@@ -169,7 +186,10 @@ async def test_stage_and_timer_changes_reach_the_stage_and_the_agenda(app: Works
     await _follows(app, [], lambda s: None, STAGE_CHANGES[kind])
 
 
-@pytest.mark.parametrize("kind", ["timer.pause", "timer.resume", "timer.reset"])
+TIMER_KINDS = ["timer.pause", "timer.resume", "timer.reset", "timer.shorten"]
+
+
+@pytest.mark.parametrize("kind", TIMER_KINDS)
 async def test_timer_changes_reach_the_stage(app: WorkshopApp, kind: str, clock: FakeClock) -> None:
     def before(session: WorkshopSession) -> None:
         session.timer.start()
@@ -178,12 +198,16 @@ async def test_timer_changes_reach_the_stage(app: WorkshopApp, kind: str, clock:
             session.timer.pause()
 
     action = kind.split(".")[1]
-    await _follows(app, [], before, lambda s: getattr(s.timer, action)())
+    args = (1,) if action == "shorten" else ()
+    await _follows(app, [], before, lambda s: getattr(s.timer, action)(*args))
 
 
 async def test_stage_changes_reach_the_agenda_overview_above_the_stage(app: WorkshopApp) -> None:
     await _follows(
-        app, [StageScreen, AgendaOverviewScreen], lambda s: None, lambda s: s.agenda.set_minutes(s.stage().id, 40)
+        app,
+        [StageScreen, AgendaOverviewScreen],
+        lambda s: None,
+        lambda s: s.agenda.set_minutes(s.stage().id, 40),
     )
 
 
@@ -224,7 +248,10 @@ VOTE_CHANGES: dict[str, tuple[Step, Step]] = {
         lambda s: (_open_vote(s), _cast(s)),
         lambda s: s.votes.retract(_ballot(s), _ids(s)["Ana"], _note(s, "Weekly demo")),
     ),
-    "vote.submitted": (lambda s: (_open_vote(s), _cast(s)), lambda s: s.votes.submit(_ballot(s), _ids(s)["Ana"])),
+    "vote.submitted": (
+        lambda s: (_open_vote(s), _cast(s)),
+        lambda s: s.votes.submit(_ballot(s), _ids(s)["Ana"]),
+    ),
     "vote.unsubmitted": (
         lambda s: (_open_vote(s), _cast(s), s.votes.submit(_ballot(s), _ids(s)["Ana"])),
         lambda s: s.votes.unsubmit(_ballot(s), _ids(s)["Ana"]),
@@ -263,12 +290,15 @@ async def test_vote_changes_reach_the_board_or_the_voters_ballot(app: WorkshopAp
         change(session)
         await pilot.pause()
         await pilot.pause()
-        followed = screen_text(app)
+        followed = await _settled_text(pilot, app)
         assert followed != shown_before
         assert followed == await _fresh_text(pilot, app, make)
 
 
-@pytest.mark.parametrize("kind", ["note.marked", "vote.revealed", "vote.reopened"])
+RESULT_KINDS = ["note.marked", "vote.revealed", "vote.reopened"]
+
+
+@pytest.mark.parametrize("kind", RESULT_KINDS)
 async def test_vote_results_follow_marks_and_reveals(app: WorkshopApp, kind: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -292,7 +322,7 @@ async def test_vote_results_follow_marks_and_reveals(app: WorkshopApp, kind: str
             session.votes.close(ballot_id)
         await pilot.pause()
         await pilot.pause()
-        followed = screen_text(app)
+        followed = await _settled_text(pilot, app)
         assert followed != shown_before
         assert followed == await _fresh_text(pilot, app, lambda: VoteResultsScreen(ballot_id))
 
@@ -324,6 +354,138 @@ async def test_readiness_answers_reach_the_readiness_screen(app: WorkshopApp) ->
         lambda s: None,
         lambda s: s.readiness.record(_ids(s)["Ana"], attitude=None, scores={"vision": 4}),
     )
+
+
+MORE_STAGE_CHANGES: dict[str, tuple[Step, Step]] = {
+    "note.undone": (
+        lambda s: (_seed_notes(s), s.notes.edit(_note(s, "Weekly demo"), "Weekly demo on Fridays")),
+        lambda s: s.notes.undo(),
+    ),
+    "notes.revealed": (
+        lambda s: (s.agenda.next(), s.notes.set_silent(True), _seed_notes(s)),
+        lambda s: s.notes.reveal(),
+    ),
+    "stage.unskipped": (
+        lambda s: s.agenda.set_skipped(s.workshop.agenda()[2].id, True),
+        lambda s: s.agenda.set_skipped(s.workshop.agenda(include_skipped=True)[2].id, False),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MORE_STAGE_CHANGES))
+async def test_more_changes_reach_the_stage(app: WorkshopApp, kind: str) -> None:
+    before, change = MORE_STAGE_CHANGES[kind]
+    await _follows(app, [], before, change)
+
+
+READINESS_RESULT = ["readiness.shown", "readiness.hidden"]
+
+
+@pytest.mark.parametrize("kind", READINESS_RESULT)
+async def test_showing_or_hiding_the_readiness_result_reaches_the_readiness_screen(
+    app: WorkshopApp, kind: str
+) -> None:
+    """Shown or hidden from another window (or the palette), the result appears or goes on this one."""
+
+    def before(session: WorkshopSession) -> None:
+        ids = _ids(session)
+        session.readiness.record(ids["Ana"], attitude=None, scores={"vision": 4})
+        if kind == "readiness.hidden":
+            session.log("readiness.shown", "Readiness result shown", data={"round": "start"})
+
+    await _follows(
+        app,
+        [ReadinessScreen],
+        before,
+        lambda s: s.log(kind, f"Readiness result {kind.split('.')[1]}", data={"round": "start"}),
+    )
+
+
+ROOM_SCREEN_KINDS = {"stage.silent", "workshop.anonymous_notes"}
+"""Shown on the room screen, which needs a running room: followed in
+``tests/test_room_app.py::test_the_room_screen_follows_silent_brainstorming_and_anonymity``."""
+
+
+NO_WIDGET_SHOWS = {
+    "export.written": "the minutes only: no screen lists the event log",
+    "template.saved": "the minutes only: the template itself is a setting, read when a set-up screen opens",
+    "room.opened": "drawn from the room's own server on the facilitator's screen; the projector, which has no "
+    "server, follows it (tests/test_projector.py)",
+    "room.locked": "as room.opened",
+    "room.closed": "as room.opened",
+    "vote.opened": "the facilitator's vote board reads the vote as it opens; the projector follows the opening "
+    "(tests/test_projector.py)",
+}
+"""Kinds the session publishes that no widget of the facilitator's window draws from the change, and why."""
+
+
+def _covered_kinds() -> set[str]:
+    return {
+        *NOTE_CHANGES,
+        "note.undone",
+        *STAGE_CHANGES,
+        *TIMER_KINDS,
+        *PARTICIPANT_CHANGES,
+        *VOTE_CHANGES,
+        *RESULT_KINDS,
+        *ACTION_CHANGES,
+        "readiness.recorded",
+        *MORE_STAGE_CHANGES,
+        *READINESS_RESULT,
+        *ROOM_SCREEN_KINDS,
+    }
+
+
+def published_kinds() -> dict[str, str]:
+    """Every event kind published through the session, with where: read from the source (the kind given to
+    ``Ledger.commit``, ``session.log``, the room's ``_log_room`` and the timer's ``_change``), so a new kind is
+    found without anyone listing it."""
+    kinds: dict[str, str] = {}
+    calls = {"commit": 0, "log": 0, "_log_room": 1, "_change": 0}
+    root = Path(__file__).resolve().parent.parent
+    for folder in ("workshop/session", "screens", "room"):
+        for path in sorted((root / folder).rglob("*.py")):
+            relative = path.relative_to(root)
+            module: ModuleType | None = None
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+                if name not in calls or len(node.args) <= calls[name]:
+                    continue
+                argument = node.args[calls[name]]
+                for given in (
+                    [argument.body, argument.orelse] if isinstance(argument, ast.IfExp) else [argument]
+                ):
+                    value: object = None
+                    if isinstance(given, ast.Constant):
+                        value = given.value
+                    elif isinstance(
+                        given, ast.Name
+                    ):  # a constant such as facilitation.readiness.RESULT_SHOWN
+                        module = module or importlib.import_module(".".join(relative.with_suffix("").parts))
+                        value = getattr(module, given.id, None)
+                    if isinstance(value, str) and name == "_change":
+                        value = f"timer.{value}"
+                    if isinstance(value, str) and re.fullmatch(r"[a-z_]+\.[a-z_]+", value):
+                        kinds.setdefault(value, f"{relative}:{node.lineno}")
+    return kinds
+
+
+def test_every_kind_the_session_publishes_has_a_follow_test() -> None:
+    """A new event kind fails here until a test above shows it reaching the widgets that draw it (or
+    ``NO_WIDGET_SHOWS`` says why none does)."""
+    published = published_kinds()
+    assert len(published) > 40  # the scan found the kinds
+    untested = {
+        kind: where
+        for kind, where in published.items()
+        if kind not in _covered_kinds() | set(NO_WIDGET_SHOWS)
+    }
+    assert not untested, f"event kinds without a follow test: {untested}"
+    stale = (_covered_kinds() | set(NO_WIDGET_SHOWS)) - set(published)
+    assert not stale, f"tests for kinds nothing publishes any more: {stale}"
 
 
 # --- no screen redraws itself after its own call ---------------------------------------------------------

@@ -8,8 +8,8 @@ worth above it, are counted exactly before they are drawn, and the line map is r
 Rows above the view keep their guesses, so what is on screen never jumps; the scrollbar is as exact as the
 guesses. Prompts without ``estimate_height`` are measured as Textual measures them.
 
-This module reads ``OptionList``'s line cache (``_line_cache``, ``_update_lines``): private Textual API, checked
-against Textual 8.2.8 and covered by ``tests/test_lazy_list.py``.
+``OptionList``'s line map is private Textual API: this class reaches it only through
+``screens.internals.OptionListLines`` (its hooks and accessors are pinned by ``tests/test_internals.py``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from textual import events
 from textual.css.styles import RulesMap
 from textual.geometry import Size
 from textual.visual import VisualType
-from textual.widgets import OptionList
-from textual.widgets._option_list import OptionListContent
 from textual.widgets.option_list import Option
+
+from screens.internals import ListContent, OptionListLines, cached_visual, option_divider, set_option_prompt
 
 SETTLE_ROUNDS = 4
 """How many times a view is re-measured when guesses were wrong (each round fixes every option in view)."""
@@ -37,12 +37,12 @@ class Estimated(Protocol):
     def known_height(self, width: int) -> int | None: ...
 
 
-class LazyOptionList(OptionList):
+class LazyOptionList(OptionListLines):
     """An ``OptionList`` whose options are counted only when drawn (see the module's docstring)."""
 
     def __init__(
         self,
-        *content: OptionListContent,
+        *content: ListContent,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -58,14 +58,13 @@ class LazyOptionList(OptionList):
 
     def _option_width(self) -> int:
         padding = self.get_component_styles("option-list--option").padding
-        return self.scrollable_content_region.width - self._get_left_gutter_width() - padding.width
+        return self.scrollable_content_region.width - self.left_gutter_width() - padding.width
 
-    def _clear_caches(self) -> None:
+    def lines_cleared(self) -> None:
         self._guessed.clear()
         self._placed_width = None
-        super()._clear_caches()
 
-    def set_options(self, options: Iterable[OptionListContent]) -> Self:
+    def set_options(self, options: Iterable[ListContent]) -> Self:
         self._guessed.clear()
         return super().set_options(options)
 
@@ -73,21 +72,21 @@ class LazyOptionList(OptionList):
         self._guessed.clear()
         return super().clear_options()
 
-    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]  # Textual passes the event
+    def on_resize(self, event: events.Resize) -> None:
         """A resize that keeps the width (a height change, or the first resize after the first frame placed
-        the options) keeps the line map; ``prevent_default`` stops ``OptionList``'s, which clears it."""
+        the options) keeps the line map; ``prevent_default`` stops ``OptionList``'s handler, which clears it."""
         if self._placed_width is not None and self._placed_width == self._option_width():
             event.prevent_default()
 
-    def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
+    def prompt_replaced(self, index: int, prompt: VisualType) -> None:
         """One option's new prompt (a dot cast, a count typed, a mark): only that option is measured again,
         and the line map is rebuilt only when its height changed (``OptionList`` re-places every option)."""
         option = self.get_option_at_index(index)
-        option._set_prompt(prompt)
-        self._option_render_cache.clear()
-        heights = self._line_cache.heights
+        set_option_prompt(option, prompt)
+        self.clear_render_cache()
+        heights = self.line_cache.heights
         if index not in heights or not self.scrollable_content_region:
-            self._clear_caches()
+            self.clear_lines()
             return
         self._guessed.add(index)
         if self._count([index]):
@@ -96,11 +95,11 @@ class LazyOptionList(OptionList):
                 self.scroll_to_highlight()  # it grew: keep all of it in view
         self.refresh()
 
-    def _update_lines(self) -> None:
+    def place_lines(self) -> None:
         """Place the options not placed yet: by their counted height when known, else by a guess."""
         if not self.scrollable_content_region:
             return
-        cache = self._line_cache
+        cache = self.line_cache
         lines = cache.lines
         next_index = lines[-1][0] + 1 if lines else 0
         options = self.options
@@ -108,13 +107,13 @@ class LazyOptionList(OptionList):
             width = self._option_width()
             if next_index == 0:
                 self._placed_width = width
-            get_visual = self._get_visual
+            get_visual = self.visual_of
             rules = cast(RulesMap, self.styles)
             guessed = self._guessed
             index_to_line = cache.index_to_line
             heights = cache.heights
             for index, option in enumerate(options[next_index:], next_index):
-                visual = option._visual or get_visual(option)
+                visual = cached_visual(option) or get_visual(option)
                 estimate = getattr(visual, "estimate_height", None)  # an ``Estimated`` (isinstance is slow)
                 if estimate is None:
                     height = visual.get_height(rules, width)
@@ -123,26 +122,21 @@ class LazyOptionList(OptionList):
                     if not height:
                         height = estimate(width)
                         guessed.add(index)
-                count = height + option._divider
+                count = height + option_divider(option)
                 index_to_line[index] = len(lines)
                 heights[index] = count
                 lines.extend([(index, line) for line in range(count)])
         self._set_virtual_height()
 
     def _set_virtual_height(self) -> None:
-        lines = self._line_cache.lines
         options = self.options
-        last_divider = bool(options) and options[-1]._divider
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        virtual_size = Size(width, len(lines) - (1 if last_divider else 0))
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
+        last_divider = bool(options) and option_divider(options[-1])
+        self.set_virtual_height(len(self.line_cache.lines) - (1 if last_divider else 0))
 
     def _count(self, indexes: range | list[int]) -> bool:
         """Count the guessed options among ``indexes`` exactly; True when any guess was wrong."""
         guessed = self._guessed
-        heights = self._line_cache.heights
+        heights = self.line_cache.heights
         width = self._option_width()
         rules = cast(RulesMap, self.styles)
         wrong = False
@@ -151,7 +145,7 @@ class LazyOptionList(OptionList):
                 continue
             guessed.discard(index)
             option = self.options[index]
-            count = self._get_visual(option).get_height(rules, width) + option._divider
+            count = self.visual_of(option).get_height(rules, width) + option_divider(option)
             if count != heights.get(index):
                 heights[index] = count
                 wrong = True
@@ -159,7 +153,7 @@ class LazyOptionList(OptionList):
 
     def _rebuild_lines(self) -> None:
         """The line map again from the heights (guessed or counted): after a guess on screen was wrong."""
-        cache = self._line_cache
+        cache = self.line_cache
         lines: list[tuple[int, int]] = []
         index_to_line: dict[int, int] = {}
         heights = cache.heights
@@ -169,7 +163,7 @@ class LazyOptionList(OptionList):
         cache.lines[:] = lines
         cache.index_to_line.clear()
         cache.index_to_line.update(index_to_line)
-        self._option_render_cache.clear()
+        self.clear_render_cache()
         self._set_virtual_height()
 
     def _settle_view(self) -> None:
@@ -177,7 +171,7 @@ class LazyOptionList(OptionList):
         wrong, until the view holds only counted options."""
         view = self.scrollable_content_region.height
         for _ in range(SETTLE_ROUNDS):
-            lines = self._line_cache.lines
+            lines = self.line_cache.lines
             if not lines or not self._guessed:
                 return
             top = min(int(self.scroll_offset.y), len(lines) - 1)
@@ -191,7 +185,7 @@ class LazyOptionList(OptionList):
         if not self._guessed:
             return
         view = max(1, self.scrollable_content_region.height)
-        heights = self._line_cache.heights
+        heights = self.line_cache.heights
         wrong = self._count([index])
         above = heights.get(index, 1)
         first = index
@@ -203,14 +197,14 @@ class LazyOptionList(OptionList):
             self._rebuild_lines()
 
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
-        self._update_lines()
+        self.place_lines()
         self._settle_view()
         return super().render_lines(crop)
 
     def scroll_to_highlight(self, top: bool = False) -> None:
         highlighted = self.highlighted
         if highlighted is not None and self.is_mounted and self.scrollable_content_region:
-            self._update_lines()
+            self.place_lines()
             self._settle_around(highlighted)
         super().scroll_to_highlight(top)
 
@@ -220,19 +214,15 @@ class LazyOptionList(OptionList):
         padding = self.get_component_styles("option-list--option").padding.width
         total = 0
         for option in self.options:
-            visual = self._get_visual(option)
+            visual = self.visual_of(option)
             if hasattr(visual, "estimate_height"):
                 total += cast(Estimated, visual).estimate_height(width - padding)
             else:
                 total += visual.get_height(rules, width - padding)
-            total += option._divider
-        return total - (1 if self.options and self.options[-1]._divider else 0)
+            total += option_divider(option)
+        return total - (1 if self.options and option_divider(self.options[-1]) else 0)
 
     # --- reading ---------------------------------------------------------------------------------------
-
-    def option_ids(self) -> list[str]:
-        """The ids of every option, in order (options without an id are left out)."""
-        return [o.id for o in self.options if o.id is not None]
 
     def guessed_count(self) -> int:
         """How many options are placed by a guess (for tests: the list did not count every option)."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
-from rich._wrap import divide_line
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -20,6 +19,7 @@ from textual.strip import Strip
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from facilitation.models import Note, Participant, Workshop
+from screens.internals import divide_line
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import estimated_height
 from workshop.session import EXTERNAL_RELOAD, Change
@@ -175,21 +175,21 @@ class NoteList(LazyOptionList):
 
     # --- measuring: OptionList re-wraps every option on any resize; only a new width needs it ----------------
 
-    def _clear_caches(self) -> None:
+    def lines_cleared(self) -> None:
         self._measured_width = None
-        super()._clear_caches()
+        super().lines_cleared()
 
-    def _update_lines(self) -> None:
+    def place_lines(self) -> None:
         if self._measured_width is None and self.scrollable_content_region:
             self._measured_width = self.scrollable_content_region.width
-        super()._update_lines()
+        super().place_lines()
 
-    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]  # Textual passes the event
+    def on_resize(self, event: events.Resize) -> None:
         """A height-only resize, or the first resize after the first frame already measured at this width,
         keeps the measured lines: re-wrapping hundreds of notes would cost a frame at start-up.
 
-        Textual runs ``_on_resize`` of every class in the MRO; ``prevent_default`` stops ``OptionList``'s, which
-        would clear everything. A new width re-wraps every note, which moves them: the highlighted one is brought
+        Textual runs the resize handler of every class in the MRO; ``prevent_default`` stops the rest
+        (``LazyOptionList``'s and ``OptionList``'s, which would clear everything). A new width re-wraps every note, which moves them: the highlighted one is brought
         back into view (a projector switched to another resolution still shows the newest note)."""
         if self._measured_width is not None and self._measured_width == self.scrollable_content_region.width:
             event.prevent_default()

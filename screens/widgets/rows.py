@@ -3,7 +3,7 @@
 A ballot or a result can hold thousands of notes. Textual measures a Rich table by drawing it (3,362 notes took
 8.9 s to open a vote board), so a row here is a ``Row``: narrow one-line cells (a place, a bar, a count) and one
 body of ``Content`` that wraps under its own column, like a hanging indent. Its height is counted from where the
-text breaks (rich's ``divide_line``, the word-wrap Textual's ``Content`` uses), never by laying it out, and a
+text breaks (rich's ``divide_line``, the word-wrap Textual's ``Content`` uses, through ``screens.internals``), never by laying it out, and a
 ``LazyOptionList`` (``screens.widgets.lazy_list``) asks for that count only for the rows it draws.
 """
 
@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rich._wrap import divide_line
 from rich.text import Text
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
+
+from screens.internals import divide_line
 
 TAB_SIZE = 8
 """Tabs expand to this many columns, as Textual expands them when it draws ``Content``."""

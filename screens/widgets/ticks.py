@@ -12,11 +12,9 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
-from textual.visual import VisualType
-from textual.widgets import Checkbox, OptionList, SelectionList
-from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
+from textual.widgets import OptionList, SelectionList
 
+from screens.internals import DrawnButtonCheckbox, WholeSelection, selected_values
 from screens.widgets.lazy_list import LazyOptionList
 
 ON, OFF = "[x]", "[ ]"
@@ -25,25 +23,15 @@ GUTTER = len(ON) + 1
 T = TypeVar("T")
 
 
-class TickBox(Checkbox):
+class TickBox(DrawnButtonCheckbox):
     """A checkbox drawn as ``[x]`` or ``[ ]``."""
 
-    @property
-    def _button(self) -> Content:
+    def button_content(self) -> Content:
         return Content.styled(ON if self.value else OFF, "bold")
 
 
-class TickRow(Selection[T]):
-    """A ``Selection`` whose prompt is any visual (a ``LaterRow``), kept whole: ``Selection`` turns its prompt
-    into ``Content`` and keeps only the first line. Sets ``Selection``'s own two attributes (``_value``,
-    ``_initial_state``: Textual 8.2.8, pinned by ``tests/test_ticks.py``)."""
-
-    def __init__(
-        self, prompt: VisualType, value: T, initial_state: bool = False, id: str | None = None
-    ) -> None:
-        Option.__init__(self, prompt, id)
-        self._value = value
-        self._initial_state = initial_state
+class TickRow(WholeSelection[T]):
+    """A tick list's option: its prompt is any visual (a ``LaterRow``), kept whole (``WholeSelection``)."""
 
 
 class TickList(SelectionList[T], LazyOptionList):
@@ -58,7 +46,7 @@ class TickList(SelectionList[T], LazyOptionList):
     def render_line(self, y: int) -> Strip:
         line = OptionList.render_line(self, y)  # the option's own line, without SelectionList's button
         try:
-            index, offset = self._lines[int(self.scroll_offset.y) + y]
+            index, offset = self.current_lines()[int(self.scroll_offset.y) + y]
         except IndexError:
             return line
         underlying = next(iter(line)).style if line.cell_length else None
@@ -67,10 +55,11 @@ class TickList(SelectionList[T], LazyOptionList):
             return Strip([Segment(" " * GUTTER, underlying), *line])
         selection = self.get_option_at_index(index)
         component = "selection-list--button"
-        if selection.value in self._selected:
+        ticked = selection.value in selected_values(self)
+        if ticked:
             component += "-selected"
         if self.highlighted == index:
             component += "-highlighted"
         button = self.get_component_rich_style(component) + Style(meta={"option": index})
-        mark = ON if selection.value in self._selected else OFF
+        mark = ON if ticked else OFF
         return Strip([Segment(mark, button), Segment(" ", underlying), *line])
