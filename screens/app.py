@@ -31,6 +31,7 @@ from textual.worker import Worker
 
 from facilitation.clock import Clock
 from screens.base import Exporter, WorkshopAppAPI, WorkshopChanged, WorkshopScreenMixin
+from screens.internals import ScreenCssLoader
 from screens.navigation import AppNavigator
 from screens.private_notices import PrivateNotices
 from screens.text_input import UndecodableInput, pasted_text, typed_key
@@ -69,7 +70,7 @@ class BaseScreen(WorkshopScreenMixin, Screen[None]):
     """The empty screen every other screen is pushed above (see ``WorkshopApp.get_default_screen``)."""
 
 
-class WorkshopApp(WorkshopAppAPI):
+class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
     """Six Disciplines Workshop. Screens see it as ``screens.base.WorkshopAppAPI`` and reach one another through
     ``navigator`` (``screens.navigation``)."""
 
@@ -204,13 +205,6 @@ class WorkshopApp(WorkshopAppAPI):
         )
 
     # --- screens -------------------------------------------------------------------------------------
-
-    def _load_screen_css(self, screen: Screen[Any]) -> None:
-        """Textual's hook for a pushed screen's ``CSS_PATH``: only the new files are parsed and only the new
-        screen restyled (``screens.internals.load_screen_css``; Textual re-parses every stylesheet)."""
-        from screens.internals import load_screen_css
-
-        load_screen_css(self, screen)
 
     def get_default_screen(self) -> Screen[Any]:
         """An empty base that is never seen: home or a stage screen is always pushed above it.

@@ -10,7 +10,7 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
   count their wrapped height with it instead of laying themselves out.
 - ``OptionListLines``: ``OptionList``'s line map (which line shows which option), so ``LazyOptionList`` can place
   options by guessed heights and count only those it draws.
-- ``load_screen_css``: a pushed screen's own stylesheet parsed alone.
+- ``load_screen_css``, ``ScreenCssLoader``: a pushed screen's own stylesheet parsed alone.
 - ``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``: how a checkbox's button is drawn, which values a
   ``SelectionList`` has ticked, an option that keeps its whole prompt (the tick boxes that read ``[x]`` from the
   back of a room).
@@ -45,7 +45,7 @@ import sys
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
-from typing import Any, Final, TypeVar
+from typing import Any, Final, TypeVar, cast
 
 from rich._wrap import divide_line as _divide_line
 from textual import events
@@ -225,6 +225,14 @@ def load_screen_css(app: App[Any], screen: Screen[Any]) -> None:
     stylesheet.update(screen)
 
 
+class ScreenCssLoader:
+    """Mix into an ``App`` (before it): a pushed screen's ``CSS_PATH`` is loaded by ``load_screen_css``, through
+    the hook Textual calls for it (``App._load_screen_css``)."""
+
+    def _load_screen_css(self, screen: Screen[Any]) -> None:
+        load_screen_css(cast("App[Any]", self), screen)
+
+
 # --- wrapping: where Rich breaks a line (rich._wrap.divide_line) ------------------------------------------
 
 
@@ -384,7 +392,7 @@ SelectionValue = TypeVar("SelectionValue")
 class WholeSelection(Selection[SelectionValue]):
     """A ``Selection`` whose prompt is any visual, kept whole: ``Selection.__init__`` turns its prompt into
     ``Content`` and keeps only the first line. Built as an ``Option``, then given ``Selection``'s own two
-    attributes (``_value``, ``_initial_state``). Pinned by ``tests/test_internals.py``."""
+    attributes (``_value``, ``_initial_state``). Pinned by ``tests/test_ticks.py``."""
 
     def __init__(
         self, prompt: VisualType, value: SelectionValue, initial_state: bool = False, id: str | None = None
@@ -425,6 +433,7 @@ __all__ = [
     "OptionListLines",
     "PasteKeepingParser",
     "QuietFirstResume",
+    "ScreenCssLoader",
     "WholeSelection",
     "WorkshopLinuxDriver",
     "cached_visual",

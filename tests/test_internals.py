@@ -210,6 +210,8 @@ def test_option_list_still_has_the_line_map_and_steps_we_route() -> None:
     assert "self._clear_caches()" in inspect.getsource(OptionList._on_resize)
     assert "self._replace_option_prompt(" in inspect.getsource(OptionList.replace_option_prompt)
     assert "self._update_lines()" in inspect.getsource(OptionList.render_lines)
+    lines = vars(OptionList)["_lines"]
+    assert isinstance(lines, property) and "self._update_lines()" in inspect.getsource(lines.fget)
     option = Option("x")
     assert option._divider is False and option._visual is None
     set_option_prompt(option, "y")
@@ -242,6 +244,7 @@ async def test_option_list_lines_hooks_run_where_textual_builds_its_map() -> Non
         assert listed.line_cache.heights[29] == 1 and listed.line_cache.index_to_line[29] == 29
         assert listed.visual_of(listed.options[0]) is cached_visual(listed.options[0])
         assert listed.left_gutter_width() == 0
+        assert list(listed.current_lines()) == listed.line_cache.lines
         cleared = listed.cleared
         listed.clear_lines()
         assert listed.cleared == cleared + 1 and listed.line_cache.lines == []
