@@ -65,6 +65,8 @@ def seconds_to_next_digit(timer: StageTimer) -> float | None:
     if timer.is_overrun:
         over = timer.overrun  # shown truncated: changes at the next whole second
         step = math.floor(over + 1e-9) + 1 - over
+    elif timer.remaining <= 0:
+        step = 0.0  # exactly out of time: the next instant is overtime ("+00:00")
     else:
         left = timer.remaining  # shown rounded up: changes as it passes the whole second below
         step = left - (math.ceil(left - 1e-9) - 1)

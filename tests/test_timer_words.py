@@ -4,7 +4,7 @@ the projector's, and when the digits next move."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from facilitation.clock import FakeClock
@@ -72,6 +72,7 @@ def test_the_room_never_reads_a_key_and_the_facilitator_only_adds_one(state: str
 
 
 @given(planned=st.integers(1, 7_200), run=st.floats(0, 9_000), extend=st.integers(0, 30))
+@example(planned=1, run=1.0, extend=0)  # exactly out of time: "00:00" becomes "+00:00" at once
 @settings(max_examples=150, deadline=None)
 def test_the_digits_move_exactly_when_seconds_to_next_digit_says(
     planned: int, run: float, extend: int
