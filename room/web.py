@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from facilitation import text
+from facilitation.entry import EntryError, parse_count
 from room.devices import Device
 from room.live import LiveHub
 from room.room import Refused, Room
@@ -389,8 +390,9 @@ class RoomWeb:
             for key, value in form.items():
                 if key.startswith("score_") and value:
                     try:
-                        scores[key.removeprefix("score_")] = int(value)
-                    except ValueError:
+                        # any whole number is read here; the session refuses one out of range with its own message
+                        scores[key.removeprefix("score_")] = parse_count(value, "A score", high=999_999_999)
+                    except EntryError:
                         raise Refused(400, "Scores are whole numbers from 1 to 5.") from None
             round_ = form.get("round", "start")
             self.room.readiness(device, form.get("attitude") or None, scores, round_)

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from facilitation.entry import EntryError, parse_count
 from facilitation.text import plural
 from screens.base import WorkshopScreenMixin
 
@@ -297,10 +298,11 @@ class OpenRoomScreen(WorkshopScreenMixin, ModalScreen[tuple[str, int] | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#open")
     def _open(self) -> None:
-        raw = self.query_one("#port", Input).value.strip()
-        port = int(raw) if raw else 0
-        if not 0 <= port <= 65535:
-            self.workshop_app.show_error("A port is a number from 1 to 65535.")
+        raw = self.query_one("#port", Input).value
+        try:
+            port = parse_count(raw, "A port", low=1, high=65535) if raw.strip() else 0
+        except EntryError as error:
+            self.workshop_app.show_error(error)
             return
         self.dismiss((str(self.query_one("#address", Select).value), port))
 

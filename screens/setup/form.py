@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from facilitation.entry import EntryError, parse_minutes
 from facilitation.schedule import format_duration
 from screens.base import WorkshopScreenMixin
 from workshop.session import MAX_STAGE_MINUTES
@@ -32,7 +33,6 @@ FIELD_LABELS = {
 TITLE_HINT = "A workshop needs a title: type one in the Title field (say, “Leadership offsite, June”)."
 AGENDA_KEYS = "+/- minutes · m type · shift+↑↓ move · s skip · r rename · a add stage"
 PARTICIPANT_KEYS = "a add (one per line) · r rename · d remove"
-MINUTES_HINT = f"Type a whole number of minutes, 1 to {MAX_STAGE_MINUTES}."
 
 
 class ParticipantList(OptionList):
@@ -245,10 +245,10 @@ class SetupForm(WorkshopScreenMixin, Screen[None]):
         return row_key.value
 
 
-def parse_minutes(value: str | None) -> int | None:
-    """A typed number of minutes, or None when it is not a whole number in range."""
+def typed_minutes(value: str, what: str) -> int | str:
+    """A stage's typed length (``entry.parse_minutes``: ``45``, ``1h30``, ``1:30``, any script's digits), or the
+    refusal to show."""
     try:
-        minutes = int((value or "").strip())
-    except ValueError:
-        return None
-    return minutes if 1 <= minutes <= MAX_STAGE_MINUTES else None
+        return parse_minutes(value, what, high=MAX_STAGE_MINUTES)
+    except EntryError as error:
+        return str(error)

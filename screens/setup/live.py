@@ -22,11 +22,10 @@ from screens.setup.form import (
     AGENDA_KEYS,
     DETAIL_FIELDS,
     FIELD_LABELS,
-    MINUTES_HINT,
     TITLE_HINT,
     AgendaRow,
     SetupForm,
-    parse_minutes,
+    typed_minutes,
 )
 from workshop.session import EXTERNAL_RELOAD, SessionError, WorkshopSession
 
@@ -216,10 +215,11 @@ class SetupScreen(SetupForm):
             return
 
         def set_minutes(value: str | None) -> None:
-            minutes = parse_minutes(value)
-            if minutes is None:
-                if value is not None:
-                    self.notify(MINUTES_HINT, severity="warning")
+            if value is None:
+                return
+            minutes = typed_minutes(value, stage.title)
+            if isinstance(minutes, str):
+                self.notify(minutes, title="Not changed", severity="warning", markup=False)
                 return
             self._agenda_call(self.session.agenda.set_minutes, stage.id, minutes)
 
@@ -257,10 +257,11 @@ class SetupScreen(SetupForm):
             return
 
         def with_minutes(title: str, value: str | None) -> None:
-            minutes = parse_minutes(value)
-            if minutes is None:
-                if value is not None:
-                    self.notify(MINUTES_HINT, severity="warning")
+            if value is None:
+                return
+            minutes = typed_minutes(value, title.strip())
+            if isinstance(minutes, str):
+                self.notify(minutes, title="Not added", severity="warning", markup=False)
                 return
             try:
                 self.session.agenda.add(title, minutes, after_stage_id=after.id)

@@ -25,6 +25,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitation import text
+from facilitation.entry import EntryError, parse_count
 from facilitation.models import Ballot, Participant, Vote, Workshop
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen, TextEntryScreen
@@ -32,7 +33,7 @@ from screens.voting import NOTE_CHARS, note_problem, note_text, rules_text
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
-from workshop.session import EXTERNAL_RELOAD, SessionError
+from workshop.session import EXTERNAL_RELOAD, MAX_TALLY, SessionError
 
 if TYPE_CHECKING:
     pass
@@ -383,9 +384,9 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             if value is None:
                 return
             try:
-                dots = int(value.strip())
-            except ValueError:
-                self.workshop_app.show_error(f"A count is a whole number (not “{value.strip()}”).")
+                dots = parse_count(value, "A count", high=MAX_TALLY)
+            except EntryError as error:
+                self.workshop_app.show_error(error)
                 return
             self._set_tally(note_id, dots)
 

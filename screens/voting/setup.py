@@ -20,6 +20,7 @@ from textual.widgets import Checkbox, Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from facilitation import text, voting
+from facilitation.entry import MAX_TYPED_CHARS, EntryError, parse_count
 from facilitation.models import Note, Workshop
 from screens.base import DismissOnce
 from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
@@ -31,12 +32,16 @@ if TYPE_CHECKING:
     from screens.base import WorkshopAppAPI
 
 
+MAX_DOTS = 999
+"""The most dots per participant (or on one note) the set-up accepts; the session's rules refuse less than 1."""
+
+
 def _whole_number(value: str, what: str) -> int:
-    """The typed number, or a refusal that names the field."""
+    """The typed number (``entry.parse_count``: any script's digits, spaces around), or a refusal naming the field."""
     try:
-        return int(value.strip())
-    except ValueError:
-        raise SessionError(f"{what} must be a whole number.") from None
+        return parse_count(value, what, low=1, high=MAX_DOTS)
+    except EntryError as error:
+        raise SessionError(str(error)) from None
 
 
 def setup_rows(workshop: Workshop, notes: list[Note], *, cross_stage: bool) -> list[Selection[int]]:
@@ -118,9 +123,9 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
             yield TickList[int](*self._selections(), id="ballot-notes")
             with Horizontal(id="limits"):
                 yield Label("Dots per participant", classes="field-label")
-                yield Input(id="budget", type="integer", max_length=3)
+                yield Input(id="budget", max_length=MAX_TYPED_CHARS)
                 yield Label("Most dots on one note", classes="field-label")
-                yield Input(id="cap", type="integer", max_length=3)
+                yield Input(id="cap", max_length=MAX_TYPED_CHARS)
             yield TickBox("Room tally: I type the count per note (sticky dots, show of hands)", id="tally")
             yield TickBox("Named: the result shows who put their dots where", id="named")
             yield Label(id="dialog-summary")
@@ -267,9 +272,9 @@ class LimitsScreen(DismissOnce, ModalScreen[bool]):
             yield Label(Content(f"Change the limits of {ballot.title}"), id="dialog-title")
             with Horizontal(id="limits"):
                 yield Label("Dots per participant", classes="field-label")
-                yield Input(str(ballot.budget), id="budget", type="integer", max_length=3)
+                yield Input(str(ballot.budget), id="budget", max_length=MAX_TYPED_CHARS)
                 yield Label("Most dots on one note", classes="field-label")
-                yield Input(str(ballot.cap), id="cap", type="integer", max_length=3)
+                yield Input(str(ballot.cap), id="cap", max_length=MAX_TYPED_CHARS)
             yield Label(
                 "Raising a limit is always fine; lowering it below what someone has cast is refused.",
                 id="dialog-summary",

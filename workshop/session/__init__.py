@@ -11,13 +11,20 @@ from workshop.session.ledger import EXTERNAL_RELOAD
 from workshop.session.library import BackupInfo, DamagedWorkshopError, WorkshopLibrary
 from workshop.session.listing import WorkshopSummary, list_workshops, load_workshop, summarise
 from workshop.session.session import WorkshopSession, make_workshop_id
-from workshop.session.validation import MAX_PARTICIPANTS, MAX_STAGE_MINUTES, NotFoundError, SessionError
+from workshop.session.validation import (
+    MAX_PARTICIPANTS,
+    MAX_STAGE_MINUTES,
+    MAX_TALLY,
+    NotFoundError,
+    SessionError,
+)
 
 __all__ = [
     "EXTERNAL_RELOAD",
     "KEEP",
     "MAX_PARTICIPANTS",
     "MAX_STAGE_MINUTES",
+    "MAX_TALLY",
     "ActionChange",
     "BackupInfo",
     "BallotResult",

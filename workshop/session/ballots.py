@@ -18,6 +18,7 @@ from facilitation.models import (
 from workshop.session.ledger import Ledger
 from workshop.session.part import Part
 from workshop.session.validation import (
+    MAX_TALLY,
     NotFoundError,
     SessionError,
     check,
@@ -241,7 +242,9 @@ class Votes(Part):
         data: dict[str, object] = {"ballot_id": ballot_id, "vote_id": vote.id}
         if device:
             data["device"] = True
-        self._ledger.commit("vote.cast", f"{ballot.title}: a dot cast", [vote], stage_id=ballot.stage_id, data=data)
+        self._ledger.commit(
+            "vote.cast", f"{ballot.title}: a dot cast", [vote], stage_id=ballot.stage_id, data=data
+        )
         if device:
             self._device_state[1].add(vote.id)
         return vote
@@ -325,7 +328,10 @@ class Votes(Part):
             "This vote uses private ballots; participants cast their own dots.",
         )
         check(note_id in ballot.note_ids, f"Note #{note_id} is not on this ballot.")
-        check(isinstance(dots, int) and 0 <= dots <= 10_000, "A tally is a whole number from 0 to 10,000.")
+        check(
+            isinstance(dots, int) and 0 <= dots <= MAX_TALLY,
+            f"A tally is a whole number from 0 to {MAX_TALLY:,}.",
+        )
         self._ledger.note(note_id)
         tally = {**ballot.tally, note_id: dots}
         updated = ballot.replace(tally=tally)

@@ -11,6 +11,8 @@ from facilitation import text
 
 MAX_PARTICIPANTS = 200
 MAX_STAGE_MINUTES = 600
+MAX_TALLY = 10_000
+"""The most dots a room tally accepts on one note."""
 
 
 class Keep(enum.Enum):
