@@ -164,9 +164,19 @@ def _parse(raw: str, shown: str, today: date) -> date:
     raise DateError(f"Could not read {shown!r} as a date. " + HINT)
 
 
-def due_warning(due: date, today: date) -> str | None:
-    """A warning for a due date the facilitator probably did not mean: one already past. ``None`` when fine."""
+def due_warning(due: date, today: date, *, workshop: date | None = None) -> str | None:
+    """A warning for a due date the facilitator probably did not mean, or ``None`` when it is fine.
+
+    One already past; else (``workshop``: the workshop's own date, when known) one before the workshop itself,
+    as when a workshop is prepared weeks ahead and "friday" is read from today. Accepted either way: the form
+    saves it and shows the warning.
+    """
     if due < today:
         days = (today - due).days
         return f"That due date is {days} day{'s' if days != 1 else ''} in the past ({due.isoformat()})."
+    if workshop is not None and due < workshop:
+        return (
+            f"That due date ({due.isoformat()}) is before the workshop itself "
+            f"({workshop.day} {MONTH_NAMES[workshop.month - 1]} {workshop.year})."
+        )
     return None

@@ -15,6 +15,9 @@ from facilitation.catalogue import ATTITUDES, DISCIPLINE_BY_KEY, DISCIPLINE_KEYS
 from facilitation.models import ReadinessResponse, Workshop
 
 ROUND_LABELS = {"start": "Start of the workshop", "end": "End of the workshop"}
+MIN_ROOM_ANSWERS = 2
+"""Fewer answers than this are one person's view: no median, range or agreement speaks for a room."""
+ONE_VIEW = "one person's view, not the room's"
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,15 @@ class ReadinessRound:
         return any(d.count for d in self.disciplines)
 
     @property
+    def caveat(self) -> str:
+        """Honest wording for a round with a single answer ("one person's view, not the room's"); "" otherwise."""
+        return ONE_VIEW if 0 < self.responses < MIN_ROOM_ANSWERS else ""
+
+    @property
     def sentence(self) -> str:
         """The round in one sentence, for the one-page summary."""
-        parts = [f"{self.label} ({text.plural(self.responses, 'answer')})"]
+        caveat = f": {self.caveat}" if self.caveat else ""
+        parts = [f"{self.label} ({text.plural(self.responses, 'answer')}{caveat})"]
         if self.most_named:
             parts.append(f"most named attitude: {' and '.join(self.most_named)}")
         scored = [d for d in self.disciplines if d.median is not None]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from facilitation import text
-from facilitation.readiness import DisciplineScore, ReadinessRound
+from facilitation.readiness import MIN_ROOM_ANSWERS, ONE_VIEW, DisciplineScore, ReadinessRound
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,9 @@ class DisciplineChange:
 
     @property
     def spread_change(self) -> int | None:
-        """End range minus start range: negative means the room agrees more than it did."""
-        if self.start.count == 0 or self.end.count == 0:
+        """End range minus start range: negative means the room agrees more than it did. ``None`` when either
+        round has fewer than ``MIN_ROOM_ANSWERS`` scores for it: one score agrees with nobody."""
+        if self.start.count < MIN_ROOM_ANSWERS or self.end.count < MIN_ROOM_ANSWERS:
             return None
         return self.end.spread - self.start.spread
 
@@ -84,8 +85,20 @@ class ReadinessComparison:
         return tuple(d.title for d in self.disciplines if (d.spread_change or 0) > 0)
 
     @property
+    def caveat(self) -> str:
+        """Honest wording when a round has a single answer: the comparison is one person's view ("" otherwise)."""
+        few = [
+            f"{text.plural(r.responses, 'answer')} at the {when}"
+            for when, r in (("start", self.start), ("end", self.end))
+            if r.responses < MIN_ROOM_ANSWERS
+        ]
+        if not few:
+            return ""
+        return f"Only {' and '.join(few)}: this compares {ONE_VIEW}."
+
+    @property
     def sentence(self) -> str:
-        """The comparison in one sentence, for the result screen and the minutes."""
+        """The comparison in one sentence (after the caveat, if any), for the result screen and the minutes."""
         parts = [
             f"{text.plural(self.start.responses, 'answer')} at the start, "
             f"{text.plural(self.end.responses, 'answer')} at the end"
@@ -105,7 +118,8 @@ class ReadinessComparison:
             parts.append(f"more agreement on {', '.join(self.converged)}")
         if self.diverged:
             parts.append(f"less agreement on {', '.join(self.diverged)}")
-        return "; ".join(parts) + "."
+        said = "; ".join(parts) + "."
+        return f"{self.caveat} {said}" if self.caveat else said
 
 
 def attitude_level(attitudes: Sequence[tuple[str, int]]) -> float | None:

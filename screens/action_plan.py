@@ -29,6 +29,7 @@ from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from facilitation import ballots, text
+from facilitation.dates import DateError, due_warning, local_today, parse_due
 from facilitation.models import (
     ACTION_STATUSES,
     PRIORITIES,
@@ -99,6 +100,9 @@ class ActionFields:
     status: str
 
 
+DUE_HINT = "e.g. 2026-12-15, +3d, +2w, friday, 15 dec · empty: no date yet"
+
+
 class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
     """Add or edit one action: what, owner, due date, measure of success, priority and status.
 
@@ -121,6 +125,7 @@ class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
         #priority { width: 16; margin-right: 2; }
         #status { width: 18; }
         .field-hint { width: 1fr; height: auto; padding-left: 10; margin-top: -1; margin-bottom: 1; }
+        #due-hint.-warning { color: $warning; text-style: bold; }
         #form-error { width: 1fr; height: auto; color: $error; text-style: bold; }
     }
     """
@@ -136,12 +141,16 @@ class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
         initial: ActionFields,
         participants: list[str],
         save: Callable[[ActionFields], ActionItem | str],
+        *,
+        read_due: Callable[[str], tuple[str, bool]] | None = None,
     ) -> None:
         super().__init__()
         self.heading = heading
         self.initial = initial
         self.participants = participants
         self.save = save
+        self.read_due = read_due
+        """What the due hint says for the typed text (the date read, or why not) and whether it is a warning."""
 
     def compose(self) -> ComposeResult:
         initial = self.initial
@@ -171,10 +180,7 @@ class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
             with Horizontal(classes="field"):
                 yield Label("Due", classes="field-label")
                 yield Input(initial.due, id="due", placeholder="2026-12-15, +2w, next friday…", compact=True)
-            yield Label(
-                "e.g. 2026-12-15, +3d, +2w, friday, 15 dec · empty: no date yet",
-                classes="field-hint",
-            )
+            yield Label(DUE_HINT, classes="field-hint", id="due-hint")
             with Horizontal(classes="field"):
                 yield Label("Measure", classes="field-label")
                 yield Input(
@@ -202,6 +208,7 @@ class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
 
     def on_mount(self) -> None:
         self.query_one("#form-error").display = False
+        self._due_typed()
         title = self.query_one("#title", Input)
         title.focus()
         title.cursor_position = 0  # show the start of a long prefilled note, not its tail
@@ -210,6 +217,17 @@ class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
         """Light up the label of the field being typed in (``:focus-within`` does not restyle a sibling)."""
         for field in self.query(".field"):
             field.set_class(field.has_pseudo_class("focus-within"), "-active")
+
+    @on(Input.Changed, "#due")
+    def _due_typed(self) -> None:
+        """Say which day the typed due date is, or why it is not one, or why it may not be meant, as it is typed."""
+        typed = self.query_one("#due", Input).value
+        said, warning = (
+            self.read_due(typed) if self.read_due is not None and typed.strip() else (DUE_HINT, False)
+        )
+        hint = self.query_one("#due-hint", Label)
+        hint.update(Content(said))
+        hint.set_class(warning, "-warning")
 
     @on(Select.Changed, "#owner")
     def _owner_picked(self, event: Select.Changed) -> None:
@@ -519,12 +537,20 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             return self._add(fields, source_note_id=note.id)
 
         heading = f"New action from note #{note.id} ({candidate.stage.title})"
-        self.app.push_screen(ActionFormScreen(heading, initial, self._participants(), save))
+        self.app.push_screen(
+            ActionFormScreen(heading, initial, self._participants(), save, read_due=self._read_due)
+        )
 
     def action_new_action(self) -> None:
         initial = ActionFields("", "", "", "", 2, OPEN)
         self.app.push_screen(
-            ActionFormScreen("New action", initial, self._participants(), lambda fields: self._add(fields))
+            ActionFormScreen(
+                "New action",
+                initial,
+                self._participants(),
+                lambda fields: self._add(fields),
+                read_due=self._read_due,
+            )
         )
 
     def _add(self, fields: ActionFields, *, source_note_id: int | None = None) -> ActionItem | str:
@@ -540,8 +566,39 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             )
         except SessionError as error:
             return str(error)
-        self._say(f"Action #{action.id} added{self._due_words(action)}.", timeout=5)
+        self._saved(f"Action #{action.id} added{self._due_words(action)}.", action)
         return action
+
+    def _days(self) -> tuple[date, date | None]:
+        """Today, and the workshop's own date when it has a readable one."""
+        today = local_today(self.workshop_app.clock.wall())
+        try:
+            held = date.fromisoformat(self.session.workshop.date) if self.session.workshop.date else None
+        except ValueError:
+            held = None
+        return today, held
+
+    def _read_due(self, typed: str) -> tuple[str, bool]:
+        """The form's due hint for ``typed``: the day it means (and a warning when it is past or before the
+        workshop), or why it is not a date; True when the hint is a warning."""
+        today, held = self._days()
+        try:
+            day = parse_due(typed, today=today)
+        except DateError as error:
+            return str(error), True
+        warning = due_warning(day, today, workshop=held)
+        said = f"→ {day:%A} {day.day} {day:%B %Y}"
+        return (f"{said} · ⚠ {warning}", True) if warning else (said, False)
+
+    def _saved(self, said: str, action: ActionItem, *, due_changed: bool = True) -> None:
+        """The notice for a saved action; a warning (kept longer) when its new due date is past or before the
+        workshop (``dates.due_warning``)."""
+        today, held = self._days()
+        warning = due_warning(date.fromisoformat(action.due), today, workshop=held) if action.due else None
+        if warning and due_changed:
+            self._say(f"{said} {warning}", severity="warning", timeout=10)
+        else:
+            self._say(said, timeout=5)
 
     @staticmethod
     def _due_words(action: ActionItem) -> str:
@@ -578,11 +635,17 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
                 updated = self.session.actions.edit(action.id, change)
             except SessionError as error:
                 return str(error)
-            self._say(f"Action #{updated.id} saved{self._due_words(updated)}.", timeout=4)
+            self._saved(
+                f"Action #{updated.id} saved{self._due_words(updated)}.",
+                updated,
+                due_changed=change.due is not KEEP,
+            )
             return updated
 
         heading = f"Edit action #{action.id}"
-        self.app.push_screen(ActionFormScreen(heading, initial, self._participants(), save))
+        self.app.push_screen(
+            ActionFormScreen(heading, initial, self._participants(), save, read_due=self._read_due)
+        )
 
     def action_toggle_done(self) -> None:
         action = self._selected_action()

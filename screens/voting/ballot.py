@@ -190,6 +190,12 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
             (f"  {left} of {ballot.budget}", "bold"),
             f" · at most {ballot.cap} on one note",
         )
+        placeable = self.placeable_left(mine)
+        if placeable < left:  # more dots than the notes can take under the cap (voting.budget_warning)
+            line.append(
+                f" · only {placeable} can still be placed" if placeable else " · no note can take another",
+                style="bold",
+            )
         if self.confirmed:
             line.append_text(
                 Text.assemble(
@@ -248,8 +254,19 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
         event.stop()
         self.action_confirm()
 
+    def placeable_left(self, mine: dict[int, int]) -> int:
+        """Dots this voter could still place: the dots left, or fewer when the notes open to dots cannot take
+        them all under the cap (``voting.budget_warning``)."""
+        ballot = self.ballot
+        room = sum(
+            max(0, ballot.cap - mine.get(n, 0))
+            for n in ballot.note_ids
+            if not note_problem(self.session.workshop, ballot, n)
+        )
+        return min(max(0, ballot.budget - sum(mine.values())), room)
+
     def action_confirm(self) -> None:
-        left = self.ballot.budget - sum(self.my_dots().values())
+        left = self.placeable_left(self.my_dots())
         if left > 0:
             question = (
                 f"{self.voter_name}, you have {text.plural(left, 'dot')} left. Confirm your ballot anyway?"

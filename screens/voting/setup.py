@@ -8,7 +8,7 @@ nothing typed is lost. ``LimitsScreen`` changes the dots and the cap of a vote a
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -72,6 +72,34 @@ def setup_rows(workshop: Workshop, notes: list[Note], *, cross_stage: bool) -> l
     ]
 
 
+def limits_warning(screen: ModalScreen[Any], notes: int) -> str:
+    """What is wrong with the dots and cap typed in ``screen`` (``#budget``, ``#cap``) for ``notes`` notes, ahead
+    of opening: a cap over the dots (refused on open) or dots that cannot all be placed (``voting.budget_warning``,
+    allowed). "" when fine or when a field does not hold a number yet (its refusal comes on open)."""
+    try:
+        budget = parse_count(
+            screen.query_one("#budget", Input).value, "Dots per participant", low=1, high=MAX_DOTS
+        )
+        cap = parse_count(
+            screen.query_one("#cap", Input).value, "Most dots on one note", low=1, high=MAX_DOTS
+        )
+    except EntryError:
+        return ""
+    if cap > budget:
+        return (
+            f"At most {cap} on one note is more than the {budget} dots each participant has: "
+            "lower it, or raise the dots."
+        )
+    return voting.budget_warning(budget, cap, notes) or ""
+
+
+def show_warning(screen: ModalScreen[Any], warning: str) -> None:
+    """Show ``warning`` under the dialog's summary (hidden when "")."""
+    label = screen.query_one("#dialog-warning", Label)
+    label.update(Content.styled(f"⚠ {warning}", "bold") if warning else "")
+    label.display = bool(warning)
+
+
 class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
     """Set up and open a vote on a stage's notes (or, with ``stage_id=None``, the final priorities)."""
 
@@ -129,6 +157,7 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
             yield TickBox("Room tally: I type the count per note (sticky dots, show of hands)", id="tally")
             yield TickBox("Named: the result shows who put their dots where", id="named")
             yield Label(id="dialog-summary")
+            yield Label(id="dialog-warning")
             yield Label(
                 "tab next field · ctrl+s opens the vote (or Enter in a number) · escape cancels",
                 id="dialog-hint",
@@ -177,6 +206,7 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
                 "on this laptop and sees only their own dots"
             )
         self.query_one("#dialog-summary", Label).update(summary)
+        show_warning(self, "" if tally or not count else limits_warning(self, count))
 
     @on(SelectionList.SelectedChanged)
     def _ticks_changed(self) -> None:
@@ -185,6 +215,7 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
+        self._summarise()
         if event.value == self._defaults.get(field):
             return
         if field == "budget":
@@ -241,7 +272,10 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
         except SessionError as error:
             app.show_error(error)
             return
+        warning = voting.budget_warning(ballot.budget, ballot.cap, len(ballot.note_ids))
         self.dismiss(ballot.id)
+        if warning and ballot.mode != "tally":
+            app.notify(f"{ballot.title} is open. {warning}", severity="warning", timeout=10, markup=False)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -279,10 +313,16 @@ class LimitsScreen(DismissOnce, ModalScreen[bool]):
                 "Raising a limit is always fine; lowering it below what someone has cast is refused.",
                 id="dialog-summary",
             )
+            yield Label(id="dialog-warning")
             yield Label("tab next field · Enter or ctrl+s saves · escape cancels", id="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#budget", Input).focus()
+        self._warn()
+
+    @on(Input.Changed)
+    def _warn(self) -> None:
+        show_warning(self, limits_warning(self, len(self.session.votes.ballot(self.ballot_id).note_ids)))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -298,11 +338,14 @@ class LimitsScreen(DismissOnce, ModalScreen[bool]):
             if (budget, cap) == (ballot.budget, ballot.cap):
                 self.dismiss(False)
                 return
-            self.session.votes.set_limits(self.ballot_id, budget=budget, cap=cap)
+            ballot = self.session.votes.set_limits(self.ballot_id, budget=budget, cap=cap)
         except SessionError as error:
             app.show_error(error)
             return
         self.dismiss(True)
+        warning = voting.budget_warning(ballot.budget, ballot.cap, len(ballot.note_ids))
+        if warning:
+            app.notify(f"New limits saved. {warning}", severity="warning", timeout=10, markup=False)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

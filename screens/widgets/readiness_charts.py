@@ -22,8 +22,11 @@ def attitude_chart(rnd: ReadinessRound, accent: str = "bold") -> Text:
     """One bar per attitude, least to most ready, with the count; the most named is pointed out."""
     chart = Text()
     chart.append(
-        f"Attitude the room sees today ({text.plural(rnd.attitude_answers, 'answer')})\n", style="bold"
+        f"Attitude the room sees today ({text.plural(rnd.attitude_answers, 'answer')})", style="bold"
     )
+    if rnd.caveat:
+        chart.append(f"  ⚠ {rnd.caveat}", style="bold reverse")
+    chart.append("\n")
     top = max((count for _, count in rnd.attitudes), default=0)
     for name, count in rnd.attitudes:
         chart.append(f"  {name:<{LABEL_WIDTH - 2}}")
