@@ -29,7 +29,6 @@ from screens.app import WorkshopApp, make_app
 from screens.dialogs import TextEntryScreen
 from screens.room import OpenRoomScreen
 from screens.setup import SetupScreen
-from screens.voting import show_board, show_setup
 from screens.voting.board import VoteBoardScreen
 from screens.voting.setup import MAX_DOTS, LimitsScreen, VoteSetupScreen
 from tests.ui_helpers import messages, session_of
@@ -107,7 +106,7 @@ def test_vote_setup_dots_and_cap(typed: list[str]) -> None:
         assert isinstance(app, WorkshopApp)
         votes = session_of(app).votes
         for text in typed:
-            show_setup(app, vision(app))
+            app.navigator.vote_setup(vision(app))
             await pilot.pause()
             assert isinstance(app.screen, VoteSetupScreen)
             before = dict(session_of(app).workshop.ballots)
@@ -170,7 +169,7 @@ def test_room_tally_count(typed: list[str]) -> None:
         assert isinstance(app, WorkshopApp)
         votes = session_of(app).votes
         ballot = votes.open(vision(app), mode="tally")
-        show_board(app, ballot.id)
+        app.navigator.vote_board(ballot.id)
         await pilot.pause()
         note_id = ballot.note_ids[0]
         for text in typed:
@@ -201,7 +200,7 @@ def test_stage_minutes_in_the_setup(typed: list[str]) -> None:
         assert isinstance(app, WorkshopApp)
         await pilot.press("escape")  # the stage screen, from which
         await pilot.pause()
-        app.push_screen(SetupScreen(new=False))
+        app.navigator.setup()
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen)
         stages = session_of(app).workshop.stages

@@ -24,8 +24,6 @@ from facilitation.readiness_compare import compare
 from screens.action_plan import ActionFormScreen, ActionPlanScreen
 from screens.app import WorkshopApp, make_app
 from screens.dialogs import ConfirmScreen
-from screens.readiness import ReadinessScreen
-from screens.voting import show_setup
 from screens.voting.ballot import ParticipantBallotScreen
 from screens.voting.board import VoteBoardScreen
 from screens.voting.setup import LimitsScreen, VoteSetupScreen
@@ -90,7 +88,7 @@ def test_budget_warning_rule() -> None:
 async def test_vote_setup_warns_as_the_limits_are_typed_and_when_the_vote_opens(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         stage_id = session_of(app).workshop.current_stage_id
-        show_setup(app, stage_id)
+        app.navigator.vote_setup(stage_id)
         await pilot.pause()
         setup = app.screen
         assert isinstance(setup, VoteSetupScreen)
@@ -114,7 +112,7 @@ async def test_vote_setup_warns_as_the_limits_are_typed_and_when_the_vote_opens(
 
 async def test_a_room_tally_has_no_dots_to_warn_about(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        show_setup(app, session_of(app).workshop.current_stage_id)
+        app.navigator.vote_setup(session_of(app).workshop.current_stage_id)
         await pilot.pause()
         await set_fields(pilot, budget="9", cap="1")
         assert warning_shown(app.screen)
@@ -182,9 +180,10 @@ def test_due_warning_rules() -> None:
 
 
 async def open_plan(app: WorkshopApp, pilot: Pilot[None]) -> ActionPlanScreen:
-    plan = ActionPlanScreen()
-    app.push_screen(plan)
+    app.navigator.action_plan()
     await pilot.pause()
+    plan = app.screen
+    assert isinstance(plan, ActionPlanScreen)
     return plan
 
 
@@ -293,7 +292,7 @@ async def test_the_readiness_screen_says_a_single_answer_is_one_view(
     app = make_app(library, workshop_id, clock=clock)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            app.push_screen(ReadinessScreen())
+            app.navigator.readiness()
             await pilot.pause()
             await pilot.press("r")  # show the result (1 of 3 answered)
             await pilot.pause()
