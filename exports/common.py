@@ -338,6 +338,8 @@ class ActionRow:
     due: str
     """As stored: an ISO date, or empty."""
     measure: str
+    details: str
+    """The action's own full text (the whole note it was made from, kept when it was made), or empty."""
     priority: int
     priority_label: str
     """``High``, ``Medium`` or ``Low``."""
@@ -379,6 +381,7 @@ def action_rows(workshop: Workshop) -> list[ActionRow]:
             owner=safe_line(owner),
             due=due,
             measure=safe(action.measure).strip(),
+            details=safe(action.details).strip(),
             priority=priority,
             priority_label=PRIORITIES.get(priority, str(priority)).capitalize(),
             status=safe_line(action.status).capitalize(),

@@ -83,9 +83,11 @@ def labels(action: ActionRow) -> str:
 def description(action: ActionRow, report: Report) -> str:
     """What a tracker issue needs to stand alone: the measure, the note it came from, the workshop."""
     parts = []
+    if action.details:
+        parts.append(action.details)
     if action.measure:
         parts.append(f"Measure of success: {action.measure}")
-    if action.source_note:
+    if action.source_note and action.source_note != action.details:
         where = f"the {action.source_stage} stage" if action.source_stage else "the workshop"
         parts.append(f"From note {action.source_note_id} in {where}:\n{action.source_note}")
     workshop = ", ".join(bit for bit in (report.title, report.organisation, report.date) if bit)

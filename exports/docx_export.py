@@ -754,6 +754,13 @@ class _Writer:
         if closed:
             self.heading("Done and dropped", 2)
             add_table(self.doc, columns, [row(a, muted=True) for a in closed])
+        written = [a for a in self.report.actions if a.details]
+        if written:
+            self.heading("Actions in full", 2)
+            for a in written:
+                title = self.para(f"#{numbers[a.id]} {a.title}", bold=True)
+                title.paragraph_format.keep_with_next = True
+                self.para(a.details)
         if live:
             self.by_owner(live, numbers)
         for stage in self.report.sections:

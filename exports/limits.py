@@ -198,6 +198,7 @@ LIMITS: dict[tuple[type, str], Rule] = {
     (ActionItem, "title"): length(MAX_TEXT),
     (ActionItem, "owner"): length(text.MAX_NAME_CHARS),
     (ActionItem, "measure"): length(MAX_TEXT),
+    (ActionItem, "details"): length(MAX_TEXT),
     (ActionItem, "due"): year_of,
     (ActionItem, "position"): between(-MAX_POSITION, MAX_POSITION),
     (ActionItem, "created_at"): moment,

@@ -201,6 +201,12 @@ def _action_plan(report: Report) -> list[str]:
         out += ["", "*Open actions, sorted by priority, then due date (actions without a date last).*"]
     if closed:
         out += ["", "### Done and dropped", "", *table(headers, rows(closed), "r")]
+    written = [a for a in report.actions if a.details]
+    if written:
+        out += ["", "### Actions in full", ""]
+        for a in written:
+            out += [f"**{numbers[a.id]}. {paragraph(a.title)}**", "", paragraph(a.details), ""]
+        out.pop()
     if live:
         out += ["", "### By owner", ""]
         owners: dict[str, list[ActionRow]] = {}

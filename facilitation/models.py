@@ -260,6 +260,9 @@ class ActionItem(Record):
     due: str | None = None
     """ISO date (``YYYY-MM-DD``)."""
     measure: str = ""
+    details: str = ""
+    """The whole text of the note the action was made from (line breaks kept) when the title does not hold it
+    all: the plan's one-line views show ``title``, the exports show both."""
     priority: int = 2
     """1 high, 2 medium, 3 low (see ``PRIORITIES``)."""
     status: ActionStatus = ActionStatus.OPEN

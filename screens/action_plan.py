@@ -61,8 +61,8 @@ def first_line(note_text: str) -> str:
 
 
 def candidate_prompt(place: int, candidate: Candidate) -> Row:
-    """The rank, then the note's first 300 characters and, on the next line, its stage, mark, dots and any action
-    made from it, all wrapping under a hanging indent (not under the number)."""
+    """The rank, then the whole note (line breaks kept; ``text.shown``) and, on the next line, its stage,
+    mark, dots and any action made from it, all wrapping under a hanging indent (not under the number)."""
     if candidate.final_rank is not None:
         rank = f"{candidate.final_rank}{'=' if candidate.final_tied else '.'}"
     else:
@@ -70,7 +70,7 @@ def candidate_prompt(place: int, candidate: Candidate) -> Row:
     note = candidate.note
     # Badges in reverse video and no coloured text on the plain background: the highlight bar is coloured too,
     # and coloured text on it is unreadable on a projector.
-    parts: list[str | tuple[str, str]] = [text.preview(note.text, 300), "\n", (candidate.stage.title, "bold")]
+    parts: list[str | tuple[str, str]] = [text.shown(note.text), "\n", (candidate.stage.title, "bold")]
     if note.mark == "decision":
         parts += [" ", (" DECISION ", "bold reverse $success")]
     elif note.mark == "candidate":
@@ -412,7 +412,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
                 LaterRow(
                     partial(candidate_prompt, place, c),
                     fixed=RANK_WIDTH + 1,
-                    length=min(len(c.note.text), 300) + 40,
+                    length=min(len(c.note.text), 2000) + 40,  # text.shown shows 2,000 characters at most
                 ),
                 id=f"n{c.note.id}",
             )

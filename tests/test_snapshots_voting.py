@@ -136,3 +136,33 @@ def test_readiness_chart(snap_compare: Any, make: Callable[[Prepare], WorkshopAp
         await settle(pilot, "k")
 
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+
+
+FIVE_LINES = "Open the support forum\nto every customer\nwith a moderator per region\nand a weekly digest\nreviewed each Friday"
+SIX_HUNDRED = ("Customers answer each other's questions before support has to, " * 9 + "and we measure it.")[
+    :600
+]
+
+
+def long_notes_vote(session: WorkshopSession) -> None:
+    """Vision with a five-line note and a 600-character one; Ana and Ben put a dot on each; revealed."""
+    session.agenda.next()
+    notes = [session.notes.add(text, author_id=None).id for text in (FIVE_LINES, SIX_HUNDRED, NOTES[0])]
+    ballot = session.votes.open(session.stage().id, budget=2, cap=1)
+    for person in list(session.workshop.active_participants())[:2]:
+        for note_id in notes[:2]:
+            session.votes.cast(ballot.id, person.id, note_id)
+        session.votes.submit(ballot.id, person.id)
+    session.votes.close(ballot.id)
+
+
+def test_result_shows_a_long_and_a_multi_line_note_in_full_at_80x24(
+    snap_compare: Any, make: Callable[[Prepare], WorkshopApp]
+) -> None:
+    """Both notes wrap in full under their rank (issue #12: notes are readable wherever they appear)."""
+    app = make(long_notes_vote)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot, "v")
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))

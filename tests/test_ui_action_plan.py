@@ -146,8 +146,9 @@ async def test_candidates_follow_the_final_vote_then_the_agenda(app: WorkshopApp
         assert "Cut first-response time" in first and "Strategy" in first and "3 dots" in first
         assert "final vote: 7 dots" in first
         assert first.startswith("1. Cut first-response time")
-        assert "2. Work out loud by default … Vision DECISION · final vote: 4 dots" in plain(
-            options.get_option_at_index(1).prompt
+        assert (
+            "2. Work out loud by default so others can find it Vision DECISION · final vote: 4 dots"
+            in plain(options.get_option_at_index(1).prompt)
         )
         assert "ranked by “Final priorities”" in str(screen.query_one("#plan-title", Static).content)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from facilitation import catalogue
+from facilitation.entry import EntryError, parse_count
 from facilitation.export_formats import FORMAT_KEYS
 from workshop import __version__, paths
 from workshop.session import SessionError, WorkshopSession, list_workshops, load_workshop
@@ -211,13 +212,11 @@ def open_command(
 
 
 def _port(value: str) -> int:
+    """``--port N``: read as the room dialog reads it (``entry.parse_count``: ``1_0`` and ``+80`` are refused)."""
     try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError("a port is a number from 1 to 65535")
-    return port
+        return parse_count(value, "a port", low=1, high=65535)
+    except EntryError:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {value!r}") from None
 
 
 def present(context: Context, workshop_id: str) -> None:
@@ -419,9 +418,10 @@ def _folder(value: str) -> Path:
 
 def _backup_number(value: str) -> int:
     """``--backup N``: a backup's number, 1 for the newest."""
-    if not value.strip().isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"a backup number is 1 or more (1 is the newest), not '{value}'")
-    return int(value)
+    try:
+        return parse_count(value, "a backup number", low=1, high=999_999_999)
+    except EntryError:
+        raise argparse.ArgumentTypeError(f"a backup number is 1 or more (1 is the newest), not '{value}'") from None
 
 
 def _input_file(value: str) -> Path:

@@ -98,6 +98,7 @@ def show_warning(screen: ModalScreen[Any], warning: str) -> None:
     label = screen.query_one("#dialog-warning", Label)
     label.update(Content.styled(f"⚠ {warning}", "bold") if warning else "")
     label.display = bool(warning)
+    screen.set_class(bool(warning), "-warned")  # at 80x24 the summary gives up its blank line for the warning
 
 
 class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):

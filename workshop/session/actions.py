@@ -27,6 +27,7 @@ class ActionChange:
     owner: str | Literal[Keep.KEEP] = KEEP
     due: str | Literal[Keep.KEEP] | None = KEEP
     measure: str | Literal[Keep.KEEP] = KEEP
+    details: str | Literal[Keep.KEEP] = KEEP
     priority: int | Literal[Keep.KEEP] = KEEP
     status: ActionStatus | str | Literal[Keep.KEEP] = KEEP
 
@@ -65,6 +66,13 @@ class Actions(Part):
             clean["measure"] = checked_text(
                 text.single_line, change.measure or "", "measure of success", limit=1000, required=False
             )
+        if change.details is not KEEP:
+            details = text.clean(change.details or "").strip("\n")
+            check(
+                len(details) <= text.MAX_NOTE_CHARS,
+                f"The details hold at most {text.MAX_NOTE_CHARS:,} characters, as a note does.",
+            )
+            clean["details"] = details
         if change.priority is not KEEP:
             check(change.priority in PRIORITIES, "Priority is 1 (high), 2 (medium) or 3 (low).")
             clean["priority"] = change.priority
@@ -92,19 +100,27 @@ class Actions(Part):
         measure: str = "",
         priority: int = 2,
         status: ActionStatus | str = ActionStatus.OPEN,
+        details: str | None = None,
     ) -> ActionItem:
         """Add an action at the end of the plan, optionally from a note (its stage is kept as the source).
 
-        Fields as in ``ActionChange``. Refuses (``SessionError``) an empty title, a due date that cannot be read,
+        Fields as in ``ActionChange``. ``details`` ``None``: for an action made from a note, the note's whole text
+        when the title does not already hold all of it (an action keeps what the room wrote, however the title
+        was shortened); else empty. Refuses (``SessionError``) an empty title, a due date that cannot be read,
         a priority or status out of range, an unknown source note (``NotFoundError``) and a read-only workshop.
         Durable on return; publishes ``action.added``.
         """
         source_stage_id = None
+        whole = ""
         if source_note_id is not None:
-            source_stage_id = self._ledger.note(source_note_id, allow_deleted=True).stage_id
+            source = self._ledger.note(source_note_id, allow_deleted=True)
+            source_stage_id, whole = source.stage_id, source.text
         clean = self._clean(
             ActionChange(title=title, owner=owner, due=due, measure=measure, priority=priority, status=status)
         )
+        if details is None:
+            details = whole if whole and text.clean_line(whole) != clean["title"] else ""
+        clean |= self._clean(ActionChange(details=details))
         last = max((a.position for a in self._ws.actions.values()), default=0.0)
         action = ActionItem(
             id=self._ledger.new_id("actions"),
