@@ -119,9 +119,9 @@ async def app_add_note(store: Store, workshop_id: str) -> tuple[list[float], lis
 
         typed: list[str] = []
 
-        def timed_add_note(raw: str) -> bool:
+        def timed_add_note(raw: str, **options: Any) -> bool:
             typed.append(raw)
-            return add_note(raw)  # group-committed: durable, and listed, once its Change is published
+            return add_note(raw, **options)  # group-committed: durable, and listed, once its Change is published
 
         def published(change: Change) -> None:  # Enter to durable: the note's Change is published
             if change.kind == "note.added" and len(work) < len(typed):
