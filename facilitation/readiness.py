@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from facilitation import text
 from facilitation.catalogue import ATTITUDES, DISCIPLINE_BY_KEY, DISCIPLINE_KEYS
-from facilitation.models import ReadinessResponse, Workshop
+from facilitation.models import Event, ReadinessResponse, Workshop
 
 ROUND_LABELS = {"start": "Start of the workshop", "end": "End of the workshop"}
 MIN_ROOM_ANSWERS = 2
@@ -165,9 +165,43 @@ def result_shown(workshop: Workshop, round_name: str) -> bool:
     """Whether a round's result is shown to the room: as the facilitator last chose (the latest
     ``readiness.shown``/``readiness.hidden`` event for the round), else once every active participant has
     answered, so that nobody is swayed by the room's answers before giving their own."""
-    for event in reversed(workshop.events):
-        if event.kind in (RESULT_SHOWN, RESULT_HIDDEN) and event.data.get("round") == round_name:
-            return event.kind == RESULT_SHOWN
+    chosen = latest_choices(workshop.events).get(round_name)
+    if chosen is not None:
+        return chosen
     people = workshop.active_participants()
     answered = {r.participant_id for r in workshop.readiness.values() if r.round == round_name}
     return bool(people) and all(p.id in answered for p in people)
+
+
+_READ: dict[int, tuple[list[Event], int, Event | None, dict[str, bool]]] = {}
+"""Per event log (by identity, the log itself kept to make the identity safe): how many events were read, the
+last of them, and the choices found. At most ``_LOGS_KEPT`` logs (one per workshop open in this process)."""
+_LOGS_KEPT = 4
+
+
+def latest_choices(events: list[Event]) -> dict[str, bool]:
+    """The facilitator's latest choice per round (round name -> shown), from the event log.
+
+    Each event is read once: a log that only grew since the last call (the common case: the session appends)
+    is read from where the last call stopped, so the readiness screen and the projector do not scan a
+    20,000-event log on every draw; a log changed otherwise (a follower inserting older events) is read again.
+    """
+    key = id(events)
+    known = _READ.get(key)
+    if known is not None and known[0] is events:
+        _, read, last, choices = known
+        if read > len(events) or (read and events[read - 1] is not last):
+            read, choices = 0, {}
+    else:
+        read, choices = 0, {}
+    if read < len(events):
+        choices = dict(choices)
+        for event in events[read:]:
+            if event.kind in (RESULT_SHOWN, RESULT_HIDDEN):
+                round_name = event.data.get("round")
+                if isinstance(round_name, str):
+                    choices[round_name] = event.kind == RESULT_SHOWN
+    if key not in _READ and len(_READ) >= _LOGS_KEPT:
+        _READ.pop(next(iter(_READ)))
+    _READ[key] = (events, len(events), events[-1] if events else None, choices)
+    return choices

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from facilitation.models import Stage
 from facilitation.schedule import (
@@ -25,6 +25,7 @@ from facilitation.schedule import (
 from facilitation.schedule import format_minutes as format_delta
 from facilitation.timer import StageTimer
 from screens.base import WorkshopChanged, WorkshopScreenMixin
+from screens.widgets.key_bar import KeyBar
 from workshop.session import EXTERNAL_RELOAD, WorkshopSession
 
 REFRESH_SECONDS = 5.0
@@ -75,7 +76,7 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
         table.add_column("Over/under", key="delta")
         table.add_column("State", key="state")
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Agenda: planned and actual"

@@ -14,9 +14,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from screens.base import WorkshopScreenMixin
+from screens.widgets.key_bar import KeyBar
 from workshop.session import DamagedWorkshopError, SessionError, WorkshopSummary
 
 EMPTY_MESSAGE = "No workshops yet — press n to create one, or w for the demo."
@@ -103,7 +104,7 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
         )
         yield WorkshopTable(id="workshops", cursor_type="row", zebra_stripes=True)
         yield Static(EMPTY_MESSAGE, id="home-empty")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Workshops"

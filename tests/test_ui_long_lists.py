@@ -265,3 +265,25 @@ async def test_a_setup_of_3000_notes_counts_what_it_shows_and_ticks_each_note_on
         await pilot.pause()
         ballot = max(session.workshop.ballots.values(), key=lambda b: b.id)
         assert ballot.status == "open" and ballot.note_ids == [n for n in range(1, NOTES) if n != 2]
+
+
+async def test_a_stage_of_3000_notes_builds_only_the_notes_it_draws(app: WorkshopApp) -> None:
+    from screens.widgets.note_list import LaterNotePrompt, NoteList
+
+    def built(notes: NoteList) -> set[int]:
+        prompts = [cast(LaterNotePrompt, option.prompt) for option in notes.options]
+        assert all(isinstance(prompt, LaterNotePrompt) for prompt in prompts)
+        return {index for index, prompt in enumerate(prompts) if prompt.built}
+
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        await pilot.pause()
+        notes = app.screen.query_one(NoteList)
+        first = built(notes)
+        assert NOTES - 1 in first, "the newest note, on screen, is built"
+        assert len(first) < 100, "the notes off screen are not"
+        await pilot.press("home")
+        await pilot.pause()
+        assert "tag1x" in screen_text(app) and in_view(notes)
+        assert 0 in built(notes) and len(built(notes)) < 200
+        assert str(notes.get_option_at_index(0).prompt).endswith("tag1x"), "a prompt reads as its note"

@@ -1,21 +1,26 @@
 """The notes of one stage as a virtualised list: one ``OptionList`` option per note, never one widget per note.
 
 A stage may hold hundreds of notes (a ``ListView`` of 2,000 items took 9.6 s to mount; an ``OptionList`` 0.42 s),
-so notes are options whose prompts are ``Content`` that wraps. Adding a note appends one option; an edit replaces
+so notes are options whose prompts are ``Content`` that wraps, built only for the notes the list draws (the
+others' heights are guessed until they come into view: ``LazyOptionList``). Adding a note appends one option; an edit replaces
 one prompt; only a stage change rebuilds the list. Option ids are ``n<note id>``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import ClassVar
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import ClassVar, cast
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from facilitation.models import Note, Participant, Workshop
@@ -75,11 +80,66 @@ class NotePrompt(Content):
         return guessed[1]
 
 
+class LaterNotePrompt(Visual):
+    """A note's ``NotePrompt``, built only when the list first measures it exactly or draws it: a stage of
+    3,333 notes built 3,333 prompts to show the 30 on screen (about 30 ms on the way to the first frame).
+    Until then its height is guessed from ``guess`` (the note's text and its header)."""
+
+    __slots__ = ("_build", "_guess", "_prompt")
+
+    def __init__(self, build: Callable[[], NotePrompt], guess: str) -> None:
+        self._build: Callable[[], NotePrompt] | None = build
+        self._prompt: NotePrompt | None = None
+        self._guess: tuple[str, int, int] = (guess, -1, 0)
+        """The text guessed from, and the last width guessed at with its guess."""
+
+    @property
+    def prompt(self) -> NotePrompt:
+        """The prompt itself, built on first use."""
+        if self._prompt is None:
+            assert self._build is not None
+            self._prompt, self._build = self._build(), None
+        return self._prompt
+
+    @property
+    def built(self) -> bool:
+        return self._prompt is not None
+
+    def __str__(self) -> str:
+        return str(self.prompt)
+
+    def __rich__(self) -> Text:
+        return self.prompt.__rich__()
+
+    def known_height(self, width: int) -> int | None:
+        return None if self._prompt is None else self._prompt.known_height(width)
+
+    def estimate_height(self, width: int) -> int:
+        if self._prompt is not None:
+            return self._prompt.estimate_height(width)
+        text, guessed_width, guess = self._guess
+        if guessed_width != width:
+            guess = estimated_height(text, width)
+            self._guess = (text, width, guess)
+        return guess
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.prompt.get_height(rules, width)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.prompt.get_optimal_width(rules, container_width)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.prompt.render_strips(width, height, style, options)
+
+
 def _option_id(note_id: int) -> str:
     return f"n{note_id}"
 
 
-def note_prompt(note: Note, workshop: Workshop) -> Content:
+def note_prompt(note: Note, workshop: Workshop) -> NotePrompt:
     """One note as the list shows it: id, author (or anonymous), its mark, then the text, wrapped."""
     author = workshop.participant_name(note.author_id) or "anonymous"
     # No colour on the name: a coloured name vanishes on the highlight bar (it is drawn in $primary).
@@ -102,7 +162,7 @@ def note_prompt(note: Note, workshop: Workshop) -> Content:
     if note.merged_from:
         merged = ", ".join(f"#{i}" for i in note.merged_from)
         parts.append((f"  [merged {merged}]", "bold"))
-    return NotePrompt.assemble(*parts)
+    return cast(NotePrompt, NotePrompt.assemble(*parts))  # typed as Content, made as ``cls``
 
 
 class NoteList(LazyOptionList):
@@ -135,7 +195,7 @@ class NoteList(LazyOptionList):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.empty_hint = empty_hint
-        self._prompts: dict[int, tuple[tuple[object, ...], Content]] = {}
+        self._prompts: dict[int, tuple[tuple[object, ...], LaterNotePrompt]] = {}
         """Prompts by note id, reused while the note is unchanged: a ``Content`` remembers its wrapped height,
         so going back to a stage of hundreds of notes does not wrap them all again."""
         self._note_options: dict[int, Option] = {}
@@ -146,7 +206,7 @@ class NoteList(LazyOptionList):
         """Bring the highlighted note into view when the list is next drawn (see ``render_lines``)."""
         """The width the option list's measured lines were wrapped at (``None``: not measured yet)."""
 
-    def _prompt(self, note: Note, workshop: Workshop) -> Content:
+    def _prompt(self, note: Note, workshop: Workshop) -> LaterNotePrompt:
         key = (
             note.text,
             note.mark,
@@ -158,7 +218,8 @@ class NoteList(LazyOptionList):
         cached = self._prompts.get(note.id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        prompt = note_prompt(note, workshop)
+        guess = f"#{note.id} {key[4] or 'anonymous'}: {note.text[: PREVIEW_CHARS + 60]}"
+        prompt = LaterNotePrompt(partial(note_prompt, note, workshop), guess)
         self._prompts[note.id] = (key, prompt)
         return prompt
 
@@ -249,7 +310,9 @@ class NoteList(LazyOptionList):
             self.highlighted = index
             self._scroll_pending = True
 
-    def follow(self, change: Change, workshop: Workshop, stage_id: int, *, follow_new: bool | None = None) -> None:
+    def follow(
+        self, change: Change, workshop: Workshop, stage_id: int, *, follow_new: bool | None = None
+    ) -> None:
         """Update the list for a committed change, showing the live notes of ``stage_id``.
 
         ``follow_new``: whether a new note takes the highlight (``None``: only when the highlight was on the
