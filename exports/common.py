@@ -373,7 +373,9 @@ def action_rows(workshop: Workshop) -> list[ActionRow]:
             if action.source_stage_id is not None
             else (note.stage_id if note else None)
         )
-        owner = action.owner or (workshop.participant_name(action.owner_id) if action.owner_id else "")
+        # a participant owner by their name now (files renamed before renames carried to actions say the old one)
+        person = workshop.participants.get(action.owner_id) if action.owner_id is not None else None
+        owner = person.name if person is not None else action.owner
         due = safe_line(action.due)
         row = ActionRow(
             id=action.id,

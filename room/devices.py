@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from facilitation import names
 from room.security import RoomLimits, Window, new_token, token_hash
 
 
@@ -72,9 +73,8 @@ class Devices:
         return next((d for d in self._by_hash.values() if d.participant_id == participant_id), None)
 
     def pending_named(self, name: str) -> Device | None:
-        folded = name.casefold()
         return next(
-            (d for d in self._by_hash.values() if d.pending and d.requested_name.casefold() == folded), None
+            (d for d in self._by_hash.values() if d.pending and names.same_name(d.requested_name, name)), None
         )
 
     def add(

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from facilitation import text
+from facilitation import names, text
 from room.devices import Device, Devices
 from room.security import RoomLimits, Window, code_matches, new_join_code, room_url
 from workshop.session import SessionError, WorkshopSession
@@ -180,9 +180,9 @@ class Room:
             name = text.single_line(name, "name", limit=text.MAX_NAME_CHARS)
         except text.TextError as error:
             raise Refused(400, str(error)) from None
-        folded = name.casefold()
-        if any(p.name.casefold() == folded for p in self.session.workshop.active_participants()):
-            raise Refused(409, f"{name} is already on the list: pick it there instead.")
+        here = next((p for p in self.session.workshop.active_participants() if names.same_name(p.name, name)), None)
+        if here is not None:  # case, accents and spacing aside (facilitation.names)
+            raise Refused(409, f"{here.name} is already on the list: pick it there instead.")
         if self.devices.pending_named(name) is not None:
             raise Refused(409, f"Someone has already asked to join as {name}.")
         if len(self.devices.pending()) >= self.limits.max_pending:

@@ -35,6 +35,7 @@ from facilitation.models import (
     PRIORITIES,
     ActionItem,
 )
+from facilitation.names import same_name
 from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_candidates, plan_status
 from screens.base import DismissOnce, WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
@@ -143,6 +144,7 @@ class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
         save: Callable[[ActionFields], ActionItem | str],
         *,
         read_due: Callable[[str], tuple[str, bool]] | None = None,
+        facilitator: str = "",
     ) -> None:
         super().__init__()
         self.heading = heading
@@ -151,10 +153,14 @@ class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
         self.save = save
         self.read_due = read_due
         """What the due hint says for the typed text (the date read, or why not) and whether it is a warning."""
+        self.owners: list[tuple[str, str]] = [(name, name) for name in participants]
+        """The owner picker's (label, name): the participants, then the facilitator (unless also one of them)."""
+        if facilitator.strip() and not any(same_name(facilitator, name) for name in participants):
+            self.owners.append((f"{facilitator} (facilitator)", facilitator))
 
     def compose(self) -> ComposeResult:
         initial = self.initial
-        picked = next((p for p in self.participants if p.casefold() == initial.owner.casefold()), None)
+        picked = next((name for _, name in self.owners if same_name(name, initial.owner)), None)
         with Vertical(id="dialog"):
             yield Label(Content(self.heading), id="dialog-title")
             with Horizontal(classes="field"):
@@ -165,7 +171,7 @@ class ActionFormScreen(DismissOnce, ModalScreen[ActionItem | None]):
             with Horizontal(classes="field"):
                 yield Label("Owner", classes="field-label")
                 yield Select(
-                    [(name, name) for name in self.participants],
+                    self.owners,
                     prompt="Nobody yet",
                     value=picked if picked is not None else Select.NULL,
                     id="owner",
@@ -503,6 +509,11 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
     def _participants(self) -> list[str]:
         return [p.name for p in self.session.workshop.active_participants()]
 
+    @property
+    def _facilitator(self) -> str:
+        """The facilitator's name from the workshop details: they can own actions too."""
+        return self.session.workshop.facilitator
+
     # --- making and editing actions --------------------------------------------------------------------
 
     @on(OptionList.OptionSelected, "#candidates")
@@ -538,7 +549,14 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
 
         heading = f"New action from note #{note.id} ({candidate.stage.title})"
         self.app.push_screen(
-            ActionFormScreen(heading, initial, self._participants(), save, read_due=self._read_due)
+            ActionFormScreen(
+                heading,
+                initial,
+                self._participants(),
+                save,
+                read_due=self._read_due,
+                facilitator=self._facilitator,
+            )
         )
 
     def action_new_action(self) -> None:
@@ -550,6 +568,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
                 self._participants(),
                 lambda fields: self._add(fields),
                 read_due=self._read_due,
+                facilitator=self._facilitator,
             )
         )
 
@@ -644,7 +663,14 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
 
         heading = f"Edit action #{action.id}"
         self.app.push_screen(
-            ActionFormScreen(heading, initial, self._participants(), save, read_due=self._read_due)
+            ActionFormScreen(
+                heading,
+                initial,
+                self._participants(),
+                save,
+                read_due=self._read_due,
+                facilitator=self._facilitator,
+            )
         )
 
     def action_toggle_done(self) -> None:

@@ -234,6 +234,14 @@ async def test_new_workshop_with_participants(
         await answer(pilot, True)
         names = [p.name for p in library.load(ws.id).active_participants()]
         assert names == ["Ben", "Dev", "Emre"]
+        # Chloé comes back, typed any old way: the same person (issue #12), not a newcomer.
+        chloe = next(p for p in library.load(ws.id).participants.values() if p.name == "Chloé")
+        await pilot.press("a")
+        await answer(pilot, "CHLOE")
+        back = library.load(ws.id)
+        assert [p.name for p in back.active_participants()] == ["Ben", "Chloé", "Dev", "Emre"]
+        assert back.participants[chloe.id].active and len(back.participants) == 4
+        assert any("Chloé is back" in n for n in notes)
 
         title = setup.query_one("#title", Input)
         title.focus()

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList, Select
 
 from facilitation.clock import FakeClock
+from screens.action_plan import ActionFormScreen, ActionPlanScreen
 from screens.app import WorkshopApp, make_app
 from screens.dialogs import ChooseScreen
 from screens.stage import NoteInput, StageScreen
@@ -25,7 +26,7 @@ ROOM = ["Anna", "Annika", "Björn", "Maria Silva", "Maria Costa"]
 @pytest.fixture
 def app(store: Store, clock: FakeClock) -> Iterator[WorkshopApp]:
     library = WorkshopLibrary(store, clock=clock)
-    session = library.create("Offsite", participants=ROOM)
+    session = library.create("Offsite", participants=ROOM, facilitator="Maya")
     workshop_id = session.workshop.id
     session.close()
     app = make_app(library, workshop_id, clock=clock)
@@ -164,3 +165,33 @@ async def test_a_notes_author_is_changed_after_the_fact_and_undone(app: Workshop
         await pilot.pause()
         assert credited(app) == [("Anna", "we need X")]
         assert people(app)["Anna"] == session_of(app).workshop.stage_notes(session_of(app).workshop.current_stage_id)[0].author_id  # type: ignore[arg-type]
+
+
+async def test_the_facilitator_is_offered_as_an_action_owner(app: WorkshopApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionPlanScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ActionFormScreen)
+        assert dialog.owners[-1] == ("Maya (facilitator)", "Maya")
+        dialog.query_one("#title", Input).value = "Send the minutes"
+        owner = dialog.query_one("#owner", Select)
+        owner.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("end", "enter")
+        await pilot.pause()
+        assert owner.value == "Maya"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (action,) = session_of(app).workshop.ordered_actions()
+        assert (action.title, action.owner, action.owner_id) == ("Send the minutes", "Maya", None)
+        await pilot.press("e")  # editing it shows the facilitator picked, not typed
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ActionFormScreen)
+        assert dialog.query_one("#owner", Select).value == "Maya"
+        assert dialog.query_one("#owner-typed", Input).value == ""

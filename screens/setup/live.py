@@ -123,7 +123,13 @@ class SetupScreen(SetupForm):
             names = [line.strip() for line in (value or "").splitlines() if line.strip()]
             for name in names:
                 try:
+                    back = self.session.participants.departed(name)
                     self.session.participants.add(name)
+                    if back is not None:
+                        self.notify(
+                            f"{back.name} is back: their notes, dots, answers and actions are theirs again.",
+                            markup=False,
+                        )
                 except SessionError as error:
                     self.notify(str(error), title="Not added", severity="warning", markup=False)
 
@@ -169,7 +175,10 @@ class SetupScreen(SetupForm):
                 self.workshop_app.show_error(error)
 
         self.app.push_screen(
-            ConfirmScreen(f"Remove {name} from the workshop? Their notes and votes stay.", safe_default=True),
+            ConfirmScreen(
+                f"Remove {name} from the workshop? Their notes and votes stay; adding {name} again brings them back.",
+                safe_default=True,
+            ),
             remove,
         )
 

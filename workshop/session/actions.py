@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import date as Date
 from typing import Any, Literal
 
-from facilitation import text
+from facilitation import names, text
 from facilitation.dates import DateError, parse_due
 from facilitation.models import ACTION_STATUSES, PRIORITIES, ActionItem, ActionStatus
 from facilitation.ordering import moved_position
@@ -18,7 +18,8 @@ from workshop.session.validation import KEEP, Keep, NotFoundError, SessionError,
 class ActionChange:
     """What to change on an action; every field left at ``KEEP`` stays as it is.
 
-    ``owner`` is a name (matched to a participant without regard to case, else kept as typed; ``""`` clears it),
+    ``owner`` is a name (a participant's or the facilitator's, matched whatever the case or accents, else kept as
+    typed; ``""`` clears it),
     ``due`` a date as the facilitator types it (``2026-12-15``, ``+2w``, ``friday``: ``facilitation.dates``;
     ``None`` or ``""`` clears it), ``priority`` 1 high, 2 medium, 3 low, ``status`` one of ``ACTION_STATUSES``.
     """
@@ -48,11 +49,7 @@ class Actions(Part):
             owner = checked_text(
                 text.single_line, change.owner or "", "owner", limit=text.MAX_NAME_CHARS, required=False
             )
-            match = next(
-                (p for p in self._ws.active_participants() if p.name.casefold() == owner.casefold()), None
-            )
-            clean["owner"] = match.name if match else owner
-            clean["owner_id"] = match.id if match else None
+            clean["owner"], clean["owner_id"] = self._owner(owner)
         if change.due is not KEEP:
             if change.due in (None, ""):
                 clean["due"] = None
@@ -82,6 +79,23 @@ class Actions(Part):
             clean["status"] = status
             clean["completed_at"] = self._ledger.clock.wall() if status == ActionStatus.DONE else None
         return clean
+
+    def _owner(self, owner: str) -> tuple[str, int | None]:
+        """An owner as typed → ``(name as stored, participant id or None)``.
+
+        A participant whose name cannot be told apart from ``owner`` (``facilitation.names.same_name``; present
+        people first, then people who left, who are still themselves) → their name and id; the workshop's
+        facilitator → their name as in the workshop details, no id; any other name → as typed, no id.
+        """
+        if not owner:
+            return "", None
+        people = sorted(self._ws.participants.values(), key=lambda p: (not p.active, p.id))
+        match = next((p for p in people if names.same_name(p.name, owner)), None)
+        if match is not None:
+            return match.name, match.id
+        if self._ws.facilitator and names.same_name(self._ws.facilitator, owner):
+            return self._ws.facilitator, None
+        return owner, None
 
     def get(self, action_id: int) -> ActionItem:
         """An action by id; ``NotFoundError`` when there is none."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilitation import catalogue, text
+from facilitation import catalogue, names, text
 from facilitation.models import (
+    Record,
     Stage,
     Workshop,
 )
@@ -34,8 +35,9 @@ class Agenda(Part):
         """Change the workshop's title, organisation, facilitator or date (``None`` leaves a field as it is).
 
         Refuses (``SessionError``) an empty or too long title, too long names, a date not in ISO form, and a
-        read-only workshop. No change when nothing differs; otherwise durable on return; publishes
-        ``workshop.edited`` (``Change.info`` names the fields).
+        read-only workshop. A new facilitator's name is carried to the actions the facilitator owns (an empty one
+        leaves them as they are). No change when nothing differs; otherwise durable on return; publishes
+        ``workshop.edited`` (``Change.info`` names the fields; the renamed actions are in ``changed``).
         """
         changes: dict[str, Any] = {}
         if title is not None:
@@ -56,9 +58,17 @@ class Agenda(Part):
         if not changes:
             return self._ws
         fields = ", ".join(changes)
+        owned: list[Record] = []
+        if changes.get("facilitator") and self._ws.facilitator:  # their actions follow them to the new name
+            owned = [
+                a.replace(owner=changes["facilitator"])
+                for a in self._ws.actions.values()
+                if a.owner_id is None and a.owner and names.same_name(a.owner, self._ws.facilitator)
+            ]
         self._ledger.commit(
             "workshop.edited",
             f"Workshop details changed ({fields})",
+            owned,
             info=changes,
             data={"fields": sorted(changes)},
         )
