@@ -7,6 +7,7 @@ with ``escape``. Keys are shown on the dialog so a facilitator never has to gues
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events, on
@@ -212,6 +213,37 @@ class ChooseScreen(DismissOnce, ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ChooseWhileTypingScreen(ChooseScreen):
+    """A question that pops up while the facilitator may still be typing (``Name:`` fits several people).
+
+    Opens on option ``keep`` (the choice that changes nothing the facilitator did not ask for), and any printable
+    key answers it and goes on to ``typed_on`` (the field they were typing in): typing on without looking loses
+    nothing and decides nothing wrongly. Arrows and Enter choose; escape returns ``None``.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        options: list[tuple[str, Any]],
+        *,
+        keep: int,
+        typed_on: Callable[[str], None],
+        what: str = "keeps it as it is",
+    ) -> None:
+        super().__init__(
+            title, options, highlighted=keep, hint=f"↑/↓ · Enter chooses · typing on {what} · escape cancels"
+        )
+        self.keep = keep
+        self.typed_on = typed_on
+
+    def on_key(self, event: events.Key) -> None:
+        if event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self.dismiss(self.choices[self.keep][1])
+            self.typed_on(event.character)
 
 
 class BackupsScreen(DismissOnce, ModalScreen[None]):

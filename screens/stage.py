@@ -645,36 +645,46 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
 
     def _ask_author(self, raw: str, prefix: AuthorPrefix, restore: Callable[[str], None] | None) -> None:
         """Who wrote ``raw``: each person its prefix may mean, the text kept as typed (by the current author),
-        or the text without the prefix as an anonymous note."""
-        from screens.dialogs import ChooseScreen  # on first use: start-up skips the dialogs
+        or the text without the prefix as an anonymous note. "Keep as typed" is highlighted, and typing on
+        answers it, so a facilitator typing without looking never credits the wrong person.
+        """
+        from screens.dialogs import ChooseWhileTypingScreen  # on first use: start-up skips the dialogs
 
         ws = self.session.workshop
         stage_id = self._stage_id
         body = preview(prefix.body, 50)
         current = ws.participant_name(self._author_id) or "anonymous"
-        options: list[tuple[str, tuple[str, str, int | None]]] = [
-            (f"{p.name}: “{body}”", ("credit", prefix.body, p.id)) for p in prefix.match.people
+        options: list[tuple[str, tuple[str, int | None]]] = [
+            (f"{p.name}: “{body}”", (prefix.body, p.id)) for p in prefix.match.people
         ]
-        options.append((f"Keep as typed: “{preview(raw, 50)}” ({current})", ("keep", raw, self._author_id)))
-        options.append((f"Anonymous: “{body}”", ("anonymous", prefix.body, None)))
+        keep = len(options)
+        options.append((f"Keep as typed: “{preview(raw, 50)}” ({current})", (raw, self._author_id)))
+        options.append((f"Anonymous: “{body}”", (prefix.body, None)))
         if prefix.match.kind == "several":
             question = f"“{prefix.typed}” fits {len(prefix.match.people)} participants. Who wrote this note?"
         else:
             question = f"Nobody here is called “{prefix.typed}”. Who wrote this note?"
 
-        def chosen(choice: tuple[str, str, int | None] | None) -> None:
+        def chosen(choice: tuple[str, int | None] | None) -> None:
             if choice is None:
                 if restore is not None:
                     restore(raw)
                 return
-            _, text, author_id = choice
+            text, author_id = choice
             if not self._add(text, author_id, stage_id) and restore is not None:
                 restore(raw)
 
         self.app.push_screen(
-            ChooseScreen(question, options, hint="↑/↓ to move · Enter chooses · escape puts the text back"),
+            ChooseWhileTypingScreen(question, options, keep=keep, typed_on=self._type_on, what="keeps it as typed"),
             chosen,
         )
+
+    def _type_on(self, character: str) -> None:
+        """A key typed while the author question was up goes on into the note field."""
+        note_input = self.query_one(NoteInput)
+        if not note_input.disabled:
+            note_input.insert_text_at_cursor(character)
+            note_input.focus()
 
     def action_long_note(self) -> None:
         self._open_long_note(self.query_one(NoteInput).value)

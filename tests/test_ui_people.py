@@ -95,6 +95,20 @@ async def test_escape_on_the_question_puts_the_text_back(app: WorkshopApp) -> No
         assert app.screen.query_one(NoteInput).value == "Ann: idea"
 
 
+async def test_enter_alone_or_typing_on_keeps_the_note_as_typed(app: WorkshopApp) -> None:
+    """A facilitator typing fast without looking: nothing is lost and nobody is credited by a stray key."""
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "Maria: first")
+        await pilot.press("enter")  # the question opens on "keep as typed"
+        await pilot.pause()
+        assert isinstance(app.screen.focused, NoteInput), "the note field has the keys again"
+        await pilot.press(*"Ann: second", "enter", *"next one", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        assert credited(app) == [("", "Maria: first"), ("", "Ann: second"), ("", "next one")]
+        assert app.screen.query_one(NoteInput).value == ""
+
+
 async def test_keep_as_typed_uses_the_author_beside_the_field(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i", "f3")  # Anna
