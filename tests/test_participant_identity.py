@@ -192,3 +192,15 @@ def test_a_participant_who_left_and_rejoins_from_a_phone_is_themselves_again(
     assert phone.note("back again").status_code in (200, 303)
     mine = [n for n in session.workshop.live_notes() if n.text == "back again"]
     assert [n.author_id for n in mine] == [chloe]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [(["Björn", "Bjorn"], "Bjorn cannot be told apart from Björn"), (["Ana", "ana"], "ana is listed twice"),
+     (["Anne-Marie", "anne marie"], "cannot be told apart from Anne-Marie")],
+)  # fmt: skip
+def test_a_new_workshop_refuses_names_nobody_could_tell_apart(
+    store: Store, clock: FakeClock, typed: list[str], message: str
+) -> None:
+    with pytest.raises(SessionError, match=message):
+        WorkshopSession.create(store, "Offsite", participants=typed, clock=clock)

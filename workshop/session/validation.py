@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date as Date
 from typing import Any, Final
 
-from facilitation import text
+from facilitation import names, text
 
 MAX_PARTICIPANTS = 200
 MAX_STAGE_MINUTES = 600
@@ -45,15 +45,23 @@ def checked_text(fn: Any, *args: Any, **kwargs: Any) -> Any:
         raise SessionError(str(error)) from None
 
 
-def participant_names(names: Sequence[str]) -> list[str]:
+def participant_names(typed: Sequence[str]) -> list[str]:
+    """The names of a new workshop's participants, cleaned, empty lines left out.
+
+    Refuses (``SessionError``) a bad name, two names nobody could tell apart (``facilitation.names.same_name``:
+    ``Björn`` and ``bjorn``), and more than ``MAX_PARTICIPANTS``.
+    """
     cleaned: list[str] = []
-    for name in names:
+    for name in typed:
         value = checked_text(
             text.single_line, name, "participant's name", limit=text.MAX_NAME_CHARS, required=False
         )
         if not value:
             continue
-        check(value.casefold() not in {c.casefold() for c in cleaned}, f"{value} is listed twice.")
+        twin = next((c for c in cleaned if names.same_name(c, value)), None)
+        if twin is not None:
+            check(twin.casefold() != value.casefold(), f"{value} is listed twice.")
+            check(False, f"{value} cannot be told apart from {twin}: add a surname or an initial to one of them.")
         cleaned.append(value)
     check(len(cleaned) <= MAX_PARTICIPANTS, f"A workshop holds at most {MAX_PARTICIPANTS} participants.")
     return cleaned
