@@ -204,3 +204,20 @@ def test_a_new_workshop_refuses_names_nobody_could_tell_apart(
 ) -> None:
     with pytest.raises(SessionError, match=message):
         WorkshopSession.create(store, "Offsite", participants=typed, clock=clock)
+
+
+def test_a_phone_signed_in_as_someone_who_left_works_again_when_they_come_back(session: WorkshopSession) -> None:
+    from tests.room_helpers import Phone, make_room
+
+    chloe = ids(session)["Chloé"]
+    _room, web, _ = make_room(session)
+    phone = Phone(web)
+    assert phone.join(chloe).status_code == 303
+    assert phone.note("before leaving").status_code in (200, 303)
+    session.participants.remove(chloe)
+    assert phone.note("while away").status_code == 403
+    session.participants.add("CHLOE")
+    phone.refresh()
+    assert phone.note("back again").status_code in (200, 303)
+    texts = {n.text: n.author_id for n in session.workshop.live_notes()}
+    assert texts == {"before leaving": chloe, "back again": chloe}
