@@ -231,9 +231,10 @@ class ChooseWhileTypingScreen(ChooseScreen):
         keep: int,
         typed_on: Callable[[str], None],
         what: str = "keeps it as it is",
+        escape: str = "cancels",
     ) -> None:
         super().__init__(
-            title, options, highlighted=keep, hint=f"↑/↓ · Enter chooses · typing on {what} · escape cancels"
+            title, options, highlighted=keep, hint=f"↑/↓ · Enter chooses · typing on {what} · escape {escape}"
         )
         self.keep = keep
         self.typed_on = typed_on

@@ -675,7 +675,14 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
                 restore(raw)
 
         self.app.push_screen(
-            ChooseWhileTypingScreen(question, options, keep=keep, typed_on=self._type_on, what="keeps it as typed"),
+            ChooseWhileTypingScreen(
+                question,
+                options,
+                keep=keep,
+                typed_on=self._type_on,
+                what="keeps it as typed",
+                escape="puts it back in the field",
+            ),
             chosen,
         )
 
