@@ -671,8 +671,9 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
                     restore(raw)
                 return
             text, author_id = choice
-            if not self._add(text, author_id, stage_id) and restore is not None:
-                restore(raw)
+            give_back = (lambda: restore(raw)) if restore is not None else None
+            if not self._add(text, author_id, stage_id, give_back) and give_back is not None:
+                give_back()
 
         self.app.push_screen(
             ChooseWhileTypingScreen(
