@@ -5,10 +5,13 @@ to the new name, exports included; the facilitator can own actions. Real worksho
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exports.common import build_report
 from exports.markdown import render_report
 from facilitation.clock import FakeClock
+from facilitation.names import name_key, same_name
 from workshop.session import ActionChange, SessionError, WorkshopSession
 from workshop.store import Store
 
@@ -206,7 +209,9 @@ def test_a_new_workshop_refuses_names_nobody_could_tell_apart(
         WorkshopSession.create(store, "Offsite", participants=typed, clock=clock)
 
 
-def test_a_phone_signed_in_as_someone_who_left_works_again_when_they_come_back(session: WorkshopSession) -> None:
+def test_a_phone_signed_in_as_someone_who_left_works_again_when_they_come_back(
+    session: WorkshopSession,
+) -> None:
     from tests.room_helpers import Phone, make_room
 
     chloe = ids(session)["Chloé"]
@@ -221,3 +226,47 @@ def test_a_phone_signed_in_as_someone_who_left_works_again_when_they_come_back(s
     assert phone.note("back again").status_code in (200, 303)
     texts = {n.text: n.author_id for n in session.workshop.live_notes()}
     assert texts == {"before leaving": chloe, "back again": chloe}
+
+
+# --- any sequence of joining, leaving, coming back and renaming -------------------------------------------
+
+_STEP = st.tuples(
+    st.sampled_from(["add", "remove", "rename"]),
+    st.sampled_from(["Ana", "ana", "Ána", "Ben", "BEN", "Björn", "Bjorn", "Chloé", "chloe", "Dev", "Anna"]),
+    st.integers(0, 5),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(_STEP, max_size=12))
+def test_any_sequence_keeps_one_identity_per_name(
+    tmp_path_factory: pytest.TempPathFactory, clock: FakeClock, steps: list[tuple[str, str, int]]
+) -> None:
+    """Whatever is done in whatever order: present people can always be told apart, and a name added again
+    after its owner left brings that very person back (the same id), never a second one."""
+    store = Store(tmp_path_factory.mktemp("people"))
+    with WorkshopSession.create(store, "T", participants=["Ana", "Ben"], clock=clock) as session:
+        for action, name, pick in steps:
+            present = session.workshop.active_participants()
+            try:
+                if action == "add":
+                    gone = [
+                        p
+                        for p in session.workshop.participants.values()
+                        if not p.active and same_name(p.name, name)
+                    ]
+                    added = session.participants.add(name)
+                    if gone:
+                        assert added.id == max(p.id for p in gone)
+                elif action == "remove" and present:
+                    session.participants.remove(present[pick % len(present)].id)
+                elif action == "rename" and present:
+                    session.participants.rename(present[pick % len(present)].id, name)
+            except SessionError:
+                pass
+            keys = [name_key(p.name) for p in session.workshop.active_participants()]
+            assert len(keys) == len(set(keys))
+            every = [name_key(p.name) for p in session.workshop.participants.values()]
+            assert len(every) == len(set(every)), (
+                "nobody who left shares a name with anyone: they can come back"
+            )
