@@ -261,7 +261,7 @@ def stage_views(workshop: Workshop) -> list[StageView]:
     """Every stage in agenda order with its notes ranked by the stage's latest closed vote."""
     notes_by_stage: dict[int, list[Note]] = defaultdict(list)
     for note in workshop.notes.values():
-        if not note.deleted:
+        if not note.deleted and not note.withheld:  # hidden from the room by the facilitator: out of documents
             notes_by_stage[note.stage_id].append(note)
     ballots_by_stage: dict[int | None, list[Ballot]] = defaultdict(list)
     for ballot in workshop.ballots.values():
@@ -589,8 +589,9 @@ class MinuteLine:
 
 _BALLOT_DETAIL_KINDS = ("vote.cast", "vote.retracted", "vote.submitted", "vote.unsubmitted", "vote.tallied")
 """Per-dot and per-voter events: the minutes sum each run up in one line instead (who voted, how many dots)."""
-_HIDDEN_KINDS = ("note.deleted", "note.restored", "note.undone")
-"""A deleted note and its undo are not minutes: the room's record is what stayed. The JSON keeps them."""
+_HIDDEN_KINDS = ("note.deleted", "note.restored", "note.undone", "note.withheld", "note.shown")
+"""A deleted note and its undo, hiding a note from the room and showing it again are not minutes: the room's record
+is what stayed. The JSON keeps them."""
 _NOTE_KINDS = ("note.added", "note.edited", "note.marked", "note.moved", "note.reordered")
 
 
@@ -642,7 +643,8 @@ def _round(event: Event) -> str:
 
 
 def _hidden_notes(workshop: Workshop) -> set[int]:
-    return {note.id for note in workshop.notes.values() if note.deleted}
+    """Notes the minutes leave out with their events: deleted, or hidden from the room by the facilitator."""
+    return {note.id for note in workshop.notes.values() if note.deleted or note.withheld}
 
 
 def minutes(workshop: Workshop) -> list[MinuteLine]:

@@ -86,7 +86,8 @@ def counted_notes(workshop: Workshop, ballot: Ballot) -> list[int]:
     """The notes of ``ballot`` whose dots count, in ballot order.
 
     A note deleted while the vote was open, or (on a stage's vote) moved to another stage while it was open, has
-    left the ballot: its dots went back to the voters (docs/VOTING.md). For a ballot closed before results were
+    left the ballot: its dots went back to the voters (docs/VOTING.md); so has a note hidden from the room while
+    the vote is open (shown again, it is back with no dots). For a ballot closed before results were
     recorded, a note deleted after the reveal still counts (it was revealed), one deleted before does not.
     """
     closed_at = ballot.closed_at if ballot.status == "closed" else None
@@ -98,6 +99,8 @@ def counted_notes(workshop: Workshop, ballot: Ballot) -> list[int]:
         if note.deleted_at is not None and (closed_at is None or note.deleted_at <= closed_at):
             continue
         if closed_at is None and ballot.stage_id is not None and note.stage_id != ballot.stage_id:
+            continue
+        if closed_at is None and note.withheld:  # hidden from the room while the vote is open: off the ballot
             continue
         kept.append(note_id)
     return kept

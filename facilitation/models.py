@@ -196,6 +196,15 @@ class Note(Record):
     """Soft delete: a deleted note stays on file so undo works after a restart and the minutes stay true."""
     hidden: bool = False
     """Not shown to the room (devices, projector) yet: added during silent brainstorming and not revealed."""
+    withheld: bool = False
+    """Hidden from the room by the facilitator (``session.notes.hide``), whatever silent brainstorming does: no
+    device, not its author's, and not the projector shows it; it takes no dots and documents leave it out. The
+    facilitator's own list shows it, marked, until they show it again (README, "Hiding a note")."""
+
+    @property
+    def for_the_room(self) -> bool:
+        """Whether the room (every device, the projector) may see the note: live, revealed and not withheld."""
+        return self.deleted_at is None and not self.hidden and not self.withheld
 
     @property
     def deleted(self) -> bool:

@@ -214,7 +214,7 @@ class Room:
 
         ws = self.session.workshop
         note = ws.notes.get(note_id)
-        if note is None or note.deleted or note_id not in device.note_ids:
+        if note is None or note.deleted or note.withheld or note_id not in device.note_ids:
             raise Refused(404, "There is no such note of yours.")
         if not note_editable(ws, note):
             raise Refused(409, "That note has been revealed to the room: ask the facilitator to change it.")

@@ -16,13 +16,14 @@ from workshop.session import WorkshopSession
 
 
 def note_editable(ws: Workshop, note: Note) -> bool:
-    """Whether the device that wrote ``note`` may still edit or withdraw it: only until it is revealed."""
-    return not note.deleted and note.hidden
+    """Whether the device that wrote ``note`` may still edit or withdraw it: only until it is revealed, and
+    never once the facilitator has hidden it."""
+    return not note.deleted and note.hidden and not note.withheld
 
 
 def note_visible(note: Note) -> bool:
-    """Whether the room (every device, the projector) may see a note."""
-    return not note.deleted and not note.hidden
+    """Whether the room (every device, the projector) may see a note (``Note.for_the_room``)."""
+    return note.for_the_room
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ def device_view(
         return ws.participant_name(note.author_id)
 
     for note in ws.stage_notes(stage.id):
+        if note.withheld:  # hidden by the facilitator: gone from every device, its author's too
+            continue
         if note.hidden and (note.id in device.note_ids or (note.author_id is not None and note.author_id == me)):
             view.my_notes.append(
                 NoteView(
@@ -137,7 +140,7 @@ def device_view(
         mine_dots = session.votes.participant_dots(ballot.id, me)
         for note_id in ballot.note_ids:
             on_ballot = ws.notes.get(note_id)
-            if on_ballot is None or on_ballot.deleted:
+            if on_ballot is None or on_ballot.deleted or on_ballot.withheld:
                 continue
             note = on_ballot
             view.ballot_notes.append(
@@ -168,7 +171,7 @@ def device_view(
         mine_dots = session.votes.participant_dots(result.id, me) if result.mode == "private" else {}
         for item in ranked:
             ranked_note = ws.notes.get(item.note_id)
-            if ranked_note is None or ranked_note.deleted:
+            if ranked_note is None or ranked_note.deleted or ranked_note.withheld:
                 continue
             note = ranked_note
             view.result_notes.append(

@@ -306,7 +306,7 @@ class RoomWeb:
     def _note_for(self, device: Device, note_id: int) -> Any:
         """A note this device may read: its own, or one revealed on the current stage. Else ``Refused`` 404."""
         note = self.room.session.workshop.notes.get(note_id)
-        if note is None or note.deleted:
+        if note is None or note.deleted or note.withheld:  # hidden by the facilitator: not even for its author
             raise Refused(404, "There is no such note.")
         if note_id in device.note_ids or (note_visible(note) and device.participant_id is not None):
             return note

@@ -42,6 +42,7 @@ STAGE_ACTIONS: tuple[tuple[str, str], ...] = (
     ("Note: write a long (multi-line) note", "long_note"),
     ("Note: undo the last change to the notes", "undo_delete"),
     ("Note: next author for new notes", "cycle_author"),
+    ("Note: hide the highlighted note from the room (again: show it)", "hide_note"),
     ("Agenda overview", "agenda"),
     ("Summary", "summary"),
     ("Vote: this stage's notes (set-up, board or result)", "vote"),

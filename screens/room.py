@@ -192,7 +192,7 @@ def toggle_silent(app: WorkshopAppAPI) -> None:
     stage = session.workshop.current_stage if session is not None else None
     if session is None or stage is None:
         return
-    hidden = sum(1 for n in session.workshop.stage_notes(stage.id) if n.hidden)
+    hidden = sum(1 for n in session.workshop.stage_notes(stage.id) if n.hidden and not n.withheld)
     if stage.silent and hidden:
         _confirm(
             app,
@@ -228,7 +228,7 @@ def reveal(app: WorkshopAppAPI) -> None:
     stage = session.workshop.current_stage if session is not None else None
     if session is None or stage is None:
         return
-    hidden = sum(1 for n in session.workshop.stage_notes(stage.id) if n.hidden)
+    hidden = sum(1 for n in session.workshop.stage_notes(stage.id) if n.hidden and not n.withheld)
     if not hidden:
         app.notify("No note of this stage is hidden from the room.", title="Reveal")
         if stage.silent:
@@ -407,7 +407,7 @@ class RoomScreen(WorkshopScreenMixin, Screen[None]):
             )
         elif stage is not None:
             notes = ws.stage_notes(stage.id)
-            hidden = sum(1 for n in notes if n.hidden)
+            hidden = sum(1 for n in notes if n.hidden and not n.withheld)
             if stage.silent:
                 line = f"{stage.title}: silent brainstorming ON · {plural(hidden, 'note')} in, hidden from the room"
             else:

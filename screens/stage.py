@@ -48,6 +48,7 @@ TIP_PREVIOUS = "Go back to the previous stage"
 TIP_AUTHOR = "Next author for the notes typed from now on"
 TIP_UNDO = "Undo the last change to the notes (again: the one before)"
 TIP_CANDIDATE = "Mark the note as a candidate action (again: unmark)"
+TIP_HIDE = "Hide the note from the room: phones and the projector (again: show it)"
 
 
 def _everywhere(
@@ -153,6 +154,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         Binding("c", "mark('candidate')", "Action?", show=False, tooltip=TIP_CANDIDATE),
         Binding("m", "move_note", "Move", show=False, tooltip="Move the note to another stage"),
         Binding("g", "merge_note", "Merge", show=False, tooltip="Merge another note of this stage into it"),
+        Binding("z", "hide_note", "Hide", show=False, tooltip=TIP_HIDE),
         Binding("s", "summary", "Summary", show=False, tooltip="Workshop summary"),
         Binding("o", "action_plan", "Actions", tooltip="The action plan: turn decisions into actions"),
         Binding("a", "agenda", "Agenda", tooltip="Agenda overview"),
@@ -769,6 +771,26 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
                 f"Undone: {undone.what} of note #{note.id}{where}. u again undoes the change before.{kept}",
                 timeout=6,
             )
+
+    def action_hide_note(self) -> None:
+        """``z``: hide the highlighted note from the room (phones, the projector, documents), or show it again.
+        The list keeps it, marked; ``u`` undoes either."""
+        note = self._selected_note()
+        if note is None:
+            return
+        with self._guard():
+            before = len(self.session.workshop.votes)
+            updated = self.session.notes.hide(note.id, not note.withheld)
+            returned = before - len(self.session.workshop.votes)
+            if updated.withheld:
+                given_back = f" Its {plural(returned, 'dot')} went back to the voters." if returned else ""
+                self._say(
+                    f"Note #{note.id} hidden from the room: phones, the projector and documents leave it out."
+                    f"{given_back} z shows it again.",
+                    timeout=8,
+                )
+            else:
+                self._say(f"Note #{note.id} shown to the room again.", timeout=5)
 
     def action_mark(self, mark: str) -> None:
         """Mark the note as a decision or a candidate action; the same key again clears the mark."""

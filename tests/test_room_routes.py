@@ -446,3 +446,62 @@ def test_end_of_workshop_readiness_round_from_devices(on_stage: WorkshopSession)
     assert ana.post("/readiness", round="end", attitude="fusing", score_adapt="5").status_code == 303
     (answer,) = on_stage.workshop.readiness.values()
     assert answer.round == "end" and answer.scores == {"adapt": 5}
+
+
+# --- a note the facilitator hid --------------------------------------------------------------------------------
+
+
+def test_a_note_the_facilitator_hid_reaches_no_device_by_id_or_otherwise(on_stage: WorkshopSession) -> None:
+    """Hidden by the facilitator: gone from every page, its author's too; by id it is 404 for every device, and
+    its author can no longer edit or withdraw it. Shown again, it is back."""
+    room, web, _ = make_room(on_stage)
+    ana, ben = Phone(web), Phone(web)
+    ana.join(1)
+    ben.join(2)
+    on_stage.notes.set_silent(True)
+    assert ana.note("Ana draft, still hers").status_code == 303
+    on_stage.notes.set_silent(False)
+    assert ana.note("Ana says something rude").status_code == 303
+    draft, rude = sorted(on_stage.workshop.notes)
+    assert "Ana says something rude" in ben.refresh()
+    on_stage.notes.hide(rude)
+    on_stage.notes.hide(draft)  # even a note still unrevealed, that its author could edit
+    for phone in (ana, ben):
+        page = phone.refresh()
+        assert "Ana says something rude" not in page and "Ana draft" not in page
+        for note_id in (rude, draft):
+            assert phone.http.get(f"/notes/{note_id}").status_code == 404
+            assert phone.http.get(f"/notes/{note_id}/edit").status_code == 404
+        live = web._render_live(room.devices.by_token(phone.http.cookies.get("room_device")))  # type: ignore[arg-type]
+        assert "rude" not in live and "Ana draft" not in live
+    assert ana.post(f"/notes/{draft}/edit", text="sneaky edit").status_code == 404
+    assert ana.post(f"/notes/{draft}/withdraw").status_code == 404
+    assert (
+        on_stage.workshop.notes[draft].text == "Ana draft, still hers"
+        and not on_stage.workshop.notes[draft].deleted
+    )
+    on_stage.notes.reveal()  # the reveal never shows what the facilitator hid
+    assert "Ana draft" not in ben.refresh()
+    on_stage.notes.hide(rude, False)
+    assert "Ana says something rude" in ben.refresh()
+    assert ben.http.get(f"/notes/{rude}").status_code == 200
+
+
+def test_a_hidden_note_leaves_an_open_vote_on_devices_and_takes_no_dot(on_stage: WorkshopSession) -> None:
+    room, web, _ = make_room(on_stage)
+    ana = Phone(web)
+    ana.join(1)
+    keep = on_stage.notes.add("Keep this one").id
+    hide = on_stage.notes.add("Hide this one").id
+    ballot = on_stage.votes.open(on_stage.workshop.current_stage_id, budget=2, cap=2)
+    assert "Hide this one" in ana.refresh()
+    assert ana.post(f"/ballots/{ballot.id}/notes/{hide}/add").status_code == 303
+    on_stage.notes.hide(hide)
+    assert on_stage.votes.participant_dots(ballot.id, 1) == {}, "its dot went back to Ana"
+    page = ana.refresh()
+    assert "Hide this one" not in page and "Keep this one" in page
+    answer = ana.post(f"/ballots/{ballot.id}/notes/{hide}/add")
+    assert answer.status_code == 409 and "hidden from the room" in answer.text
+    on_stage.votes.close(ballot.id)
+    assert "Hide this one" not in ana.refresh()
+    del keep, room

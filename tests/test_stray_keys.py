@@ -57,6 +57,7 @@ PROTECTION: dict[tuple[str, str], tuple[str, str]] = {
     ("StageScreen", "v"): (OPENS, "the vote"),
     ("StageScreen", "x"): (TOGGLE, "decision mark"),
     ("StageScreen", "c"): (TOGGLE, "candidate mark"),
+    ("StageScreen", "z"): (TOGGLE, "hidden from the room; z again shows it (u undoes too)"),
     ("StageScreen", "m"): (OPENS, "a list of stages; enter moves"),
     ("StageScreen", "g"): (OPENS, "a list of notes; enter merges"),
     ("StageScreen", "s"): (OPENS, "the summary"),

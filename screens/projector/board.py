@@ -29,9 +29,10 @@ class StageNotes:
 
     def __init__(self, stage_id: int, notes: Iterable[Note]) -> None:
         """``notes``: the stage's live notes in display order (``workshop.stage_notes(stage_id)``). Notes hidden
-        from the room (silent brainstorming, not yet revealed) are left out: the projector is the room's view."""
+        from the room (silent brainstorming, not yet revealed; or hidden by the facilitator) are left out: the
+        projector is the room's view (``Note.for_the_room``)."""
         self.stage_id = stage_id
-        self.notes: list[Note] = [n for n in notes if not n.hidden]
+        self.notes: list[Note] = [n for n in notes if n.for_the_room]
         self._keys = [(n.position, n.id) for n in self.notes]
         self._key_of = {n.id: key for n, key in zip(self.notes, self._keys, strict=True)}
 
@@ -45,7 +46,7 @@ class StageNotes:
             index = bisect_left(self._keys, old)
             del self._keys[index]
             del self.notes[index]
-        if note.stage_id == self.stage_id and not note.deleted and not note.hidden:
+        if note.stage_id == self.stage_id and note.for_the_room:
             key = (note.position, note.id)
             index = bisect_left(self._keys, key)
             self._keys.insert(index, key)
@@ -129,6 +130,11 @@ def notes_view(
     return out
 
 
+def _withheld(workshop: Workshop, note_id: int) -> bool:
+    note = workshop.notes.get(note_id)
+    return note is not None and note.withheld
+
+
 def ballot_notes_view(ballot: Ballot, workshop: Workshop, width: int, height: int) -> Text:
     """An open vote: its question and the notes on the ballot (never a dot, never who has voted)."""
     out = Text()
@@ -139,7 +145,7 @@ def ballot_notes_view(ballot: Ballot, workshop: Workshop, width: int, height: in
         if lines >= height:
             break
         note = workshop.notes.get(note_id)
-        if note is None:
+        if note is None or note.withheld:
             continue
         body = Text(f"#{note_id} ", style="bold")
         body.append(" ".join(note.text.split()))
@@ -169,6 +175,7 @@ def results_view(
     out.append(" · revealed\n")
     top = max((item.dots for item in ranked), default=0)
     bar_width = 12 if width < 110 else min(40, width // 5)  # narrow: the notes keep room to be read
+    ranked = [item for item in ranked if not _withheld(workshop, item.note_id)]  # hidden since the reveal
     for index, item in enumerate(ranked):
         if index + 1 >= height:
             left = len(ranked) - index

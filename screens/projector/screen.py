@@ -247,7 +247,7 @@ class ProjectorScreen(Screen[None]):
             notes = self._notes.notes
             box.border_title = f"Notes · {len(notes)}"
             if stage.silent:  # the room sees how many came in, never what, until the reveal
-                waiting = sum(1 for n in ws.stage_notes(stage.id) if n.hidden)
+                waiting = sum(1 for n in ws.stage_notes(stage.id) if n.hidden and not n.withheld)
                 box.border_title += (
                     f" · silent brainstorming: {text.plural(waiting, 'note')} until the reveal"
                 )

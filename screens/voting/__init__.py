@@ -29,13 +29,16 @@ NOTE_CHARS = 2000
 
 
 def note_problem(workshop: Workshop, ballot: Ballot, note_id: int) -> str:
-    """Why a note on the ballot can no longer take dots ("" when it can): deleted, or moved since opening."""
+    """Why a note on the ballot can no longer take dots ("" when it can): deleted, moved since opening, or hidden
+    from the room."""
     note = workshop.notes.get(note_id)
     if note is None or note.deleted:
         return "deleted after the vote opened: off the ballot, its dots went back"
     if ballot.stage_id is not None and note.stage_id != ballot.stage_id:
         where = workshop.stages.get(note.stage_id)
         return f"moved to {where.title if where else 'another stage'}: off the ballot, its dots went back"
+    if note.withheld:
+        return "hidden from the room: off the ballot, its dots went back"
     return ""
 
 

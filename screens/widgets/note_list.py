@@ -146,7 +146,9 @@ def note_prompt(note: Note, workshop: Workshop) -> NotePrompt:
     parts: list[str | tuple[str, str]] = [(f"#{note.id} ", "bold"), (author, "bold italic"), ": "]
     if note.mark in MARK_LABELS:
         parts += [MARK_LABELS[note.mark], " "]
-    if note.hidden:
+    if note.withheld:
+        parts += [("[HIDDEN by you: z shows it]", "bold italic"), " "]
+    elif note.hidden:
         parts += [("[hidden from the room]", "italic"), " "]
     body = note.text
     lines = body.split("\n")
@@ -212,6 +214,7 @@ class NoteList(LazyOptionList):
             note.mark,
             note.author_id,
             note.hidden,
+            note.withheld,
             workshop.participant_name(note.author_id),
             *note.merged_from,
         )

@@ -86,7 +86,11 @@ class Votes(Part):
         mode = BallotMode(mode)
         if stage_id is not None:
             stage = self._ledger.stage(stage_id)
-            ids = list(note_ids) if note_ids is not None else [n.id for n in self._ws.stage_notes(stage.id)]
+            ids = (
+                list(note_ids)
+                if note_ids is not None
+                else [n.id for n in self._ws.stage_notes(stage.id) if not n.withheld]
+            )
             default_title = f"{stage.title} vote"
         else:
             check(note_ids is not None, "Choose the notes for a cross-stage vote.")
@@ -97,6 +101,7 @@ class Votes(Part):
         for note_id in ids:
             note = self._ledger.note(note_id)
             check(stage_id is None or note.stage_id == stage_id, f"Note #{note_id} is not in this stage.")
+            check(not note.withheld, f"Note #{note_id} is hidden from the room: show it again to vote on it.")
         for other in self._ledger.open_ballots():
             check(other.stage_id != stage_id, "A vote is already open here; close it before opening another.")
         budget = budget if budget is not None else max(1, voting.default_budget(len(ids)))
@@ -224,6 +229,7 @@ class Votes(Part):
             ballot.stage_id is None or note.stage_id == ballot.stage_id,
             f"Note #{note_id} was moved to another stage after the vote opened.",
         )
+        check(not note.withheld, f"Note #{note_id} is hidden from the room: it takes no dots.")
         try:
             voting.check_cast(
                 voting.VotingRules(ballot.budget, ballot.cap),
@@ -523,12 +529,13 @@ class Votes(Part):
     def final_priority_notes(self, *, include_candidates: bool = False) -> list[Note]:
         """The notes a final-priorities vote offers: every stage's decisions, in agenda order.
 
-        Candidate actions join them when asked, for a room that marked few decisions. Deleted notes never do.
+        Candidate actions join them when asked, for a room that marked few decisions. Deleted notes and notes hidden
+        from the room never do.
         """
         marks = (NoteMark.DECISION, NoteMark.CANDIDATE) if include_candidates else (NoteMark.DECISION,)
         found: list[Note] = []
         for stage in self._ws.agenda():
-            found += [n for n in self._ws.stage_notes(stage.id) if n.mark in marks]
+            found += [n for n in self._ws.stage_notes(stage.id) if n.mark in marks and not n.withheld]
         return found
 
     def named_dots(self, ballot_id: int) -> dict[int, dict[int, int]]:

@@ -32,6 +32,8 @@ UNDOABLE = {
     "note.moved": "the move",
     "note.reordered": "the reordering",
     "note.marked": "the mark",
+    "note.withheld": "the hiding",
+    "note.shown": "the showing",
 }
 """The note changes ``undo`` undoes, and how its notice names each."""
 
@@ -352,6 +354,32 @@ class Notes(Part):
         )
         return marked
 
+    def hide(self, note_id: int, hidden: bool = True) -> Note:
+        """Hide a note from the room (``hidden`` True) or show it again; the facilitator's own list keeps it, marked.
+
+        A hidden note (``Note.withheld``) leaves every device, its author's too, and the projector; it cannot take
+        dots, and on an open vote its dots go back to their voters (``data["returned"]``), as when it is deleted;
+        shown again, it is back on that ballot with none. A vote revealed before keeps its record. Documents (the
+        minutes, the Word plan, the CSV) leave it out; the JSON keeps it, marked. Silent brainstorming's reveal
+        never shows it. Refuses an unknown or deleted note (``NotFoundError``) and a read-only workshop; no change
+        when it is already so. Durable on return; publishes ``note.withheld`` or ``note.shown`` (undone by ``u``).
+        """
+        note = self._ledger.note(note_id)
+        if note.withheld == hidden:
+            return note
+        updated = note.replace(withheld=hidden, updated_at=self._ledger.clock.wall())
+        gone, given_back = self._leaving_ballots(note) if hidden else ([], [])
+        self._ledger.commit(
+            "note.withheld" if hidden else "note.shown",
+            (f"Note #{note_id} hidden from the room" if hidden else f"Note #{note_id} shown to the room again")
+            + _given_back_words(given_back),
+            [updated],
+            stage_id=note.stage_id,
+            data={"note_id": note_id, **_undo_data([note]), **_returned_data(given_back)},
+            removed=("votes", [v.id for v in gone]) if gone else None,
+        )
+        return updated
+
     # --- silent brainstorming ----------------------------------------------------------------------------
 
     def set_silent(self, silent: bool, *, stage_id: int | None = None) -> Stage:
@@ -378,12 +406,13 @@ class Notes(Part):
         return updated
 
     def reveal(self, stage_id: int | None = None) -> list[Note]:
-        """Show the room every hidden note of a stage at once, and end its silent brainstorming.
+        """Show the room every hidden note of a stage at once, and end its silent brainstorming. A note the
+        facilitator hid (``hide``) stays hidden, and unrevealed: shown again later, the next reveal shows it.
 
         Returns the notes revealed (none: nothing is written). Durable on return; publishes ``notes.revealed``.
         """
         stage = self._ledger.stage(stage_id)
-        revealed = [n.replace(hidden=False) for n in self._ws.stage_notes(stage.id) if n.hidden]
+        revealed = [n.replace(hidden=False) for n in self._ws.stage_notes(stage.id) if n.hidden and not n.withheld]
         changed: list[Record] = list(revealed)
         if stage.silent:
             changed.append(stage.replace(silent=False))
