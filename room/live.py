@@ -1,8 +1,10 @@
 """Live pages: each connected device gets its page's live part again whenever it changes (server-sent events).
 
 After any change (a workshop ``Change`` event, a device joining), the hub waits ``delay`` seconds so a burst of
-changes costs one round, then draws each connected device's live part and sends it only if it differs from what
-that device last got. A device therefore learns nothing from the timing of changes it may not see (a silent
+changes costs one round, then asks for each connected device's page inputs (``inputs(device)``: its view and the
+room's shared notes, cheap to build and to compare) and draws its live part only when they differ from what that
+device was last drawn from, and sends it only if the drawn part differs from what that device last got: a dot cast
+on one phone redraws that phone's page, not forty. A device therefore learns nothing from the timing of changes it may not see (a silent
 brainstorm's notes change no other device's page). Idle connections get a comment every ``keepalive`` seconds so
 phones and proxies keep them open; ``EventSource`` reconnects by itself after a phone sleeps, and the first
 message on every connection is the page as it is now.
@@ -14,6 +16,7 @@ import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from room.devices import Device
 
@@ -27,6 +30,8 @@ class Connection:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     latest: str | None = None
     sent_hash: str = ""
+    drawn_from: object = None
+    """The page inputs the last drawn part came from (``None``: nothing drawn yet)."""
     ended: str = ""
     """Why the stream ends (``closed``, ``signed-out``), empty while it runs."""
 
@@ -37,25 +42,30 @@ def _event(name: str, data: str) -> str:
 
 
 class LiveHub:
-    """The room's live connections. ``render(device)`` draws a device's live part; ``known(device)`` says
-    whether the device is still in the room."""
+    """The room's live connections. ``inputs(device)`` gathers what a device's live part is drawn from (compared
+    with ``==``), ``render(device, inputs)`` draws it; ``known(device)`` says whether the device is still in the
+    room."""
 
     def __init__(
         self,
-        render: Callable[[Device], str],
+        render: Callable[[Device, Any], str],
         known: Callable[[Device], bool],
         *,
+        inputs: Callable[[Device], Any] = lambda device: None,
         delay: float = 0.03,
         keepalive: float = KEEPALIVE_SECONDS,
     ) -> None:
         self._render = render
+        self._inputs = inputs
         self._known = known
         self.delay = delay
         self.keepalive = keepalive
         self._connections: set[Connection] = set()
         self._scheduled: asyncio.TimerHandle | None = None
         self.rounds = 0
-        """How many times the live parts were drawn (for the benchmark)."""
+        """How many rounds of offering pages there were (for the benchmark)."""
+        self.drawn = 0
+        """How many live parts were drawn (a device whose inputs did not change is not drawn)."""
 
     def __len__(self) -> int:
         return len(self._connections)
@@ -71,7 +81,12 @@ class LiveHub:
             connection.ended = "signed-out"
             connection.wake.set()
             return
-        page = self._render(connection.device)
+        inputs = self._inputs(connection.device)
+        if connection.drawn_from is not None and connection.drawn_from == inputs:
+            return
+        page = self._render(connection.device, inputs)
+        self.drawn += 1
+        connection.drawn_from = inputs
         digest = hashlib.blake2b(page.encode(), digest_size=16).hexdigest()
         if digest != connection.sent_hash:
             connection.sent_hash = digest

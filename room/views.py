@@ -39,9 +39,24 @@ class NoteView:
     rank: int = 0
 
 
+@dataclass(frozen=True)
+class BallotView:
+    """What a page shows of a ballot: only what the template uses, so two views compare equal when the pages would
+    (``Ballot.submitted`` changing as others finish must not redraw everyone's page)."""
+
+    id: int
+    title: str
+    budget: int
+    cap: int
+
+    @classmethod
+    def of(cls, ballot: Ballot) -> BallotView:
+        return cls(ballot.id, ballot.title, ballot.budget, ballot.cap)
+
+
 @dataclass
 class DeviceView:
-    """Everything on one device's page."""
+    """Everything on one device's page, and nothing else: equal views draw the same page (``live`` relies on it)."""
 
     name: str
     workshop_title: str
@@ -54,11 +69,11 @@ class DeviceView:
     anonymous: bool = False
     my_notes: list[NoteView] = field(default_factory=list)
     """This device's notes the room does not see yet (silent brainstorming): it may still change them."""
-    ballot: Ballot | None = None
+    ballot: BallotView | None = None
     ballot_notes: list[NoteView] = field(default_factory=list)
     dots_left: int = 0
     done: bool = False
-    result: Ballot | None = None
+    result: BallotView | None = None
     result_notes: list[NoteView] = field(default_factory=list)
     readiness_round: str = "start"
     attitudes: list[tuple[str, str, str]] = field(default_factory=list)
@@ -134,9 +149,9 @@ def device_view(
 
     ballot = _open_ballot(ws, stage.id)
     if ballot is not None and ballot.mode == "tally":
-        view.mode, view.ballot = "tally", ballot
+        view.mode, view.ballot = "tally", BallotView.of(ballot)
     elif ballot is not None and me in ballot.eligible:
-        view.mode, view.ballot = "vote", ballot
+        view.mode, view.ballot = "vote", BallotView.of(ballot)
         mine_dots = session.votes.participant_dots(ballot.id, me)
         for note_id in ballot.note_ids:
             on_ballot = ws.notes.get(note_id)
@@ -166,7 +181,7 @@ def device_view(
 
     result = _latest_result(ws, stage.id) if view.mode == "notes" else None
     if result is not None:
-        view.result = result
+        view.result = BallotView.of(result)
         ranked = ballot_rules.ranking(ws, result)
         mine_dots = session.votes.participant_dots(result.id, me) if result.mode == "private" else {}
         for item in ranked:

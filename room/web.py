@@ -73,7 +73,7 @@ class RoomWeb:
         self.timings: list[float] | None = None
         """Set to a list to collect each POST's time in the server, from its arrival to the answer's start (in
         seconds; the benchmark's request-to-durable: the answer starts only after the session's commit)."""
-        self.hub = LiveHub(self._render_live, self._known)
+        self.hub = LiveHub(self._render_live, self._known, inputs=self._live_inputs)
         self.host = host_header(room.address, room.port)
         self.origin = f"http://{self.host}"
         room.listen(self.hub.changed)
@@ -113,13 +113,21 @@ class RoomWeb:
             html = self.env.get_template("room_notes.html").render(
                 notes=room_notes(ws), silent=bool(stage and stage.silent)
             )
-            self._room_cache = (key, Markup(html))
+            if self._room_cache is None or self._room_cache[1] != html:  # unchanged text: the same object
+                self._room_cache = (key, Markup(html))
+            else:
+                self._room_cache = (key, self._room_cache[1])
         return self._room_cache[1]
 
-    def _render_live(self, device: Device) -> str:
-        return self.env.get_template("live.html").render(
-            v=self.view(device), csrf=device.csrf, typed="", room_html=self.room_html()
-        )
+    def _live_inputs(self, device: Device) -> tuple[DeviceView, Markup]:
+        """What a device's live part is drawn from: its view and, on a notes page (the only one that shows them),
+        the room's notes; its CSRF token never changes."""
+        view = self.view(device)
+        return view, self.room_html() if view.mode == "notes" else Markup("")
+
+    def _render_live(self, device: Device, inputs: tuple[DeviceView, Markup] | None = None) -> str:
+        view, room_html = inputs if inputs is not None else self._live_inputs(device)
+        return self.env.get_template("live.html").render(v=view, csrf=device.csrf, typed="", room_html=room_html)
 
     def page(
         self,
