@@ -4,9 +4,6 @@ Run: ``python benchmarks/room_bench.py`` (about a minute). The real app runs hea
 127.0.0.1; the phones are HTTP clients in the same event loop (so their own cost counts against the app: a
 conservative setting). Figures:
 
-Every phone holds its page's live connection open throughout (as a browser does), so each change also redraws
-the phones' pages.
-
 - request to durable: from a phone sending a note or a dot to its 2xx answer, which the room sends only after
   the session's commit is on disk (so this bounds request-to-durable from above);
 - note on the facilitator's screen: from the phone sending the note to the first frame drawn after the stage
@@ -66,7 +63,7 @@ def _seed(root: Path) -> tuple[Store, str]:
 
 PHONES_SCRIPT = """
 import asyncio, json, random, sys, time
-from benchmarks.room_devices import LiveReader, SimDevice
+from benchmarks.room_devices import SimDevice
 
 async def phone(url, code, pid, index, notes, acks, rng):
     device = SimDevice(url)
@@ -95,10 +92,6 @@ async def vote(device, ballot_id, note_ids, acks, rng):
 async def main(url, code, ids):
     rng = random.Random(11)
     devices = [await phone(url, code, pid, i, None, None, rng) for i, pid in enumerate(ids)]
-    readers = [LiveReader(d) for d in devices]  # each phone's page follows the room live, as in a browser
-    for r in readers:
-        r.start()
-    await asyncio.gather(*(r.connected.wait() for r in readers))
     print("joined", flush=True)
     sys.stdin.readline()
     notes, acks = {}, []
@@ -109,8 +102,6 @@ async def main(url, code, ids):
     note_ids = [int(n) for n in note_ids.split(",")]
     await asyncio.gather(*(vote(d, int(ballot_id), note_ids, dot_acks, rng) for d in devices))
     print(json.dumps({"dot_acks": dot_acks}), flush=True)
-    for r in readers:
-        await r.stop()
     for d in devices:
         await d.http.aclose()
 
