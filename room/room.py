@@ -1,8 +1,10 @@
 """The room while it is open: its join code, its devices, and what a device may ask of the workshop.
 
-Every change a device asks for is one call on the workshop session, made on the app's event loop, so the session's
-rules and durability apply unchanged: when a call returns, the change is on disk and the device is told it is saved;
-when the session refuses, the device gets the session's own message. What the room adds is only who a device is
+Every change a device asks for is one call on the workshop session, made on the app's event loop through its group
+commit (``session.group.commit``), so the session's rules and durability apply unchanged: the call is checked and
+held at once, requests in flight together share one ``fdatasync`` off the loop, and only when the change is on disk
+(and published) does the await return and the device hear it is saved; when the session refuses, or the disk
+refuses the group, the device gets the session's own message. What the room adds is only who a device is
 (its joined name, its own notes) and the limits that keep a room of phones polite.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from facilitation import names, text
 from room.devices import Device, Devices
@@ -28,6 +31,7 @@ class Refused(Exception):
 
 
 RoomListener = Callable[[], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,11 @@ class Room:
 
     # --- what a joined device asks of the workshop ---------------------------------------------------------
 
+    async def _as_device(self, call: Callable[[], T]) -> T:
+        """Run a device's session call in the session's group commit: returns once its change is durable and
+        published (``SessionError``: the session's refusal, or the disk's)."""
+        return await self.session.group.commit(call)
+
     def participant_of(self, device: Device) -> int:
         if device.participant_id is None:
             raise Refused(403, "The facilitator has not let you in yet.")
@@ -220,7 +229,7 @@ class Room:
             raise Refused(409, "That note has been revealed to the room: ask the facilitator to change it.")
         return note_id
 
-    def add_note(self, device: Device, body: str) -> int:
+    async def add_note(self, device: Device, body: str) -> int:
         """Add a note to the current stage; returns its id once it is durable."""
         participant_id = self.participant_of(device)
         wait = device.notes_window.wait()
@@ -232,36 +241,42 @@ class Room:
         if stage is None:
             raise Refused(409, "The workshop has no current stage.")
         author = None if self.session.workshop.anonymous_notes else participant_id
-        note = self.session.notes.add(body, stage_id=stage.id, author_id=author)
-        device.notes_window.add()
+        device.notes_window.add()  # counted before the wait: requests sent at once cannot slip past the limit
+        note = await self._as_device(
+            lambda: self.session.notes.add(body, stage_id=stage.id, author_id=author)
+        )
         device.note_ids.add(note.id)
         return note.id
 
-    def edit_note(self, device: Device, note_id: int, body: str) -> None:
+    async def edit_note(self, device: Device, note_id: int, body: str) -> None:
         self.participant_of(device)
         own = self._own_note(device, note_id)
-        self.session.notes.edit(own, body)
+        await self._as_device(lambda: self.session.notes.edit(own, body))
 
-    def withdraw_note(self, device: Device, note_id: int) -> None:
+    async def withdraw_note(self, device: Device, note_id: int) -> None:
         self.participant_of(device)
         own = self._own_note(device, note_id)
-        self.session.notes.delete(own)
+        await self._as_device(lambda: self.session.notes.delete(own))
 
-    def cast(self, device: Device, ballot_id: int, note_id: int) -> None:
+    async def cast(self, device: Device, ballot_id: int, note_id: int) -> None:
         voter = self.participant_of(device)
-        self.session.votes.cast(ballot_id, voter, note_id, device=True)
+        await self._as_device(lambda: self.session.votes.cast(ballot_id, voter, note_id, device=True))
 
-    def retract(self, device: Device, ballot_id: int, note_id: int) -> None:
+    async def retract(self, device: Device, ballot_id: int, note_id: int) -> None:
         voter = self.participant_of(device)
-        self.session.votes.retract(ballot_id, voter, note_id, device=True)
+        await self._as_device(lambda: self.session.votes.retract(ballot_id, voter, note_id, device=True))
 
-    def done(self, device: Device, ballot_id: int, done: bool) -> None:
+    async def done(self, device: Device, ballot_id: int, done: bool) -> None:
         participant_id = self.participant_of(device)
         if done:
-            self.session.votes.submit(ballot_id, participant_id, device=True)
+            await self._as_device(lambda: self.session.votes.submit(ballot_id, participant_id, device=True))
         else:
-            self.session.votes.unsubmit(ballot_id, participant_id, device=True)
+            await self._as_device(lambda: self.session.votes.unsubmit(ballot_id, participant_id, device=True))
 
-    def readiness(self, device: Device, attitude: str | None, scores: dict[str, int], round: str) -> None:
+    async def readiness(
+        self, device: Device, attitude: str | None, scores: dict[str, int], round: str
+    ) -> None:
         voter = self.participant_of(device)
-        self.session.readiness.record(voter, attitude=attitude, scores=scores, round=round)
+        await self._as_device(
+            lambda: self.session.readiness.record(voter, attitude=attitude, scores=scores, round=round)
+        )

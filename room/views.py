@@ -108,7 +108,9 @@ def room_notes(ws: Workshop) -> list[NoteView]:
     if stage is None:
         return []
     return [
-        NoteView(n.id, n.text, ws.participant_name(n.author_id)) for n in ws.stage_notes(stage.id) if note_visible(n)
+        NoteView(n.id, n.text, ws.participant_name(n.author_id))
+        for n in ws.stage_notes(stage.id)
+        if note_visible(n)
     ]
 
 
@@ -136,7 +138,9 @@ def device_view(
     for note in ws.stage_notes(stage.id):
         if note.withheld:  # hidden by the facilitator: gone from every device, its author's too
             continue
-        if note.hidden and (note.id in device.note_ids or (note.author_id is not None and note.author_id == me)):
+        if note.hidden and (
+            note.id in device.note_ids or (note.author_id is not None and note.author_id == me)
+        ):
             view.my_notes.append(
                 NoteView(
                     note.id,

@@ -127,7 +127,9 @@ class RoomWeb:
 
     def _render_live(self, device: Device, inputs: tuple[DeviceView, Markup] | None = None) -> str:
         view, room_html = inputs if inputs is not None else self._live_inputs(device)
-        return self.env.get_template("live.html").render(v=view, csrf=device.csrf, typed="", room_html=room_html)
+        return self.env.get_template("live.html").render(
+            v=view, csrf=device.csrf, typed="", room_html=room_html
+        )
 
     def page(
         self,
@@ -292,14 +294,14 @@ class RoomWeb:
         return response
 
     async def _act(self, request: Request, action: Any, notice: str, *, keep: str = "text") -> Response:
-        """Run ``action(device, form)`` for a joined device; a 303 once the session's commit is durable."""
+        """Await ``action(device, form)`` for a joined device; a 303 once the session's commit is durable."""
         device = self.device(request)
         form: dict[str, str] = {}
         try:
             if device is None:
                 raise Refused(401, "This device has not joined the room (or was signed out). Join again.")
             form = await self.posted(request, device)
-            action(device, form)
+            await action(device, form)
         except Refused as refusal:
             return self.refused(request, refusal, device, typed=form.get(keep, ""))
         except NotFoundError as error:
@@ -314,7 +316,9 @@ class RoomWeb:
     def _note_for(self, device: Device, note_id: int) -> Any:
         """A note this device may read: its own, or one revealed on the current stage. Else ``Refused`` 404."""
         note = self.room.session.workshop.notes.get(note_id)
-        if note is None or note.deleted or note.withheld:  # hidden by the facilitator: not even for its author
+        if (
+            note is None or note.deleted or note.withheld
+        ):  # hidden by the facilitator: not even for its author
             raise Refused(404, "There is no such note.")
         if note_id in device.note_ids or (note_visible(note) and device.participant_id is not None):
             return note
@@ -378,11 +382,11 @@ class RoomWeb:
         if how not in ("add", "remove"):
             return self.message(404, "There is no such page.")
 
-        def act(device: Device, form: dict[str, str]) -> None:
+        async def act(device: Device, form: dict[str, str]) -> None:
             if how == "add":
-                self.room.cast(device, ballot_id, note_id)
+                await self.room.cast(device, ballot_id, note_id)
             else:
-                self.room.retract(device, ballot_id, note_id)
+                await self.room.retract(device, ballot_id, note_id)
 
         return await self._act(request, act, "dot")
 
@@ -393,7 +397,7 @@ class RoomWeb:
         )
 
     async def readiness(self, request: Request) -> Response:
-        def act(device: Device, form: dict[str, str]) -> None:
+        async def act(device: Device, form: dict[str, str]) -> None:
             scores: dict[str, int] = {}
             for key, value in form.items():
                 if key.startswith("score_") and value:
@@ -403,7 +407,7 @@ class RoomWeb:
                     except EntryError:
                         raise Refused(400, "Scores are whole numbers from 1 to 5.") from None
             round_ = form.get("round", "start")
-            self.room.readiness(device, form.get("attitude") or None, scores, round_)
+            await self.room.readiness(device, form.get("attitude") or None, scores, round_)
 
         return await self._act(request, act, "readiness")
 

@@ -30,11 +30,11 @@ async def test_a_dot_redraws_the_voters_page_only(session: WorkshopSession) -> N
         for stream in streams:
             await _next_page(stream)  # the page as it is now
         drawn = web.hub.drawn
-        room.cast(ana_device, ballot.id, notes[0])
+        await room.cast(ana_device, ballot.id, notes[0])
         web.hub._flush()
         assert web.hub.drawn == drawn + 1, "only Ana's page is drawn again"
         assert "Your dots: <strong>1</strong>" in await _next_page(streams[0])
-        room.done(ben_device, ballot.id, True)  # Ben is done: his page changes, Ana's does not
+        await room.done(ben_device, ballot.id, True)  # Ben is done: his page changes, Ana's does not
         web.hub._flush()
         assert web.hub.drawn == drawn + 2
         session.notes.add("A note the facilitator typed")  # not on the ballot: no page changes
@@ -58,8 +58,12 @@ async def test_a_hub_draws_a_device_again_only_when_its_inputs_change() -> None:
             self.id = id_
             self.streams = 0
 
+    def render(device: Dev, given: str) -> str:
+        drawn.append(device.id)
+        return f"page {given}"
+
     hub = LiveHub(
-        lambda device, given: drawn.append(device.id) or f"page {given}",
+        render,  # type: ignore[arg-type]
         lambda device: True,
         inputs=lambda device: inputs[device.id],
     )

@@ -129,3 +129,27 @@ async def test_the_projector_shows_the_rooms_qr_code_while_it_is_open(
             assert "Join code" not in await shown()
     finally:
         follows.follower.stop()
+
+
+async def test_device_requests_in_flight_share_one_fdatasync_and_are_durable_when_answered(
+    on_stage: WorkshopSession, store: Store
+) -> None:
+    """Nine notes from three phones at once: every one is checked and held at once, one fdatasync makes them all
+    durable (session.group), and each request returns only then, with the notes on disk and published."""
+    import asyncio
+
+    from tests.room_helpers import CODE, make_room
+
+    room, _web, _ = make_room(on_stage)
+    devices = [
+        room.join(CODE, p.id, f"10.0.0.{p.id}").device for p in on_stage.workshop.active_participants()
+    ]
+    published: list[str] = []
+    on_stage.subscribe(lambda change: published.append(change.kind))
+    syncs = on_stage.group.syncs
+    ids = await asyncio.gather(*(room.add_note(d, f"{d.id} idea {i}") for d in devices for i in range(3)))
+    assert on_stage.group.syncs == syncs + 1
+    assert published == ["note.added"] * 9
+    with WorkshopSession.open(store, on_stage.workshop.id, mode="read") as reader:
+        assert sorted(n.id for n in reader.workshop.notes.values()) == sorted(ids)
+    assert all(len(d.note_ids) == 3 for d in devices)
