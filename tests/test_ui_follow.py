@@ -137,6 +137,7 @@ NOTE_CHANGES: dict[str, Step] = {
     "note.reordered": lambda s: s.notes.reorder(_note(s, "Pair on support"), -2),
     "note.merged": lambda s: s.notes.merge(_note(s, "Shared dashboard"), _note(s, "Weekly demo")),
     "note.marked": lambda s: s.notes.mark(_note(s, "Weekly demo"), "decision"),
+    "note.withheld": lambda s: s.notes.hide(_note(s, "Weekly demo")),
 }
 
 
@@ -149,6 +150,16 @@ async def test_note_changes_reach_the_stage(app: WorkshopApp, kind: str) -> None
 async def test_note_changes_reach_the_summary_and_the_stage_under_it(app: WorkshopApp, kind: str) -> None:
     """The summary counts notes and decisions; the stage screen under it follows while covered."""
     await _follows(app, [StageScreen, SummaryScreen], _seed_notes, NOTE_CHANGES[kind])
+
+
+async def test_note_shown_reaches_the_stage(app: WorkshopApp) -> None:
+    """``note.shown``: a note hidden from the room is shown again (its mark on the list goes)."""
+
+    def before(session: WorkshopSession) -> None:
+        _seed_notes(session)
+        session.notes.hide(_note(session, "Weekly demo"))
+
+    await _follows(app, [], before, lambda s: s.notes.hide(_note(s, "Weekly demo"), False))
 
 
 async def test_note_restored_reaches_the_stage(app: WorkshopApp) -> None:
@@ -423,6 +434,7 @@ def _covered_kinds() -> set[str]:
     return {
         *NOTE_CHANGES,
         "note.undone",
+        "note.shown",
         *STAGE_CHANGES,
         *TIMER_KINDS,
         *PARTICIPANT_CHANGES,
