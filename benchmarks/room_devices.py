@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -77,11 +78,13 @@ class SimDevice:
 
 
 class LiveReader:
-    """Reads one device's live stream in the background: ``pages`` holds every page part received."""
+    """Reads one device's live stream in the background: ``pages`` holds every page part received (a whole page,
+    or the HTML a patch brings), ``patches`` every patch's operations as sent."""
 
     def __init__(self, device: SimDevice) -> None:
         self.device = device
         self.pages: list[str] = []
+        self.patches: list[list[list[Any]]] = []
         self.events: list[str] = []
         self.changed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -100,6 +103,9 @@ class LiveReader:
                     self.events.append(name)
                     if name == "page":
                         self.pages.append("\n".join(data))
+                    elif name == "patch":  # the HTML each operation brings (room.live), as one page part
+                        self.patches.append(json.loads("\n".join(data)))
+                        self.pages.append("".join(op[-1] or "" for op in self.patches[-1] if len(op) > 2))
                     self.changed.set()
                     name, data = "", []
                     if self.events[-1] in ("closed", "signed-out"):

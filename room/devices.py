@@ -10,6 +10,7 @@ import itertools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from facilitation import names
 from room.security import RoomLimits, Window, new_token, token_hash
@@ -33,6 +34,10 @@ class Device:
     """Notes this device added: how an anonymous note (which stores no author) stays its author's to edit."""
     streams: int = 0
     """Live-update connections open now."""
+    withheld_seen: set[int] = field(default_factory=set)
+    """This device's notes it has been shown as hidden by the facilitator (``views.device_view``)."""
+    drawn: dict[str, Any] = field(default_factory=dict)
+    """The parts of its live page as last drawn, by part, with what each was drawn from (``room.pages``)."""
 
     @property
     def pending(self) -> bool:

@@ -1,20 +1,33 @@
-"""Live pages: each connected device gets its page's live part again whenever it changes (server-sent events).
+"""Live pages: each connected device gets only what changed on its page (server-sent events).
 
-After any change (a workshop ``Change`` event, a device joining), the hub waits ``delay`` seconds so a burst of
-changes costs one round, then asks for each connected device's page inputs (``inputs(device)``: its view and the
-room's shared notes, cheap to build and to compare) and draws its live part only when they differ from what that
-device was last drawn from, and sends it only if the drawn part differs from what that device last got: a dot cast
-on one phone redraws that phone's page, not forty. A device therefore learns nothing from the timing of changes it may not see (a silent
-brainstorm's notes change no other device's page). Idle connections get a comment every ``keepalive`` seconds so
-phones and proxies keep them open; ``EventSource`` reconnects by itself after a phone sleeps, and the first
-message on every connection is the page as it is now.
+A device's live part is a ``LivePage``: a sequence of parts, each an element with a DOM id (a ``Block`` replaced
+whole, or an ``Items`` list whose entries are keyed by their own ids). After any change (a workshop ``Change``
+event, a device joining), the hub waits ``delay`` seconds so a burst of changes costs one round, then asks for each
+connected device's page inputs (``inputs(device)``: its view and the room's shared notes, cheap to build and to
+compare) and draws its page only when they differ from what that device was last drawn from. What goes down the
+wire is then the difference from the page the device already has, as a ``patch`` event: a JSON list of operations
+
+- ``["replace", id, html]``: the element with that id is replaced by ``html``;
+- ``["remove", id]``: the element goes;
+- ``["insert", list_id, after_id, html]``: ``html`` goes into the list after the entry ``after_id`` (``null``: first).
+
+A note added to the room is one ``insert`` of one list entry (about 200 bytes), not the room's whole list; the
+entry is drawn once and the operations for the room's shared list are worked out once per round and shared by every
+device that had the same list (``diff``'s memo). A whole ``page`` event is sent only where it is needed: on every
+new connection (so a phone that slept and reconnects gets the full current state), when the page's frame changes
+(another stage, another mode: notes, vote, readiness …), when its parts no longer line up, or when a slow reader
+has fallen more than ``MAX_QUEUED`` patches behind. A device therefore learns nothing from the timing of changes it
+may not see (a silent brainstorm's notes change no other device's page, so nothing is sent to them). Idle
+connections get a comment every ``keepalive`` seconds so phones and proxies keep them open; ``EventSource``
+reconnects by itself after a phone sleeps.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-from collections.abc import AsyncIterator, Callable
+import json
+import re
+from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,33 +35,143 @@ from room.devices import Device
 
 KEEPALIVE_SECONDS = 15.0
 RETRY_MS = 2000
+MAX_QUEUED = 32
+"""Patches a connection may have waiting before they are folded into one whole page (a reader that stalled)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One element of a live page, replaced whole when its HTML changes. ``html`` is the element itself
+    (its outer HTML, carrying ``id``); an empty ``id`` marks fixed markup that never changes within a frame."""
+
+    id: str
+    html: str
+
+
+@dataclass(frozen=True, slots=True)
+class Items:
+    """A list on a live page whose entries change one by one: ``open`` + the entries' HTML + ``close``.
+    ``items`` are ``(entry id, entry html)`` in page order; each entry is an element carrying its id."""
+
+    id: str
+    open: str
+    close: str
+    items: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def html(self) -> str:
+        return self.open + "".join(html for _, html in self.items) + self.close
+
+
+Part = Block | Items
+
+
+@dataclass(frozen=True, slots=True)
+class LivePage:
+    """A device's live part: ``frame`` names what kind of page it is (a change of frame sends the whole page)."""
+
+    frame: Hashable
+    parts: tuple[Part, ...]
+
+    @property
+    def html(self) -> str:
+        return "".join(part.html for part in self.parts)
+
+
+def _op(*args: Any) -> str:
+    return json.dumps(args, ensure_ascii=False, separators=(",", ":"))
+
+
+def _items_ops(old: Items, new: Items) -> list[str]:
+    """The operations taking ``old``'s entries to ``new``'s; the list replaced whole when the entries that stay
+    changed order (a move) or when that is shorter."""
+    if old.open != new.open or old.close != new.close:
+        return [_op("replace", new.id, new.html)]
+    before = dict(old.items)
+    after = dict(new.items)
+    ops = [_op("remove", key) for key in before if key not in after]
+    stayed = [key for key in before if key in after]
+    if stayed != [key for key, _ in new.items if key in before]:
+        return [_op("replace", new.id, new.html)]
+    previous: str | None = None
+    for key, html in new.items:
+        if key not in before:
+            ops.append(_op("insert", new.id, previous, html))
+        elif before[key] is not html and before[key] != html:
+            ops.append(_op("replace", key, html))
+        previous = key
+    if sum(map(len, ops)) > len(new.html) + len(new.id) + 16:  # the whole list costs less
+        whole = _op("replace", new.id, new.html)
+        if len(whole) < sum(map(len, ops)):
+            return [whole]
+    return ops
+
+
+Memo = dict[tuple[int, int], tuple[Items, Items, list[str]]]
+"""Operations of lists already compared this round, by the two lists' identities (the lists are kept with them,
+so an identity is never reused while the memo lives)."""
+
+
+def diff(old: LivePage, new: LivePage, memo: Memo | None = None) -> list[str] | None:
+    """The operations (each a JSON array, see the module's docstring) taking a device from ``old`` to ``new``;
+    ``None`` when only the whole page will do (another frame, parts that do not line up).
+
+    ``memo`` shares the operations of one list between devices: the room's notes are one ``Items`` object for
+    every device in a round, so their operations are worked out once."""
+    if old.frame != new.frame or len(old.parts) != len(new.parts):
+        return None
+    ops: list[str] = []
+    for before, after in zip(old.parts, new.parts, strict=True):
+        if before is after:
+            continue
+        if type(before) is not type(after) or before.id != after.id:
+            return None
+        if isinstance(after, Items):
+            assert isinstance(before, Items)
+            key = (id(before), id(after))
+            known = memo.get(key) if memo is not None else None
+            if known is None:
+                known = (before, after, _items_ops(before, after))
+                if memo is not None:
+                    memo[key] = known
+            ops += known[2]
+        elif before.html != after.html:
+            if not after.id:
+                return None
+            ops.append(_op("replace", after.id, after.html))
+    return ops
 
 
 @dataclass(eq=False)
 class Connection:
     device: Device
     wake: asyncio.Event = field(default_factory=asyncio.Event)
-    latest: str | None = None
-    sent_hash: str = ""
+    queue: list[str] = field(default_factory=list)
+    """Events ready to send, in order (a ``page`` event clears what was before it)."""
+    sent: LivePage | None = None
+    """The page the device has once ``queue`` is sent (``None``: nothing sent yet)."""
     drawn_from: object = None
-    """The page inputs the last drawn part came from (``None``: nothing drawn yet)."""
+    """The page inputs ``sent`` was drawn from (``None``: nothing drawn yet)."""
     ended: str = ""
     """Why the stream ends (``closed``, ``signed-out``), empty while it runs."""
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def _event(name: str, data: str) -> str:
-    lines = data.split("\n")
-    return f"event: {name}\n" + "".join(f"data: {line}\n" for line in lines) + "\n"
+    """One server-sent event; ``data`` split at every line break the event-stream format knows (CR, LF, CRLF)."""
+    return f"event: {name}\n" + "".join(f"data: {line}\n" for line in _LINE_BREAK.split(data)) + "\n"
 
 
 class LiveHub:
     """The room's live connections. ``inputs(device)`` gathers what a device's live part is drawn from (compared
-    with ``==``), ``render(device, inputs)`` draws it; ``known(device)`` says whether the device is still in the
-    room."""
+    with ``==``), ``render(device, inputs)`` draws it as a ``LivePage``; ``known(device)`` says whether the device
+    is still in the room."""
 
     def __init__(
         self,
-        render: Callable[[Device, Any], str],
+        render: Callable[[Device, Any], LivePage],
         known: Callable[[Device], bool],
         *,
         inputs: Callable[[Device], Any] = lambda device: None,
@@ -65,7 +188,13 @@ class LiveHub:
         self.rounds = 0
         """How many rounds of offering pages there were (for the benchmark)."""
         self.drawn = 0
-        """How many live parts were drawn (a device whose inputs did not change is not drawn)."""
+        """How many live pages were drawn (a device whose inputs did not change is not drawn)."""
+        self.pages = 0
+        """Whole pages queued (first connections, another frame, a reader that fell behind)."""
+        self.patches = 0
+        """Patches queued (a page's differences only)."""
+        self.queued_bytes = 0
+        """Bytes of events queued for all devices together (UTF-8), for the benchmark and the tests."""
 
     def __len__(self) -> int:
         return len(self._connections)
@@ -76,7 +205,17 @@ class LiveHub:
             loop = asyncio.get_running_loop()
             self._scheduled = loop.call_later(self.delay, self._flush)
 
-    def _offer(self, connection: Connection) -> None:
+    def _queue(self, connection: Connection, event: str, *, whole: bool) -> None:
+        if whole:
+            connection.queue.clear()
+            self.pages += 1
+        else:
+            self.patches += 1
+        connection.queue.append(event)
+        self.queued_bytes += len(event.encode())
+        connection.wake.set()
+
+    def _offer(self, connection: Connection, memo: Memo | None = None) -> None:
         if not self._known(connection.device):
             connection.ended = "signed-out"
             connection.wake.set()
@@ -87,17 +226,19 @@ class LiveHub:
         page = self._render(connection.device, inputs)
         self.drawn += 1
         connection.drawn_from = inputs
-        digest = hashlib.blake2b(page.encode(), digest_size=16).hexdigest()
-        if digest != connection.sent_hash:
-            connection.sent_hash = digest
-            connection.latest = page
-            connection.wake.set()
+        old, connection.sent = connection.sent, page
+        ops = diff(old, page, memo) if old is not None else None
+        if ops is None or len(connection.queue) >= MAX_QUEUED:
+            self._queue(connection, _event("page", page.html), whole=True)
+        elif ops:
+            self._queue(connection, _event("patch", "[" + ",".join(ops) + "]"), whole=False)
 
     def _flush(self) -> None:
         self._scheduled = None
         self.rounds += 1
+        memo: Memo = {}
         for connection in list(self._connections):
-            self._offer(connection)
+            self._offer(connection, memo)
 
     def close(self) -> None:
         """End every stream (the room closed): each device is told, then its connection ends."""
@@ -109,7 +250,8 @@ class LiveHub:
             connection.wake.set()
 
     async def stream(self, device: Device) -> AsyncIterator[str]:
-        """The event stream of one connection: the page now, then each change, with keep-alive comments."""
+        """The event stream of one connection: the whole page now, then each change's patch, with keep-alive
+        comments."""
         connection = Connection(device)
         self._connections.add(connection)
         device.streams += 1
@@ -126,9 +268,10 @@ class LiveHub:
                 if connection.ended:
                     yield _event(connection.ended, connection.ended)
                     return
-                if connection.latest is not None:
-                    page, connection.latest = connection.latest, None
-                    yield _event("page", page)
+                if connection.queue:
+                    events = "".join(connection.queue)
+                    connection.queue.clear()
+                    yield events
         finally:
             device.streams -= 1
             self._connections.discard(connection)

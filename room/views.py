@@ -60,6 +60,7 @@ class DeviceView:
 
     name: str
     workshop_title: str
+    stage_id: int | None = None
     stage_title: str = ""
     stage_purpose: str = ""
     prompts: list[str] = field(default_factory=list)
@@ -69,6 +70,11 @@ class DeviceView:
     anonymous: bool = False
     my_notes: list[NoteView] = field(default_factory=list)
     """This device's notes the room does not see yet (silent brainstorming): it may still change them."""
+    set_aside: list[NoteView] = field(default_factory=list)
+    """This device's notes on the stage that the facilitator has hidden from the room (its author is told why its
+    note went; nobody else learns of it)."""
+    shown_again: list[NoteView] = field(default_factory=list)
+    """This device's notes on the stage that were hidden while it looked and are shown to the room again."""
     ballot: BallotView | None = None
     ballot_notes: list[NoteView] = field(default_factory=list)
     dots_left: int = 0
@@ -115,10 +121,18 @@ def room_notes(ws: Workshop) -> list[NoteView]:
 
 
 def device_view(
-    session: WorkshopSession, device: Device, *, readiness_round: str | None = None
+    session: WorkshopSession,
+    device: Device,
+    *,
+    readiness_round: str | None = None,
+    stage_notes: list[Note] | None = None,
 ) -> DeviceView:
     """The page data for ``device`` now. ``readiness_round`` is set while the facilitator asks the room for the
-    end-of-workshop readiness check; the readiness stage itself asks for the start round."""
+    end-of-workshop readiness check; the readiness stage itself asks for the start round. ``stage_notes`` is the
+    current stage's ``Workshop.stage_notes`` when the caller already has it (one list shared by every device).
+
+    Records on ``device`` which of its notes it has seen hidden by the facilitator (``Device.withheld_seen``), so
+    that its page can say so when such a note is shown again."""
     from facilitation import ballots as ballot_rules
 
     ws = session.workshop
@@ -129,18 +143,23 @@ def device_view(
     view = DeviceView(name=ws.participant_name(me), workshop_title=ws.title, anonymous=ws.anonymous_notes)
     if stage is None:
         return view
+    view.stage_id = stage.id
     view.stage_title, view.stage_purpose, view.prompts = stage.title, stage.purpose, list(stage.prompts)
     view.silent = stage.silent
 
     def credited(note: Note) -> str:
         return ws.participant_name(note.author_id)
 
-    for note in ws.stage_notes(stage.id):
-        if note.withheld:  # hidden by the facilitator: gone from every device, its author's too
+    for note in ws.stage_notes(stage.id) if stage_notes is None else stage_notes:
+        if not (note.id in device.note_ids or (note.author_id is not None and note.author_id == me)):
             continue
-        if note.hidden and (
-            note.id in device.note_ids or (note.author_id is not None and note.author_id == me)
-        ):
+        if note.withheld:  # hidden by the facilitator: gone from every device; its author is told, nobody else
+            device.withheld_seen.add(note.id)
+            view.set_aside.append(NoteView(note.id, note.text, credited(note), mine=True))
+            continue
+        if note.id in device.withheld_seen:
+            view.shown_again.append(NoteView(note.id, note.text, credited(note), mine=True))
+        if note.hidden:
             view.my_notes.append(
                 NoteView(
                     note.id,

@@ -26,11 +26,13 @@ from starlette.staticfiles import StaticFiles
 
 from facilitation import text
 from facilitation.entry import EntryError, parse_count
+from facilitation.models import Note
 from room.devices import Device
-from room.live import LiveHub
+from room.live import Block, Items, LiveHub, LivePage
+from room.pages import PageDrawer
 from room.room import Refused, Room
 from room.security import host_header, tokens_equal
-from room.views import DeviceView, device_view, note_visible, room_notes
+from room.views import DeviceView, device_view, note_visible
 from workshop.session import NotFoundError, SessionError
 
 HERE = Path(__file__).parent
@@ -69,7 +71,8 @@ class RoomWeb:
         self.room = room
         self.env = make_environment()
         self.readiness_round = readiness_round
-        self._room_cache: tuple[tuple[int, int | None], Markup] | None = None
+        self.drawer = PageDrawer(self.env)
+        self._stage_notes_cache: tuple[tuple[int, int | None], list[Note] | None] | None = None
         self.timings: list[float] | None = None
         """Set to a list to collect each POST's time in the server, from its arrival to the answer's start (in
         seconds; the benchmark's request-to-durable: the answer starts only after the session's commit)."""
@@ -101,35 +104,35 @@ class RoomWeb:
     def _known(self, device: Device) -> bool:
         return not self.room.closed and self.room.devices.by_id(device.id) is device
 
-    def view(self, device: Device) -> DeviceView:
-        return device_view(self.room.session, device, readiness_round=self.readiness_round)
-
-    def room_html(self) -> Markup:
-        """The room's notes, drawn once per workshop change and shared by every device's page."""
+    def _stage_notes(self) -> list[Note] | None:
+        """The current stage's notes, listed once per workshop change for every device's view."""
         ws = self.room.session.workshop
         key = (len(ws.events), ws.current_stage_id)
-        if self._room_cache is None or self._room_cache[0] != key:
-            stage = ws.current_stage
-            html = self.env.get_template("room_notes.html").render(
-                notes=room_notes(ws), silent=bool(stage and stage.silent)
-            )
-            if self._room_cache is None or self._room_cache[1] != html:  # unchanged text: the same object
-                self._room_cache = (key, Markup(html))
-            else:
-                self._room_cache = (key, self._room_cache[1])
-        return self._room_cache[1]
+        if self._stage_notes_cache is None or self._stage_notes_cache[0] != key:
+            stage_id = ws.current_stage_id
+            self._stage_notes_cache = (key, ws.stage_notes(stage_id) if stage_id is not None else None)
+        return self._stage_notes_cache[1]
 
-    def _live_inputs(self, device: Device) -> tuple[DeviceView, Markup]:
-        """What a device's live part is drawn from: its view and, on a notes page (the only one that shows them),
-        the room's notes; its CSRF token never changes."""
-        view = self.view(device)
-        return view, self.room_html() if view.mode == "notes" else Markup("")
-
-    def _render_live(self, device: Device, inputs: tuple[DeviceView, Markup] | None = None) -> str:
-        view, room_html = inputs if inputs is not None else self._live_inputs(device)
-        return self.env.get_template("live.html").render(
-            v=view, csrf=device.csrf, typed="", room_html=room_html
+    def view(self, device: Device) -> DeviceView:
+        return device_view(
+            self.room.session, device, readiness_round=self.readiness_round, stage_notes=self._stage_notes()
         )
+
+    def _live_inputs(self, device: Device) -> tuple[DeviceView, tuple[Block, Items] | None]:
+        """What a device's live part is drawn from: its view and, on a notes page (the only one that shows them),
+        the room's notes (the same objects for every device); its CSRF token never changes."""
+        view = self.view(device)
+        room = self.drawer.room.parts(self.room.session.workshop) if view.mode == "notes" else None
+        return view, room
+
+    def _render_live(self, device: Device, inputs: tuple[DeviceView, tuple[Block, Items] | None]) -> LivePage:
+        view, room = inputs
+        return self.drawer.page(device, view, room or self.drawer.room.parts(self.room.session.workshop))
+
+    def live_page(self, device: Device, *, typed: str = "") -> LivePage:
+        """``device``'s live part now (``typed``: text to put back in the note field)."""
+        view = self.view(device)
+        return self.drawer.page(device, view, self.drawer.room.parts(self.room.session.workshop), typed=typed)
 
     def page(
         self,
@@ -147,8 +150,10 @@ class RoomWeb:
             "title": self.room.session.workshop.title,
         }
         if device is not None:
-            context |= {"v": self.view(device), "csrf": device.csrf, "room_html": self.room_html()}
+            context |= {"v": self.view(device), "csrf": device.csrf}
         context |= values
+        if device is not None and template in ("stage.html", "waiting.html"):
+            context["live_html"] = Markup(self.live_page(device, typed=context["typed"]).html)
         response = HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
         for name, value in (cookies or {}).items():
             response.set_cookie(

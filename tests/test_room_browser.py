@@ -26,6 +26,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 try:
     from selenium import webdriver
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:  # pragma: no cover - selenium is a test extra
@@ -155,3 +156,61 @@ def test_two_phones_silent_brainstorm_reveal_live(
     room_thread.call(lambda: server.room.close())
     room_thread.call(server.web.hub.close)
     WebDriverWait(ana, 20).until(lambda d: "The room is closed" in d.page_source)
+
+
+def _wait(driver: Any, seconds: float) -> Any:
+    """A wait that reads again when the page was swapped under it (a form's answer loads the page anew)."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def _live_text(driver: Any) -> str:
+    return str(driver.find_element(By.ID, "live").text)
+
+
+def test_changes_arrive_as_patches_a_hidden_note_is_explained_and_a_page_out_of_step_heals(
+    room_thread: ServerThread, browsers: Callable[[], Any]
+) -> None:
+    """The page applies each change's operations in place (room/live.py, room.js): a note added, hidden (its
+    author gets a polite line, the other phone just loses it), shown again, a ballot losing a hidden note; a page
+    whose list went missing starts again from the whole page."""
+    server, session = room_thread.server, room_thread.session
+    ana, ben = browsers(), browsers()
+    _join(ana, server.url, server.room.join_code, "Ana")
+    _join(ben, server.url, server.room.join_code, "Ben")
+    ben.find_element(By.ID, "note-text").send_keys("Ben is typing")
+    ben.execute_script("window.sameDocument = true")  # gone if the page were loaded again
+
+    ana.find_element(By.ID, "note-text").send_keys("Ana: more <i>coffee</i> breaks")
+    ana.find_element(By.CSS_SELECTOR, "form[action='/notes'] button").click()
+    _wait(ana, 20).until(lambda d: "Saved: your note is in." in d.page_source)
+    _wait(ben, 20).until(lambda d: "Ana: more <i>coffee</i> breaks" in _live_text(d))
+    note_id = max(session.workshop.notes)
+    assert not ben.find_elements(By.TAG_NAME, "i")
+
+    room_thread.call(lambda: session.notes.hide(note_id))
+    _wait(ana, 20).until(lambda d: "set your note" in _live_text(d))
+    line = ana.find_element(By.ID, f"aside-{note_id}").text
+    assert "The facilitator has set your note “Ana: more <i>coffee</i> breaks” aside" in line
+    assert ana.find_element(By.ID, "live-notices").get_attribute("role") == "status"
+    _wait(ben, 20).until(lambda d: "coffee" not in _live_text(d))
+    assert "set your note" not in _live_text(ben) and "coffee" not in ben.page_source
+
+    room_thread.call(lambda: session.notes.hide(note_id, False))
+    _wait(ana, 20).until(lambda d: "shown your note" in _live_text(d))
+    assert not ana.find_elements(By.ID, f"aside-{note_id}")
+    _wait(ben, 20).until(lambda d: "coffee" in _live_text(d))
+
+    ben.execute_script("document.getElementById('live-room').remove()")  # out of step with the server
+    room_thread.call(lambda: session.notes.add("Said after Ben's page lost its list"))
+    _wait(ben, 20).until(lambda d: "Said after Ben's page lost its list" in _live_text(d))
+    assert "coffee" in _live_text(ben)
+
+    ballot = room_thread.call(lambda: session.votes.open(session.workshop.current_stage_id, budget=2, cap=1))
+    _wait(ben, 20).until(lambda d: "Vote:" in _live_text(d))
+    assert len(ben.find_elements(By.CSS_SELECTOR, "#live-ballot > li")) == 2
+    room_thread.call(lambda: session.notes.hide(note_id))
+    _wait(ben, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#live-ballot > li")) == 1)
+    assert ben.execute_script("return window.sameDocument === true"), "every change arrived without a reload"
+    ben.find_element(By.CSS_SELECTOR, "#live-ballot button[aria-label^='Put a dot']").click()
+    _wait(ben, 20).until(lambda d: "1 dot left of 2" in _live_text(d))
+    assert room_thread.call(lambda: session.votes.participant_dots(ballot.id, 2)) != {}

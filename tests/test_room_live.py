@@ -1,52 +1,239 @@
-"""The live pages' rounds: a change redraws only the devices whose page it changes (the room's CPU under load)."""
+"""Live pages send only what changed: a change reaches each device as the operations on its own page (a note added
+is one list entry, drawn once for the whole room), a whole page only on a new connection or another frame; silent
+brainstorming and hidden notes never reach anyone else's stream."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
 
-from room.live import LiveHub
-from tests.room_helpers import Phone, make_room
+from hypothesis import given
+from hypothesis import strategies as st
+
+from room.devices import Device
+from room.live import MAX_QUEUED, Block, Items, LiveHub, LivePage, diff
+from room.room import Room
+from room.web import RoomWeb
+from tests.room_helpers import make_room
 from workshop.session import WorkshopSession
 
+Stream = AsyncIterator[str]
 
-async def _next_page(stream: object) -> str:
+
+async def _events(stream: Stream) -> list[tuple[str, str]]:
+    """Every event a stream has queued, as (name, data), up to its next keep-alive comment (the hub's keep-alive is
+    made short in these tests, so a stream with nothing to send says so at once)."""
+    got: list[tuple[str, str]] = []
     while True:
-        chunk = await asyncio.wait_for(stream.__anext__(), 5)  # type: ignore[attr-defined]
-        if chunk.startswith("event: page"):
-            return str(chunk)
+        chunk = await asyncio.wait_for(stream.__anext__(), 10)
+        if chunk.startswith(":"):
+            return got
+        for event in chunk.split("\n\n"):
+            lines = event.split("\n")
+            if lines[0].startswith("event: "):
+                data = "\n".join(line[6:] for line in lines[1:] if line.startswith("data: "))
+                got.append((lines[0][7:], data))
+
+
+def _ops(events: list[tuple[str, str]]) -> list[list[Any]]:
+    assert [name for name, _ in events] == ["patch"] * len(events), events
+    return [op for _, data in events for op in json.loads(data)]
+
+
+class Live:
+    """Three phones (Ana, Ben, Chloé) with a live page open, read in-process."""
+
+    def __init__(self, session: WorkshopSession) -> None:
+        self.session = session
+        self.room: Room
+        self.web: RoomWeb
+        self.room, self.web, _ = make_room(session)
+        self.web.hub.keepalive = 0.01
+        self.devices: list[Device] = [
+            self.room.join("K7PQ3X", p.id, "127.0.0.1").device for p in session.workshop.active_participants()
+        ]
+        self.streams: list[Stream] = [self.web.hub.stream(d) for d in self.devices]
+
+    async def start(self) -> list[list[tuple[str, str]]]:
+        return [await _events(s) for s in self.streams]
+
+    async def round(self) -> list[list[tuple[str, str]]]:
+        """One round of the hub (as after a change), then what each phone received."""
+        self.web.hub._flush()
+        return [await _events(s) for s in self.streams]
+
+    async def close(self) -> None:
+        for stream in self.streams:
+            await stream.aclose()  # type: ignore[attr-defined]
+
+
+async def test_a_note_added_reaches_every_phone_as_one_entry_drawn_once(session: WorkshopSession) -> None:
+    session.agenda.go_to(2)
+    for i in range(30):
+        session.notes.add(f"Earlier idea {i}: a long enough sentence to make a whole page heavy")
+    live = Live(session)
+    try:
+        first = await live.start()
+        assert all([name for name, _ in got] == ["page"] for got in first), "a new connection gets the whole page"
+        assert all("Earlier idea 29" in got[0][1] for got in first)
+        drawn, queued = live.web.drawer.room.drawn, live.web.hub.queued_bytes
+        note = await live.room.add_note(live.devices[1], "Customers <b>answer</b> each other first")
+        got = await live.round()
+        assert live.web.drawer.room.drawn == drawn + 1, "the new entry is drawn once for the whole room"
+        last = max(n for n in session.workshop.notes if n != note)
+        for events in got:
+            (op,) = _ops(events)
+            assert op[:3] == ["insert", "live-room", f"room-{last}"]
+            assert "Customers &lt;b&gt;answer&lt;/b&gt; each other first" in op[3] and "<b>" not in op[3]
+        per_phone = (live.web.hub.queued_bytes - queued) / 3
+        assert per_phone < 400, f"{per_phone} bytes per phone for one note (the whole page is {len(first[0][0][1])})"
+
+        session.notes.edit(note, "Customers answer each other, then us")
+        for events in await live.round():
+            assert _ops(events) == [["replace", f"room-{note}", _entry(live.web, note)]]
+    finally:
+        await live.close()
+
+
+def _entry(web: RoomWeb, note_id: int) -> str:
+    return dict(web.drawer.room.items.items)[f"room-{note_id}"]
+
+
+async def test_silent_brainstorming_reaches_only_its_author_and_a_withdrawal_too(session: WorkshopSession) -> None:
+    session.agenda.go_to(2)
+    session.notes.set_silent(True)
+    live = Live(session)
+    ana, ben, _ = live.devices
+    try:
+        await live.start()
+        patches = live.web.hub.patches
+        note = await live.room.add_note(ana, "Ana's secret idea")
+        got = await live.round()
+        assert got[1] == got[2] == [], "nothing at all reaches the others: not even a sign that something changed"
+        assert live.web.hub.patches == patches + 1
+        ops = _ops(got[0])
+        assert ops[-1][:3] == ["insert", "live-mine", None] and "Ana&#39;s secret idea" in ops[-1][3]
+        assert any(op[:2] == ["replace", "live-mine-head"] for op in ops)
+
+        await live.room.edit_note(ana, note, "Ana's better idea")
+        got = await live.round()
+        assert got[1] == got[2] == []
+        assert _ops(got[0])[0][:2] == ["replace", f"mine-{note}"] and "better idea" in _ops(got[0])[0][2]
+
+        await live.room.withdraw_note(ana, note)
+        got = await live.round()
+        assert got[1] == got[2] == []
+        assert ["remove", f"mine-{note}"] in _ops(got[0])
+
+        kept = await live.room.add_note(ben, "Ben's idea for the reveal")
+        await live.round()
+        session.notes.reveal()
+        for events in await live.round():
+            assert any(op[:2] == ["insert", "live-room"] and "Ben&#39;s idea" in op[3] for op in _ops(events))
+        del kept
+    finally:
+        await live.close()
+
+
+async def test_a_hidden_note_is_explained_to_its_author_only_and_comes_back_with_a_line(
+    session: WorkshopSession,
+) -> None:
+    session.agenda.go_to(2)
+    session.notes.add("A kind note, so the list is never empty")
+    live = Live(session)
+    ana, ben, chloe = live.devices
+    try:
+        await live.start()
+        note = await live.room.add_note(ana, "Something rude about Ben")
+        await live.round()
+        session.notes.hide(note)
+        got = await live.round()
+        for events in got[1:]:  # the others just lose it: its id, never its text
+            assert _ops(events) == [["remove", f"room-{note}"]]
+            assert "rude" not in events[0][1]
+        ops = _ops(got[0])
+        assert ["remove", f"room-{note}"] in ops
+        (line,) = [op for op in ops if op[0] == "insert" and op[1] == "live-notices"]
+        assert f'id="aside-{note}"' in line[3]
+        assert "The facilitator has set your note “Something rude about Ben” aside" in line[3]
+        assert "Nobody else sees it." in line[3]
+
+        session.notes.hide(note, False)
+        got = await live.round()
+        for events in got[1:]:
+            (op,) = _ops(events)
+            assert op[:2] == ["insert", "live-room"] and "Something rude about Ben" in op[3]
+        ops = _ops(got[0])
+        assert ["remove", f"aside-{note}"] in ops
+        assert any(
+            op[:2] == ["insert", "live-notices"] and "has shown your note “Something rude about Ben” to the room again"
+            in op[3]
+            for op in ops
+        )
+        assert any(op[:2] == ["insert", "live-room"] for op in ops)
+
+        session.notes.hide(note)  # hidden again: the line says so again; a reload shows the same
+        await live.round()
+        assert "set your note “Something rude about Ben” aside" in live.web.live_page(ana).html
+        for other in (ben, chloe):
+            assert "rude" not in live.web.live_page(other).html
+    finally:
+        await live.close()
+
+
+async def test_a_reconnecting_phone_gets_the_whole_current_page_and_a_new_stage_is_a_whole_page(
+    session: WorkshopSession,
+) -> None:
+    session.agenda.go_to(2)
+    live = Live(session)
+    ana = live.devices[0]
+    try:
+        await live.start()
+        await live.streams[0].aclose()  # type: ignore[attr-defined]  # Ana's phone sleeps
+        session.notes.add("Said while Ana's phone slept")
+        live.web.hub._flush()
+        assert len(live.web.hub) == 2
+        live.streams[0] = live.web.hub.stream(ana)  # ... and wakes: EventSource connects again
+        (event,) = await _events(live.streams[0])
+        assert event[0] == "page" and "Said while Ana&#39;s phone slept" in event[1]
+        assert event[1] == live.web.live_page(ana).html
+
+        session.agenda.go_to(3)
+        for events in await live.round():
+            assert [name for name, _ in events] == ["page"]
+            assert session.workshop.current_stage.title in events[0][1]  # type: ignore[union-attr]
+    finally:
+        await live.close()
 
 
 async def test_a_dot_redraws_the_voters_page_only(session: WorkshopSession) -> None:
     session.agenda.go_to(2)
-    room, web, _ = make_room(session)
-    ana, ben = Phone(web), Phone(web)
-    ana.join(1)
-    ben.join(2)
+    live = Live(session)
+    ana, ben, _ = live.devices
     notes = [session.notes.add(f"Idea {i}").id for i in range(5)]
     ballot = session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
-    ana_device, ben_device = room.devices.joined()
-    streams = [web.hub.stream(device) for device in (ana_device, ben_device)]
     try:
-        for stream in streams:
-            await _next_page(stream)  # the page as it is now
-        drawn = web.hub.drawn
-        await room.cast(ana_device, ballot.id, notes[0])
-        web.hub._flush()
-        assert web.hub.drawn == drawn + 1, "only Ana's page is drawn again"
-        assert "Your dots: <strong>1</strong>" in await _next_page(streams[0])
-        await room.done(ben_device, ballot.id, True)  # Ben is done: his page changes, Ana's does not
-        web.hub._flush()
-        assert web.hub.drawn == drawn + 2
+        assert all("Vote:" in got[0][1] for got in await live.start())
+        drawn = live.web.hub.drawn
+        await live.room.cast(ana, ballot.id, notes[0])
+        got = await live.round()
+        assert live.web.hub.drawn == drawn + 1, "only Ana's page is drawn again"
+        assert got[1] == got[2] == []
+        ops = _ops(got[0])
+        assert {op[1] for op in ops} == {"live-vote-head", f"ballot-{notes[0]}"}, "her count and that note only"
+        assert any("Your dots: <strong>1</strong>" in op[2] for op in ops)
+        await live.room.done(ben, ballot.id, True)  # Ben is done: his page changes, Ana's does not
+        got = await live.round()
+        assert live.web.hub.drawn == drawn + 2 and got[0] == got[2] == []
         session.notes.add("A note the facilitator typed")  # not on the ballot: no page changes
-        web.hub._flush()
-        assert web.hub.drawn == drawn + 2
-        session.votes.close(ballot.id)  # the reveal: everyone's page
-        web.hub._flush()
-        assert web.hub.drawn == drawn + 4
-        assert "Result:" in await _next_page(streams[1])
+        assert await live.round() == [[], [], []]
+        session.votes.close(ballot.id)  # the reveal: another frame, the whole page, for everyone
+        for events in await live.round():
+            assert [name for name, _ in events] == ["page"] and "Result:" in events[0][1]
     finally:
-        for stream in streams:
-            await stream.aclose()  # type: ignore[attr-defined]
+        await live.close()
 
 
 async def test_a_hub_draws_a_device_again_only_when_its_inputs_change() -> None:
@@ -58,25 +245,126 @@ async def test_a_hub_draws_a_device_again_only_when_its_inputs_change() -> None:
             self.id = id_
             self.streams = 0
 
-    def render(device: Dev, given: str) -> str:
+    def render(device: Dev, given: str) -> LivePage:
         drawn.append(device.id)
-        return f"page {given}"
+        return LivePage("notes", (Block("x", f'<p id="x">page {given}</p>'),))
 
-    hub = LiveHub(
-        render,  # type: ignore[arg-type]
-        lambda device: True,
-        inputs=lambda device: inputs[device.id],
-    )
+    hub = LiveHub(render, lambda device: True, inputs=lambda device: inputs[device.id], keepalive=0.01)  # type: ignore[arg-type]
     devices = [Dev(1), Dev(2)]
     streams = [hub.stream(d) for d in devices]  # type: ignore[arg-type]
     for stream in streams:
-        await _next_page(stream)
+        assert (await _events(stream))[0][0] == "page"
     assert drawn == [1, 2]
     hub._flush()
     assert drawn == [1, 2]
     inputs[2] = "c"
     hub._flush()
     assert drawn == [1, 2, 2]
-    assert "page c" in await _next_page(streams[1])
+    assert _ops(await _events(streams[1])) == [["replace", "x", '<p id="x">page c</p>']]
+    assert await _events(streams[0]) == []
     for stream in streams:
         await stream.aclose()  # type: ignore[attr-defined]
+
+
+async def test_a_reader_far_behind_gets_one_whole_page_instead_of_every_patch() -> None:
+    count = [0]
+
+    class Dev:
+        id = 1
+        streams = 0
+
+    def render(device: Dev, given: int) -> LivePage:
+        return LivePage("notes", (Block("x", f'<p id="x">{given}</p>'),))
+
+    hub = LiveHub(render, lambda device: True, inputs=lambda device: count[0], keepalive=0.01)  # type: ignore[arg-type]
+    stream = hub.stream(Dev())  # type: ignore[arg-type]
+    await _events(stream)
+    for _ in range(100):  # a phone that stopped reading
+        count[0] += 1
+        hub._flush()
+    got = await _events(stream)
+    assert len(got) <= MAX_QUEUED, "never more waiting than a page's worth of patches"
+    assert got[0][0] == "page", "the backlog was folded into one whole page"
+    assert got[-1] == ("patch", '[["replace","x","<p id=\\"x\\">100</p>"]]'), "and it ends where the page is now"
+    await stream.aclose()  # type: ignore[attr-defined]
+
+
+# --- the operations themselves: applied to the old page they give the new one, whatever changed ---------------
+
+
+def _page(keys: list[int], texts: dict[int, str], frame: str = "notes") -> LivePage:
+    items = tuple((f"n{k}", f'<li id="n{k}">{texts.get(k, "")}</li>') for k in keys)
+    return LivePage(
+        frame,
+        (
+            Block("head", f'<h2 id="head">{len(keys)}</h2>'),
+            Block("", "<section>"),
+            Items("list", '<ul id="list">', "</ul>", items),
+            Block("", "</section>"),
+        ),
+    )
+
+
+def _apply(page: LivePage, ops: list[str], new: LivePage) -> LivePage:
+    """The operations as room.js applies them, on a model of the page: blocks by id, list entries in order."""
+    blocks = {p.id: p.html for p in page.parts if isinstance(p, Block) and p.id}
+    lists = {p.id: list(p.items) for p in page.parts if isinstance(p, Items)}
+    for raw in ops:
+        op = json.loads(raw)
+        if op[0] == "replace" and op[1] in blocks:
+            blocks[op[1]] = op[2]
+        elif op[0] == "replace" and op[1] in lists:
+            (whole,) = [p for p in new.parts if p.id == op[1]]
+            assert op[2] == whole.html
+            lists[op[1]] = list(whole.items)  # type: ignore[union-attr]
+        elif op[0] == "replace":
+            (entries,) = [e for e in lists.values() if any(k == op[1] for k, _ in e)]
+            entries[[k for k, _ in entries].index(op[1])] = (op[1], op[2])
+        elif op[0] == "remove":
+            (entries,) = [e for e in lists.values() if any(k == op[1] for k, _ in e)]
+            del entries[[k for k, _ in entries].index(op[1])]
+        else:
+            assert op[0] == "insert"
+            entries = lists[op[1]]
+            at = 0 if op[2] is None else [k for k, _ in entries].index(op[2]) + 1
+            key = op[3].split('"')[1]
+            entries.insert(at, (key, op[3]))
+    parts = tuple(
+        Block(p.id, blocks[p.id]) if isinstance(p, Block) and p.id else
+        Items(p.id, p.open, p.close, tuple(lists[p.id])) if isinstance(p, Items) else p
+        for p in page.parts
+    )
+    return LivePage(page.frame, parts)
+
+
+@given(
+    st.lists(st.integers(0, 30), unique=True, max_size=20),
+    st.lists(st.integers(0, 30), unique=True, max_size=20),
+    st.dictionaries(st.integers(0, 30), st.text(max_size=8)),
+    st.dictionaries(st.integers(0, 30), st.text(max_size=8)),
+)
+def test_the_operations_turn_the_old_page_into_the_new_one(
+    old_keys: list[int], new_keys: list[int], old_texts: dict[int, str], new_texts: dict[int, str]
+) -> None:
+    old, new = _page(old_keys, old_texts), _page(new_keys, new_texts)
+    ops = diff(old, new)
+    assert ops is not None
+    assert _apply(old, ops, new).html == new.html
+    assert diff(new, new) == []
+
+
+def test_another_frame_or_other_parts_need_the_whole_page() -> None:
+    assert diff(_page([1], {}), _page([1], {}, frame="vote")) is None
+    shorter = LivePage("notes", _page([1], {}).parts[:2])
+    assert diff(_page([1], {}), shorter) is None
+    fixed = _page([1], {})
+    changed_fixed = LivePage("notes", (fixed.parts[0], Block("", "<section class='x'>"), *fixed.parts[2:]))
+    assert diff(fixed, changed_fixed) is None
+
+
+def test_a_list_shared_by_devices_is_compared_once_per_round() -> None:
+    old, new = _page(list(range(10)), {}), _page(list(range(11)), {})
+    memo: dict[Any, Any] = {}
+    first = diff(old, new, memo)
+    assert len(memo) == 1
+    assert diff(old, new, memo) == first and len(memo) == 1

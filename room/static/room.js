@@ -42,12 +42,47 @@
     }
   }
 
+  function element(html) {
+    var holder = document.createElement("template");
+    holder.innerHTML = html;
+    return holder.content.firstElementChild;
+  }
+
+  // One change's operations (room/live.py): replace, remove or insert single elements of the page by id.
+  // Returns false when the page does not hold what they name (then a fresh connection sends the whole page).
+  function apply(ops) {
+    for (var i = 0; i < ops.length; i++) {
+      var op = ops[i];
+      var target = document.getElementById(op[1]);
+      if (!target) { return false; }
+      if (op[0] === "replace") {
+        target.replaceWith(element(op[2]));
+      } else if (op[0] === "remove") {
+        target.remove();
+      } else if (op[0] === "insert") {
+        var after = op[2] === null ? null : document.getElementById(op[2]);
+        if (op[2] !== null && (!after || after.parentNode !== target)) { return false; }
+        target.insertBefore(element(op[3]), after ? after.nextSibling : target.firstChild);
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
   function connect() {
     source = new EventSource("/events");
     source.addEventListener("page", function (event) {
       var state = remember();
       live.innerHTML = event.data;
       restore(state);
+    });
+    source.addEventListener("patch", function (event) {
+      var state = remember();
+      var applied = false;
+      try { applied = apply(JSON.parse(event.data)); } catch (e) { applied = false; }
+      restore(state);
+      if (!applied) { source.close(); connect(); }  // out of step: start again from the whole page
     });
     ["closed", "signed-out"].forEach(function (name) {
       source.addEventListener(name, function () { source.close(); window.location.replace("/"); });

@@ -1,0 +1,149 @@
+"""A device's live page as parts (``room.live.LivePage``), drawn from its ``DeviceView`` with the macros of
+``templates/live_parts.html``.
+
+Each part is drawn only when what it shows changed: a device keeps its parts as last drawn, with what each was
+drawn from (``Device.drawn``), and the room's notes are drawn once per change for every device (``RoomNotes``):
+a note added to the room draws one list entry, whoever is looking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from functools import partial
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from facilitation.models import Workshop
+from room.devices import Device
+from room.live import Block, Items, LivePage
+from room.views import DeviceView, NoteView, room_notes
+
+Entry = tuple[str, Hashable, Callable[[], Markup]]
+"""A list entry to draw: its element id, what it is drawn from, and how to draw it."""
+
+
+class RoomNotes:
+    """The current stage's notes as the whole room sees them: one heading and one list, the same objects for
+    every device until they change (so ``live.diff`` works out their operations once per round)."""
+
+    def __init__(self, macros: Any) -> None:
+        self._macros = macros
+        self._key: tuple[int, int | None] | None = None
+        self._entries: dict[int, tuple[tuple[str, str], str]] = {}
+        self.head = Block("live-room-head", "")
+        self.items = Items("live-room", '<ul id="live-room" class="notes">', "</ul>")
+        self.drawn = 0
+        """List entries drawn so far (each note once per change of its text or author)."""
+
+    def parts(self, ws: Workshop) -> tuple[Block, Items]:
+        """The heading and the list now; the same objects as last time while the room's notes are the same."""
+        key = (len(ws.events), ws.current_stage_id)
+        if key == self._key:
+            return self.head, self.items
+        self._key = key
+        stage = ws.current_stage
+        notes = room_notes(ws)
+        silent = bool(stage and stage.silent)
+        entries: dict[int, tuple[tuple[str, str], str]] = {}
+        for note in notes:
+            what = (note.text, note.author)
+            found = self._entries.get(note.id)
+            if found is None or found[0] != what:
+                found = (what, str(self._macros.room_note(note)))
+                self.drawn += 1
+            entries[note.id] = found
+        self._entries = entries
+        items = tuple((f"room-{note.id}", entries[note.id][1]) for note in notes)
+        if items != self.items.items:
+            self.items = Items(self.items.id, self.items.open, self.items.close, items)
+        head = str(self._macros.room_head(silent, not notes))
+        if head != self.head.html:
+            self.head = Block(self.head.id, head)
+        return self.head, self.items
+
+
+class PageDrawer:
+    """Draws devices' live pages from the templates' macros (``env``: the room's autoescaping environment)."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.macros: Any = env.get_template("live_parts.html").module
+        self.room = RoomNotes(self.macros)
+
+    def page(self, device: Device, v: DeviceView, room: tuple[Block, Items], *, typed: str = "") -> LivePage:
+        """``device``'s live page for its view ``v`` and the room's notes ``room`` (``RoomNotes.parts``);
+        ``typed`` goes back into the note field (a refused note keeps what was typed)."""
+        m, csrf = self.macros, device.csrf
+        drawn: dict[str, Any] = device.drawn
+        used: dict[str, Any] = {}
+
+        def block(name: str, key: Hashable, draw: Callable[[], Markup]) -> Block:
+            found = drawn.get(name)
+            if found is None or found[0] != key:
+                found = (key, Block(name, str(draw())))
+            used[name] = found
+            return found[1]
+
+        def items(name: str, open_: str, close: str, entries: list[Entry]) -> Items:
+            before: dict[str, tuple[Hashable, str]] = drawn.get(name) or {}
+            now: dict[str, tuple[Hashable, str]] = {}
+            for entry_id, key, draw in entries:
+                found = before.get(entry_id)
+                now[entry_id] = found if found is not None and found[0] == key else (key, str(draw()))
+            used[name] = now
+            return Items(name, open_, close, tuple((e, now[e][1]) for e, _, _ in entries))
+
+        parts: list[Block | Items]
+        if v.mode == "waiting":
+            parts = [block("live-waiting", v.name, lambda: m.waiting(v))]
+        else:
+            parts = [block("live-stage", (v.stage_title, v.stage_purpose, tuple(v.prompts), v.mode), lambda: m.stage(v))]
+            if v.mode == "vote":
+                parts += self._vote(v, csrf, block, items)
+            elif v.mode == "tally":
+                parts.append(block("live-tally", None, lambda: m.tally(v)))
+            elif v.mode == "readiness":
+                key = (v.readiness_round, v.my_attitude, tuple(sorted(v.my_scores.items())), v.readiness_saved)
+                parts.append(block("live-readiness", key, lambda: m.readiness(v, csrf)))
+            else:
+                parts += self._notes(v, csrf, typed, room, block, items)
+        device.drawn = used
+        return LivePage((v.mode, v.stage_id, v.readiness_round), tuple(parts))
+
+    def _vote(self, v: DeviceView, csrf: str, block: Any, items: Any) -> list[Block | Items]:
+        m, ballot = self.macros, v.ballot
+        assert ballot is not None
+        locked = (v.dots_left <= 0, v.done, ballot)
+
+        def entry(n: NoteView) -> Entry:
+            return f"ballot-{n.id}", (n.text, n.my_dots, locked), lambda: m.ballot_note(v, n, csrf)
+
+        return [
+            Block("", '<section aria-labelledby="vote-title" class="vote">'),
+            block("live-vote-head", (ballot, v.dots_left, v.done), lambda: m.vote_head(v)),
+            items("live-ballot", '<ol id="live-ballot" class="ballot">', "</ol>", [entry(n) for n in v.ballot_notes]),
+            block("live-vote-done", (ballot, v.done), lambda: m.vote_done(v, csrf)),
+            Block("", "</section>"),
+        ]
+
+    def _notes(
+        self, v: DeviceView, csrf: str, typed: str, room: tuple[Block, Items], block: Any, items: Any
+    ) -> list[Block | Items]:
+        m = self.macros
+        notices: list[Entry] = [(f"aside-{n.id}", n.text, partial(m.set_aside, n)) for n in v.set_aside]
+        notices += [(f"back-{n.id}", n.text, partial(m.shown_again, n)) for n in v.shown_again]
+        mine: list[Entry] = [(f"mine-{n.id}", (n.text, n.editable), partial(m.mine_note, n)) for n in v.my_notes]
+        result_key = (v.result, tuple(v.result_notes))
+        return [
+            block("live-add", (v.silent, v.anonymous, typed), lambda: m.add_note(v, csrf, typed)),
+            items("live-notices", '<div id="live-notices" role="status">', "</div>", notices),
+            Block("", "<section>"),
+            block("live-mine-head", len(v.my_notes), lambda: m.mine_head(v)),
+            items("live-mine", '<ul id="live-mine" class="notes">', "</ul>", mine),
+            Block("", "</section>"),
+            block("live-result", result_key, lambda: m.result(v)),
+            Block("", '<section aria-labelledby="room-title">'),
+            *room,
+            Block("", "</section>"),
+        ]
