@@ -353,6 +353,11 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
 ``Workshop``; the others are dicts by id."""
 
 
+def _display_order(note: Note) -> tuple[float, int]:
+    """A note's place in its stage's list: position, then id (the order it was added)."""
+    return (note.position, note.id)
+
+
 @dataclass
 class Workshop:
     """The whole state of one workshop, as the session holds it in memory."""
@@ -408,14 +413,16 @@ class Workshop:
 
     def stage_notes(self, stage_id: int, *, include_deleted: bool = False) -> list[Note]:
         """A stage's notes in display order (position, then creation)."""
-        notes = [
-            n for n in self.notes.values() if n.stage_id == stage_id and (include_deleted or not n.deleted)
-        ]
-        notes.sort(key=lambda n: (n.position, n.id))
+        if include_deleted:
+            notes = [n for n in self.notes.values() if n.stage_id == stage_id]
+        else:  # ``deleted_at`` read directly: the ``deleted`` property costs a call per note of the workshop
+            notes = [n for n in self.notes.values() if n.stage_id == stage_id and n.deleted_at is None]
+        notes.sort(key=_display_order)
         return notes
 
     def live_notes(self) -> list[Note]:
-        return [n for n in self.notes.values() if not n.deleted]
+        """Every note not deleted, in the order they were added."""
+        return [n for n in self.notes.values() if n.deleted_at is None]
 
     def active_participants(self) -> list[Participant]:
         return sorted((p for p in self.participants.values() if p.active), key=lambda p: p.id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 TIE_BREAK = (
@@ -203,3 +203,18 @@ def budget_warning(budget: int, cap: int, notes: int) -> str | None:
             f"({notes} note{'s' if notes != 1 else ''}, at most {cap} on each)."
         )
     return None
+
+
+def placeable_left(
+    note_ids: Sequence[int], closed: Collection[int], mine: Mapping[int, int], budget: int, cap: int
+) -> int:
+    """Dots a participant can still place: the dots left of ``budget`` (``mine``: their dots per note, on any
+    note, closed ones included), or fewer when the notes still open to dots (``note_ids`` not in ``closed``)
+    cannot take them all under ``cap`` (each takes ``cap`` less what is on it already). Never below 0.
+
+    One pass over the open notes; the room on them is ``cap`` per note less the dots already there (a note over
+    the cap after the cap was lowered takes none, and counts as full)."""
+    open_ids = [n for n in note_ids if n not in closed]
+    room = cap * len(open_ids) - sum(min(cap, mine[n]) for n in open_ids if n in mine)
+    return min(max(0, budget - sum(mine.values())), room)
+

@@ -7,6 +7,7 @@ candidate actions and, once a vote was revealed, its top notes.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -23,7 +24,7 @@ from facilitation.stage_kinds import rules_of
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
-from screens.widgets.rows import Cell, Row
+from screens.widgets.rows import Cell, LaterRow, Row
 from workshop.session import WorkshopSession
 
 TOP_NOTES = 5
@@ -38,9 +39,31 @@ def _line(body: Content, *cells: Cell) -> Option:
     return Option(Row(cells, body), disabled=True)
 
 
-def _bullets(marker: str, lines: list[str]) -> list[Option]:
-    """Marked lines with a hanging indent, so a long note wraps under its own text, not under the marker."""
-    return [_line(Content(line), Cell(Content(f"  {marker}"), 3)) for line in lines]
+BULLET_WIDTH = 3
+"""Columns of a bullet's marker cell (two spaces and the marker)."""
+BULLET_CHARS = 200
+"""Characters of a note's first line a bullet shows (``text.preview``)."""
+
+
+def _bullet(marker: str, note: Note) -> Row:
+    return Row([Cell(Content(f"  {marker}"), BULLET_WIDTH)], Content(text.preview(note.text, BULLET_CHARS)))
+
+
+def _bullets(marker: str, notes: list[Note]) -> list[Option]:
+    """Marked notes (their first line) with a hanging indent, so a long note wraps under its own text, not under
+    the marker. Each row is built when first drawn or counted (``LaterRow``): a workshop of 20,000 notes has
+    about a thousand decisions and candidates, and the summary shows a screenful of them."""
+    return [
+        Option(
+            LaterRow(
+                partial(_bullet, marker, note),
+                fixed=BULLET_WIDTH + 1,
+                length=min(len(note.text.split("\n", 1)[0]), BULLET_CHARS),
+            ),
+            disabled=True,
+        )
+        for note in notes
+    ]
 
 
 def _display_order(note: Note) -> tuple[float, int]:
@@ -61,8 +84,9 @@ def stage_block(
         return [_line(Content.assemble((title, "bold underline"), ("  (skipped)", "dim")))]
     if notes is None:
         notes = ws.stage_notes(stage.id)
-    decisions = sorted((n for n in notes if n.mark == "decision"), key=_display_order)
-    candidates = sorted((n for n in notes if n.mark == "candidate"), key=_display_order)
+    marked = [n for n in notes if n.mark is not None]  # few are marked: one cheap test per note
+    decisions = sorted((n for n in marked if n.mark == "decision"), key=_display_order)
+    candidates = sorted((n for n in marked if n.mark == "candidate"), key=_display_order)
     actions = [a for a in ws.actions.values() if a.source_stage_id == stage.id]
     counts = []
     rules = rules_of(stage.kind)
@@ -80,10 +104,10 @@ def stage_block(
         rows.append(_line(Content.styled(f"Expected: {stage.output}", "italic")))
     if decisions:
         rows.append(_line(Content.styled("Decisions", "bold $success")))
-        rows += _bullets("✔", [text.preview(n.text, 200) for n in decisions])
+        rows += _bullets("✔", decisions)
     if candidates:
         rows.append(_line(Content.styled("Candidate actions", "bold")))
-        rows += _bullets("→", [text.preview(n.text, 200) for n in candidates])
+        rows += _bullets("→", candidates)
     rows.extend(_vote_lines(session, stage.id))
     return rows
 
@@ -204,7 +228,7 @@ class SummaryScreen(WorkshopScreenMixin, Screen[None]):
     def _head(ws: Workshop, notes: list[Note]) -> Text:
         """Title, details and the counts; ``notes`` are the workshop's live notes."""
         details = " · ".join(x for x in (ws.organisation, ws.date, ws.facilitator) if x)
-        decisions = sum(1 for n in notes if n.mark == "decision")
+        decisions = sum(1 for n in notes if n.mark is not None and n.mark == "decision")
         return Text.assemble(
             (ws.title, "bold"),
             f"  {details}\n" if details else "\n",

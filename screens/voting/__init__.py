@@ -42,6 +42,24 @@ def note_problem(workshop: Workshop, ballot: Ballot, note_id: int) -> str:
     return ""
 
 
+def closed_notes(workshop: Workshop, ballot: Ballot) -> set[int]:
+    """The ballot's notes that can no longer take dots (those with a ``note_problem``), in one pass over the
+    ballot: a screen that opens on a ballot of thousands of notes asks once, not once per note."""
+    notes = workshop.notes
+    stage_id = ballot.stage_id
+    closed: set[int] = set()
+    for note_id in ballot.note_ids:
+        note = notes.get(note_id)
+        if (
+            note is None
+            or note.deleted_at is not None
+            or (stage_id is not None and note.stage_id != stage_id)
+            or note.withheld
+        ):
+            closed.add(note_id)
+    return closed
+
+
 def since_reveal(workshop: Workshop, ballot: Ballot, note_id: int) -> str:
     """What became of a revealed note since the reveal ("" when nothing that matters): merged, deleted, moved."""
     note = workshop.notes.get(note_id)

@@ -25,12 +25,12 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitation import text
-from facilitation.models import Ballot, Workshop
+from facilitation import text, voting
+from facilitation.models import Ballot, Note
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen
 from screens.private_notices import PrivateScreen
-from screens.voting import NOTE_CHARS, note_problem, note_text
+from screens.voting import NOTE_CHARS, closed_notes, note_text
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
@@ -45,9 +45,8 @@ def dot_slots(mine: int, cap: int) -> str:
     return "●" * mine + "○" * max(0, cap - mine)
 
 
-def _length(workshop: Workshop, note_id: int) -> int:
+def _length(note: Note | None) -> int:
     """Characters a note takes on the ballot, for guessing its height before it is drawn."""
-    note = workshop.notes.get(note_id)
     return min(len(note.text), NOTE_CHARS) + 8 if note is not None else 24
 
 
@@ -129,12 +128,15 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
             )
         )
         mine = self.my_dots()
-        closed = {n for n in ballot.note_ids if self._closed_to_dots(n, mine)}
-        fixed = max(ballot.cap, 3) + 2
         ws = self.session.workshop
+        problems = closed_notes(ws, ballot)
+        closed = {n for n in problems if not mine.get(n)}  # a note holding this voter's dots stays selectable
+        fixed = max(ballot.cap, 3) + 2
+        notes = ws.notes
+        prompt = self._prompt
         self.notes_list.set_options(
             Option(
-                LaterRow(partial(self._prompt, n, mine.get(n, 0)), fixed=fixed, length=_length(ws, n)),
+                LaterRow(partial(prompt, n, mine.get(n, 0)), fixed=fixed, length=_length(notes.get(n))),
                 id=f"n{n}",
                 disabled=n in closed,
             )
@@ -143,7 +145,7 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
         first = next((i for i, n in enumerate(ballot.note_ids) if n not in closed), None)
         if first is not None:
             self.notes_list.highlighted = first
-        self._draw_left(mine)
+        self._draw_left(mine, problems)
         self._drawn = dict(mine)
 
     def on_workshop_changed(self, message: WorkshopChanged) -> None:
@@ -163,11 +165,6 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
         self._draw_left(mine)
         self._drawn = dict(mine)
 
-    def _closed_to_dots(self, note_id: int, mine: dict[int, int]) -> bool:
-        """A note deleted or moved since the vote opened takes no dots; one holding this voter's dots stays
-        selectable so they can take them back."""
-        return bool(note_problem(self.session.workshop, self.ballot, note_id)) and not mine.get(note_id)
-
     def _prompt(self, note_id: int, mine: int) -> Row:
         """The voter's dots on the note (and the room left under the cap), then the note, wrapping."""
         ballot = self.ballot
@@ -179,7 +176,8 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
         """Whether this participant's ballot is confirmed now."""
         return self.participant_id in self.ballot.submitted
 
-    def _draw_left(self, mine: dict[int, int]) -> None:
+    def _draw_left(self, mine: dict[int, int], problems: set[int] | None = None) -> None:
+        """The dots left line; ``problems``: the ballot's notes closed to dots, when the caller has them."""
         ballot = self.ballot
         used = sum(mine.values())
         left = max(0, ballot.budget - used)
@@ -190,7 +188,7 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
             (f"  {left} of {ballot.budget}", "bold"),
             f" · at most {ballot.cap} on one note",
         )
-        placeable = self.placeable_left(mine)
+        placeable = self.placeable_left(mine, problems)
         if placeable < left:  # more dots than the notes can take under the cap (voting.budget_warning)
             line.append(
                 f" · only {placeable} can still be placed" if placeable else " · no note can take another",
@@ -254,16 +252,14 @@ class ParticipantBallotScreen(PrivateScreen, WorkshopScreenMixin, Screen[None]):
         event.stop()
         self.action_confirm()
 
-    def placeable_left(self, mine: dict[int, int]) -> int:
+    def placeable_left(self, mine: dict[int, int], problems: set[int] | None = None) -> int:
         """Dots this voter could still place: the dots left, or fewer when the notes open to dots cannot take
-        them all under the cap (``voting.budget_warning``)."""
+        them all under the cap (``voting.budget_warning``). ``problems``: ``closed_notes`` of the ballot, when
+        the caller has them (else found here)."""
         ballot = self.ballot
-        room = sum(
-            max(0, ballot.cap - mine.get(n, 0))
-            for n in ballot.note_ids
-            if not note_problem(self.session.workshop, ballot, n)
-        )
-        return min(max(0, ballot.budget - sum(mine.values())), room)
+        if problems is None:
+            problems = closed_notes(self.session.workshop, ballot)
+        return voting.placeable_left(ballot.note_ids, problems, mine, ballot.budget, ballot.cap)
 
     def action_confirm(self) -> None:
         left = self.placeable_left(self.my_dots())

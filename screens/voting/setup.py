@@ -23,6 +23,7 @@ from facilitation import text, voting
 from facilitation.entry import MAX_TYPED_CHARS, EntryError, parse_count
 from facilitation.models import Note, Workshop
 from screens.base import DismissOnce
+from screens.internals import selected_values
 from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
 from screens.widgets.rows import Cell, LaterRow, Row
 from screens.widgets.ticks import TickBox, TickList, TickRow
@@ -117,6 +118,8 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
         self._budget_typed = False
         self._cap_typed = False
         self._defaults: dict[str, str] = {}
+        self._order: list[int] = []
+        """The listed notes' ids, in the list's order (set with the options)."""
 
     @property
     def session(self) -> WorkshopSession:
@@ -135,7 +138,9 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
 
     def _selections(self) -> list[Selection[int]]:
         """Every note that can go on the ballot, ticked: rows built, measured and drawn only when shown."""
-        return setup_rows(self.session.workshop, self._notes(), cross_stage=self.stage_id is None)
+        notes = self._notes()
+        self._order = [note.id for note in notes]
+        return setup_rows(self.session.workshop, notes, cross_stage=self.stage_id is None)
 
     def compose(self) -> ComposeResult:
         if self.stage_id is None:
@@ -175,10 +180,8 @@ class VoteSetupScreen(DismissOnce, ModalScreen[int | None]):
 
     def _selected(self) -> list[int]:
         """The ticked notes in board order (``SelectionList.selected`` is in the order they were ticked)."""
-        notes = self.query_one("#ballot-notes", SelectionList)
-        ticked = set(notes.selected)
-        values = (notes.get_option_at_index(i).value for i in range(notes.option_count))
-        return [value for value in values if value in ticked]
+        ticked = selected_values(self.query_one("#ballot-notes", TickList))
+        return [value for value in self._order if value in ticked]
 
     def _follow_selection(self) -> None:
         budget = str(max(1, voting.default_budget(len(self._selected()))))

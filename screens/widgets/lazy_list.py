@@ -14,10 +14,12 @@ guesses. Prompts without ``estimate_height`` are measured as Textual measures th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Protocol, Self, cast
 
 from textual import events
+from textual.css.scalar import Unit
 from textual.css.styles import RulesMap
 from textual.geometry import Size
 from textual.visual import VisualType
@@ -52,6 +54,10 @@ class LazyOptionList(OptionListLines):
         """Indexes of options placed by a guessed height at the current width."""
         self._placed_width: int | None = None
         """The width the options were placed at (``None``: not placed yet)."""
+        self._heights_changed = 0
+        """Bumped whenever an option's guessed or counted height may have changed (``_summed`` keys on it)."""
+        self._summed: tuple[tuple[int, int, int], int] | None = None
+        """The last auto height added up: ((width, options, ``_heights_changed``), height)."""
         super().__init__(*content, name=name, id=id, classes=classes, disabled=disabled, markup=False)
 
     # --- measuring --------------------------------------------------------------------------------------
@@ -63,13 +69,16 @@ class LazyOptionList(OptionListLines):
     def lines_cleared(self) -> None:
         self._guessed.clear()
         self._placed_width = None
+        self._heights_changed += 1
 
     def set_options(self, options: Iterable[ListContent]) -> Self:
         self._guessed.clear()
+        self._heights_changed += 1
         return super().set_options(options)
 
     def clear_options(self) -> Self:
         self._guessed.clear()
+        self._heights_changed += 1
         return super().clear_options()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -83,6 +92,7 @@ class LazyOptionList(OptionListLines):
         and the line map is rebuilt only when its height changed (``OptionList`` re-places every option)."""
         option = self.get_option_at_index(index)
         set_option_prompt(option, prompt)
+        self._heights_changed += 1
         self.clear_render_cache()
         heights = self.line_cache.heights
         if index not in heights or not self.scrollable_content_region:
@@ -144,6 +154,7 @@ class LazyOptionList(OptionListLines):
             if index not in guessed:
                 continue
             guessed.discard(index)
+            self._heights_changed += 1  # counting builds the row: its guess becomes its count
             option = self.options[index]
             count = self.visual_of(option).get_height(rules, width) + option_divider(option)
             if count != heights.get(index):
@@ -209,18 +220,42 @@ class LazyOptionList(OptionListLines):
         super().scroll_to_highlight(top)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        """The height for ``height: auto``, from guesses where nothing was counted yet."""
+        """The height for ``height: auto``, from guesses where nothing was counted yet.
+
+        With a ``max-height`` that Textual will apply, the options are added up only until they pass it (a
+        set-up list of 3,333 notes at most 40% of the screen high added up 3,333 guesses, several times per
+        open). The sum is kept until an option is added, replaced or counted, or the width changes: Textual asks
+        again on every layout (six times as the set-up opened)."""
+        limit = self._auto_height_limit(container, viewport)
+        key = (width, len(self.options), self._heights_changed)
+        if limit is None and self._summed is not None and self._summed[0] == key:
+            return self._summed[1]
         rules = cast(RulesMap, self.styles)
         padding = self.get_component_styles("option-list--option").padding.width
+        get_visual = self.visual_of
         total = 0
         for option in self.options:
-            visual = self.visual_of(option)
-            if hasattr(visual, "estimate_height"):
-                total += cast(Estimated, visual).estimate_height(width - padding)
-            else:
-                total += visual.get_height(rules, width - padding)
+            visual = cached_visual(option) or get_visual(option)
+            estimate = getattr(visual, "estimate_height", None)  # an ``Estimated`` (isinstance is slow)
+            total += visual.get_height(rules, width - padding) if estimate is None else estimate(width - padding)
             total += option_divider(option)
-        return total - (1 if self.options and option_divider(self.options[-1]) else 0)
+            if limit is not None and total > limit:
+                return total
+        total -= 1 if self.options and option_divider(self.options[-1]) else 0
+        if limit is None:
+            self._summed = (key, total)
+        return total
+
+    def _auto_height_limit(self, container: Size, viewport: Size) -> int | None:
+        """A height past which an auto height is certainly cut to ``max-height`` (None: no such height, or not
+        certain). Textual skips ``max-height`` only for a relative one inside a container not laid out yet
+        (``Widget._get_box_model``), and a height in ``fr`` depends on the siblings: neither gets a limit."""
+        max_height = self.styles.max_height
+        if max_height is None or max_height.unit == Unit.FRACTION:
+            return None
+        if container.height == 0 and not max_height.is_cells:
+            return None
+        return math.ceil(max_height.resolve(container, viewport)) + 1
 
     # --- reading ---------------------------------------------------------------------------------------
 

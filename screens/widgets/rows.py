@@ -151,6 +151,11 @@ class LaterRow(Visual):
             self._row, self._build = self._build(), None
         return self._row
 
+    @property
+    def built(self) -> bool:
+        """Whether the row has been built (counted or drawn) yet."""
+        return self._row is not None
+
     def __rich__(self) -> Text:
         return self.row.__rich__()
 
