@@ -65,7 +65,8 @@ def open_workshop(data_dir: str, workshop_id: str, rss: bool) -> None:
     StageScreen.on_mount = on_mount  # type: ignore[method-assign]
 
     def run_headless(library: Any, workshop_id: str | None, exporter: Any = None) -> None:
-        app = screens.app.make_app(library, workshop_id, exporter=exporter)
+        # As run_app builds it (quick_start: the first frame from the workshop's opening preview when it is fresh).
+        app = screens.app.make_app(library, workshop_id, exporter=exporter, quick_start=True)
         app.run(headless=True, size=(120, 36))
         app.close_session()
 

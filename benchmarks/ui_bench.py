@@ -29,6 +29,8 @@ from benchmarks.workload import build_workshop, fresh_dir, summary_ms
 from screens.app import make_app
 from screens.stage import StageScreen
 from workshop.session import Change, WorkshopLibrary, WorkshopSession
+from workshop.session.listing import summary_of_tables
+from workshop.session.preview import preview_of_tables
 from workshop.store import Store
 
 Row = tuple[str, str, str, bool | None]
@@ -99,7 +101,9 @@ async def bare_add_line() -> list[float]:
 
 
 def _seed(root: Path, name: str, notes: int, current: int) -> tuple[Store, str]:
-    store = Store(fresh_dir(root, name))
+    """A workshop of ``notes`` notes, ``current`` of them on the stage it is on, written and closed as the
+    ``workshop`` command's store does (its library summary and opening preview kept beside it)."""
+    store = Store(fresh_dir(root, name), summarise=summary_of_tables, preview=preview_of_tables)
     session = WorkshopSession.import_workshop(store, build_workshop(notes, current_notes=current))
     workshop_id = session.workshop.id
     session.close()

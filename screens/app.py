@@ -7,6 +7,7 @@ are shown with ``app.show_error``: no traceback reaches the screen for a user ac
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import re
@@ -22,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.driver import Driver
 from textual.geometry import Size
+from textual.message import Message
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -43,11 +45,20 @@ from workshop.session import Change, SessionError, WorkshopLibrary, WorkshopSess
 if TYPE_CHECKING:
     from room.server import RoomServer
     from workshop.follow import Follower, FollowStatus
+    from workshop.session.preview import FullOpen
 
 log = logging.getLogger(__name__)
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 KEYS_WHILE_TOO_SMALL = frozenset({"ctrl+q"})
 """The only keys that act while the terminal is too small: anything else would act on a screen nobody can see."""
+KEYS_WHILE_OPENING = frozenset({"ctrl+q"})
+"""The only keys that act at once while the workshop is still being read after its first frame (quitting); every
+other key, paste and click waits and is handled, in order, once the whole workshop is in (``WorkshopApp.on_event``)."""
+HELD_WHILE_OPENING = (events.Key, events.Paste, events.MouseDown, events.MouseUp, events.Click)
+
+
+class WorkshopRead(Message):
+    """Posted from the thread that read the whole workshop (``workshop.session.preview.FullOpen``): swap it in."""
 
 
 class TooSmall(Static):
@@ -97,9 +108,20 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         exporter: Exporter | None = None,
         clock: Clock | None = None,
         room: tuple[str | None, int] | None = None,
+        quick_start: bool = False,
     ) -> None:
+        """``quick_start``: open ``workshop_id`` from its opening preview when one is fresh (its first frame
+        from a small file, the whole workshop read after it; see ``_show_preview``), as ``workshop open`` does;
+        without it the workshop is read in full before its first frame."""
         super().__init__()
         self.library = library
+        self.quick_start = quick_start
+        self._full_open: FullOpen | None = None
+        """The whole workshop being read after a first frame drawn from its preview, or None."""
+        self._held_input: list[events.Event] = []
+        """Keys, pastes and clicks that arrived while the whole workshop was being read, in order."""
+        self._replaying: events.Event | None = None
+        """The held event posted again (``_release_input``) and not yet back in ``on_event``."""
         self.navigator = AppNavigator(self)
         self.exporter = exporter
         self.clock = clock or library.clock
@@ -180,10 +202,29 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         return driver
 
     async def on_event(self, event: events.Event) -> None:
-        """Keys and pastes reach the fields as the README promises text is kept (``screens.text_input``)."""
+        """Keys and pastes reach the fields as the README promises text is kept (``screens.text_input``). While
+        the workshop is still being read after a first frame drawn from its preview (``opening``), keys, pastes
+        and clicks wait, and are handled in order once it is in (``on_workshop_read``); ctrl+q quits at once."""
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and self._too_small
+            and event.key not in KEYS_WHILE_TOO_SMALL
+        ):
+            return  # nothing on screen to act on; the focus comes back with the size (_guard_size)
+        if event is self._replaying:
+            self._replaying = None
+            if self._held_input:
+                self.set_timer(self.REPLAY_PACE, self._release_input)
+        elif (
+            (self.opening or self._replaying is not None or self._held_input)
+            and isinstance(event, HELD_WHILE_OPENING)
+            and not event.is_forwarded
+            and not (isinstance(event, events.Key) and event.key in KEYS_WHILE_OPENING)
+        ):
+            self._held_input.append(event)  # handled once the whole workshop is in (on_workshop_read)
+            return
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if self._too_small and event.key not in KEYS_WHILE_TOO_SMALL:
-                return  # nothing on screen to act on; the focus comes back with the size (_guard_size)
             event = typed_key(event)
         elif isinstance(event, events.Paste) and not event.is_forwarded:
             focused = self.focused
@@ -221,6 +262,8 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         if self._initial_workshop is None:
             self.navigator.home()
             return
+        if self.quick_start and self._show_preview(self._initial_workshop):
+            return
         try:
             session = self.library.open(self._initial_workshop)
         except SessionError as error:
@@ -231,10 +274,90 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         if self.room_request is not None:
             self.call_after_refresh(self._open_requested_room)
 
+    # --- start-up: the current stage first, the rest after the first frame ----------------------------
+
+    FULL_READ_AFTER = 0.02
+    """Seconds between the first frame drawn from a preview and the start of the whole workshop's read. Parsing a
+    large workshop holds Python's lock for a long call (about 110 ms at 20,000 notes), which would keep Textual's
+    writer thread from putting the first frame on the terminal; this lets it write the frame first."""
+
+    def _show_preview(self, workshop_id: str) -> bool:
+        """Show the workshop's current stage from its opening preview (``workshop.session.preview``) and read
+        the whole workshop in a thread once the first frame is drawn; False (nothing done) when there is no fresh
+        preview. Until the whole workshop is in, the session refuses changes and keys wait (``on_event``)."""
+        preview = self.library.preview(workshop_id)
+        if preview is None:
+            return False
+        self.session = preview
+        self.navigator.stage()
+        self.call_after_refresh(self.set_timer, self.FULL_READ_AFTER, partial(self._read_in_full, workshop_id))
+        return True
+
+    @property
+    def opening(self) -> bool:
+        """True from a first frame drawn from the workshop's preview until the whole workshop is in."""
+        return self._session is not None and self._session.opening
+
+    def _read_in_full(self, workshop_id: str) -> None:
+        from workshop.session.preview import FullOpen  # imported after the first frame
+
+        if self.session is None or not self.session.opening:
+            return  # closed meanwhile (quit)
+        self._full_open = FullOpen(self.library, workshop_id, lambda: self._post_safely(WorkshopRead()))
+        self._full_open.start()
+
+    def _post_safely(self, message: Message) -> None:
+        """``post_message`` from another thread, which may run after the app's loop has closed."""
+        with contextlib.suppress(RuntimeError):
+            self.post_message(message)
+
+    def on_workshop_read(self, _message: WorkshopRead) -> None:
+        """The whole workshop is in: it replaces the preview under the screens, which redraw from it (one
+        ``follow.reloaded`` change); then the keys that waited are handled, in order. A workshop another window
+        holds opens read-only as usual (a fresh stage screen that follows that window); one that cannot be read
+        goes home with the reason (and its backups, for a damaged file), as a full read at start-up does."""
+        from workshop.session.preview import read_in_full
+
+        opening, self._full_open = self._full_open, None
+        result = opening.take() if opening is not None else None
+        if result is None:
+            return  # abandoned: the window closed the workshop meanwhile
+        preview = self.session
+        if isinstance(result, SessionError):
+            self.session = None
+            self.navigator.home()
+            self._report_open_problem(result)
+        elif result.read_only:
+            self.use_session(result)
+        else:
+            self.session = result
+            self._relay(read_in_full(result))
+            if self.room_request is not None:
+                self.call_after_refresh(self._open_requested_room)
+        if preview is not None:
+            preview.close()
+        self._release_input()
+
+    REPLAY_PACE = 0.02
+    """Seconds between two held keys handled after the whole workshop is in (``_release_input``)."""
+
+    def _release_input(self) -> None:
+        """Handle the next key, paste or click that waited while the workshop was read, in the order they came.
+
+        One at a time, ``REPLAY_PACE`` apart, as typed at 50 keys a second: a key that moves the focus (``i``
+        on the notes list) or opens a screen has done so before the next arrives, as it would have for keys
+        typed at a person's pace (handed over all at once, "ia" would put the ``a`` on the notes list, which
+        opens the agenda). Keys typed meanwhile wait behind them (``on_event``)."""
+        while self._held_input:
+            event = self._held_input.pop(0)
+            if self.post_message(event):
+                self._replaying = event  # on_event lets it through and asks for the next
+                return
+
     async def _open_requested_room(self) -> None:
         from screens.room import open_room
 
-        if self.room_request is not None and self.session is not None:
+        if self.room_request is not None and self.session is not None and not self.session.opening:
             address, port = self.room_request
             self.room_request = None
             await open_room(self, address, port)
@@ -363,7 +486,7 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         """Nothing left to do for now: if the open workshop's journal has grown past the store's threshold, fold
         it into the workshop file in a worker thread, so no key handler ever waits on a checkpoint."""
         session = self.session
-        if session is None or session.read_only:
+        if session is None or session.read_only or session.opening:
             return
         if self._checkpointing is not None and not self._checkpointing.is_finished:
             return
@@ -389,6 +512,10 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
             return False
 
     def close_session(self) -> None:
+        if self._full_open is not None:  # quit while the whole workshop was still being read
+            self._full_open.abandon()
+            self._full_open = None
+            self._held_input, self._replaying = [], None
         if self.room is not None:  # closing the workshop closes its room: every device is signed out
             room, self.room = self.room, None
             room.stop_soon()
@@ -466,10 +593,14 @@ def make_app(
     exporter: Exporter | None = None,
     clock: Clock | None = None,
     room: tuple[str | None, int] | None = None,
+    quick_start: bool = False,
 ) -> WorkshopApp:
     """The factory shared by the CLI, the Pilot tests and the snapshot tests. ``room``: open the room at start
-    (address or None for the default, port or 0 for any free one)."""
-    return WorkshopApp(library, workshop_id=workshop_id, exporter=exporter, clock=clock, room=room)
+    (address or None for the default, port or 0 for any free one). ``quick_start``: draw the first frame from the
+    workshop's opening preview and read the rest after it, as ``workshop open`` does (``WorkshopApp``)."""
+    return WorkshopApp(
+        library, workshop_id=workshop_id, exporter=exporter, clock=clock, room=room, quick_start=quick_start
+    )
 
 
 def run_app(
@@ -479,7 +610,7 @@ def run_app(
     exporter: Exporter | None = None,
     room: tuple[str | None, int] | None = None,
 ) -> None:
-    app = make_app(library, workshop_id, exporter=exporter, room=room)
+    app = make_app(library, workshop_id, exporter=exporter, room=room, quick_start=True)
     try:
         app.run()
     finally:

@@ -22,6 +22,7 @@ from facilitation.export_formats import FORMAT_KEYS
 from workshop import __version__, paths
 from workshop.session import SessionError, WorkshopSession, list_workshops, load_workshop
 from workshop.session.listing import summary_of_tables
+from workshop.session.preview import preview_of_tables
 from workshop.store import Store, StoreError
 
 EXPORT_FORMATS = FORMAT_KEYS
@@ -55,7 +56,9 @@ class Context:
             from workshop.store import trash
 
             self._check_override()
-            self._store = Store(paths.data_dir(self.data_dir_override), summarise=summary_of_tables)
+            self._store = Store(
+                paths.data_dir(self.data_dir_override), summarise=summary_of_tables, preview=preview_of_tables
+            )
             trash.empty_trash(self._store.data_dir, time.time())
         return self._store
 
@@ -64,7 +67,11 @@ class Context:
         """The store for commands that only read (``list``, ``show``, ``export``): a read-only folder will do."""
         if self._store is None:
             self._check_override()
-            return Store(paths.data_dir(self.data_dir_override, writable=False), summarise=summary_of_tables)
+            return Store(
+                paths.data_dir(self.data_dir_override, writable=False),
+                summarise=summary_of_tables,
+                preview=preview_of_tables,
+            )
         return self._store
 
 

@@ -39,6 +39,9 @@ EXTERNAL_RELOAD = "follow.reloaded"
 """The event kind ``apply_external`` publishes for a batch of ops that carries no event-log entry, and ``refuse``
 publishes after undoing changes the disk refused (screens redraw everything they show)."""
 
+OPENING_MESSAGE = "Still opening the workshop: nothing was changed. Try again in a moment."
+"""What a change made before the whole workshop is read is refused with (see ``Ledger(opening=True)``)."""
+
 DurableCallback = Callable[[str | None], None]
 """Told ``None`` once a held change is durable and published, or the store's message when it was refused."""
 
@@ -73,8 +76,13 @@ class Ledger:
         clock: Clock | None = None,
         *,
         read_only_reason: str = "",
+        opening: bool = False,
     ) -> None:
+        """``opening``: ``workshop`` is the part of a workshop its first frame needs (``workshop.session.preview``)
+        and ``file`` is None: the ledger is not read-only (the screens draw it as the workshop it will be) but
+        refuses every change with ``OPENING_MESSAGE`` until the app swaps in the whole workshop."""
         self._file = file
+        self.opening = opening and file is None
         self.ws = workshop
         self.clock: Clock = clock or SystemClock()
         self._read_only_reason = read_only_reason
@@ -95,7 +103,9 @@ class Ledger:
 
     @property
     def read_only(self) -> bool:
-        return self._file is None or self._file.read_only
+        if self._file is None:
+            return not self.opening
+        return self._file.read_only
 
     @property
     def read_only_reason(self) -> str:
@@ -218,6 +228,8 @@ class Ledger:
         sets, before the subscribers hear of it. Raises ``SessionError`` when the workshop is read-only or the
         store cannot write (nothing changes then, on disk or in memory).
         """
+        if self.opening:
+            raise SessionError(OPENING_MESSAGE)
         if self.read_only:
             raise SessionError(self.read_only_reason or "This workshop is open read-only.")
         assert self._file is not None

@@ -59,6 +59,10 @@ class WorkshopLibrary:
     def __init__(self, store: Store, clock: Clock | None = None) -> None:
         if store.summarise is None:  # so workshops opened through the library keep their summary in the index
             store.summarise = summary_of_tables
+        if store.preview is None:  # ...and their opening preview (``workshop.session.preview``)
+            from workshop.session.preview import preview_of_tables
+
+            store.preview = preview_of_tables
         self._store = store
         self.clock = clock or SystemClock()
         self.settings = Settings(store.data_dir)
@@ -90,6 +94,18 @@ class WorkshopLibrary:
         """Read a workshop without opening it for writing."""
         with self._errors(workshop_id):
             return load_workshop(self._store, self._store.resolve(workshop_id))
+
+    def preview(self, workshop_id: str) -> WorkshopSession | None:
+        """A session over the workshop's opening preview (``workshop.session.preview.opening_session``): what its
+        first frame shows, read from a small file, which refuses every change; None when there is no preview
+        that describes the workshop as it is now, or no such workshop. Never raises: ``open`` says what is wrong."""
+        from workshop.session.preview import opening_session
+
+        try:
+            resolved = self._store.resolve(workshop_id)
+        except (StoreError, ValueError):
+            return None
+        return opening_session(self._store, resolved, clock=self.clock)
 
     def open(self, workshop_id: str) -> WorkshopSession:
         """Open a workshop for the app; read-only (with a reason) when another window holds it."""

@@ -240,6 +240,13 @@ class WorkshopSession:
         return self._ledger.read_only
 
     @property
+    def opening(self) -> bool:
+        """True for a session over a workshop's opening preview (``workshop.session.preview``): it holds only what
+        the first frame shows (the current stage's notes, the agenda, the participants), is not read-only, and
+        refuses every change until the app swaps in the whole workshop."""
+        return self._ledger.opening
+
+    @property
     def read_only_reason(self) -> str:
         return self._ledger.read_only_reason
 

@@ -73,6 +73,7 @@ from workshop.store.ops import (
     encode_tables,
     json_safe,
 )
+from workshop.store.preview import Previewer, is_fresh, write_preview
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
@@ -389,6 +390,9 @@ class WorkshopFile:
         self.index: LibraryIndex | None = None
         """Where to keep this workshop's summary (``Store`` sets it with ``summarise``); None: nowhere."""
         self.summarise: Summariser | None = None
+        self.preview: Previewer | None = None
+        """Picks what the first frame of ``workshop open`` needs (``workshop.store.preview``); ``Store`` sets it
+        with ``summarise``. None: no preview is kept, start-up reads the whole workshop."""
         self.workshop_id = workshop_id_of(path)
         self.read_only = lock is None
         self.read_only_reason = read_only_reason
@@ -892,7 +896,10 @@ class WorkshopFile:
         self, data: RawTables, seq: int, files: list[list[int] | None], *, if_stale: bool = False
     ) -> None:
         """Write the library index's summary of ``data`` (the workshop as of journal ``seq``, whose files had the
-        identities ``files``). Best effort: the index is a cache (see ``workshop.store.index``)."""
+        identities ``files``), and its opening preview. Best effort: both are caches (see ``workshop.store.index``
+        and ``workshop.store.preview``); with ``if_stale``, each is written only if the one on disk does not
+        describe these files already."""
+        self._keep_preview(data, seq, files, if_stale=if_stale)
         if self.index is None or self.summarise is None:
             return
         if if_stale:
@@ -905,6 +912,24 @@ class WorkshopFile:
             log.warning("could not summarise %s for the library index: %s", self.path, e)
             return
         self.index.put([Entry(self.workshop_id, seq, files, summary)])
+
+    def _keep_preview(
+        self, data: RawTables, seq: int, files: list[list[int] | None], *, if_stale: bool = False
+    ) -> None:
+        """Write the opening preview of ``data`` (see ``_keep_summary``); a previewer bug never costs a save or
+        a close."""
+        if self.preview is None or files[0] is None:
+            return
+        folder = self.path.parent
+        if if_stale and is_fresh(folder, self.workshop_id, files):
+            return
+        try:
+            tables = self.preview(data)
+        except Exception as e:
+            log.warning("could not make the opening preview of %s: %s", self.path, e)
+            return
+        if tables is not None:
+            write_preview(folder, self.workshop_id, seq, files, tables)
 
     def _between_chunks(self) -> bool:
         """Asked between two chunks of a snapshot's encoding: True to stop (the file is closing). In a worker

@@ -13,6 +13,7 @@ import contextlib
 import json
 import math
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,9 +116,9 @@ class JournalWriter:
         except FileExistsError:
             self._fd = open_fd(path, os.O_RDWR | os.O_APPEND)
         try:
-            if hasattr(os, "fchmod"):
+            if hasattr(os, "fchmod") and stat.S_IMODE(os.fstat(self._fd).st_mode) != FILE_MODE:
                 with contextlib.suppress(OSError):  # a journal written before files were made private
-                    os.fchmod(self._fd, FILE_MODE)
+                    os.fchmod(self._fd, FILE_MODE)  # only then: a chmod changes the file's identity (ctime)
             if os.fstat(self._fd).st_size > keep_length:
                 os.ftruncate(self._fd, keep_length)
                 os.fsync(self._fd)

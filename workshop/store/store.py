@@ -33,17 +33,24 @@ from workshop.store.file import (
 from workshop.store.fsutil import BACKUPS_KEPT, LinkFound, backup_path, existing_backups
 from workshop.store.index import FileIdentity, LibraryIndex, Summariser, identity
 from workshop.store.lock import LockHeld
+from workshop.store.preview import Previewer, read_preview, remove_preview
 
 
 class Store:
     """One data folder; each workshop is ``<data_dir>/<id>.json`` (+ journal, backups, lock), and the library
     index ``<data_dir>/index/library.json`` summarises them all (``workshop.store.index``)."""
 
-    def __init__(self, data_dir: Path | str, *, summarise: Summariser | None = None) -> None:
+    def __init__(
+        self, data_dir: Path | str, *, summarise: Summariser | None = None, preview: Previewer | None = None
+    ) -> None:
         """``summarise`` turns a workshop's raw tables into its library-index summary (the session layer's
-        ``summary_of_tables``); without one, workshops opened here leave no summary (listing reads them)."""
+        ``summary_of_tables``); without one, workshops opened here leave no summary (listing reads them).
+        ``preview`` picks what the first frame of ``workshop open`` needs (the session layer's
+        ``preview_of_tables``, see ``workshop.store.preview``); without one, workshops opened here leave no
+        preview (start-up reads them in full)."""
         self.data_dir = Path(data_dir)
         self.summarise = summarise
+        self.preview = preview
         self.index = LibraryIndex(self.data_dir)
 
     def __repr__(self) -> str:
@@ -105,8 +112,14 @@ class Store:
         return self._indexed(WorkshopFile.open(self.path_for(workshop_id), mode="write", create=True))
 
     def _indexed(self, file: WorkshopFile) -> WorkshopFile:
-        file.index, file.summarise = self.index, self.summarise
+        file.index, file.summarise, file.preview = self.index, self.summarise, self.preview
         return file
+
+    def read_preview(self, workshop_id: str) -> Tables | None:
+        """The opening preview of a workshop (table -> int doc id -> document: what its first frame needs) if
+        one describes the workshop's files exactly as they are now; None if it is missing, stale or damaged (then
+        read the workshop). Takes no lock and writes nothing; ``ValueError`` for an id that cannot be a file name."""
+        return read_preview(self.data_dir, check_workshop_id(workshop_id), self.identities(workshop_id))
 
     def read_tables(self, workshop_id: str) -> Tables:
         """A workshop's tables without locking or writing: safe while another window holds it."""
@@ -166,6 +179,7 @@ class Store:
             raise StoreWriteError(f"Could not delete {path}: {e.strerror or e}.") from e
         else:
             self.index.remove(workshop_id)
+            remove_preview(self.data_dir, workshop_id)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(lock_path(path))

@@ -42,6 +42,7 @@ from workshop.store.file import (
 )
 from workshop.store.fsutil import BACKUPS_KEPT, LinkFound, backup_path, fsync_dir, make_folder
 from workshop.store.lock import LockHeld
+from workshop.store.preview import remove_preview
 
 TRASH_FOLDER = "trash"
 TRASH_DAYS = 30
@@ -141,6 +142,7 @@ def move_to_trash(data_dir: Path, workshop_id: str, now: float) -> TrashEntry:
             raise StoreWriteError(f"Could not create the trash folder: {e.strerror or e}.") from e
         files = [path, *_companions(path)]  # the workshop file first: once moved, it is no longer listed
         _move_all([(f, entry.folder / f.name) for f in files], f"move {workshop_id} to the trash")
+        remove_preview(data_dir, workshop_id)  # a cache of what it holds: it goes, it is never moved
         for leftover in [owner_path(path)] + [
             data_dir / n for n in os.listdir(data_dir) if n.startswith(temp_prefix(path))
         ]:

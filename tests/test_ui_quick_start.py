@@ -1,0 +1,266 @@
+"""Start-up builds the current stage first and the rest after the first frame (issue #14).
+
+``workshop open`` (``make_app(..., quick_start=True)``) draws the stage screen from the workshop's opening preview,
+then reads the whole workshop in a thread and swaps it in. These tests hold that read back (a gate on
+``WorkshopLibrary.open``) to look at the first frame, press keys meanwhile, and then let it finish.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input
+
+from facilitation.clock import FakeClock
+from screens.agenda_overview import AgendaOverviewScreen
+from screens.app import WorkshopApp, make_app
+from screens.home import HomeScreen
+from screens.stage import StageScreen
+from tests.ui_helpers import messages, screen_text, session_of
+from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
+from workshop.store import Store
+from workshop.store.preview import preview_path
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def library(data_dir: Path, clock: FakeClock) -> WorkshopLibrary:
+    return WorkshopLibrary(Store(data_dir), clock=clock)
+
+
+def _workshop(library: WorkshopLibrary) -> str:
+    """Closed on its second stage ("here" notes); the first stage holds other notes, a vote and an action."""
+    with library.create("Offsite", participants=["Ana", "Ben"]) as session:
+        for i in range(3):
+            session.notes.add(f"elsewhere {i}")
+        session.agenda.next()
+        for i in range(40):
+            session.notes.add(f"here {i}")
+        return session.workshop.id
+
+
+class Gate:
+    """Holds ``WorkshopLibrary.open`` in its thread until ``release``; counts the reads."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, fail: SessionError | None = None) -> None:
+        self.opened = threading.Event()
+        self.reads = 0
+        real: Callable[[WorkshopLibrary, str], WorkshopSession] = WorkshopLibrary.open
+
+        def gated(library: WorkshopLibrary, workshop_id: str) -> WorkshopSession:
+            self.reads += 1
+            if threading.current_thread() is not threading.main_thread():
+                assert self.opened.wait(30), "the test never released the read"
+                if fail is not None:
+                    raise fail
+            return real(library, workshop_id)
+
+        monkeypatch.setattr(WorkshopLibrary, "open", gated)
+
+    def release(self) -> None:
+        self.opened.set()
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
+    g = Gate(monkeypatch)
+    yield g
+    g.release()  # never leave the thread waiting
+
+
+async def _first_frame(app: WorkshopApp, pilot: Any) -> StageScreen:
+    for _ in range(200):
+        if isinstance(app.screen, StageScreen) and app.screen.stage_id is not None:
+            await pilot.pause()
+            return app.screen
+        await pilot.pause()
+    raise AssertionError("the stage screen never came")
+
+
+async def _whole_workshop_in(app: WorkshopApp, pilot: Any) -> None:
+    for _ in range(500):
+        if not app.opening and app._full_open is None:
+            await pilot.pause()
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the whole workshop never arrived")
+
+
+async def test_the_first_frame_shows_the_current_stage_then_the_whole_workshop_arrives(
+    library: WorkshopLibrary, gate: Gate
+) -> None:
+    workshop_id = _workshop(library)
+    full_notes = len(library.load(workshop_id).notes)
+    app = make_app(library, workshop_id, quick_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _first_frame(app, pilot)
+        session = session_of(app)
+        assert session.opening and not session.read_only  # drawn from the preview
+        assert len(session.workshop.notes) == 40  # the current stage's notes only
+        text = screen_text(app)
+        assert "here 39" in text and "Offsite" in text and "READ-ONLY" not in text
+        assert not screen.query_one("#note-input", Input).disabled
+        assert screen.notes.option_count == 40
+
+        gate.release()
+        await _whole_workshop_in(app, pilot)
+        session = session_of(app)
+        assert not session.opening and not session.read_only
+        assert len(session.workshop.notes) == full_notes == 43
+        assert app.screen is screen  # the same screen, redrawn from the whole workshop
+        assert screen.notes.option_count == 40
+        await pilot.press("escape", "a")  # the agenda overview counts every stage's notes
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaOverviewScreen)
+
+
+async def test_keys_typed_before_the_whole_workshop_is_in_wait_and_then_act_in_order(
+    library: WorkshopLibrary, gate: Gate, data_dir: Path
+) -> None:
+    workshop_id = _workshop(library)
+    journal = data_dir / f"{workshop_id}.journal"
+    app = make_app(library, workshop_id, quick_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _first_frame(app, pilot)
+        before = journal.read_bytes()
+        # On the notes list: space starts the timer (a change), i moves to the note field, and the letters after
+        # it must land in the field, not on the list (where e edits, a opens the agenda, r restarts the timer).
+        await pilot.press("space", "i", *"early", "enter", *"second", "enter")
+        await pilot.pause()
+        assert journal.read_bytes() == before  # nothing written before the whole workshop is in
+        assert session_of(app).opening
+        assert not any("Still opening" in m for m in messages(app))  # the keys waited, none was refused
+        assert screen.query_one("#note-input", Input).value == ""  # not even typed into the field yet
+        gate.release()
+        await _whole_workshop_in(app, pilot)
+        session = session_of(app)
+        for _ in range(100):
+            if "second" in [n.text for n in session.workshop.live_notes()]:
+                break
+            await pilot.pause(0.01)
+        texts = [n.text for n in session.workshop.stage_notes(session.workshop.current_stage_id or 0)]
+        assert texts[-2:] == ["early", "second"]
+        assert session.timer.of().status.value == "running"
+        assert "second" in screen_text(app)
+        await pilot.press(*"later", "enter")  # and keys typed from now on act at once, after them
+        await pilot.pause()
+        assert [n.text for n in session.workshop.live_notes()][-3:] == ["early", "second", "later"]
+    with library.open(workshop_id) as again:  # durable, once, in order
+        texts = [n.text for n in again.workshop.live_notes()]
+        assert texts[-3:] == ["early", "second", "later"] and texts.count("early") == 1
+        assert again.timer.of().status.value == "running"
+
+
+async def test_quitting_before_the_whole_workshop_is_in_releases_it(
+    library: WorkshopLibrary, gate: Gate
+) -> None:
+    workshop_id = _workshop(library)
+    app = make_app(library, workshop_id, quick_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _first_frame(app, pilot)
+        assert app._full_open is not None
+        opening = app._full_open
+        await pilot.press("ctrl+q")
+    gate.release()
+    opening.wait(30)
+    with library.open(workshop_id) as again:  # not held by the abandoned read
+        assert not again.read_only
+
+
+async def test_without_a_fresh_preview_the_workshop_is_read_before_the_first_frame(
+    library: WorkshopLibrary, data_dir: Path
+) -> None:
+    workshop_id = _workshop(library)
+    session = library.open(workshop_id)
+    session.notes.add("typed after the preview was taken")
+    file = session._ledger._file  # killed here: no close, so no new preview; the process's lock goes with it
+    assert file is not None and file._lock is not None and file._journal is not None
+    file._journal.close()
+    file._lock.release()
+    assert library.preview(workshop_id) is None
+    app = make_app(library, workshop_id, quick_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _first_frame(app, pilot)
+        assert not session_of(app).opening and app._full_open is None
+        assert "typed after the preview was taken" in screen_text(app)
+
+
+async def test_a_damaged_preview_falls_back_and_shows_the_true_workshop(
+    library: WorkshopLibrary, data_dir: Path
+) -> None:
+    workshop_id = _workshop(library)
+    path = preview_path(data_dir, workshop_id)
+    header, _, _body = path.read_bytes().partition(b"\n")
+    path.write_bytes(header + b'\n{"info": {"1": {"title": "Forged", "current_stage_id": 2}}, "stages": "x"}')
+    app = make_app(library, workshop_id, quick_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _first_frame(app, pilot)
+        assert not session_of(app).opening
+        text = screen_text(app)
+        assert "Offsite" in text and "Forged" not in text and "here 39" in text
+
+
+async def test_a_workshop_that_cannot_be_read_after_its_preview_goes_home_with_the_reason(
+    library: WorkshopLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workshop_id = _workshop(library)
+    gate = Gate(monkeypatch, fail=SessionError("The disk went away."))
+    app = make_app(library, workshop_id, quick_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await _first_frame(app, pilot)
+        await pilot.press("x")  # waits, then goes nowhere: the workshop is closed
+        gate.release()
+        await _whole_workshop_in(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.session is None
+        assert any("The disk went away." in m for m in messages(app))
+
+
+async def test_a_workshop_another_window_holds_opens_read_only_after_its_preview(
+    library: WorkshopLibrary, gate: Gate
+) -> None:
+    workshop_id = _workshop(library)
+    other = library.open(workshop_id)  # another window writes it (a real lock, a real journal)
+    try:
+        assert library.preview(workshop_id) is not None
+        app = make_app(library, workshop_id, quick_start=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await _first_frame(app, pilot)
+            gate.release()
+            await _whole_workshop_in(app, pilot)
+            await _first_frame(app, pilot)
+            session = session_of(app)
+            assert session.read_only and not session.opening
+            assert "READ-ONLY" in screen_text(app)
+            assert app.screen.query_one("#note-input", Input).disabled
+    finally:
+        other.close()
+
+
+async def test_the_room_asked_for_at_start_opens_once_the_whole_workshop_is_in(
+    library: WorkshopLibrary, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workshop_id = _workshop(library)
+    opened: list[bool] = []
+
+    async def fake_open_room(app: WorkshopApp, address: str | None, port: int) -> None:
+        opened.append(session_of(app).opening)
+
+    monkeypatch.setattr("screens.room.open_room", fake_open_room)
+    app = make_app(library, workshop_id, quick_start=True, room=(None, 0))
+    async with app.run_test(size=SIZE) as pilot:
+        await _first_frame(app, pilot)
+        await pilot.pause()
+        assert opened == []
+        gate.release()
+        await _whole_workshop_in(app, pilot)
+        for _ in range(50):
+            if opened:
+                break
+            await pilot.pause()
+        assert opened == [False]

@@ -1,0 +1,185 @@
+"""What the first frame of ``workshop open`` needs, and the session that shows it while the rest is read.
+
+The store keeps an opening preview beside each workshop (``workshop.store.preview``), made by
+``preview_of_tables`` whenever it checkpoints or closes the workshop: the workshop's own fields, its participants,
+its stages, and the notes of the stage it is on. ``opening_session`` turns a preview into a ``WorkshopSession``
+that the stage screen can draw at once; the app reads the whole workshop after the first frame and swaps it in
+(``screens.app``). The opening session refuses every change (``Ledger(opening=True)``): nothing is written before
+the whole workshop is in memory, so the journal and the workshop file stay exactly as they are.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from numbers import Real
+from typing import TYPE_CHECKING, Any
+
+from facilitation.clock import Clock
+from facilitation.models import Event, Note, Participant, Stage, Workshop
+from workshop import records
+from workshop.session.changes import Change
+from workshop.session.ledger import EXTERNAL_RELOAD, Ledger
+from workshop.session.session import WorkshopSession
+from workshop.session.validation import SessionError
+from workshop.store import Store
+
+if TYPE_CHECKING:
+    from workshop.session.library import WorkshopLibrary
+
+log = logging.getLogger(__name__)
+
+PREVIEW_TABLES = (records.INFO_TABLE, "participants", "stages")
+"""Tables a preview holds whole (small whatever the workshop's size); of the notes it holds the current stage's."""
+
+
+def preview_of_tables(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]] | None:
+    """The preview of a workshop from its raw tables (table -> str(doc id) -> document): the tables of
+    ``PREVIEW_TABLES`` whole and the live notes of the current stage, sharing the documents (no copy); None when
+    the workshop is on no stage (the first frame is then not a stage screen). One pass over the notes."""
+    info = tables.get(records.INFO_TABLE, {}).get(str(records.INFO_DOC_ID))
+    current = info.get("current_stage_id") if isinstance(info, Mapping) else None
+    if type(current) is not int or str(current) not in tables.get("stages", {}):
+        return None
+    preview = {name: dict(tables.get(name, {})) for name in PREVIEW_TABLES}
+    preview["notes"] = {
+        key: doc
+        for key, doc in tables.get("notes", {}).items()
+        if doc.get("stage_id") == current and doc.get("deleted_at") is None
+    }
+    return preview
+
+
+def _optional(value: Any, kind: type | tuple[type, ...]) -> bool:
+    return value is None or isinstance(value, kind)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _shown_fields_problem(workshop: Workshop) -> str | None:
+    """Why the preview's records could not be drawn as the full workshop's would (a field of the wrong type in
+    what the stage screen shows), or None. The whole workshop is checked by being read; a preview is only a
+    cache, so anything odd in it sends start-up to the full read."""
+    if not isinstance(workshop.title, str) or workshop.current_stage_id not in workshop.stages:
+        return "no current stage"
+    for p in workshop.participants.values():
+        if not (isinstance(p, Participant) and isinstance(p.name, str) and isinstance(p.active, bool)):
+            return f"participant {p.id!r}"
+    for s in workshop.stages.values():
+        if not (
+            isinstance(s, Stage)
+            and isinstance(s.title, str)
+            and type(s.minutes) is int
+            and isinstance(s.purpose, str)
+            and isinstance(s.output, str)
+            and isinstance(s.prompts, list)
+            and all(isinstance(q, str) for q in s.prompts)
+            and _number(s.position)
+            and isinstance(s.skipped, bool)
+            and isinstance(s.timer, dict)
+        ):
+            return f"stage {s.id!r}"
+    current = workshop.current_stage_id
+    for n in workshop.notes.values():
+        if not (
+            isinstance(n, Note)
+            and n.stage_id == current
+            and n.deleted_at is None
+            and isinstance(n.text, str)
+            and _optional(n.author_id, int)
+            and _number(n.position)
+            and isinstance(n.co_author_ids, list)
+            and all(type(i) is int for i in n.co_author_ids)
+        ):
+            return f"note {n.id!r}"
+    return None
+
+
+def opening_session(store: Store, workshop_id: str, *, clock: Clock | None = None) -> WorkshopSession | None:
+    """A session over the workshop's opening preview, ready for its first frame, or None when there is no
+    preview that describes the workshop's files as they are now (missing, stale, damaged, foreign): then open it
+    in full. Never raises. The session refuses every change (``SessionError``: still opening) and holds no
+    file and no lock; ``workshop_id`` is a full id (``Store.resolve``)."""
+    try:
+        tables = store.read_preview(workshop_id)
+        if tables is None:
+            return None
+        if set(tables) - {*PREVIEW_TABLES, "notes"}:
+            return None
+        workshop = records.workshop_from_tables(tables, fallback_id=workshop_id)
+        problem = "another workshop's" if workshop.id != workshop_id else _shown_fields_problem(workshop)
+    except Exception as error:  # whatever a damaged or hostile cache holds, start-up reads the workshop instead
+        log.info("ignoring the opening preview of %s: %s", workshop_id, error)
+        return None
+    if problem:
+        log.info("ignoring the opening preview of %s: %s", workshop_id, problem)
+        return None
+    return WorkshopSession(Ledger(None, workshop, clock, opening=True))
+
+
+def read_in_full(session: WorkshopSession) -> Change:
+    """The change that tells every screen drawn from a preview to redraw from ``session``, the whole workshop
+    that replaces it: kind ``follow.reloaded`` (``EXTERNAL_RELOAD``, never stored), nothing in ``changed``."""
+    return Change(Event(id=0, at=session.clock.wall(), kind=EXTERNAL_RELOAD, summary="Workshop read in full"))
+
+
+class FullOpen:
+    """Reads a whole workshop in a thread (``WorkshopLibrary.open``) while the app shows its preview.
+
+    ``start`` returns at once; when the read is done, ``done`` is called *in the thread* (the app posts itself a
+    message from it) and ``take`` on the app's thread returns the open session, or the ``SessionError`` saying
+    why it could not be opened. ``abandon`` (the window closes first) closes the session as soon as it exists,
+    so its lock is never left held; the thread is not a daemon, so a process that exits meanwhile waits for it
+    to finish and close rather than cutting it off half-way.
+    """
+
+    def __init__(self, library: WorkshopLibrary, workshop_id: str, done: Callable[[], None]) -> None:
+        self.workshop_id = workshop_id
+        self._library = library
+        self._done = done
+        self._lock = threading.Lock()
+        self._result: WorkshopSession | SessionError | None = None
+        self._abandoned = False
+        self._thread = threading.Thread(target=self._run, name=f"open {workshop_id}")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        result: WorkshopSession | SessionError
+        try:
+            result = self._library.open(self.workshop_id)
+        except SessionError as error:
+            result = error
+        except Exception as error:  # a bug must not leave the window waiting for ever: say it, log it
+            log.exception("could not open %s", self.workshop_id)
+            result = SessionError(f"Could not open the workshop {self.workshop_id}: {error}")
+        with self._lock:
+            wanted = not self._abandoned
+            if wanted:
+                self._result = result
+        if wanted:
+            self._done()
+        elif isinstance(result, WorkshopSession):
+            result.close()
+
+    def take(self) -> WorkshopSession | SessionError | None:
+        """The result, once (None before ``done`` was called, after ``abandon``, or on a second call)."""
+        with self._lock:
+            result, self._result = self._result, None
+            return result
+
+    def abandon(self) -> None:
+        """The result is no longer wanted: close it now if it is there, or as soon as it is."""
+        with self._lock:
+            self._abandoned = True
+            result, self._result = self._result, None
+        if isinstance(result, WorkshopSession):
+            result.close()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the read to finish (tests; the process's exit waits anyway)."""
+        self._thread.join(timeout)
