@@ -4,6 +4,11 @@
 ``python benchmarks/startup_probe.py open DATA_DIR ID`` runs the real ``workshop --data-dir DATA_DIR open ID``
 path (the CLI, the library, the app, the stage screen) headless, and reports once the stage screen has mounted
 (notes listed, note field focused) and the next refresh has been drawn: the same point as for the bare app. ``--rss`` also prints the peak resident memory.
+
+The app is made as ``run_app`` makes it for ``workshop open`` (``quick_start``): when the workshop's opening preview
+is fresh, READY is the stage screen drawn from it, and the whole workshop is read after it. ``--full`` then also
+prints FULL once the whole workshop is in and drawn (at once after READY when there was no preview) and exits
+only then.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import contextlib
 import gc
 import resource
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +31,14 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _done(app: Any, rss: bool) -> None:
+def _done(app: Any, rss: bool, *, full: bool = False) -> None:
     print("READY", flush=True)
     if rss:
         print(f"RSS {peak_rss_mb():.1f}", flush=True)
+    if full and getattr(app, "opening", False):
+        return  # FULL comes once the whole workshop is in (open_workshop's hook)
+    if full:
+        print("FULL", flush=True)
     app.exit()
 
 
@@ -46,12 +56,22 @@ def bare(rss: bool) -> None:
     Bare().run(headless=True, size=(120, 36))
 
 
-def open_workshop(data_dir: str, workshop_id: str, rss: bool) -> None:
+def open_workshop(data_dir: str, workshop_id: str, rss: bool, *, full: bool = False) -> None:
     from workshop import cli  # what the console script imports before calling main()
 
     gc.disable()  # main()'s first line; the app modules are imported after it, as in the real path
     import screens.app
     from screens.stage import StageScreen
+
+    if full:
+        # FULL: the whole workshop read and swapped in under the screen drawn from its preview, and drawn.
+        read = screens.app.WorkshopApp.on_workshop_read
+
+        def on_workshop_read(app: Any, message: Any) -> None:
+            read(app, message)
+            app.call_after_refresh(lambda: (print("FULL", flush=True), app.exit()))
+
+        screens.app.WorkshopApp.on_workshop_read = on_workshop_read  # type: ignore[method-assign]
 
     # Ready, as for the bare app: the screen's on_mount has run (notes listed, note field focused) and the
     # next refresh is done. Polled with a Pilot instead, the probe would change what it measures: every
@@ -60,7 +80,7 @@ def open_workshop(data_dir: str, workshop_id: str, rss: bool) -> None:
 
     def on_mount(screen: StageScreen) -> None:
         mount_stage(screen)
-        screen.app.call_after_refresh(_done, screen.app, rss)
+        screen.app.call_after_refresh(partial(_done, full=full), screen.app, rss)
 
     StageScreen.on_mount = on_mount  # type: ignore[method-assign]
 
@@ -80,8 +100,9 @@ def open_workshop(data_dir: str, workshop_id: str, rss: bool) -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     want_rss = "--rss" in sys.argv
-    args = [a for a in sys.argv[1:] if a != "--rss"]
+    want_full = "--full" in sys.argv
+    args = [a for a in sys.argv[1:] if a not in ("--rss", "--full")]
     if args[0] == "bare":
         bare(want_rss)
     else:
-        open_workshop(args[1], args[2], want_rss)
+        open_workshop(args[1], args[2], want_rss, full=want_full)

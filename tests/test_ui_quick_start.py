@@ -112,9 +112,13 @@ async def test_the_first_frame_shows_the_current_stage_then_the_whole_workshop_a
         session = session_of(app)
         assert not session.opening and not session.read_only
         assert len(session.workshop.notes) == full_notes == 43
+        assert session.workshop == library.load(workshop_id)  # every record: what exports and other screens read
         assert app.screen is screen  # the same screen, redrawn from the whole workshop
         assert screen.notes.option_count == 40
-        await pilot.press("escape", "a")  # the agenda overview counts every stage's notes
+        await pilot.press("p")  # another stage: its notes were not in the preview
+        await pilot.pause()
+        assert "elsewhere 2" in screen_text(app) and screen.notes.option_count == 3
+        await pilot.press("a")  # the agenda overview
         await pilot.pause()
         assert isinstance(app.screen, AgendaOverviewScreen)
 
@@ -139,8 +143,8 @@ async def test_keys_typed_before_the_whole_workshop_is_in_wait_and_then_act_in_o
         gate.release()
         await _whole_workshop_in(app, pilot)
         session = session_of(app)
-        for _ in range(100):
-            if "second" in [n.text for n in session.workshop.live_notes()]:
+        for _ in range(200):  # durable and drawn (group commit publishes after its fdatasync)
+            if "second" in screen_text(app):
                 break
             await pilot.pause(0.01)
         texts = [n.text for n in session.workshop.stage_notes(session.workshop.current_stage_id or 0)]
@@ -148,7 +152,10 @@ async def test_keys_typed_before_the_whole_workshop_is_in_wait_and_then_act_in_o
         assert session.timer.of().status.value == "running"
         assert "second" in screen_text(app)
         await pilot.press(*"later", "enter")  # and keys typed from now on act at once, after them
-        await pilot.pause()
+        for _ in range(200):
+            if "later" in screen_text(app):
+                break
+            await pilot.pause(0.01)
         assert [n.text for n in session.workshop.live_notes()][-3:] == ["early", "second", "later"]
     with library.open(workshop_id) as again:  # durable, once, in order
         texts = [n.text for n in again.workshop.live_notes()]
