@@ -170,8 +170,12 @@ async def test_quitting_before_the_whole_workshop_is_in_releases_it(
     app = make_app(library, workshop_id, quick_start=True)
     async with app.run_test(size=SIZE) as pilot:
         await _first_frame(app, pilot)
-        assert app._full_open is not None
+        for _ in range(200):  # the read starts just after the first frame (FULL_READ_AFTER)
+            if app._full_open is not None:
+                break
+            await pilot.pause(0.01)
         opening = app._full_open
+        assert opening is not None and app.opening
         await pilot.press("ctrl+q")
     gate.release()
     opening.wait(30)

@@ -925,11 +925,24 @@ class WorkshopFile:
             return
         try:
             tables = self.preview(data)
+            if tables is None:
+                return
+            # In small chunks, as the snapshot: a checkpoint's worker pauses between them (the app's thread gets
+            # the GIL) and stops if the file starts closing, which then writes the preview itself.
+            stop = self._pause_between_chunks if self._closing else self._between_chunks
+            body = encode_tables(tables, f"the preview of '{self.workshop_id}'", chunk=self.ENCODE_CHUNK, stop=stop)
+        except Stopped:
+            return
         except Exception as e:
             log.warning("could not make the opening preview of %s: %s", self.path, e)
             return
-        if tables is not None:
-            write_preview(folder, self.workshop_id, seq, files, tables)
+        write_preview(folder, self.workshop_id, seq, files, body)
+
+    def _pause_between_chunks(self) -> bool:
+        """``_between_chunks`` that never stops (the preview a closing file writes of itself)."""
+        if self.CHUNK_PAUSE and threading.current_thread() is not threading.main_thread():
+            time.sleep(self.CHUNK_PAUSE)
+        return False
 
     def _between_chunks(self) -> bool:
         """Asked between two chunks of a snapshot's encoding: True to stop (the file is closing). In a worker

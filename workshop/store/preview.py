@@ -119,11 +119,11 @@ def read_preview(data_dir: Path, workshop_id: str, files: list[FileIdentity]) ->
     return {name: {int(k): doc for k, doc in table.items()} for name, table in tables.items()}
 
 
-def write_preview(
-    data_dir: Path, workshop_id: str, seq: int, files: list[FileIdentity], tables: Mapping[str, Any]
-) -> None:
+def write_preview(data_dir: Path, workshop_id: str, seq: int, files: list[FileIdentity], body: bytes) -> None:
     """Replace the preview of ``workshop_id`` (the workshop as of journal ``seq``, its files with identities
-    ``files``). Best effort: a folder that cannot be written only means the next start-up reads in full."""
+    ``files``) with the tables ``body`` (their JSON, in the snapshot's layout: ``ops.encode_tables``, which the
+    store runs in small chunks so a checkpoint's worker never holds the GIL for long). Best effort: a folder
+    that cannot be written only means the next start-up reads in full."""
     path = preview_path(data_dir, workshop_id)
     header = {
         "format": FORMAT,
@@ -133,10 +133,7 @@ def write_preview(
         "files": files,
     }
     try:
-        payload = b"%s\n%s" % (
-            json.dumps(header, separators=(",", ":")).encode(),
-            json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-        )
+        payload = json.dumps(header, separators=(",", ":")).encode() + b"\n" + body
         make_folder(path.parent)
         write_atomically(path, payload, path.with_name(f".{path.name}.tmp-"), sync=False)
     except (OSError, TypeError, ValueError) as e:
