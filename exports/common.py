@@ -160,10 +160,6 @@ class StageView:
         return rules_of(self.kind).own_section or bool(self.board)
 
 
-def _voters(ballot: Ballot, votes_by_ballot: dict[int, list[tuple[int, int]]]) -> int:
-    return ballots.voters(ballot, votes_by_ballot.get(ballot.id, []))
-
-
 def _note_view(
     workshop: Workshop, note: Note, position: int, item: voting.RankedItem | None = None
 ) -> NoteView:

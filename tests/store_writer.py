@@ -3,8 +3,9 @@
 Usage: ``python tests/store_writer.py <workshop.json> <seed>``
 
 Protocol on stdout (one flushed line each): ``open`` before opening the file and ``opened`` after; ``put? N`` before committing note N and ``ack N`` after the commit
-returned; ``del? N`` / ``del N`` likewise for deletes; ``tiny? N`` / ``tiny N`` for a record inserted through
-TinyDB's own API (the ``DurableStorage.write`` path). An ``ack``/``del``/``tiny`` line is a promise: the change
+returned; ``del? N`` / ``del N`` likewise for deletes; ``group? N,M,..`` before queueing notes N, M, ... one
+journal line each (``WorkshopFile.write``, the group commit the app and the room use) and ``group N,M,..`` after
+the one ``sync`` that made them all durable returned. An ``ack``/``del``/``group`` line is a promise: the change
 is on disk. Note ids come from a counter stored in the same batch, so an id is never reused after a delete.
 Checkpoints run in a second thread while the main thread commits (as the app's idle worker runs them), so kills
 land in snapshot writes, backup rotations and journal compactions too, not only in journal appends.
@@ -59,10 +60,6 @@ def note_doc(n: int) -> dict[str, Any]:
     }
 
 
-def tiny_doc(n: int) -> dict[str, Any]:
-    return {"n": n, "text": f"tiny {n} ✓"}
-
-
 def say(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
@@ -92,11 +89,16 @@ def main() -> None:
             say(f"del? {victim}")
             wf.commit([Op.delete("notes", victim)])
             say(f"del {victim}")
-        elif roll > 0.98:
-            n = len(wf.table("tiny")) + 1
-            say(f"tiny? {n}")
-            wf.db.table("tiny").insert(tiny_doc(n))
-            say(f"tiny {n}")
+        elif roll > 0.95:
+            group = list(range(counter, counter + rng.randint(2, 6)))
+            numbers = ",".join(map(str, group))
+            say(f"group? {numbers}")
+            for n in group:
+                last = wf.write([Op.put("notes", n, note_doc(n)), Op.put("counter", 1, {"id": 1, "next": n + 1})])
+            counter = group[-1] + 1
+            if wf.sync() < last:
+                raise RuntimeError(f"sync returned before line {last} was durable")
+            say(f"group {numbers}")
         else:
             n = counter
             say(f"put? {n}")

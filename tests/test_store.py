@@ -1,5 +1,5 @@
 """Tests of the workshop store on real files: round trips, journal replay, checkpoints and backups, damage,
-locking, schema versions, failing disks, and the TinyDB storage."""
+locking, schema versions, failing disks, and the file plain TinyDB reads."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tinydb import Query
+from tinydb import Query, TinyDB
 
 from workshop import paths
 from workshop.store import (
@@ -664,9 +664,8 @@ def test_second_window_gets_read_only(store: Store, tmp_path: Path) -> None:
         with pytest.raises(ReadOnlyError):
             ro.checkpoint()
         with pytest.raises(ReadOnlyError):
-            ro.db.table("notes").insert({"text": "sneaky"})
+            ro.write([put_note(3)])  # the group commit's first half refuses too
         assert ro.table("notes") == {1: note(1), 99: {"id": 99, "text": "from the other window"}}
-        assert len(ro.db.table("notes")) == 2
         ro.close()
         with pytest.raises(ReadOnlyError, match="close it there first"):
             store.open("acme", mode="write")
@@ -734,7 +733,7 @@ def test_failed_journal_append_changes_nothing(
     assert str(caught.value) == f"Could not save to {tmp_path / 'w.json'}: {words}. Nothing was changed."
     assert (tmp_path / "w.journal").read_bytes() == journal_before  # a partial line is cut off again
     assert wf.table("notes") == {1: note(1)}
-    assert wf.db.table("notes").all() == [note(1)]
+    assert store.read_tables("w")["notes"] == {1: note(1)}  # what another window reads agrees
     wf.commit([put_note(3)])  # the disk has room again
     wf.close()
     assert store.read_tables("w")["notes"] == {1: note(1), 3: note(3)}
@@ -937,56 +936,24 @@ def test_close_is_idempotent_and_final(store: Store) -> None:
 # --- the TinyDB side -------------------------------------------------------------------------------------
 
 
-def test_plain_tinydb_writes_are_durable_and_atomic(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    wf = store.create("w")
-    notes = wf.db.table("notes")
-    first = notes.insert({"text": "via TinyDB"})
-    notes.update({"text": "edited"}, doc_ids=[first])
-    # durable at once: another reader sees it without close()
-    assert read_tables(tmp_path / "w.json")["notes"] == {first: {"text": "edited"}}
-    assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))["notes"] == {
-        str(first): {"text": "edited"}
-    }
-    main_before = (tmp_path / "w.json").read_bytes()
-    with failing_writes(monkeypatch), pytest.raises(StoreWriteError):
-        notes.update({"text": "lost"}, doc_ids=[first])  # TinyDB edits the doc in place before write()
-    assert (tmp_path / "w.json").read_bytes() == main_before
-    assert notes.get(doc_id=first) == {"text": "edited"}
-    assert wf.table("notes") == {first: {"text": "edited"}}
-    with pytest.raises(TypeError, match="set"):
-        notes.insert({"tags": {"a", "b"}})
-    assert len(notes) == 1
-    wf.close()
-    with store.open("w") as again:
-        assert again.table("notes") == {first: {"text": "edited"}}
-
-
-def test_tinydb_cannot_touch_meta(store: Store, tmp_path: Path) -> None:
+def test_plain_tinydb_reads_exactly_what_the_store_holds(store: Store, tmp_path: Path) -> None:
+    """The snapshot is TinyDB's own layout: after a checkpoint, TinyDB opened read-only on the file finds every
+    table and document the store holds (ids, deletes and unusual text included), and the store's ``_meta``."""
+    text = "emoji 👩‍👩‍👧 RTL שלום NUL \x00 LS \u2028 \"quoted\""
     with store.create("w") as wf:
-        before = (tmp_path / "w.json").read_bytes()
-        with pytest.raises(ValueError, match="_meta"):
-            wf.db.table("_meta").insert({"schema_version": 99})
-        assert (tmp_path / "w.json").read_bytes() == before
-        assert len(wf.db.table("_meta")) == 1
-        wf.db.drop_tables()  # TinyDB writes {}: the store keeps its own record
-    assert json.loads((tmp_path / "w.json").read_text(encoding="utf-8"))["_meta"]["1"]["schema_version"] == 1
-
-
-def test_tinydb_queries_follow_commits(store: Store) -> None:
-    with store.create("w") as wf:
-        Note = Query()
-        notes = wf.db.table("notes")
-        assert notes.search(Note.stage_id == 1) == []
-        wf.commit([put_note(1), put_note(5)])
-        assert sorted(d.doc_id for d in notes.search(Note.stage_id == 1)) == [1, 5]  # cache cleared
-        assert notes.insert({"text": "next"}) == 6
-        wf.commit([put_note(9)])
-        assert notes.insert({"text": "after"}) == 10  # TinyDB's next-id cache was reset
-        wf.commit([Op.delete("notes", 1)])
-        assert sorted(d.doc_id for d in notes.search(Note.stage_id == 1)) == [5, 9]
-        assert wf.db.tables() >= {"notes", "_meta"}
+        wf.commit([put_note(1), put_note(5, text), Op.put("votes", 3, {"id": 3, "dots": [5, 5]})])
+        wf.commit([Op.delete("notes", 1), put_note(9)])
+        wf.checkpoint()
+        held = wf.tables()
+        with TinyDB(tmp_path / "w.json", access_mode="r") as db:
+            assert db.tables() == {"notes", "votes", "_meta"}
+            for name, table in held.items():
+                assert {doc.doc_id: dict(doc) for doc in db.table(name).all()} == table
+            Note = Query()
+            assert [doc.doc_id for doc in db.table("notes").search(Note.text == text)] == [5]
+            meta = db.table("_meta").get(doc_id=1)
+            assert meta is not None and meta["journal_seq"] == 2 and meta["schema_version"] == SCHEMA_VERSION
+    assert not list(tmp_path.glob(".w.json.tmp-*"))  # opening read-only left nothing behind
 
 
 # --- JSON safety -----------------------------------------------------------------------------------------
@@ -1022,8 +989,8 @@ def test_lone_surrogates_are_refused_not_written(store: Store, tmp_path: Path) -
                 wf.commit([put_note(2), Op.put("notes", 3, {"id": 3, "text": text})])
             assert isinstance(caught.value, ValueError) and isinstance(caught.value, StoreError)
             assert "notes #3" in str(caught.value) and "unpaired surrogate" in str(caught.value)
-        with pytest.raises(InvalidTextError, match="notes #2"):
-            wf.db.table("notes").insert({"text": "\ud800"})  # the TinyDB path refuses too
+        with pytest.raises(InvalidTextError, match="notes #3"):
+            wf.write([put_note(2), Op.put("notes", 3, {"id": 3, "text": "\ud800"})])  # the group commit too
         assert (tmp_path / "w.journal").read_bytes() == journal_before
         assert wf.table("notes") == {1: note(1)}
     assert store.read_tables("w") == {"notes": {1: note(1)}}
@@ -1060,8 +1027,8 @@ def test_ops_validate_and_round_trip() -> None:
 
 
 def test_opening_and_writing_a_workshop_does_not_load_tinydb(tmp_path: Path) -> None:
-    """TinyDB is the file format and a query API; the session's own reads and writes go around it, so
-    ``workshop open`` does not pay for importing it. ``WorkshopFile.db`` still loads it on first use."""
+    """TinyDB is the file format (plain TinyDB opens a workshop file); the store reads and writes the file
+    itself, so ``workshop open`` does not pay for importing TinyDB."""
     script = textwrap.dedent(
         """
         import sys

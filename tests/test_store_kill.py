@@ -1,7 +1,7 @@
 """THE durability test: SIGKILL a writer at random moments; every acknowledged change must survive.
 
-A writer process (``tests/store_writer.py``) commits notes, deletes and checkpoints flat out, printing an
-acknowledgement after each commit returns. We kill it as soon as it has printed a seeded random number of
+A writer process (``tests/store_writer.py``) commits notes (one at a time, and in groups that share one
+``fdatasync``), deletes and checkpoints flat out, printing an acknowledgement after each commit returns. We kill it as soon as it has printed a seeded random number of
 acknowledgements (zero kills it while it opens the file), so where the kill lands depends on the seed and on
 what the writer happens to be doing, never on how fast this machine is. Then we check the file the way another
 window would (lock-free ``read_tables``) and, every few runs, the way the next writer would (a writable open).
@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.store_writer import note_doc, tiny_doc
+from tests.store_writer import note_doc
 from workshop.store import WorkshopFile, read_tables
 
 WRITER = Path(__file__).with_name("store_writer.py")
@@ -43,38 +43,36 @@ class Expected:
     gone: set[int] = field(default_factory=set)
     maybe: set[int] = field(default_factory=set)
     """Ids with an operation in flight when a writer was killed: present or absent are both correct."""
-    tiny: set[int] = field(default_factory=set)
     acks: int = 0
-    pending: tuple[str, int] | None = None
+    pending: tuple[str, list[int]] | None = None
 
     def feed(self, line: str) -> None:
         """One line of the writer's output, in order."""
-        word, _, number = line.partition(" ")
-        if not number.isdigit():
+        word, _, numbers = line.partition(" ")
+        ids = numbers.split(",")
+        if not all(n.isdigit() for n in ids):
             return  # "open", "opened", or a line cut off by the kill
-        n = int(number)
         if word.endswith("?"):
-            self.pending = (word, n)
+            self.pending = (word, [int(n) for n in ids])
             return
         self.pending = None
         self.acks += 1
-        if word == "ack":
-            self.notes.add(n)
-            self.gone.discard(n)
-            self.maybe.discard(n)
-        elif word == "del":
-            self.notes.discard(n)
-            self.maybe.discard(n)
-            self.gone.add(n)
-        elif word == "tiny":
-            self.tiny.add(n)
+        for n in map(int, ids):
+            if word in ("ack", "group"):
+                self.notes.add(n)
+                self.gone.discard(n)
+                self.maybe.discard(n)
+            elif word == "del":
+                self.notes.discard(n)
+                self.maybe.discard(n)
+                self.gone.add(n)
 
     def killed(self) -> None:
         """The writer is dead: an operation it announced but never acknowledged may or may not have landed."""
-        if self.pending is not None and self.pending[0] in ("put?", "del?"):
-            self.notes.discard(self.pending[1])
-            self.gone.discard(self.pending[1])
-            self.maybe.add(self.pending[1])
+        for n in self.pending[1] if self.pending is not None else []:
+            self.notes.discard(n)
+            self.gone.discard(n)
+            self.maybe.add(n)
         self.pending = None
 
     def check(self, tables: dict[str, dict[int, dict]], where: str) -> None:
@@ -88,9 +86,6 @@ class Expected:
         assert not unexpected, f"{where}: notes nobody committed: {sorted(unexpected)[:10]}"
         for n in notes:
             assert notes[n] == note_doc(n), f"{where}: note {n} is corrupted"
-        tiny = tables.get("tiny", {})
-        for n in self.tiny:
-            assert tiny.get(n) == tiny_doc(n), f"{where}: acknowledged TinyDB insert {n} is missing"
 
 
 def _run_and_kill(path: Path, seed: int, kill_after: int, expected: Expected) -> None:

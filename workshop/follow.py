@@ -48,6 +48,7 @@ from workshop.store import Store
 from workshop.store.errors import DamagedFileError, StoreError, WorkshopNotFoundError
 from workshop.store.file import (
     RawTables,
+    apply_raw,
     build_view,
     journal_path,
     load_state,
@@ -127,15 +128,6 @@ def table_diff(before: RawTables, after: RawTables) -> list[Op]:
         new = after.get(name, {})
         ops.extend(Op(DELETE, name, int(key)) for key in table if key not in new)
     return ops
-
-
-def _apply_raw(data: RawTables, ops: Sequence[Op]) -> None:
-    for op in ops:
-        table = data.setdefault(op.table, {})
-        if op.kind == PUT:
-            table[str(op.id)] = op.doc
-        else:
-            table.pop(str(op.id), None)
 
 
 class JournalTail:
@@ -219,7 +211,7 @@ class JournalTail:
         if not contents.entries:
             return None
         for seq, ops in contents.entries:
-            _apply_raw(self.tables, ops)
+            apply_raw(self.tables, ops)
             self.seq = seq
         self.offset += contents.valid_length
         return Entries(contents.entries)

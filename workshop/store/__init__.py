@@ -1,8 +1,8 @@
-"""The workshop store: the only code that touches TinyDB.
+"""The workshop store: the only code that reads or writes workshop files.
 
-One TinyDB JSON file per workshop plus an fsynced append-only journal beside it; see ``file.py`` for the layout
-on disk and the crash-safety argument. The session builds ``Op`` batches and ``commit``s them; nothing else
-should write workshop files.
+One JSON file per workshop in TinyDB's layout (plain TinyDB opens and queries it) plus an fsynced append-only
+journal beside it; see ``file.py`` for the layout on disk and the crash-safety argument. The session builds
+``Op`` batches and ``commit``s them; nothing else should write workshop files.
 """
 
 from workshop.store.errors import (

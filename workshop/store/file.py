@@ -24,7 +24,6 @@ opening nor closing checkpoints: a journal left behind is replayed on the next o
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import logging
 import os
@@ -36,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from workshop.store import schema
 from workshop.store.errors import (
@@ -71,12 +70,8 @@ from workshop.store.ops import (
     encode,
     encode_entry,
     encode_tables,
-    json_safe,
 )
 from workshop.store.preview import Previewer, is_fresh, write_preview
-
-if TYPE_CHECKING:
-    from tinydb import TinyDB
 
 log = logging.getLogger(__name__)
 
@@ -363,12 +358,12 @@ def _unique(path: Path) -> Path:
 class WorkshopFile:
     """An open workshop: its tables in memory, its journal open for appends, its lock held (unless read-only).
 
-    Use ``WorkshopFile.open(...)`` (or ``Store``), then ``commit`` batches of ``Op``; read with ``tables()`` /
-    ``table(name)`` or query ``db`` with TinyDB. Threads: commits are serialised by the internal mutex, reads are
-    plain dict reads on the committing thread, and ``checkpoint`` may run in another thread at the same time (it
-    holds the mutex only to copy the tables' dicts and to shorten the journal). TinyDB's own writes change
-    documents in place, so they must not run while a checkpoint runs in another thread (the session never uses
-    them).
+    Use ``WorkshopFile.open(...)`` (or ``Store``), then ``commit`` batches of ``Op`` (or ``write`` them and
+    ``sync``: the group commit); read with ``tables()`` / ``table(name)``. The snapshot it writes is a plain TinyDB
+    database (``TinyDB(path, access_mode="r")`` opens and queries it), but no TinyDB code runs here: TinyDB would
+    re-read and rewrite the whole file per operation. Threads: commits are serialised by the internal mutex, reads
+    are plain dict reads on the committing thread, and ``checkpoint`` may run in another thread at the same time
+    (it holds the mutex only to copy the tables' dicts and to shorten the journal).
     """
 
     CHECKPOINT_ENTRIES: ClassVar[int] = 2000
@@ -406,8 +401,6 @@ class WorkshopFile:
         self._closed = False
         self._broken: str | None = None
         self._data: RawTables = {}
-        self._meta: dict[str, Any] = {}
-        """A private copy of the ``_meta`` table as last loaded or saved (TinyDB may edit ``_data`` in place)."""
         self._view: Tables = {}
         self._seq = 0
         """The last journal seq that is durable and applied to the in-memory tables."""
@@ -428,20 +421,6 @@ class WorkshopFile:
         """Counts cut-backs: a ``sync`` that started before one confirms nothing."""
         self._sync_failed: str | None = None
         """Set when an ``fdatasync`` failed and the lines waiting on it are not cut back yet (``cut_back``)."""
-        self._db: TinyDB | None = None
-
-    @property
-    def db(self) -> TinyDB:
-        """TinyDB over the in-memory data, for queries. Its writes work but rewrite the whole file: prefer
-        ``commit``. Made on first use: the session reads and writes without it, so opening a workshop in the
-        app does not load TinyDB."""
-        if self._db is None:
-            from tinydb import TinyDB
-
-            from workshop.store.storage import DurableStorage
-
-            self._db = TinyDB(storage=functools.partial(DurableStorage, self))
-        return self._db
 
     # ---- opening ----
 
@@ -519,13 +498,11 @@ class WorkshopFile:
     def _load(self) -> _Loaded:
         loaded = load_state(self.path)
         self._data = loaded.data
-        self._meta = {"1": dict(loaded.data[META_TABLE]["1"])}
         self._view = build_view(loaded.data)
         self._seq = self._written_seq = loaded.seq
         self._unsynced = []
         self._entries = len(loaded.journal.entries)
         self._journal_bytes = self._durable_end = self._written_end = loaded.journal.valid_length
-        self._forget_tinydb_caches(None)
         return loaded
 
     def _start_writing(self, loaded: _Loaded, strict: bool) -> None:
@@ -590,8 +567,8 @@ class WorkshopFile:
         """All data tables (``_meta`` excluded): name -> {int id: doc}.
 
         A live view, kept up to date by ``commit`` at O(1) per op; callers must not mutate the dicts or the
-        documents (copy first), or memory and disk disagree. ``reload()`` and TinyDB writes replace it with a
-        new dict: call ``tables()`` again after those rather than keeping the old one.
+        documents (copy first), or memory and disk disagree. ``reload()`` replaces it with a new dict: call
+        ``tables()`` again after it rather than keeping the old one.
         """
         return self._view
 
@@ -767,7 +744,6 @@ class WorkshopFile:
 
     def _apply(self, ops: Sequence[Op]) -> None:
         data, view = self._data, self._view
-        touched: set[str] = set()
         for op in ops:
             raw = data.get(op.table)
             if raw is None:
@@ -780,20 +756,6 @@ class WorkshopFile:
             else:
                 raw.pop(str(op.id), None)
                 table.pop(op.id, None)
-            touched.add(op.table)
-        self._forget_tinydb_caches(touched)
-
-    def _forget_tinydb_caches(self, names: set[str] | None) -> None:
-        """TinyDB caches query results and the next free id per table; a change that bypasses TinyDB must
-        clear them (``_tables``/``_next_id`` are TinyDB 4 internals, pinned by ``tinydb<5``)."""
-        if self._db is None:
-            return  # no TinyDB yet, so nothing cached
-        tables = self._db._tables
-        for name in tables if names is None else names:
-            table = tables.get(name)
-            if table is not None:
-                table.clear_cache()
-                table._next_id = None
 
     @property
     def checkpoint_due(self) -> bool:
@@ -869,7 +831,6 @@ class WorkshopFile:
             ) from e
         with self._mutex:
             data[META_TABLE] = self._data[META_TABLE] = {"1": meta}
-            self._meta = {"1": dict(meta)}
             assert self._journal is not None
             try:  # never while lines wait for ``sync``: their offsets are counted from the journal's end
                 emptied = not self._unsynced and self._journal.drop_before(journal_mark)
@@ -953,38 +914,6 @@ class WorkshopFile:
 
     def _stop_requested(self) -> bool:
         return self._closing
-
-    def _replace_all(self, data: RawTables) -> None:
-        """``DurableStorage.write``: TinyDB replaced everything; save it as a snapshot now, or undo in memory."""
-        with self._snapshotting, self._mutex:
-            try:
-                self._require_writable()
-                if not isinstance(data, dict):
-                    raise TypeError(f"TinyDB data must be a dict, not {type(data).__name__}")
-                if META_TABLE in data and data[META_TABLE] != self._meta:
-                    raise ValueError(f"table {META_TABLE!r} belongs to the store and cannot be changed")
-                clean: RawTables = {}
-                for name, table in data.items():
-                    if name == META_TABLE:
-                        continue
-                    if not isinstance(name, str) or not name:
-                        raise TypeError(f"table names must be non-empty str, not {name!r}")
-                    clean[name] = {
-                        str(int(key)): json_safe(doc, f"{name} #{key}") for key, doc in table.items()
-                    }
-                clean[META_TABLE] = dict(self._meta)
-                assert self._journal is not None
-                self._save_snapshot(clean, self._seq, self._durable_end, self._entries)
-            except BaseException:
-                # TinyDB changed the live dicts before calling write(); make memory match the disk again.
-                try:
-                    self._load()
-                except Exception as reload_error:  # pragma: no cover - the disk failed twice in a row
-                    self._broken = f"the file could not be re-read ({reload_error})"
-                raise
-            self._data = clean
-            self._view = build_view(clean)
-            self._forget_tinydb_caches(None)
 
     # ---- closing ----
 
