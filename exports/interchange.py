@@ -614,7 +614,7 @@ def _dumped(value: Any, where: str, indent: str) -> bytes:
     """One value as indented JSON in UTF-8, each line after the first indented by ``indent``; ``ExportError``
     naming the field when it holds NaN, an infinity or a lone surrogate."""
     try:
-        return _pretty(value).replace("\n", "\n" + indent).encode("utf-8")
+        return _pretty(value, "\n" + indent).encode("utf-8")
     except ValueError:  # NaN or infinity (allow_nan=False), or a lone surrogate (UnicodeEncodeError)
         found = _find_unwritable(value)
         if found is None:
@@ -625,7 +625,7 @@ def _dumped(value: Any, where: str, indent: str) -> bytes:
 
 
 _FLAT = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
-"""The C encoder: ``indent`` makes ``json`` fall back to its pure-Python encoder, several times slower."""
+"""The C encoder, for what ``_scalar`` does not write itself (it raises for NaN and infinities)."""
 _STRING = json.encoder.encode_basestring
 
 
@@ -646,19 +646,42 @@ def _scalar(value: Any) -> str:
     return _FLAT(value)
 
 
-def _pretty(value: Any) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)``, but with a record's scalar fields
-    encoded by the C encoder (most of a file's values): the same text, in a fraction of the time."""
-    if not isinstance(value, dict) or not value:
-        return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)
-    lines = []
-    for key, item in value.items():
-        if isinstance(item, dict | list) and item:
-            shown = json.dumps(item, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", "\n  ")
-        else:
-            shown = _scalar(item)
-        lines.append(f"  {_STRING(key)}: {shown}")
-    return "{\n" + ",\n".join(lines) + "\n}"
+_FLAT_AT: dict[str, Callable[[Any], str]] = {}
+"""The C encoder with ``,`` + a newline and an indent as its item separator, one per depth: it writes a container
+whose items are all scalars (or empty) laid out exactly as ``indent=2`` would, but for its brackets' lines."""
+
+
+def _flat_at(inner: str) -> Callable[[Any], str]:
+    encode = _FLAT_AT.get(inner)
+    if encode is None:
+        encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=("," + inner, ": "))
+        encode = _FLAT_AT[inner] = encoder.encode
+    return encode
+
+
+def _pretty(value: Any, newline: str = "\n") -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)`` with every line after the first
+    starting with ``newline`` (a newline and the indent of the value's place), the same text written faster:
+    with ``indent``, ``json`` uses its pure-Python encoder and builds it anew on every call. Here a container
+    whose items are all scalars (most records) is one call of the C encoder (``_flat_at``), and deeper ones are
+    walked; scalars are written as the C encoder writes them (``_scalar``)."""
+    if not isinstance(value, dict | list | tuple):
+        return _scalar(value)
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    inner = newline + "  "
+    items = value.values() if isinstance(value, dict) else value
+    if not any(item and isinstance(item, dict | list | tuple) for item in items):
+        text = _flat_at(inner)(value)
+        return text[0] + inner + text[1:-1] + newline + text[-1]
+    if isinstance(value, dict):
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:  # json writes 1, true or null as the key's text
+                return json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False).replace("\n", newline)
+            parts.append(f"{_STRING(key)}: {_pretty(item, inner)}")
+        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+    return "[" + inner + ("," + inner).join([_pretty(item, inner) for item in value]) + newline + "]"
 
 
 def _chunks(

@@ -311,6 +311,45 @@ def test_output_is_deterministic() -> None:
     assert dumps(first, exported_at=EXPORTED_AT) == dumps(second, exported_at=EXPORTED_AT)
 
 
+def test_the_file_is_exactly_what_the_standard_encoder_writes() -> None:
+    """The file is written a record at a time by its own pretty-printer (``json`` with ``indent`` is its slow
+    pure-Python encoder): the bytes are the ones ``json.dumps`` writes for the whole document."""
+    for ws in (rich_workshop(), Workshop(id="empty", title="")):
+        document = to_interchange(ws, exported_at=EXPORTED_AT)
+        expected = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        assert dumps(ws, exported_at=EXPORTED_AT) == expected
+
+
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(alphabet=st.characters(exclude_categories=("Cs",)))
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.dictionaries(st.text(max_size=6), json_values, max_size=5), prompts=st.lists(st.text(), max_size=3))
+def test_any_free_form_data_is_written_as_the_standard_encoder_writes_it(
+    data: dict[str, Any], prompts: list[str]
+) -> None:
+    """Events carry free-form data nested to any depth, empty or not: every shape comes out byte for byte as
+    ``json.dumps(..., indent=2)`` writes it, and reads back the same."""
+    ws = Workshop(id="w", title="t")
+    ws.stages[1] = Stage(id=1, key="custom", title="t", minutes=5, kind="custom", prompts=prompts)
+    ws.events = [Event(id=1, at=T0, kind="note.added", summary="s", data=data)]
+    document = to_interchange(ws, exported_at=EXPORTED_AT)
+    text = dumps(ws, exported_at=EXPORTED_AT)
+    assert text == json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    assert content(loads(text)) == content(ws)
+
+
 def test_export_does_not_share_objects_with_the_workshop() -> None:
     ws = rich_workshop()
     data = to_interchange(ws)

@@ -453,6 +453,29 @@ def test_a_complete_but_invalid_last_line_is_damage_with_backups_offered(
     }
 
 
+def test_replay_holds_one_line_of_text_at_a_time(tmp_path: Path) -> None:
+    """Replaying a journal keeps the bytes read and the entries parsed, and at any moment the text of one line
+    only: one string of the whole journal costs four bytes a character as soon as one note holds an emoji."""
+    import tracemalloc
+
+    from workshop.store.journal import parse_journal
+    from workshop.store.ops import encode_entry
+
+    data = b"".join(
+        encode_entry(n, [put_note(n, f"note {n} 🎉 café " * 20), Op.put("events", n, {"id": n, "data": {"n": n}})])
+        for n in range(1, 1001)
+    )
+    tracemalloc.start()
+    try:
+        contents = parse_journal(data)
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(contents.entries) == 1000 and contents.valid_length == len(data)
+    assert contents.entries[-1][1][0].doc == note(1000, "note 1000 🎉 café " * 20)
+    assert peak - kept < len(data) // 4, f"{peak - kept} bytes held at once beyond the entries ({len(data)} read)"
+
+
 def test_damaged_middle_journal_line_refuses_to_open(store: Store, tmp_path: Path) -> None:
     store.create("w").close()
     (tmp_path / "w.journal").write_bytes(
