@@ -1,8 +1,8 @@
 """The room under load: 40 simulated phones on 127.0.0.1 while the facilitator types, then 40 idle live pages.
 
 Run: ``python benchmarks/room_bench.py`` (about a minute). The real app runs headless (Pilot) with the room open on
-127.0.0.1; the phones are HTTP clients in the same event loop (so their own cost counts against the app: a
-conservative setting). Figures:
+127.0.0.1; the phones are HTTP clients in their own process (as phones are), so only the app's own work counts
+against it. Figures:
 
 - request to durable: from a phone sending a note or a dot to its 2xx answer, which the room sends only after
   the session's commit is on disk (so this bounds request-to-durable from above);
@@ -10,7 +10,12 @@ conservative setting). Figures:
   screen's note list holds it;
 - the facilitator's own Enter-to-durable and Enter-to-frame while the room is busy (as ``ui_bench`` measures them);
 - idle live pages: the app's CPU time with 40 phones holding a live connection open, minus the same app idle
-  with none (the phones run in another process, so only the server's cost is counted).
+  with none (the phones run in another process, so only the server's cost is counted);
+- the live pages while busy: every phone holds its live page open while it writes and votes, and the row counts
+  what the app queued for them (bytes, patches, whole pages).
+
+Every step has a bounded time (``STEP_SECONDS``) and so has the whole run (``ROOM_BENCH_SECONDS``, default 600):
+a step that does not finish stops the run with a message naming it (``Stuck``), never a silent hang.
 
 Only 127.0.0.1 is ever contacted. The note rate limit is raised for the run (40 phones × 10 notes in seconds is
 faster than any room types); every other limit is the room's default.
@@ -47,6 +52,10 @@ NOTES_EACH = 10
 DOTS_EACH = 3
 FACILITATOR_NOTES = 40
 IDLE_SECONDS = float(os.environ.get("ROOM_IDLE_SECONDS", "20"))
+STEP_SECONDS = 120.0
+"""The longest one step (joining, writing, voting, one facilitator note, opening the idle pages) may take."""
+TOTAL_SECONDS = float(os.environ.get("ROOM_BENCH_SECONDS", "600"))
+"""The longest the whole run may take (about a minute on a quiet machine)."""
 SIZE = (120, 36)
 
 
@@ -63,7 +72,7 @@ def _seed(root: Path) -> tuple[Store, str]:
 
 PHONES_SCRIPT = """
 import asyncio, json, random, sys, time
-from benchmarks.room_devices import SimDevice
+from benchmarks.room_devices import LiveReader, SimDevice
 
 async def phone(url, code, pid, index, notes, acks, rng):
     device = SimDevice(url)
@@ -92,6 +101,10 @@ async def vote(device, ballot_id, note_ids, acks, rng):
 async def main(url, code, ids):
     rng = random.Random(11)
     devices = [await phone(url, code, pid, i, None, None, rng) for i, pid in enumerate(ids)]
+    readers = [LiveReader(d) for d in devices]  # every phone holds its live page open while it writes and votes
+    for r in readers:
+        r.start()
+    await asyncio.wait_for(asyncio.gather(*(r.connected.wait() for r in readers)), 60)
     print("joined", flush=True)
     sys.stdin.readline()
     notes, acks = {}, []
@@ -101,7 +114,10 @@ async def main(url, code, ids):
     dot_acks = []
     note_ids = [int(n) for n in note_ids.split(",")]
     await asyncio.gather(*(vote(d, int(ballot_id), note_ids, dot_acks, rng) for d in devices))
-    print(json.dumps({"dot_acks": dot_acks}), flush=True)
+    received = sum(len(r.events) for r in readers)
+    for r in readers:
+        await r.stop()
+    print(json.dumps({"dot_acks": dot_acks, "events": received}), flush=True)
     for d in devices:
         await d.http.aclose()
 
@@ -132,6 +148,36 @@ def _phones(url: str, code: str, ids: list[int]) -> subprocess.Popen[str]:
     )
 
 
+class Stuck(Exception):
+    """A step of the benchmark did not finish in its time: the message says which, instead of hanging."""
+
+
+async def _line(process: subprocess.Popen[str], what: str, seconds: float) -> str:
+    """The next line the phones' process prints, within ``seconds``; ``Stuck`` (and the process killed) when it
+    does not come, or when the process ended without it (its error is printed above)."""
+    assert process.stdout is not None
+    reading = asyncio.get_running_loop().run_in_executor(None, process.stdout.readline)
+    try:
+        line = await asyncio.wait_for(asyncio.shield(reading), seconds)
+    except TimeoutError:
+        process.kill()  # the reading thread returns once the pipe closes
+        await reading
+        raise Stuck(f"the phones did not finish {what} within {seconds:.0f} s") from None
+    if not line:
+        process.wait()
+        raise Stuck(f"the phones' process ended (exit {process.returncode}) before {what}; see its error above")
+    return line
+
+
+async def _ended(process: subprocess.Popen[str], what: str, seconds: float) -> None:
+    """Wait (off the loop) for a phones' process to end; kill it after ``seconds``."""
+    try:
+        await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(None, process.wait), seconds)
+    except TimeoutError:
+        process.kill()
+        raise Stuck(f"the phones' process did not end after {what} within {seconds:.0f} s") from None
+
+
 async def _facilitator_types(app: Any, screen: StageScreen, work: list[float], clock: KeyClock) -> None:
     field = screen.query_one("#note-input", Input)
 
@@ -148,8 +194,12 @@ async def _facilitator_types(app: Any, screen: StageScreen, work: list[float], c
         field.focus()
         await asyncio.sleep(0.05)
         clock.press_enter()
+        waited = 0
         while len(clock.frames) <= i:
             await asyncio.sleep(0.001)
+            waited += 1
+            if waited > STEP_SECONDS * 1000:  # counted sleeps: at least this long, however busy the machine
+                raise Stuck(f"the facilitator's note {i} was not durable and on screen after {STEP_SECONDS:.0f} s")
 
 
 def _idle_phones(url: str, code: str, first_id: int, seconds: float) -> subprocess.Popen[str]:
@@ -162,7 +212,7 @@ def _idle_phones(url: str, code: str, first_id: int, seconds: float) -> subproce
         "        assert (await p.join(code, first + i)).status_code == 303\n"
         "    readers = [LiveReader(p) for p in phones]\n"
         "    for r in readers: r.start()\n"
-        "    await asyncio.gather(*(r.connected.wait() for r in readers))\n"
+        "    await asyncio.wait_for(asyncio.gather(*(r.connected.wait() for r in readers)), 60)\n"
         "    print('connected', flush=True)\n"
         "    await asyncio.sleep(seconds)\n"
         "    for r in readers: await r.stop()\n"
@@ -210,17 +260,16 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         work: list[float] = []
         clock = KeyClock(app)
         ids = [p.id for p in session.workshop.active_participants()]
-        loop = asyncio.get_running_loop()
         phones = _phones(server.url, code, ids[:DEVICES])
         assert phones.stdin is not None and phones.stdout is not None
-        line = await loop.run_in_executor(None, phones.stdout.readline)
+        line = await _line(phones, "joining and opening their live pages", STEP_SECONDS)
         assert line.strip() == "joined", line
         cpu_before = time.process_time()
         phones.stdin.write("go\n")
         phones.stdin.flush()
         typing = asyncio.create_task(_facilitator_types(app, screen, work, clock))
-        written = json.loads(await loop.run_in_executor(None, phones.stdout.readline))
-        await typing
+        written = json.loads(await _line(phones, "writing their notes", STEP_SECONDS))
+        await asyncio.wait_for(typing, STEP_SECONDS)
         for _ in range(200):
             if len(shown) >= len(written["notes"]):
                 break
@@ -233,12 +282,19 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         ballot = session.votes.open(stage_id, note_ids=[n.id for n in device_notes], budget=DOTS_EACH, cap=2)
         phones.stdin.write(f"{ballot.id} {','.join(map(str, ballot.note_ids))}\n")
         phones.stdin.flush()
-        voted = json.loads(await loop.run_in_executor(None, phones.stdout.readline))
+        voted = json.loads(await _line(phones, "voting", STEP_SECONDS))
         results["busy_cpu"] = time.process_time() - cpu_before
-        phones.wait(30)
+        await _ended(phones, "voting", 30)
         results["dots_stored"] = len(session.workshop.ballot_votes(ballot.id))
-        results["live_rounds"] = server.web.hub.rounds
-        results["live_drawn"] = getattr(server.web.hub, "drawn", server.web.hub.rounds * DEVICES)
+        hub = server.web.hub
+        results["live"] = {
+            "rounds": hub.rounds,
+            "drawn": hub.drawn,
+            "pages": hub.pages,
+            "patches": hub.patches,
+            "bytes": hub.queued_bytes,
+            "received": voted["events"],
+        }
         results["server"] = list(server.web.timings)
         results |= {
             "acks": written["acks"],
@@ -255,8 +311,7 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         await asyncio.sleep(IDLE_SECONDS)
         baseline = (time.process_time() - before[0]) / (time.perf_counter() - before[1])
         idle = _idle_phones(server.url, code, ids[DEVICES], IDLE_SECONDS + 15)
-        loop = asyncio.get_running_loop()
-        line = await loop.run_in_executor(None, idle.stdout.readline)  # type: ignore[union-attr]
+        line = await _line(idle, "opening 40 idle live pages", STEP_SECONDS)
         assert line.strip() == "connected", line
         await asyncio.sleep(1.0)
         before = time.process_time(), time.perf_counter()
@@ -264,7 +319,7 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         with_phones = (time.process_time() - before[0]) / (time.perf_counter() - before[1])
         results["live_connections"] = len(server.web.hub)
         idle.terminate()
-        idle.wait(10)
+        await _ended(idle, "the idle phase", 10)
         results["idle_baseline"], results["idle_with_phones"] = baseline, with_phones
         await server.stop()
         app.room = None
@@ -272,10 +327,23 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
     return results
 
 
+async def _bounded(store: Store, workshop_id: str) -> dict[str, Any]:
+    try:
+        async with asyncio.timeout(TOTAL_SECONDS):
+            return await busy_room(store, workshop_id)
+    except TimeoutError:
+        raise Stuck(
+            f"room_bench did not finish within {TOTAL_SECONDS:.0f} s (ROOM_BENCH_SECONDS); a machine this busy "
+            "cannot give its figures"
+        ) from None
+
+
 def run() -> list[Row]:
+    """The room's rows. Raises ``Stuck`` with the step that did not finish (each has ``STEP_SECONDS``, the whole
+    run ``TOTAL_SECONDS``) rather than waiting for ever."""
     with tempfile.TemporaryDirectory() as tmp:
         store, workshop_id = _seed(Path(tmp))
-        r = asyncio.run(busy_room(store, workshop_id))
+        r = asyncio.run(_bounded(store, workshop_id))
     rows: list[Row] = []
     total = DEVICES * NOTES_EACH
     rows.append(
@@ -349,11 +417,14 @@ def run() -> list[Row]:
             None,
         )
     )
+    live = r["live"]
+    rounds = max(live["rounds"], 1)
     rows.append(
         (
-            "room busy: live pages drawn (rounds x phones with a live page)",
-            f"{r['live_drawn']} drawn in {r['live_rounds']} rounds",
-            "(fewer is cheaper)",
+            f"room busy: live pages of {DEVICES} phones, sent per round of changes",
+            f"{live['bytes'] / rounds / 1024:.1f} KB in all ({live['patches']} patches, {live['pages']} whole pages, "
+            f"{live['drawn']} drawn, {live['rounds']} rounds; phones got {live['received']} events)",
+            "(only what changed: fewer bytes are cheaper)",
             None,
         )
     )
@@ -371,4 +442,7 @@ def run() -> list[Row]:
 if __name__ == "__main__":
     from benchmarks.session_bench import print_rows
 
-    print_rows(run())
+    try:
+        print_rows(run())
+    except Stuck as stuck:
+        sys.exit(f"room_bench: {stuck}")

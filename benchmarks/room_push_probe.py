@@ -97,10 +97,11 @@ async def probe() -> list[tuple[str, int, int, float, int]]:
             await change("the reveal", lambda: session.notes.reveal())
             await change("stage changed", lambda: session.agenda.go_to(3))
             await change("back to the stage", lambda: session.agenda.go_to(2))
-            ballot = session.votes.open(stage_id, budget=3, cap=2)
-            await asyncio.sleep(0.1)
-            for s in streams:
-                await _drain(s)
+            opened: list[Any] = []
+            await change(
+                "a vote opened (whole pages)", lambda: opened.append(session.votes.open(stage_id, budget=3, cap=2))
+            )
+            ballot = opened[0]
             await change("a dot (phone)", lambda: room.cast(first, ballot.id, ballot.note_ids[0]))
             for s in streams:
                 await s.aclose()  # type: ignore[attr-defined]

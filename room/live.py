@@ -25,6 +25,7 @@ reconnects by itself after a phone sleeps.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import re
 from collections.abc import AsyncIterator, Callable, Hashable
@@ -100,9 +101,10 @@ def _items_ops(old: Items, new: Items) -> list[str]:
         elif before[key] is not html and before[key] != html:
             ops.append(_op("replace", key, html))
         previous = key
-    if sum(map(len, ops)) > len(new.html) + len(new.id) + 16:  # the whole list costs less
+    size = sum(map(len, ops))
+    if size > 256 and size > len(new.html) + len(new.id) + 16:  # the whole list costs less
         whole = _op("replace", new.id, new.html)
-        if len(whole) < sum(map(len, ops)):
+        if len(whole) < size:
             return [whole]
     return ops
 
@@ -159,6 +161,11 @@ class Connection:
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def page_digest(html: str) -> str:
+    """A short digest of a live part's HTML (the page tells the stream which part it was loaded with)."""
+    return hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
+
+
 def _event(name: str, data: str) -> str:
     """One server-sent event; ``data`` split at every line break the event-stream format knows (CR, LF, CRLF)."""
     return f"event: {name}\n" + "".join(f"data: {line}\n" for line in _LINE_BREAK.split(data)) + "\n"
@@ -167,7 +174,9 @@ def _event(name: str, data: str) -> str:
 class LiveHub:
     """The room's live connections. ``inputs(device)`` gathers what a device's live part is drawn from (compared
     with ``==``), ``render(device, inputs)`` draws it as a ``LivePage``; ``known(device)`` says whether the device
-    is still in the room."""
+    is still in the room. ``fresh()`` is called before each round of offers and before a new connection's first
+    page: what the devices' inputs share may have changed since the last call (and no longer after it, until the
+    round ends: nothing else runs on the loop meanwhile)."""
 
     def __init__(
         self,
@@ -175,11 +184,13 @@ class LiveHub:
         known: Callable[[Device], bool],
         *,
         inputs: Callable[[Device], Any] = lambda device: None,
+        fresh: Callable[[], None] = lambda: None,
         delay: float = 0.03,
         keepalive: float = KEEPALIVE_SECONDS,
     ) -> None:
         self._render = render
         self._inputs = inputs
+        self._fresh = fresh
         self._known = known
         self.delay = delay
         self.keepalive = keepalive
@@ -187,6 +198,8 @@ class LiveHub:
         self._scheduled: asyncio.TimerHandle | None = None
         self.rounds = 0
         """How many rounds of offering pages there were (for the benchmark)."""
+        self.offering = False
+        """True while pages are being offered (a round, or a new connection's first page)."""
         self.drawn = 0
         """How many live pages were drawn (a device whose inputs did not change is not drawn)."""
         self.pages = 0
@@ -215,7 +228,7 @@ class LiveHub:
         self.queued_bytes += len(event.encode())
         connection.wake.set()
 
-    def _offer(self, connection: Connection, memo: Memo | None = None) -> None:
+    def _offer(self, connection: Connection, memo: Memo | None = None, *, have: str = "") -> None:
         if not self._known(connection.device):
             connection.ended = "signed-out"
             connection.wake.set()
@@ -226,6 +239,9 @@ class LiveHub:
         page = self._render(connection.device, inputs)
         self.drawn += 1
         connection.drawn_from = inputs
+        if have and page_digest(page.html) == have:  # the page it was loaded with is the page now: nothing to send
+            connection.sent = page
+            return
         old, connection.sent = connection.sent, page
         ops = diff(old, page, memo) if old is not None else None
         if ops is None or len(connection.queue) >= MAX_QUEUED:
@@ -236,9 +252,14 @@ class LiveHub:
     def _flush(self) -> None:
         self._scheduled = None
         self.rounds += 1
-        memo: Memo = {}
-        for connection in list(self._connections):
-            self._offer(connection, memo)
+        self.offering = True
+        try:
+            self._fresh()
+            memo: Memo = {}
+            for connection in list(self._connections):
+                self._offer(connection, memo)
+        finally:
+            self.offering = False
 
     def close(self) -> None:
         """End every stream (the room closed): each device is told, then its connection ends."""
@@ -249,15 +270,22 @@ class LiveHub:
             connection.ended = "closed"
             connection.wake.set()
 
-    async def stream(self, device: Device) -> AsyncIterator[str]:
+    async def stream(self, device: Device, *, have: str = "") -> AsyncIterator[str]:
         """The event stream of one connection: the whole page now, then each change's patch, with keep-alive
-        comments."""
+        comments. ``have`` is the ``page_digest`` of the live part the device already shows (the page it just
+        loaded): when that is still the page, the first whole page is not sent again (a phone starting to type
+        right after the page loaded keeps its field)."""
         connection = Connection(device)
         self._connections.add(connection)
         device.streams += 1
         try:
             yield f"retry: {RETRY_MS}\n\n"
-            self._offer(connection)
+            self.offering = True
+            try:
+                self._fresh()
+                self._offer(connection, have=have)
+            finally:
+                self.offering = False
             while True:
                 try:
                     await asyncio.wait_for(connection.wake.wait(), self.keepalive)

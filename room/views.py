@@ -76,11 +76,18 @@ class DeviceView:
     shown_again: list[NoteView] = field(default_factory=list)
     """This device's notes on the stage that were hidden while it looked and are shown to the room again."""
     ballot: BallotView | None = None
-    ballot_notes: list[NoteView] = field(default_factory=list)
+    ballot_notes: tuple[NoteView, ...] = ()
+    """The open ballot's notes, the same objects for every device (``Shared``); this device's dots are in
+    ``my_dots``."""
+    my_dots: dict[int, int] = field(default_factory=dict)
+    """This device's dots on the open ballot, by note id."""
     dots_left: int = 0
     done: bool = False
     result: BallotView | None = None
-    result_notes: list[NoteView] = field(default_factory=list)
+    result_notes: tuple[NoteView, ...] = ()
+    """The revealed result's notes with their totals and ranks, the same for every device (``Shared``)."""
+    result_dots: dict[int, int] = field(default_factory=dict)
+    """This device's own dots on the result (a private vote), by note id."""
     readiness_round: str = "start"
     attitudes: list[tuple[str, str, str]] = field(default_factory=list)
     disciplines: list[tuple[str, str]] = field(default_factory=list)
@@ -120,22 +127,87 @@ def room_notes(ws: Workshop) -> list[NoteView]:
     ]
 
 
+class Shared:
+    """What every device's view has in common at one moment, worked out once for all of them: the stage's notes,
+    who wrote which, an open ballot's notes and a result's ranking. Valid only while the workshop does not change
+    (the live hub makes a new one for each round of offers)."""
+
+    def __init__(self, session: WorkshopSession) -> None:
+        self.session = session
+        self.ws = session.workshop
+        self._stage_notes: dict[int, list[Note]] = {}
+        self._by_author: dict[int, dict[int, list[Note]]] = {}
+        self._ballots: dict[int, tuple[NoteView, ...]] = {}
+        self._results: dict[int, tuple[NoteView, ...]] = {}
+
+    def stage_notes(self, stage_id: int) -> list[Note]:
+        """``Workshop.stage_notes(stage_id)``, listed once."""
+        found = self._stage_notes.get(stage_id)
+        if found is None:
+            found = self._stage_notes[stage_id] = self.ws.stage_notes(stage_id)
+        return found
+
+    def own_notes(self, stage_id: int, device: Device, me: int) -> list[Note]:
+        """The stage's notes ``device`` wrote (``Device.note_ids``: an anonymous note stores no author) or that
+        are credited to its participant ``me``, in display order."""
+        by_author = self._by_author.get(stage_id)
+        if by_author is None:
+            by_author = self._by_author[stage_id] = {}
+            for note in self.stage_notes(stage_id):
+                if note.author_id is not None:
+                    by_author.setdefault(note.author_id, []).append(note)
+        mine = {note.id: note for note in by_author.get(me, ())}
+        for note_id in device.note_ids:
+            written = self.ws.notes.get(note_id)
+            if written is not None and written.stage_id == stage_id and not written.deleted:
+                mine[note_id] = written
+        return sorted(mine.values(), key=lambda n: (n.position, n.id))
+
+    def ballot_notes(self, ballot: Ballot) -> tuple[NoteView, ...]:
+        """An open ballot's notes as every device sees them (without anyone's dots)."""
+        found = self._ballots.get(ballot.id)
+        if found is None:
+            views = []
+            for note_id in ballot.note_ids:
+                note = self.ws.notes.get(note_id)
+                if note is None or note.deleted or note.withheld:
+                    continue
+                views.append(NoteView(note.id, note.text, self.ws.participant_name(note.author_id)))
+            found = self._ballots[ballot.id] = tuple(views)
+        return found
+
+    def result_notes(self, result: Ballot) -> tuple[NoteView, ...]:
+        """A revealed ballot's notes in rank order, with their totals (``facilitation.ballots.ranking``)."""
+        from facilitation import ballots as ballot_rules
+
+        found = self._results.get(result.id)
+        if found is None:
+            views = []
+            for item in ballot_rules.ranking(self.ws, result):
+                note = self.ws.notes.get(item.note_id)
+                if note is None or note.deleted or note.withheld:
+                    continue
+                name = self.ws.participant_name(note.author_id)
+                views.append(NoteView(note.id, note.text, name, total=item.dots, rank=item.rank))
+            found = self._results[result.id] = tuple(views)
+        return found
+
+
 def device_view(
     session: WorkshopSession,
     device: Device,
     *,
     readiness_round: str | None = None,
-    stage_notes: list[Note] | None = None,
+    shared: Shared | None = None,
 ) -> DeviceView:
     """The page data for ``device`` now. ``readiness_round`` is set while the facilitator asks the room for the
-    end-of-workshop readiness check; the readiness stage itself asks for the start round. ``stage_notes`` is the
-    current stage's ``Workshop.stage_notes`` when the caller already has it (one list shared by every device).
+    end-of-workshop readiness check; the readiness stage itself asks for the start round. ``shared`` is what every
+    device's view has in common, when the caller draws many at one moment (else it is worked out here).
 
     Records on ``device`` which of its notes it has seen hidden by the facilitator (``Device.withheld_seen``), so
     that its page can say so when such a note is shown again."""
-    from facilitation import ballots as ballot_rules
-
     ws = session.workshop
+    shared = shared or Shared(session)
     if device.participant_id is None:
         return DeviceView(name=device.requested_name, workshop_title=ws.title, mode="waiting")
     me = device.participant_id
@@ -150,9 +222,7 @@ def device_view(
     def credited(note: Note) -> str:
         return ws.participant_name(note.author_id)
 
-    for note in ws.stage_notes(stage.id) if stage_notes is None else stage_notes:
-        if not (note.id in device.note_ids or (note.author_id is not None and note.author_id == me)):
-            continue
+    for note in shared.own_notes(stage.id, device, me):
         if note.withheld:  # hidden by the facilitator: gone from every device; its author is told, nobody else
             device.withheld_seen.add(note.id)
             view.set_aside.append(NoteView(note.id, note.text, credited(note), mine=True))
@@ -175,15 +245,9 @@ def device_view(
         view.mode, view.ballot = "tally", BallotView.of(ballot)
     elif ballot is not None and me in ballot.eligible:
         view.mode, view.ballot = "vote", BallotView.of(ballot)
+        view.ballot_notes = shared.ballot_notes(ballot)
         mine_dots = session.votes.participant_dots(ballot.id, me)
-        for note_id in ballot.note_ids:
-            on_ballot = ws.notes.get(note_id)
-            if on_ballot is None or on_ballot.deleted or on_ballot.withheld:
-                continue
-            note = on_ballot
-            view.ballot_notes.append(
-                NoteView(note.id, note.text, credited(note), my_dots=mine_dots.get(note.id, 0))
-            )
+        view.my_dots = {note_id: dots for note_id, dots in mine_dots.items() if dots}
         view.dots_left = ballot.budget - sum(mine_dots.values())
         view.done = me in ballot.submitted
     elif stage.kind == "readiness" or readiness_round:
@@ -205,21 +269,8 @@ def device_view(
     result = _latest_result(ws, stage.id) if view.mode == "notes" else None
     if result is not None:
         view.result = BallotView.of(result)
-        ranked = ballot_rules.ranking(ws, result)
-        mine_dots = session.votes.participant_dots(result.id, me) if result.mode == "private" else {}
-        for item in ranked:
-            ranked_note = ws.notes.get(item.note_id)
-            if ranked_note is None or ranked_note.deleted or ranked_note.withheld:
-                continue
-            note = ranked_note
-            view.result_notes.append(
-                NoteView(
-                    note.id,
-                    note.text,
-                    credited(note),
-                    total=item.dots,
-                    rank=item.rank,
-                    my_dots=mine_dots.get(note.id, 0),
-                )
-            )
+        view.result_notes = shared.result_notes(result)
+        if result.mode == "private":
+            mine_dots = session.votes.participant_dots(result.id, me)
+            view.result_dots = {note_id: dots for note_id, dots in mine_dots.items() if dots}
     return view

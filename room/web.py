@@ -26,13 +26,12 @@ from starlette.staticfiles import StaticFiles
 
 from facilitation import text
 from facilitation.entry import EntryError, parse_count
-from facilitation.models import Note
 from room.devices import Device
-from room.live import Block, Items, LiveHub, LivePage
+from room.live import Block, Items, LiveHub, LivePage, page_digest
 from room.pages import PageDrawer
 from room.room import Refused, Room
 from room.security import host_header, tokens_equal
-from room.views import DeviceView, device_view, note_visible
+from room.views import DeviceView, Shared, device_view, note_visible
 from workshop.session import NotFoundError, SessionError
 
 HERE = Path(__file__).parent
@@ -72,11 +71,11 @@ class RoomWeb:
         self.env = make_environment()
         self.readiness_round = readiness_round
         self.drawer = PageDrawer(self.env)
-        self._stage_notes_cache: tuple[tuple[int, int | None], list[Note] | None] | None = None
+        self._shared: Shared | None = None
         self.timings: list[float] | None = None
         """Set to a list to collect each POST's time in the server, from its arrival to the answer's start (in
         seconds; the benchmark's request-to-durable: the answer starts only after the session's commit)."""
-        self.hub = LiveHub(self._render_live, self._known, inputs=self._live_inputs)
+        self.hub = LiveHub(self._render_live, self._known, inputs=self._live_inputs, fresh=self._fresh)
         self.host = host_header(room.address, room.port)
         self.origin = f"http://{self.host}"
         room.listen(self.hub.changed)
@@ -104,19 +103,20 @@ class RoomWeb:
     def _known(self, device: Device) -> bool:
         return not self.room.closed and self.room.devices.by_id(device.id) is device
 
-    def _stage_notes(self) -> list[Note] | None:
-        """The current stage's notes, listed once per workshop change for every device's view."""
-        ws = self.room.session.workshop
-        key = (len(ws.events), ws.current_stage_id)
-        if self._stage_notes_cache is None or self._stage_notes_cache[0] != key:
-            stage_id = ws.current_stage_id
-            self._stage_notes_cache = (key, ws.stage_notes(stage_id) if stage_id is not None else None)
-        return self._stage_notes_cache[1]
+    def _fresh(self) -> None:
+        """A round of live pages begins: what every device's view shares is worked out again, once."""
+        self._shared = None
+        self.drawer.room.forget()
 
     def view(self, device: Device) -> DeviceView:
-        return device_view(
-            self.room.session, device, readiness_round=self.readiness_round, stage_notes=self._stage_notes()
-        )
+        """``device``'s view now (inside a round of live pages, sharing what the devices have in common)."""
+        if self.hub.offering:
+            if self._shared is None:
+                self._shared = Shared(self.room.session)
+            shared = self._shared
+        else:
+            shared = None
+        return device_view(self.room.session, device, readiness_round=self.readiness_round, shared=shared)
 
     def _live_inputs(self, device: Device) -> tuple[DeviceView, tuple[Block, Items] | None]:
         """What a device's live part is drawn from: its view and, on a notes page (the only one that shows them),
@@ -153,7 +153,8 @@ class RoomWeb:
             context |= {"v": self.view(device), "csrf": device.csrf}
         context |= values
         if device is not None and template in ("stage.html", "waiting.html"):
-            context["live_html"] = Markup(self.live_page(device, typed=context["typed"]).html)
+            live = self.live_page(device, typed=context["typed"]).html
+            context |= {"live_html": Markup(live), "live_digest": page_digest(live)}
         response = HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
         for name, value in (cookies or {}).items():
             response.set_cookie(
@@ -422,8 +423,9 @@ class RoomWeb:
             return PlainTextResponse("This device has not joined the room.", status_code=401)
         if device.streams >= self.room.limits.max_streams_per_device:
             return PlainTextResponse("Too many live connections from this device.", status_code=429)
+        have = request.query_params.get("have", "")[:64]
         return StreamingResponse(
-            self.hub.stream(device),
+            self.hub.stream(device, have=have),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )

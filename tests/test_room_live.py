@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from room.devices import Device
-from room.live import MAX_QUEUED, Block, Items, LiveHub, LivePage, diff
+from room.live import MAX_QUEUED, Block, Items, LiveHub, LivePage, diff, page_digest
 from room.room import Room
 from room.web import RoomWeb
 from tests.room_helpers import make_room
@@ -368,3 +369,26 @@ def test_a_list_shared_by_devices_is_compared_once_per_round() -> None:
     first = diff(old, new, memo)
     assert len(memo) == 1
     assert diff(old, new, memo) == first and len(memo) == 1
+
+
+async def test_a_page_just_loaded_is_not_sent_again_but_a_changed_one_is(session: WorkshopSession) -> None:
+    """The page names the live part it was loaded with (``data-have``): the first connection sends nothing while
+    that is still the page (a phone typing at once keeps its field), then patches; a stale one gets the page."""
+    session.agenda.go_to(2)
+    live = Live(session)
+    ana, ben = live.devices[0], live.devices[1]
+    loaded = live.web.page("stage.html", device=ana).body.decode()
+    have = re.search(r'data-have="([0-9a-f]+)"', loaded)
+    assert have and have.group(1) == page_digest(live.web.live_page(ana).html)
+    streams = [live.web.hub.stream(ana, have=have.group(1)), live.web.hub.stream(ben, have=have.group(1))]
+    try:
+        assert await _events(streams[0]) == [], "Ana's page is the page now: nothing to send"
+        assert [name for name, _ in await _events(streams[1])] == ["page"], "Ben's is another page (his token)"
+        session.notes.add("Said just after Ana's page loaded")
+        live.web.hub._flush()
+        ops = _ops(await _events(streams[0]))
+        assert ops[-1][:2] == ["insert", "live-room"] and "Said just after" in ops[-1][3]
+    finally:
+        for stream in streams:
+            await stream.aclose()  # type: ignore[attr-defined]
+        await live.close()

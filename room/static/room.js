@@ -70,14 +70,20 @@
     return true;
   }
 
+  // The live part this page was loaded with: the first connection need not send it again. Once anything has
+  // changed it, a new connection (a phone waking up) gets the whole page.
+  var have = live.getAttribute("data-have") || "";
+
   function connect() {
-    source = new EventSource("/events");
+    source = new EventSource("/events" + (have ? "?have=" + encodeURIComponent(have) : ""));
     source.addEventListener("page", function (event) {
+      have = "";
       var state = remember();
       live.innerHTML = event.data;
       restore(state);
     });
     source.addEventListener("patch", function (event) {
+      have = "";
       var state = remember();
       var applied = false;
       try { applied = apply(JSON.parse(event.data)); } catch (e) { applied = false; }
