@@ -293,6 +293,7 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
             "pages": hub.pages,
             "patches": hub.patches,
             "bytes": hub.queued_bytes,
+            "cpu": hub.cpu,
             "received": voted["events"],
         }
         results["server"] = list(server.web.timings)
@@ -423,7 +424,8 @@ def run() -> list[Row]:
         (
             f"room busy: live pages of {DEVICES} phones, sent per round of changes",
             f"{live['bytes'] / rounds / 1024:.1f} KB in all ({live['patches']} patches, {live['pages']} whole pages, "
-            f"{live['drawn']} drawn, {live['rounds']} rounds; phones got {live['received']} events)",
+            f"{live['drawn']} drawn, {live['rounds']} rounds, {live['cpu'] * 1000 / rounds:.1f} ms CPU per round; "
+            f"phones got {live['received']} events)",
             "(only what changed: fewer bytes are cheaper)",
             None,
         )
