@@ -111,6 +111,34 @@ async def probe() -> list[tuple[str, int, int, float, int]]:
     return rows
 
 
+Row = tuple[str, str, str, bool | None]
+RUN_ROWS = {
+    "a note added (phone)": 1024,
+    "a note edited (facilitator)": 1024,
+    "a note hidden (z)": 1024,
+    "a dot (phone)": 4096,
+}
+"""The changes ``run`` reports, with the most bytes one phone may be sent for each (only what changed)."""
+
+
+def run() -> list[Row]:
+    """Rows for ``benchmarks/run.py``: bytes to the phones and the app's CPU for a few changes."""
+    rows: list[Row] = []
+    for label, total, most, cpu, _drawn in asyncio.run(probe()):
+        limit = RUN_ROWS.get(label)
+        if limit is None:
+            continue
+        rows.append(
+            (
+                f"room live pages ({PHONES} phones, {ROOM_NOTES} notes): {label}",
+                f"{most:,} B to one phone, {total / 1024:.1f} KB in all, {cpu:.1f} ms CPU",
+                f"< {limit:,} B per phone (only what changed)",
+                most < limit,
+            )
+        )
+    return rows
+
+
 def main() -> None:
     rows = asyncio.run(probe())
     print(f"{PHONES} phones with a live page, {ROOM_NOTES} notes on the room's list")

@@ -18,6 +18,7 @@ from benchmarks import (
     export_command_bench,
     follow_bench,
     room_bench,
+    room_push_probe,
     screens_bench,
     session_bench,
     store_bench,
@@ -42,6 +43,7 @@ def main() -> int:
         *export_bench.run(),
         *export_command_bench.run(),
         *room_bench.run(),
+        *room_push_probe.run(),
         *follow_bench.run(),
     ]
     print_rows(rows)

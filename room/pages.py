@@ -162,7 +162,7 @@ class PageDrawer:
         notices: list[Entry] = [(f"aside-{n.id}", n.text, partial(m.set_aside, n)) for n in v.set_aside]
         notices += [(f"back-{n.id}", n.text, partial(m.shown_again, n)) for n in v.shown_again]
         mine: list[Entry] = [(f"mine-{n.id}", (n.text, n.editable), partial(m.mine_note, n)) for n in v.my_notes]
-        result_key = (v.result, tuple(v.result_notes))
+        result_key = (v.result, v.result_notes, tuple(sorted(v.result_dots.items())))
         return [
             block("live-add", (v.silent, v.anonymous, typed), lambda: m.add_note(v, csrf, typed)),
             items("live-notices", '<div id="live-notices" role="status">', "</div>", notices),
