@@ -114,6 +114,16 @@ def summary_ms(values: Sequence[float]) -> tuple[float, float]:
     return statistics.median(values) * 1000, percentile(values, 95) * 1000
 
 
+def spread_ms(values: Sequence[float], digits: int = 2) -> str:
+    """``median, p95, p99 and max`` of durations in seconds, as milliseconds with ``digits`` decimals (issue #14
+    asks for p99 and the maximum beside p95 on key paths)."""
+    ms = [v * 1000 for v in values]
+    return (
+        f"median {statistics.median(ms):.{digits}f}, p95 {percentile(ms, 95):.{digits}f}, "
+        f"p99 {percentile(ms, 99):.{digits}f}, max {max(ms):.{digits}f} ms"
+    )
+
+
 def fresh_dir(root: Path, name: str) -> Path:
     path = root / name
     path.mkdir(parents=True, exist_ok=True)

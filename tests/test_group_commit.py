@@ -155,6 +155,7 @@ async def test_a_failed_fdatasync_refuses_the_whole_group_and_memory_matches_the
 async def test_a_durable_on_return_commit_publishes_the_held_changes_first(
     session: WorkshopSession, published: list[Change]
 ) -> None:
+    session.group.INLINE_WAIT = 0  # the key handler does not wait for its round: the change stays held
     held = session.group.soon(lambda: session.notes.add("held"))
     assert published == []
     direct = session.notes.add("durable on return")  # what the CLI and scripts call
@@ -196,6 +197,115 @@ async def test_closing_makes_held_changes_durable(
     reopened = WorkshopSession.open(store, session.workshop.id, clock=clock)
     assert reopened.note(note.id).text == "typed just before closing"
     reopened.close()
+
+
+async def test_a_key_handler_change_is_published_before_soon_returns_when_the_disk_answers_in_time(
+    session: WorkshopSession, disk: Disk, published: list[Change]
+) -> None:
+    """The stage's Enter: soon asks the sync thread for a round at once and waits for it (bounded); when the
+    fdatasync returns within the bound, the note is durable and published before the handler returns."""
+    session.group.INLINE_WAIT = (
+        60.0  # a bound the real disk always meets: the outcome does not depend on speed
+    )
+    calls = disk.calls
+    note = session.group.soon(lambda: session.notes.add("typed at the keyboard"))
+    assert disk.calls == calls + 1
+    assert [c.changed[0].id for c in published] == [note.id]
+    await session.group.flush()
+    assert disk.calls == calls + 1 and len(published) == 1, "the flush task found nothing left to sync"
+
+
+async def test_a_key_handler_never_waits_past_the_bound_for_a_busy_disk(
+    session: WorkshopSession, disk: Disk, published: list[Change]
+) -> None:
+    """The disk does not answer (the gate is closed): soon returns after its bound with the note held, not
+    published; the flush task publishes it once the fdatasync returns."""
+    session.group.INLINE_WAIT = 0.001
+    disk.close()
+    note = session.group.soon(lambda: session.notes.add("typed while the disk is busy"))
+    await disk.busy()
+    assert published == [], "published before its fdatasync returned"
+    assert session.note(note.id).text == "typed while the disk is busy"  # in memory: the next key sees it
+    disk.open()
+    await session.group.flush()
+    assert [c.changed[0].id for c in published] == [note.id]
+
+
+async def test_after_a_wait_that_ran_out_or_during_a_checkpoint_the_key_handler_does_not_wait(
+    session: WorkshopSession, disk: Disk, published: list[Change], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A busy disk costs the key handler its bound once, then nothing for INLINE_BACKOFF; while a checkpoint is
+    written the handler never waits (the checkpoint's thread would hold the GIL it gives up)."""
+    from workshop.session.ledger import Ledger
+
+    group = session.group
+    waits: list[int] = []
+    real_wait = group.sync_thread.wait
+    monkeypatch.setattr(group.sync_thread, "wait", lambda n, t: waits.append(n) or real_wait(n, t))
+    group.INLINE_WAIT, group.INLINE_BACKOFF = 0.001, 3600.0
+    disk.close()
+    first = group.soon(lambda: session.notes.add("the disk is busy"))
+    second = group.soon(lambda: session.notes.add("typed next"))
+    assert len(waits) == 1, "the second key waited for a disk that had just kept the first waiting"
+    disk.open()
+    await group.flush()
+    assert [c.changed[0].id for c in published] == [first.id, second.id]
+    group.INLINE_BACKOFF = 0.0
+    group._inline_after = 0.0
+    monkeypatch.setattr(Ledger, "checkpointing", property(lambda self: True))
+    group.INLINE_WAIT = 60.0
+    third = group.soon(lambda: session.notes.add("typed during a checkpoint"))
+    assert len(waits) == 1 and published[-1].changed[0].id == second.id
+    await group.flush()
+    assert published[-1].changed[0].id == third.id
+
+
+async def test_the_keyboards_round_publishes_everything_held_before_it_in_commit_order(
+    session: WorkshopSession, disk: Disk, published: list[Change]
+) -> None:
+    """Phones' requests held in the same turn of the loop, then the facilitator's Enter: the keyboard's round
+    covers every line written before it, so all are published (and the phones answered) in commit order."""
+    session.group.INLINE_WAIT = 60.0
+    phones = [
+        asyncio.create_task(session.group.commit(lambda i=i: session.notes.add(f"phone {i}")))
+        for i in range(3)
+    ]
+    await asyncio.sleep(0)  # each request runs up to its wait: held, written, not yet durable
+    assert published == []
+    typed = session.group.soon(lambda: session.notes.add("typed"))
+    phone_notes = [await task for task in phones]
+    ids = [c.changed[0].id for c in published]
+    assert ids == [*(n.id for n in phone_notes), typed.id]
+    events = [c.event.id for c in published]
+    assert events == sorted(events)
+    await session.group.flush()
+    assert len(published) == 4
+
+
+async def test_a_refused_round_of_the_key_handler_rolls_back_and_gives_the_text_back(
+    session: WorkshopSession, disk: Disk, published: list[Change]
+) -> None:
+    """The fdatasync of the keyboard's own round fails within the bound: nothing is published, the line is cut
+    out of the journal, memory goes back, the handler's text is given back and the refusal is heard."""
+    kept = session.notes.add("saved before")
+    journal_before = _journal(session)
+    notes_before = dict(session.workshop.notes)
+    published.clear()
+    told: list[str] = []
+    session.group.on_refused(told.append)
+    given_back: list[str] = []
+    session.group.INLINE_WAIT = 60.0
+    disk.failing = True
+    typed = session.group.soon(lambda: session.notes.add("typed"), refused=given_back.append)
+    assert all(c.kind != "note.added" for c in published), "published although its fdatasync failed"
+    await session.group.flush()
+    disk.failing = False
+    expected = f"Could not save to {session.path}: Input/output error. Nothing was changed."
+    assert given_back == [expected] and told == [expected]
+    assert _journal(session) == journal_before
+    assert session.workshop.notes == notes_before and typed.id not in session.workshop.notes
+    assert [c.kind for c in published] == [EXTERNAL_RELOAD]
+    assert session.note(kept.id).text == "saved before"
 
 
 def test_without_an_event_loop_soon_is_durable_on_return(

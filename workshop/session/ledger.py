@@ -129,6 +129,11 @@ class Ledger:
                     self.publish_durable()
             self._file.close()
 
+    @property
+    def checkpointing(self) -> bool:
+        """True while a checkpoint of the file is being written (in a worker thread, usually)."""
+        return self._file is not None and self._file.checkpointing
+
     def checkpoint(self, *, only_if_due: bool = False) -> bool:
         """Fold the journal into the workshop file (see ``WorkshopSession.checkpoint``); False when there is no
         file, it is read-only or closed, or nothing was due."""
@@ -349,12 +354,15 @@ class Ledger:
             self._refusal_listeners.remove(listener) if listener in self._refusal_listeners else None
         )
 
-    def sync_file(self) -> None:
-        """Make every journal line written so far durable with one ``fdatasync``. Thread-safe: it touches only the
-        store's file, never the workshop in memory or the subscribers (``publish_durable`` does that, on the
-        thread that made the changes). Raises ``StoreError`` when the disk refuses."""
-        if self._file is not None:
-            self._file.sync()
+    def sync_file(self) -> bool:
+        """Make every journal line written so far durable with one ``fdatasync``; True if some line became durable
+        (False: nothing was waiting). Thread-safe: it touches only the store's file, never the workshop in memory
+        or the subscribers (``publish_durable`` does that, on the thread that made the changes). Raises
+        ``StoreError`` when the disk refuses, ``RuntimeError`` when the file was closed."""
+        if self._file is None:
+            return False
+        before = self._file.durable_seq
+        return self._file.sync() != before
 
     def publish_durable(self) -> None:
         """Publish, in commit order, every held change the store now knows durable, and tell its waiters.

@@ -209,6 +209,7 @@ class WorkshopSession:
     def close(self) -> None:
         """Release the workshop at once: every change is already durable in its journal, which the next open
         replays; a checkpoint running in a worker is stopped, not waited for."""
+        self.group.close()
         self._ledger.close()
 
     def __enter__(self) -> Self:
@@ -223,6 +224,11 @@ class WorkshopSession:
         ``WorkshopFile.checkpoint_due``); commits made meanwhile are never held up by it. A failed write loses
         nothing (the journal holds every change): ``SessionError`` says why."""
         return self._ledger.checkpoint(only_if_due=only_if_due)
+
+    @property
+    def checkpointing(self) -> bool:
+        """True while a checkpoint is being written (by ``checkpoint``, in any thread)."""
+        return self._ledger.checkpointing
 
     # --- state -------------------------------------------------------------------------------------
 

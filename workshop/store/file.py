@@ -758,6 +758,11 @@ class WorkshopFile:
                 table.pop(op.id, None)
 
     @property
+    def checkpointing(self) -> bool:
+        """True while a checkpoint is being written (in any thread)."""
+        return self._snapshotting.locked()
+
+    @property
     def checkpoint_due(self) -> bool:
         """True once the journal holds ``CHECKPOINT_ENTRIES`` commits or ``CHECKPOINT_BYTES`` bytes not yet in
         the snapshot: time for ``checkpoint`` (the app asks when idle)."""
