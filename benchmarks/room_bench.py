@@ -12,7 +12,8 @@ against it. Figures:
 - idle live pages: the app's CPU time with 40 phones holding a live connection open, minus the same app idle
   with none (the phones run in another process, so only the server's cost is counted);
 - the live pages while busy: every phone holds its live page open while it writes and votes, and the row counts
-  what the app queued for them (bytes, patches, whole pages).
+  what the app queued for them (bytes, patches, whole pages) and the CPU of its rounds (``ROOM_BENCH_LIVE=0``:
+  no live pages while busy, as in runs before 30 November 02:30 UTC).
 
 Every step has a bounded time (``STEP_SECONDS``) and so has the whole run (``ROOM_BENCH_SECONDS``, default 600):
 a step that does not finish stops the run with a message naming it (``Stuck``), never a silent hang.
@@ -52,6 +53,9 @@ NOTES_EACH = 10
 DOTS_EACH = 3
 FACILITATOR_NOTES = 40
 IDLE_SECONDS = float(os.environ.get("ROOM_IDLE_SECONDS", "20"))
+BUSY_LIVE = os.environ.get("ROOM_BENCH_LIVE", "1") != "0"
+"""Whether the phones hold their live pages open while they write and vote (as real phones do; ``0`` measures
+the requests alone, as runs before the live pages sent only what changed did)."""
 STEP_SECONDS = 120.0
 """The longest one step (joining, writing, voting, one facilitator note, opening the idle pages) may take."""
 TOTAL_SECONDS = float(os.environ.get("ROOM_BENCH_SECONDS", "600"))
@@ -101,7 +105,8 @@ async def vote(device, ballot_id, note_ids, acks, rng):
 async def main(url, code, ids):
     rng = random.Random(11)
     devices = [await phone(url, code, pid, i, None, None, rng) for i, pid in enumerate(ids)]
-    readers = [LiveReader(d) for d in devices]  # every phone holds its live page open while it writes and votes
+    # every phone holds its live page open while it writes and votes (ROOM_BENCH_LIVE=0: none do)
+    readers = [LiveReader(d) for d in devices] if LIVE else []
     for r in readers:
         r.start()
     await asyncio.wait_for(asyncio.gather(*(r.connected.wait() for r in readers)), 60)
@@ -121,7 +126,7 @@ async def main(url, code, ids):
     for d in devices:
         await d.http.aclose()
 
-NOTES_EACH, DOTS_EACH = int(sys.argv[3]), int(sys.argv[4])
+NOTES_EACH, DOTS_EACH, LIVE = int(sys.argv[3]), int(sys.argv[4]), sys.argv[6] == "1"
 asyncio.run(main(sys.argv[1], sys.argv[2], [int(i) for i in sys.argv[5].split(",")]))
 """
 
@@ -139,6 +144,7 @@ def _phones(url: str, code: str, ids: list[int]) -> subprocess.Popen[str]:
             str(NOTES_EACH),
             str(DOTS_EACH),
             ",".join(map(str, ids)),
+            "1" if BUSY_LIVE else "0",
         ],
         cwd=root,
         stdin=subprocess.PIPE,
