@@ -392,3 +392,40 @@ async def test_a_page_just_loaded_is_not_sent_again_but_a_changed_one_is(session
         for stream in streams:
             await stream.aclose()  # type: ignore[attr-defined]
         await live.close()
+
+
+async def test_views_drawn_together_equal_views_drawn_alone(session: WorkshopSession) -> None:
+    """``views.Shared`` (what a round's views have in common, worked out once) changes no device's view: notes of
+    its own in silent mode, a note credited to it, a hidden one, an open ballot with dots, a private result."""
+    from room.views import Shared, device_view
+
+    session.agenda.go_to(2)
+    live = Live(session)
+    ana, ben, chloe = live.devices
+    try:
+        session.notes.add("Typed by the facilitator for Ana", author_id=ana.participant_id)
+        session.notes.set_silent(True)
+        mine = await live.room.add_note(ben, "Ben's silent note")
+        await live.room.add_note(chloe, "Chloé's silent note")
+        session.notes.reveal()
+        session.notes.hide(mine)
+        await live.room.add_note(ana, "Ana, still hidden in silence")
+
+        def same_views() -> None:
+            shared = Shared(session)
+            for device in live.devices:
+                assert device_view(session, device, shared=shared) == device_view(session, device)
+
+        same_views()
+        assert any(n.text == "Ben's silent note" for n in device_view(session, ben).set_aside)
+        session.notes.hide(mine, False)
+        ballot = session.votes.open(session.workshop.current_stage_id, budget=2, cap=1)
+        await live.room.cast(ana, ballot.id, ballot.note_ids[0])
+        same_views()
+        assert device_view(session, ana).my_dots == {ballot.note_ids[0]: 1}
+        session.votes.close(ballot.id)
+        same_views()
+        assert device_view(session, ana).result_dots == {ballot.note_ids[0]: 1}
+        assert device_view(session, ben).result_dots == {}
+    finally:
+        await live.close()
