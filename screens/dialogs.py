@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from screens.base import DismissOnce
+from screens.internals import SettledResize
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ DIALOG_CSS = """
 """
 
 
-class ConfirmScreen(DismissOnce, ModalScreen[bool]):
+class ConfirmScreen(SettledResize, DismissOnce, ModalScreen[bool]):
     """Ask a yes/no question: ``y`` is yes, ``n`` or escape is no, Enter presses the focused button.
 
     Only a deliberate answer says yes. Any other printable key answers no, with a notice: a facilitator who
@@ -103,7 +104,7 @@ class ConfirmScreen(DismissOnce, ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class TextEntryScreen(DismissOnce, ModalScreen[str | None]):
+class TextEntryScreen(SettledResize, DismissOnce, ModalScreen[str | None]):
     """Type or edit a text; one line (enter saves) or several (a text area; ctrl+s saves). ``None`` = cancelled.
 
     The text comes back as typed: checking it (empty, too long) is the session's job, so the message the
@@ -169,7 +170,7 @@ class TextEntryScreen(DismissOnce, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChooseScreen(DismissOnce, ModalScreen[Any]):
+class ChooseScreen(SettledResize, DismissOnce, ModalScreen[Any]):
     """Pick one of ``options`` (label, value); returns the value, or ``None`` on escape."""
 
     DEFAULT_CSS: ClassVar[str] = (
@@ -247,7 +248,7 @@ class ChooseWhileTypingScreen(ChooseScreen):
             self.typed_on(event.character)
 
 
-class BackupsScreen(DismissOnce, ModalScreen[None]):
+class BackupsScreen(SettledResize, DismissOnce, ModalScreen[None]):
     """A workshop file that cannot be read: say so, and offer the backups the store kept.
 
     Choosing one restores it (the damaged file is kept aside by the store) and opens the workshop; escape goes

@@ -15,6 +15,7 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
   ``SelectionList`` has ticked, an option that keeps its whole prompt (the tick boxes that read ``[x]`` from the
   back of a room).
 - ``QuietFirstResume``: a screen's first resume does not restyle every widget again.
+- ``SettledResize``: a screen told it now has the size it was just laid out at does not lay out and draw again.
 - ``FixedSizeDataTable``: a ``DataTable`` whose rows are all one line and whose columns have fixed widths, which
   skips ``DataTable``'s measuring of every new cell.
 
@@ -369,6 +370,37 @@ class QuietFirstResume:
             event.refresh_styles = False
 
 
+# --- a screen's same-size resize (Screen._on_resize) --------------------------------------------------------
+
+
+class SettledResize:
+    """Mix into a ``Screen`` (before it): a ``Resize`` to the size the screen is already laid out at does nothing
+    but ``same_size_resize``; any other size is Textual's own.
+
+    Textual 8.2.8 lays a pushed screen out three times before its first frame settles: on its ``ScreenResume``
+    (``Screen._on_screen_resume`` calls ``_refresh_layout`` because the new screen has no size yet), again on the
+    ``Resize`` that first layout posts to every widget it has just shown, the screen itself included
+    (``Screen._on_resize`` calls ``_screen_resized``, which lays it and every screen beneath it out again at the
+    same size and draws), and once more after its widgets have mounted (``AwaitMount`` asks for a layout). The
+    middle one changes nothing: a terminal resize reaches a screen only through ``App._on_resize``, which drops
+    a resize to the size the app already has, so a same-size ``Resize`` comes only from that first layout.
+
+    Textual runs one handler per class of the screen for a message, in MRO order (``on_resize`` of the screen's
+    own classes first), and stops at the first class after ``prevent_default`` (``MessagePump._get_dispatch_methods``):
+    this mixin's handler runs before ``Screen._on_resize``. Breakpoint classes are the screen's own business
+    here (``same_size_resize``: Textual sets them in the handler skipped). Pinned by ``tests/test_internals.py``.
+    """
+
+    def same_size_resize(self) -> None:
+        """Called instead of Textual's handler for a ``Resize`` to the size the screen has (default: nothing)."""
+
+    async def _on_resize(self, event: events.Resize) -> None:  # async, as ``Screen._on_resize``
+        if event.size == cast("Screen[Any]", self).outer_size:
+            event.prevent_default()
+            event.stop()
+            self.same_size_resize()
+
+
 # --- toggle buttons (textual.widgets._toggle_button, _selection_list) ----------------------------------
 
 
@@ -434,6 +466,7 @@ __all__ = [
     "PasteKeepingParser",
     "QuietFirstResume",
     "ScreenCssLoader",
+    "SettledResize",
     "WholeSelection",
     "WorkshopLinuxDriver",
     "cached_visual",

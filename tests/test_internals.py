@@ -33,6 +33,7 @@ from screens.internals import (  # noqa: E402  (after the platform check)
     OptionListLines,
     PasteKeepingParser,
     QuietFirstResume,
+    SettledResize,
     WorkshopLinuxDriver,
     cached_visual,
     divide_line,
@@ -310,6 +311,59 @@ async def test_the_first_resume_keeps_its_styles_and_later_ones_restyle() -> Non
         (first, made_first), (later, made_later) = seen
         assert made_first and not first.refresh_styles  # Textual asked for a restyle; the mixin said no
         assert later.refresh_styles == made_later  # later resumes are left as Textual made them
+
+
+# --- a screen's same-size resize -----------------------------------------------------------------------------
+
+
+async def test_a_resize_to_the_size_laid_out_is_skipped_and_a_new_size_is_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.geometry import Size
+    from textual.message_pump import MessagePump
+    from textual.screen import Screen
+
+    # What SettledResize relies on: dispatch stops after prevent_default; Textual's handler lays out again; the
+    # app passes a terminal resize on only when the size changed.
+    assert "message._no_default_action" in inspect.getsource(MessagePump._get_dispatch_methods)
+    assert "self._screen_resized(event.size)" in inspect.getsource(Screen._on_resize)
+    assert "self._refresh_layout(size)" in inspect.getsource(Screen._screen_resized)
+    assert "if self._size == event.size:" in inspect.getsource(App._on_resize)
+
+    layouts: list[tuple[Screen[None], Size | None]] = []
+    upstream = Screen._refresh_layout
+
+    def counted(self: Screen[None], size: Size | None = None, scroll: bool = False) -> None:
+        layouts.append((self, size))
+        upstream(self, size, scroll)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    same_size: list[Size] = []
+
+    class Settled(SettledResize, Screen[None]):
+        def same_size_resize(self) -> None:
+            same_size.append(self.outer_size)
+
+    class Plain(Screen[None]):
+        pass
+
+    app = App[None]()
+    async with app.run_test(size=(80, 24)) as pilot:
+        plain, settled = Plain(), Settled()
+        await app.push_screen(plain)
+        await pilot.pause()
+        await app.push_screen(settled)
+        await pilot.pause()
+        plain_layouts = [size for screen, size in layouts if screen is plain]
+        settled_layouts = [size for screen, size in layouts if screen is settled]
+        # Textual: on resume, again on its own same-size Resize (plus that Resize laying out the screens beneath),
+        # and after mounting. Settled: the middle one is skipped, nothing else.
+        assert len(settled_layouts) == len(plain_layouts) - 1
+        assert same_size == [Size(80, 24)]
+        layouts.clear()
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert (settled, Size(100, 30)) in layouts  # a real resize is Textual's own
+        # ... and the Resize its layout then posts to the screen (now that size) is skipped too
+        assert settled.outer_size == Size(100, 30) and same_size == [Size(80, 24), Size(100, 30)]
 
 
 # --- toggle buttons -----------------------------------------------------------------------------------------

@@ -587,6 +587,7 @@ async def test_read_only_banner_when_another_process_holds_the_file(
 
 async def test_terminal_too_small_shows_a_message(app: WorkshopApp) -> None:
     async with app.run_test(size=(50, 15)) as pilot:
+        await pilot.pause()  # the message is mounted as the stage screen opens, and laid out in its next frame
         screen = stage_screen(app)
         assert screen.has_class("-too-small")
         message = screen.query_one(TooSmall)
