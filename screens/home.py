@@ -94,6 +94,10 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
         self._summaries: dict[str, WorkshopSummary] = {}
         self._search = ""
         """The filter's text: the list shows the workshops that match it (all of them when empty)."""
+        self._widths: dict[str, int] | None = None
+        """The column widths the table was last filled with (``column_widths``)."""
+        self._resumed = False
+        """Whether the screen has resumed since it mounted (the first resume follows the mount at once)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -111,8 +115,11 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
         self.refresh_workshops()
 
     def on_screen_resume(self) -> None:
-        """Back from set-up or a dialog: a workshop may have been created, renamed or removed meanwhile."""
-        self.refresh_workshops()
+        """Back from set-up or a dialog: a workshop may have been created, renamed or removed meanwhile. The
+        first resume comes straight after ``on_mount`` read them: nothing to read again."""
+        if self._resumed:
+            self.refresh_workshops()
+        self._resumed = True
 
     # --- the list ------------------------------------------------------------------------------------
 
@@ -150,13 +157,16 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
             table.focus()
 
     def on_resize(self) -> None:
-        self._draw(self.selected_id())
+        """Fill the table again only when the new width needs other column widths (a resize that keeps them,
+        such as the screen's first, changes nothing in it)."""
+        if column_widths(self.size.width) != self._widths:
+            self._draw(self.selected_id())
 
     def _draw(self, keep: str | None) -> None:
         """Fill the table from the last reading; on a narrow terminal the long columns get fixed widths."""
         table = self.query_one("#workshops", WorkshopTable)
         table.clear(columns=True)
-        widths = column_widths(self.size.width)
+        widths = self._widths = column_widths(self.size.width)
         for key, label in COLUMNS.items():
             table.add_column(label, key=key, width=widths.get(key))
         for summary in self._summaries.values():
