@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -134,6 +133,8 @@ def fsync_dir(folder: Path) -> None:
 
 def temp_name(prefix: Path) -> Path:
     """An unpredictable name beside ``prefix``: ``<prefix><16 hex digits>`` (64 random bits)."""
+    import secrets  # at the first write, not on the way to the first frame (it loads OpenSSL's hashlib: ~2 ms)
+
     return prefix.with_name(f"{prefix.name}{secrets.token_hex(8)}")
 
 
