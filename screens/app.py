@@ -256,14 +256,15 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         return BaseScreen()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._started)
         self.screen_change_signal.subscribe(self, self._guard_size)
         self._guard_size()
         if self._initial_workshop is None:
+            self.call_after_refresh(self._started)
             self.navigator.home()
             return
         if self.quick_start and self._show_preview(self._initial_workshop):
-            return
+            return  # _started once the whole workshop is in (on_workshop_read)
+        self.call_after_refresh(self._started)
         try:
             session = self.library.open(self._initial_workshop)
         except SessionError as error:
@@ -322,6 +323,9 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         result = opening.take() if opening is not None else None
         if result is None:
             return  # abandoned: the window closed the workshop meanwhile
+        # Only now: the collector stays off while the workshop is read, and what start-up built, the whole
+        # workshop included, is kept out of later collections, as when it is read before the first frame.
+        self.call_after_refresh(self._started)
         preview = self.session
         if isinstance(result, SessionError):
             self.session = None
@@ -364,8 +368,9 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
 
     @staticmethod
     def _started() -> None:
-        """After the first frame: keep start-up's objects out of future collections, and collect again (the
-        console script holds the collector during start-up; see ``workshop.cli.main``)."""
+        """After the first frame with the whole workshop in memory (after ``on_workshop_read`` when the first frame
+        came from the preview): keep start-up's objects out of future collections, and collect again (the console
+        script holds the collector during start-up; see ``workshop.cli.main``)."""
         gc.freeze()
         tune_collections()
         gc.enable()

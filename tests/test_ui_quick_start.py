@@ -7,6 +7,7 @@ then reads the whole workshop in a thread and swaps it in. These tests hold that
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -97,8 +98,10 @@ async def test_the_first_frame_shows_the_current_stage_then_the_whole_workshop_a
     workshop_id = _workshop(library)
     full_notes = len(library.load(workshop_id).notes)
     app = make_app(library, workshop_id, quick_start=True)
+    frozen = gc.get_freeze_count()
     async with app.run_test(size=SIZE) as pilot:
         screen = await _first_frame(app, pilot)
+        assert gc.get_freeze_count() == frozen  # start-up's objects are frozen with the whole workshop, not before
         session = session_of(app)
         assert session.opening and not session.read_only  # drawn from the preview
         assert len(session.workshop.notes) == 40  # the current stage's notes only
@@ -113,6 +116,11 @@ async def test_the_first_frame_shows_the_current_stage_then_the_whole_workshop_a
         assert not session.opening and not session.read_only
         assert len(session.workshop.notes) == full_notes == 43
         assert session.workshop == library.load(workshop_id)  # every record: what exports and other screens read
+        for _ in range(50):
+            if gc.get_freeze_count() > frozen:
+                break
+            await pilot.pause()
+        assert gc.get_freeze_count() >= frozen + full_notes  # the whole workshop is out of later collections
         assert app.screen is screen  # the same screen, redrawn from the whole workshop
         assert screen.notes.option_count == 40
         await pilot.press("p")  # another stage: its notes were not in the preview
