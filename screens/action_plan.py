@@ -329,6 +329,8 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         super().__init__()
         self._candidates: list[Candidate] = []
         self._title_width = 30
+        self._drawing = 0
+        """Counts the table's drawings, so rows added after a frame belong to the latest one."""
 
     # --- layout ----------------------------------------------------------------------------------------
 
@@ -441,13 +443,32 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         table.add_column("Status", key="status", width=11)
         table.add_column("⚠", key="flags", width=1)
         today = date.fromtimestamp(self.session.clock.wall()).isoformat()
-        for place, action in enumerate(actions, start=1):
+        self._drawing += 1
+        # The rows a first frame can show (those of a screen's height, down to the one to select) now; the
+        # rest right after that frame: a plan of 200 actions built 200 rows to show 30.
+        ids = [action.id for action in actions]
+        shown = self.app.size.height
+        at = ids.index(select) if select in ids else 0
+        now = max(shown, at + shown)
+        for place, action in enumerate(actions[:now], start=1):
             table.add_row(*self._row(place, action, today), key=str(action.id))
+        if len(actions) > now:  # after the frame, and after whatever waited for that frame
+            rest = partial(self._add_rows, self._drawing, now, actions[now:], today)
+            self.call_after_refresh(self.call_later, rest)
         if not actions:
             table.add_row("", Text("No actions yet", style="bold"), "", "", "", "", "", key="empty")
         elif select is not None and str(select) in table.rows:
             table.move_cursor(row=table.get_row_index(str(select)), animate=False)
         self.query_one("#plan-status", Static).update(Content(plan_status(ws)))
+
+    def _add_rows(self, drawing: int, before: int, actions: list[ActionItem], today: str) -> None:
+        """The plan's rows below the first ``before`` (those the first frame did not need), unless the table
+        was drawn again meanwhile (``drawing`` is no longer the latest)."""
+        if drawing != self._drawing or not self.is_mounted:
+            return
+        table = self.query_one("#actions", DataTable)
+        for place, action in enumerate(actions, start=before + 1):
+            table.add_row(*self._row(place, action, today), key=str(action.id))
 
     def _row(self, place: int, action: ActionItem, today: str) -> list[Text]:
         colours = self.app.theme_variables

@@ -195,3 +195,72 @@ async def test_the_kept_auto_height_follows_every_change_of_the_options() -> Non
         options.set_options([AutoList.row("only"), AutoList.row("two\nlines")])
         assert height() == 3
         assert options.get_content_height(Size(40, 0), Size(40, 30), 6) > 3, "narrower: the rows wrap"
+
+
+# --- the action plan builds the rows a first frame shows, the rest just after ---------------------------------
+
+PLAN_ACTIONS = 200
+
+
+@pytest.fixture
+def plan_app(store: Store, clock: FakeClock) -> Iterator[WorkshopApp]:
+    library = WorkshopLibrary(store, clock=clock)
+    session = library.create("Plan of 200", participants=["Ana", "Ben"])
+    for i in range(1, PLAN_ACTIONS + 1):
+        session.actions.add(f"Action {i}", owner="Ana", due="2026-12-15")
+    workshop_id = session.workshop.id
+    session.close()
+    app = make_app(library, workshop_id, clock=clock)
+    yield app
+    app.close_session()
+
+
+def plan_rows(app: WorkshopApp) -> list[str]:
+    from textual.widgets import DataTable
+
+    table = app.screen.query_one("#actions", DataTable)
+    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+
+
+async def test_the_plans_first_frame_builds_a_screen_of_rows_and_the_rest_follow(plan_app: WorkshopApp) -> None:
+    from textual.widgets import DataTable
+
+    from screens.action_plan import ActionPlanScreen
+
+    app = plan_app
+    async with app.run_test(size=(120, 36)) as pilot:
+        await on_stage(pilot)
+        at_first_frame: list[int] = []
+
+        def first_frame() -> None:
+            at_first_frame.append(app.screen.query_one("#actions", DataTable).row_count)
+
+        await app.push_screen(ActionPlanScreen())
+        app.call_after_refresh(first_frame)
+        await pilot.pause()
+        await pilot.pause()
+        assert at_first_frame and at_first_frame[0] < PLAN_ACTIONS, "the first frame waited for every row"
+        assert plan_rows(app) == [f"Action {i}" for i in range(1, PLAN_ACTIONS + 1)], "then all, in order"
+        app.screen.query_one("#actions", DataTable).focus()
+        await pilot.press("ctrl+end")  # DataTable's key to the last row
+        await pilot.pause()
+        assert "Action 200" in screen_text(app), "the last action is reached from the keyboard"
+
+
+async def test_a_change_while_the_plans_rows_are_added_draws_each_row_once(plan_app: WorkshopApp) -> None:
+    from screens.action_plan import ActionPlanScreen
+
+    app = plan_app
+    async with app.run_test(size=(120, 36)) as pilot:
+        await on_stage(pilot)
+        session = app.session
+        assert session is not None
+        screen = ActionPlanScreen()
+        await app.push_screen(screen)
+        last = session.workshop.ordered_actions()[-1]
+        session.actions.add("One more")  # the table is drawn again before the first drawing's rows are all in
+        screen.redraw(action_id=last.id)  # a row far below the first screen is selected: it is there at once
+        assert screen.selected_action_id == last.id
+        await pilot.pause()
+        await pilot.pause()
+        assert plan_rows(app) == [f"Action {i}" for i in range(1, PLAN_ACTIONS + 1)] + ["One more"]
