@@ -101,8 +101,8 @@ class LiveReader:
                     data.append(line[6:])
                 elif line == "" and name:
                     self.events.append(name)
-                    if name == "page":
-                        self.pages.append("\n".join(data))
+                    if name == "page":  # the live part's HTML as one JSON string (room.live)
+                        self.pages.append(json.loads("\n".join(data)))
                     elif name == "patch":  # the HTML each operation brings (room.live), as one page part
                         self.patches.append(json.loads("\n".join(data)))
                         self.pages.append("".join(op[-1] or "" for op in self.patches[-1] if len(op) > 2))

@@ -6,6 +6,7 @@ event, a device joining), the hub waits ``delay`` seconds so a burst of changes 
 connected device's page inputs (``inputs(device)``: its view and the room's shared notes, cheap to build and to
 compare) and draws its page only when they differ from what that device was last drawn from. What goes down the
 wire is then the difference from the page the device already has, as a ``patch`` event: a JSON list of operations
+(a whole page is a ``page`` event holding the part's HTML as one JSON string: one line, however many the HTML has)
 
 - ``["replace", id, html]``: the element with that id is replaced by ``html``;
 - ``["remove", id]``: the element goes;
@@ -248,7 +249,7 @@ class LiveHub:
         old, connection.sent = connection.sent, page
         ops = diff(old, page, memo) if old is not None else None
         if ops is None or len(connection.queue) >= MAX_QUEUED:
-            self._queue(connection, _event("page", page.html), whole=True)
+            self._queue(connection, _event("page", json.dumps(page.html, ensure_ascii=False)), whole=True)
         elif ops:
             self._queue(connection, _event("patch", "[" + ",".join(ops) + "]"), whole=False)
 

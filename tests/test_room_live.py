@@ -35,6 +35,9 @@ async def _events(stream: Stream) -> list[tuple[str, str]]:
             lines = event.split("\n")
             if lines[0].startswith("event: "):
                 data = "\n".join(line[6:] for line in lines[1:] if line.startswith("data: "))
+                if lines[0] == "event: page":  # the whole part, as one JSON string on one line
+                    assert len(lines) == 2
+                    data = json.loads(data)
                 got.append((lines[0][7:], data))
 
 

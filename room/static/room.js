@@ -79,7 +79,7 @@
     source.addEventListener("page", function (event) {
       have = "";
       var state = remember();
-      live.innerHTML = event.data;
+      live.innerHTML = JSON.parse(event.data);
       restore(state);
     });
     source.addEventListener("patch", function (event) {
