@@ -142,6 +142,36 @@ async def test_setup_defaults_follow_the_notes_and_open_the_vote(app: WorkshopAp
         assert ballot.note_ids == note_ids(app)
 
 
+async def test_setup_leaves_a_note_hidden_from_the_room_off_the_ballot(
+    library: WorkshopLibrary, workshop_id: str, clock: FakeClock
+) -> None:
+    """A hidden note is neither ticked nor offered: ctrl+s at once opens the vote on the others (it was ticked and
+    the session refused the whole set-up with "Note #2 is hidden from the room")."""
+
+    def hide_second(session: WorkshopSession) -> None:
+        ws = session.workshop
+        assert ws.current_stage_id is not None
+        session.notes.hide(ws.stage_notes(ws.current_stage_id)[1].id, hidden=True)
+
+    prepare(library, workshop_id, hide_second)
+    app = make_app(library, workshop_id, clock=clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            setup = await open_setup(pilot)
+            shown = [n.id for n in session_of(app).workshop.stage_notes(setup.stage_id or 0) if not n.withheld]
+            assert len(shown) == len(NOTES) - 1
+            notes = setup.query_one("#ballot-notes", SelectionList)
+            assert notes.option_count == len(shown) and notes.selected == shown
+            assert setup.query_one("#budget", Input).value == str(voting.default_budget(len(shown)))
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, VoteBoardScreen), messages(app)
+            (ballot,) = session_of(app).workshop.ballots.values()
+            assert ballot.note_ids == shown
+    finally:
+        app.close_session()
+
+
 async def test_setup_refuses_impossible_rules_and_keeps_the_dialog(app: WorkshopApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await open_setup(pilot)

@@ -130,7 +130,8 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
     def _notes(self) -> list[Note]:
         if self.stage_id is None:
             return self.session.votes.final_priority_notes(include_candidates=self._with_candidates())
-        return self.session.workshop.stage_notes(self.stage_id)
+        # A new vote never puts a note hidden from the room on its ballot (docs/VOTING.md); the session refuses one.
+        return [note for note in self.session.workshop.stage_notes(self.stage_id) if not note.withheld]
 
     def _with_candidates(self) -> bool:
         boxes = self.query("#candidates").results(Checkbox)
