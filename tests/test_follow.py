@@ -266,7 +266,7 @@ def test_following_takes_no_lock_and_writes_nothing(store: Store, writer: Worksh
     mine.close()
 
 
-@pytest.mark.parametrize("watching", [True, False], ids=["watchfiles", "polling"])
+@pytest.mark.parametrize("watching", [True, False], ids=["watchdog", "polling"])
 def test_run_in_the_background(writer: WorkshopFile, monkeypatch: pytest.MonkeyPatch, watching: bool) -> None:
     if not watching:
 
@@ -301,6 +301,43 @@ def test_run_in_the_background(writer: WorkshopFile, monkeypatch: pytest.MonkeyP
     assert not thread.is_alive()
     assert follower.polling is not watching
     assert seen.batches == [[note(n)] for n in range(2, 7)]
+
+
+def test_a_follower_with_nothing_to_follow_sleeps(writer: WorkshopFile, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While nothing changes the watching follower reads the files only to look at the writer's lock, once per
+    ``WRITER_CHECK_SECONDS``: its own reads (which the system reports as opens and reads of our files) never wake
+    it, and a change still does at once."""
+    monkeypatch.setattr(follow, "WRITER_CHECK_SECONDS", 0.5)
+    reads: list[int] = []
+    seen = Recorder()
+    follower = Follower(writer.path, seen.apply, on_status=seen.status)
+    read = follower.read
+
+    def counting() -> tuple[list[list[Op]], FollowStatus]:
+        reads.append(1)
+        return read()
+
+    follower.read = counting  # type: ignore[method-assign]
+    thread = threading.Thread(target=follower.run, args=(lambda fn: fn(),), daemon=True)
+    thread.start()
+    try:
+        writer.commit([note(2)])
+        while [note(2)] not in seen.batches:
+            assert seen.changed.wait(WAIT), "the change never arrived"
+            seen.changed.clear()
+        reads.clear()
+        quiet = threading.Event()
+        quiet.wait(1.6)  # an idle spell: about three lock checks are due in it
+        idle_reads = len(reads)
+        writer.commit([note(3)])
+        while [note(3)] not in seen.batches:
+            assert seen.changed.wait(WAIT), "a change after the idle spell never arrived"
+            seen.changed.clear()
+    finally:
+        follower.stop()
+        thread.join(WAIT)
+    assert not follower.polling
+    assert idle_reads <= 4, f"{idle_reads} reads while nothing changed (a lock check is due every 0.5 s)"
 
 
 def test_table_diff() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from textual.geometry import Region, Size
 from textual.widgets import Static
 
 from facilitation.clock import FakeClock
@@ -228,6 +229,69 @@ async def test_the_countdown_is_redrawn_when_its_digits_move_and_once_a_second_w
         asked.clear()
         screen.refresh_clock()
         assert asked == [IDLE_TICK_SECONDS]
+
+
+async def test_a_running_countdowns_second_draws_only_the_digits_that_moved(
+    session: WorkshopSession, following: Following, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each second of a running countdown repaints the block of the glyphs that changed and the bar: no layout,
+    no other widget (the words, the agenda's ahead/behind and the board stay as drawn). It used to lay out and
+    draw the whole screen every second (the words and the agenda strip were set again each time)."""
+    from textual.widget import Widget
+
+    from screens.projector.big_digits import BigDigits
+
+    app = ProjectorApp(following, watch=False)
+    async with app.run_test(size=(200, 60)) as pilot:
+        session.agenda.next()
+        session.timer.start()
+        clock.advance(1.5)  # the digits count whole seconds up: 19:59 until 1,198 s are left
+        await settle(app, pilot)
+        screen = screen_of(app)
+        digits = screen.query_one(BigDigits)
+        minutes = session.stage().minutes
+        assert digits.value == f"{minutes - 1:02d}:59" and digits.scale == 6
+        refreshed: list[tuple[str, tuple[Region, ...], bool]] = []
+        refresh = Widget.refresh
+
+        def recording(self: Widget, *regions: Region, **options: bool) -> Widget:
+            refreshed.append((type(self).__name__, regions, bool(options.get("layout"))))
+            return refresh(self, *regions, **options)
+
+        monkeypatch.setattr(Widget, "refresh", recording)
+        clock.advance(1.0)
+        screen.refresh_clock()
+        await pilot.pause()
+        assert digits.value == f"{minutes - 1:02d}:58"
+        assert not [r for r in refreshed if r[2]], f"a second laid the screen out: {refreshed}"
+        assert {name for name, _, _ in refreshed} == {"BigDigits", "TimerBar"}, refreshed
+        drawn = [regions for name, regions, _ in refreshed if name == "BigDigits"]
+        assert len(drawn) == 1 and len(drawn[0]) == 1, drawn
+        block = drawn[0][0]
+        last_glyph = 5 * digits.scale  # the 9 and the 8 differ within one glyph's columns
+        assert block.width <= last_glyph and block.right <= digits.content_size.width
+        assert block.x >= digits.content_size.width // 2, "the block is the last glyph's, on the right"
+        assert block.height <= len(render_lines("8", digits.scale))
+
+
+def test_big_digits_find_the_cells_that_changed() -> None:
+    """``BigDigits`` repaints where two values are drawn differently; a change of length repaints it all."""
+    from screens.projector.big_digits import BigDigits
+
+    class Sized(BigDigits):
+        @property
+        def content_size(self) -> Size:  # type: ignore[override]
+            return Size(196, 22)
+
+    digits = Sized("12:34")
+    scale = digits.scale
+    block = digits._changed_region("12:34", "12:35")
+    assert block is not None
+    left = (196 - text_width("12:34") * scale) // 2
+    fourth = left + (text_width("12:3") + 1) * scale  # where the last glyph starts
+    assert fourth <= block.x and block.right <= fourth + 5 * scale
+    assert digits._changed_region("12:34", "12:34") == Region()
+    assert digits._changed_region("9:59", "10:00") is None  # longer: laid out again
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])

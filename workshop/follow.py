@@ -23,8 +23,12 @@ elsewhere from the owner file the writer leaves beside the lock, checking its pr
 quits or crashes the follower keeps the last good picture and says so; when a writer opens the workshop again,
 it follows again.
 
-Changes are noticed with ``watchfiles`` (inotify, FSEvents, ReadDirectoryChangesW) on the data folder. Where no
-file watching is available (a network share, the inotify limit reached) it polls the three files every 250 ms.
+Changes are noticed with ``watchdog`` (inotify, FSEvents, ReadDirectoryChangesW) on the data folder: the follower's
+threads sleep until the system says one of the three files changed, and wake once a second otherwise to look at the
+writer's lock, so following costs next to nothing while nothing changes. (``watchfiles``, used before, polls its
+queue of notices every few milliseconds in its own loop: about 0.6 % of a CPU at a 20 ms step, doing nothing.)
+Where no file watching is available (a network share, the inotify limit reached) it polls the three files every
+250 ms.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -66,8 +70,6 @@ POLL_SECONDS = 0.25
 """How often the files are looked at where the system cannot watch them (the issue's 250 ms)."""
 WRITER_CHECK_SECONDS = 1.0
 """How often the writer's lock is looked at while nothing changes (a crash leaves no trace in the files)."""
-WATCH_STEP_MS = 20
-"""``watchfiles``: wait this long after a change for more before yielding; the follower's share of the latency."""
 _RELOAD_ATTEMPTS = 20
 """A snapshot replaced while it was being read is read again; more attempts than this means something is wrong."""
 
@@ -368,6 +370,8 @@ class Follower:
         )
         self._checked_writer = time.monotonic()
         self._stop = threading.Event()
+        self._woken = threading.Event()
+        """Set by the file watcher's thread when one of our files changed (and by ``stop``)."""
         self.polling = False
         """True once file watching proved unavailable and the follower polls instead."""
 
@@ -434,22 +438,24 @@ class Follower:
     def stop(self) -> None:
         """Make ``run`` return (from any thread) within a few milliseconds."""
         self._stop.set()
+        self._woken.set()
 
     def run(self, deliver: Callable[[Callable[[], object]], object]) -> None:
         """Follow until ``stop``: read in this thread, and on a change call ``deliver(fn)``, which must run
         ``fn`` on the thread that owns the session (for Textual: ``app.call_from_thread``)."""
-        for changed in self._wakeups():
-            if self._stop.is_set():
-                return
-            due = time.monotonic() - self._checked_writer >= WRITER_CHECK_SECONDS
-            if not changed and not due:
-                continue
-            batches, status = self.read()
-            if batches or status != self.status:
-                with contextlib.suppress(RuntimeError):  # the app is closing
-                    deliver(lambda b=batches, s=status: self.deliver(b, s))  # type: ignore[misc]
+        with contextlib.closing(self._wakeups()) as wakeups:  # closing stops the file watcher's thread
+            for changed in wakeups:
+                if self._stop.is_set():
+                    return
+                due = time.monotonic() - self._checked_writer >= WRITER_CHECK_SECONDS
+                if not changed and not due:
+                    continue
+                batches, status = self.read()
+                if batches or status != self.status:
+                    with contextlib.suppress(RuntimeError):  # the app is closing
+                        deliver(lambda b=batches, s=status: self.deliver(b, s))  # type: ignore[misc]
 
-    def _wakeups(self) -> Iterator[bool]:
+    def _wakeups(self) -> Generator[bool, None, None]:
         """True when our files may have changed, False now and then when nothing did (to look at the lock)."""
         try:
             yield from self._watch()
@@ -466,27 +472,45 @@ class Follower:
         return {self.path.name, self.tail.journal.name, owner_path(self.path).name}
 
     def _watch(self) -> Iterator[bool]:
-        import watchfiles
+        """Wake on the system's notice that one of our files changed (``watchdog``: inotify, FSEvents,
+        ReadDirectoryChangesW), and every ``WRITER_CHECK_SECONDS`` otherwise. Between two notices this thread
+        sleeps in a blocking wait, and so does the observer's thread in its read of the notices: nothing runs while
+        nothing changes. ``OSError`` when the folder cannot be watched (no inotify, its limit reached)."""
+        from watchdog import events
+        from watchdog.observers import Observer
 
         names = self._names()
+        woken = self._woken
+        # Writes, renames, creations and deletions only: the system also reports every open and read, and the
+        # follower's own reads would wake it again at once.
+        kinds: list[type[events.FileSystemEvent]] = [
+            events.FileCreatedEvent,
+            events.FileModifiedEvent,
+            events.FileDeletedEvent,
+            events.FileMovedEvent,
+            events.FileClosedEvent,
+        ]
 
-        def ours(_change: watchfiles.Change, path: str) -> bool:
-            return os.path.basename(path) in names
+        class Ours(events.FileSystemEventHandler):
+            def on_any_event(self, event: events.FileSystemEvent) -> None:
+                if type(event) not in kinds:
+                    return
+                for path in (event.src_path, event.dest_path):
+                    if path and os.path.basename(os.fsdecode(path)) in names:
+                        woken.set()
 
-        yield True  # read once at once: a change between loading and watching is not lost
-        for changes in watchfiles.watch(
-            self.path.parent,
-            watch_filter=ours,
-            debounce=200,
-            step=WATCH_STEP_MS,
-            stop_event=self._stop,
-            rust_timeout=int(WRITER_CHECK_SECONDS * 1000),
-            yield_on_timeout=True,
-            recursive=False,
-            raise_interrupt=False,
-            poll_delay_ms=int(POLL_SECONDS * 1000),
-        ):
-            yield bool(changes)
+        observer = Observer()
+        observer.schedule(Ours(), os.fspath(self.path.parent), recursive=False, event_filter=kinds)
+        observer.start()  # before the first read: a change made meanwhile wakes us again
+        try:
+            yield True
+            while not self._stop.is_set():
+                changed = woken.wait(WRITER_CHECK_SECONDS)
+                woken.clear()  # before reading: what changes after this wakes us again
+                yield changed
+        finally:
+            observer.stop()
+            observer.join(WRITER_CHECK_SECONDS)
 
     def _poll(self) -> Iterator[bool]:
         files = [self.path, self.tail.journal, owner_path(self.path)]

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -95,7 +96,8 @@ class BigDigits(Widget):
     BigDigits { width: 1fr; height: 1fr; text-style: bold; }
     """
 
-    value: reactive[str] = reactive("00:00", layout=False)
+    value: reactive[str] = reactive("00:00", repaint=False)
+    """The text shown; a new value repaints only the cells whose drawing changed (``watch_value``)."""
     template: reactive[str] = reactive("00:00")
     """The widest text this widget will show (``+00:00`` once overtime can be shown), so the scale stays the same
     while the value changes."""
@@ -107,9 +109,43 @@ class BigDigits(Widget):
 
     @property
     def scale(self) -> int:
+        return self._scale_for(self.value)
+
+    def _scale_for(self, value: str) -> int:
         width, height = self.content_size
-        return fit_scale(
-            self.template if len(self.template) >= len(self.value) else self.value, width, height
+        return fit_scale(self.template if len(self.template) >= len(value) else value, width, height)
+
+    def watch_value(self, old: str, new: str) -> None:
+        """Repaint the smallest block of cells that holds every difference between ``old`` and ``new`` as drawn:
+        from ``19:59`` to ``19:58`` the rows and columns of one glyph, not the whole widget (Textual then sends
+        each of those rows from the widget's left edge to the last changed column). A change of size or of length
+        repaints everything."""
+        changed = self._changed_region(old, new)
+        if changed is None:
+            self.refresh()
+        elif changed:
+            self.refresh(changed)
+
+    def _changed_region(self, old: str, new: str) -> Region | None:
+        """The block of cells (in the widget's content) where ``old`` and ``new`` are drawn differently; an empty
+        region when they look the same; None when they are laid out differently (everything must be drawn)."""
+        width, height = self.content_size
+        scale = self._scale_for(new)
+        if not width or not height or scale != self._scale_for(old):
+            return None
+        before, after = render_lines(old, scale), render_lines(new, scale)
+        if len(before) != len(after) or any(len(a) != len(b) for a, b in zip(before, after, strict=True)):
+            return None
+        rows = [y for y, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+        if not rows:
+            return Region()
+        pairs = zip(before, after, strict=True)
+        columns = [x for a, b in pairs for x, (p, q) in enumerate(zip(a, b, strict=True)) if p != q]
+        top = max(0, (height - len(after)) // 2)
+        left = max(0, (width - min(len(after[0]), width)) // 2)
+        first, last = min(columns), max(columns)
+        return Region(left + first, top + rows[0], last - first + 1, rows[-1] - rows[0] + 1).intersection(
+            Region(0, 0, width, height)
         )
 
     def _lines(self) -> list[str]:

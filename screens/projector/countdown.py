@@ -52,17 +52,21 @@ class ProjectorCountdown(Vertical):
         return self._last[1] if self._last else ""
 
     def show(self, timer: StageTimer, now: float | None = None) -> None:
-        """Draw ``timer`` as it is now (the screen calls this a few times a second)."""
+        """Draw ``timer`` as it is now (the screen calls this once a second while it runs). Only what changed is
+        drawn again: a running countdown's second redraws the digits that moved and the bar, never the words (a
+        ``Label`` update lays out the whole screen) unless they changed too."""
         digits, status, phase = timer_digits(timer), timer_status(timer, now, outcome=False), timer.phase
         state = timer.status.value
         fraction = round(timer.fraction_remaining, 3)
         current = (digits, status, phase, state, fraction)
         if current == self._last:
             return
+        last_status = self._last[1] if self._last else None
         self._last = current
         big = self.query_one(BigDigits)
         big.template = "+" + re.sub(r"\d", "0", digits.lstrip("+"))  # room for overtime: same size
         big.value = digits
-        self.query_one("#countdown-status", Label).update(Content(status))
+        if status != last_status:
+            self.query_one("#countdown-status", Label).update(Content(status))
         self.query_one(TimerBar).fraction = fraction
-        self.update_classes(timer_classes(timer))
+        self.update_classes(timer_classes(timer))  # restyles only when a class changes

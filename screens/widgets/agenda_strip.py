@@ -111,13 +111,12 @@ class AgendaStrip(Static):
         self._redraw()
 
     def _redraw(self) -> None:
-        key = (
+        key = (  # what is drawn, no more: a running stage's delta moves every second but is not shown
             self.vertical,
             self._drift,
-            tuple(
-                (m.stage_id, m.title, m.minutes, m.state, None if m.delta_seconds is None else round(m.delta_seconds))
-                for m in self._marks
-            ),
+            self._behind,
+            self._ahead,
+            tuple((m.stage_id, m.title, m.minutes, m.state, _shown_delta(m)) for m in self._marks),
         )
         if key == self._key:
             return
@@ -147,8 +146,8 @@ class AgendaStrip(Static):
         width = max((len(m.title) for m in self._marks), default=0)
         for mark in self._marks:
             line = f"{SYMBOLS[mark.state]} {mark.title:<{width}} {mark.minutes:>3} min"
-            if mark.delta_seconds is not None and mark.state != "current":
-                line += f" {format_minutes(mark.delta_seconds)}"
+            if (delta := _shown_delta(mark)) is not None:
+                line += f" {delta}"
             if mark.state == "current":
                 parts.append((line, "bold reverse"))
             elif mark.state == "upcoming":
@@ -158,3 +157,10 @@ class AgendaStrip(Static):
             parts.append("\n")
         parts.append(self._drift_part())
         return Content.assemble(*parts)
+
+
+def _shown_delta(mark: StageMark) -> str | None:
+    """A stage's actual minus planned time as the wide layout writes it (not for the current stage)."""
+    if mark.delta_seconds is None or mark.state == "current":
+        return None
+    return format_minutes(mark.delta_seconds)

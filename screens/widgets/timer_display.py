@@ -118,8 +118,10 @@ class TimerDisplay(Vertical):
         current = (digits, status, phase, state, fraction)
         if current == self._last:
             return
+        last_status = self._last[1] if self._last else None
         self._last = current
         self.query_one("#timer-digits", Digits).update(digits)
-        self.query_one("#timer-status", Label).update(Content(status))
+        if status != last_status:  # a Label update lays out the whole screen: not once a second for the same words
+            self.query_one("#timer-status", Label).update(Content(status))
         self.query_one(TimerBar).fraction = fraction
         self.update_classes(timer_classes(timer))  # one restyle of digits, status and bar, not one per class
