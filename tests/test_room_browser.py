@@ -214,3 +214,10 @@ def test_changes_arrive_as_patches_a_hidden_note_is_explained_and_a_page_out_of_
     ben.find_element(By.CSS_SELECTOR, "#live-ballot button[aria-label^='Put a dot']").click()
     _wait(ben, 20).until(lambda d: "1 dot left of 2" in _live_text(d))
     assert room_thread.call(lambda: session.votes.participant_dots(ballot.id, 2)) != {}
+
+    # "I'm done" answers with a thanks that belongs to the open vote: the reveal's new page takes it away
+    ben.find_element(By.CSS_SELECTOR, "#live-vote-done button").click()
+    _wait(ben, 20).until(lambda d: "the facilitator sees that you are done" in d.page_source)
+    room_thread.call(lambda: session.votes.close(ballot.id))
+    _wait(ben, 20).until(lambda d: "Vote:" not in _live_text(d) or "Result" in _live_text(d))
+    _wait(ben, 20).until(lambda d: "the facilitator sees that you are done" not in d.page_source)

@@ -74,16 +74,26 @@
   // changed it, a new connection (a phone waking up) gets the whole page.
   var have = live.getAttribute("data-have") || "";
 
+  // A form's answer ("Saved", "Thanks: ... done", a refusal) belongs to the page it answered: once a whole new
+  // page arrives live (the stage moved on, a vote opened or was revealed), it no longer applies and goes.
+  var settled = have !== "";
+  function dropFlash() {
+    document.querySelectorAll("#main > .flash").forEach(function (el) { el.remove(); });
+  }
+
   function connect() {
     source = new EventSource("/events" + (have ? "?have=" + encodeURIComponent(have) : ""));
     source.addEventListener("page", function (event) {
       have = "";
+      if (settled) { dropFlash(); }
+      settled = true;
       var state = remember();
       live.innerHTML = JSON.parse(event.data);
       restore(state);
     });
     source.addEventListener("patch", function (event) {
       have = "";
+      settled = true;
       var state = remember();
       var applied = false;
       try { applied = apply(JSON.parse(event.data)); } catch (e) { applied = false; }
