@@ -55,7 +55,8 @@ for line in sys.stdin:
     if text == "quit":
         break
     if text == "start the timer":
-        session.timer.start()
+        if session.timer.of().status.value != "running":  # a workshop measured again: it runs already
+            session.timer.start()
     else:
         session.notes.add(text)
     print(repr(time.monotonic()), flush=True)
