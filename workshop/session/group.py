@@ -40,7 +40,6 @@ import asyncio
 import contextlib
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -152,16 +151,12 @@ class GroupCommit:
     """Seconds ``soon`` waits at most, in the key handler, for the round it asked for (see the module's docstring):
     a quarter of a frame at 60 Hz, so the key path stays well under one frame (issue #14: 16 ms as a maximum).
     0: never. It does not wait while a checkpoint is written (its worker thread would take the GIL the handler
-    gives up, and getting it back can take far longer than the disk: ``WorkshopFile.CHUNK_PAUSE``), nor for
-    ``INLINE_BACKOFF`` after a wait ran out."""
-
-    INLINE_BACKOFF = 1.0
-    """Seconds ``soon`` does not wait after a wait that ran out (a busy disk costs a key handler nothing more)."""
+    gives up, and getting it back can take far longer than the disk: ``WorkshopFile.CHUNK_PAUSE``). A slow disk
+    costs each Enter at most this; a wait that ran out does not stop the next key's (measured in the busy room:
+    a phones' round still running when the facilitator presses Enter makes one wait run out, not the disk)."""
 
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
-        self._inline_after = 0.0
-        """``time.monotonic()`` from which ``soon`` waits again for its round (see ``INLINE_BACKOFF``)."""
         self._task: asyncio.Task[None] | None = None
         self.sync_thread = SyncThread(ledger.sync_file)
         """The thread that runs the rounds (its ``syncs`` and ``last_seconds`` are read by tests and benchmarks)."""
@@ -223,12 +218,10 @@ class GroupCommit:
             return result
         if refused is not None:
             self._ledger.watch(token, lambda message: refused(message) if message is not None else None)
-        if self.INLINE_WAIT > 0 and time.monotonic() >= self._inline_after and not self._ledger.checkpointing:
+        if self.INLINE_WAIT > 0 and not self._ledger.checkpointing:
             thread = self.sync_thread
             if thread.wait(thread.ask(), self.INLINE_WAIT):
                 self._publish()
-            else:
-                self._inline_after = time.monotonic() + self.INLINE_BACKOFF
         if self._ledger.unsynced:
             self._start()
         return result
