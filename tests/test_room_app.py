@@ -46,7 +46,7 @@ def app(library: WorkshopLibrary, workshop_id: str, clock: FakeClock) -> Iterato
 
 async def until(pilot: Pilot[None], condition: object, what: str) -> None:
     """Let the app and the server run until ``condition()`` holds (no fixed sleeps; bounded)."""
-    for _ in range(400):
+    for _ in range(3000):
         if condition():  # type: ignore[operator]
             return
         await pilot.pause(0.02)

@@ -362,7 +362,7 @@ async def test_the_real_palette_goes_back_to_the_stage_from_the_summary(app: Wor
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"Back to the current stage")
-        for _ in range(20):
+        for _ in range(400):
             await pilot.pause(0.05)
             if "Back to the current stage" in screen_text(app):
                 break

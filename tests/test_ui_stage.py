@@ -755,7 +755,7 @@ async def test_command_palette_runs_a_stage_command(app: WorkshopApp) -> None:
         await pilot.press("escape", "ctrl+p")
         await pilot.pause()
         await pilot.press(*"Go to stage: Strategy")
-        for _ in range(20):
+        for _ in range(400):
             await pilot.pause(0.05)
             if "Go to stage: Strategy" in screen_text(app):
                 break
