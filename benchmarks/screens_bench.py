@@ -111,9 +111,8 @@ async def _times(
 async def open_screens(store: Store, workshop_id: str) -> dict[str, float]:
     from screens.action_plan import ActionPlanScreen
     from screens.agenda_overview import AgendaOverviewScreen
-    from screens.help import HelpScreen
     from screens.home import HomeScreen
-    from screens.navigation import help_screens
+    from screens.navigation import help_screen
     from screens.readiness import ReadinessScreen
     from screens.summary import SummaryScreen
     from screens.voting.ballot import ParticipantBallotScreen
@@ -132,8 +131,9 @@ async def open_screens(store: Store, workshop_id: str) -> dict[str, float]:
         times["stage"] = await _times(app, StageScreen, None)
         times["agenda overview"] = await _times(app, AgendaOverviewScreen, None)
         times["readiness"] = await _times(app, ReadinessScreen, None)
-        # As F1 opens it (screens.navigation): the list of screens, imported on the first open, then the screen.
-        times["help"] = await _times(app, lambda: HelpScreen(help_screens(type(app))), None)
+        # As F1 opens it (screens.navigation.help_screen): the first sections, the others (every screen module
+        # imported on the first open) after the first frame.
+        times["help"] = await _times(app, lambda: help_screen(type(app)), None)
         times["home"] = await _times(app, HomeScreen, None)
         times["vote set-up"] = await _times(app, lambda: VoteSetupScreen(stage_id), None)
         times["vote board (open vote)"] = await _times(app, lambda: VoteBoardScreen(BALLOT_ID), None)

@@ -1,11 +1,13 @@
 """Every key of every screen, generated from the screens' ``BINDINGS`` so it can never fall out of date.
 
-The screens come from the app (``screens.navigation.help_screens``): a new screen only needs adding there.
+The screens come from the app (``screens.navigation.help_screens``): a new screen only needs adding there. The
+help opens with the sections that fill its first frame (the app's own keys and the stage's) and adds the others
+straight after that frame: listing them means importing every screen module, about 100 ms on the first open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -137,9 +139,12 @@ class HelpScreen(SettledResize, DismissOnce, ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", "Close help"),
     ]
 
-    def __init__(self, screens: KeyedScreens) -> None:
+    def __init__(self, screens: KeyedScreens, later: Callable[[], KeyedScreens] | None = None) -> None:
+        """``screens``: the sections shown in the first frame; ``later``: every section, in order (those of
+        ``screens`` first), added after the first frame; ``None``: ``screens`` is every section."""
         super().__init__()
         self.screens = screens
+        self.later = later
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
@@ -154,6 +159,30 @@ class HelpScreen(SettledResize, DismissOnce, ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()
+        if self.later is not None:
+            # After the first frame, and behind whatever was already waiting for it (keys, callbacks).
+            self.call_after_refresh(self.call_later, self._add_later_sections)
+
+    def _add_later_sections(self) -> None:
+        """The sections not shown in the first frame, in their place before the projector's; a view scrolled to
+        the end meanwhile (End typed ahead) is kept at the end."""
+        if self.later is None or not self.is_attached:
+            return
+        later, self.later = self.later(), None
+        shown = len(self.screens)  # ``later`` starts with them (``screens.navigation.first_help_screens``)
+        self.screens = later
+        sections = [
+            Static(key_rows(heading, entries), classes="help-keys")
+            for heading, entries in help_sections(self.app, later[shown:])
+        ]
+        body = self.query_one("#help-body", VerticalScroll)
+        # End may still be scrolling there (an animation): where it is going counts, and a new animation to
+        # the new end replaces that one.
+        animating = body.scroll_target_y != body.scroll_y
+        at_end = body.max_scroll_y > 0 and max(body.scroll_y, body.scroll_target_y) >= body.max_scroll_y
+        body.mount_all(sections, before=body.query_one(".help-heading"))
+        if at_end:
+            body.call_after_refresh(body.scroll_end, animate=animating)
 
     def action_close(self) -> None:
         self.dismiss(None)

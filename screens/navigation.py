@@ -16,6 +16,7 @@ stack per mode, which the facilitator's back-and-forth between the stage and its
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from workshop.session import SessionError
@@ -25,15 +26,29 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from screens.base import WorkshopAppAPI
+    from screens.help import HelpScreen
     from workshop.session import WorkshopSession
+
+
+def first_help_screens(app_class: type[DOMNode]) -> list[tuple[str, type[DOMNode]]]:
+    """The start of ``help_screens``: the sections that fill the help's first frame (the app's own keys and the
+    stage's), without importing the other screens."""
+    from screens.stage import StageScreen
+    from screens.widgets.note_list import NoteList
+
+    return [
+        ("Everywhere", app_class),
+        ("Stage (notes list)", StageScreen),
+        ("Stage (notes list)", NoteList),
+    ]
 
 
 def help_screens(app_class: type[DOMNode]) -> list[tuple[str, type[DOMNode]]]:
     """(heading, class) of every screen and widget whose keys the help lists, in its order (``screens.help``);
-    ``app_class`` (the app's own keys) comes first, as "Everywhere".
+    ``app_class`` (the app's own keys) comes first, as "Everywhere", then ``first_help_screens``'s others.
 
-    Importing them all is fine here: the help is opened by a person, never on the way to a first frame."""
-    from screens import action_plan, agenda_overview, dialogs, home, readiness, room, setup, stage, summary
+    This imports every screen module (about 100 ms the first time): the help calls it after its first frame."""
+    from screens import action_plan, agenda_overview, dialogs, home, readiness, room, setup, summary
     from screens.export_dialog import ExportScreen
     from screens.help import HelpScreen
     from screens.projector.app import ProjectorApp
@@ -41,12 +56,9 @@ def help_screens(app_class: type[DOMNode]) -> list[tuple[str, type[DOMNode]]]:
     from screens.voting.board import VoteBoardScreen
     from screens.voting.results import VoteResultsScreen
     from screens.voting.setup import LimitsScreen, VoteSetupScreen
-    from screens.widgets.note_list import NoteList
 
     return [
-        ("Everywhere", app_class),
-        ("Stage (notes list)", stage.StageScreen),
-        ("Stage (notes list)", NoteList),
+        *first_help_screens(app_class),
         ("Workshops (home)", home.HomeScreen),
         ("New workshop (set-up)", setup.NewWorkshopScreen),
         ("Workshop setup", setup.SetupScreen),
@@ -69,6 +81,13 @@ def help_screens(app_class: type[DOMNode]) -> list[tuple[str, type[DOMNode]]]:
         ("Help", HelpScreen),
         ("Projector window (workshop present)", ProjectorApp),
     ]
+
+
+def help_screen(app_class: type[DOMNode]) -> HelpScreen:
+    """The help as F1 opens it: the first sections at once, every other section after its first frame."""
+    from screens.help import HelpScreen
+
+    return HelpScreen(first_help_screens(app_class), later=partial(help_screens, app_class))
 
 
 class AppNavigator:
@@ -166,7 +185,7 @@ class AppNavigator:
         from screens.help import HelpScreen
 
         if not self._showing(HelpScreen):
-            self.app.push_screen(HelpScreen(help_screens(type(self.app))))
+            self.app.push_screen(help_screen(type(self.app)))
 
     def readiness(self, round: str = "start") -> None:
         from screens.readiness import ReadinessScreen

@@ -183,6 +183,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._author_id: int | None = None
         self._show_prompts = False
         self._timer_status = ""
+        self._resumed = False
+        """Whether the screen has resumed since it mounted."""
 
     # --- plumbing --------------------------------------------------------------------------------------
 
@@ -299,8 +301,11 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from the agenda, the summary or a dialog: the widgets followed every change meanwhile
-        (``on_workshop_changed``); only the clock moved on."""
-        self.refresh_clock()
+        (``on_workshop_changed``); only the clock moved on. The first resume comes straight after ``on_mount``
+        drew the clock: nothing moved."""
+        if self._resumed:
+            self.refresh_clock()
+        self._resumed = True
 
     def on_workshop_changed(self, message: WorkshopChanged) -> None:
         """A committed change, made here, on another screen, from the palette or by another process: each part

@@ -1,18 +1,33 @@
-"""What opening a screen does no longer do twice, and that what it now skips or shares is still right (issue #14).
+"""What opening a screen no longer does twice, and that what it now skips, defers or shares is still right
+(issue #14).
 
 The open times themselves are measured in ``benchmarks/screens_bench.py`` (no timing here): these tests count
-work (library reads, table fills) and check what the screen shows after changes made while it was covered.
+work (library reads, table fills, clock draws), check that deferred parts appear and that changes made while a
+screen was not shown are shown when it opens again.
 """
 
 from __future__ import annotations
 
+import copy
+import gc
+import weakref
+from collections.abc import Iterator
+
 import pytest
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable
 
+import screens.stage as stage_module
 from facilitation.clock import FakeClock
-from screens.app import make_app
+from screens.app import WorkshopApp, make_app
 from screens.dialogs import ConfirmScreen
+from screens.help import HelpScreen, help_sections
 from screens.home import WIDE, HomeScreen, column_widths
+from screens.navigation import first_help_screens, help_screen, help_screens
+from screens.stage import StageScreen
+from screens.widgets.note_list import note_options
+from screens.widgets.row_stack import RowStack
+from tests.ui_helpers import screen_text
 from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
@@ -95,3 +110,230 @@ async def test_home_fills_its_table_again_only_when_a_resize_changes_the_column_
         await pilot.pause()
         assert fills == [120, 80, 120]
         assert "A workshop with a rather long title, longer than a narrow column" in _titles(home)
+
+
+# --- help -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stage_app(library: WorkshopLibrary, clock: FakeClock) -> Iterator[WorkshopApp]:
+    session = library.create("Offsite", participants=["Ana", "Ben"])
+    for i in range(40):
+        session.notes.add(f"note {i} " + "with several words " * (i % 6))
+    workshop_id = session.workshop.id
+    session.close()
+    app = make_app(library, workshop_id, clock=clock)
+    yield app
+    app.close_session()
+
+
+def _words(app: WorkshopApp) -> str:
+    """The screen's words in order, without borders and scrollbars (block elements, U+2580-U+259F)."""
+    return " ".join("".join(" " if "\u2580" <= c <= "\u259f" else c for c in screen_text(app)).split())
+
+
+def _headings(help_screen: HelpScreen) -> list[str]:
+    headings = []
+    for section in help_screen.query(".help-keys"):
+        visual = section.render()
+        assert isinstance(visual, RowStack)
+        headings.append(visual.rows[1].body.plain)
+    return headings
+
+
+def test_every_help_section_list_starts_with_the_first_frame_s() -> None:
+    first = first_help_screens(WorkshopApp)
+    assert help_screens(WorkshopApp)[: len(first)] == first
+    assert [heading for heading, _ in first] == ["Everywhere", "Stage (notes list)", "Stage (notes list)"]
+
+
+async def test_help_opens_with_its_first_sections_and_adds_the_rest_after_the_first_frame(
+    stage_app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at_first_frame: list[list[str]] = []
+    upstream = HelpScreen._add_later_sections
+
+    def seen(self: HelpScreen) -> None:
+        at_first_frame.append(_headings(self))
+        upstream(self)
+
+    monkeypatch.setattr(HelpScreen, "_add_later_sections", seen)
+    app = stage_app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        assert at_first_frame == [["Everywhere", "Stage (notes list)"]]
+        expected = [heading for heading, _ in help_sections(app, help_screens(type(app)))]
+        assert _headings(screen) == expected and len(expected) > 10
+        assert screen.query_one("#help-projector")  # still last, after every section
+        assert list(screen.query_one("#help-body").children)[-1].id == "help-projector"
+
+
+@pytest.mark.parametrize("arrived", [True, False], ids=["at the end", "still scrolling there"])
+async def test_a_help_scrolled_to_the_end_before_the_later_sections_arrive_stays_at_the_end(
+    stage_app: WorkshopApp, monkeypatch: pytest.MonkeyPatch, arrived: bool
+) -> None:
+    upstream = HelpScreen._add_later_sections
+
+    def end_first(self: HelpScreen) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        if arrived:  # End, typed ahead of them
+            body.scroll_to(y=body.max_scroll_y, animate=False, immediate=True)
+        else:  # End's scroll animation under way: on its way to the old end
+            body.scroll_target_y = body.max_scroll_y
+        upstream(self)
+
+    monkeypatch.setattr(HelpScreen, "_add_later_sections", end_first)
+    app = stage_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        body = screen.query_one("#help-body", VerticalScroll)
+        assert len(_headings(screen)) > 10
+        assert body.max_scroll_y > 0 and body.scroll_y == body.max_scroll_y
+        assert "it takes no lock and changes nothing" in _words(app)
+
+
+async def test_help_closed_before_its_later_sections_arrive(stage_app: WorkshopApp) -> None:
+    app = stage_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = help_screen(type(app))
+        await app.push_screen(screen)
+        screen.dismiss(None)  # before the first frame's callbacks ran
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        assert screen.later is None or not screen.is_attached  # nothing added to a closed help
+
+
+# --- the stage: a note list's prompts shared by every list of the workshop -------------------------------
+
+
+async def test_a_stage_screen_opened_again_reuses_the_note_prompts_and_shows_changes_made_meanwhile(
+    stage_app: WorkshopApp,
+) -> None:
+    app = stage_app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        first = app.screen
+        assert isinstance(first, StageScreen)
+        ids = first.notes.note_ids
+        shared = note_options(session.workshop)
+        before = {note_id: shared.prompts[note_id][1] for note_id in ids}
+        app.navigator.home()  # the stage screen is gone; the workshop stays open
+        await pilot.pause()
+        edited = session.notes.edit(ids[-1], "changed while the stage was not shown")
+        session.notes.add("added while the stage was not shown")
+        app.navigator.stage()
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, StageScreen) and again is not first
+        assert again.notes.note_ids[:-1] == ids
+        assert shared is note_options(session.workshop)
+        assert all(shared.prompts[note_id][1] is before[note_id] for note_id in ids[:-1])  # reused
+        assert shared.prompts[edited.id][1] is not before[edited.id]  # its text changed: a new prompt
+        text = _words(app)
+        assert "added while the stage was not shown" in text
+        assert "changed while the stage was not shown" in text
+
+
+async def test_two_stage_screens_of_one_workshop_both_follow_a_change(stage_app: WorkshopApp) -> None:
+    app = stage_app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        beneath = app.screen
+        assert isinstance(beneath, StageScreen)
+        await app.push_screen(StageScreen())
+        await pilot.pause()
+        above = app.screen
+        assert isinstance(above, StageScreen) and above is not beneath
+        note_id = above.notes.note_ids[-1]
+        session.notes.edit(note_id, "edited with two lists open")
+        session.notes.add("a new note with two lists open")
+        await pilot.pause()
+        assert above.notes.note_ids == beneath.notes.note_ids
+        app.pop_screen()
+        await pilot.pause()
+        text = _words(app)
+        assert "edited with two lists open" in text and "a new note with two lists open" in text
+
+
+def test_note_options_belong_to_one_workshop_object_and_go_with_it(library: WorkshopLibrary) -> None:
+    session = library.create("Offsite", participants=["Ana"])
+    session.notes.add("Ana: a note")
+    workshop = session.workshop
+    shared = note_options(workshop)
+    assert note_options(workshop) is shared
+    for note in workshop.notes.values():
+        assert "Ana" in str(shared.option(note, workshop).prompt)  # built: it must not hold the workshop
+    other = library.create("Another")
+    assert note_options(other.workshop) is not shared
+    gone, workshop_gone = weakref.ref(shared), weakref.ref(workshop)
+    session.close()
+    del session, workshop, shared, note
+    gc.collect()
+    assert workshop_gone() is None and gone() is None  # a closed workshop's notes are not kept
+    other.close()
+
+
+async def test_the_stage_draws_its_clock_once_as_it_opens(stage_app: WorkshopApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn: list[StageScreen] = []
+    upstream = StageScreen.refresh_clock
+
+    def counted(self: StageScreen) -> None:
+        drawn.append(self)
+        upstream(self)
+
+    monkeypatch.setattr(StageScreen, "refresh_clock", counted)
+    monkeypatch.setattr(stage_module, "TICK_SECONDS", 3600.0)  # no tick redraws it meanwhile
+    app = stage_app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        drawn.clear()
+        screen = StageScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert drawn.count(screen) == 1  # on mount; its first resume, straight after, draws nothing again
+        app.push_screen(ConfirmScreen("Anything?"))
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert drawn.count(screen) >= 2  # back from a dialog: the clock moved on
+
+
+async def test_a_workshop_read_anew_keeps_the_note_list_s_prompts(stage_app: WorkshopApp) -> None:
+    """A preview swapped for the whole workshop, or a file followed from another window, is another workshop
+    object: the list starts its options from the ones it had, and builds only what reads differently."""
+    app = stage_app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        screen = app.screen
+        assert isinstance(screen, StageScreen)
+        stage_id = session.workshop.current_stage_id
+        assert stage_id is not None
+        before = note_options(session.workshop)
+        anew = copy.deepcopy(session.workshop)
+        changed = anew.stage_notes(stage_id)[-1]
+        changed.text = "reads differently in the new reading"
+        screen.notes.set_notes(anew.stage_notes(stage_id), anew)
+        await pilot.pause()
+        after = note_options(anew)
+        assert after is not before
+        ids = screen.notes.note_ids
+        assert all(after.prompts[i][1] is before.prompts[i][1] for i in ids if i != changed.id)
+        assert after.prompts[changed.id][1] is not before.prompts[changed.id][1]
+        assert "reads differently in the new reading" in _words(app)

@@ -8,6 +8,7 @@ one prompt; only a stage change rebuilds the list. Option ids are ``n<note id>``
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import ClassVar, cast
@@ -141,7 +142,13 @@ def _option_id(note_id: int) -> str:
 
 def note_prompt(note: Note, workshop: Workshop) -> NotePrompt:
     """One note as the list shows it: id, author (or anonymous), its mark, then the text, wrapped."""
-    author = workshop.participant_name(note.author_id) or "anonymous"
+    return _note_prompt(note, workshop.participant_name(note.author_id))
+
+
+def _note_prompt(note: Note, author: str) -> NotePrompt:
+    """``note_prompt`` with the author's name given (empty: anonymous), so a prompt built later holds no
+    reference to the workshop."""
+    author = author or "anonymous"
     # No colour on the name: a coloured name vanishes on the highlight bar (it is drawn in $primary).
     parts: list[str | tuple[str, str]] = [(f"#{note.id} ", "bold"), (author, "bold italic"), ": "]
     if note.mark in MARK_LABELS:
@@ -165,6 +172,85 @@ def note_prompt(note: Note, workshop: Workshop) -> NotePrompt:
         merged = ", ".join(f"#{i}" for i in note.merged_from)
         parts.append((f"  [merged {merged}]", "bold"))
     return cast(NotePrompt, NotePrompt.assemble(*parts))  # typed as Content, made as ``cls``
+
+
+class NoteOptions:
+    """The options of one workshop's notes as the note lists show them, shared by every list of that workshop.
+
+    A prompt is reused while its note reads the same (``key``), and an option while its prompt is the same: each
+    keeps what was learnt about it (its visual, its guessed or counted height at a width). A stage screen opened
+    again (back from set-up, or from home to the same workshop) lists a 3,333-note stage without building 3,333
+    prompts and options anew, and two lists of one workshop (the stage screen and another pushed above it)
+    build each once. Options hold no state of the list they are in (``OptionList`` keeps its maps itself).
+    """
+
+    __slots__ = ("__weakref__", "options", "prompts")
+
+    def __init__(self) -> None:
+        self.prompts: dict[int, tuple[tuple[object, ...], LaterNotePrompt]] = {}
+        self.options: dict[int, Option] = {}
+
+    @staticmethod
+    def key(note: Note, workshop: Workshop) -> tuple[object, ...]:
+        """What a note's prompt shows: while this is unchanged, so is the prompt."""
+        return (
+            note.text,
+            note.mark,
+            note.author_id,
+            note.hidden,
+            note.withheld,
+            workshop.participant_name(note.author_id),
+            *note.merged_from,
+        )
+
+    def prompt(self, note: Note, workshop: Workshop) -> LaterNotePrompt:
+        """The note's prompt, built (lazily: ``LaterNotePrompt``) only when the note reads differently."""
+        key = self.key(note, workshop)
+        cached = self.prompts.get(note.id)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        author = cast(str, key[5])
+        guess = f"#{note.id} {author or 'anonymous'}: {note.text[: PREVIEW_CHARS + 60]}"
+        prompt = LaterNotePrompt(partial(_note_prompt, note, author), guess)  # no reference to the workshop
+        self.prompts[note.id] = (key, prompt)
+        return prompt
+
+    def adopt(self, other: NoteOptions) -> None:
+        """Take ``other``'s prompts and options (the same workshop read anew: a preview swapped for the whole
+        workshop, a file followed from another window). Each is used only while its note reads the same."""
+        self.prompts.update(other.prompts)
+        self.options.update(other.options)
+
+    def option(self, note: Note, workshop: Workshop) -> Option:
+        """The note's option, the same object while its prompt is unchanged."""
+        prompt = self.prompt(note, workshop)
+        option = self.options.get(note.id)
+        if option is None or option.prompt is not prompt:
+            option = Option(prompt, id=_option_id(note.id))
+            self.options[note.id] = option
+        return option
+
+
+_SHARED: dict[int, tuple[weakref.ref[Workshop], NoteOptions]] = {}
+"""``NoteOptions`` by ``id(workshop)``, with a weak reference that checks the id still names that workshop (and
+drops the entry once the workshop is gone: a closed workshop's notes are not kept)."""
+
+
+def note_options(workshop: Workshop) -> NoteOptions:
+    """The ``NoteOptions`` shared by every note list showing ``workshop`` (the object: a workshop read again from
+    its file is another object, with options of its own)."""
+    key = id(workshop)
+    entry = _SHARED.get(key)
+    if entry is not None and entry[0]() is workshop:
+        return entry[1]
+    shared = NoteOptions()
+
+    def forget(ref: weakref.ref[Workshop]) -> None:
+        if _SHARED.get(key, (None,))[0] is ref:
+            del _SHARED[key]
+
+    _SHARED[key] = (weakref.ref(workshop, forget), shared)
+    return shared
 
 
 class NoteList(LazyOptionList):
@@ -197,10 +283,8 @@ class NoteList(LazyOptionList):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.empty_hint = empty_hint
-        self._prompts: dict[int, tuple[tuple[object, ...], LaterNotePrompt]] = {}
-        """Prompts by note id, reused while the note is unchanged: a ``Content`` remembers its wrapped height,
-        so going back to a stage of hundreds of notes does not wrap them all again."""
-        self._note_options: dict[int, Option] = {}
+        self._shared: NoteOptions | None = None
+        """The ``NoteOptions`` this list last listed from."""
         self._measured_width: int | None = None
         self._positions: dict[int, float] = {}
         """Shown notes' positions: a change that moves one within the stage rebuilds the list in order."""
@@ -208,34 +292,20 @@ class NoteList(LazyOptionList):
         """Bring the highlighted note into view when the list is next drawn (see ``render_lines``)."""
         """The width the option list's measured lines were wrapped at (``None``: not measured yet)."""
 
+    def _note_options(self, workshop: Workshop) -> NoteOptions:
+        """``workshop``'s shared options; when this list showed another object of the workshop before (read
+        anew), a fresh set starts from that one's, so the swap builds nothing for a note that reads the same."""
+        shared = note_options(workshop)
+        last, self._shared = self._shared, shared
+        if last is not None and last is not shared and not shared.prompts:
+            shared.adopt(last)
+        return shared
+
     def _prompt(self, note: Note, workshop: Workshop) -> LaterNotePrompt:
-        key = (
-            note.text,
-            note.mark,
-            note.author_id,
-            note.hidden,
-            note.withheld,
-            workshop.participant_name(note.author_id),
-            *note.merged_from,
-        )
-        cached = self._prompts.get(note.id)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        guess = f"#{note.id} {key[4] or 'anonymous'}: {note.text[: PREVIEW_CHARS + 60]}"
-        prompt = LaterNotePrompt(partial(note_prompt, note, workshop), guess)
-        self._prompts[note.id] = (key, prompt)
-        return prompt
+        return self._note_options(workshop).prompt(note, workshop)
 
     def _option(self, note: Note, workshop: Workshop) -> Option:
-        """The note's option, reused while its prompt is unchanged: it keeps what the list learnt about it (the
-        prompt's visual, its guessed or counted height), so a stage of thousands of notes is shown again
-        without redoing that for each note."""
-        prompt = self._prompt(note, workshop)
-        option = self._note_options.get(note.id)
-        if option is None or option.prompt is not prompt:
-            option = Option(prompt, id=_option_id(note.id))
-            self._note_options[note.id] = option
-        return option
+        return self._note_options(workshop).option(note, workshop)
 
     # --- measuring: OptionList re-wraps every option on any resize; only a new width needs it ----------------
 
@@ -304,7 +374,8 @@ class NoteList(LazyOptionList):
         """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note."""
         notes = list(notes)
         self._positions = {n.id: n.position for n in notes}
-        options = [self._option(n, workshop) for n in notes]
+        option = self._note_options(workshop).option
+        options = [option(n, workshop) for n in notes]
         self.set_options(options or [self._hint()])
         if options:
             index = len(options) - 1
