@@ -15,6 +15,7 @@ Run: ``python benchmarks/store_bench.py`` (about a minute and a half). Targets a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import shutil
 import statistics
@@ -38,6 +39,10 @@ from workshop.store import Store, WorkshopFile
 Row = tuple[str, str, str, bool | None]
 NOTES = 20_000
 CHANGES = 4_600
+KEY_GAP = 0.002
+"""Seconds between two Enters in ``key_path``: 500 notes a second, far faster than a facilitator types or 40 phones
+post, yet with the idle moments an app always has. Typed with no gap at all, the loop never sleeps, and the
+checkpoint's worker (whose chunks each wait for the interpreter lock) never finished: 90,000 notes and counting."""
 PENDING = 1_999
 FRAME_MS = 16.0
 OPEN_RATIO = 1.2
@@ -80,11 +85,12 @@ def key_path(root: Path) -> KeyPath:
     """At least ``CHANGES`` note additions at ``NOTES`` notes, each as the stage screen's Enter makes it (group
     commit in the app's event loop), while an idle-time checkpoint worker runs as the app's ``on_idle`` starts it.
     Typing goes on past ``CHANGES`` until a checkpoint has been written (the issue: "over enough changes to pass a
-    checkpoint"), and stops with ``RuntimeError`` if none ran within three times as many.
+    checkpoint"), and stops with ``RuntimeError`` if none started within three times as many (or none ended
+    within twenty times as many).
 
     Each key handler is timed on its own (issue #14: "no key handler longer than one frame, as a maximum"); the
-    loop then gets one turn, as it would between two key presses of a fast typist, so the group's sync thread
-    fdatasyncs while the next handlers run.
+    loop then sleeps ``KEY_GAP`` before the next, so the group's sync thread and the checkpoint's worker run in
+    the idle moments an app has between keys.
     """
     folder = fresh_dir(root, "key-path")
     workshop_id = _seed(folder, NOTES)
@@ -101,8 +107,9 @@ def key_path(root: Path) -> KeyPath:
         while not stop.wait(0.25):
             if session.checkpoint(only_if_due=True):
                 written[0] += 1
-                if loops:  # then, on the loop, what the app's on_idle does after a checkpoint
-                    loops[0].call_soon_threadsafe(keep_out_of_collections)
+                if loops and not loops[0].is_closed():  # then, on the loop, what the app's on_idle does after
+                    with contextlib.suppress(RuntimeError):  # a checkpoint (unless typing has just ended)
+                        loops[0].call_soon_threadsafe(keep_out_of_collections)
 
     started_at: dict[int, float] = {}
     durable: list[float] = []
@@ -123,8 +130,10 @@ def key_path(root: Path) -> KeyPath:
         loops.append(asyncio.get_running_loop())
         i = 0
         while i < CHANGES or not written[0]:
-            if i >= 3 * CHANGES:
-                raise RuntimeError(f"no idle checkpoint ran in {i:,} notes")
+            # A checkpoint written while keys keep coming spans thousands of them (its chunks yield to the keys):
+            # typing goes on until it is in; only none starting at all, or one never ending, is an error.
+            if (i >= 3 * CHANGES and not during[0]) or i >= 20 * CHANGES:
+                raise RuntimeError(f"no idle checkpoint ran in {i:,} notes ({during[0]:,} keys during one)")
             text = f"A new idea from the room, number {i}: customers answer each other first 🤝"
             checkpointing = session.checkpointing
             began, cpu_began = time.perf_counter(), time.thread_time()
@@ -134,7 +143,7 @@ def key_path(root: Path) -> KeyPath:
             during[0] += checkpointing or session.checkpointing
             started_at[note.id] = began
             i += 1
-            await asyncio.sleep(0)
+            await asyncio.sleep(KEY_GAP)
         await group.flush()
         stop.set()
         await asyncio.to_thread(worker.join)
@@ -250,7 +259,7 @@ def run() -> list[Row]:
                 "  the same, Enter to durable (published after its group's fdatasync)",
                 f"median {statistics.median(saved):.1f}, p95 {percentile(saved, 95):.1f}, max {max(saved):.1f} ms "
                 f"({keys.syncs:,} fdatasyncs for {len(saved):,} notes)",
-                "(typed as fast as the loop runs)",
+                f"(typed at {1 / KEY_GAP:,.0f} notes a second)",
                 None,
             )
         )
