@@ -112,13 +112,20 @@ def key_path(root: Path) -> KeyPath:
                         loops[0].call_soon_threadsafe(keep_out_of_collections)
 
     started_at: dict[int, float] = {}
+    published_at: dict[int, float] = {}
     durable: list[float] = []
 
     def published(change: Change) -> None:
+        # A note is published either inside its own handler (its fdatasync came within the group's inline wait,
+        # before the handler knows the note's id) or later from the loop: both are timed from the handler's start.
+        now = time.perf_counter()
         for record in change.changed:
-            began = started_at.pop(record.id, None) if isinstance(record, Note) else None
-            if began is not None:
-                durable.append(time.perf_counter() - began)
+            if isinstance(record, Note):
+                began = started_at.pop(record.id, None)
+                if began is None:
+                    published_at[record.id] = now
+                else:
+                    durable.append(now - began)
 
     session.subscribe(published)
     handlers: list[float] = []
@@ -141,7 +148,10 @@ def key_path(root: Path) -> KeyPath:
             handlers.append(time.perf_counter() - began)
             handler_cpu.append(time.thread_time() - cpu_began)
             during[0] += checkpointing or session.checkpointing
-            started_at[note.id] = began
+            if note.id in published_at:
+                durable.append(published_at.pop(note.id) - began)
+            else:
+                started_at[note.id] = began
             i += 1
             await asyncio.sleep(KEY_GAP)
         await group.flush()
