@@ -537,6 +537,22 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
 
     # --- making and editing actions --------------------------------------------------------------------
 
+    def _open_form(
+        self, heading: str, initial: ActionFields, save: Callable[[ActionFields], ActionItem | str]
+    ) -> None:
+        """Open the action form over the plan: the owner picker lists the active participants and the facilitator;
+        ``save`` gets the fields and returns the saved action or a message to show."""
+        self.app.push_screen(
+            ActionFormScreen(
+                heading,
+                initial,
+                self._participants(),
+                save,
+                read_due=self._read_due,
+                facilitator=self._facilitator,
+            )
+        )
+
     @on(OptionList.OptionSelected, "#candidates")
     def _candidate_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -569,29 +585,11 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             return self._add(fields, source_note_id=note.id)
 
         heading = f"New action from note #{note.id} ({candidate.stage.title})"
-        self.app.push_screen(
-            ActionFormScreen(
-                heading,
-                initial,
-                self._participants(),
-                save,
-                read_due=self._read_due,
-                facilitator=self._facilitator,
-            )
-        )
+        self._open_form(heading, initial, save)
 
     def action_new_action(self) -> None:
         initial = ActionFields("", "", "", "", 2, OPEN)
-        self.app.push_screen(
-            ActionFormScreen(
-                "New action",
-                initial,
-                self._participants(),
-                lambda fields: self._add(fields),
-                read_due=self._read_due,
-                facilitator=self._facilitator,
-            )
-        )
+        self._open_form("New action", initial, self._add)
 
     def _add(self, fields: ActionFields, *, source_note_id: int | None = None) -> ActionItem | str:
         try:
@@ -683,16 +681,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             return updated
 
         heading = f"Edit action #{action.id}"
-        self.app.push_screen(
-            ActionFormScreen(
-                heading,
-                initial,
-                self._participants(),
-                save,
-                read_due=self._read_due,
-                facilitator=self._facilitator,
-            )
-        )
+        self._open_form(heading, initial, save)
 
     def action_toggle_done(self) -> None:
         action = self._selected_action()
