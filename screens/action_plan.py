@@ -39,7 +39,8 @@ from facilitation.names import same_name
 from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_candidates, plan_status
 from screens.base import DismissOnce, WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
-from screens.internals import FixedSizeDataTable, SettledResize
+from screens.internals import SettledResize
+from screens.internals_widgets import FixedSizeDataTable
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row

@@ -11,13 +11,12 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``OptionListLines``: ``OptionList``'s line map (which line shows which option), so ``LazyOptionList`` can place
   options by guessed heights and count only those it draws.
 - ``load_screen_css``, ``ScreenCssLoader``: a pushed screen's own stylesheet parsed alone.
-- ``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``: how a checkbox's button is drawn, which values a
-  ``SelectionList`` has ticked, an option that keeps its whole prompt (the tick boxes that read ``[x]`` from the
-  back of a room).
 - ``QuietFirstResume``: a screen's first resume does not restyle every widget again.
 - ``SettledResize``: a screen told it now has the size it was just laid out at does not lay out and draw again.
-- ``FixedSizeDataTable``: a ``DataTable`` whose rows are all one line and whose columns have fixed widths, which
-  skips ``DataTable``'s measuring of every new cell.
+
+The tick boxes and tables (``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``, ``FixedSizeDataTable``)
+are in ``screens.internals_widgets``, under the same rules: their Textual widgets (``Checkbox``, ``SelectionList``,
+``DataTable``) are imported only with the screens that show them, not on the way to the first frame.
 
 The terminal input path (Textual 8.2.8, Linux):
 
@@ -44,24 +43,21 @@ from __future__ import annotations
 import re
 import sys
 import types
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final, cast
 
 from rich._wrap import divide_line as _divide_line
 from textual import events
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
-from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.visual import Visual, VisualType
-from textual.widgets import Checkbox, DataTable, OptionList, SelectionList
+from textual.widgets import OptionList
 from textual.widgets._option_list import OptionListContent, _LineCache
-from textual.widgets.data_table import CellType, RowKey
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from screens.text_input import TerminalInputDecoder, UndecodableInput
 
@@ -401,65 +397,7 @@ class SettledResize:
             self.same_size_resize()
 
 
-# --- toggle buttons (textual.widgets._toggle_button, _selection_list) ----------------------------------
-
-
-class DrawnButtonCheckbox(Checkbox):
-    """A ``Checkbox`` whose button is whatever ``button_content`` returns (Textual draws the same ``▐X▌`` on and
-    off). ``ToggleButton._button`` is the private property Textual draws the button from; pinned by
-    ``tests/test_internals.py``."""
-
-    def button_content(self) -> Content:
-        """The button as drawn (default: Textual's)."""
-        return super()._button
-
-    @property
-    def _button(self) -> Content:
-        return self.button_content()
-
-
-SelectionValue = TypeVar("SelectionValue")
-
-
-class WholeSelection(Selection[SelectionValue]):
-    """A ``Selection`` whose prompt is any visual, kept whole: ``Selection.__init__`` turns its prompt into
-    ``Content`` and keeps only the first line. Built as an ``Option``, then given ``Selection``'s own two
-    attributes (``_value``, ``_initial_state``). Pinned by ``tests/test_ticks.py``."""
-
-    def __init__(
-        self, prompt: VisualType, value: SelectionValue, initial_state: bool = False, id: str | None = None
-    ) -> None:
-        Option.__init__(self, prompt, id)
-        self._value = value
-        self._initial_state = initial_state
-
-
-def selected_values(selection_list: SelectionList[Any]) -> Mapping[Any, None]:
-    """The values ticked in ``selection_list``, for a membership test per drawn line (``SelectionList._selected``;
-    the public ``selected`` builds a new list on every call)."""
-    return selection_list._selected
-
-
-# --- DataTable's measuring (textual.widgets._data_table) -------------------------------------------------
-
-
-class FixedSizeDataTable(DataTable[CellType]):
-    """A ``DataTable`` whose columns have fixed widths and whose rows are all one line: nothing to measure.
-
-    ``DataTable._update_dimensions`` measures every new cell by drawing it (200 rows took 140 ms); here it only
-    sets the scrollable size, from ``_row_label_column_width`` and ``_total_row_height`` as ``DataTable`` does.
-    Give every column a ``width`` and no row a height other than 1. Pinned by ``tests/test_internals.py``.
-    """
-
-    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
-        width = sum(column.get_render_width(self) for column in self.columns.values())
-        header = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width + self._row_label_column_width, self._total_row_height + header)
-
-
 __all__ = [
-    "DrawnButtonCheckbox",
-    "FixedSizeDataTable",
     "LineCache",
     "ListContent",
     "OptionListLines",
@@ -467,12 +405,10 @@ __all__ = [
     "QuietFirstResume",
     "ScreenCssLoader",
     "SettledResize",
-    "WholeSelection",
     "WorkshopLinuxDriver",
     "cached_visual",
     "divide_line",
     "load_screen_css",
     "option_divider",
-    "selected_values",
     "set_option_prompt",
 ]

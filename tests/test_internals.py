@@ -1,5 +1,5 @@
-"""The private Textual and Rich APIs the app relies on (``screens/internals.py``), checked against the installed
-Textual and Rich.
+"""The private Textual and Rich APIs the app relies on (``screens/internals.py``, ``screens/internals_widgets.py``),
+checked against the installed Textual and Rich.
 
 If one of these fails after a Textual upgrade, the thing ``screens/internals.py`` works around has changed: read
 its docstring, check whether Textual now does it right, and adapt or delete the override.
@@ -28,8 +28,6 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the Linux drive
 from facilitation.clock import FakeClock  # noqa: E402
 from screens.internals import (  # noqa: E402  (after the platform check)
     RELIED_ON_GLOBALS,
-    DrawnButtonCheckbox,
-    FixedSizeDataTable,
     OptionListLines,
     PasteKeepingParser,
     QuietFirstResume,
@@ -38,9 +36,9 @@ from screens.internals import (  # noqa: E402  (after the platform check)
     cached_visual,
     divide_line,
     option_divider,
-    selected_values,
     set_option_prompt,
 )
+from screens.internals_widgets import DrawnButtonCheckbox, FixedSizeDataTable, selected_values  # noqa: E402
 from screens.text_input import UndecodableInput  # noqa: E402
 from workshop.session import WorkshopLibrary  # noqa: E402
 from workshop.store import Store  # noqa: E402

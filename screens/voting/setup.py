@@ -23,7 +23,8 @@ from facilitation import text, voting
 from facilitation.entry import MAX_TYPED_CHARS, EntryError, parse_count
 from facilitation.models import Note, Workshop
 from screens.base import DismissOnce
-from screens.internals import SettledResize, selected_values
+from screens.internals import SettledResize
+from screens.internals_widgets import selected_values
 from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
 from screens.widgets.rows import Cell, LaterRow, Row
 from screens.widgets.ticks import TickBox, TickList, TickRow

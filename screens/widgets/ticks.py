@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import OptionList, SelectionList
 
-from screens.internals import DrawnButtonCheckbox, WholeSelection, selected_values
+from screens.internals_widgets import DrawnButtonCheckbox, WholeSelection, selected_values
 from screens.widgets.lazy_list import LazyOptionList
 
 ON, OFF = "[x]", "[ ]"
