@@ -253,7 +253,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
                 yield AgendaStrip(id="agenda-strip")
                 yield Static(id="read-only-banner")
                 yield Static(id="stage-prompt")
-                yield TimerDisplay(id="timer")
+                yield TimerDisplay(id="timer", timer=self._opening_timer())
                 yield NoteList(
                     id="notes", empty_hint="No notes yet. Press i (or tab), type a note and press Enter."
                 )
@@ -267,6 +267,16 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
                 yield Static(id="side-prompts")
                 yield AgendaStrip(id="agenda-side")
         yield KeyBar()
+
+    def _opening_timer(self) -> StageTimer | None:
+        """The timer of the stage the screen opens on, so the countdown starts styled for it; None if none."""
+        session = self.workshop_app.session
+        if session is None or session.workshop.current_stage_id not in session.workshop.stages:
+            return None  # on_mount goes home
+        try:
+            return session.timer.of(session.workshop.current_stage_id)
+        except SessionError:
+            return None
 
     def on_mount(self) -> None:
         app = self.workshop_app

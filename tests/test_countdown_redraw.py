@@ -15,9 +15,12 @@ from textual.widget import Widget
 from facilitation.clock import FakeClock
 from facilitation.models import Workshop
 from facilitation.timer import StageTimer
+from screens.app import make_app
+from screens.stage import StageScreen
 from screens.widgets import AgendaStrip, stage_marks
-from screens.widgets.timer_display import TimerDisplay
-from workshop.session import WorkshopSession
+from screens.widgets.timer_display import TimerDisplay, timer_classes
+from workshop.session import WorkshopLibrary, WorkshopSession
+from workshop.store import Store
 
 
 class _Host(App[None]):
@@ -91,3 +94,88 @@ async def test_the_agenda_strip_is_set_again_only_when_what_it_shows_changes(
         session.timer.finish()  # the stage is done: its delta is shown, and the strip draws it
         show()
         assert "AgendaStrip" in asked
+
+
+def _timer_in(state: str, clock: FakeClock) -> StageTimer:
+    timer = StageTimer(10 * 60, clock)
+    if state in ("running", "paused", "overrun", "finished"):
+        timer.start()
+    if state == "paused":
+        clock.advance(60)
+        timer.pause()
+    if state == "overrun":
+        clock.advance(11 * 60)
+    if state == "finished":
+        timer.finish()
+    return timer
+
+
+@pytest.mark.parametrize("state", ["idle", "running", "paused", "overrun", "finished"])
+async def test_a_countdown_given_its_timer_starts_styled_for_it_and_its_first_show_restyles_nothing(
+    state: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stage screen builds its countdown with the timer it opens on: the widget starts with that timer's
+    classes, so the first ``show`` (in the screen's ``on_mount``, on the way to start-up's first frame) does not
+    restyle the digits, the status and the bar a second time."""
+    clock = FakeClock()
+    timer = _timer_in(state, clock)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TimerDisplay(id="timer", timer=timer)
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        display = app.query_one(TimerDisplay)
+        wanted = {name for name, on in timer_classes(timer).items() if on}
+        assert wanted <= set(display.classes) and f"-{timer.status.value}" in display.classes
+        restyled: list[str] = []
+        update = Widget.update_node_styles
+
+        def recording(self: Widget, animate: bool = True) -> None:
+            restyled.append(type(self).__name__)
+            update(self, animate)
+
+        monkeypatch.setattr(Widget, "update_node_styles", recording)
+        display.show(timer, clock.wall())
+        await pilot.pause()
+        assert restyled == []
+        assert display.digits  # drawn all the same
+
+        clock.advance(60 * 60)  # an hour on: whatever the state, a later change of phase still restyles
+        other = _timer_in("overrun", clock) if state != "overrun" else _timer_in("idle", clock)
+        display.show(other, clock.wall())
+        await pilot.pause()
+        assert "TimerDisplay" in restyled
+        assert {name for name, on in timer_classes(other).items() if on} <= set(display.classes)
+
+
+@pytest.mark.parametrize("running", [False, True])
+async def test_the_stage_screen_opens_with_its_countdown_styled_for_the_stage_it_shows(
+    running: bool, store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stage screen passes the timer it opens on to its countdown: on the way to the first frame (start-up's
+    and every stage screen's) the countdown's digits, status and bar are styled once, as they mount."""
+    library = WorkshopLibrary(store, clock=clock)
+    with library.create("Offsite", participants=["Ana"]) as session:
+        session.agenda.next()
+        if running:
+            session.timer.start()
+        workshop_id = session.workshop.id
+    restyled: list[str] = []
+    update = Widget.update_node_styles
+
+    def recording(self: Widget, animate: bool = True) -> None:
+        restyled.append(type(self).__name__)
+        update(self, animate)
+
+    monkeypatch.setattr(Widget, "update_node_styles", recording)
+    app = make_app(library, workshop_id, clock=clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        while not isinstance(app.screen, StageScreen):
+            await pilot.pause()
+        await pilot.pause()
+        display = app.screen.query_one(TimerDisplay)
+        assert f"-{'running' if running else 'idle'}" in display.classes
+        assert "TimerDisplay" not in restyled
+        app.close_session()

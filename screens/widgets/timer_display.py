@@ -91,7 +91,13 @@ class TimerDisplay(Vertical):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None, timer: StageTimer | None = None) -> None:
+        """``timer``: the timer the first ``show`` will draw, whose classes (``timer_classes``) the widget starts
+        with, so that first ``show`` restyles nothing (on the stage screen at start-up, 13 of the 57 restyles on the
+        way to the first frame were the countdown taking its classes just after mounting)."""
+        if timer is not None:
+            on = [name for name, wanted in timer_classes(timer).items() if wanted]
+            classes = " ".join([*([classes] if classes else []), *on])
         super().__init__(id=id, classes=classes)
         self._last: tuple[str, str, str, str, float] | None = None
 
