@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 
 from facilitation.models import Note, Participant, Stage
-from facilitation.names import AuthorPrefix, Person, credit_author, split_author
+from facilitation.names import AuthorPrefix, Person, credited, split_author
 from facilitation.schedule import format_clock
 from facilitation.stage_kinds import rules_of
 from facilitation.text import plural, preview
@@ -640,7 +640,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         if prefix is not None and prefix.match.kind in ("several", "near") and not self.session.read_only:
             self._ask_author(raw, prefix, restore)
             return True
-        author, body = credit_author(raw, people)
+        author, body = credited(prefix, raw)
         give_back = (lambda: restore(raw)) if restore is not None else None
         return self._add(body, self._author_id if author is None else author, self._stage_id, give_back)
 

@@ -10,11 +10,14 @@ from facilitation.names import (
     COMMON_LABELS,
     Person,
     clash,
+    credit_author,
+    credited,
     edit_distance,
     match_name,
     name_key,
     same_name,
     split_author,
+    within_edits,
 )
 
 ROOM = [
@@ -249,3 +252,32 @@ def test_common_note_labels_ask_about_nobody(label: str, names: list[str]) -> No
     found = match_name(label.title(), people)
     named = [p for p in people if name_key(p.name).split(" ")[0] == label]
     assert found.kind == ("none" if not named else "one" if len(named) == 1 else "several")
+
+
+@given(st.text(alphabet="abcde ", max_size=10), st.text(alphabet="abcde ", max_size=10), st.integers(0, 3))
+def test_within_edits_is_the_distance_when_within_the_limit(a: str, b: str, limit: int) -> None:
+    d = edit_distance(a, b)
+    assert within_edits(a, b, limit) == (d if d <= limit else None)
+
+
+def test_a_long_prefix_is_not_compared_letter_by_letter_with_every_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A room of 80 and a note typed "Facilitator note 3: …": no name is within two edits by length alone, so no
+    distance table is worked out (each was ~0.1 ms of the key handler, 160 per note)."""
+    import facilitation.names as names
+
+    calls: list[tuple[str, str]] = []
+    real = names.edit_distance
+    monkeypatch.setattr(names, "edit_distance", lambda a, b: calls.append((a, b)) or real(a, b))
+    people = [Person(i, f"Person {i:02d}") for i in range(1, 81)]
+    prefix = split_author("Facilitator note 3: what the room said", people)
+    assert prefix is not None and prefix.match.kind == "none"
+    assert calls == []
+    # a typo still finds its person (the filter only skips names too long or short to be within reach)
+    found = match_name("Persno 07", people)
+    assert found.kind == "near" and found.people[0].id == 7
+    assert calls
+
+
+@pytest.mark.parametrize("text", ["anna: x", "Ann: x", "Risk: x", "plain text", "Chris: x", "zoe: y"])
+def test_credited_reads_the_prefix_as_credit_author_does(text: str) -> None:
+    assert credited(split_author(text, ROOM), text) == credit_author(text, ROOM)
