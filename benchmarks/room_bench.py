@@ -12,8 +12,9 @@ against it. Figures:
 - idle live pages: the app's CPU time with 40 phones holding a live connection open, minus the same app idle
   with none (the phones run in another process, so only the server's cost is counted);
 - the live pages while busy: every phone holds its live page open while it writes and votes, and the row counts
-  what the app queued for them (bytes, patches, whole pages) and the CPU of its rounds (``ROOM_BENCH_LIVE=0``:
-  no live pages while busy, as in runs before 30 November 02:30 UTC).
+  what the app queued for them (bytes, patches, whole pages) and the CPU of its rounds, cut into slices that
+  yield to the loop (the longest slice is the longest the pages held the loop); ``ROOM_BENCH_LIVE=0``: no live
+  pages while busy, as in runs before 30 November 02:30 UTC.
 
 Every step has a bounded time (``STEP_SECONDS``) and so has the whole run (``ROOM_BENCH_SECONDS``, default 600):
 a step that does not finish stops the run with a message naming it (``Stuck``), never a silent hang.
@@ -304,6 +305,8 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
             "patches": hub.patches,
             "bytes": hub.queued_bytes,
             "cpu": hub.cpu,
+            "slices": hub.slices,
+            "longest": hub.longest_slice,
             "received": voted["events"],
         }
         results["server"] = list(server.web.timings)
@@ -441,7 +444,8 @@ def run() -> list[Row]:
         (
             f"room busy: live pages of {DEVICES} phones, sent per round of changes",
             f"{live['bytes'] / rounds / 1024:.1f} KB in all ({live['patches']} patches, {live['pages']} whole pages, "
-            f"{live['drawn']} drawn, {live['rounds']} rounds, {live['cpu'] * 1000 / rounds:.1f} ms CPU per round; "
+            f"{live['drawn']} drawn, {live['rounds']} rounds, {live['cpu'] * 1000 / rounds:.1f} ms CPU per round "
+            f"in {live['slices']} slices, the longest {live['longest'] * 1000:.1f} ms; "
             f"phones got {live['received']} events)",
             "(only what changed: fewer bytes are cheaper)",
             None,

@@ -73,25 +73,59 @@ class PageDrawer:
     """Draws devices' live pages from the templates' macros (``env``: the room's autoescaping environment).
 
     A ballot's entries differ between devices only by their dots and their CSRF token: each is drawn once for
-    every device with the same dots, with a random mark where the token goes, and each device gets a copy with
-    its own token put in (40 phones opening a 400-note ballot draw 400 entries, not 16,000)."""
+    every device with the same dots, with a random mark (``mark``) where the token goes, and the ballot's list is
+    one object for every device with the same dots (at a vote's opening: one for the whole room). The mark stays
+    in the page's parts; ``for_device`` puts the device's own token in where the page leaves the server (the
+    live stream's events, the page a device loads), one pass over the text. 40 phones opening a 400-note ballot
+    drew 16,000 entries' copies and compared them one by one; now one list, then a replace per phone."""
 
     def __init__(self, env: jinja2.Environment) -> None:
         self.macros: Any = env.get_template("live_parts.html").module
         self.room = RoomNotes(self.macros)
-        self._mark = "csrf-" + secrets.token_hex(16)
+        self.mark = "csrf-" + secrets.token_hex(16)
+        """What stands for a device's CSRF token in a ballot's entries until ``for_device`` puts it in."""
         self._entries: dict[Hashable, str] = {}
+        self._ballots: dict[Hashable, tuple[tuple[NoteView, ...], Items]] = {}
         self.entries_drawn = 0
         """Ballot entries drawn from the template (shared by every device with the same dots)."""
+        self.ballot_lists = 0
+        """Ballot lists built (shared by every device with the same dots on the same ballot)."""
 
-    def _ballot_entry(self, v: DeviceView, n: NoteView, dots: int, csrf: str, key: Hashable) -> Markup:
+    def for_device(self, device: Device, text: str) -> str:
+        """``text`` (a live part's HTML, or an event carrying it) with ``device``'s CSRF token in place of the
+        mark."""
+        return text.replace(self.mark, device.csrf) if self.mark in text else text
+
+    def _ballot_entry(self, v: DeviceView, n: NoteView, dots: int, key: Hashable) -> str:
         html = self._entries.get(key)
         if html is None:
             if len(self._entries) > 50_000:  # ballots come and go: forget the old ones
                 self._entries.clear()
-            html = self._entries[key] = str(self.macros.ballot_note(v, n, dots, self._mark))
+            html = self._entries[key] = str(self.macros.ballot_note(v, n, dots, self.mark))
             self.entries_drawn += 1
-        return Markup(html.replace(self._mark, csrf))
+        return html
+
+    def _ballot_list(self, v: DeviceView) -> Items:
+        """The open ballot's list for a device with ``v``'s dots: the same object for every such device (while
+        the ballot's notes are the same object, ``Shared.ballot_notes``)."""
+        ballot = v.ballot
+        assert ballot is not None
+        locked = (v.dots_left <= 0, v.done, ballot)
+        notes = v.ballot_notes
+        key = (id(notes), locked, tuple(sorted(v.my_dots.items())))
+        found = self._ballots.get(key)
+        if found is not None and found[0] is notes:
+            return found[1]
+        entries = []
+        for n in notes:
+            dots = v.my_dots.get(n.id, 0)
+            entries.append((f"ballot-{n.id}", self._ballot_entry(v, n, dots, (n, dots, locked))))
+        items = Items("live-ballot", '<ol id="live-ballot" class="ballot">', "</ol>", tuple(entries))
+        if len(self._ballots) > 2_000:  # ballots and their notes come and go: forget the old lists
+            self._ballots.clear()
+        self._ballots[key] = (notes, items)  # the notes are kept, so their identity is not reused meanwhile
+        self.ballot_lists += 1
+        return items
 
     def page(self, device: Device, v: DeviceView, room: tuple[Block, Items], *, typed: str = "") -> LivePage:
         """``device``'s live page for its view ``v`` and the room's notes ``room`` (``RoomNotes.parts``);
@@ -126,7 +160,7 @@ class PageDrawer:
         else:
             parts = [block("live-stage", (v.stage_title, v.stage_purpose, tuple(v.prompts), v.mode), lambda: m.stage(v))]
             if v.mode == "vote":
-                parts += self._vote(v, csrf, block, items)
+                parts += self._vote(v, csrf, block)
             elif v.mode == "tally":
                 parts.append(block("live-tally", None, lambda: m.tally(v)))
             elif v.mode == "readiness":
@@ -137,20 +171,13 @@ class PageDrawer:
         device.drawn = used
         return LivePage((v.mode, v.stage_id, v.readiness_round), tuple(parts))
 
-    def _vote(self, v: DeviceView, csrf: str, block: Any, items: Any) -> list[Block | Items]:
+    def _vote(self, v: DeviceView, csrf: str, block: Any) -> list[Block | Items]:
         m, ballot = self.macros, v.ballot
         assert ballot is not None
-        locked = (v.dots_left <= 0, v.done, ballot)
-
-        def entry(n: NoteView) -> Entry:
-            dots = v.my_dots.get(n.id, 0)
-            key = (n, dots, locked)
-            return f"ballot-{n.id}", key, partial(self._ballot_entry, v, n, dots, csrf, key)
-
         return [
             Block("", '<section aria-labelledby="vote-title" class="vote">'),
             block("live-vote-head", (ballot, v.dots_left, v.done), lambda: m.vote_head(v)),
-            items("live-ballot", '<ol id="live-ballot" class="ballot">', "</ol>", [entry(n) for n in v.ballot_notes]),
+            self._ballot_list(v),
             block("live-vote-done", (ballot, v.done), lambda: m.vote_done(v, csrf)),
             Block("", "</section>"),
         ]

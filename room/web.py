@@ -72,10 +72,17 @@ class RoomWeb:
         self.readiness_round = readiness_round
         self.drawer = PageDrawer(self.env)
         self._shared: Shared | None = None
+        self._shared_at: tuple[object, int, object] | None = None
         self.timings: list[float] | None = None
         """Set to a list to collect each POST's time in the server, from its arrival to the answer's start (in
         seconds; the benchmark's request-to-durable: the answer starts only after the session's commit)."""
-        self.hub = LiveHub(self._render_live, self._known, inputs=self._live_inputs, fresh=self._fresh)
+        self.hub = LiveHub(
+            self._render_live,
+            self._known,
+            inputs=self._live_inputs,
+            fresh=self._fresh,
+            finish=self.drawer.for_device,
+        )
         self.host = host_header(room.address, room.port)
         self.origin = f"http://{self.host}"
         room.listen(self.hub.changed)
@@ -104,7 +111,17 @@ class RoomWeb:
         return not self.room.closed and self.room.devices.by_id(device.id) is device
 
     def _fresh(self) -> None:
-        """A round of live pages begins: what every device's view shares is worked out again, once."""
+        """A slice of live pages begins: what every device's view shares is worked out again if the workshop
+        changed since it was last worked out. Every change to the workshop appends one event (``Ledger.commit``),
+        so the workshop, its number of events and its last event (held, so no other takes its identity) say
+        whether it changed, also by a change still waiting for the disk or one the disk refused and undid."""
+        ws = self.room.session.workshop
+        events = ws.events
+        at = (ws, len(events), events[-1] if events else None)
+        known = self._shared_at
+        if known is not None and known[0] is at[0] and known[1] == at[1] and known[2] is at[2]:
+            return
+        self._shared_at = at
         self._shared = None
         self.drawer.room.forget()
 
@@ -130,7 +147,8 @@ class RoomWeb:
         return self.drawer.page(device, view, room or self.drawer.room.parts(self.room.session.workshop))
 
     def live_page(self, device: Device, *, typed: str = "") -> LivePage:
-        """``device``'s live part now (``typed``: text to put back in the note field)."""
+        """``device``'s live part now (``typed``: text to put back in the note field), as the hub keeps it: a
+        ballot's entries carry the drawer's mark where the device's token goes (``PageDrawer.for_device``)."""
         view = self.view(device)
         return self.drawer.page(device, view, self.drawer.room.parts(self.room.session.workshop), typed=typed)
 
@@ -153,8 +171,8 @@ class RoomWeb:
             context |= {"v": self.view(device), "csrf": device.csrf}
         context |= values
         if device is not None and template in ("stage.html", "waiting.html"):
-            live = self.live_page(device, typed=context["typed"]).html
-            context |= {"live_html": Markup(live), "live_digest": page_digest(live)}
+            live = self.live_page(device, typed=context["typed"]).html  # the digest is of the page as the hub has it
+            context |= {"live_html": Markup(self.drawer.for_device(device, live)), "live_digest": page_digest(live)}
         response = HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
         for name, value in (cookies or {}).items():
             response.set_cookie(

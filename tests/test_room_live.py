@@ -432,3 +432,80 @@ async def test_views_drawn_together_equal_views_drawn_alone(session: WorkshopSes
         assert device_view(session, ben).result_dots == {}
     finally:
         await live.close()
+
+
+# --- rounds in slices: the loop is never held for a whole round, and no change is lost ------------------------
+
+
+def _inserted(events: list[tuple[str, str]], text: str) -> int:
+    """How many entries carrying ``text`` a phone was sent (inserted into a list, or in a whole page)."""
+    count = 0
+    for name, data in events:
+        if name == "page":
+            count += data.count(text)
+        else:
+            count += sum(1 for op in json.loads(data) if op[0] == "insert" and text in op[-1])
+    return count
+
+
+async def test_a_round_yields_to_the_loop_between_phones_and_a_change_meanwhile_reaches_every_phone_once(
+    session: WorkshopSession,
+) -> None:
+    session.agenda.go_to(2)
+    live = Live(session)
+    hub = live.web.hub
+    hub.slice_seconds = 0.0  # one phone per slice
+    hub.delay = 0.0
+    unsubscribe = session.subscribe(lambda _change: hub.changed())
+    try:
+        await live.start()
+        slices, rounds = hub.slices, hub.rounds
+        session.notes.add("First idea")  # published: a round is due
+        while hub.slices - slices < 1:
+            await asyncio.sleep(0)
+        assert hub.slices - slices < 3, "this code ran between the round's slices"
+        assert hub.busy
+        session.notes.add("Second idea, during the round")
+        hub.changed()
+        hub.changed()  # more changes during the same round: still only one more round
+        await hub.settled()
+        assert hub.rounds == rounds + 2, "the changes made during a round coalesce into one more round"
+        for stream in live.streams:
+            got = await _events(stream)
+            assert _inserted(got, "First idea") == 1 and _inserted(got, "Second idea, during the round") == 1
+        page = live.web.live_page(live.devices[0]).html
+        assert page.index("First idea") < page.index("Second idea")
+    finally:
+        unsubscribe()
+        await live.close()
+
+
+async def test_a_vote_opening_draws_one_ballot_list_for_the_room_and_each_phone_gets_its_own_token(
+    session: WorkshopSession,
+) -> None:
+    session.agenda.go_to(2)
+    notes = [session.notes.add(f"Idea {i}").id for i in range(4)]
+    live = Live(session)
+    ana = live.devices[0]
+    ballot = session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
+    drawer = live.web.drawer
+    lists = drawer.ballot_lists
+    try:
+        first = await live.start()
+        assert drawer.ballot_lists == lists + 1, "one list for the three phones with no dots yet"
+        for device, events in zip(live.devices, first, strict=True):
+            ((name, page),) = events
+            assert name == "page" and drawer.mark not in page
+            assert set(re.findall(r'name="csrf" value="([^"]+)"', page)) == {device.csrf}
+            assert page.count(f'value="{device.csrf}"') == 2 * len(notes) + 1  # two dot forms a note, and done
+        await live.room.cast(ana, ballot.id, notes[0])
+        got = await live.round()
+        assert got[1] == got[2] == []
+        assert drawer.ballot_lists == lists + 2, "Ana's dots: her own list"
+        sent = "".join(data for _, data in got[0])
+        assert drawer.mark not in sent and ana.csrf in sent
+        loaded = live.web.page("stage.html", device=ana).body.decode()
+        assert drawer.mark not in loaded
+        assert set(re.findall(r'name="csrf" value="([^"]+)"', loaded)) == {ana.csrf}
+    finally:
+        await live.close()
