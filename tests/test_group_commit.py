@@ -379,3 +379,19 @@ def _catch(call: Callable[[], object]) -> BaseException | None:
     except BaseException as error:  # handed to the test thread
         return error
     return None
+
+
+async def test_a_requests_fdatasync_starts_while_the_loop_is_still_busy(
+    session: WorkshopSession, disk: Disk, published: list[Change]
+) -> None:
+    """A change held by a request asks the sync thread for its round at once, not from a task on the loop's next
+    turn: in a busy room that turn came only after whatever else was queued (drawing, live pages)."""
+    disk.close()
+    task = asyncio.create_task(session.group.commit(lambda: session.notes.add("from a phone")))
+    await asyncio.sleep(0)  # the request runs up to its wait for the disk
+    # the loop is now held (this test blocks it) and the fdatasync must start all the same
+    assert disk.entered.acquire(timeout=60), "the round was not asked until the loop turned"
+    assert published == [] and not task.done()
+    disk.open()
+    note = await task
+    assert [c.changed[0].id for c in published] == [note.id]
