@@ -287,3 +287,75 @@ async def test_a_stage_of_3000_notes_builds_only_the_notes_it_draws(app: Worksho
         assert "tag1x" in screen_text(app) and in_view(notes)
         assert 0 in built(notes) and len(built(notes)) < 200
         assert str(notes.get_option_at_index(0).prompt).endswith("tag1x"), "a prompt reads as its note"
+
+
+def line_map_is_whole(rows: LazyOptionList) -> bool:
+    """The line map holds, for the options placed so far (a prefix), exactly each option's lines at its placed
+    height, and each option's first line where the heights above it put it (after guesses were corrected)."""
+    cache = rows.line_cache
+    placed = rows.placed_count()
+    expected = [(index, line) for index in range(placed) for line in range(cache.heights[index])]
+    assert list(cache.lines) == expected, "lines out of step with the heights"
+    top = 0
+    for index in range(placed):
+        assert cache.index_to_line[index] == top, f"option {index} starts at the wrong line"
+        top += cache.heights[index]
+    return True
+
+
+async def test_a_3000_note_board_places_only_the_rows_near_the_view_and_the_rest_on_scrolling(
+    app: WorkshopApp,
+) -> None:
+    """The board opens with only the rows of its first screens placed (not 3,000 guesses), its scrollbar sized
+    from their average; scrolling places and draws the rows further down, and the line map stays whole through
+    the corrected guesses (the 50-character words make the guesses wrong)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        await app.push_screen(VoteBoardScreen(BALLOT))
+        await pilot.pause()
+        notes = app.screen.query_one("#board-notes", LazyOptionList)
+        first = notes.placed_count()
+        assert 0 < first < 200, f"{first} rows placed for a first screen"
+        assert notes.virtual_size.height > 10 * len(notes.line_cache.lines), "the scrollbar counts every row"
+        assert line_map_is_whole(notes)
+        notes.scroll_to(y=notes.max_scroll_y // 2, animate=False)
+        await pilot.pause()
+        middle = notes.placed_count()
+        assert first < middle < NOTES, "scrolling half way placed the rows down to there, not the rest"
+        top = int(notes.scroll_offset.y)
+        shown = notes.line_cache.lines[top][0] + 1  # the note at the top of the window (note n is option n-1)
+        assert f"tag{shown}x" in screen_text(app) or f"#{shown}" in screen_text(app)
+        assert line_map_is_whole(notes)
+        notes.scroll_end(animate=False)
+        await pilot.pause()
+        assert notes.placed_count() == NOTES and f"tag{NOTES}x" in screen_text(app)
+        assert line_map_is_whole(notes)
+        assert notes.virtual_size.height == len(notes.line_cache.lines), "all placed: the scrollbar is exact"
+
+
+async def test_keys_in_a_long_tick_list_reach_rows_not_placed_when_it_opened(app: WorkshopApp) -> None:
+    """Paging down a set-up of 3,000 notes from the top goes on past the rows placed for the first frame, one
+    window at a time, with the highlighted row in view each time."""
+    from textual.widgets import SelectionList
+
+    from screens.voting.setup import VoteSetupScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        session_of(app).votes.close(BALLOT)
+        await app.push_screen(VoteSetupScreen(2))
+        await pilot.pause()
+        notes = app.screen.query_one("#ballot-notes", SelectionList)
+        assert isinstance(notes, LazyOptionList)
+        first = notes.placed_count()
+        assert first < 200
+        highlighted = [0]
+        while notes.placed_count() <= first + 10:
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert notes.highlighted is not None and notes.highlighted > highlighted[-1], "paging moved on"
+            highlighted.append(notes.highlighted)
+            assert in_view(notes) and line_map_is_whole(notes)
+            assert len(highlighted) < 40, "paging never got past the first rows placed"
+        shown = notes.highlighted + 1
+        assert f"tag{shown}x" in screen_text(app) or f"#{shown} " in screen_text(app)

@@ -4,9 +4,11 @@ Textual's ``OptionList`` draws only the visible lines, but before drawing it mea
 to options: a ballot of 3,333 notes was 3,333 counts (and with Rich tables, 3,333 drawings) before the first
 frame. Here an option whose prompt can guess its height (``estimate_height(width)``, as ``Row`` and the note
 list's ``NotePrompt`` do) is placed by its guess; the options on screen, and the highlighted one with a screen's
-worth above it, are counted exactly before they are drawn, and the line map is rebuilt when a guess was wrong.
-Rows above the view keep their guesses, so what is on screen never jumps; the scrollbar is as exact as the
-guesses. Prompts without ``estimate_height`` are measured as Textual measures them.
+worth above it, are counted exactly before they are drawn, and the line map is moved where a guess was wrong.
+Rows above the view keep their guesses, so what is on screen never jumps. Options are placed only as far down as
+the view and the highlight need (``PLACE_AHEAD`` screens more), the rest as the view or the highlight moves down;
+until then the scrollbar counts them at the average height of the rows placed. Prompts without
+``estimate_height`` are measured as Textual measures them.
 
 ``OptionList``'s line map is private Textual API: this class reaches it only through
 ``screens.internals.OptionListLines`` (its hooks and accessors are pinned by ``tests/test_internals.py``).
@@ -27,6 +29,8 @@ from textual.widgets.option_list import Option
 
 from screens.internals import ListContent, OptionListLines, cached_visual, option_divider, set_option_prompt
 
+PLACE_AHEAD = 2
+"""Screens of lines placed below the view (and below the highlighted option), so paging down finds them placed."""
 SETTLE_ROUNDS = 4
 """How many times a view is re-measured when guesses were wrong (each round fixes every option in view)."""
 
@@ -37,6 +41,14 @@ class Estimated(Protocol):
     def estimate_height(self, width: int) -> int: ...
 
     def known_height(self, width: int) -> int | None: ...
+
+
+def estimated(option: Option) -> Estimated | None:
+    """``option``'s prompt when it can guess its height (an ``Estimated``: a ``Row``, a ``LaterRow``, a note
+    list's prompt), else ``None``. Read straight from the prompt: a visual is its own visual, so nothing is made
+    or cached for the thousands of options placed but never drawn (``OptionList._get_visual`` made one each)."""
+    prompt = cached_visual(option) or option.prompt
+    return cast(Estimated, prompt) if hasattr(prompt, "estimate_height") else None  # isinstance is slow
 
 
 class LazyOptionList(OptionListLines):
@@ -99,14 +111,19 @@ class LazyOptionList(OptionListLines):
             self.clear_lines()
             return
         self._guessed.add(index)
-        if self._count([index]):
-            self._rebuild_lines()
+        wrong = self._count([index])
+        if wrong:
+            self._rebuild_lines(wrong)
             if index == self.highlighted:
                 self.scroll_to_highlight()  # it grew: keep all of it in view
         self.refresh()
 
     def place_lines(self) -> None:
-        """Place the options not placed yet: by their counted height when known, else by a guess."""
+        """Place the options not placed yet, in order, by their counted height when known, else by a guess, as far
+        as the view needs: down to ``PLACE_AHEAD`` screens below the view and past the highlighted option. The
+        rest are placed as the view or the highlight moves down (every reader of the line map calls this first:
+        drawing, scrolling to the highlight, paging); until then they count in the scrollable height as the
+        average height of the options placed (``_set_virtual_height``)."""
         if not self.scrollable_content_region:
             return
         cache = self.line_cache
@@ -114,6 +131,11 @@ class LazyOptionList(OptionListLines):
         next_index = lines[-1][0] + 1 if lines else 0
         options = self.options
         if next_index < len(options):
+            view = max(1, self.scrollable_content_region.height)
+            enough = int(self.scroll_offset.y) + view * (1 + PLACE_AHEAD)
+            past = self.highlighted if self.highlighted is not None else -1
+            if len(lines) >= enough and next_index > past:
+                return  # what the view and the highlight need is placed: nothing to do
             width = self._option_width()
             if next_index == 0:
                 self._placed_width = width
@@ -122,34 +144,54 @@ class LazyOptionList(OptionListLines):
             guessed = self._guessed
             index_to_line = cache.index_to_line
             heights = cache.heights
-            for index, option in enumerate(options[next_index:], next_index):
-                visual = cached_visual(option) or get_visual(option)
-                estimate = getattr(visual, "estimate_height", None)  # an ``Estimated`` (isinstance is slow)
-                if estimate is None:
-                    height = visual.get_height(rules, width)
+            line = len(lines)
+            for index in range(next_index, len(options)):
+                if line >= enough and index > past:
+                    break
+                option = options[index]
+                prompt = estimated(option)
+                if prompt is None:
+                    height = get_visual(option).get_height(rules, width)
                 else:
-                    height = cast(Estimated, visual).known_height(width) or 0
+                    height = prompt.known_height(width) or 0
                     if not height:
-                        height = estimate(width)
+                        height = prompt.estimate_height(width)
                         guessed.add(index)
                 count = height + option_divider(option)
-                index_to_line[index] = len(lines)
+                index_to_line[index] = line
                 heights[index] = count
-                lines.extend([(index, line) for line in range(count)])
+                line += count
+                if count == 1:
+                    lines.append((index, 0))
+                else:
+                    lines.extend([(index, offset) for offset in range(count)])
         self._set_virtual_height()
+
+    def placed_count(self) -> int:
+        """How many options (from the top) are placed in the line map so far."""
+        lines = self.line_cache.lines
+        return lines[-1][0] + 1 if lines else 0
 
     def _set_virtual_height(self) -> None:
         options = self.options
-        last_divider = bool(options) and option_divider(options[-1])
-        self.set_virtual_height(len(self.line_cache.lines) - (1 if last_divider else 0))
+        placed = self.placed_count()
+        height = len(self.line_cache.lines)
+        if placed < len(options):
+            rest = len(options) - placed  # counted at the average height of the options placed so far
+            height += -(-height * rest // max(1, placed))
+        elif options and option_divider(options[-1]):
+            height -= 1
+        self.set_virtual_height(height)
 
-    def _count(self, indexes: range | list[int]) -> bool:
-        """Count the guessed options among ``indexes`` exactly; True when any guess was wrong."""
+    def _count(self, indexes: range | list[int]) -> dict[int, int]:
+        """Count the guessed options among ``indexes`` exactly: {index: height it was placed at} for each guess
+        that was wrong (empty when every guess was right). The new heights are in ``line_cache.heights``; the
+        line map is not moved yet (``_rebuild_lines`` does that)."""
         guessed = self._guessed
         heights = self.line_cache.heights
         width = self._option_width()
         rules = cast(RulesMap, self.styles)
-        wrong = False
+        wrong: dict[int, int] = {}
         for index in indexes:
             if index not in guessed:
                 continue
@@ -157,23 +199,36 @@ class LazyOptionList(OptionListLines):
             self._heights_changed += 1  # counting builds the row: its guess becomes its count
             option = self.options[index]
             count = self.visual_of(option).get_height(rules, width) + option_divider(option)
-            if count != heights.get(index):
+            placed = heights.get(index)
+            if count != placed:
                 heights[index] = count
-                wrong = True
+                if placed is not None:
+                    wrong.setdefault(index, placed)
         return wrong
 
-    def _rebuild_lines(self) -> None:
-        """The line map again from the heights (guessed or counted): after a guess on screen was wrong."""
+    def _rebuild_lines(self, wrong: dict[int, int]) -> None:
+        """Move the line map to the new heights of the options in ``wrong`` ({index: height it was placed at}),
+        after guesses on screen were wrong. Only what changed is touched: each such option's lines are replaced
+        in place (a slice of the list, moved in C) and the first lines of the options after the first of them
+        are shifted; the ballot's other thousands of ``(option, line)`` entries are kept as they are."""
+        if not wrong:
+            return
         cache = self.line_cache
-        lines: list[tuple[int, int]] = []
-        index_to_line: dict[int, int] = {}
+        lines = cache.lines
         heights = cache.heights
-        for index in range(len(self.options)):
-            index_to_line[index] = len(lines)
-            lines.extend([(index, line) for line in range(heights[index])])
-        cache.lines[:] = lines
-        cache.index_to_line.clear()
-        cache.index_to_line.update(index_to_line)
+        index_to_line = cache.index_to_line
+        placed = self.placed_count()  # options not placed yet keep waiting for ``place_lines``
+        for index in sorted(wrong, reverse=True):  # from the bottom: an option's first line is still right
+            if index >= placed:
+                continue
+            start = index_to_line[index]
+            lines[start : start + wrong[index]] = [(index, line) for line in range(heights[index])]
+        first = min(wrong)
+        if first < placed:
+            line = index_to_line[first]
+            for index in range(first, placed):
+                index_to_line[index] = line
+                line += heights[index]
         self.clear_render_cache()
         self._set_virtual_height()
 
@@ -187,9 +242,10 @@ class LazyOptionList(OptionListLines):
                 return
             top = min(int(self.scroll_offset.y), len(lines) - 1)
             bottom = min(top + max(view, 1) - 1, len(lines) - 1)
-            if not self._count(range(lines[top][0], lines[bottom][0] + 1)):
+            wrong = self._count(range(lines[top][0], lines[bottom][0] + 1))
+            if not wrong:
                 return
-            self._rebuild_lines()
+            self._rebuild_lines(wrong)
 
     def _settle_around(self, index: int) -> None:
         """Count the option at ``index`` and the options a screen above it, so scrolling to it is exact."""
@@ -202,14 +258,23 @@ class LazyOptionList(OptionListLines):
         first = index
         while first > 0 and above < view:
             first -= 1
-            wrong = self._count([first]) or wrong
+            wrong.update(self._count([first]))
             above += heights.get(first, 1)
-        if wrong:
-            self._rebuild_lines()
+        self._rebuild_lines(wrong)
 
     def render_lines(self, crop):  # type: ignore[no-untyped-def]
+        bottom = self.max_scroll_y
+        at_end = bottom > 0 and int(self.scroll_offset.y) >= bottom
         self.place_lines()
         self._settle_view()
+        for _ in range(SETTLE_ROUNDS):
+            # Scrolled to the end (the scrollbar dragged down, ctrl+end): the rows placed or counted on the way
+            # moved the end, so follow it, as far as the last row, counted.
+            if not at_end or int(self.scroll_offset.y) == self.max_scroll_y:
+                break
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+            self.place_lines()
+            self._settle_view()
         return super().render_lines(crop)
 
     def scroll_to_highlight(self, top: bool = False) -> None:
@@ -235,9 +300,11 @@ class LazyOptionList(OptionListLines):
         get_visual = self.visual_of
         total = 0
         for option in self.options:
-            visual = cached_visual(option) or get_visual(option)
-            estimate = getattr(visual, "estimate_height", None)  # an ``Estimated`` (isinstance is slow)
-            total += visual.get_height(rules, width - padding) if estimate is None else estimate(width - padding)
+            prompt = estimated(option)
+            if prompt is None:
+                total += get_visual(option).get_height(rules, width - padding)
+            else:
+                total += prompt.estimate_height(width - padding)
             total += option_divider(option)
             if limit is not None and total > limit:
                 return total
@@ -260,8 +327,9 @@ class LazyOptionList(OptionListLines):
     # --- reading ---------------------------------------------------------------------------------------
 
     def guessed_count(self) -> int:
-        """How many options are placed by a guess (for tests: the list did not count every option)."""
-        return len(self._guessed)
+        """How many options are not counted exactly: placed by a guess, or not placed yet (for tests: the list
+        did not count every option)."""
+        return len(self._guessed) + len(self.options) - self.placed_count()
 
 
 __all__ = ["Estimated", "LazyOptionList", "Option"]
