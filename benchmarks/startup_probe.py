@@ -4,6 +4,8 @@
 ``python benchmarks/startup_probe.py open DATA_DIR ID`` runs the real ``workshop --data-dir DATA_DIR open ID``
 path (the CLI, the library, the app, the stage screen) headless, and reports once the stage screen has mounted
 (notes listed, note field focused) and the next refresh has been drawn: the same point as for the bare app. ``--rss`` also prints the peak resident memory.
+Just before READY each prints ``CPU <ms>``, the process's CPU time so far (user and system, from its start): on a
+machine shared with other work the wall time varies with the load, the CPU time much less.
 
 The app is made as ``run_app`` makes it for ``workshop open`` (``quick_start``): when the workshop's opening preview
 is fresh, READY is the stage screen drawn from it, and the whole workshop is read after it. ``--full`` then also
@@ -17,6 +19,7 @@ import contextlib
 import gc
 import resource
 import sys
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,7 @@ def peak_rss_mb() -> float:
 
 
 def _done(app: Any, rss: bool, *, full: bool = False) -> None:
+    print(f"CPU {time.process_time() * 1000:.1f}", flush=True)  # this process's CPU time so far, in ms
     print("READY", flush=True)
     if rss:
         print(f"RSS {peak_rss_mb():.1f}", flush=True)
