@@ -85,6 +85,7 @@ CHILD = textwrap.dedent(
     from screens.stage import StageScreen
 
     report = {}
+    newest = int(sys.argv[3])
     mount_stage = StageScreen.on_mount
 
     def on_mount(screen):
@@ -93,7 +94,7 @@ CHILD = textwrap.dedent(
         def first_frame():
             report["modules"] = sorted(sys.modules)
             report["from_preview"] = screen.app.opening
-            report["notes"] = screen.notes.option_count
+            report["newest_listed"] = screen.notes.has_note(newest)
             screen.app.exit()
 
         screen.app.call_after_refresh(first_frame)
@@ -114,10 +115,10 @@ CHILD = textwrap.dedent(
 )
 
 
-def _first_frame_report(data_dir: Path, workshop_id: str) -> dict[str, object]:
+def _first_frame_report(data_dir: Path, workshop_id: str, newest: int) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(data_dir), workshop_id],
+        [sys.executable, "-c", CHILD, str(data_dir), workshop_id, str(newest)],
         capture_output=True,
         text=True,
         check=True,
@@ -140,13 +141,13 @@ def test_the_first_frame_of_workshop_open_imports_none_of_the_heavy_modules(
     with WorkshopLibrary(store, clock=clock).create("Offsite", participants=["Ana", "Ben"]) as session:
         session.agenda.next()
         for number in range(30):
-            session.notes.add(f"note {number}")
+            newest = session.notes.add(f"note {number}").id
         workshop_id = session.workshop.id
 
-    report = _first_frame_report(data_dir, workshop_id)
+    report = _first_frame_report(data_dir, workshop_id, newest)
 
     assert report["from_preview"] is True  # the path measured: the first frame drawn from the opening preview
-    assert report["notes"] == 30  # and drawn with the stage's notes
+    assert report["newest_listed"] is True  # and drawn with the stage's notes, the newest highlighted and shown
     modules = report["modules"]
     assert isinstance(modules, list)
     assert "screens.stage" in modules and "textual.widgets._option_list" in modules  # the report is real
