@@ -15,6 +15,7 @@ Run: ``python benchmarks/store_bench.py`` (about a minute and a half). Targets a
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import gc
 import shutil
@@ -69,13 +70,25 @@ class KeyPath:
     screen's Enter calls it (validation, the new records, the journal line queued, memory updated)."""
     handler_cpu: list[float]
     """The CPU time of each (its own thread's): what the code costs, whatever else the machine runs."""
+    handler_process_cpu: list[float]
+    """The CPU time of the whole process during each (every thread's): above ``handler_cpu`` when another
+    thread of the app ran meanwhile (the checkpoint's worker, the sync thread, a collection in either); both
+    far below the wall time when the machine ran something else (another process, the disk)."""
+    collections: list[list[tuple[int, str]]]
+    """The collections of generations 1 and 2 that started during each handler: (generation, thread name)."""
+    handler_during: list[bool]
+    """Whether each handler ran while a checkpoint was being written."""
     durable: list[float]
     """From the handler's start to its ``Change`` being published, i.e. durable (the disk's share included)."""
+    durable_during: list[bool]
+    """Whether each of ``durable`` was typed while a checkpoint was being written."""
     checkpoints: int
     during_checkpoint: int
     """Key handlers that ran while a checkpoint was being written in the worker thread."""
     syncs: int
     """``fdatasync`` calls the group commit made for the ``CHANGES`` notes."""
+    longest_sync: float
+    """The longest of those rounds (write + ``fdatasync``, in the sync thread), in seconds."""
     wall: float
     cpu: float
     """Wall and CPU (process) seconds of the whole run, to tell a loaded machine from slow code."""
@@ -96,6 +109,7 @@ def key_path(root: Path) -> KeyPath:
     workshop_id = _seed(folder, NOTES)
     session = WorkshopSession.open(Store(folder), workshop_id)
     gc.freeze()  # as the app does after its first frame (WorkshopApp._started)
+    session.warm()  # as the app's on_idle does before the first key
     thresholds = gc.get_threshold()
     tune_collections()
     stop = threading.Event()
@@ -111,9 +125,10 @@ def key_path(root: Path) -> KeyPath:
                     with contextlib.suppress(RuntimeError):  # a checkpoint (unless typing has just ended)
                         loops[0].call_soon_threadsafe(keep_out_of_collections)
 
-    started_at: dict[int, float] = {}
+    started_at: dict[int, tuple[float, bool]] = {}
     published_at: dict[int, float] = {}
     durable: list[float] = []
+    durable_during: list[bool] = []
 
     def published(change: Change) -> None:
         # A note is published either inside its own handler (its fdatasync came within the group's inline wait,
@@ -125,11 +140,22 @@ def key_path(root: Path) -> KeyPath:
                 if began is None:
                     published_at[record.id] = now
                 else:
-                    durable.append(now - began)
+                    durable.append(now - began[0])
+                    durable_during.append(began[1])
 
     session.subscribe(published)
     handlers: list[float] = []
     handler_cpu: list[float] = []
+    handler_process_cpu: list[float] = []
+    handler_during: list[bool] = []
+    collected: list[tuple[float, int, str]] = []
+
+    def collection(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"]:
+            collected.append((time.perf_counter(), info["generation"], threading.current_thread().name))
+
+    gc.callbacks.append(collection)
+    windows: list[tuple[float, float]] = []
     during = [0]
     group = session.group
 
@@ -143,15 +169,21 @@ def key_path(root: Path) -> KeyPath:
                 raise RuntimeError(f"no idle checkpoint ran in {i:,} notes ({during[0]:,} keys during one)")
             text = f"A new idea from the room, number {i}: customers answer each other first 🤝"
             checkpointing = session.checkpointing
-            began, cpu_began = time.perf_counter(), time.thread_time()
+            began, cpu_began, process_began = time.perf_counter(), time.thread_time(), time.process_time()
             note = group.soon(lambda text=text: session.notes.add(text))
-            handlers.append(time.perf_counter() - began)
+            ended = time.perf_counter()
             handler_cpu.append(time.thread_time() - cpu_began)
-            during[0] += checkpointing or session.checkpointing
+            handler_process_cpu.append(time.process_time() - process_began)
+            handlers.append(ended - began)
+            windows.append((began, ended))
+            checkpointing = checkpointing or session.checkpointing
+            handler_during.append(checkpointing)
+            during[0] += checkpointing
             if note.id in published_at:
                 durable.append(published_at.pop(note.id) - began)
+                durable_during.append(checkpointing)
             else:
-                started_at[note.id] = began
+                started_at[note.id] = (began, checkpointing)
             i += 1
             await asyncio.sleep(KEY_GAP)
         await group.flush()
@@ -167,11 +199,47 @@ def key_path(root: Path) -> KeyPath:
         stop.set()
         worker.join()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        syncs = group.syncs
+        syncs, longest_sync = group.syncs, group.sync_thread.longest
         session.close()
+        gc.callbacks.remove(collection)
         gc.unfreeze()
         gc.set_threshold(*thresholds)
-    return KeyPath(handlers, handler_cpu, durable, written[0], during[0], syncs, wall, cpu)
+    collections: list[list[tuple[int, str]]] = [[] for _ in windows]
+    starts = [began for began, _ in windows]
+    for at, generation, thread in collected:
+        index = bisect.bisect_right(starts, at) - 1
+        if index >= 0 and at <= windows[index][1]:
+            collections[index].append((generation, thread))
+    return KeyPath(
+        handlers,
+        handler_cpu,
+        handler_process_cpu,
+        collections,
+        handler_during,
+        durable,
+        durable_during,
+        written[0],
+        during[0],
+        syncs,
+        longest_sync,
+        wall,
+        cpu,
+    )
+
+
+def _slowest(keys: KeyPath) -> str:
+    """The slowest key handler, as evidence of what it waited for: its wall time beside its own thread's CPU time
+    and the rest of the process's (another thread holding the interpreter lock shows there; the machine or the
+    disk shows as wall time no thread of ours spent), whether a checkpoint was being written, and any collection
+    of generation 1 or 2 that started meanwhile."""
+    index = max(range(len(keys.handlers)), key=keys.handlers.__getitem__)
+    own = keys.handler_cpu[index]
+    others = max(0.0, keys.handler_process_cpu[index] - own)
+    collections = ", ".join(f"gen {g} in {t}" for g, t in keys.collections[index]) or "no collection"
+    return (
+        f"key {index + 1:,}: {keys.handlers[index] * 1000:.1f} ms, own CPU {own * 1000:.1f}, others {others * 1000:.1f}"
+        f" ({'during' if keys.handler_during[index] else 'outside'} a checkpoint; {collections})"
+    )
 
 
 def _open_seconds(folder: Path, workshop_id: str) -> float:
@@ -263,16 +331,28 @@ def run() -> list[Row]:
                 None,
             )
         )
-        saved = [d * 1000 for d in keys.durable]
         rows.append(
             (
-                "  the same, Enter to durable (published after its group's fdatasync)",
-                f"median {statistics.median(saved):.1f}, p95 {percentile(saved, 95):.1f}, max {max(saved):.1f} ms "
-                f"({keys.syncs:,} fdatasyncs for {len(saved):,} notes)",
-                f"(typed at {1 / KEY_GAP:,.0f} notes a second)",
+                "  the same, the slowest handler: its wall time, its own CPU, the other threads' CPU meanwhile",
+                _slowest(keys),
+                "(where a wait came from)",
                 None,
             )
         )
+        for during, label in ((False, "outside checkpoints"), (True, "typed during a checkpoint")):
+            saved = [d * 1000 for d, w in zip(keys.durable, keys.durable_during, strict=True) if w is during]
+            if not saved:
+                continue
+            rows.append(
+                (
+                    f"  the same, Enter to durable (published after its group's fdatasync), {label}",
+                    f"median {statistics.median(saved):.1f}, p95 {percentile(saved, 95):.1f}, "
+                    f"max {max(saved):.1f} ms ({len(saved):,} notes)",
+                    f"({keys.syncs:,} fdatasyncs, the longest {keys.longest_sync * 1000:.1f} ms; "
+                    f"typed at {1 / KEY_GAP:,.0f} notes a second)",
+                    None,
+                )
+            )
         clean, crashed = crash_open(root)
         rows.append(
             (

@@ -143,6 +143,8 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         self._checkpoint_asked = 0.0
         """When ``on_idle`` last started a checkpoint worker (``time.monotonic``)."""
         self._checkpointing: Worker[bool] | None = None
+        self._warmed: WorkshopSession | None = None
+        """The session ``on_idle`` last prepared for its first key (``WorkshopSession.warm``)."""
         self.timer_alerts: set[tuple[object, ...]] = set()
         self.private_notices = PrivateNotices()
         """Notices raised during a participant's private ballot or form, cleared when it is handed back."""
@@ -493,6 +495,9 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         session = self.session
         if session is None or session.read_only or session.opening:
             return
+        if session is not self._warmed:  # the first idle moment with this workshop: before its first key
+            self._warmed = session
+            session.warm()
         if self._checkpointing is not None and not self._checkpointing.is_finished:
             return
         if self._checkpointing is not None and self._checkpointing.result:
@@ -527,6 +532,7 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         if self.follower is not None:
             self.follower.stop()
             self.follower = None
+        self._warmed = None
         self.read_only_text = ""
         if self.session is not None:
             session, self.session = self.session, None

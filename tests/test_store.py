@@ -334,6 +334,101 @@ def test_commits_made_while_a_checkpoint_writes_stay_in_the_journal(
         assert again.table("notes").keys() == {2, 3, 10, 11, 12}
 
 
+def test_a_write_never_waits_for_the_checkpoint_emptying_the_journal(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Emptying the journal (an ``ftruncate``, which can wait for the file system) holds the journal's write lock,
+    not the commit mutex: a key handler's ``write`` queues its line meanwhile, and the next ``sync`` writes it into
+    the emptied journal, where it is durable and read back on the next open."""
+    import threading
+
+    from workshop.store.journal import JournalWriter
+
+    wf = store.create("w")
+    for n in range(1, 4):
+        wf.commit([put_note(n)])
+    truncating = threading.Event()
+    release = threading.Event()
+    real_drop = JournalWriter.drop_before
+
+    def slow_drop(self: JournalWriter, offset: int) -> bool:
+        truncating.set()
+        assert release.wait(timeout=60)
+        return real_drop(self, offset)
+
+    monkeypatch.setattr(JournalWriter, "drop_before", slow_drop)
+    results: list[bool] = []
+    worker = threading.Thread(target=lambda: results.append(wf.checkpoint()))
+    worker.start()
+    try:
+        assert truncating.wait(timeout=60)
+        # Returns while the journal is being emptied (with the mutex held there, this line would never return).
+        assert wf.write([put_note(4)]) == 4
+        assert wf.written_seq == 4 and wf.durable_seq == 3
+    finally:
+        release.set()
+        worker.join(timeout=60)
+    assert results == [True]
+    assert (tmp_path / "w.journal").read_bytes() == b""  # emptied: the queued line is not in it yet
+    assert wf.sync() == 4
+    lines = [json.loads(line) for line in (tmp_path / "w.journal").read_bytes().splitlines()]
+    assert [line["seq"] for line in lines] == [4]
+    assert wf.table("notes").keys() == {1, 2, 3, 4}
+    shutil.copy2(tmp_path / "w.json", tmp_path / "copy.json")  # what a crash would leave: snapshot + journal
+    shutil.copy2(tmp_path / "w.journal", tmp_path / "copy.journal")
+    wf.close()
+    assert read_tables(tmp_path / "copy.json")["notes"].keys() == {1, 2, 3, 4}
+
+
+def test_the_journal_is_kept_while_a_line_written_to_it_waits_for_its_fdatasync(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line already in the journal but not yet durable (its ``fdatasync`` running in the sync thread) keeps the
+    journal whole at the checkpoint's end: its place counts from the journal's end, and emptying the file under it
+    would lose it."""
+    import threading
+
+    from workshop.store.journal import JournalWriter
+
+    wf = store.create("w")
+    for n in range(1, 4):
+        wf.commit([put_note(n)])
+    syncing = threading.Event()
+    release = threading.Event()
+    real_sync_data = JournalWriter.sync_data
+
+    def slow_sync_data(self: JournalWriter) -> None:
+        syncing.set()
+        assert release.wait(timeout=60)
+        real_sync_data(self)
+
+    real_write_temp = store_file.write_temp
+    synced: list[int] = []
+    sync_thread = threading.Thread(target=lambda: synced.append(wf.sync()))
+
+    def write_meanwhile(prefix: Path, data: Any, **kwargs: Any) -> Path:
+        if prefix.name.endswith(".tmp-") and not sync_thread.is_alive() and not synced:
+            wf.write([put_note(4)])
+            monkeypatch.setattr(JournalWriter, "sync_data", slow_sync_data)
+            sync_thread.start()  # writes the line, then waits in its fdatasync
+            assert syncing.wait(timeout=60)
+        return real_write_temp(prefix, data, **kwargs)
+
+    monkeypatch.setattr(store_file, "write_temp", write_meanwhile)
+    try:
+        assert wf.checkpoint()
+    finally:
+        release.set()
+        sync_thread.join(timeout=60)
+    monkeypatch.undo()
+    assert synced == [4]
+    lines = [json.loads(line) for line in (tmp_path / "w.journal").read_bytes().splitlines()]
+    assert [line["seq"] for line in lines] == [1, 2, 3, 4]
+    wf.close()
+    with store.open("w") as again:
+        assert again.table("notes").keys() == {1, 2, 3, 4}
+
+
 def test_close_stops_a_checkpoint_that_is_still_encoding(store: Store, tmp_path: Path) -> None:
     """Closing never waits for a whole snapshot: one still being encoded is abandoned, nothing half-written."""
     import threading
@@ -1075,3 +1170,24 @@ def test_opening_and_writing_a_workshop_does_not_load_tinydb(tmp_path: Path) -> 
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_a_snapshot_is_written_from_its_pieces_byte_for_byte(tmp_path: Path) -> None:
+    """The checkpoint writes the snapshot's encoded pieces one after another (never one joined copy held under the
+    interpreter lock): the file is the same bytes as ``encode`` of the tables, also across the writer's 1 MiB
+    ``fdatasync`` steps, with text that needs escaping and pieces of every size."""
+    from workshop.store import fsutil
+    from workshop.store.ops import encode, encode_table_parts, encode_tables
+
+    tables = {
+        "notes": {str(n): note(n, "é🤝\"\\\n" * (n % 7) + "x" * (n * 97 % 3000)) for n in range(1, 2000)},
+        "empty": {},
+        "_meta": {"1": {"schema_version": 1, "journal_seq": 7}},
+    }
+    parts = encode_table_parts(tables, "test", chunk=7)
+    assert len(parts) > 100 and b"".join(parts) == encode(tables, "test") == encode_tables(tables, "test")
+    assert sum(map(len, parts)) > 2 * fsutil.SYNC_PIECE  # crosses the 1 MiB steps
+    for data in (parts, b"".join(parts), []):
+        temp = fsutil.write_temp(tmp_path / ".pieces.tmp-", data)
+        assert temp.read_bytes() == b"".join(data if isinstance(data, list) else [data])
+        temp.unlink()

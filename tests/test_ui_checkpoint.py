@@ -138,3 +138,74 @@ def test_freezing_keeps_what_exists_out_of_later_collections() -> None:
         assert gc.get_threshold()[2] == FULL_EVERY
     finally:
         gc.set_threshold(*before_thresholds)
+
+
+class _CountingNotes(dict):  # type: ignore[type-arg]
+    """The workshop's notes, counting the scans of every note (``values()``) made over them."""
+
+    scans = 0
+
+    def values(self):  # type: ignore[no-untyped-def]
+        type(self).scans += 1
+        return super().values()
+
+
+def test_a_warmed_session_adds_its_first_note_without_scanning_every_note(
+    data_dir: Path, clock: FakeClock
+) -> None:
+    """The first note added used to scan every note of the workshop inside its key handler (the per-stage note
+    ends: 3.5-7 ms at 20,000 notes); ``warm`` builds them beforehand, once, and a second call costs nothing."""
+    library = WorkshopLibrary(Store(data_dir), clock=clock)
+    with library.create("Offsite", participants=["Ana"]) as session:
+        for i in range(5):
+            session.notes.add(f"seed {i}")
+        workshop_id = session.workshop.id
+    with library.open(workshop_id) as session:
+        _CountingNotes.scans = 0
+        session.workshop.notes = _CountingNotes(session.workshop.notes)
+        session.warm()
+        session.warm()
+        assert _CountingNotes.scans == 1
+        first = session.notes.add("the first note after opening")
+        second = session.notes.add("and the next")
+        assert _CountingNotes.scans == 1
+        assert [n.id for n in session.workshop.stage_notes(first.stage_id)][-2:] == [first.id, second.id]
+        assert first.position > max(
+            n.position for n in session.workshop.live_notes() if n.id not in (first.id, second.id)
+        )
+
+
+async def test_the_idle_app_warms_the_workshop_before_the_first_key(
+    data_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``on_idle`` warms each workshop it shows once (``WorkshopSession.warm``), so the first Enter does no more
+    than any other; a read-only or still-opening workshop is left alone."""
+    from workshop.session import WorkshopSession
+
+    warmed: list[str] = []
+    real_warm = WorkshopSession.warm
+
+    def spy(self: WorkshopSession) -> None:
+        warmed.append(self.workshop.id)
+        real_warm(self)
+
+    monkeypatch.setattr(WorkshopSession, "warm", spy)
+    library = WorkshopLibrary(Store(data_dir), clock=clock)
+    with library.create("Offsite", participants=["Ana"]) as session:
+        workshop_id = session.workshop.id
+    app = make_app(library, workshop_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):  # each round lets the app go idle; no clock involved
+            await pilot.pause()
+            if warmed:
+                break
+        assert warmed == [workshop_id]
+        app.on_idle()
+        app.on_idle()
+        assert warmed == [workshop_id]  # once per workshop shown
+        if not isinstance(app.screen.focused, NoteInput):
+            await pilot.press("i")
+        await pilot.press(*"first idea", "enter")
+        await pilot.pause()
+        assert app.session is not None
+        assert [n.text for n in app.session.workshop.live_notes()] == ["first idea"]

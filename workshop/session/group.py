@@ -43,6 +43,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -81,6 +82,8 @@ class SyncThread:
         self._stopping = False
         self.syncs = 0
         """Rounds that ran an ``fdatasync`` (for tests and benchmarks)."""
+        self.longest = 0.0
+        """The longest round so far, in seconds (``time.perf_counter``; for benchmarks: the disk's share)."""
 
     def ask(self) -> int:
         """Ask for a round that starts after this call; returns its number (for ``wait``)."""
@@ -133,10 +136,12 @@ class SyncThread:
                         return
                 target = self._asked
             error: BaseException | None = None
+            began = time.perf_counter()
             try:
                 synced = self._sync()
             except BaseException as caught:  # handed to the loop that waits for the round
                 error, synced = caught, False
+            self.longest = max(self.longest, time.perf_counter() - began)
             with cond:
                 if synced:
                     self.syncs += 1
@@ -172,7 +177,7 @@ class GroupCommit:
         self._stopped = False
         self._flushing: list[asyncio.Future[BaseException | None]] = []
         self.sync_thread = SyncThread(ledger.sync_file)
-        """The thread that runs the rounds (its ``syncs`` and ``last_seconds`` are read by tests and benchmarks)."""
+        """The thread that runs the rounds (its ``syncs`` and ``longest`` are read by tests and benchmarks)."""
 
     @property
     def syncs(self) -> int:

@@ -225,6 +225,13 @@ class WorkshopSession:
         nothing (the journal holds every change): ``SessionError`` says why."""
         return self._ledger.checkpoint(only_if_due=only_if_due)
 
+    def warm(self) -> None:
+        """Prepare for the first key: build the indexes the first change would otherwise build inside its key
+        handler (``Ledger.warm``). The app calls it when first idle after the whole workshop is in; cheap when
+        already done; nothing for a read-only or still-opening session."""
+        if not self.read_only and not self.opening:
+            self._ledger.warm()
+
     @property
     def checkpointing(self) -> bool:
         """True while a checkpoint is being written (by ``checkpoint``, in any thread)."""

@@ -15,8 +15,9 @@ The durable state is always "snapshot + journal lines with seq > snapshot's jour
 line and fsyncs it before returning (the acknowledgement), and never does more: it costs the size of the change.
 ``checkpoint`` (the app runs it in a worker when idle, never in a key handler) copies the tables' dicts under the
 mutex, then *without holding it* encodes them, writes a new snapshot beside the old one, fsyncs, renames it over
-and fsyncs the folder, while commits keep appending to the journal; only then, under the mutex again, it empties
-the journal if the snapshot holds all of it (if commits landed meanwhile, the journal is kept whole: replay skips
+and fsyncs the folder, while commits keep appending to the journal; only then, holding the journal's write lock
+(not the mutex: a commit's ``write`` never waits for the file system), it empties the journal if the snapshot holds
+all of it (if commits landed meanwhile, the journal is kept whole: replay skips
 the lines the snapshot holds, and the next checkpoint empties it). A crash at any point leaves a state that opens, and it contains every acknowledged commit. Neither
 opening nor closing checkpoints: a journal left behind is replayed on the next open, which is cheap.
 """
@@ -69,6 +70,7 @@ from workshop.store.ops import (
     Stopped,
     encode,
     encode_entry,
+    encode_table_parts,
     encode_tables,
 )
 from workshop.store.preview import Previewer, is_fresh, write_preview
@@ -530,7 +532,7 @@ class WorkshopFile:
         if loaded.migrated_from is not None:
             # Must succeed: journaling new-schema ops over an old-schema snapshot would mix formats.
             try:
-                with self._snapshotting, self._mutex:
+                with self._snapshotting:  # nobody else has the file yet: no commit, sync or checkpoint
                     self._save_snapshot(self._data, self._seq, self._durable_end, self._entries)
             except StoreError as e:
                 self._journal.close()
@@ -800,8 +802,8 @@ class WorkshopFile:
         """Write ``data`` (the tables as of journal ``seq``, whose lines end at byte ``journal_mark`` and number
         ``entries_mark``) as the new snapshot, atomically, then empty the journal if it holds nothing more.
 
-        Called with ``_snapshotting`` held; takes ``_mutex`` only to drop the lines (callers that already hold it,
-        the synchronous paths, may). Raises ``StoreWriteError``/``LinkRefusedError``, or ``Stopped`` if the file
+        Called with ``_snapshotting`` held and neither ``_writing`` nor ``_mutex`` (it takes them, in that order, to
+        empty the journal). Raises ``StoreWriteError``/``LinkRefusedError``, or ``Stopped`` if the file
         started closing while the snapshot was encoded.
         """
         meta = {
@@ -810,7 +812,7 @@ class WorkshopFile:
             "journal_seq": seq,
         }
         snapshot = {**data, META_TABLE: {"1": meta}}
-        payload = encode_tables(
+        payload = encode_table_parts(
             snapshot, f"workshop '{self.workshop_id}'", chunk=self.ENCODE_CHUNK, stop=self._between_chunks
         )
         try:
@@ -834,22 +836,33 @@ class WorkshopFile:
             raise StoreWriteError(
                 f"Saved {self.path}, but the system could not confirm it is on disk: {_reason(e)}."
             ) from e
-        with self._mutex:
-            data[META_TABLE] = self._data[META_TABLE] = {"1": meta}
-            assert self._journal is not None
-            try:  # never while lines wait for ``sync``: their offsets are counted from the journal's end
-                emptied = not self._unsynced and self._journal.drop_before(journal_mark)
-            except OSError as e:  # harmless: replay skips lines the snapshot already holds
-                log.warning("could not empty the journal of %s: %s", self.path, e)
-                emptied = False
-            self._entries = max(0, self._entries - entries_mark)
-            if emptied:
-                self._durable_end = self._written_end = 0
-            self._journal_bytes = self._durable_end
+        journal = self._journal
+        assert journal is not None
+        # The journal is emptied holding ``_writing`` (no line reaches the file meanwhile: ``sync`` takes it
+        # first) but not the commit mutex: ``ftruncate`` can wait for the file system's own journal, and a key
+        # handler's ``write`` (which needs the mutex, never the file) must not wait with it.
+        with self._writing:
+            with self._mutex:
+                data[META_TABLE] = self._data[META_TABLE] = {"1": meta}
+                # Only if the journal holds exactly what the snapshot holds: every line written to it is durable
+                # (none waits for an ``fdatasync``, whose end offsets count from the journal's end) and none
+                # came after the mark. Lines only queued by ``write`` reach the emptied journal afterwards.
+                whole = self._written_end == self._durable_end == journal_mark
+            emptied = False
+            if whole:
+                try:
+                    emptied = journal.drop_before(journal_mark)
+                except OSError as e:  # harmless: replay skips lines the snapshot already holds
+                    log.warning("could not empty the journal of %s: %s", self.path, e)
             files = self._identities() if emptied else None  # the files exactly as the snapshot left them
-        if emptied:  # outside the mutex: a commit never waits for this fsync (see JournalWriter.drop_before)
+            with self._mutex:
+                self._entries = max(0, self._entries - entries_mark)
+                if emptied:
+                    self._durable_end = self._written_end = 0
+                self._journal_bytes = self._durable_end
+        if emptied:  # outside both locks: no commit or sync waits for this fsync (JournalWriter.drop_before)
             try:
-                self._journal.sync()
+                journal.sync()
             except OSError as e:
                 log.warning("could not confirm the emptied journal of %s on disk: %s", self.path, e)
         if files is not None:

@@ -19,6 +19,7 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 
 BACKUPS_KEPT = 5
@@ -143,19 +144,24 @@ SYNC_PIECE = 1 << 20
 waits behind at most that much of it on the disk, not behind the whole snapshot."""
 
 
-def write_temp(prefix: Path, data: bytes, *, sync: bool = True) -> Path:
-    """Create a new file named ``temp_name(prefix)`` exclusively, write ``data``, fsync it (unless ``sync`` is
-    False, for caches) and return its path. On failure nothing is left behind."""
+def write_temp(prefix: Path, data: bytes | Sequence[bytes], *, sync: bool = True) -> Path:
+    """Create a new file named ``temp_name(prefix)`` exclusively, write ``data`` (bytes, or pieces written one
+    after another without joining them), fsync it (unless ``sync`` is False, for caches) and return its path. On
+    failure nothing is left behind."""
     temp = temp_name(prefix)
     fd = open_fd(temp, os.O_WRONLY, exclusive=True)
     try:
         try:
-            view = memoryview(data)
-            while sync and len(view) > SYNC_PIECE:
-                write_all(fd, view[:SYNC_PIECE])
-                sync_fd(fd)
-                view = view[SYNC_PIECE:]
-            write_all(fd, view)
+            unsynced = 0
+            for piece in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while sync and unsynced + len(view) > SYNC_PIECE:
+                    take = SYNC_PIECE - unsynced
+                    write_all(fd, view[:take])
+                    sync_fd(fd)
+                    view, unsynced = view[take:], 0
+                write_all(fd, view)
+                unsynced += len(view)
             if sync:
                 os.fsync(fd)
         finally:

@@ -163,8 +163,8 @@ class JournalWriter:
         checkpoint empties the journal. Rewriting the journal instead would need fsyncs of a new file and of the
         folder while commits wait.
 
-        Not fsynced here (the caller holds the commit mutex, and a commit must not wait for the disk on our
-        behalf): the caller calls ``sync`` right after releasing it, and any commit appended meanwhile makes the new
+        Not fsynced here (the caller holds the lock every journal write takes, and a commit must not wait for the
+        disk on our behalf): the caller calls ``sync`` right after releasing it, and any commit appended meanwhile makes the new
         length durable with its own ``fdatasync`` before it is acknowledged. Until then a crash leaves the old
         lines, which replay skips by seq. (Journaling file systems never show new bytes over a length that was
         cut, because the blocks freed by the cut are not reused before the cut is committed.) Raises ``OSError``
