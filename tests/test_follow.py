@@ -304,20 +304,28 @@ def test_run_in_the_background(writer: WorkshopFile, monkeypatch: pytest.MonkeyP
 
 
 def test_a_follower_with_nothing_to_follow_sleeps(writer: WorkshopFile, monkeypatch: pytest.MonkeyPatch) -> None:
-    """While nothing changes the watching follower reads the files only to look at the writer's lock, once per
-    ``WRITER_CHECK_SECONDS``: its own reads (which the system reports as opens and reads of our files) never wake
-    it, and a change still does at once."""
-    monkeypatch.setattr(follow, "WRITER_CHECK_SECONDS", 0.5)
-    reads: list[int] = []
+    """While nothing changes the watching follower never reads the files: once per ``WRITER_CHECK_SECONDS`` it
+    looks at the writer's lock and at two ``stat`` results. Its own reads (which the system reports as opens and
+    reads of our files) never wake it, and a change still does at once."""
+    monkeypatch.setattr(follow, "WRITER_CHECK_SECONDS", 0.2)
+    lock_checks = threading.Semaphore(0)
+    present = follow.writer_present
+
+    def counting(path: Path) -> bool:
+        lock_checks.release()
+        return present(path)
+
+    monkeypatch.setattr(follow, "writer_present", counting)
     seen = Recorder()
     follower = Follower(writer.path, seen.apply, on_status=seen.status)
-    read = follower.read
+    tail_reads: list[int] = []
+    tail_read = follower.tail.read
 
-    def counting() -> tuple[list[list[Op]], FollowStatus]:
-        reads.append(1)
-        return read()
+    def counting_tail() -> object:
+        tail_reads.append(1)
+        return tail_read()
 
-    follower.read = counting  # type: ignore[method-assign]
+    follower.tail.read = counting_tail  # type: ignore[method-assign,assignment]
     thread = threading.Thread(target=follower.run, args=(lambda fn: fn(),), daemon=True)
     thread.start()
     try:
@@ -325,10 +333,12 @@ def test_a_follower_with_nothing_to_follow_sleeps(writer: WorkshopFile, monkeypa
         while [note(2)] not in seen.batches:
             assert seen.changed.wait(WAIT), "the change never arrived"
             seen.changed.clear()
-        reads.clear()
-        quiet = threading.Event()
-        quiet.wait(1.6)  # an idle spell: about three lock checks are due in it
-        idle_reads = len(reads)
+        reads, opened = follower.reads, len(tail_reads)
+        while lock_checks.acquire(blocking=False):
+            pass
+        for n in range(3):  # an idle spell of three lock checks
+            assert lock_checks.acquire(timeout=WAIT), f"lock check {n + 1} never came"
+        idle_reads, idle_opened = follower.reads - reads, len(tail_reads) - opened
         writer.commit([note(3)])
         while [note(3)] not in seen.batches:
             assert seen.changed.wait(WAIT), "a change after the idle spell never arrived"
@@ -337,7 +347,46 @@ def test_a_follower_with_nothing_to_follow_sleeps(writer: WorkshopFile, monkeypa
         follower.stop()
         thread.join(WAIT)
     assert not follower.polling
-    assert idle_reads <= 4, f"{idle_reads} reads while nothing changed (a lock check is due every 0.5 s)"
+    assert (idle_reads, idle_opened) == (0, 0), "the files were read while nothing changed"
+    assert follower.status.state is FollowState.FOLLOWING
+
+
+def test_a_look_reads_only_files_that_changed(store: Store, writer: WorkshopFile) -> None:
+    """``look`` (the wake-up for the lock check) reads nothing while the files are as last read, and reads them
+    when they are not: a change whose notice was lost, a line still being written (never shown half), a
+    checkpoint; it says when the writer stopped and started again without reading."""
+    seen = Recorder()
+    follower = Follower(writer.path, seen.apply, on_status=seen.status)
+
+    def look() -> int:
+        before = follower.reads
+        follower.deliver(*follower.look())
+        return follower.reads - before
+
+    assert look() == 0 and seen.batches == []
+    writer.commit([note(2)])  # no watcher here: as if its notice were lost
+    assert look() == 1 and seen.batches == [[note(2)]]
+    assert look() == 0
+    line = encode_entry(3, [note(3)])
+    with open(follower.tail.journal, "ab") as handle:
+        handle.write(line[:20])
+        handle.flush()
+        assert look() == 1 and seen.batches == [[note(2)]]  # read, nothing shown half
+        handle.write(line[20:])
+    assert look() == 1 and seen.batches[-1] == [note(3)]  # the line once whole
+    writer.close()  # (closing may fold the journal into a new snapshot: then that is read)
+    look()
+    assert follower.status.state is FollowState.STOPPED
+    assert look() == 0 and follower.status.state is FollowState.STOPPED
+    again = store.open("ws-1", mode="write")
+    try:
+        assert look() == 0 and follower.status.state is FollowState.FOLLOWING
+        again.checkpoint()
+        again.commit([note(4)])
+        assert look() == 1 and seen.batches[-1][-1] == note(4)
+        assert look() == 0
+    finally:
+        again.close()
 
 
 def test_table_diff() -> None:

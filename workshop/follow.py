@@ -218,6 +218,19 @@ class JournalTail:
         self.offset += contents.valid_length
         return Entries(contents.entries)
 
+    def unchanged(self) -> bool:
+        """True if the files still look as the last ``load``/``read`` left them: the same snapshot (identity) and
+        a journal of the size read. Two ``stat`` calls, no open and no read; a line still being written (bytes
+        after the last newline) counts as a change, so ``read`` is asked again."""
+        if _identity(self.path) != self._snapshot:
+            return False
+        try:
+            return os.stat(self.journal).st_size == self.offset
+        except FileNotFoundError:
+            return self.offset == 0
+        except OSError:
+            return False
+
     def _reload(self) -> Reload:
         before = self.tables
         after = self.load()
@@ -374,6 +387,9 @@ class Follower:
         """Set by the file watcher's thread when one of our files changed (and by ``stop``)."""
         self.polling = False
         """True once file watching proved unavailable and the follower polls instead."""
+        self.reads = 0
+        """How many times the files were read for changes (``read``): a watching follower reads only when the system
+        says a file changed, or when a look (``look``) finds them changed."""
 
     # --- one step -------------------------------------------------------------------------------------
 
@@ -381,6 +397,7 @@ class Follower:
         """Read what is new (any thread): the batches of ops to apply, in order, and the status now."""
         batches: list[list[Op]] = []
         state, detail = FollowState.FOLLOWING, ""
+        self.reads += 1
         try:
             update = self.tail.read()
         except StoreError as error:
@@ -399,6 +416,18 @@ class Follower:
                 state = FollowState.STOPPED
         writer = self._writer() if state is FollowState.FOLLOWING else ""
         return batches, _status(state, detail, writer)
+
+    def look(self) -> tuple[list[list[Op]], FollowStatus]:
+        """``read`` for a wake-up that no notice of a change caused (the writer's lock is due a look once per
+        ``WRITER_CHECK_SECONDS``): the lock is looked at, and the files are read only if they no longer look as
+        last read (``JournalTail.unchanged``: a notice the system lost, or a line still being written). A follower
+        that nothing follows therefore makes two ``stat`` calls and reads ``/proc/locks`` once a second."""
+        if not self.tail.unchanged() or self.status.state in (FollowState.GONE, FollowState.UNREADABLE):
+            return self.read()
+        self._checked_writer = time.monotonic()
+        if not writer_present(self.path):
+            return [], _status(FollowState.STOPPED)
+        return [], _status(FollowState.FOLLOWING, writer=self._writer())
 
     def _writer(self) -> str:
         """Who writes, from the owner file: read again only when that file changed (a stat a second)."""
@@ -450,7 +479,7 @@ class Follower:
                 due = time.monotonic() - self._checked_writer >= WRITER_CHECK_SECONDS
                 if not changed and not due:
                     continue
-                batches, status = self.read()
+                batches, status = self.read() if changed else self.look()
                 if batches or status != self.status:
                     with contextlib.suppress(RuntimeError):  # the app is closing
                         deliver(lambda b=batches, s=status: self.deliver(b, s))  # type: ignore[misc]
