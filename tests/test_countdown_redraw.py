@@ -18,7 +18,7 @@ from facilitation.timer import StageTimer
 from screens.app import make_app
 from screens.stage import StageScreen
 from screens.widgets import AgendaStrip, stage_marks
-from screens.widgets.timer_display import TimerDisplay, timer_classes
+from screens.widgets.timer_display import TimerDisplay, timer_classes, words_need_layout
 from workshop.session import WorkshopLibrary, WorkshopSession
 from workshop.store import Store
 
@@ -36,6 +36,20 @@ def _layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def recording(self: Widget, *regions: Any, **options: Any) -> Widget:
         if options.get("layout"):
+            asked.append(type(self).__name__)
+        return refresh(self, *regions, **options)
+
+    monkeypatch.setattr(Widget, "refresh", recording)
+    return asked
+
+
+def _repaints(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record which widgets ask for a repaint without a layout from now on (after ``_layouts``: both record)."""
+    asked: list[str] = []
+    refresh = Widget.refresh
+
+    def recording(self: Widget, *regions: Any, **options: Any) -> Widget:
+        if not options.get("layout"):
             asked.append(type(self).__name__)
         return refresh(self, *regions, **options)
 
@@ -179,3 +193,43 @@ async def test_the_stage_screen_opens_with_its_countdown_styled_for_the_stage_it
         assert f"-{'running' if running else 'idle'}" in display.classes
         assert "TimerDisplay" not in restyled
         app.close_session()
+
+
+def test_words_need_a_layout_only_when_more_than_digits_change() -> None:
+    assert not words_need_layout("TIME'S UP · 00:25 over 10 min", "TIME'S UP · 00:26 over 10 min")
+    assert not words_need_layout("TIME'S UP · 09:59 over 10 min", "TIME'S UP · 10:00 over 10 min")
+    # one cell more:
+    assert words_need_layout("TIME'S UP · 59:59 over 10 min", "TIME'S UP · 1:00:00 over 10 min")
+    assert words_need_layout("RUNNING · 10 min · ends 09:10", "PAUSED · 10 min")
+    assert words_need_layout("RUNNING · 10 min", "RUNNING · 10 mix")  # a letter: it may wrap elsewhere
+    assert words_need_layout(None, "READY · 10 min")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_an_overrun_second_repaints_the_words_without_a_layout(
+    monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    """Once the time is up the words count the overrun (``TIME'S UP · 00:26 over 20 min``) and change every
+    second: they are repainted in place, and nothing lays the screen out."""
+    clock = FakeClock()
+    timer = StageTimer(20 * 60, clock)
+    timer.start()
+    app = _Host()
+    async with app.run_test(size=size) as pilot:
+        display = app.query_one(TimerDisplay)
+        clock.advance(20 * 60 + 25.5)
+        display.show(timer, clock.wall())
+        await pilot.pause()
+        status = display.status
+        assert status.startswith("TIME'S UP") and "00:25" in status
+        asked = _layouts(monkeypatch)
+        repainted = _repaints(monkeypatch)
+        for _ in range(3):
+            clock.advance(1.0)
+            display.show(timer, clock.wall())
+            await pilot.pause()
+        assert "00:28" in display.status
+        assert asked == [], asked
+        assert "Label" in repainted  # the new words are drawn
+        label = app.query_one("#timer-status")
+        assert "00:28" in str(label.render())

@@ -274,6 +274,40 @@ async def test_a_running_countdowns_second_draws_only_the_digits_that_moved(
         assert block.height <= len(render_lines("8", digits.scale))
 
 
+async def test_an_overrun_second_draws_the_digits_and_words_without_a_layout(
+    session: WorkshopSession, following: Following, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TIME'S UP counts the overrun in the digits and in the words, both every second: the glyphs that moved and
+    the words are repainted, nothing is laid out (a layout a second while the time was up, before)."""
+    from textual.widget import Widget
+
+    app = ProjectorApp(following, watch=False)
+    async with app.run_test(size=(200, 60)) as pilot:
+        session.agenda.next()
+        session.timer.start()
+        clock.advance(session.stage().minutes * 60 + 25.5)
+        await settle(app, pilot)
+        screen = screen_of(app)
+        screen.refresh_clock()
+        await pilot.pause()
+        assert screen.countdown.status.startswith("TIME'S UP") and screen.countdown.digits == "+00:25"
+        refreshed: list[tuple[str, bool]] = []
+        refresh = Widget.refresh
+
+        def recording(self: Widget, *regions: Region, **options: bool) -> Widget:
+            refreshed.append((type(self).__name__, bool(options.get("layout"))))
+            return refresh(self, *regions, **options)
+
+        monkeypatch.setattr(Widget, "refresh", recording)
+        for _ in range(3):
+            clock.advance(1.0)
+            screen.refresh_clock()
+            await pilot.pause()
+        assert screen.countdown.digits == "+00:28" and "00:28 over" in screen.countdown.status
+        assert not [name for name, layout in refreshed if layout], f"a second laid the screen out: {refreshed}"
+        assert {name for name, _ in refreshed} == {"BigDigits", "Label"}, refreshed
+
+
 def test_big_digits_find_the_cells_that_changed() -> None:
     """``BigDigits`` repaints where two values are drawn differently; a change of length repaints it all."""
     from screens.projector.big_digits import BigDigits

@@ -19,7 +19,7 @@ from textual.widgets import Label
 from facilitation.timer import StageTimer
 from facilitation.timer_words import timer_digits, timer_status
 from screens.projector.big_digits import BigDigits
-from screens.widgets.timer_display import TimerBar, timer_classes
+from screens.widgets.timer_display import TimerBar, timer_classes, words_need_layout
 
 
 class ProjectorCountdown(Vertical):
@@ -54,7 +54,8 @@ class ProjectorCountdown(Vertical):
     def show(self, timer: StageTimer, now: float | None = None) -> None:
         """Draw ``timer`` as it is now (the screen calls this once a second while it runs). Only what changed is
         drawn again: a running countdown's second redraws the digits that moved and the bar, never the words (a
-        ``Label`` update lays out the whole screen) unless they changed too."""
+        ``Label`` update lays out the whole screen) unless they changed too; an overrun's second repaints its words
+        (``TIME'S UP · 00:26 over``) without a layout (``words_need_layout``)."""
         digits, status, phase = timer_digits(timer), timer_status(timer, now, outcome=False), timer.phase
         state = timer.status.value
         fraction = round(timer.fraction_remaining, 3)
@@ -66,7 +67,8 @@ class ProjectorCountdown(Vertical):
         big = self.query_one(BigDigits)
         big.template = "+" + re.sub(r"\d", "0", digits.lstrip("+"))  # room for overtime: same size
         big.value = digits
-        if status != last_status:
-            self.query_one("#countdown-status", Label).update(Content(status))
+        if status != last_status:  # an overrun's words change every second: repainted, not laid out again
+            label = self.query_one("#countdown-status", Label)
+            label.update(Content(status), layout=words_need_layout(last_status, status))
         self.query_one(TimerBar).fraction = fraction
         self.update_classes(timer_classes(timer))  # restyles only when a class changes

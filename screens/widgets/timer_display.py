@@ -8,6 +8,7 @@ come from ``StageTimer.phase`` so the rule lives in one place; the state classes
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 from rich.style import Style
@@ -35,6 +36,16 @@ def status_text(timer: StageTimer, now: float | None = None) -> str:
     and, for a timer within its time, the key that starts or resumes it."""
     hint = "" if timer.is_overrun else KEY_HINTS.get(timer.status, "")
     return timer_status(timer, now) + hint
+
+
+def words_need_layout(old: str | None, new: str) -> bool:
+    """Whether a label that showed ``old`` must be laid out again to show ``new``: not when only digits changed
+    (``TIME'S UP · 00:25 over 10 min`` to ``00:26``), which keeps every character's cell, so the wrapping and the
+    label's height stay; a repaint does. A layout is of the whole screen, and an overrun's words change every
+    second (measured on the projector at 200x60: a layout a second while the time is up, none while it runs)."""
+    if old is None or len(old) != len(new):
+        return True
+    return re.sub(r"\d", "0", old) != re.sub(r"\d", "0", new)
 
 
 def timer_classes(timer: StageTimer) -> dict[str, bool]:
@@ -128,6 +139,7 @@ class TimerDisplay(Vertical):
         self._last = current
         self.query_one("#timer-digits", Digits).update(digits)
         if status != last_status:  # a Label update lays out the whole screen: not once a second for the same words
-            self.query_one("#timer-status", Label).update(Content(status))
+            label = self.query_one("#timer-status", Label)
+            label.update(Content(status), layout=words_need_layout(last_status, status))
         self.query_one(TimerBar).fraction = fraction
         self.update_classes(timer_classes(timer))  # one restyle of digits, status and bar, not one per class
