@@ -194,6 +194,39 @@ async def test_countdown_colours_and_times_up(
         assert countdown.digits.startswith("+01:0")
 
 
+async def test_the_big_digits_are_drawn_in_each_phases_colours(
+    session: WorkshopSession, following: Following, clock: FakeClock
+) -> None:
+    """The digits' drawing takes the widget's style from a cache (``visual_style``): it follows every change of
+    phase, as the widget's own ``rich_style`` says it."""
+    from rich.style import Style
+
+    from screens.projector.big_digits import BigDigits
+
+    app = ProjectorApp(following, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        session.timer.start()
+        minutes = session.stage().minutes
+        await settle(app, pilot)
+        screen = screen_of(app)
+        digits = screen.query_one(BigDigits)
+        seen = set()
+        for step, phase in [(0, "-normal"), (0.85, "-warning"), (0.12, "-alert"), (0.03, "-overrun")]:
+            clock.advance(minutes * 60 * step + 1)
+            screen.refresh_clock()
+            await pilot.pause()
+            assert screen.countdown.has_class(phase)
+            middle = digits.content_size.height // 2  # a row through the glyphs
+            drawn = {seg.style for seg in digits.render_line(middle) if seg.text.strip()}
+            assert drawn == {digits.rich_style + Style(bold=True)}, phase
+            seen |= drawn
+        assert len(seen) == 4, "each phase has its own colours"
+        await pilot.press("t")  # the other theme
+        await pilot.pause()
+        drawn = {seg.style for seg in digits.render_line(middle) if seg.text.strip()}
+        assert drawn == {digits.rich_style + Style(bold=True)} and not drawn & seen
+
+
 async def test_the_countdown_is_redrawn_when_its_digits_move_and_once_a_second_when_stopped(
     session: WorkshopSession, following: Following, clock: FakeClock
 ) -> None:
@@ -259,10 +292,14 @@ async def test_a_running_countdowns_second_draws_only_the_digits_that_moved(
             return refresh(self, *regions, **options)
 
         monkeypatch.setattr(Widget, "refresh", recording)
+        from screens.projector.big_digits import _drawn
+
+        drawings = _drawn.cache_info().misses
         clock.advance(1.0)
         screen.refresh_clock()
         await pilot.pause()
         assert digits.value == f"{minutes - 1:02d}:58"
+        assert _drawn.cache_info().misses - drawings == 1, "the new time is drawn in the dot font once"
         assert not [r for r in refreshed if r[2]], f"a second laid the screen out: {refreshed}"
         assert {name for name, _, _ in refreshed} == {"BigDigits", "TimerBar"}, refreshed
         drawn = [regions for name, regions, _ in refreshed if name == "BigDigits"]
