@@ -36,7 +36,7 @@ from facilitation.models import (
     ActionItem,
 )
 from facilitation.names import same_name
-from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_candidates, plan_status
+from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_status
 from screens.base import DismissOnce, WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
 from screens.internals import SettledResize
@@ -403,7 +403,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
     def _draw_candidates(self) -> None:
         options = self.query_one("#candidates", OptionList)
         highlighted = self.selected_candidate
-        self._candidates = plan_candidates(self.session.workshop, self.session.votes.ranking)
+        self._candidates = self.session.actions.candidates(self.session.votes.ranking)
         options.clear_options()
         if not self._candidates:
             options.add_option(

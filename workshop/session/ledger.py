@@ -97,6 +97,9 @@ class Ledger:
         """Changes in memory whose durability is not known yet, in commit order."""
         self.commits = 0
         """How many commits this ledger made (a held change's ``token``)."""
+        self.changes = 0
+        """How many times the workshop in memory changed (a commit shown or taken out again, a batch followed
+        from another window): what is counted from the workshop is kept while this stays the same."""
         self._refusal_listeners: list[Callable[[str], None]] = []
 
     # --- the file --------------------------------------------------------------------------------------
@@ -287,6 +290,7 @@ class Ledger:
     ) -> Callable[[], None]:
         """Show a written change in memory; returns the function that takes it out again."""
         ws = self.ws
+        self.changes += 1
         before_info = {name: getattr(ws, name) for name in info or {}}
         before: list[tuple[dict[int, Any], int, Any]] = []
         for name, value in (info or {}).items():
@@ -309,6 +313,7 @@ class Ledger:
                 self._timers[stage_id_] = timer
 
         def undo() -> None:
+            self.changes += 1
             for stage_id_, old_timer in before_timers.items():
                 if old_timer is _ABSENT:
                     self._timers.pop(stage_id_, None)
@@ -449,6 +454,7 @@ class Ledger:
         """
         if not self.read_only:
             raise SessionError("Only a read-only session follows changes made elsewhere.")
+        self.changes += 1
         changed: list[Record] = []
         removed: list[tuple[str, int]] = []
         info: list[str] = []

@@ -1,0 +1,144 @@
+"""The action plan's candidates kept by the session (``session.actions.candidates``) are always exactly those
+found afresh (``facilitation.plan.plan_candidates``): checked after every step of random runs of the changes a
+workshop goes through (notes added, marked, moved, merged, deleted and undone; votes opened, dotted, revealed,
+re-opened and reset; actions made from notes and deleted; stages renamed, moved and skipped), each step asked
+for the kept list before and after it; and every ballot's kept result (``session.votes.result``, which a revealed
+vote keeps through changes elsewhere) is what counting afresh gives. And the kept list is the same object while
+nothing changes."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from facilitation import ballots
+from facilitation.clock import FakeClock
+from facilitation.models import NoteMark
+from facilitation.plan import plan_candidates
+from workshop.session import SessionError, WorkshopSession
+from workshop.store import Store
+
+STEPS = [
+    "add",
+    "add",
+    "mark_decision",
+    "mark_candidate",
+    "unmark",
+    "move",
+    "reorder",
+    "merge",
+    "delete",
+    "undo",
+    "vote",
+    "vote_final",
+    "reopen",
+    "reset",
+    "action",
+    "delete_action",
+    "rename_stage",
+    "move_stage",
+    "skip_stage",
+]
+
+
+def fresh_session(folder: Path) -> WorkshopSession:
+    return WorkshopSession.create(
+        Store(folder), "Offsite", participants=["Ana", "Ben", "Chloé"], clock=FakeClock()
+    )
+
+
+def step(session: WorkshopSession, name: str, pick: int) -> None:
+    """One change, on the note / ballot / action / stage ``pick`` chooses; a refusal is a change not made."""
+    ws = session.workshop
+    stages = [s.id for s in ws.agenda()]
+    stage = stages[pick % len(stages)]
+    notes = [n.id for n in ws.notes.values() if not n.deleted]
+    note = notes[pick % len(notes)] if notes else None
+    try:
+        if name == "add" or note is None:
+            session.notes.add(f"idea {pick}", stage_id=stage)
+        elif name == "mark_decision":
+            session.notes.mark(note, NoteMark.DECISION)
+        elif name == "mark_candidate":
+            session.notes.mark(note, NoteMark.CANDIDATE)
+        elif name == "unmark":
+            session.notes.mark(note, None)
+        elif name == "move":
+            session.notes.move(note, stage)
+        elif name == "reorder":
+            session.notes.reorder(note, -1 if pick % 2 else 1)
+        elif name == "merge" and len(notes) > 1:
+            session.notes.merge(note, notes[(pick + 1) % len(notes)])
+        elif name == "delete":
+            session.notes.delete(note)
+        elif name == "undo":
+            session.notes.undo()
+        elif name in ("vote", "vote_final"):
+            where = None if name == "vote_final" else ws.notes[note].stage_id
+            on = [n for n in notes if where is None or ws.notes[n].stage_id == where]
+            ballot = session.votes.open(where, note_ids=on, budget=3, cap=2)
+            for person in ws.participants:
+                for offset in range(person % 3 + 1):
+                    with contextlib.suppress(SessionError):  # over the cap: that dot is not placed
+                        session.votes.cast(ballot.id, person, on[(pick + person + offset) % len(on)])
+            session.votes.close(ballot.id)
+        elif name == "reopen" and ws.ballots:
+            ballot_id = list(ws.ballots)[pick % len(ws.ballots)]
+            session.votes.reopen(ballot_id)
+            if pick % 2:
+                session.votes.close(ballot_id)
+        elif name == "reset" and ws.ballots:
+            session.votes.reset(list(ws.ballots)[pick % len(ws.ballots)])
+        elif name == "action":
+            session.actions.add(f"do {pick}", source_note_id=note)
+        elif name == "delete_action" and ws.actions:
+            session.actions.delete(list(ws.actions)[pick % len(ws.actions)])
+        elif name == "rename_stage":
+            session.agenda.rename(stage, f"Stage {pick}")
+        elif name == "move_stage":
+            session.agenda.move(stage, 1 if pick % 2 else -1)
+        elif name == "skip_stage":
+            session.agenda.set_skipped(stage, not ws.stages[stage].skipped)
+    except SessionError:
+        pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(STEPS), st.integers(0, 50)), min_size=1, max_size=40))
+def test_kept_candidates_are_always_those_found_afresh(steps: list[tuple[str, int]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        session = fresh_session(Path(folder))
+        try:
+            kept = session.votes.ranking
+            for name, pick in steps:
+                before = session.actions.candidates(kept)
+                assert before == plan_candidates(session.workshop)
+                step(session, name, pick)
+                assert session.actions.candidates(kept) == plan_candidates(session.workshop), name
+                assert session.actions.candidates() == plan_candidates(session.workshop), name
+                for ballot in session.workshop.ballots.values():  # the kept counts the candidates read
+                    kept_result = session.votes.result(ballot.id)
+                    fresh = ballots.outcome(session.workshop, ballot)
+                    assert (kept_result.ranked, kept_result.voters, kept_result.total_dots) == (
+                        fresh.ranked,
+                        fresh.voters,
+                        fresh.total_dots,
+                    ), name
+        finally:
+            session.close()
+
+
+def test_the_kept_candidates_are_the_same_list_until_the_workshop_changes(session: WorkshopSession) -> None:
+    stage = session.stage().id
+    note = session.notes.add("Publish the roadmap", stage_id=stage)
+    session.notes.mark(note.id, NoteMark.DECISION)
+    first = session.actions.candidates(session.votes.ranking)
+    assert [c.note.id for c in first] == [note.id]
+    assert session.actions.candidates(session.votes.ranking) is first, "nothing changed: not found again"
+    session.notes.edit(note.id, "Publish the roadmap by Friday")
+    again = session.actions.candidates(session.votes.ranking)
+    assert again is not first and again[0].note.text == "Publish the roadmap by Friday"
