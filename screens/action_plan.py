@@ -401,7 +401,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         self._draw_actions(action_id if action_id is not None else self.selected_action_id)
 
     def _draw_candidates(self) -> None:
-        options = self.query_one("#candidates", OptionList)
+        options = self.query_one("#candidates", LazyOptionList)
         highlighted = self.selected_candidate
         self._candidates = self.session.actions.candidates(self.session.votes.ranking)
         options.clear_options()
@@ -416,8 +416,10 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
                 )
             )
             return
-        options.add_options(
-            Option(
+
+        def option(placed: tuple[int, Candidate]) -> Option:
+            place, c = placed
+            return Option(
                 LaterRow(
                     partial(candidate_prompt, place, c),
                     fixed=RANK_WIDTH + 1,
@@ -425,10 +427,12 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
                 ),
                 id=f"n{c.note.id}",
             )
-            for place, c in enumerate(self._candidates, start=1)
-        )
+
         ids = [c.note.id for c in self._candidates]
         index = ids.index(highlighted.note.id) if highlighted and highlighted.note.id in ids else 0
+        # The rows a first frame can show, down to the one to highlight; the rest just after that frame.
+        placed = list(enumerate(self._candidates, start=1))
+        options.set_options_in_parts(placed, option, first=index + self.app.size.height)
         options.highlighted = index
 
     def _draw_actions(self, select: int | None = None) -> None:

@@ -359,3 +359,98 @@ async def test_keys_in_a_long_tick_list_reach_rows_not_placed_when_it_opened(app
             assert len(highlighted) < 40, "paging never got past the first rows placed"
         shown = notes.highlighted + 1
         assert f"tag{shown}x" in screen_text(app) or f"#{shown} " in screen_text(app)
+
+
+# --- a long list builds a screen of rows for its first frame, the rest just after it ---------------------------
+
+
+async def first_frame_count(app: WorkshopApp, list_id: str) -> list[int]:
+    """The options ``list_id`` holds when the next frame is drawn (filled in once it is)."""
+    counted: list[int] = []
+    app.call_after_refresh(lambda: counted.append(app.screen.query_one(list_id, LazyOptionList).option_count))
+    return counted
+
+
+async def test_the_board_builds_a_screen_of_its_3000_notes_first_and_the_rest_just_after(
+    app: WorkshopApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        await app.push_screen(VoteBoardScreen(BALLOT))
+        counted = await first_frame_count(app, "#board-notes")
+        await pilot.pause()
+        await pilot.pause()
+        assert counted and counted[0] < 100, "the first frame built every note of the ballot"
+        notes = app.screen.query_one("#board-notes", LazyOptionList)
+        assert [o.id for o in notes.options] == [f"n{n}" for n in range(1, NOTES + 1)], "then all, in order"
+        notes.scroll_end(animate=False)
+        await pilot.pause()
+        assert f"tag{NOTES}x" in screen_text(app)
+
+
+async def test_the_setups_keys_act_on_every_note_before_the_rest_of_the_rows_are_in(app: WorkshopApp) -> None:
+    """Opening the vote (ctrl+s) and all/none (ctrl+a) as the set-up opens, before the rows below its first
+    screen are added, act on every note; the dots default counts them all from the first frame."""
+    from facilitation import voting
+    from screens.voting.setup import VoteSetupScreen
+    from screens.widgets.ticks import TickList
+
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        session = session_of(app)
+        session.votes.close(BALLOT)
+        setup = VoteSetupScreen(2)
+        await app.push_screen(setup)
+        notes = setup.query_one("#ballot-notes", TickList)
+        assert notes.pending and notes.option_count < 100, "the rest of the rows come after the first frame"
+        assert setup.query_one("#budget").value == str(voting.default_budget(NOTES))  # type: ignore[attr-defined]
+        summary = setup.query_one("#dialog-summary")
+        assert str(summary.render()).startswith(f"{NOTES} notes on the ballot"), "those to come count as ticked"
+        notes.toggle(1)  # space on the first note, with the rest still to come
+        await pilot.pause()
+        assert str(summary.render()).startswith(f"{NOTES - 1} notes on the ballot")
+        setup.action_toggle_all()  # ctrl+a: all (one was unticked)
+        setup.action_toggle_all()  # ctrl+a: none
+        assert not notes.pending and notes.option_count == NOTES and not notes.selected
+        setup.action_toggle_all()  # ctrl+a: all
+        await pilot.pause()
+        assert len(notes.selected) == NOTES
+
+        setup = VoteSetupScreen(2)
+        app.pop_screen()
+        await app.push_screen(setup)
+        notes = setup.query_one("#ballot-notes", TickList)
+        assert notes.pending, "ctrl+s comes before the rest of the rows"
+        setup.action_open_vote()
+        await pilot.pause()
+        ballot = max(session.workshop.ballots.values(), key=lambda b: b.id)
+        assert ballot.id != BALLOT and ballot.status == "open"
+        assert ballot.note_ids == list(range(1, NOTES + 1)), "every note went on the ballot, in board order"
+
+
+async def test_the_action_plan_builds_a_screen_of_candidates_first_and_keeps_a_highlight_far_down(
+    app: WorkshopApp,
+) -> None:
+    from screens.action_plan import ActionPlanScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await on_stage(pilot)
+        session = session_of(app)
+        expected = [f"n{c.note.id}" for c in session.actions.candidates()]
+        assert len(expected) >= DECISIONS
+        screen = ActionPlanScreen()
+        await app.push_screen(screen)
+        counted = await first_frame_count(app, "#candidates")
+        await pilot.pause()
+        await pilot.pause()
+        assert counted and counted[0] < 100, "the first frame built every candidate"
+        candidates = screen.query_one("#candidates", LazyOptionList)
+        assert [o.id for o in candidates.options] == expected, "then all, in order"
+        await pilot.press("end")
+        await pilot.pause()
+        last = screen.selected_candidate
+        assert last is not None and last.note.id == int(expected[-1][1:])
+        screen.redraw()  # a change: the candidates are listed again, the highlight stays on the last one
+        assert screen.selected_candidate == last and candidates.highlighted == len(expected) - 1
+        await pilot.pause()
+        assert [o.id for o in candidates.options] == expected and in_view(candidates)

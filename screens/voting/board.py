@@ -11,6 +11,7 @@ Room tally: the notes with the counts the facilitator types (the room's dots are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -44,20 +45,21 @@ TALLY_WIDTH = 9
 TALLY_ONLY = {"tally_step"}
 
 
-def ballot_rows(workshop: Workshop, ballot: Ballot) -> list[Option]:
-    """The notes on the ballot, each wrapping under its own text: no counts, whatever the mode.
-
-    One row per note in a ``LazyOptionList``: only the notes on screen are built, measured and drawn."""
+def ballot_row(workshop: Workshop, ballot: Ballot) -> Callable[[int], Option]:
+    """What makes the option of one note of the ballot (by id): the note wrapping under its own text, no counts,
+    whatever the mode; a ``LaterRow``, built, measured and drawn only when on screen."""
     id_width = max((len(f"#{n}") for n in ballot.note_ids), default=2)
 
     def row(note_id: int) -> Row:
         number = Cell(Content.styled(f"#{note_id}", "bold"), id_width, "right")
         return Row([number], note_text(workshop, ballot, note_id, with_id=False))
 
-    return [
-        Option(LaterRow(partial(row, n), fixed=id_width + 1, length=_length(workshop, n)), id=f"n{n}")
-        for n in ballot.note_ids
-    ]
+    def option(note_id: int) -> Option:
+        return Option(
+            LaterRow(partial(row, note_id), fixed=id_width + 1, length=_length(workshop, note_id)), id=f"n{note_id}"
+        )
+
+    return option
 
 
 def _length(workshop: Workshop, note_id: int) -> int:
@@ -162,8 +164,9 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         notes = self.query_one("#board-notes", LazyOptionList)
         notes.border_title = f"On the ballot ({text.plural(len(ballot.note_ids), 'note')})"
         self.board_list.focus()
-        if not tally:
-            notes.set_options(ballot_rows(self.session.workshop, ballot))
+        if not tally:  # a screen's worth of notes for the first frame, the rest just after it
+            row = ballot_row(self.session.workshop, ballot)
+            notes.set_options_in_parts(ballot.note_ids, row, first=self.app.size.height)
         self.redraw()
         if self.board_list.option_count:
             self.board_list.highlighted = 0

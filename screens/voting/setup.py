@@ -7,6 +7,7 @@ nothing typed is lost. ``LimitsScreen`` changes the dots and the cap of a vote a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -46,12 +47,14 @@ def _whole_number(value: str, what: str) -> int:
         raise SessionError(str(error)) from None
 
 
-def setup_rows(workshop: Workshop, notes: list[Note], *, cross_stage: bool) -> list[Selection[int]]:
-    """One ticked row per note: ``#id`` in its own column, then (``cross_stage``: a vote across stages) the
-    stage, ``ACTION?`` for a candidate action, and the note's first line, wrapped under itself.
+def setup_row(workshop: Workshop, notes: list[Note], *, cross_stage: bool) -> Callable[[Note], Selection[int]]:
+    """What makes the ticked row of one of ``notes``: ``#id`` in its own column (as wide as the widest of
+    ``notes``), then (``cross_stage``: a vote across stages) the stage, ``ACTION?`` for a candidate action, and the
+    note's first line, wrapped under itself.
 
     Each row is a ``LaterRow``: a set-up of thousands of notes builds and measures only the rows on screen."""
     id_width = max((len(f"#{n.id}") for n in notes), default=2)
+    extra = 24 if cross_stage else 0
 
     def row(note: Note) -> Row:
         parts: list[str | tuple[str, str]] = []
@@ -63,15 +66,11 @@ def setup_rows(workshop: Workshop, notes: list[Note], *, cross_stage: bool) -> l
         parts.append(text.preview(note.text, NOTE_CHARS))
         return Row([Cell(Content.styled(f"#{note.id}", "bold"), id_width, "right")], Content.assemble(*parts))
 
-    extra = 24 if cross_stage else 0
-    return [
-        TickRow(
-            LaterRow(partial(row, n), fixed=id_width + 1, length=min(len(n.text), NOTE_CHARS) + extra + 8),
-            n.id,
-            True,
-        )
-        for n in notes
-    ]
+    def selection(note: Note) -> Selection[int]:
+        later = LaterRow(partial(row, note), fixed=id_width + 1, length=min(len(note.text), NOTE_CHARS) + extra + 8)
+        return TickRow(later, note.id, True)
+
+    return selection
 
 
 def limits_warning(screen: ModalScreen[Any], notes: int) -> str:
@@ -138,11 +137,13 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
         boxes = self.query("#candidates").results(Checkbox)
         return any(box.value for box in boxes)
 
-    def _selections(self) -> list[Selection[int]]:
-        """Every note that can go on the ballot, ticked: rows built, measured and drawn only when shown."""
+    def _list_notes(self) -> None:
+        """List every note that can go on the ballot, ticked: rows built, measured and drawn only when shown, and
+        only a screen's worth of them built before the first frame (the rest just after it)."""
         notes = self._notes()
         self._order = [note.id for note in notes]
-        return setup_rows(self.session.workshop, notes, cross_stage=self.stage_id is None)
+        row = setup_row(self.session.workshop, notes, cross_stage=self.stage_id is None)
+        self.query_one("#ballot-notes", TickList).set_options_in_parts(notes, row, first=self.app.size.height)
 
     def compose(self) -> ComposeResult:
         if self.stage_id is None:
@@ -156,7 +157,7 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
             )
             if self.stage_id is None:
                 yield TickBox("Add the candidate actions too", id="candidates")
-            yield TickList[int](*self._selections(), id="ballot-notes")
+            yield TickList[int](id="ballot-notes")  # listed in on_mount (``_list_notes``)
             with Horizontal(id="limits"):
                 yield Label("Dots per participant", classes="field-label")
                 yield Input(id="budget", max_length=MAX_TYPED_CHARS)
@@ -172,6 +173,7 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
             )
 
     def on_mount(self) -> None:
+        self._list_notes()
         self._follow_selection()
         notes = self.query_one("#ballot-notes", SelectionList)
         notes.focus()
@@ -181,12 +183,22 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
     # --- the numbers follow the ticks until typed ----------------------------------------------------------
 
     def _selected(self) -> list[int]:
-        """The ticked notes in board order (``SelectionList.selected`` is in the order they were ticked)."""
-        ticked = selected_values(self.query_one("#ballot-notes", TickList))
-        return [value for value in self._order if value in ticked]
+        """The ticked notes in board order (``SelectionList.selected`` is in the order they were ticked); the notes
+        whose rows are still to be added (just after the first frame) are ticked, as every row starts."""
+        notes = self.query_one("#ballot-notes", TickList)
+        ticked = selected_values(notes)
+        pending = {note.id for note in notes.pending}
+        return [value for value in self._order if value in ticked or value in pending]
+
+    def _ticked_count(self) -> int:
+        """How many notes are ticked: ``len(self._selected())`` without listing them (each tick and each part of the
+        rows added posts a change). The list's values are the notes listed, and those still to be added are
+        ticked and not in the list yet, so the two counts add up."""
+        notes = self.query_one("#ballot-notes", TickList)
+        return len(selected_values(notes)) + len(notes.pending)
 
     def _follow_selection(self) -> None:
-        budget = str(max(1, voting.default_budget(len(self._selected()))))
+        budget = str(max(1, voting.default_budget(self._ticked_count())))
         if not self._budget_typed:
             self._set_field("budget", budget)
         if not self._cap_typed:
@@ -199,7 +211,7 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
         self.query_one(f"#{field}", Input).value = value
 
     def _summarise(self) -> None:
-        count = len(self._selected())
+        count = self._ticked_count()
         tally = self.query_one("#tally", Checkbox).value
         for field in ("#budget", "#cap"):
             self.query_one(field, Input).disabled = tally
@@ -237,13 +249,12 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
 
     @on(Checkbox.Changed, "#candidates")
     def _candidates_changed(self) -> None:
-        notes = self.query_one("#ballot-notes", SelectionList)
-        notes.clear_options()
-        notes.add_options(self._selections())
+        self._list_notes()
         self._follow_selection()
 
     def action_toggle_all(self) -> None:
-        notes = self.query_one("#ballot-notes", SelectionList)
+        notes = self.query_one("#ballot-notes", TickList)
+        notes.complete()  # every note, also those whose rows were still to come
         if len(notes.selected) == notes.option_count:
             notes.deselect_all()
         else:
@@ -259,6 +270,7 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
     def action_open_vote(self) -> None:
         app = cast("WorkshopAppAPI", self.app)
         tally = self.query_one("#tally", Checkbox).value
+        self.query_one("#ballot-notes", TickList).complete()
         try:
             note_ids = self._selected()
             if not note_ids:

@@ -17,8 +17,8 @@ until then the scrollbar counts them at the average height of the rows placed. P
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Protocol, Self, cast
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol, Self, cast
 
 from textual import events
 from textual.css.scalar import Unit
@@ -67,6 +67,8 @@ class LazyOptionList(OptionListLines):
         self._placed_width: int | None = None
         """The width the options were placed at (``None``: not placed yet)."""
         self._heights_changed = 0
+        self._later: tuple[Sequence[Any], Callable[[Any], ListContent]] | None = None
+        """Items whose options ``set_options_in_parts`` adds after the next frame, and how each is built."""
         """Bumped whenever an option's guessed or counted height may have changed (``_summed`` keys on it)."""
         self._summed: tuple[tuple[int, int, int], int] | None = None
         """The last auto height added up: ((width, options, ``_heights_changed``), height)."""
@@ -83,12 +85,44 @@ class LazyOptionList(OptionListLines):
         self._placed_width = None
         self._heights_changed += 1
 
+    def set_options_in_parts(self, items: Sequence[Any], build: Callable[[Any], ListContent], *, first: int) -> None:
+        """The options ``build`` makes of ``items``: the first ``first`` now, the rest just after the next frame
+        (a 3,333-note ballot built 3,333 options to show a screen of them; ``first`` is a screen's worth).
+
+        Setting or clearing the options again meanwhile drops the rest; ``complete`` adds them at once (for a key
+        that acts on every option); ``pending`` lists the items still to come. Build options cheaply (a
+        ``LaterRow``): only what ``first`` covers is built before the frame."""
+        self.set_options([build(item) for item in items[:first]])
+        if len(items) > first:
+            later = (items[first:], build)
+            self._later = later
+            self.call_after_refresh(self.call_later, self._add_later, later)
+
+    @property
+    def pending(self) -> Sequence[Any]:
+        """The items whose options ``set_options_in_parts`` has yet to add (empty when all are in)."""
+        return self._later[0] if self._later is not None else ()
+
+    def complete(self) -> None:
+        """Add at once the options ``set_options_in_parts`` left for after the frame, if any."""
+        if self._later is not None:
+            self._add_later(self._later)
+
+    def _add_later(self, later: tuple[Sequence[Any], Callable[[Any], ListContent]]) -> None:
+        if self._later is not later or not self.is_mounted:
+            return  # set again, cleared or completed meanwhile
+        self._later = None
+        items, build = later
+        self.add_options([build(item) for item in items])
+
     def set_options(self, options: Iterable[ListContent]) -> Self:
+        self._later = None
         self._guessed.clear()
         self._heights_changed += 1
         return super().set_options(options)
 
     def clear_options(self) -> Self:
+        self._later = None
         self._guessed.clear()
         self._heights_changed += 1
         return super().clear_options()
@@ -135,7 +169,8 @@ class LazyOptionList(OptionListLines):
             enough = int(self.scroll_offset.y) + view * (1 + PLACE_AHEAD)
             past = self.highlighted if self.highlighted is not None else -1
             if len(lines) >= enough and next_index > past:
-                return  # what the view and the highlight need is placed: nothing to do
+                self._set_virtual_height()  # options may have been added below: the scrollbar counts them
+                return  # what the view and the highlight need is placed: nothing more to place
             width = self._option_width()
             if next_index == 0:
                 self._placed_width = width
