@@ -305,27 +305,24 @@ def test_run_in_the_background(writer: WorkshopFile, monkeypatch: pytest.MonkeyP
 
 def test_a_follower_with_nothing_to_follow_sleeps(writer: WorkshopFile, monkeypatch: pytest.MonkeyPatch) -> None:
     """While nothing changes the watching follower never reads the files: once per ``WRITER_CHECK_SECONDS`` it
-    looks at the writer's lock and at two ``stat`` results. Its own reads (which the system reports as opens and
-    reads of our files) never wake it, and a change still does at once."""
+    looks at the writer's lock and at two ``stat`` results (``look``), and only a notice of a change reads them.
+    Its own reads (which the system reports as opens and reads of our files) never wake it, and a change still
+    does at once."""
     monkeypatch.setattr(follow, "WRITER_CHECK_SECONDS", 0.2)
-    lock_checks = threading.Semaphore(0)
-    present = follow.writer_present
-
-    def counting(path: Path) -> bool:
-        lock_checks.release()
-        return present(path)
-
-    monkeypatch.setattr(follow, "writer_present", counting)
     seen = Recorder()
     follower = Follower(writer.path, seen.apply, on_status=seen.status)
-    tail_reads: list[int] = []
-    tail_read = follower.tail.read
+    looks = threading.Semaphore(0)
+    reads_in_looks: list[int] = []
+    look = follower.look
 
-    def counting_tail() -> object:
-        tail_reads.append(1)
-        return tail_read()
+    def counting_look() -> tuple[list[list[Op]], FollowStatus]:
+        before = follower.reads
+        found = look()
+        reads_in_looks.append(follower.reads - before)
+        looks.release()
+        return found
 
-    follower.tail.read = counting_tail  # type: ignore[method-assign,assignment]
+    follower.look = counting_look  # type: ignore[method-assign]
     thread = threading.Thread(target=follower.run, args=(lambda fn: fn(),), daemon=True)
     thread.start()
     try:
@@ -333,12 +330,8 @@ def test_a_follower_with_nothing_to_follow_sleeps(writer: WorkshopFile, monkeypa
         while [note(2)] not in seen.batches:
             assert seen.changed.wait(WAIT), "the change never arrived"
             seen.changed.clear()
-        reads, opened = follower.reads, len(tail_reads)
-        while lock_checks.acquire(blocking=False):
-            pass
         for n in range(3):  # an idle spell of three lock checks
-            assert lock_checks.acquire(timeout=WAIT), f"lock check {n + 1} never came"
-        idle_reads, idle_opened = follower.reads - reads, len(tail_reads) - opened
+            assert looks.acquire(timeout=WAIT), f"lock check {n + 1} never came"
         writer.commit([note(3)])
         while [note(3)] not in seen.batches:
             assert seen.changed.wait(WAIT), "a change after the idle spell never arrived"
@@ -347,7 +340,7 @@ def test_a_follower_with_nothing_to_follow_sleeps(writer: WorkshopFile, monkeypa
         follower.stop()
         thread.join(WAIT)
     assert not follower.polling
-    assert (idle_reads, idle_opened) == (0, 0), "the files were read while nothing changed"
+    assert len(reads_in_looks) >= 3 and not any(reads_in_looks), f"lock checks read the files: {reads_in_looks}"
     assert follower.status.state is FollowState.FOLLOWING
 
 
