@@ -26,6 +26,7 @@ faster than any room types); every other limit is the room's default.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import json
 import os
 import subprocess
@@ -239,6 +240,52 @@ def _idle_phones(url: str, code: str, first_id: int, seconds: float) -> subproce
     )
 
 
+def _time_syncs(session: WorkshopSession) -> list[tuple[float, float]]:
+    """Record when each of the group commit's ``fdatasync`` rounds starts and ends (``perf_counter`` seconds),
+    by wrapping the sync thread's call (a benchmark's probe: the thread calls it with nothing else changed)."""
+    rounds: list[tuple[float, float]] = []
+    thread = session.group.sync_thread
+    sync = thread._sync
+
+    def timed() -> bool:
+        started = time.perf_counter()
+        try:
+            return sync()
+        finally:
+            rounds.append((started, time.perf_counter()))
+
+    thread._sync = timed
+    return rounds
+
+
+async def _loop_lag(lags: list[float], period: float = 0.005) -> None:
+    """How late the loop wakes a task that sleeps ``period`` seconds: what anything ready waits at most."""
+    loop = asyncio.get_running_loop()
+    while True:
+        asked = loop.time()
+        await asyncio.sleep(period)
+        lags.append(loop.time() - asked - period)
+
+
+def _breakdown(
+    commits: list[tuple[float, float]], rounds: list[tuple[float, float]], lags: list[float]
+) -> dict[str, list[float]]:
+    """Where a device's change waited, in seconds: from its session call to the start of the ``fdatasync``
+    round that covered it, the ``fdatasync`` itself, from that round's end to the request hearing it durable;
+    and the loop's lag over the busy phase."""
+    starts = [start for start, _ in rounds]
+    parts: dict[str, list[float]] = {"to the round": [], "fdatasync": [], "round end to 2xx": [], "lag": lags}
+    for made, heard in commits:
+        index = bisect.bisect_left(starts, made)  # the first round started after the change was made covers it
+        if index >= len(rounds) or rounds[index][1] > heard:
+            continue  # (not seen: a change is heard only after the round that covers it has ended)
+        start, end = rounds[index]
+        parts["to the round"].append(start - made)
+        parts["fdatasync"].append(end - start)
+        parts["round end to 2xx"].append(heard - end)
+    return parts
+
+
 async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
     from room.security import RoomLimits
     from room.server import RoomServer
@@ -255,7 +302,10 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         await server.start()
         attach(app, server)
         server.web.timings = []
+        server.room.commit_times = []
         code = server.room.join_code
+        syncs = _time_syncs(session)
+        lag = asyncio.create_task(_loop_lag(lags := []))
 
         shown: dict[str, float] = {}
         notes = screen.notes
@@ -310,6 +360,8 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
             "received": voted["events"],
         }
         results["server"] = list(server.web.timings)
+        lag.cancel()
+        results["breakdown"] = _breakdown(server.room.commit_times or [], syncs, lags)
         results |= {
             "acks": written["acks"],
             "dot_acks": voted["dot_acks"],
@@ -384,6 +436,17 @@ def run() -> list[Row]:
             p95 < 20,
         )
     )
+    parts = r["breakdown"]
+    if all(parts.values()):
+        rows.append(
+            (
+                "room: where a device's change waits (p95s, ms)",
+                ", ".join(f"{name} {summary_ms(values)[1]:.1f}" for name, values in parts.items())
+                + f" (loop lag max {max(parts['lag']) * 1000:.1f})",
+                "(to the round + fdatasync + round end to 2xx: the wait in the server; lag: the loop's)",
+                None,
+            )
+        )
     median, p95 = summary_ms(r["acks"] + r["dot_acks"])
     rows.append(
         (

@@ -70,6 +70,9 @@ class Room:
         self.devices = Devices(self.limits, clock)
         self._tries: dict[str, Window] = {}
         self._listeners: list[RoomListener] = []
+        self.commit_times: list[tuple[float, float]] | None = None
+        """Set to a list to collect, for each device's change, when its session call was made and when the
+        request heard it durable (``time.perf_counter`` seconds; the benchmark's breakdown of a request)."""
 
     # --- the facilitator's side ------------------------------------------------------------------------------
 
@@ -207,7 +210,14 @@ class Room:
     async def _as_device(self, call: Callable[[], T]) -> T:
         """Run a device's session call in the session's group commit: returns once its change is durable and
         published (``SessionError``: the session's refusal, or the disk's)."""
-        return await self.session.group.commit(call)
+        times = self.commit_times
+        if times is None:
+            return await self.session.group.commit(call)
+        started = time.perf_counter()
+        try:
+            return await self.session.group.commit(call)
+        finally:
+            times.append((started, time.perf_counter()))
 
     def participant_of(self, device: Device) -> int:
         if device.participant_id is None:

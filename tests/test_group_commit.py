@@ -395,3 +395,26 @@ async def test_a_requests_fdatasync_starts_while_the_loop_is_still_busy(
     disk.open()
     note = await task
     assert [c.changed[0].id for c in published] == [note.id]
+
+
+async def test_a_change_made_while_a_round_runs_gets_the_next_round_without_the_loop_asking_again(
+    session: WorkshopSession, disk: Disk, published: list[Change]
+) -> None:
+    """The sync thread starts the round for changes made during its running one as soon as that ends, even while
+    the loop is busy (it used to wait for the loop to hear the first round's end and ask again); changes made
+    while that next round is still to start share it."""
+    disk.close()
+    first = asyncio.create_task(session.group.commit(lambda: session.notes.add("first")))
+    await disk.busy()  # the first round's fdatasync is running
+    others = [
+        asyncio.create_task(session.group.commit(lambda i=i: session.notes.add(f"meanwhile {i}")))
+        for i in range(3)
+    ]
+    await asyncio.sleep(0)  # the three are held and have asked
+    calls = disk.calls
+    disk.open()
+    # the loop is held here: the second round must start all the same
+    assert disk.entered.acquire(timeout=60), "the next round waited for the loop"
+    notes = [await first, *[await task for task in others]]
+    assert disk.calls == calls + 1, "the three changes made meanwhile share one round"
+    assert [c.changed[0].id for c in published] == [n.id for n in notes]

@@ -509,3 +509,23 @@ async def test_a_vote_opening_draws_one_ballot_list_for_the_room_and_each_phone_
         assert set(re.findall(r'name="csrf" value="([^"]+)"', loaded)) == {ana.csrf}
     finally:
         await live.close()
+
+
+async def test_the_room_times_each_devices_change_from_its_call_to_its_durable_answer(
+    session: WorkshopSession,
+) -> None:
+    """``Room.commit_times`` (the benchmark's breakdown): one pair a change, and only while it is asked for."""
+    session.agenda.go_to(2)
+    room, _web, _clock = make_room(session)
+    ana = room.join("K7PQ3X", session.workshop.active_participants()[0].id, "127.0.0.1").device
+    await room.add_note(ana, "Not timed")
+    room.commit_times = []
+    published: list[int] = []
+    unsubscribe = session.subscribe(lambda change: published.append(len(room.commit_times or [])))
+    try:
+        await room.add_note(ana, "Timed")
+        ((made, heard),) = room.commit_times
+        assert made <= heard
+        assert published == [0], "the change was published (durable) before its answer was timed"
+    finally:
+        unsubscribe()

@@ -76,6 +76,8 @@ class SyncThread:
         self._sync = sync
         self._cond = threading.Condition()
         self._asked = 0
+        self._running = 0
+        """The round the thread is running now (or ran last)."""
         self._ended = 0
         self._waiters: list[_Waiter] = []
         self._thread: threading.Thread | None = None
@@ -115,9 +117,14 @@ class SyncThread:
     def ask_then(self, ended: Callable[[BaseException | None], None]) -> None:
         """Ask for a round (as ``ask``); ``ended(exception or None)`` is called in the running loop, as one
         callback of its own, once the round has ended (a future would take one more turn of the loop to wake
-        whoever waits on it)."""
+        whoever waits on it). When ``ended`` already waits for a round that has not started yet, that round
+        covers this ask too and nothing more is asked: asks made while a round runs share the next one, which
+        the thread starts as soon as the running one ends, without waiting for the loop to ask again."""
         loop = asyncio.get_running_loop()
         with self._cond:
+            started = max(self._ended, self._running)
+            if any(r > started and w_loop is loop and w == ended for r, w_loop, w in self._waiters):
+                return
             self._waiters.append((self._ask(), loop, ended))
 
     def stop(self) -> None:
@@ -134,7 +141,7 @@ class SyncThread:
                     if (self._stopping or not cond.wait(self.IDLE_EXIT)) and self._ended >= self._asked:
                         self._thread = None  # stopped, or idle: the next ask starts another thread
                         return
-                target = self._asked
+                target = self._running = self._asked
             error: BaseException | None = None
             began = time.perf_counter()
             try:
@@ -172,8 +179,6 @@ class GroupCommit:
 
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
-        self._asked = False
-        """True from asking the sync thread for a round until that round's end is handled (``_ended``)."""
         self._stopped = False
         self._flushing: list[asyncio.Future[BaseException | None]] = []
         self.sync_thread = SyncThread(ledger.sync_file)
@@ -264,13 +269,12 @@ class GroupCommit:
         self.sync_thread.stop()
 
     def _start(self) -> None:
-        """Ask for a round now, unless one is asked and its end not yet handled (``_ended`` asks again for what
-        it did not cover). Asked at once, not from a task on the next turn of the loop: a change waits for
-        no turn of a loop that may be busy before its ``fdatasync`` starts."""
-        if not self._asked:
-            self._asked = True
-            self._stopped = False
-            self.sync_thread.ask_then(self._ended)
+        """Ask for a round that covers every line written so far (one already asked and not yet started does;
+        ``SyncThread.ask_then``). Asked at once, not from a task on the next turn of the loop: a change waits
+        for no turn of a loop that may be busy before its ``fdatasync`` starts, and one made while a round
+        runs gets the round right after it."""
+        self._stopped = False
+        self.sync_thread.ask_then(self._ended)
 
     def _publish(self) -> None:
         try:
@@ -281,8 +285,8 @@ class GroupCommit:
     def _ended(self, error: BaseException | None) -> None:
         """A round has ended (called in the loop, as its own callback): publish its changes (or refuse them)
         there and then, which tells their waiters, so a request handler resumes on the next turn of the loop;
-        then ask for the next round if anything is still held. One round at a time, until nothing is held."""
-        self._asked = False
+        then ask for the next round if anything is still held and no round is asked for it. One round at a time
+        (the sync thread's), until nothing is held."""
         ledger = self._ledger
         if isinstance(error, StoreError):
             ledger.refuse(str(error))
