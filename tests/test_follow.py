@@ -266,15 +266,24 @@ def test_following_takes_no_lock_and_writes_nothing(store: Store, writer: Worksh
     mine.close()
 
 
-@pytest.mark.parametrize("watching", [True, False], ids=["watchdog", "polling"])
-def test_run_in_the_background(writer: WorkshopFile, monkeypatch: pytest.MonkeyPatch, watching: bool) -> None:
-    if not watching:
+@pytest.mark.parametrize(
+    ("watching", "why"),
+    [(True, ""), (False, "no watching"), (False, "no watchdog")],
+    ids=["watchdog", "polling", "polling-without-watchdog"],
+)
+def test_run_in_the_background(
+    writer: WorkshopFile, monkeypatch: pytest.MonkeyPatch, watching: bool, why: str
+) -> None:
+    if why == "no watching":
 
         def unavailable(self: Follower) -> Iterator[bool]:
             raise OSError("no file watching here")
             yield True  # pragma: no cover
 
         monkeypatch.setattr(Follower, "_watch", unavailable)
+    if why == "no watchdog":  # an install without it: importing it fails
+        for name in ("watchdog", "watchdog.events", "watchdog.observers"):
+            monkeypatch.setitem(sys.modules, name, None)
     seen = Recorder()
     follower = Follower(writer.path, seen.apply, on_status=seen.status)
     thread = threading.Thread(target=follower.run, args=(lambda fn: fn(),), daemon=True)

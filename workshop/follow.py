@@ -488,7 +488,8 @@ class Follower:
         """True when our files may have changed, False now and then when nothing did (to look at the lock)."""
         try:
             yield from self._watch()
-        except (OSError, RuntimeError) as error:  # no inotify, limit reached, a folder we may not watch
+        except (OSError, RuntimeError, ImportError) as error:  # no inotify, limit reached, a folder we may not
+            # watch, or watchdog itself missing (an install without it): following must not stop
             if self._stop.is_set():
                 return
             log.info(
