@@ -10,6 +10,7 @@ forms of what they used to work out note by note give the same answers.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -117,9 +118,13 @@ async def test_the_summary_builds_only_the_notes_it_shows(app: WorkshopApp) -> N
         assert rows == DECISIONS, "every decision and candidate is a row of its own"
         assert built <= SIZE[1], f"{built} of {rows} rows were built to show one screen"
         await pilot.press("end")
-        await pilot.pause()
         last = max(range(NOTES + 1, NOTES + DECISIONS + 1, 3))  # the last candidate: listed after the decisions
-        assert f"Decision {last} " in screen_text(app), "scrolling builds and shows the last one"
+        # End may scroll with an animation: on a busy machine it lands a few frames later, so wait for it to land
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while f"Decision {last} " not in screen_text(app):
+            assert loop.time() < deadline, "scrolling builds and shows the last one"
+            await pilot.pause(0.02)
         assert built_bullets(view)[0] < rows, "the rows scrolled past are not all built"
 
 
