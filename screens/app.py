@@ -32,13 +32,13 @@ from textual.widgets import Input, Static
 from textual.worker import Worker
 
 from facilitation.clock import Clock
-from screens.base import Exporter, WorkshopAppAPI, WorkshopChanged, WorkshopScreenMixin
+from screens.base import Exporter, ReadOnlyChanged, WorkshopAppAPI, WorkshopChanged, WorkshopScreenMixin
 from screens.internals import ScreenCssLoader
 from screens.navigation import AppNavigator
 from screens.private_notices import PrivateNotices
 from screens.text_input import UndecodableInput, pasted_text, typed_key
 from screens.theme import DEFAULT_THEME, THEMES
-from workshop.memory import keep_out_of_collections
+from workshop.memory import collect_garbage, keep_out_of_collections
 from workshop.memory import tune as tune_collections
 from workshop.session import Change, SessionError, WorkshopLibrary, WorkshopSession
 
@@ -93,7 +93,8 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
     COMMANDS = App.COMMANDS | {_stage_commands}
     read_only_text: reactive[str] = reactive("", init=False)
     """What the read-only banner says while the open workshop is read-only: who writes it (this window follows
-    them), that they stopped, or why it cannot be changed; empty when it can be. Screens ``watch`` it."""
+    them), that they stopped, or why it cannot be changed; empty when it can be. Every screen on the stack is told
+    of a change (``ReadOnlyChanged``)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", show=True),
         Binding("question_mark", "help", "Help", show=False),
@@ -191,6 +192,11 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         for screen in self.screen_stack:
             screen.post_message(WorkshopChanged(change))
 
+    def watch_read_only_text(self, text: str) -> None:
+        """Tell every screen on the stack the new read-only text (a stage screen shows it in its banner)."""
+        for screen in self.screen_stack:
+            screen.post_message(ReadOnlyChanged(text))
+
     # --- input ---------------------------------------------------------------------------------------
 
     def get_driver_class(self) -> type[Driver]:
@@ -259,6 +265,7 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._guard_size)
+        self.screen_change_signal.subscribe(self, self._collect_after_screen_change)
         self._guard_size()
         if self._initial_workshop is None:
             self.call_after_refresh(self._started)
@@ -368,14 +375,46 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
             self.room_request = None
             await open_room(self, address, port)
 
-    @staticmethod
-    def _started() -> None:
+    def _started(self) -> None:
         """After the first frame with the whole workshop in memory (after ``on_workshop_read`` when the first frame
         came from the preview): keep start-up's objects out of future collections, and collect again (the console
         script holds the collector during start-up; see ``workshop.cli.main``)."""
         gc.freeze()
         tune_collections()
         gc.enable()
+        self._collecting = True
+
+    _collecting = False
+    """Whether start-up is over (``_started``): from then on, a screen change is followed by a full collection."""
+    _collection_asked = 0
+    """Counts the collections asked for; only the latest is run (``_collect_garbage``)."""
+    _dismissed = False
+    _stack_shown: frozenset[int] | set[int] = frozenset()
+    """The ids of the screens on the stack at the last screen change."""
+
+    def _collect_after_screen_change(self, screen: Screen[Any]) -> None:
+        """A screen was pushed, popped or switched. If one was dismissed since the last collection, collect the
+        garbage of every generation (``workshop.memory.collect_garbage``) once the screen now shown has drawn
+        its frame: the callback waits in that screen's own queue, behind its compose and mount, then for a
+        refresh, and then the collection waits in the app's queue behind what came meanwhile.
+
+        A dismissed screen's widgets are cycles that only a full collection frees; left to CPython's own
+        schedule, that collection came inside a later screen's open or a key handler and walked every screen
+        dismissed since (150-165 ms at 2,000 notes, issue #14). Here it runs between the two, each time with one
+        screen's garbage to free. A push alone asks for none (nothing was dismissed); several changes at once (a
+        stage switch pops, then pushes) ask for one, after the last screen's frame."""
+        stack = {id(shown) for shown in self.screen_stack}
+        if not self._stack_shown <= stack:
+            self._dismissed = True
+        self._stack_shown = stack
+        if self._collecting and self._dismissed:
+            self._collection_asked += 1  # a collection asked before this change waits for this screen instead
+            screen.call_after_refresh(self.call_later, self._collect_garbage, self._collection_asked)
+
+    def _collect_garbage(self, asked: int) -> None:
+        if asked == self._collection_asked and self._dismissed:
+            self._dismissed = False
+            collect_garbage()
 
     def on_resize(self, event: events.Resize) -> None:
         self._guard_size(size=event.size)

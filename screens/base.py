@@ -41,6 +41,16 @@ class WorkshopChanged(Message, bubble=False):
         self.change = change
 
 
+class ReadOnlyChanged(Message, bubble=False):
+    """The app's ``read_only_text`` changed (who writes the followed workshop now, or that they stopped), relayed by
+    the app to every screen on the stack. A message, not ``Screen.watch(app, ...)``: Textual keeps a watcher of
+    another object's reactive until that reactive next changes, and with it the whole dismissed screen."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class Navigator(Protocol):
     """How a screen shows another screen: by what it is, through the app (``app.navigator``).
 
@@ -121,6 +131,8 @@ class WorkshopAppAPI(App[None]):
     room: RoomServer | None
     """The open room (participants' devices), or None."""
     follower: Follower | None
+    read_only_text: str
+    """What the read-only banner says (empty when the workshop can be changed); changes come as ``ReadOnlyChanged``."""
     timer_alerts: set[tuple[object, ...]]
     """Stage runs whose time's-up bell has rung, so it rings once per run."""
 

@@ -13,6 +13,7 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``load_screen_css``, ``ScreenCssLoader``: a pushed screen's own stylesheet parsed alone.
 - ``QuietFirstResume``: a screen's first resume does not restyle every widget again.
 - ``SettledResize``: a screen told it now has the size it was just laid out at does not lay out and draw again.
+- ``inner_outer``: ``StylesCache.get_inner_outer`` cached by its two colours, not by the widget's cache object too.
 
 The tick boxes and tables (``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``, ``FixedSizeDataTable``)
 are in ``screens.internals_widgets``, under the same rules: their Textual widgets (``Checkbox``, ``SelectionList``,
@@ -44,16 +45,19 @@ import re
 import sys
 import types
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Final, cast
 
 from rich._wrap import divide_line as _divide_line
 from textual import events
+from textual._styles_cache import StylesCache
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
+from textual.style import Style
 from textual.visual import Visual, VisualType
 from textual.widgets import OptionList
 from textual.widgets._option_list import OptionListContent, _LineCache
@@ -397,6 +401,35 @@ class SettledResize:
             self.same_size_resize()
 
 
+# --- a widget's line cache kept alive by a method cache (textual._styles_cache) ---------------------------
+
+
+@lru_cache(1024)
+def inner_outer(base_background: Color, background: Color) -> tuple[Style, Style]:
+    """The styles of a widget's inner and outer background, as Textual's ``StylesCache.get_inner_outer`` makes
+    them, cached by the two colours alone.
+
+    Textual 8.2.8 decorates that *method* with ``functools.lru_cache(1024)``, so every key holds the
+    ``StylesCache`` it was called on, and with it every line that widget last drew (``Strip`` objects, each with
+    seven caches of its own): the last 1,024 widget caches drawn stayed alive after their widgets and screens were
+    gone, about 5,000 objects for each stage screen opened and closed, all walked by every full garbage
+    collection. Installed over Textual's method when this module is imported; pinned by
+    ``tests/test_internals.py`` (same styles as Textual's, and a dismissed screen's widgets are freed).
+    """
+    return (Style(background=base_background + background), Style(background=base_background))
+
+
+def _styles_cache_inner_outer(
+    _cache: StylesCache, base_background: Color, background: Color
+) -> tuple[Style, Style]:
+    return inner_outer(base_background, background)
+
+
+TEXTUAL_INNER_OUTER: Final = StylesCache.get_inner_outer
+"""Textual's own method (an ``lru_cache`` wrapper keyed by the ``StylesCache`` too), kept for the pinning test."""
+StylesCache.get_inner_outer = _styles_cache_inner_outer  # type: ignore[method-assign,assignment]
+
+
 __all__ = [
     "LineCache",
     "ListContent",
@@ -408,6 +441,7 @@ __all__ = [
     "WorkshopLinuxDriver",
     "cached_visual",
     "divide_line",
+    "inner_outer",
     "load_screen_css",
     "option_divider",
     "set_option_prompt",

@@ -29,7 +29,7 @@ from facilitation.schedule import format_clock
 from facilitation.stage_kinds import rules_of
 from facilitation.text import plural, preview
 from facilitation.timer import StageTimer
-from screens.base import WorkshopChanged, WorkshopScreenMixin
+from screens.base import ReadOnlyChanged, WorkshopChanged, WorkshopScreenMixin
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
 from workshop.session import EXTERNAL_RELOAD, SessionError
 
@@ -292,13 +292,16 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             return
         self.query_one("#agenda-side", AgendaStrip).vertical = True
         session = self.session
-        self.watch(app, "read_only_text", self._show_read_only)
+        self._show_read_only(app.read_only_text)
         if session.read_only:
             note_input = self.query_one(NoteInput)
             note_input.disabled = True
             note_input.placeholder = "Read-only: notes cannot be added in this window."
         self._enter_stage()
         self.set_interval(TICK_SECONDS, self.refresh_clock)
+
+    def on_read_only_changed(self, message: ReadOnlyChanged) -> None:
+        self._show_read_only(message.text)
 
     def _show_read_only(self, text: str) -> None:
         """The banner over a read-only workshop: who writes it now, or that they stopped (``read_only_text``)."""

@@ -1,0 +1,172 @@
+"""A screen opened and dismissed leaves nothing behind (issue #14: memory stays bounded, and full garbage
+collections have only the app's live objects to walk).
+
+Two things kept every dismissed screen's objects alive: a stage screen watched the app's ``read_only_text``
+(Textual keeps a watcher of another object's reactive, and with it the whole screen, until that reactive next
+changes), and Textual's ``StylesCache.get_inner_outer`` cached by the widget cache it was called on (the last
+1,024 widgets' drawn lines; ``screens.internals.inner_outer``). No timing here: objects and screens are counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from textual.screen import Screen
+from textual.strip import Strip
+
+from facilitation.clock import FakeClock
+from screens.app import WorkshopApp, make_app
+from screens.stage import StageScreen
+from workshop.session import WorkshopLibrary
+from workshop.store import Store
+
+SIZE = (120, 36)
+OPENS = 8
+PATIENCE = 1200
+"""Rounds of 50 ms (a minute) to wait for the event loop to drop a dismissed screen's last timer (a stage
+screen's clock ticks every 0.25 s; a cancelled timer keeps its context, which names the screen, until its time).
+A bound, not a measurement: a screen that is truly freed is gone within a round or two."""
+
+
+@pytest.fixture
+def stage_app(store: Store, clock: FakeClock) -> Iterator[WorkshopApp]:
+    library = WorkshopLibrary(store, clock=clock)
+    session = library.create("Offsite", participants=["Ana", "Ben"])
+    for i in range(60):
+        session.notes.add(f"note {i} " + "with several words " * (i % 6))
+    workshop_id = session.workshop.id
+    session.close()
+    app = make_app(library, workshop_id, clock=clock)
+    yield app
+    app.close_session()
+
+
+def _screens() -> dict[str, Callable[[], Screen[Any]]]:
+    from screens.action_plan import ActionPlanScreen
+    from screens.home import HomeScreen
+    from screens.readiness import ReadinessScreen
+    from screens.summary import SummaryScreen
+
+    return {
+        "stage": StageScreen,
+        "readiness": ReadinessScreen,
+        "home": HomeScreen,
+        "summary": SummaryScreen,
+        "action plan": ActionPlanScreen,
+    }
+
+
+async def _freed(refs: list[weakref.ref[Screen[Any]]]) -> bool:
+    for _ in range(PATIENCE):
+        gc.collect()
+        if all(ref() is None for ref in refs):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+def _live_strips() -> int:
+    gc.collect()
+    return sum(isinstance(o, Strip) for o in gc.get_objects())
+
+
+@pytest.mark.parametrize("name", list(_screens()))
+async def test_a_dismissed_screen_is_freed(stage_app: WorkshopApp, name: str) -> None:
+    app = stage_app
+    make = _screens()[name]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        refs: list[weakref.ref[Screen[Any]]] = []
+        for _ in range(3):
+            screen = make()
+            refs.append(weakref.ref(screen))
+            await app.push_screen(screen)
+            await pilot.pause()
+            assert app.screen is screen
+            del screen
+            await app.pop_screen()
+            await pilot.pause()
+        assert await _freed(refs), f"{sum(r() is not None for r in refs)} of 3 dismissed {name} screens still alive"
+
+
+async def test_a_read_only_banner_still_follows_the_app_s_text(stage_app: WorkshopApp) -> None:
+    """The stage's banner is told by message now (``ReadOnlyChanged``), not by watching the app."""
+    from textual.widgets import Static
+
+    app = stage_app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        banner = app.screen.query_one("#read-only-banner", Static)
+        assert not banner.display
+        app.read_only_text = "Ana's window writes this workshop now."
+        await pilot.pause()
+        assert banner.display and "Ana's window writes this workshop now." in str(banner.render())
+        app.read_only_text = ""
+        await pilot.pause()
+        assert not banner.display
+
+
+async def test_opening_and_closing_screens_many_times_does_not_grow_the_drawn_lines_kept(
+    stage_app: WorkshopApp,
+) -> None:
+    """Every screen kind opened and dismissed ``OPENS`` times: the lines (``Strip``) alive afterwards are as
+    many as after the first round. Before ``inner_outer`` each round kept a few thousand more."""
+    app = stage_app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        counts = []
+        for _ in range(OPENS):
+            refs = []
+            for make in _screens().values():
+                screen = make()
+                refs.append(weakref.ref(screen))
+                await app.push_screen(screen)
+                await pilot.pause()
+                del screen
+                await app.pop_screen()
+                await pilot.pause()
+            assert await _freed(refs)
+            counts.append(_live_strips())
+        growth = counts[-1] - counts[1]
+        assert growth < 200, f"lines kept after each round: {counts}"
+
+
+async def test_a_full_collection_follows_each_dismissal_and_none_a_push(
+    stage_app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``WorkshopApp`` collects in full after a screen is dismissed, once the screen shown has drawn; a push
+    alone asks for no collection, and a stage switch (pops, then a push) for one, after the new stage's frame."""
+    import screens.app as app_module
+    from screens.readiness import ReadinessScreen
+
+    app = stage_app
+    calls: list[Screen[Any]] = []
+    monkeypatch.setattr(app_module, "collect_garbage", lambda: calls.append(app.screen))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        stage = app.screen
+        assert isinstance(stage, StageScreen)
+        readiness = ReadinessScreen()
+        await app.push_screen(readiness)
+        await pilot.pause()
+        await pilot.pause()
+        assert calls == []  # a push: nothing dismissed
+        await app.pop_screen()
+        for _ in range(PATIENCE):
+            if calls:
+                break
+            await pilot.pause()
+        assert calls == [stage] and not readiness.is_attached  # after the dismissal, on the screen beneath
+        app.navigator.stage()  # a stage switch: the stage screen is replaced by a new one
+        for _ in range(PATIENCE):
+            if len(calls) == 2:
+                break
+            await pilot.pause()
+        await pilot.pause()
+        assert len(calls) == 2 and isinstance(calls[1], StageScreen) and calls[1] is not stage
