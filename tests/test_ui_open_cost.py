@@ -27,7 +27,7 @@ from screens.navigation import first_help_screens, help_screen, help_screens
 from screens.stage import StageScreen
 from screens.widgets.note_list import note_options
 from screens.widgets.row_stack import RowStack
-from tests.ui_helpers import screen_text
+from tests.ui_helpers import screen_text, until
 from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
@@ -197,7 +197,11 @@ async def test_a_help_scrolled_to_the_end_before_the_later_sections_arrive_stays
         assert isinstance(screen, HelpScreen)
         body = screen.query_one("#help-body", VerticalScroll)
         assert len(_headings(screen)) > 10
-        assert body.max_scroll_y > 0 and body.scroll_y == body.max_scroll_y
+        # End's animation (when one was under way) goes on to the new end: wait for it to arrive, not for time.
+        await until(
+            pilot, lambda: body.max_scroll_y > 0 and body.scroll_y == body.max_scroll_y, "the view at the end"
+        )
+        assert body.scroll_target_y == body.max_scroll_y
         assert "it takes no lock and changes nothing" in _words(app)
 
 

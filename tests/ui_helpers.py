@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import Any
 
 from rich.console import Console
 
@@ -29,3 +31,17 @@ def screen_text(app: WorkshopApp) -> str:
     console = Console(width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text()
+
+
+PATIENCE = 6000
+"""Rounds of ``pilot.pause(0.01)`` a wait may take before it fails: a minute or more, so that a slow, busy machine
+never fails a test that would pass given time."""
+
+
+async def until(pilot: Any, done: Callable[[], bool], what: str) -> None:
+    """Let the app run until ``done()`` holds; fail naming ``what`` after ``PATIENCE`` rounds (no wall clock)."""
+    for _ in range(PATIENCE):
+        if done():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"{what} never happened")
