@@ -209,3 +209,45 @@ async def test_the_idle_app_warms_the_workshop_before_the_first_key(
         await pilot.pause()
         assert app.session is not None
         assert [n.text for n in app.session.workshop.live_notes()] == ["first idea"]
+
+
+async def test_a_warmed_session_starts_no_thread_inside_a_key_handler(
+    data_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting a thread waits for the system to schedule it: ``warm`` starts the group's sync thread before the
+    first key, and it stays until the workshop closes (it used to end after 30 idle seconds, so the Enter after a
+    facilitator's pause started it again). Every note is still durable and published, in order."""
+    library = WorkshopLibrary(Store(data_dir), clock=clock)
+    with library.create("Offsite", participants=["Ana"]) as session:
+        workshop_id = session.workshop.id
+    session = library.open(workshop_id)
+    published: list[str] = []
+    session.subscribe(lambda change: published.extend(n.text for n in change.changed if hasattr(n, "text")))
+    try:
+        session.warm()
+        assert session.group.sync_thread.running
+        started: list[str] = []
+        real_start = threading.Thread.start
+
+        def spy(self: threading.Thread) -> None:
+            started.append(self.name)
+            real_start(self)
+
+        monkeypatch.setattr(threading.Thread, "start", spy)
+        for i in range(3):
+            session.group.soon(lambda i=i: session.notes.add(f"idea {i}"))
+            await session.group.flush()
+        assert started == []
+        assert session.group.sync_thread.running
+        assert published == ["idea 0", "idea 1", "idea 2"]
+        worker = session.group.sync_thread._thread
+        assert worker is not None
+    finally:
+        session.close()
+    worker.join(timeout=60)  # closing ends it
+    assert not worker.is_alive() and not session.group.sync_thread.running
+    assert [n["text"] for n in Store(data_dir).read_tables(workshop_id)["notes"].values()] == [
+        "idea 0",
+        "idea 1",
+        "idea 2",
+    ]

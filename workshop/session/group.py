@@ -64,12 +64,15 @@ class SyncThread:
     ``ask()`` asks for a round and returns its number; asks made while a round runs share the next one. A round
     numbered ``n`` starts after ``ask()`` returned ``n``, so it covers every line written before that ask.
     ``wait(n, timeout)`` blocks the calling thread (the GIL released) until round ``n`` has ended; ``ask_future()``
-    asks for a round and returns a future for the loop, resolved there with the round's exception or ``None``. The thread starts on the
-    first ask and ends after ``IDLE_EXIT`` seconds without one, or at ``stop()``; it never touches the session.
+    asks for a round and returns a future for the loop, resolved there with the round's exception or ``None``. The
+    thread starts at ``start()`` (the session's ``warm``, before the first key) or else at the first ask, and ends
+    at ``stop()`` (or after ``IDLE_EXIT`` seconds without a round, when set); it never touches the session.
     """
 
-    IDLE_EXIT = 30.0
-    """Seconds without a round after which the thread ends (the next ask starts another)."""
+    IDLE_EXIT: float | None = None
+    """Seconds without a round after which the thread ends (the next ask starts another); None: it waits until
+    ``stop()``. Starting a thread waits for the system to schedule it, and the ask that started one was a key
+    handler's: after a facilitator's pause the next Enter paid it (the 30 s this was before)."""
 
     def __init__(self, sync: Callable[[], bool]) -> None:
         """``sync()`` makes every written line durable; True if it ran an ``fdatasync`` (False: nothing to do)."""
@@ -87,17 +90,31 @@ class SyncThread:
         self.longest = 0.0
         """The longest round so far, in seconds (``time.perf_counter``; for benchmarks: the disk's share)."""
 
+    def start(self) -> None:
+        """Start the thread now unless it runs already, so that no key handler's ask has to (``warm``)."""
+        with self._cond:
+            self._stopping = False
+            self._start_thread()
+
+    @property
+    def running(self) -> bool:
+        """True while the thread is there to take a round (for tests)."""
+        return self._thread is not None
+
     def ask(self) -> int:
         """Ask for a round that starts after this call; returns its number (for ``wait``)."""
         with self._cond:
             return self._ask()
 
-    def _ask(self) -> int:
-        self._stopping = False
-        self._asked += 1
+    def _start_thread(self) -> None:
         if self._thread is None:
             self._thread = threading.Thread(target=self._main, name="group-commit-sync", daemon=True)
             self._thread.start()
+
+    def _ask(self) -> int:
+        self._stopping = False
+        self._asked += 1
+        self._start_thread()
         self._cond.notify_all()
         return self._asked
 
@@ -263,6 +280,10 @@ class GroupCommit:
     def on_refused(self, listener: Callable[[str], None]) -> Callable[[], None]:
         """Call ``listener(message)`` whenever the disk refused held changes; returns the unsubscribe function."""
         return self._ledger.on_refused(listener)
+
+    def warm(self) -> None:
+        """Start the sync thread before the first key needs it (``WorkshopSession.warm``)."""
+        self.sync_thread.start()
 
     def close(self) -> None:
         """Let the sync thread end (the ledger's ``close`` makes held changes durable itself)."""

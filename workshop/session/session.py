@@ -226,11 +226,13 @@ class WorkshopSession:
         return self._ledger.checkpoint(only_if_due=only_if_due)
 
     def warm(self) -> None:
-        """Prepare for the first key: build the indexes the first change would otherwise build inside its key
-        handler (``Ledger.warm``). The app calls it when first idle after the whole workshop is in; cheap when
-        already done; nothing for a read-only or still-opening session."""
+        """Prepare for the first key: build what the first change would otherwise build inside its key handler,
+        the per-stage note ends (``Ledger.warm``) and the group commit's sync thread (``GroupCommit.warm``). The
+        app calls it when first idle after the whole workshop is in; cheap when already done; nothing for a
+        read-only or still-opening session."""
         if not self.read_only and not self.opening:
             self._ledger.warm()
+            self.group.warm()
 
     @property
     def checkpointing(self) -> bool:
