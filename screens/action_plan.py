@@ -285,8 +285,40 @@ class ActionFormScreen(SettledResize, DismissOnce, ModalScreen[ActionItem | None
 # --- the screen ----------------------------------------------------------------------------------------------
 
 
-FIXED_COLUMNS = 3 + 12 + 10 + 6 + 11 + 1 + 2 * 7 + 2
+COLUMNS: tuple[tuple[str, int], ...] = (("#", 3), ("Action", 0), ("Owner", 12), ("Due", 10), ("Prio.", 6), ("Status", 11), ("⚠", 1))
+"""The plan's columns: heading and width (the action's, 0 here, takes what the others leave)."""
+GAP = 2
+"""Blank columns between two columns (``DataTable``'s cell padding on both sides)."""
+FIXED_COLUMNS = sum(width for _, width in COLUMNS) + GAP * len(COLUMNS) + 2
 """Width of every column but the action's, with cell padding and the scrollbar."""
+
+
+def joined(fields: list[Text], widths: list[int]) -> Text:
+    """``fields`` side by side in columns of ``widths`` cells, ``GAP`` apart: each cut with an ellipsis when too
+    long and padded with blanks (unstyled: a struck-through title does not strike its padding), as ``DataTable``
+    lays out one cell per column. One cell per row draws the plan's table in a seventh of the cells: ``DataTable``
+    draws each cell through Rich (padding, styles and the row's and column's mouse data for every cell), about
+    15 ms of the action plan's first frame for 7 columns."""
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    for index, (field, width) in enumerate(zip(fields, widths, strict=True)):
+        if index:
+            line.append(" " * GAP)
+        cut = field.copy()
+        cut.truncate(width, overflow="ellipsis")
+        line.append(cut)
+        if cut.cell_len < width:
+            line.append(" " * (width - cut.cell_len))
+    return line
+
+
+def fields_of(row: str, widths: list[int]) -> list[str]:
+    """The columns of one of the plan's rows (its plain text, as ``joined`` laid it out), blanks at the end
+    of each removed."""
+    found, start = [], 0
+    for width in widths:
+        found.append(row[start : start + width].rstrip())
+        start += width + GAP
+    return found
 
 
 class ActionTable(FixedSizeDataTable[Text]):
@@ -440,13 +472,9 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         ws = self.session.workshop
         actions = ws.ordered_actions()
         table.clear(columns=True)
-        table.add_column("#", key="place", width=3)
-        table.add_column("Action", key="title", width=self._title_width)
-        table.add_column("Owner", key="owner", width=12)
-        table.add_column("Due", key="due", width=10)
-        table.add_column("Prio.", key="priority", width=6)
-        table.add_column("Status", key="status", width=11)
-        table.add_column("⚠", key="flags", width=1)
+        widths = self.column_widths
+        heading = joined([Text(name) for name, _ in COLUMNS], widths)
+        table.add_column(heading, key="action", width=sum(widths) + GAP * (len(widths) - 1))
         today = date.fromtimestamp(self.session.clock.wall()).isoformat()
         self._drawing += 1
         # The rows a first frame can show (those of a screen's height, down to the one to select) now; the
@@ -456,12 +484,13 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         at = ids.index(select) if select in ids else 0
         now = max(shown, at + shown)
         for place, action in enumerate(actions[:now], start=1):
-            table.add_row(*self._row(place, action, today), key=str(action.id))
+            table.add_row(self._row(place, action, today), key=str(action.id))
         if len(actions) > now:  # after the frame, and after whatever waited for that frame
             rest = partial(self._add_rows, self._drawing, now, actions[now:], today)
             self.call_after_refresh(self.call_later, rest)
         if not actions:
-            table.add_row("", Text("No actions yet", style="bold"), "", "", "", "", "", key="empty")
+            empty = [Text(""), Text("No actions yet", style="bold"), *(Text("") for _ in COLUMNS[2:])]
+            table.add_row(joined(empty, widths), key="empty")
         elif select is not None and str(select) in table.rows:
             table.move_cursor(row=table.get_row_index(str(select)), animate=False)
         self.query_one("#plan-status", Static).update(Content(plan_status(ws)))
@@ -473,9 +502,20 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             return
         table = self.query_one("#actions", DataTable)
         for place, action in enumerate(actions, start=before + 1):
-            table.add_row(*self._row(place, action, today), key=str(action.id))
+            table.add_row(self._row(place, action, today), key=str(action.id))
 
-    def _row(self, place: int, action: ActionItem, today: str) -> list[Text]:
+    @property
+    def column_widths(self) -> list[int]:
+        """Each column's width in cells, the action's fitted to the table (``fit_columns``)."""
+        return [width or self._title_width for _, width in COLUMNS]
+
+    def row_fields(self, index: int) -> list[str]:
+        """The text of each column of the plan's row at ``index`` (0 is the first action)."""
+        table = self.query_one("#actions", DataTable)
+        return fields_of(str(table.get_row_at(index)[0]), self.column_widths)
+
+    def _row(self, place: int, action: ActionItem, today: str) -> Text:
+        """One action's row: its columns (``COLUMNS``) joined into the table's one cell."""
         colours = self.app.theme_variables
         warn = f"bold {colours.get('warning', 'yellow')}"
         done = action.status in (DONE, "dropped")
@@ -499,9 +539,7 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
             Text(action.status, style="bold" if action.status == DONE else ""),
             Text("⚠" if flagged else "", style=warn),
         ]
-        for cell in cells:
-            cell.no_wrap, cell.overflow = True, "ellipsis"
-        return cells
+        return joined(cells, self.column_widths)
 
     # --- what the keys act on --------------------------------------------------------------------------
 

@@ -223,8 +223,12 @@ def plan_app(store: Store, clock: FakeClock) -> Iterator[WorkshopApp]:
 def plan_rows(app: WorkshopApp) -> list[str]:
     from textual.widgets import DataTable
 
-    table = app.screen.query_one("#actions", DataTable)
-    return [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+    from screens.action_plan import ActionPlanScreen
+
+    screen = app.screen
+    assert isinstance(screen, ActionPlanScreen)
+    table = screen.query_one("#actions", DataTable)
+    return [screen.row_fields(i)[1] for i in range(table.row_count)]
 
 
 async def test_the_plans_first_frame_builds_a_screen_of_rows_and_the_rest_follow(plan_app: WorkshopApp) -> None:

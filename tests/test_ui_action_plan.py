@@ -124,7 +124,7 @@ def plain(renderable: object, width: int = 100) -> str:
 
 def table_rows(screen: ActionPlanScreen) -> list[list[str]]:
     table = screen.query_one("#actions", DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    return [screen.row_fields(i) for i in range(table.row_count)]
 
 
 # --- candidates ---------------------------------------------------------------------------------------------
