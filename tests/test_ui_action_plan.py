@@ -527,3 +527,19 @@ async def test_pdf_tick_is_off_by_default_and_says_when_libreoffice_is_missing(
         for fmt in ("docx", "md", "csv", "json"):
             dialog.query_one(f"#format-{fmt}", Checkbox).value = False
         assert dialog.formats == ["pdf"]
+
+
+def test_a_row_lays_out_its_columns_as_one_cell_per_column_would() -> None:
+    """Each column cut with an ellipsis or padded to its width, two blanks apart; the padding is not styled (a
+    dropped action's strike-through stops at its title); ``fields_of`` reads the columns back."""
+    from rich.text import Text
+
+    from screens.action_plan import GAP, fields_of, joined
+
+    widths = [3, 10, 4]
+    row = joined([Text("12"), Text("Publish the roadmap", style="strike"), Text("Ana")], widths)
+    assert row.plain == "12 " + " " * GAP + "Publish t…" + " " * GAP + "Ana "
+    assert [(s.start, s.end, str(s.style)) for s in row.spans] == [(5, 15, "strike")]
+    assert fields_of(row.plain, widths) == ["12", "Publish t…", "Ana"]
+    wide = joined([Text("7"), Text("会議の議事録を共有する"), Text("")], widths)
+    assert wide.cell_len == sum(widths) + GAP * 2, "wide characters are counted in cells"
