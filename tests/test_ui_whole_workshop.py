@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Select
+from textual.widgets import Input, OptionList, Select
 
 from facilitation.clock import FakeClock
 from facilitation.models import Workshop
@@ -391,8 +391,7 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
             "Monthly",
         )
         assert (action.source_note_id, action.source_stage_id) == (crowd, ids["Vision"])
-        table = plan.query_one("#actions", DataTable)
-        assert [str(cell) for cell in table.get_row_at(0)][:4] == ["1", "Ask the crowd", "Ben", due]
+        assert plan.row_fields(0)[:4] == ["1", "Ask the crowd", "Ben", due]
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is stage
@@ -503,7 +502,6 @@ async def test_a_whole_workshop_from_the_keyboard_then_reopened(store: Store, cl
         await pilot.pause()
         plan = again.screen
         assert isinstance(plan, ActionPlanScreen)
-        table = plan.query_one("#actions", DataTable)
-        assert [str(cell) for cell in table.get_row_at(0)][:4] == ["1", "Ask the crowd", "Ben", due]
+        assert plan.row_fields(0)[:4] == ["1", "Ask the crowd", "Ben", due]
         await pilot.press("escape", "ctrl+q")
     assert again.session is None
