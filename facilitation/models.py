@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
 
 class StageKind(StrEnum):
@@ -353,6 +353,80 @@ RECORD_KINDS: tuple[RecordKind, ...] = (
 ``Workshop``; the others are dicts by id."""
 
 
+class NoteTable(dict[int, Note]):
+    """The workshop's notes by id (a ``dict``), which also knows which notes are on each stage.
+
+    ``Workshop.stage_notes`` used to scan every note of the workshop (about 5 ms at 20,000 notes, on every open
+    of a stage screen, issue #14). The index is built on the first ``on_stage`` call (one scan) and from then on
+    kept up to date by every way a ``dict`` is changed (setting, deleting, popping, updating, clearing), so it
+    always equals a scan. Notes are records: a note that changes stage is replaced by a new ``Note`` under its
+    id (``Ledger``), never changed in place, which is what the index relies on.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._by_stage: dict[int, dict[int, None]] | None = None
+        """Stage id -> the ids of its notes (deleted ones too), in no particular order; None until asked."""
+
+    def on_stage(self, stage_id: int) -> list[Note]:
+        """The notes whose ``stage_id`` is ``stage_id``, deleted ones included, in no particular order."""
+        index = self._by_stage
+        if index is None:
+            index = self._by_stage = {}
+            for note_id, note in self.items():
+                index.setdefault(note.stage_id, {})[note_id] = None
+        return [self[note_id] for note_id in index.get(stage_id, ())]
+
+    def _unindex(self, note_id: int) -> None:
+        index = self._by_stage
+        if index is not None:
+            old = dict.get(self, note_id)
+            if old is not None:
+                index.get(old.stage_id, {}).pop(note_id, None)
+
+    def __setitem__(self, note_id: int, note: Note) -> None:
+        index = self._by_stage
+        if index is not None:
+            self._unindex(note_id)
+            index.setdefault(note.stage_id, {})[note_id] = None
+        super().__setitem__(note_id, note)
+
+    def __delitem__(self, note_id: int) -> None:
+        self._unindex(note_id)
+        super().__delitem__(note_id)
+
+    def pop(self, note_id: int, *default: Any) -> Any:
+        self._unindex(note_id)
+        return super().pop(note_id, *default)
+
+    def popitem(self) -> tuple[int, Note]:
+        note_id, note = super().popitem()
+        if self._by_stage is not None:
+            self._by_stage.get(note.stage_id, {}).pop(note_id, None)
+        return note_id, note
+
+    def clear(self) -> None:
+        super().clear()
+        self._by_stage = None
+
+    def setdefault(self, note_id: int, default: Note) -> Note:
+        if note_id not in self:
+            self[note_id] = default
+        return self[note_id]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for note_id, note in dict(*args, **kwargs).items():
+            self[note_id] = note
+
+    def __ior__(self, other: Any) -> Self:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Copied and pickled as its notes (the index is rebuilt when asked)."""
+        return (type(self), (dict(self),))
+
+
 def _display_order(note: Note) -> tuple[float, int]:
     """A note's place in its stage's list: position, then id (the order it was added)."""
     return (note.position, note.id)
@@ -376,7 +450,8 @@ class Workshop:
     """Notes typed on participants' own devices store no author (the room's credited/anonymous setting)."""
     participants: dict[int, Participant] = field(default_factory=dict)
     stages: dict[int, Stage] = field(default_factory=dict)
-    notes: dict[int, Note] = field(default_factory=dict)
+    notes: dict[int, Note] = field(default_factory=NoteTable)
+    """Every note by id; always a ``NoteTable`` (a plain ``dict`` given or assigned is made one)."""
     ballots: dict[int, Ballot] = field(default_factory=dict)
     votes: dict[int, Vote] = field(default_factory=dict)
     actions: dict[int, ActionItem] = field(default_factory=dict)
@@ -411,12 +486,17 @@ class Workshop:
     def current_stage(self) -> Stage | None:
         return self.stages.get(self.current_stage_id) if self.current_stage_id is not None else None
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "notes" and not isinstance(value, NoteTable):
+            value = NoteTable(value)
+        super().__setattr__(name, value)
+
     def stage_notes(self, stage_id: int, *, include_deleted: bool = False) -> list[Note]:
-        """A stage's notes in display order (position, then creation)."""
-        if include_deleted:
-            notes = [n for n in self.notes.values() if n.stage_id == stage_id]
-        else:  # ``deleted_at`` read directly: the ``deleted`` property costs a call per note of the workshop
-            notes = [n for n in self.notes.values() if n.stage_id == stage_id and n.deleted_at is None]
+        """A stage's notes in display order (position, then creation), from the notes' index by stage
+        (``NoteTable``: the stage's notes only are read, not every note of the workshop)."""
+        notes = cast(NoteTable, self.notes).on_stage(stage_id)
+        if not include_deleted:  # ``deleted_at`` read directly: the ``deleted`` property costs a call per note
+            notes = [n for n in notes if n.deleted_at is None]
         notes.sort(key=_display_order)
         return notes
 

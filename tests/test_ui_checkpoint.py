@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from facilitation.clock import FakeClock
+from facilitation.models import NoteTable
 from screens.app import WorkshopApp, make_app
 from screens.stage import NoteInput
 from workshop.session import WorkshopLibrary
@@ -140,8 +141,9 @@ def test_freezing_keeps_what_exists_out_of_later_collections() -> None:
         gc.set_threshold(*before_thresholds)
 
 
-class _CountingNotes(dict):  # type: ignore[type-arg]
-    """The workshop's notes, counting the scans of every note (``values()``) made over them."""
+class _CountingNotes(NoteTable):
+    """The workshop's notes (a ``NoteTable``, as ``Workshop.notes`` always is), counting the scans of every note
+    (``values()``) made over them."""
 
     scans = 0
 
