@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from facilitation.clock import FakeClock
+from facilitation.models import NoteMark
 from workshop.session import SessionError, WorkshopLibrary, WorkshopSession, load_workshop
 from workshop.session.ledger import OPENING_MESSAGE
-from workshop.session.preview import opening_session, preview_of_tables
+from workshop.session.preview import NOTE_COLUMNS, opening_session, preview_of_tables
 from workshop.store import Store, WorkshopFile
 from workshop.store.preview import preview_path, read_preview
 
@@ -50,8 +52,10 @@ def test_closing_keeps_a_preview_of_the_current_stage(library: WorkshopLibrary) 
     tables = store.read_preview(workshop_id)
     assert tables is not None
     full = load_workshop(store, workshop_id)
-    assert set(tables) == {"info", "participants", "stages", "notes"}
-    assert sorted(n["text"] for n in tables["notes"].values()) == ["here 1", "here 2", "here 3"]
+    assert set(tables) == {"info", "participants", "stages", "notes", "columns"}
+    assert tables["columns"] == {1: {"notes": list(NOTE_COLUMNS)}}
+    text = NOTE_COLUMNS.index("text")
+    assert sorted(row[text] for row in tables["notes"].values()) == ["here 1", "here 2", "here 3"]
     session = opening_session(store, workshop_id)
     assert session is not None
     shown = session.workshop
@@ -90,7 +94,7 @@ def test_any_commit_makes_the_preview_stale_until_the_next_close(library: Worksh
     session.close()
     tables = store.read_preview(workshop_id)
     assert tables is not None
-    assert "after the preview" in [n["text"] for n in tables["notes"].values()]
+    assert "after the preview" in [n[NOTE_COLUMNS.index("text")] for n in tables["notes"].values()]
 
 
 def test_moving_to_another_stage_previews_that_stage(library: WorkshopLibrary) -> None:
@@ -111,7 +115,7 @@ def test_a_checkpoint_that_empties_the_journal_writes_the_preview(library: Works
     assert session.checkpoint()
     tables = store.read_preview(workshop_id)  # before any close: written with the snapshot
     assert tables is not None
-    assert "folded in" in [n["text"] for n in tables["notes"].values()]
+    assert "folded in" in [n[NOTE_COLUMNS.index("text")] for n in tables["notes"].values()]
     header = json.loads(preview_path(store.data_dir, workshop_id).read_bytes().split(b"\n", 1)[0])
     assert header["files"] == store.identities(workshop_id)
     session.close()
@@ -151,6 +155,15 @@ def test_a_window_killed_after_a_change_leaves_a_stale_preview(library: Workshop
         assert "typed just before the crash" in [n.text for n in again.workshop.live_notes()]
 
 
+def _set_note(body: dict[str, Any], note_id: str, name: str, value: object) -> None:
+    """Set one field of a previewed note, held as a row of values (``NOTE_COLUMNS`` order) or as a document."""
+    note = body["notes"][note_id]
+    if isinstance(note, list):
+        note[NOTE_COLUMNS.index(name)] = value
+    else:
+        note[name] = value
+
+
 def _rewrite(path: Path, header: dict[str, object] | None = None, body: bytes | None = None) -> None:
     old_header, _, old_body = path.read_bytes().partition(b"\n")
     new_header = json.dumps(header).encode() if header is not None else old_header
@@ -183,6 +196,11 @@ def _rewrite(path: Path, header: dict[str, object] | None = None, body: bytes | 
         "extra table",
         "no current stage",
         "huge number",
+        "note row too short",
+        "note row too long",
+        "columns of another version",
+        "columns missing",
+        "columns not a record",
     ],
 )
 def test_a_bad_preview_is_never_used(library: WorkshopLibrary, tmp_path: Path, damage: str) -> None:
@@ -232,10 +250,10 @@ def test_a_bad_preview_is_never_used(library: WorkshopLibrary, tmp_path: Path, d
         path.unlink()
         path.mkdir()
     elif damage == "note text a number":
-        body["notes"][note_id]["text"] = 42
+        _set_note(body, note_id, "text", 42)
         _rewrite(path, body=json.dumps(body).encode())
     elif damage == "note of another stage":
-        body["notes"][note_id]["stage_id"] = 1
+        _set_note(body, note_id, "stage_id", 1)
         _rewrite(path, body=json.dumps(body).encode())
     elif damage == "stage prompts not text":
         first = next(iter(body["stages"]))
@@ -254,6 +272,21 @@ def test_a_bad_preview_is_never_used(library: WorkshopLibrary, tmp_path: Path, d
     elif damage == "huge number":
         raw = path.read_bytes().split(b"\n", 1)[1].replace(b'"position":', b'"position":' + b"9" * 5000 + b",\"x\":", 1)
         _rewrite(path, body=raw)
+    elif damage == "note row too short":
+        body["notes"][note_id] = body["notes"][note_id][:-1]
+        _rewrite(path, body=json.dumps(body).encode())
+    elif damage == "note row too long":
+        body["notes"][note_id] = [*body["notes"][note_id], None]
+        _rewrite(path, body=json.dumps(body).encode())
+    elif damage == "columns of another version":
+        body["columns"]["1"]["notes"] = list(reversed(NOTE_COLUMNS))
+        _rewrite(path, body=json.dumps(body).encode())
+    elif damage == "columns missing":
+        del body["columns"]
+        _rewrite(path, body=json.dumps(body).encode())
+    elif damage == "columns not a record":
+        body["columns"]["1"] = list(NOTE_COLUMNS)
+        _rewrite(path, body=json.dumps(body).encode())
     # The header still names the files as they are (only "files of another time" says otherwise): every
     # damage above is caught by what the preview holds, not by a changed identity.
     assert library.preview(workshop_id) is None
@@ -318,9 +351,46 @@ def test_the_previewer_picks_only_the_current_stage_and_nothing_without_one() ->
     }
     preview = preview_of_tables(tables)
     assert preview is not None
-    assert set(preview) == {"info", "participants", "stages", "notes"}
+    assert set(preview) == {"info", "participants", "stages", "notes", "columns"}
     assert list(preview["notes"]) == ["2"]
+    assert preview["notes"]["2"] == tables["notes"]["2"]  # not every field: kept as its document
     tables["info"]["1"]["current_stage_id"] = None
     assert preview_of_tables(tables) is None
     tables["info"]["1"]["current_stage_id"] = 7
     assert preview_of_tables(tables) is None
+
+
+def test_notes_previewed_as_rows_or_documents_open_as_the_full_workshop_has_them(
+    library: WorkshopLibrary,
+) -> None:
+    """Rows of values for notes holding every field (a mark among them), the document for one that does not (a
+    field this version does not know, another one missing), and an older preview with documents only: each
+    opens as the whole workshop reads it."""
+    with library.create("Rows", participants=["Ana"]) as session:
+        ana = session.workshop.active_participants()[0].id
+        plain = session.notes.add("plain", author_id=ana)
+        marked = session.notes.add("marked")
+        session.notes.mark(marked.id, NoteMark.DECISION)
+        odd = session.notes.add("odd")
+        workshop_id = session.workshop.id
+    store = _store(library)
+    path = preview_path(store.data_dir, workshop_id)
+    body = json.loads(path.read_bytes().split(b"\n", 1)[1])
+    assert all(isinstance(row, list) for row in body["notes"].values())
+    full = load_workshop(store, workshop_id)
+    odd_doc = full.notes[odd.id].to_dict()
+    del odd_doc["hidden"]  # missing: takes its default
+    odd_doc["colour"] = "red"  # unknown to this version: ignored
+    body["notes"][str(odd.id)] = odd_doc
+    _rewrite(path, body=json.dumps(body).encode())
+    session = opening_session(store, workshop_id)
+    assert session is not None
+    shown = session.workshop.notes
+    assert shown == {n.id: n for n in full.live_notes()}
+    assert shown[marked.id].mark is NoteMark.DECISION and shown[plain.id].author_id == ana
+    # A preview written before rows (documents only, no columns table) still opens.
+    body["notes"] = {str(n.id): n.to_dict() for n in full.live_notes()}
+    del body["columns"]
+    _rewrite(path, body=json.dumps(body).encode())
+    older = opening_session(store, workshop_id)
+    assert older is not None and older.workshop.notes == shown

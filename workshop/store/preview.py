@@ -6,7 +6,8 @@ start-up draws the current stage before it reads the whole workshop.
 1. a header ``{"format": 1, "id", "seq", "schema_version", "files"}``: the workshop it describes, the last journal
    seq it holds, the schema its documents are in, and the identities (``workshop.store.index.identity``: inode,
    size, modification and change times) of the workshop file and its journal when it was taken;
-2. the tables, in the snapshot's layout (table -> str(doc id) -> document), holding only what the session layer's
+2. the tables, in the snapshot's layout (table -> str(doc id) -> document, or a row of the document's values, a
+   list, in an order the session layer names in the preview itself), holding only what the session layer's
    previewer picked (the workshop's own fields, its participants and stages, and the current stage's notes).
 
 Like the library index it is a cache, never a source of truth: the workshop file and its journal stay the only
@@ -87,7 +88,7 @@ def is_fresh(data_dir: Path, workshop_id: str, files: list[FileIdentity]) -> boo
 
 
 def _tables_problem(tables: Any) -> str | None:
-    """Why ``tables`` is not a set of tables of documents by whole-number id, or None."""
+    """Why ``tables`` is not a set of tables of documents (or rows of values: lists) by whole-number id, or None."""
     if not isinstance(tables, dict):
         return "not a set of tables"
     for name, table in tables.items():
@@ -95,7 +96,7 @@ def _tables_problem(tables: Any) -> str | None:
             return f"table {name!r} is not a set of records"
         for key, doc in table.items():
             body = key[1:] if key[:1] == "-" else key
-            if not (body.isascii() and body.isdigit()) or not isinstance(doc, dict):
+            if not (body.isascii() and body.isdigit()) or not isinstance(doc, dict | list):
                 return f"table {name!r} has a bad record {key!r}"
     return None
 
