@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.geometry import Size
+from textual.pilot import Pilot
 from textual.widgets.option_list import Option
 
 from facilitation import voting
@@ -106,6 +107,15 @@ def built_bullets(list_: LazyOptionList) -> tuple[int, int]:
     return sum(1 for row in later if row.built), len(later)
 
 
+async def shown(pilot: Pilot[None], app: WorkshopApp, text: str, what: str) -> None:
+    """Let the app run (10 s at most, for a busy machine) until ``text`` is on screen."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while text not in screen_text(app):
+        assert loop.time() < deadline, what
+        await pilot.pause(0.02)
+
+
 async def test_the_summary_builds_only_the_notes_it_shows(app: WorkshopApp) -> None:
     from screens.summary import SummaryScreen, SummaryView
 
@@ -117,15 +127,14 @@ async def test_the_summary_builds_only_the_notes_it_shows(app: WorkshopApp) -> N
         built, rows = built_bullets(view)
         assert rows == DECISIONS, "every decision and candidate is a row of its own"
         assert built <= SIZE[1], f"{built} of {rows} rows were built to show one screen"
-        await pilot.press("end")
         last = max(range(NOTES + 1, NOTES + DECISIONS + 1, 3))  # the last candidate: listed after the decisions
-        # End may scroll with an animation: on a busy machine it lands a few frames later, so wait for it to land
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 10
-        while f"Decision {last} " not in screen_text(app):
-            assert loop.time() < deadline, "scrolling builds and shows the last one"
-            await pilot.pause(0.02)
+        view.scroll_end(animate=False)  # a jump: End's animation would draw (and build) the rows it passes
+        await shown(pilot, app, f"Decision {last} ", "scrolling builds and shows the last one")
         assert built_bullets(view)[0] < rows, "the rows scrolled past are not all built"
+        view.scroll_home(animate=False)
+        await pilot.pause()
+        await pilot.press("end")  # the key, animated: it lands on the last one (a few frames later when busy)
+        await shown(pilot, app, f"Decision {last} ", "End shows the last one")
 
 
 async def test_the_summary_lists_every_decision_and_candidate_in_order(app: WorkshopApp) -> None:
