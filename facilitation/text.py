@@ -4,8 +4,12 @@ The room types and pastes anything: emoji, right-to-left scripts, zero-width joi
 exactly. What is dropped is what no document can hold and no person meant to type: C0 control characters other
 than tab and newline (a pasted terminal colour code is removed whole, not left as ``[31m``), DEL, the C1
 controls, the non-characters U+FFFE/U+FFFF, and lone surrogates (replaced by U+FFFD so the rest of the text
-survives). Carriage returns become newlines. The same cleaning makes text safe for Word (python-docx refuses
-exactly these characters), so exports can call it too.
+survives). Carriage returns become newlines. Right-to-left controls are kept, but one left open (a pasted or typed
+U+202E "right-to-left override" without its U+202C) is closed at the end of its line, so it turns only its own
+text around, never what a screen, page header or list row prints after it (the organisation, a status, the next
+column): the Unicode Bidirectional Algorithm (UAX #9, section 3.3.2) carries an open embedding, override or
+isolate to the end of the paragraph it sits in, which is the whole line it is printed on. The same cleaning makes
+text safe for Word (python-docx refuses exactly these characters), so exports can call it too.
 """
 
 from __future__ import annotations
@@ -22,6 +26,11 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\
 _DROP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _WHITESPACE_RUN = re.compile(r"\s+")
+_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE, RLE, LRO, RLO: closed by PDF (U+202C)
+_ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI: closed by PDI (U+2069)
+_POP_EMBEDDING, _POP_ISOLATE = "\u202c", "\u2069"
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_LINE_ENDS = re.compile("([\n\u2028\u2029])")
 
 
 class TextError(ValueError):
@@ -33,7 +42,38 @@ def clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ANSI.sub("", text)
     text = _DROP.sub("", text)
-    return _SURROGATE.sub("\ufffd", text)
+    return close_bidi(_SURROGATE.sub("\ufffd", text))
+
+
+def close_bidi(text: str) -> str:
+    """``text`` with every right-to-left embedding, override or isolate left open on a line closed at the end of
+    that line (before its trailing blanks), innermost first, as UAX #9 pairs them: PDF closes the innermost
+    embedding or override unless an isolate was opened after it; PDI closes the innermost isolate and whatever was
+    opened inside it. Lines end at newline, U+2028 and U+2029, so a note's line shown alone (a preview, a Markdown
+    line) or joined to the next (a title) is closed too. Text with nothing left open is returned unchanged, so
+    cleaning twice changes nothing."""
+    if not _BIDI_CONTROLS.search(text):
+        return text
+    return "".join(_close_line(part) for part in _LINE_ENDS.split(text))
+
+
+def _close_line(line: str) -> str:
+    opened: list[str] = []
+    for character in line:
+        if character in _EMBEDDINGS:
+            opened.append(_POP_EMBEDDING)
+        elif character in _ISOLATES:
+            opened.append(_POP_ISOLATE)
+        elif character == _POP_EMBEDDING:
+            if opened and opened[-1] == _POP_EMBEDDING:
+                opened.pop()
+        elif character == _POP_ISOLATE and _POP_ISOLATE in opened:
+            while opened.pop() != _POP_ISOLATE:
+                pass
+    if not opened:
+        return line
+    body = line.rstrip()
+    return body + "".join(reversed(opened)) + line[len(body) :]
 
 
 def clean_line(text: str) -> str:

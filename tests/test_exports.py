@@ -707,3 +707,29 @@ def test_docx_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None:
     pdf = out / (path.stem + ".pdf")
     assert pdf.exists(), result.stderr.decode(errors="replace")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 10_000
+
+
+def test_right_to_left_overrides_left_open_stay_inside_their_own_text(tmp_path: Path) -> None:
+    """A title, name, note or action holding a right-to-left override (U+202E) or isolate (U+2067) with no closer
+    turned round the rest of its line in Word, Markdown and CSV: the page header read "Kick-off · <reversed
+    organisation and status>". Every field is closed at its own end, so nothing after it is turned round."""
+    rlo, rli = "\u202e", "\u2067"
+    ws = rich_workshop()
+    ws.title = f"Kick-off {rlo}2027"
+    ws.organisation = f"North{rli}wind"
+    ws.participants[1].name = f"Ana {rlo}Souza"
+    for note in ws.notes.values():
+        note.text = f"{rlo}{note.text}"
+    for action in ws.actions.values():
+        action.title, action.owner, action.measure = f"{rlo}{action.title}", f"{rli}Ben", f"{rlo}90 %"
+    files = _export(ws, tmp_path)
+    document = _open_docx(files["docx"])
+    header = [p.text for section in document.sections for p in section.header.paragraphs]
+    lines = [p.text for p in document.paragraphs] + _all_cell_text(document) + header
+    lines += files["md"].read_text(encoding="utf-8").splitlines()
+    lines += [
+        cell for row in _csv_rows(files["csv"]) + _csv_rows(files["notes.csv"]) for cell in row.values()
+    ]
+    assert any(rlo in line for line in header) and any(rli in line for line in header)
+    for line in lines:
+        assert line.count(rlo) == line.count("\u202c") and line.count(rli) == line.count("\u2069"), repr(line)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -69,3 +71,57 @@ def test_clean_output_is_docx_safe_and_idempotent(value: str) -> None:
     assert text.clean(cleaned) == cleaned
     assert not any(ord(c) < 32 and c not in "\t\n" for c in cleaned)
     cleaned.encode("utf-8")
+
+
+# --- right-to-left controls left open ---------------------------------------------------------------------------
+
+RLO, PDF, RLI, PDI, LRE = "\u202e", "\u202c", "\u2067", "\u2069", "\u202a"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (f"Kick-off {RLO}mirrored", f"Kick-off {RLO}mirrored{PDF}"),
+        (f"{RLI}isolated", f"{RLI}isolated{PDI}"),
+        (f"a{LRE}b{RLI}c", f"a{LRE}b{RLI}c{PDI}{PDF}"),
+        (f"a{RLI}b{RLO}c{PDI}d", f"a{RLI}b{RLO}c{PDI}d"),  # PDI closes the override opened inside it
+        (f"a{RLO}b{RLI}c{PDF}d", f"a{RLO}b{RLI}c{PDF}d{PDI}{PDF}"),  # PDF cannot close across an open isolate
+        (f"ends open {RLO}  \n", f"ends open {RLO}{PDF}  \n"),  # closed before the trailing blanks
+        (f"stray closers {PDF}{PDI} stay", f"stray closers {PDF}{PDI} stay"),
+        (f"balanced {RLO}x{PDF} {RLI}y{PDI}", f"balanced {RLO}x{PDF} {RLI}y{PDI}"),
+    ],
+)
+def test_open_bidi_controls_are_closed_at_the_end(value: str, expected: str) -> None:
+    assert text.clean(value) == expected
+
+
+def test_a_note_title_or_name_never_turns_round_what_is_printed_after_it() -> None:
+    assert text.note_text(f"Ana: {RLO}hello \n") == f"Ana: {RLO}hello{PDF}"
+    assert text.single_line(f"Kick-off {RLO}", "title", limit=200) == f"Kick-off {RLO}{PDF}"
+    assert text.clean_line(f"one {RLI}two\nthree") == f"one {RLI}two{PDI} three"
+    assert text.clean(f"{RLO}one\ntwo\u2028{RLI}three") == f"{RLO}one{PDF}\ntwo\u2028{RLI}three{PDI}"
+    assert text.preview(f"{RLO}first line\nsecond") == f"{RLO}first line{PDF} …"
+
+
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\n", RLO, PDF, RLI, PDI, LRE, "\u2066", "\u2068"])))
+def test_clean_leaves_no_bidi_control_open_and_only_adds_closers(value: str) -> None:
+    cleaned = text.clean(value)
+    for line in re.split("[\n\u2028\u2029]", cleaned):
+        assert_closed(line)
+    assert text.clean(cleaned) == cleaned
+    assert cleaned.replace(PDF, "").replace(PDI, "") == value.replace(PDF, "").replace(PDI, "")
+
+
+def assert_closed(line: str) -> None:
+    depth: list[str] = []
+    for character in line:  # UAX #9, 3.3.2: PDF pops an embedding unless an isolate is open inside it
+        if character in (RLO, LRE, "\u202b", "\u202d"):
+            depth.append("embedding")
+        elif character in (RLI, "\u2066", "\u2068"):
+            depth.append("isolate")
+        elif character == PDF and depth and depth[-1] == "embedding":
+            depth.pop()
+        elif character == PDI and "isolate" in depth:
+            while depth.pop() != "isolate":
+                pass
+    assert depth == [], repr(line)

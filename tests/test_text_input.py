@@ -243,8 +243,12 @@ async def focus_field(app: WorkshopApp) -> NoteInput:
         (b"caf\xe9 x", "caf\ufffd x"),
         (PASTE_START + b"esc\x1b[31mred\x1b[0m" + PASTE_END, "escred"),
         (PASTE_START + b"vt\x0bff\x0c" + PASTE_END, "vtff"),
-        (PASTE_START + "あ\u3000い\u200d\ufeff\u202e".encode() + PASTE_END, "あ\u3000い\u200d\ufeff\u202e"),
-        ("あ\u3000い\u200d🙂\ufeff\u202e".encode(), "あ\u3000い\u200d🙂\ufeff\u202e"),
+        # a right-to-left override is kept, closed at its end (``facilitation.text.close_bidi``)
+        (
+            PASTE_START + "あ\u3000い\u200d\ufeff\u202e".encode() + PASTE_END,
+            "あ\u3000い\u200d\ufeff\u202e\u202c",
+        ),
+        ("あ\u3000い\u200d🙂\ufeff\u202e".encode(), "あ\u3000い\u200d🙂\ufeff\u202e\u202c"),
     ],
 )
 async def test_terminal_bytes_reach_the_stored_note(app: WorkshopApp, data: bytes, stored: str) -> None:
