@@ -20,7 +20,6 @@ from screens.internals import QuietFirstResume, SettledResize
 from workshop.session import Change, SessionError
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
     from textual.screen import Screen
 
     from facilitation.clock import Clock
@@ -208,34 +207,41 @@ class WorkshopScreenMixin(QuietFirstResume, SettledResize, DismissOnce):
             self.workshop_app.show_error(error)
 
     def settle_breakpoints(self) -> None:
-        """Give the screen its breakpoint classes (``-wide``, ``-tall``...) before its first layout.
-
-        Textual adds them in the screen's first ``Resize``, after it has laid out and drawn a frame without them;
-        on a wide terminal the stage screen would then throw that frame away, re-measure every note and draw
-        again. Call at the top of ``compose``, so children are styled for the real size from the start.
-        """
-        app = self.app
-        classes: dict[str, bool] = {}
-        for dimension, breakpoints in (
-            (
-                app.size.width,
-                _pick(getattr(self, "HORIZONTAL_BREAKPOINTS", None), app.HORIZONTAL_BREAKPOINTS),
-            ),
-            (app.size.height, _pick(getattr(self, "VERTICAL_BREAKPOINTS", None), app.VERTICAL_BREAKPOINTS)),
-        ):
-            chosen = None
-            for at, name in sorted(breakpoints):
-                classes[name] = False
-                if dimension >= at:
-                    chosen = name
-            if chosen is not None:
-                classes[chosen] = True
-        if classes:
-            cast("DOMNode", self).update_classes(classes, animate=False)
+        """Give the screen its breakpoint classes (``-wide``, ``-tall``...) before its first layout
+        (``settle_breakpoints``). Call at the top of ``compose``."""
+        settle_breakpoints(cast("Screen[Any]", self))
 
     def _say(self, message: str, **kwargs: Any) -> None:
         """A notification; never markup, because titles and notes are the room's own text."""
         self.workshop_app.notify(message, markup=False, **kwargs)
+
+
+def settle_breakpoints(screen: Screen[Any]) -> None:
+    """Give ``screen`` its breakpoint classes (``-wide``, ``-tall``...) before its first layout.
+
+    Textual adds them in the screen's first ``Resize``, after it has laid out and drawn a frame without them;
+    on a wide terminal the stage screen would then throw that frame away, re-measure every note and draw
+    again. ``SettledResize`` skips that same-size ``Resize`` altogether, so a screen using it gets its classes
+    only from here. Call at the top of ``compose``, so children are styled for the real size from the start.
+    """
+    app = screen.app
+    classes: dict[str, bool] = {}
+    for dimension, breakpoints in (
+        (
+            app.size.width,
+            _pick(getattr(screen, "HORIZONTAL_BREAKPOINTS", None), app.HORIZONTAL_BREAKPOINTS),
+        ),
+        (app.size.height, _pick(getattr(screen, "VERTICAL_BREAKPOINTS", None), app.VERTICAL_BREAKPOINTS)),
+    ):
+        chosen = None
+        for at, name in sorted(breakpoints):
+            classes[name] = False
+            if dimension >= at:
+                chosen = name
+        if chosen is not None:
+            classes[chosen] = True
+    if classes:
+        screen.update_classes(classes, animate=False)
 
 
 def _pick(screen: list[tuple[int, str]] | None, app: list[tuple[int, str]] | None) -> list[tuple[int, str]]:

@@ -23,7 +23,7 @@ from textual.widgets.selection_list import Selection
 from facilitation import text, voting
 from facilitation.entry import MAX_TYPED_CHARS, EntryError, parse_count
 from facilitation.models import Note, Workshop
-from screens.base import DismissOnce
+from screens.base import DismissOnce, settle_breakpoints
 from screens.internals import SettledResize
 from screens.internals_widgets import selected_values
 from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
@@ -111,6 +111,8 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
         Binding("ctrl+a", "toggle_all", "All/none", tooltip="Put every note on the ballot, or none"),
         Binding("escape", "cancel", "Cancel", tooltip="Close the set-up without opening a vote"),
     ]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    """Below 30 lines the notes list gives up rows so the fields and the key hint under it stay on screen."""
 
     def __init__(self, stage_id: int | None) -> None:
         super().__init__()
@@ -145,7 +147,11 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
         row = setup_row(self.session.workshop, notes, cross_stage=self.stage_id is None)
         self.query_one("#ballot-notes", TickList).set_options_in_parts(notes, row, first=self.app.size.height)
 
+    def same_size_resize(self) -> None:
+        settle_breakpoints(self)  # Textual sets them in the handler ``SettledResize`` skips
+
     def compose(self) -> ComposeResult:
+        settle_breakpoints(self)
         if self.stage_id is None:
             title = f"Set up the vote: {FINAL_PRIORITIES} (the decisions of every stage)"
         else:
