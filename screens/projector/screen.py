@@ -60,6 +60,16 @@ def room_invitation(ws: Workshop) -> tuple[str, str] | None:
     return None
 
 
+class LowerPart(Horizontal):
+    """The board and the room's invitation side by side; a new height draws the invitation again (its QR code is
+    shown only where it fits whole)."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ProjectorScreen):
+            screen.draw_room()
+
+
 class ProjectorScreen(Screen[None]):
     """The one screen of ``workshop present``: read-only, no dialogs, nothing meant for the facilitator."""
 
@@ -71,6 +81,7 @@ class ProjectorScreen(Screen[None]):
         self._stage_id: int | None = None
         self._notes: StageNotes | None = None
         self._tick: Timer | None = None
+        self._room_drawn: tuple[str, str, bool] | None = None
 
     @property
     def projector(self) -> ProjectorApp:
@@ -90,7 +101,7 @@ class ProjectorScreen(Screen[None]):
         yield AgendaStrip(id="p-agenda")
         yield Static(id="p-prompt")
         yield ProjectorCountdown(id="p-countdown")
-        with Horizontal(id="p-lower"):
+        with LowerPart(id="p-lower"):
             with Vertical(id="p-board-box"):
                 yield Board(id="p-board")
             yield Static(id="p-room")
@@ -147,24 +158,28 @@ class ProjectorScreen(Screen[None]):
         self.refresh_clock()
 
     def draw_room(self) -> None:
-        """The room's QR code, address and join code while the facilitator has it open to new phones."""
+        """The room's QR code, address and join code while the facilitator has it open to new phones. The code
+        is drawn only where it fits whole under the countdown (15 lines and the two under it): one cut off at
+        the bottom cannot be scanned and hid the address and the join code, which are always shown."""
         panel = self.query_one("#p-room", Static)
         opened = room_invitation(self.session.workshop)
         panel.display = opened is not None
-        if opened is not None:
-            from room.qr import QR_STYLE, qr_lines
+        if opened is None:
+            self._room_drawn = None
+            return
+        from room.qr import QR_STYLE, qr_lines
 
-            url, code = opened
-            panel.update(
-                Text.assemble(
-                    ("\n".join(qr_lines(url)), QR_STYLE),
-                    "\n",
-                    (url, "bold"),
-                    "\n",
-                    ("Join code ", ""),
-                    (f"{code[:3]} {code[3:]}", "bold"),
-                )
-            )
+        url, code = opened
+        qr = qr_lines(url)
+        rows = self.query_one("#p-lower").content_size.height
+        with_code = rows == 0 or rows >= len(qr) + 2  # 0: not laid out yet; its first resize draws it again
+        if self._room_drawn == (url, code, with_code):
+            return
+        self._room_drawn = (url, code, with_code)
+        parts: list[str | tuple[str, str]] = [("\n".join(qr), QR_STYLE), "\n"] if with_code else []
+        panel.update(
+            Text.assemble(*parts, (url, "bold"), "\n", ("Join code ", ""), (f"{code[:3]} {code[3:]}", "bold"))
+        )
 
     def _draw_stage_text(self, ws: Workshop, stage: Stage | None) -> None:
         title = self.query_one("#p-title", Static)
