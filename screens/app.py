@@ -38,6 +38,7 @@ from screens.navigation import AppNavigator
 from screens.private_notices import PrivateNotices
 from screens.text_input import UndecodableInput, pasted_text, typed_key
 from screens.theme import DEFAULT_THEME, THEMES
+from screens.type_ahead import TYPED, TypeAhead
 from workshop.memory import collect_garbage, keep_out_of_collections
 from workshop.memory import tune as tune_collections
 from workshop.session import Change, SessionError, WorkshopLibrary, WorkshopSession
@@ -122,6 +123,8 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         self._held_input: list[events.Event] = []
         """Keys, pastes and clicks that arrived while the whole workshop was being read, in order."""
         self._replaying: events.Event | None = None
+        self._type_ahead = TypeAhead(self)
+        """Keys that arrive while another is still on its way wait their turn (``screens.type_ahead``)."""
         """The held event posted again (``_release_input``) and not yet back in ``on_event``."""
         self.navigator = AppNavigator(self)
         self.exporter = exporter
@@ -232,13 +235,22 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         ):
             self._held_input.append(event)  # handled once the whole workshop is in (on_workshop_read)
             return
+        typed = isinstance(event, TYPED) and not event.is_forwarded
+        quits = isinstance(event, events.Key) and event.key in KEYS_WHILE_OPENING
+        if typed and not quits and self._type_ahead.wait_turn(event):
+            return  # a key before it is still on its way (screens.type_ahead): it comes back in its turn
         if isinstance(event, events.Key) and not event.is_forwarded:
             event = typed_key(event)
         elif isinstance(event, events.Paste) and not event.is_forwarded:
             focused = self.focused
             one_line = isinstance(focused, Input) and not getattr(focused, "KEEPS_PASTED_LINES", False)
             event = events.Paste(pasted_text(event.text, one_line=one_line))
+        if not typed:
+            await super().on_event(event)
+            return
+        target = self.focused or (self.screen if self.screen_stack else None)
         await super().on_event(event)
+        self._type_ahead.handed_over(event, target)
 
     def on_undecodable_input(self, message: UndecodableInput) -> None:
         """Say why a character showed up as U+FFFD, and how to avoid it."""

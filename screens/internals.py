@@ -14,6 +14,7 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``QuietFirstResume``: a screen's first resume does not restyle every widget again.
 - ``SettledResize``: a screen told it now has the size it was just laid out at does not lay out and draw again.
 - ``inner_outer``: ``StylesCache.get_inner_outer`` cached by its two colours, not by the widget's cache object too.
+- ``bubbled_on``: where a key went after a node handled it (Textual's bubbling rule), for ``screens.type_ahead``.
 
 The tick boxes and tables (``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``, ``FixedSizeDataTable``)
 are in ``screens.internals_widgets``, under the same rules: their Textual widgets (``Checkbox``, ``SelectionList``,
@@ -56,6 +57,7 @@ from textual.app import App
 from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.style import Style
 from textual.visual import Visual, VisualType
@@ -430,6 +432,30 @@ TEXTUAL_INNER_OUTER: Final = StylesCache.get_inner_outer
 StylesCache.get_inner_outer = _styles_cache_inner_outer  # type: ignore[method-assign,assignment]
 
 
+
+# --- where a message bubbled on to (textual.message_pump.MessagePump._on_message) ---------------------------
+
+
+def bubbled_on(message: Message, node: MessagePump) -> MessagePump | None:
+    """The node ``message`` was passed on to once ``node`` had handled it, or None where its way ended.
+
+    Textual 8.2.8's ``MessagePump._on_message`` passes a bubbling message to the node's parent unless it was
+    stopped (``message._stop_propagation``), the node has no parent, or the parent is closing or the node is no
+    longer attached; a message whose sender is the parent (a key the app posted) is stopped and still passed on
+    to it, so its way ends there. (A message stopped by a handler at a node whose parent sent it is followed to
+    the parent all the same: one hop too many, never one too few.) Pinned by ``tests/test_internals.py`` (a key the focused widget stops ends there; one it does
+    not reaches the app)."""
+    parent = node._parent
+    if not message.bubble or parent is None:
+        return None
+    if not (node.is_parent_active and node.is_attached):
+        return None
+    if message._sender is not None and message._sender == parent:
+        return parent  # Textual stops it *and* passes it on, so it ends at the parent (its sender)
+    if message._stop_propagation:
+        return None
+    return parent
+
 __all__ = [
     "LineCache",
     "ListContent",
@@ -439,6 +465,7 @@ __all__ = [
     "ScreenCssLoader",
     "SettledResize",
     "WorkshopLinuxDriver",
+    "bubbled_on",
     "cached_visual",
     "divide_line",
     "inner_outer",

@@ -284,3 +284,26 @@ async def test_the_room_asked_for_at_start_opens_once_the_whole_workshop_is_in(
         await _whole_workshop_in(app, pilot)
         await _until(pilot, lambda: bool(opened), "the room's opening")
         assert opened == [False]
+
+
+async def test_keys_arriving_together_while_opening_act_as_typed_one_by_one(
+    library: WorkshopLibrary, gate: Gate
+) -> None:
+    """A terminal's burst (``i``, a note, Enter, another note, Enter, all in one read) typed before the whole
+    workshop is in: each key acts where the one before left the focus (``screens.type_ahead``)."""
+    from tests.test_type_ahead import burst
+
+    workshop_id = _workshop(library)
+    app = make_app(library, workshop_id, quick_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _first_frame(app, pilot)
+        burst(app, "iearly\rsecond\r")
+        await pilot.pause()
+        gate.release()
+        await _whole_workshop_in(app, pilot)
+        session = session_of(app)
+        await _until(pilot, lambda: "second" in screen_text(app), "the second note on screen")
+        stage = session.workshop.current_stage_id or 0
+        assert [n.text for n in session.workshop.stage_notes(stage)][-2:] == ["early", "second"]
+        assert screen.query_one("#note-input", Input).value == ""
+        assert app.screen is screen
