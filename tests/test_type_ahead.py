@@ -6,7 +6,7 @@ for each key to be handled before sending the next, and so never shows the fault
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,12 +18,11 @@ from screens.app import WorkshopApp, make_app
 from screens.internals import bubbled_on
 from screens.stage import StageScreen
 from screens.type_ahead import TypeAhead
-from tests.ui_helpers import screen_text, session_of
+from tests.ui_helpers import screen_text, session_of, until
 from workshop.session import WorkshopLibrary, WorkshopSession
 from workshop.store import Store
 
 SIZE = (100, 30)
-PATIENCE = 500
 
 
 def burst(app: App[Any], keys: str) -> None:
@@ -37,14 +36,6 @@ def burst(app: App[Any], keys: str) -> None:
             app.post_message(events.Key("space", " "))
         else:
             app.post_message(events.Key(ch, ch))
-
-
-async def until(pilot: Any, done: Callable[[], bool], what: str) -> None:
-    for _ in range(PATIENCE):
-        if done():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{what} never happened")
 
 
 @pytest.fixture
