@@ -398,6 +398,12 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
 
     _collecting = False
     """Whether start-up is over (``_started``): from then on, a screen change is followed by a full collection."""
+
+    @property
+    def started(self) -> bool:
+        """True once start-up is over: the first frame with the whole workshop drawn, start-up's objects frozen
+        out of collections and the collector's thresholds set (``_started``); no key typed before it has acted."""
+        return self._collecting
     _collection_asked = 0
     """Counts the collections asked for; only the latest is run (``_collect_garbage``)."""
     _dismissed = False
