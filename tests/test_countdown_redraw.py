@@ -124,6 +124,19 @@ def _timer_in(state: str, clock: FakeClock) -> StageTimer:
     return timer
 
 
+def record_restyles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the class name of every widget restyled (``Widget.update_node_styles``), in order."""
+    restyled: list[str] = []
+    update = Widget.update_node_styles
+
+    def recording(self: Widget, animate: bool = True) -> None:
+        restyled.append(type(self).__name__)
+        update(self, animate)
+
+    monkeypatch.setattr(Widget, "update_node_styles", recording)
+    return restyled
+
+
 @pytest.mark.parametrize("state", ["idle", "running", "paused", "overrun", "finished"])
 async def test_a_countdown_given_its_timer_starts_styled_for_it_and_its_first_show_restyles_nothing(
     state: str, monkeypatch: pytest.MonkeyPatch
@@ -143,14 +156,7 @@ async def test_a_countdown_given_its_timer_starts_styled_for_it_and_its_first_sh
         display = app.query_one(TimerDisplay)
         wanted = {name for name, on in timer_classes(timer).items() if on}
         assert wanted <= set(display.classes) and f"-{timer.status.value}" in display.classes
-        restyled: list[str] = []
-        update = Widget.update_node_styles
-
-        def recording(self: Widget, animate: bool = True) -> None:
-            restyled.append(type(self).__name__)
-            update(self, animate)
-
-        monkeypatch.setattr(Widget, "update_node_styles", recording)
+        restyled = record_restyles(monkeypatch)
         display.show(timer, clock.wall())
         await pilot.pause()
         assert restyled == []
@@ -176,14 +182,7 @@ async def test_the_stage_screen_opens_with_its_countdown_styled_for_the_stage_it
         if running:
             session.timer.start()
         workshop_id = session.workshop.id
-    restyled: list[str] = []
-    update = Widget.update_node_styles
-
-    def recording(self: Widget, animate: bool = True) -> None:
-        restyled.append(type(self).__name__)
-        update(self, animate)
-
-    monkeypatch.setattr(Widget, "update_node_styles", recording)
+    restyled = record_restyles(monkeypatch)
     app = make_app(library, workshop_id, clock=clock)
     async with app.run_test(size=(120, 36)) as pilot:
         while not isinstance(app.screen, StageScreen):

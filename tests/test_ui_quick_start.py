@@ -21,7 +21,7 @@ from screens.agenda_overview import AgendaOverviewScreen
 from screens.app import WorkshopApp, make_app
 from screens.home import HomeScreen
 from screens.stage import StageScreen
-from tests.ui_helpers import messages, screen_text, session_of
+from tests.ui_helpers import messages, screen_text, session_of, until
 from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
 from workshop.store import Store
 from workshop.store.preview import preview_path
@@ -74,22 +74,8 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     g.release()  # never leave the thread waiting
 
 
-PATIENCE = 6000
-"""Rounds of ``pilot.pause(0.01)`` a wait may take before it fails: a minute or more, so that a slow, busy machine
-(where a background read and an fdatasync can take seconds) never fails a test that would pass given time."""
-
-
-async def _until(pilot: Any, done: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``done()`` holds; fail naming ``what`` after ``PATIENCE`` rounds."""
-    for _ in range(PATIENCE):
-        if done():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"{what} never happened")
-
-
 async def _first_frame(app: WorkshopApp, pilot: Any) -> StageScreen:
-    await _until(
+    await until(
         pilot, lambda: isinstance(app.screen, StageScreen) and app.screen.stage_id is not None, "the stage screen"
     )
     await pilot.pause()
@@ -98,7 +84,7 @@ async def _first_frame(app: WorkshopApp, pilot: Any) -> StageScreen:
 
 
 async def _whole_workshop_in(app: WorkshopApp, pilot: Any) -> None:
-    await _until(pilot, lambda: not app.opening and app._full_open is None, "the whole workshop's arrival")
+    await until(pilot, lambda: not app.opening and app._full_open is None, "the whole workshop's arrival")
     await pilot.pause()
 
 
@@ -129,7 +115,7 @@ async def test_the_first_frame_shows_the_current_stage_then_the_whole_workshop_a
         assert not session.opening and not session.read_only
         assert len(session.workshop.notes) == full_notes == 43
         assert session.workshop == library.load(workshop_id)  # every record: what exports and other screens read
-        await _until(pilot, lambda: bool(started), "the freeze after the whole workshop")
+        await until(pilot, lambda: bool(started), "the freeze after the whole workshop")
         assert started == [full_notes]  # once, with the whole workshop in memory
         assert gc.get_freeze_count() > frozen + full_notes  # which goes out of later full collections with the rest
         assert app.screen is screen  # the same screen, redrawn from the whole workshop
@@ -163,13 +149,13 @@ async def test_keys_typed_before_the_whole_workshop_is_in_wait_and_then_act_in_o
         await _whole_workshop_in(app, pilot)
         session = session_of(app)
         # durable and drawn (group commit publishes after its fdatasync)
-        await _until(pilot, lambda: "second" in screen_text(app), "the second note on screen")
+        await until(pilot, lambda: "second" in screen_text(app), "the second note on screen")
         texts = [n.text for n in session.workshop.stage_notes(session.workshop.current_stage_id or 0)]
         assert texts[-2:] == ["early", "second"]
         assert session.timer.of().status.value == "running"
         assert "second" in screen_text(app)
         await pilot.press(*"later", "enter")  # and keys typed from now on act at once, after them
-        await _until(pilot, lambda: "later" in screen_text(app), "the later note on screen")
+        await until(pilot, lambda: "later" in screen_text(app), "the later note on screen")
         assert [n.text for n in session.workshop.live_notes()][-3:] == ["early", "second", "later"]
     with library.open(workshop_id) as again:  # durable, once, in order
         texts = [n.text for n in again.workshop.live_notes()]
@@ -185,7 +171,7 @@ async def test_quitting_before_the_whole_workshop_is_in_releases_it(
     async with app.run_test(size=SIZE) as pilot:
         await _first_frame(app, pilot)
         # the read starts just after the first frame (FULL_READ_AFTER)
-        await _until(pilot, lambda: app._full_open is not None, "the whole workshop's read starting")
+        await until(pilot, lambda: app._full_open is not None, "the whole workshop's read starting")
         opening = app._full_open
         assert opening is not None and app.opening
         await pilot.press("ctrl+q")
@@ -282,7 +268,7 @@ async def test_the_room_asked_for_at_start_opens_once_the_whole_workshop_is_in(
         assert opened == []
         gate.release()
         await _whole_workshop_in(app, pilot)
-        await _until(pilot, lambda: bool(opened), "the room's opening")
+        await until(pilot, lambda: bool(opened), "the room's opening")
         assert opened == [False]
 
 
@@ -302,7 +288,7 @@ async def test_keys_arriving_together_while_opening_act_as_typed_one_by_one(
         gate.release()
         await _whole_workshop_in(app, pilot)
         session = session_of(app)
-        await _until(pilot, lambda: "second" in screen_text(app), "the second note on screen")
+        await until(pilot, lambda: "second" in screen_text(app), "the second note on screen")
         stage = session.workshop.current_stage_id or 0
         assert [n.text for n in session.workshop.stage_notes(stage)][-2:] == ["early", "second"]
         assert screen.query_one("#note-input", Input).value == ""
