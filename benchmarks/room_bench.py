@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.widgets import Input
 
+from benchmarks.loop_probe import LoopProbe, report
 from benchmarks.ui_bench import KeyClock
 from benchmarks.workload import spread_ms, summary_ms
 from facilitation.models import Note
@@ -56,6 +57,9 @@ DOTS_EACH = 3
 FACILITATOR_NOTES = 40
 IDLE_SECONDS = float(os.environ.get("ROOM_IDLE_SECONDS", "20"))
 BUSY_LIVE = os.environ.get("ROOM_BENCH_LIVE", "1") != "0"
+PROBE = os.environ.get("ROOM_BENCH_PROBE", "0") == "1"
+"""Whether to time the loop's callbacks while busy (``benchmarks.loop_probe``) and print what the phones' requests
+and the facilitator's Enter waited behind (extra rows, no target)."""
 """Whether the phones hold their live pages open while they write and vote (as real phones do; ``0`` measures
 the requests alone, as runs before the live pages sent only what changed did)."""
 STEP_SECONDS = 120.0
@@ -186,7 +190,9 @@ async def _ended(process: subprocess.Popen[str], what: str, seconds: float) -> N
         raise Stuck(f"the phones' process did not end after {what} within {seconds:.0f} s") from None
 
 
-async def _facilitator_types(app: Any, screen: StageScreen, work: list[float], clock: KeyClock) -> None:
+async def _facilitator_types(
+    app: Any, screen: StageScreen, work: list[float], clock: KeyClock, windows: list[tuple[float, float]]
+) -> None:
     """The facilitator types ``FACILITATOR_NOTES`` notes: Enter to durable with the stage's list showing the note
     (its ``Change`` is published only once durable, and the list takes it), then to the frame drawn after that."""
     field = screen.query_one("#note-input", Input)
@@ -197,7 +203,9 @@ async def _facilitator_types(app: Any, screen: StageScreen, work: list[float], c
         follow(change, *args, **options)
         typed = [n for n in change.records_of(Note) if n.text.startswith("Facilitator note ")]
         if change.kind == "note.added" and typed and notes.has_note(typed[0].id):
-            work.append(time.perf_counter() - clock.starts[-1])
+            now = time.perf_counter()
+            work.append(now - clock.starts[-1])
+            windows.append((clock.starts[-1], now))
             clock.shown()
 
     notes.follow = timed_follow  # type: ignore[method-assign]
@@ -269,12 +277,13 @@ async def _loop_lag(lags: list[float], period: float = 0.005) -> None:
 
 def _breakdown(
     commits: list[tuple[float, float]], rounds: list[tuple[float, float]], lags: list[float]
-) -> dict[str, list[float]]:
+) -> tuple[dict[str, list[float]], list[tuple[float, float]]]:
     """Where a device's change waited, in seconds: from its session call to the start of the ``fdatasync``
     round that covered it, the ``fdatasync`` itself, from that round's end to the request hearing it durable;
-    and the loop's lag over the busy phase."""
+    and the loop's lag over the busy phase; and the (round end, heard) windows."""
     starts = [start for start, _ in rounds]
     parts: dict[str, list[float]] = {"to the round": [], "fdatasync": [], "round end to 2xx": [], "lag": lags}
+    waits: list[tuple[float, float]] = []
     for made, heard in commits:
         index = bisect.bisect_left(starts, made)  # the first round started after the change was made covers it
         if index >= len(rounds) or rounds[index][1] > heard:
@@ -283,7 +292,8 @@ def _breakdown(
         parts["to the round"].append(start - made)
         parts["fdatasync"].append(end - start)
         parts["round end to 2xx"].append(heard - end)
-    return parts
+        waits.append((end, heard))
+    return parts, waits
 
 
 async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
@@ -325,10 +335,14 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         assert phones.stdin is not None and phones.stdout is not None
         line = await _line(phones, "joining and opening their live pages", STEP_SECONDS)
         assert line.strip() == "joined", line
+        probe = LoopProbe()
+        if PROBE:
+            probe.install()
+        enter_windows: list[tuple[float, float]] = []
         cpu_before = time.process_time()
         phones.stdin.write("go\n")
         phones.stdin.flush()
-        typing = asyncio.create_task(_facilitator_types(app, screen, work, clock))
+        typing = asyncio.create_task(_facilitator_types(app, screen, work, clock, enter_windows))
         written = json.loads(await _line(phones, "writing their notes", STEP_SECONDS))
         await asyncio.wait_for(typing, STEP_SECONDS)
         for _ in range(200):
@@ -345,6 +359,7 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         phones.stdin.flush()
         voted = json.loads(await _line(phones, "voting", STEP_SECONDS))
         results["busy_cpu"] = time.process_time() - cpu_before
+        probe.uninstall()
         await _ended(phones, "voting", 30)
         results["dots_stored"] = len(session.workshop.ballot_votes(ballot.id))
         hub = server.web.hub
@@ -361,7 +376,14 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         }
         results["server"] = list(server.web.timings)
         lag.cancel()
-        results["breakdown"] = _breakdown(server.room.commit_times or [], syncs, lags)
+        results["breakdown"], request_windows = _breakdown(server.room.commit_times or [], syncs, lags)
+        if PROBE:
+            results["probe"] = {
+                "requests": report(probe, request_windows),
+                "enter": report(probe, enter_windows),
+                "longest": ", ".join(f"{name} {s * 1000:.1f}" for s, name in probe.longest(8)),
+                "callbacks": len(probe.spans),
+            }
         results |= {
             "acks": written["acks"],
             "dot_acks": voted["dot_acks"],
@@ -444,6 +466,18 @@ def run() -> list[Row]:
                 ", ".join(f"{name} {summary_ms(values)[1]:.1f}" for name, values in parts.items())
                 + f" (loop lag max {max(parts['lag']) * 1000:.1f})",
                 "(to the round + fdatasync + round end to 2xx: the wait in the server; lag: the loop's)",
+                None,
+            )
+        )
+    if "probe" in r:
+        probe = r["probe"]
+        for label, key in (("round end to 2xx", "requests"), ("facilitator's Enter to list", "enter")):
+            rows.append((f"room probe: {label}", probe[key], "(what the loop ran meanwhile)", None))
+        rows.append(
+            (
+                "room probe: loop callbacks taking the most CPU (ms)",
+                f"{probe['longest']} ({probe['callbacks']} callbacks)",
+                "(while busy)",
                 None,
             )
         )

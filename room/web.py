@@ -33,6 +33,7 @@ from room.room import Refused, Room
 from room.security import host_header, tokens_equal
 from room.views import DeviceView, Shared, device_view, note_visible
 from workshop.session import NotFoundError, SessionError
+from workshop.session.direct import drive
 
 HERE = Path(__file__).parent
 DEVICE_COOKIE = "room_device"
@@ -484,7 +485,12 @@ class _Guard:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        if request.method == "POST":
+            # a form post is answered by the callback that publishes its change, as soon as it is durable, not
+            # on a later turn of the loop (workshop.session.direct); GET streams need a task of their own
+            await drive(self.app(scope, receive, send_with_headers))
+        else:
+            await self.app(scope, receive, send_with_headers)
 
     def check(self, request: Request) -> tuple[int, str] | None:
         web = self.web

@@ -47,6 +47,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from workshop.session.direct import Prompt
 from workshop.session.ledger import Ledger
 from workshop.session.validation import SessionError
 from workshop.store import StoreError
@@ -228,11 +229,15 @@ class GroupCommit:
         Raises ``SessionError``: the call's own (nothing was written), or the store's message when the disk
         refused the group (nothing of it was kept). Cancelling the await does not undo the change: it is
         published when durable all the same.
+
+        The wait is a ``Prompt``: a caller run by ``direct.drive`` (the room's form posts) resumes inside the
+        callback that publishes the round, so its answer is written there, with no turn of a busy loop between
+        the change being durable and the 2xx; a caller in a plain task resumes on the loop's next turn.
         """
         result, token = self._held_call(call)
         if token is None:
             return result
-        future: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        future: Prompt[str | None] = Prompt(loop=asyncio.get_running_loop())
 
         def told(message: str | None) -> None:
             if not future.done():
@@ -241,7 +246,7 @@ class GroupCommit:
         if not self._ledger.watch(token, told):
             return result  # already published (a durable-on-return commit inside the call covered it)
         self._start()
-        message = await asyncio.shield(future)
+        message = await future
         if message is not None:
             raise SessionError(message)
         return result
