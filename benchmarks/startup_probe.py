@@ -61,8 +61,9 @@ def bare(rss: bool) -> None:
 
 
 def open_workshop(data_dir: str, workshop_id: str, rss: bool, *, full: bool = False) -> None:
-    from workshop import cli  # what the console script imports before calling main()
+    from workshop import console
 
+    cli: Any = console.load_cli()  # what the console script (workshop.console.main) does before calling main()
     gc.disable()  # main()'s first line; the app modules are imported after it, as in the real path
     import screens.app
     from screens.stage import StageScreen
@@ -98,7 +99,7 @@ def open_workshop(data_dir: str, workshop_id: str, rss: bool, *, full: bool = Fa
     cli.has_terminal = lambda: True  # the probe's output is a pipe to the benchmark; the app runs headless
     sys.argv = ["workshop", "--data-dir", data_dir, "open", workshop_id]
     with contextlib.suppress(SystemExit):
-        cli.main()  # the console script itself, as `workshop --data-dir DIR open ID` runs it
+        cli.main()  # the console script's own call, as `workshop --data-dir DIR open ID` runs it
 
 
 if __name__ == "__main__":
