@@ -9,8 +9,7 @@ one prompt; only a stage change rebuilds the list. Option ids are ``n<note id>``
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable
-from functools import partial
+from collections.abc import Iterable
 from typing import ClassVar, cast
 
 from rich.text import Text
@@ -84,22 +83,26 @@ class NotePrompt(Content):
 class LaterNotePrompt(Visual):
     """A note's ``NotePrompt``, built only when the list first measures it exactly or draws it: a stage of
     3,333 notes built 3,333 prompts to show the 30 on screen (about 30 ms on the way to the first frame).
-    Until then its height is guessed from ``guess`` (the note's text and its header)."""
+    Until then its height is guessed from the note's text and its header."""
 
-    __slots__ = ("_build", "_guess", "_prompt")
+    __slots__ = ("_author", "_guess", "_note", "_prompt")
 
-    def __init__(self, build: Callable[[], NotePrompt], guess: str) -> None:
-        self._build: Callable[[], NotePrompt] | None = build
+    def __init__(self, note: Note, author: str) -> None:
+        """``note`` as the list shows it with ``author`` (its author's name; empty: anonymous). Only the note
+        and the name are kept (no reference to the workshop); the guess's text is made on the first guess: a
+        list of 3,333 notes guesses only those it places."""
+        self._note: Note | None = note
+        self._author = author
         self._prompt: NotePrompt | None = None
-        self._guess: tuple[str, int, int] = (guess, -1, 0)
-        """The text guessed from, and the last width guessed at with its guess."""
+        self._guess: tuple[int, int] = (-1, 0)
+        """The last width guessed at, and its guess."""
 
     @property
     def prompt(self) -> NotePrompt:
         """The prompt itself, built on first use."""
         if self._prompt is None:
-            assert self._build is not None
-            self._prompt, self._build = self._build(), None
+            assert self._note is not None
+            self._prompt, self._note = _note_prompt(self._note, self._author), None
         return self._prompt
 
     @property
@@ -118,10 +121,14 @@ class LaterNotePrompt(Visual):
     def estimate_height(self, width: int) -> int:
         if self._prompt is not None:
             return self._prompt.estimate_height(width)
-        text, guessed_width, guess = self._guess
+        guessed_width, guess = self._guess
         if guessed_width != width:
-            guess = estimated_height(text, width)
-            self._guess = (text, width, guess)
+            note = self._note
+            assert note is not None
+            guess = estimated_height(
+                f"#{note.id} {self._author or 'anonymous'}: {note.text[: PREVIEW_CHARS + 60]}", width
+            )
+            self._guess = (width, guess)
         return guess
 
     def get_height(self, rules: RulesMap, width: int) -> int:
@@ -191,27 +198,21 @@ class NoteOptions:
         self.options: dict[int, Option] = {}
 
     @staticmethod
-    def key(note: Note, workshop: Workshop) -> tuple[object, ...]:
-        """What a note's prompt shows: while this is unchanged, so is the prompt."""
-        return (
-            note.text,
-            note.mark,
-            note.author_id,
-            note.hidden,
-            note.withheld,
-            workshop.participant_name(note.author_id),
-            *note.merged_from,
-        )
+    def key(note: Note, author: str) -> tuple[object, ...]:
+        """What a note's prompt shows (``author``: its author's name, as ``Workshop.participant_name`` gives it):
+        while this is unchanged, so is the prompt."""
+        return (note.text, note.mark, note.author_id, note.hidden, note.withheld, author, *note.merged_from)
 
     def prompt(self, note: Note, workshop: Workshop) -> LaterNotePrompt:
         """The note's prompt, built (lazily: ``LaterNotePrompt``) only when the note reads differently."""
-        key = self.key(note, workshop)
+        return self._prompt(note, workshop.participant_name(note.author_id))
+
+    def _prompt(self, note: Note, author: str) -> LaterNotePrompt:
+        key = self.key(note, author)
         cached = self.prompts.get(note.id)
         if cached is not None and cached[0] == key:
             return cached[1]
-        author = cast(str, key[5])
-        guess = f"#{note.id} {author or 'anonymous'}: {note.text[: PREVIEW_CHARS + 60]}"
-        prompt = LaterNotePrompt(partial(_note_prompt, note, author), guess)  # no reference to the workshop
+        prompt = LaterNotePrompt(note, author)  # no reference to the workshop
         self.prompts[note.id] = (key, prompt)
         return prompt
 
@@ -223,12 +224,27 @@ class NoteOptions:
 
     def option(self, note: Note, workshop: Workshop) -> Option:
         """The note's option, the same object while its prompt is unchanged."""
-        prompt = self.prompt(note, workshop)
+        return self._option(note, workshop.participant_name(note.author_id))
+
+    def _option(self, note: Note, author: str) -> Option:
+        prompt = self._prompt(note, author)
         option = self.options.get(note.id)
         if option is None or option.prompt is not prompt:
-            option = Option(prompt, id=_option_id(note.id))
+            option = Option(prompt, id=f"n{note.id}")  # _option_id's
             self.options[note.id] = option
         return option
+
+    def options_of(self, notes: Iterable[Note], workshop: Workshop) -> list[Option]:
+        """``option`` of each of ``notes``, in order (a stage's list): each author's name is looked up once."""
+        names: dict[int | None, str] = {}
+        option = self._option
+        options = []
+        for note in notes:
+            author = names.get(note.author_id)
+            if author is None:
+                author = names[note.author_id] = workshop.participant_name(note.author_id)
+            options.append(option(note, author))
+        return options
 
 
 _SHARED: dict[int, tuple[weakref.ref[Workshop], NoteOptions]] = {}
@@ -374,8 +390,7 @@ class NoteList(LazyOptionList):
         """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note."""
         notes = list(notes)
         self._positions = {n.id: n.position for n in notes}
-        option = self._note_options(workshop).option
-        options = [option(n, workshop) for n in notes]
+        options = self._note_options(workshop).options_of(notes, workshop)
         self.set_options(options or [self._hint()])
         if options:
             index = len(options) - 1
