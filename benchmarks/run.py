@@ -17,6 +17,7 @@ from benchmarks import (
     export_bench,
     export_command_bench,
     follow_bench,
+    phone_change_bench,
     room_bench,
     room_push_probe,
     screens_bench,
@@ -43,6 +44,7 @@ def main() -> int:
         *export_bench.run(),
         *export_command_bench.run(),
         *room_bench.run(),
+        *phone_change_bench.run(),
         *room_push_probe.run(),
         *follow_bench.run(),
     ]

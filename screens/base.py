@@ -16,7 +16,7 @@ from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.message import Message
 
-from screens.internals import QuietFirstResume, SettledResize
+from screens.internals import QuietFirstResume, QuietWhenCovered, SettledResize
 from workshop.session import Change, SessionError
 
 if TYPE_CHECKING:
@@ -172,10 +172,12 @@ class DismissOnce:
         return AwaitComplete.nothing()
 
 
-class WorkshopScreenMixin(QuietFirstResume, SettledResize, DismissOnce):
+class WorkshopScreenMixin(QuietFirstResume, QuietWhenCovered, SettledResize, DismissOnce):
     """Mix into a ``Screen`` or ``ModalScreen``: typed access to the app and to the open workshop; the first
-    resume after mounting does not restyle every widget again (``screens.internals.QuietFirstResume``), and the
-    screen is not laid out again for a resize to the size it already has (``screens.internals.SettledResize``)."""
+    resume after mounting does not restyle every widget again (``screens.internals.QuietFirstResume``), a change
+    on a screen covered by an opaque one does not repaint the one above (``screens.internals.QuietWhenCovered``),
+    and the screen is not laid out again for a resize to the size it already has
+    (``screens.internals.SettledResize``)."""
 
     def same_size_resize(self) -> None:
         """The breakpoint classes for the size the screen has (Textual sets them in the handler skipped)."""

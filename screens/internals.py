@@ -12,6 +12,7 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
   options by guessed heights and count only those it draws.
 - ``load_screen_css``, ``ScreenCssLoader``: a pushed screen's own stylesheet parsed alone.
 - ``QuietFirstResume``: a screen's first resume does not restyle every widget again.
+- ``QuietWhenCovered``: a screen under an opaque screen does not repaint the screen above it.
 - ``SettledResize``: a screen told it now has the size it was just laid out at does not lay out and draw again.
 - ``inner_outer``: ``StylesCache.get_inner_outer`` cached by its two colours, not by the widget's cache object too.
 - ``bubbled_on``: where a key went after a node handled it (Textual's bubbling rule), for ``screens.type_ahead``.
@@ -61,6 +62,7 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.style import Style
 from textual.visual import Visual, VisualType
+from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets._option_list import OptionListContent, _LineCache
 from textual.widgets.option_list import Option
@@ -308,11 +310,22 @@ class OptionListLines(OptionList):
         self._option_render_cache.clear()
 
     def set_virtual_height(self, lines: int) -> None:
-        """The scrollable size for ``lines`` lines, set as ``OptionList._update_lines`` sets it."""
+        """The scrollable size for ``lines`` lines, set as ``OptionList._update_lines`` sets it, except that a list
+        whose own size does not depend on its options (no ``auto`` dimension) does not lay the screen out again.
+
+        ``Widget.virtual_size`` is a reactive with ``layout=True``: every note added to a stage's list (a phone's
+        note, one per request in a busy room) laid out the whole screen, about a third of the screen's CPU per
+        note at 300 notes, though no widget moved. A scroll view is placed by its own size; its scrollable height
+        only moves its scrollbar, which ``_scroll_update`` redraws (and a scrollbar that appears or goes is its
+        own reactive, which still lays the screen out)."""
         width = self.scrollable_content_region.width - self._get_left_gutter_width()
         virtual_size = Size(width, lines)
         if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
+            if self.styles.auto_dimensions:
+                self.virtual_size = virtual_size
+            else:
+                self.set_reactive(Widget.virtual_size, virtual_size)
+                self.refresh()
             self._scroll_update(virtual_size)
 
     def clear_lines(self) -> None:
@@ -370,6 +383,36 @@ class QuietFirstResume:
         if not self._resumed_before:
             self._resumed_before = True
             event.refresh_styles = False
+
+
+# --- a screen under another (Screen._compositor_refresh) -------------------------------------------------------
+
+
+class QuietWhenCovered:
+    """Mix into a ``Screen``: while an opaque screen covers it, what changes on it is not drawn on the screen above.
+
+    Textual draws the screens below the top one through its transparent parts (``App._background_screens``: the
+    screen just below is always one). Such a screen's refresh (``Screen._compositor_refresh``) marks its dirty
+    regions on the top screen and asks itself to repaint whole at its next update, which comes with the next
+    message it handles. The empty base screen under every screen and a stage screen covered by the room screen
+    both hear every ``WorkshopChanged``: in a busy room each phone's note repainted the whole top screen once
+    more (a second frame per note, about a quarter of the facilitator's screen's CPU per note at 300 notes).
+
+    Under an opaque top screen nothing of a covered screen shows, so its dirty regions are dropped. Its widgets
+    still update themselves (their drawn lines are cleared as they change), and Textual repaints the whole screen
+    when it is resumed (``Screen._on_screen_resume``). Under a dialog with a see-through background, Textual's
+    own refresh runs unchanged. Pinned by ``tests/test_internals.py``.
+    """
+
+    def _compositor_refresh(self) -> None:
+        screen = cast(Screen[Any], self)
+        app = screen.app
+        top = app.screen
+        if top is not screen and not app.is_inline and top.styles.background.a == 1:
+            screen._compositor._dirty_regions.clear()
+            screen._dirty_widgets.clear()
+            return
+        super()._compositor_refresh()  # type: ignore[misc]
 
 
 # --- a screen's same-size resize (Screen._on_resize) --------------------------------------------------------

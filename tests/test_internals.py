@@ -31,6 +31,7 @@ from screens.internals import (  # noqa: E402  (after the platform check)
     OptionListLines,
     PasteKeepingParser,
     QuietFirstResume,
+    QuietWhenCovered,
     SettledResize,
     WorkshopLinuxDriver,
     cached_visual,
@@ -420,3 +421,82 @@ def test_inner_outer_gives_textual_s_styles_without_holding_the_widget_cache(
     assert inner_outer(*colours) == TEXTUAL_INNER_OUTER(StylesCache(), *colours)
     assert StylesCache().get_inner_outer(*colours) == inner_outer(*colours)
     assert "get_inner_outer" in inspect.getsource(StylesCache.render_line)  # where Textual asks for it
+
+
+# --- a covered screen, and a list's scrollable height ------------------------------------------------------------
+
+
+def test_what_quiet_when_covered_and_set_virtual_height_rely_on() -> None:
+    from textual.reactive import Reactive
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    # A screen below the top one pushes its dirty regions onto the top screen and repaints itself whole next time;
+    # a screen resumed repaints whole.
+    refresh = inspect.getsource(Screen._compositor_refresh)
+    assert "app.screen.refresh(*self._compositor._dirty_regions)" in refresh
+    assert "self._repaint_required = True" in refresh
+    assert "self.refresh()" in inspect.getsource(Screen._on_screen_resume)
+    assert "_background_screens" in refresh
+    # The scrollable size is a reactive that lays the screen out; Textual itself sets it without a layout so.
+    assert isinstance(Widget.__dict__["virtual_size"], Reactive) and Widget.__dict__["virtual_size"]._layout
+    assert "self.set_reactive(Widget.virtual_size, virtual_size)" in inspect.getsource(Widget._size_updated)
+    assert "show_vertical_scrollbar" in inspect.getsource(Widget._refresh_scrollbars)
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+async def test_a_screen_under_an_opaque_one_does_not_repaint_it_and_one_under_a_dialog_does(
+    monkeypatch: pytest.MonkeyPatch, quiet: bool
+) -> None:
+    """``quiet=False`` is Textual's own screen, for comparison: it repaints the screen above each time."""
+    from textual.screen import ModalScreen, Screen
+    from textual.widgets import Static
+
+    pushed: list[Screen[None]] = []
+    upstream = Screen.refresh
+
+    def counted(self: Screen[None], *regions: object, **kwargs: object) -> Screen[None]:
+        if regions:
+            pushed.append(self)
+        return upstream(self, *regions, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Screen, "refresh", counted)
+
+    class Nudge(Message):
+        """Any message handled by the screen below (a ``WorkshopChanged``, say) wakes its update."""
+
+    class Below(Screen[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("below", id="text")
+
+    class QuietBelow(QuietWhenCovered, Below):
+        pass
+
+    class Opaque(Screen[None]):
+        pass
+
+    class Dialog(ModalScreen[None]):
+        pass
+
+    app = App[None]()
+    async with app.run_test(size=(40, 10)) as pilot:
+        below = QuietBelow() if quiet else Below()
+        await app.push_screen(below)
+        await app.push_screen(Opaque())
+        await pilot.pause()
+        pushed.clear()
+        for text in ("one", "two", "three"):
+            below.query_one("#text", Static).update(text)
+            below.post_message(Nudge())
+            await pilot.pause()
+        assert (pushed == []) is quiet
+        app.pop_screen()
+        await pilot.pause()
+        assert "three" in str(below.query_one("#text", Static).render())
+        await app.push_screen(Dialog())
+        await pilot.pause()
+        pushed.clear()
+        below.query_one("#text", Static).update("four")
+        await pilot.pause()
+        await pilot.pause()
+        assert pushed and all(screen is app.screen for screen in pushed)  # drawn through the dialog
