@@ -172,8 +172,15 @@ class RoomWeb:
             context |= {"v": self.view(device), "csrf": device.csrf}
         context |= values
         if device is not None and template in ("stage.html", "waiting.html"):
-            live = self.live_page(device, typed=context["typed"]).html  # the digest is of the page as the hub has it
-            context |= {"live_html": Markup(self.drawer.for_device(device, live)), "live_digest": page_digest(live)}
+            live = self.live_page(device, typed=context["typed"]).html
+            # The digest is of the page as the hub has it, which never holds typed text: a refused note's page
+            # (its text put back in the field) is still the page now, so the stream sends no whole page that
+            # would take the refusal's message away (room.js drops a form's answer when a new page arrives).
+            hub_has = self.live_page(device).html if context["typed"] else live
+            context |= {
+                "live_html": Markup(self.drawer.for_device(device, live)),
+                "live_digest": page_digest(hub_has),
+            }
         response = HTMLResponse(self.env.get_template(template).render(**context), status_code=status)
         for name, value in (cookies or {}).items():
             response.set_cookie(

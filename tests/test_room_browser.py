@@ -221,3 +221,22 @@ def test_changes_arrive_as_patches_a_hidden_note_is_explained_and_a_page_out_of_
     room_thread.call(lambda: session.votes.close(ballot.id))
     _wait(ben, 20).until(lambda d: "Vote:" not in _live_text(d) or "Result" in _live_text(d))
     _wait(ben, 20).until(lambda d: "the facilitator sees that you are done" not in d.page_source)
+
+
+def test_a_refused_note_keeps_its_message_while_the_page_follows_the_room(
+    room_thread: ServerThread, browsers: Callable[[], Any]
+) -> None:
+    """A note of spaces only passes the field's ``required`` and is refused by the room: the page says why, the
+    text stays in the field, and the message stays while changes arrive live (it went at once: the refused page,
+    with its text in the field, was taken for a new page)."""
+    server, session = room_thread.server, room_thread.session
+    ana = browsers()
+    _join(ana, server.url, server.room.join_code, "Ana")
+    ana.find_element(By.ID, "note-text").send_keys("   ")
+    ana.find_element(By.CSS_SELECTOR, "form[action='/notes'] button").click()
+    _wait(ana, 20).until(lambda d: "A note cannot be empty" in d.page_source)
+    room_thread.call(lambda: session.notes.add("Said while Ana reads the message"))
+    _wait(ana, 20).until(lambda d: "Said while Ana reads the message" in _live_text(d))
+    alerts = [e.text for e in ana.find_elements(By.CSS_SELECTOR, "[role=alert]")]
+    assert any("A note cannot be empty" in a for a in alerts), alerts
+    assert ana.find_element(By.ID, "note-text").get_attribute("value") == "   "

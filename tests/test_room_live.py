@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from room.devices import Device
 from room.live import MAX_QUEUED, Block, Items, LiveHub, LivePage, diff, page_digest
-from room.room import Room
+from room.room import Refused, Room
 from room.web import RoomWeb
 from tests.room_helpers import make_room
 from workshop.session import WorkshopSession
@@ -395,6 +395,33 @@ async def test_a_page_just_loaded_is_not_sent_again_but_a_changed_one_is(session
         for stream in streams:
             await stream.aclose()  # type: ignore[attr-defined]
         await live.close()
+
+
+async def test_a_refused_note_page_keeps_its_message_the_stream_sends_no_whole_page(
+    session: WorkshopSession,
+) -> None:
+    """A refusal redraws the page with the message and the typed text put back in the field. That page is still
+    the page now: were it named by a digest the hub does not have (its typed text), the stream would send the
+    whole page at once and room.js, taking it for a new page, would drop the message before anyone read it."""
+    session.agenda.go_to(2)
+    live = Live(session)
+    ana = live.devices[0]
+    for typed, message in [("   ", "cannot be empty"), ("x" * 300_000, "too long")]:
+        refused = live.web.refused(None, Refused(409, message), ana, typed=typed)  # type: ignore[arg-type]
+        html = refused.body.decode()
+        assert message in html and (typed.strip()[:50] in html)
+        have = re.search(r'data-have="([0-9a-f]+)"', html)
+        assert have
+        stream = live.web.hub.stream(ana, have=have.group(1))
+        try:
+            assert await _events(stream) == [], "the refused page is the page now: nothing to send"
+            session.notes.add(f"Said after the refusal of {len(typed)} characters")
+            live.web.hub._flush()
+            ops = _ops(await _events(stream))  # a patch, not a whole page: the message stays
+            assert ops[-1][:2] == ["insert", "live-room"]
+        finally:
+            await stream.aclose()  # type: ignore[attr-defined]
+    await live.close()
 
 
 async def test_views_drawn_together_equal_views_drawn_alone(session: WorkshopSession) -> None:
