@@ -178,13 +178,23 @@ def _note_view(
     )
 
 
+def _result_author(workshop: Workshop, item: ballots.ResultItem, note: Note | None) -> str:
+    """Who a result's line is by: the author the room saw at the reveal, with the note's co-authors when it is
+    still that author's note (a merge keeps every author credited, ``Workshop.credit``); "" if anonymous."""
+    if item.author_id is None:
+        return ""
+    if note is not None and not note.deleted and note.author_id == item.author_id:
+        return safe_line(workshop.credit(note))
+    return safe_line(workshop.participant_name(item.author_id))
+
+
 def _result_view(
     workshop: Workshop, item: ballots.ResultItem, live: dict[int, Note], position: dict[int, int]
 ) -> NoteView:
     """A line of a vote's result as revealed (``ballots.outcome``): the text, author and dots the room saw. The
     mark is the note's mark now when it is still on this board (marks are made from the result), else none."""
     note = live.get(item.note_id)
-    author = safe_line(workshop.participant_name(item.author_id)) if item.author_id is not None else ""
+    author = _result_author(workshop, item, note)
     return NoteView(
         id=item.note_id,
         stage_id=item.stage_id if item.stage_id is not None else (note.stage_id if note else 0),
@@ -309,9 +319,7 @@ def top_priorities(workshop: Workshop, stages: Sequence[StageView]) -> tuple[tup
         voted = [i for i in items if i.dots] or items
         result = []
         for item in voted:
-            author = (
-                safe_line(workshop.participant_name(item.author_id)) if item.author_id is not None else ""
-            )
+            author = _result_author(workshop, item, workshop.notes.get(item.note_id))
             stage_title = titles.get(item.stage_id, "") if item.stage_id is not None else ""
             result.append(PriorityItem(safe(item.text), stage_title, author, item.dots, item.rank, item.tied))
         return tuple(result), safe_line(final.title) or "Final priorities"

@@ -514,7 +514,10 @@ class Workshop:
         return p.name if p else f"participant {participant_id}"
 
     def credit(self, note: Note) -> str:
-        """Who a note is by, as the room reads it: "Ana", "Ana and Ben", "Ana, Ben and Chloé"; "" if anonymous."""
+        """Who a note is by, as the room reads it: "Ana", "Ana and Ben", "Ana, Ben and Chloé"; "" if anonymous.
+        A merged note credits every author (``Note.author_ids``): every list, page and document names them so."""
+        if not note.co_author_ids:  # nearly every note: no list built (the note lists name thousands at once)
+            return self.participant_name(note.author_id)
         names = [self.participant_name(i) for i in note.author_ids]
         if len(names) <= 1:
             return "".join(names)

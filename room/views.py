@@ -121,7 +121,7 @@ def room_notes(ws: Workshop) -> list[NoteView]:
     if stage is None:
         return []
     return [
-        NoteView(n.id, n.text, ws.participant_name(n.author_id))
+        NoteView(n.id, n.text, ws.credit(n))
         for n in ws.stage_notes(stage.id)
         if note_visible(n)
     ]
@@ -172,7 +172,7 @@ class Shared:
                 note = self.ws.notes.get(note_id)
                 if note is None or note.deleted or note.withheld:
                     continue
-                views.append(NoteView(note.id, note.text, self.ws.participant_name(note.author_id)))
+                views.append(NoteView(note.id, note.text, self.ws.credit(note)))
             found = self._ballots[ballot.id] = tuple(views)
         return found
 
@@ -187,7 +187,7 @@ class Shared:
                 note = self.ws.notes.get(item.note_id)
                 if note is None or note.deleted or note.withheld:
                     continue
-                name = self.ws.participant_name(note.author_id)
+                name = self.ws.credit(note)
                 views.append(NoteView(note.id, note.text, name, total=item.dots, rank=item.rank))
             found = self._results[result.id] = tuple(views)
         return found
@@ -220,7 +220,7 @@ def device_view(
     view.silent = stage.silent
 
     def credited(note: Note) -> str:
-        return ws.participant_name(note.author_id)
+        return ws.credit(note)
 
     for note in shared.own_notes(stage.id, device, me):
         if note.withheld:  # hidden by the facilitator: gone from every device; its author is told, nobody else

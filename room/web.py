@@ -367,7 +367,7 @@ class RoomWeb:
             return self.refused(request, refusal, device)
         ws = self.room.session.workshop
         return self.page(
-            "note.html", device=device, note=note, author=ws.participant_name(note.author_id), editing=False
+            "note.html", device=device, note=note, author=ws.credit(note), editing=False
         )
 
     async def edit_note(self, request: Request) -> Response:

@@ -853,7 +853,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             self._say("There is no other note in this stage to merge with.", timeout=5)
             return
         options = [
-            (f"#{n.id} {ws.participant_name(n.author_id) or 'anonymous'}: {preview(n.text, 70)}", n.id)
+            (f"#{n.id} {ws.credit(n) or 'anonymous'}: {preview(n.text, 70)}", n.id)
             for n in others
         ]
 

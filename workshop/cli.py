@@ -270,7 +270,7 @@ def _describe(workshop: Any) -> str:
         state = " (skipped)" if stage.skipped else ""
         lines.append(f" {marker} {stage.title:<18} {stage.minutes:>3} min  {len(notes):>3} notes{state}")
         for note in notes:
-            author = workshop.participant_name(note.author_id) or "anonymous"
+            author = workshop.credit(note) or "anonymous"
             mark = f" [{note.mark}]" if note.mark else ""
             lines.append(f"      #{note.id:<4} {preview(note.text, 70)} — {author}{mark}")
     if workshop.ballots:

@@ -89,7 +89,7 @@ def note_line(note: Note, workshop: Workshop) -> Text:
         line.append(f" {MARKS[note.mark]} ", style="bold reverse")
         line.append(" ")
     line.append(" ".join(note.text.split()))
-    author = workshop.participant_name(note.author_id)
+    author = workshop.credit(note)
     if author:
         line.append(f"  — {author}", style="italic")
     return line

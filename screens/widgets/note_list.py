@@ -149,7 +149,7 @@ def _option_id(note_id: int) -> str:
 
 def note_prompt(note: Note, workshop: Workshop) -> NotePrompt:
     """One note as the list shows it: id, author (or anonymous), its mark, then the text, wrapped."""
-    return _note_prompt(note, workshop.participant_name(note.author_id))
+    return _note_prompt(note, workshop.credit(note))
 
 
 def _note_prompt(note: Note, author: str) -> NotePrompt:
@@ -199,13 +199,13 @@ class NoteOptions:
 
     @staticmethod
     def key(note: Note, author: str) -> tuple[object, ...]:
-        """What a note's prompt shows (``author``: its author's name, as ``Workshop.participant_name`` gives it):
-        while this is unchanged, so is the prompt."""
+        """What a note's prompt shows (``author``: who it is by, as ``Workshop.credit`` names them, co-authors of a
+        merge included): while this is unchanged, so is the prompt."""
         return (note.text, note.mark, note.author_id, note.hidden, note.withheld, author, *note.merged_from)
 
     def prompt(self, note: Note, workshop: Workshop) -> LaterNotePrompt:
         """The note's prompt, built (lazily: ``LaterNotePrompt``) only when the note reads differently."""
-        return self._prompt(note, workshop.participant_name(note.author_id))
+        return self._prompt(note, workshop.credit(note))
 
     def _prompt(self, note: Note, author: str) -> LaterNotePrompt:
         key = self.key(note, author)
@@ -224,7 +224,7 @@ class NoteOptions:
 
     def option(self, note: Note, workshop: Workshop) -> Option:
         """The note's option, the same object while its prompt is unchanged."""
-        return self._option(note, workshop.participant_name(note.author_id))
+        return self._option(note, workshop.credit(note))
 
     def _option(self, note: Note, author: str) -> Option:
         prompt = self._prompt(note, author)
@@ -235,11 +235,15 @@ class NoteOptions:
         return option
 
     def options_of(self, notes: Iterable[Note], workshop: Workshop) -> list[Option]:
-        """``option`` of each of ``notes``, in order (a stage's list): each author's name is looked up once."""
+        """``option`` of each of ``notes``, in order (a stage's list): each author's name is looked up once (a
+        merged note's authors, ``Workshop.credit``, each time)."""
         names: dict[int | None, str] = {}
         option = self._option
         options = []
         for note in notes:
+            if note.co_author_ids:
+                options.append(option(note, workshop.credit(note)))
+                continue
             author = names.get(note.author_id)
             if author is None:
                 author = names[note.author_id] = workshop.participant_name(note.author_id)
