@@ -68,7 +68,14 @@ MARKS = {"decision": "DECISION", "candidate": "ACTION?"}
 
 
 def _wrap(body: Text, width: int, limit: int) -> list[Text]:
-    """``body`` wrapped to ``width`` cells, at most ``limit`` lines (the last one ends in … if cut)."""
+    """``body`` wrapped to ``width`` cells, at most ``limit`` lines (the last one ends in … if cut).
+
+    One line is cut, not wrapped: wrapping moves a word too long for what is left of the line (a link, a long
+    name) to a second line that is then dropped, and the row showed nothing of the note but "…"."""
+    if limit == 1 and "\n" not in body.plain:
+        line = body.copy()
+        line.truncate(max(width, 1), overflow="ellipsis")
+        return [line]
     from rich.console import Console
 
     console = Console(width=max(width, 1), legacy_windows=False, color_system=None)
