@@ -240,3 +240,23 @@ def test_a_refused_note_keeps_its_message_while_the_page_follows_the_room(
     alerts = [e.text for e in ana.find_elements(By.CSS_SELECTOR, "[role=alert]")]
     assert any("A note cannot be empty" in a for a in alerts), alerts
     assert ana.find_element(By.ID, "note-text").get_attribute("value") == "   "
+
+
+def test_closing_the_room_says_so_on_every_phone_once_the_server_has_stopped(
+    room_thread: ServerThread, browsers: Callable[[], Any]
+) -> None:
+    """Closing the room stops its server: the phones' pages say the room is closed (they reloaded into a server
+    that was gone and showed the browser's "This site can't be reached")."""
+    server = room_thread.server
+    ana, ben = browsers(), browsers()
+    _join(ana, server.url, server.room.join_code, "Ana")
+    _join(ben, server.url, server.room.join_code, "Ben")
+    for phone in (ana, ben):
+        phone.execute_script("window.sameDocument = true")  # gone if the page were loaded again
+    asyncio.run_coroutine_threadsafe(server.stop(), room_thread.loop).result(30)
+    for phone in (ana, ben):
+        _wait(phone, 20).until(lambda d: "The room is closed" in d.find_element(By.TAG_NAME, "main").text)
+        # said in place: a reload would race the server's stop (here it may win; in the app it lost)
+        assert phone.execute_script("return window.sameDocument === true"), "the page was loaded again"
+        assert not phone.find_elements(By.CSS_SELECTOR, "form"), "nothing left to send to a server that is gone"
+        assert "reached" not in phone.find_element(By.TAG_NAME, "body").text

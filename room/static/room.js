@@ -100,8 +100,17 @@
       restore(state);
       if (!applied) { source.close(); connect(); }  // out of step: start again from the whole page
     });
-    ["closed", "signed-out"].forEach(function (name) {
-      source.addEventListener(name, function () { source.close(); window.location.replace("/"); });
+    source.addEventListener("signed-out", function () { source.close(); window.location.replace("/"); });
+    // The room closing stops its server a moment later: a reload would find nobody there and the phone would
+    // show the browser's own "This site can't be reached". The page says it in place instead.
+    source.addEventListener("closed", function () {
+      source.close();
+      var main = document.getElementById("main");
+      var heading = document.createElement("h1");
+      heading.setAttribute("role", "status");
+      heading.textContent = "The room is closed. Thank you for joining!";
+      main.replaceChildren(heading);
+      document.querySelectorAll("header .leave").forEach(function (el) { el.remove(); });
     });
     source.onerror = function () {
       // A dropped connection reconnects by itself; one the room refused (closed, signed out) shows why.
