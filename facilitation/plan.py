@@ -7,7 +7,7 @@ ranking comes first; the rest follow in agenda order, most dots first, then boar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from facilitation import ballots, text, voting
@@ -38,34 +38,50 @@ Ranking = Callable[[Workshop, Ballot], Sequence[ballots.ResultItem]]
 """``ballots.ranking``, or the same count kept by a session (``session.votes.ranking``)."""
 
 
-def _ranking(workshop: Workshop, ballot: Ballot | None, ranking: Ranking) -> list[ballots.ResultItem]:
-    """A revealed vote's live notes that got at least one dot, most dots first."""
+def _dotted(workshop: Workshop, ballot: Ballot | None, ranking: Ranking) -> list[ballots.ResultItem]:
+    """A revealed vote's notes that got at least one dot, most dots first (deleted notes too)."""
     if ballot is None:
         return []
+    return [item for item in ranking(workshop, ballot) if item.dots > 0]
+
+
+def _live(workshop: Workshop, items: list[ballots.ResultItem]) -> list[ballots.ResultItem]:
+    """``items`` whose notes are still there (not deleted)."""
     notes = workshop.notes
-    return [
-        item
-        for item in ranking(workshop, ballot)
-        if item.dots > 0 and item.note_id in notes and not notes[item.note_id].deleted
-    ]
+    return [item for item in items if item.note_id in notes and not notes[item.note_id].deleted]
 
 
-def plan_candidates(workshop: Workshop, ranking: Ranking = ballots.ranking) -> list[Candidate]:
+def plan_candidates(
+    workshop: Workshop, ranking: Ranking = ballots.ranking, *, marked: Iterable[int] | None = None
+) -> list[Candidate]:
     """Decisions, candidate actions and top-voted notes of every stage, in the order to turn them into actions.
 
     With a revealed final-priorities vote its ranking comes first; every other candidate follows in agenda
     order, most dots first within a stage, then board order (position, then id: ``Workshop.stage_notes``).
     One pass over the notes, and only the candidates are sorted (at 20,000 notes, sorting every stage's notes
     took about 40 ms of the action plan's opening). ``ranking`` ranks a ballot: ``ballots.ranking`` (the
-    default) or a session's kept count of it, the same function's result.
+    default) or a session's kept count of it, the same function's result. ``marked``: the ids of the notes
+    marked (``NOTE_MARKS``) when the caller keeps them (``session.actions``), which saves the pass over every
+    note; ``None`` finds them.
     """
+    return plan_and_watched(workshop, ranking, marked=marked)[0]
+
+
+def plan_and_watched(
+    workshop: Workshop, ranking: Ranking = ballots.ranking, *, marked: Iterable[int] | None = None
+) -> tuple[list[Candidate], set[int]]:
+    """``plan_candidates``, and the notes besides the marked ones whose change can change the candidates: every
+    note with dots in a vote the candidates are read from (deleted ones too: undeleting one can make it a top
+    note again). A change to any other note that leaves it unmarked leaves the candidates as they are."""
     ws = workshop
     stages = ws.agenda()
     stage_order = {stage.id: i for i, stage in enumerate(stages)}
     by_stage: dict[int | None, list[Ballot]] = {}
     for ballot in ws.ballots.values():
         by_stage.setdefault(ballot.stage_id, []).append(ballot)
-    final = _ranking(ws, ballots.latest_closed(by_stage.get(None, [])), ranking)
+    dotted = _dotted(ws, ballots.latest_closed(by_stage.get(None, [])), ranking)
+    watched = {item.note_id for item in dotted}
+    final = _live(ws, dotted)
     final_by_note = {item.note_id: (place, item) for place, item in enumerate(final)}
     actions_by_note: dict[int, list[int]] = {}
     for action in ws.ordered_actions():
@@ -73,10 +89,15 @@ def plan_candidates(workshop: Workshop, ranking: Ranking = ballots.ranking) -> l
             actions_by_note.setdefault(action.source_note_id, []).append(action.id)
 
     chosen: set[int] = set(final_by_note)
-    chosen.update(note.id for note in ws.notes.values() if note.mark in NOTE_MARKS)
+    if marked is None:
+        chosen.update(note.id for note in ws.notes.values() if note.mark in NOTE_MARKS)
+    else:
+        chosen.update(marked)
     stage_dots: dict[int, int] = {}
     for stage in stages:
-        ranked = _ranking(ws, ballots.latest_closed(by_stage.get(stage.id, [])), ranking)
+        dotted = _dotted(ws, ballots.latest_closed(by_stage.get(stage.id, [])), ranking)
+        watched.update(item.note_id for item in dotted)
+        ranked = _live(ws, dotted)
         stage_dots.update({item.note_id: item.dots for item in ranked})
         chosen.update(item.note_id for item in voting.top(ranked, TOP_VOTED))
 
@@ -106,7 +127,7 @@ def plan_candidates(workshop: Workshop, ranking: Ranking = ballots.ranking) -> l
                 action_ids=tuple(actions_by_note.get(note_id, [])),
             )
         )
-    return result
+    return result, watched
 
 
 def missing_owner(action: ActionItem) -> bool:

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date as Date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from facilitation import names, text
 from facilitation.dates import DateError, parse_due
-from facilitation.models import ACTION_STATUSES, PRIORITIES, ActionItem, ActionStatus
+from facilitation.models import (
+    ACTION_STATUSES,
+    NOTE_MARKS,
+    PRIORITIES,
+    ActionItem,
+    ActionStatus,
+    Ballot,
+    BallotStatus,
+    Note,
+    Record,
+    Stage,
+    Vote,
+    Workshop,
+)
 from facilitation.ordering import moved_position
 from workshop.session.part import Part
 from workshop.session.validation import KEEP, Keep, NotFoundError, SessionError, check, checked_text
@@ -16,6 +30,17 @@ from workshop.session.validation import KEEP, Keep, NotFoundError, SessionError,
 if TYPE_CHECKING:
     from facilitation.plan import Candidate, Ranking
     from workshop.session.ledger import Ledger
+
+
+@dataclass(slots=True)
+class _Kept:
+    """Something counted from ``workshop`` as it was after ``changes`` changes of the ledger (``Ledger.changes``)."""
+
+    workshop: Workshop
+    changes: int
+    value: object
+    watched: set[int] = field(default_factory=set)
+    """For the candidates: the notes besides the marked ones whose change can change them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,33 +71,84 @@ class Actions(Part):
 
     def __init__(self, ledger: Ledger) -> None:
         super().__init__(ledger)
-        self._candidates: tuple[tuple[object, ...], list[Candidate]] | None = None
-        """The last candidates found, with the state of the workshop they were found in (``_state``)."""
+        self._candidates: _Kept | None = None
+        """The last candidates found, kept up to date change by change (``_applied``) while no change can alter them."""
+        self._marked: _Kept | None = None
+        """The ids of the marked notes (a set), kept up to date change by change."""
+        ledger.on_applied(self._applied)
 
-    def _state(self) -> tuple[object, ...]:
-        """What the candidates depend on, cheaply: the workshop object, how many times the ledger changed it
-        (every commit, undo and followed batch), its event log's length and last entry, and the sizes of the
-        tables the candidates come from. Candidates found in the same state are the same candidates."""
-        ws = self._ws
-        last = ws.events[-1].id if ws.events else None
-        sizes = (len(ws.notes), len(ws.stages), len(ws.ballots), len(ws.votes), len(ws.actions))
-        return (id(ws), self._ledger.changes, len(ws.events), last, *sizes)
+    def _valid(self, kept: _Kept | None) -> bool:
+        """Whether ``kept`` still describes the workshop: the same object, and no change since that was not seen."""
+        return kept is not None and kept.workshop is self._ws and kept.changes == self._ledger.changes
+
+    def _applied(self, pairs: Sequence[tuple[Record | None, Record | None]]) -> None:
+        """A commit's change was just shown in memory (``Ledger.on_applied``; ``changes`` counts it already). What is
+        kept and up to date before it stays kept when the change cannot alter it: the marked notes take in the notes
+        written; the candidates stay only when the change wrote or removed no stage, action, ballot revealed
+        (before or after) or vote of one, and no note that is marked (before or after), a candidate, or dotted in a vote the
+        candidates are read from (``facilitation.plan.plan_and_watched``). Participants, timers, readiness and the
+        agenda's details never change the candidates."""
+        now = self._ledger.changes
+        marked = self._marked
+        if marked is not None and marked.workshop is self._ws and marked.changes == now - 1:
+            ids = cast(set[int], marked.value)
+            for before, after in pairs:
+                if isinstance(after, Note):
+                    if after.mark in NOTE_MARKS:
+                        ids.add(after.id)
+                    else:
+                        ids.discard(after.id)
+                elif isinstance(before, Note):
+                    ids.discard(before.id)
+            marked.changes = now
+        kept = self._candidates
+        if kept is None or kept.workshop is not self._ws or kept.changes != now - 1:
+            return
+        if not any(self._alters(kept, before, after) for before, after in pairs):
+            kept.changes = now
+
+    def _alters(self, kept: _Kept, before: Record | None, after: Record | None) -> bool:
+        """Whether writing ``after`` over ``before`` (``None``: none) can change the candidates ``kept``."""
+        record = after if after is not None else before
+        if isinstance(record, Note):
+            return (
+                record.id in kept.watched
+                or (before is not None and cast(Note, before).mark in NOTE_MARKS)
+                or (after is not None and cast(Note, after).mark in NOTE_MARKS)
+            )
+        if isinstance(record, Vote):
+            ballots = self._ws.ballots
+            votes = [v for v in (before, after) if isinstance(v, Vote)]
+            return any(v.ballot_id not in ballots or ballots[v.ballot_id].status != BallotStatus.OPEN for v in votes)
+        if isinstance(record, Ballot):  # the candidates read revealed votes only
+            return any(isinstance(b, Ballot) and b.status != BallotStatus.OPEN for b in (before, after))
+        return isinstance(record, (Stage, ActionItem))
+
+    def marked_ids(self) -> set[int]:
+        """The ids of the notes marked a decision or a candidate action (``NOTE_MARKS``), deleted ones too: found
+        once, then kept up to date change by change. Read it, do not change it."""
+        kept = self._marked
+        if not self._valid(kept):
+            ids = {note.id for note in self._ws.notes.values() if note.mark in NOTE_MARKS}
+            kept = self._marked = _Kept(self._ws, self._ledger.changes, ids)
+        assert kept is not None
+        return cast(set[int], kept.value)
 
     def candidates(self, ranking: Ranking | None = None) -> list[Candidate]:
-        """``facilitation.plan.plan_candidates`` of the workshop (the action plan's left-hand list), found once per
-        state of the workshop and kept until it changes: at 20,000 notes finding them took about 13 ms of every
-        opening of the action plan. ``ranking`` ranks a ballot (``session.votes.ranking``, the count the session
-        keeps; ``facilitation.ballots.ranking`` when ``None``): both give the same result, so the kept list does
-        not depend on which. The same list is returned until the workshop changes: read it, do not change it."""
+        """``facilitation.plan.plan_candidates`` of the workshop (the action plan's left-hand list), found once and
+        kept while no change can alter it (``_applied``): at 20,000 notes finding them took about 7 ms, and every
+        change made them be found again (the action plan opened after any note was added). ``ranking`` ranks a
+        ballot (``session.votes.ranking``, the count the session keeps; ``facilitation.ballots.ranking`` when
+        ``None``): both give the same result, so the kept list does not depend on which. The same list is
+        returned until it changes: read it, do not change it."""
         from facilitation import ballots  # on first use: opening a workshop skips the vote rules
-        from facilitation.plan import plan_candidates
+        from facilitation.plan import plan_and_watched
 
-        state = self._state()
         kept = self._candidates
-        if kept is not None and kept[0] == state:
-            return kept[1]
-        found = plan_candidates(self._ws, ranking or ballots.ranking)
-        self._candidates = (state, found)
+        if kept is not None and self._valid(kept):
+            return cast("list[Candidate]", kept.value)
+        found, watched = plan_and_watched(self._ws, ranking or ballots.ranking, marked=self.marked_ids())
+        self._candidates = _Kept(self._ws, self._ledger.changes, found, watched)
         return found
 
     def _clean(self, change: ActionChange) -> dict[str, Any]:

@@ -42,6 +42,10 @@ publishes after undoing changes the disk refused (screens redraw everything they
 OPENING_MESSAGE = "Still opening the workshop: nothing was changed. Try again in a moment."
 """What a change made before the whole workshop is read is refused with (see ``Ledger(opening=True)``)."""
 
+Applier = Callable[[Sequence[tuple[Record | None, Record | None]]], None]
+"""Told, as a commit's change is shown in memory, each record it wrote or removed as ``(before, after)``
+(``None`` where there was none, or is none now): see ``Ledger.on_applied``."""
+
 DurableCallback = Callable[[str | None], None]
 """Told ``None`` once a held change is durable and published, or the store's message when it was refused."""
 
@@ -101,6 +105,7 @@ class Ledger:
         """How many times the workshop in memory changed (a commit shown or taken out again, a batch followed
         from another window): what is counted from the workshop is kept while this stays the same."""
         self._refusal_listeners: list[Callable[[str], None]] = []
+        self._appliers: list[Applier] = []
 
     # --- the file --------------------------------------------------------------------------------------
 
@@ -305,6 +310,17 @@ class Ledger:
             table[record.id] = record
             self._noted(record)
         ws.events.append(event)
+        if self._appliers:
+            removed_count = len(removed[1]) if removed else 0
+            pairs: list[tuple[Record | None, Record | None]] = [
+                (None if old is _ABSENT else old, None) for _t, _i, old in before[:removed_count]
+            ]
+            pairs += [
+                (None if old is _ABSENT else old, record)
+                for (_t, _i, old), record in zip(before[removed_count:], changed, strict=True)
+            ]
+            for applier in self._appliers:
+                applier(pairs)
         before_timers = {s: self._timers.get(s, _ABSENT) for s in timers or {}}
         for stage_id_, timer in (timers or {}).items():
             if timer is None:
@@ -357,6 +373,14 @@ class Ledger:
                 held.waiters.append(callback)
                 return True
         return False
+
+    def on_applied(self, applier: Applier) -> None:
+        """Call ``applier(pairs)`` each time a commit's change is shown in memory (before it is durable or published;
+        ``changes`` already counts it): ``pairs`` holds ``(before, after)`` for each record written or removed. For
+        what is counted from the workshop and kept up to date change by change (``session.actions.candidates``).
+        Nothing else bumps ``changes`` with it (an undo of refused changes, a batch followed from another window):
+        whatever is kept must be found afresh when ``changes`` moved on without a call."""
+        self._appliers.append(applier)
 
     def on_refused(self, listener: Callable[[str], None]) -> Callable[[], None]:
         """Call ``listener(message)`` whenever held changes are refused (``refuse``); returns the unsubscribe."""
