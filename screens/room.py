@@ -315,13 +315,12 @@ class RoomScreen(WorkshopScreenMixin, Screen[None]):
     """The open room: QR code, address and join code; who joined, who waits; the stage's silent brainstorming."""
 
     DEFAULT_CSS = """
-    RoomScreen #room-top { height: auto; }
+    RoomScreen #room-top { height: 1fr; }
     RoomScreen #qr { width: auto; height: auto; margin: 0 1 0 0; }
-    RoomScreen #room-info { height: auto; width: 1fr; }
+    RoomScreen #room-info { height: 1fr; width: 1fr; }
     RoomScreen #code { text-style: bold; color: $accent; }
-    RoomScreen .heading { text-style: bold; margin-top: 1; }
+    RoomScreen .heading { text-style: bold; margin-top: 1; width: 100%; }
     RoomScreen OptionList { height: auto; max-height: 8; }
-    RoomScreen #room-lists { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
@@ -348,18 +347,19 @@ class RoomScreen(WorkshopScreenMixin, Screen[None]):
 
         server = self.server
         qr = Text("\n".join(qr_lines(server.url)), style=QR_STYLE) if server is not None else ""
+        # Who joined and who asks sit beside the QR code, not under it: under it they were below the edge of an
+        # 80x24 terminal, and ``a``, ``x`` and ``r`` act on entries the facilitator could not see.
         with Horizontal(id="room-top"):
             yield Static(qr, id="qr")
-            with Vertical(id="room-info"):
+            with VerticalScroll(id="room-info"):
                 yield Static(id="address")
                 yield Static(id="code")
                 yield Static(id="status")
                 yield Static(id="stage-room")
-        with VerticalScroll(id="room-lists"):
-            yield Label("Asking to join under a new name (a: let in, x: decline)", classes="heading")
-            yield OptionList(id="pending")
-            yield Label("Joined (r: release the name for another device)", classes="heading")
-            yield OptionList(id="joined")
+                yield Label("Asking to join under a new name (a: let in, x: decline)", classes="heading")
+                yield OptionList(id="pending")
+                yield Label("Joined (r: release the name for another device)", classes="heading")
+                yield OptionList(id="joined")
         yield Footer()
 
     def on_mount(self) -> None:

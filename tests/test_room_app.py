@@ -160,3 +160,25 @@ async def test_the_room_screen_follows_silent_brainstorming_and_anonymity(app: W
         assert "are credited" in screen_text(app)
         session.notes.set_anonymous(True)
         await until(pilot, lambda: "are anonymous" in screen_text(app), "anonymous notes shown")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_the_room_screen_shows_who_joined_and_who_waits_at_every_size(
+    app: WorkshopApp, size: tuple[int, int]
+) -> None:
+    """At 80x24 the lists under the QR code were below the screen's edge: the facilitator saw neither who had
+    joined nor, often, who was asking to join (``r`` and ``a`` act on them). They sit beside the code now."""
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+        server = await open_room(app, "127.0.0.1", 0)
+        assert server is not None
+        await until(pilot, lambda: isinstance(app.screen, RoomScreen), "the room screen")
+        room = server.room
+        for participant in session_of(app).workshop.active_participants():
+            room.join(room.join_code, participant.id, "127.0.0.1")
+        room.request(room.join_code, "Dev Patel", "127.0.0.1")
+        await until(pilot, lambda: "3 devices joined" in screen_text(app), "the joins on the room screen")
+        shown = screen_text(app)
+        for name in ("Ana  (device", "Ben  (device", "Chloé  (device", "Dev Patel  (device", room.join_code[:3]):
+            assert name in shown, f"{name!r} is not on the {size} screen:\n{shown}"
+        assert "█▀▀▀▀▀█" in shown, "the QR code is still there"
