@@ -138,6 +138,9 @@ def toggle_end_readiness(app: WorkshopAppAPI) -> None:
         return
     server.web.readiness_round = None if server.web.readiness_round == "end" else "end"
     server.changed()
+    for screen in app.screen_stack:
+        if isinstance(screen, RoomScreen):
+            screen.refresh_room()
     app.notify(
         "Phones show the end-of-workshop readiness check."
         if server.web.readiness_round
@@ -400,10 +403,13 @@ class RoomScreen(WorkshopScreenMixin, Screen[None]):
             f"Notes from devices are {'anonymous' if ws.anonymous_notes else 'credited'}"
         )
         stage = ws.current_stage
-        if stage is not None and stage.kind == "readiness":
-            answered = sum(1 for r in ws.readiness.values() if r.round == "start")
+        asked = server.web.readiness_round  # the end-of-workshop check, asked on any stage (ctrl+p)
+        if stage is not None and (asked or stage.kind == "readiness"):
+            round_ = asked or "start"
+            answered = sum(1 for r in ws.readiness.values() if r.round == round_)
+            what = "the end-of-workshop readiness check" if round_ == "end" else "the readiness check"
             self.query_one("#stage-room", Static).update(
-                f"{stage.title}: phones show the readiness check · {answered} answered"
+                f"{stage.title}: phones show {what} · {answered} answered"
             )
         elif stage is not None:
             notes = ws.stage_notes(stage.id)

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from benchmarks.room_devices import LiveReader, SimDevice
 from facilitation.clock import FakeClock
 from screens.app import WorkshopApp, make_app
-from screens.room import OpenRoomScreen, RoomScreen, open_room
+from screens.room import OpenRoomScreen, RoomScreen, open_room, toggle_end_readiness
 from screens.stage import StageScreen
 from tests.ui_helpers import people, screen_text, session_of
 from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
@@ -182,3 +182,26 @@ async def test_the_room_screen_shows_who_joined_and_who_waits_at_every_size(
         for name in ("Ana  (device", "Ben  (device", "Chloé  (device", "Dev Patel  (device", room.join_code[:3]):
             assert name in shown, f"{name!r} is not on the {size} screen:\n{shown}"
         assert "█▀▀▀▀▀█" in shown, "the QR code is still there"
+
+
+async def test_the_room_screen_says_when_phones_show_the_end_of_workshop_readiness_check(app: WorkshopApp) -> None:
+    """Asked for (ctrl+p) on a discipline's stage, the phones show the end-of-workshop check: the room screen said
+    "Vision: notes are shown to the room" and counted no answers; it says what phones show and how many answered."""
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+        server = await open_room(app, "127.0.0.1", 0)
+        assert server is not None
+        await until(pilot, lambda: isinstance(app.screen, RoomScreen), "the room screen")
+        assert "notes are shown to the room" in screen_text(app)
+        toggle_end_readiness(app)
+        await until(
+            pilot,
+            lambda: "phones show the end-of-workshop readiness check · 0 answered" in screen_text(app),
+            "the end round on the room screen",
+        )
+        session = session_of(app)
+        ana = session.workshop.active_participants()[0].id
+        session.readiness.record(ana, attitude="forging", scores={"vision": 4}, round="end")
+        await until(pilot, lambda: "end-of-workshop readiness check · 1 answered" in screen_text(app), "1 answer")
+        toggle_end_readiness(app)
+        await until(pilot, lambda: "notes are shown to the room" in screen_text(app), "the stage again")
