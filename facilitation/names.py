@@ -74,13 +74,40 @@ def near_edits(key: str) -> int:
     return 0 if letters < NEAR_MIN_LETTERS else 1 if letters <= 5 else 2
 
 
+def _is_word_part(cluster: str) -> bool:
+    """True when ``cluster`` (a character and the marks after it) is part of a word: a letter or a digit, not an
+    emoji (a keycap ``1️⃣`` is a digit with an enclosing mark, an emoji-style ``™️`` carries U+FE0F)."""
+    return unicodedata.category(cluster[0])[0] in "LN" and not any(
+        c == "\ufe0f" or unicodedata.category(c) == "Me" for c in cluster[1:]
+    )
+
+
+def trim_symbols(text: str) -> str:
+    """``text`` without the emoji, symbols, punctuation and blanks before its first and after its last letter or
+    digit: ``"👩‍🚀 Astro"`` → ``"Astro"``, ``"«Ana» 🇵🇹"`` → ``"Ana"``. A letter's own marks are kept
+    (``"सीता"`` ends in a vowel sign), symbols between words too (``"Ana ⭐ Lopez"``). Text with no letter or digit
+    (a name that is only ``"🚀"``) is returned unchanged, so such names still differ from one another."""
+    clusters: list[str] = []
+    for character in text:
+        if clusters and unicodedata.category(character)[0] == "M":
+            clusters[-1] += character
+        else:
+            clusters.append(character)
+    words = [i for i, cluster in enumerate(clusters) if _is_word_part(cluster)]
+    if not words:
+        return text
+    return "".join(clusters[words[0] : words[-1] + 1])
+
+
 def name_key(name: str) -> str:
-    """The form two names are compared in: case, accents, invisible characters and punctuation folded.
+    """The form two names are compared in: case, accents, invisible characters and punctuation folded, and the
+    emoji and symbols around the name dropped (``trim_symbols``).
 
     ``"  Björn  Ångström "`` → ``"bjorn angstrom"``; ``"Anne-Marie"`` and ``"anne marie"`` → ``"anne marie"``;
-    ``"O’Neil"`` → ``"oneil"``. Letters of other scripts are kept (``"Ана"`` is not ``"Ana"``).
+    ``"O’Neil"`` → ``"oneil"``; ``"👩‍🚀 Astro"`` and ``"astro:"`` → ``"astro"``. Letters of other scripts are
+    kept (``"Ана"`` is not ``"Ana"``).
     """
-    text = unicodedata.normalize("NFKD", name)
+    text = unicodedata.normalize("NFKD", trim_symbols(name))  # before NFKD, which spells "™" as "TM"
     text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     text = text.casefold().translate(_LETTERS)
     text = _DROPPED.sub("", text)

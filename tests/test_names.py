@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -281,3 +283,95 @@ def test_a_long_prefix_is_not_compared_letter_by_letter_with_every_name(monkeypa
 @pytest.mark.parametrize("text", ["anna: x", "Ann: x", "Risk: x", "plain text", "Chris: x", "zoe: y"])
 def test_credited_reads_the_prefix_as_credit_author_does(text: str) -> None:
     assert credited(split_author(text, ROOM), text) == credit_author(text, ROOM)
+
+
+# --- emoji and symbols around a name ------------------------------------------------------------------------
+
+DECORATIONS = [
+    "👩\u200d🚀", "🚀", "🇵🇹", "👋🏽", "1\ufe0f\u20e3", "❤\ufe0f", "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+    "⭐", "«", "»", "(", ")", "*", "™\ufe0f", "\u200f", "\u202b", " ", "—", "🧑🏿\u200d🦱", "\u0301",
+]  # fmt: skip
+"""Emoji (ZWJ sequences, flags, skin tones, a keycap, a tag flag), symbols, brackets, direction marks, blanks and a
+stray combining accent: what a room puts around a name."""
+
+_LETTER = st.one_of(
+    st.characters(categories=["Lu", "Ll", "Lo"]),
+    st.characters(min_codepoint=0x05D0, max_codepoint=0x05EA),  # Hebrew (right to left)
+    st.characters(min_codepoint=0x0627, max_codepoint=0x064A),  # Arabic (right to left)
+    st.characters(min_codepoint=0x0905, max_codepoint=0x0939),  # Devanagari
+)
+_MARK = st.one_of(
+    st.sampled_from(["\u0301", "\u0308", "\u05b8", "\u064e", "\u093e", "\u093f"]),
+    st.characters(categories=["Mn", "Mc"]).filter(lambda c: not unicodedata.name(c, "").startswith("VARIATION")),
+)
+"""Combining marks, not variation selectors: U+FE0F after a letter asks for an emoji (``ℹ️``), not a letter."""
+
+
+@st.composite
+def _word(draw: st.DrawFn) -> str:
+    """Letters of any script, some with combining marks (accents, Hebrew points, Arabic vowels, Devanagari signs)."""
+    clusters = draw(st.lists(st.tuples(_LETTER, st.lists(_MARK, max_size=2)), min_size=1, max_size=8))
+    return "".join(letter + "".join(marks) for letter, marks in clusters)
+
+
+@st.composite
+def _decorated(draw: st.DrawFn, name: str) -> str:
+    before = "".join(draw(st.lists(st.sampled_from(DECORATIONS), max_size=3)))
+    after = "".join(draw(st.lists(st.sampled_from(DECORATIONS), max_size=3)))
+    return before + name + after
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [("👩\u200d🚀 Astro", "Astro"), ("👩\u200d🚀 Astro", "astro"), ("Astro 🚀", "ASTRO"), ("🇵🇹 Joana", "joana"),
+     ("👋🏽 José", "Jose"), ("❤️ Ana Souza", "ana souza"), ("Ana Souza ⭐", "Ana"), ("«Zoë»", "zoe"),
+     ("דנה 🌟", "דנה"), ("🚀 سارة", "سارة"), ("1️⃣ Bo", "bo"), ("™️Bo", "Bo"), ("Astro", "👩\u200d🚀 Astro"),
+     ("सीता 🚀", "सीता"), ("🚀", "🚀")],
+)  # fmt: skip
+def test_a_typed_prefix_credits_the_person_whatever_emoji_surround_their_name(name: str, typed: str) -> None:
+    people = [Person(1, "Ben"), Person(2, name), Person(3, "Chris Lee")]
+    assert credit_author(f"{typed}: the launch date", people) == (2, "the launch date")
+
+
+def test_symbols_between_words_and_names_of_emoji_only_are_kept() -> None:
+    assert name_key("Ana ⭐ Lopez") == "ana ⭐ lopez"
+    assert not same_name("🚀", "🌙"), "two people called only by an emoji can still be told apart"
+    assert name_key("सीता") == "सीता", "the vowel sign ending the name is part of it"
+
+
+def test_a_name_only_emoji_tell_apart_is_asked_about_never_guessed() -> None:
+    people = [Person(1, "👩\u200d🚀 Astro"), Person(2, "Astro 🌙"), Person(3, "Ben")]
+    found = match_name("Astro", people)
+    assert found.kind == "several" and {p.id for p in found.people} == {1, 2}
+    assert credit_author("astro: hi", people) == (None, "astro: hi")
+
+
+@given(st.data(), _word(), st.lists(_word(), max_size=4))
+def test_emoji_and_symbols_around_a_name_never_change_whom_it_means(
+    data: st.DataObject, name: str, others: list[str]
+) -> None:
+    """Decorated or not, typed in another case: the name credits its person, or asks among people it fits;
+    it never credits anyone else."""
+    decorated = data.draw(_decorated(name))
+    assert name_key(decorated) == name_key(name)
+    people = [Person(0, decorated), *(Person(i, data.draw(_decorated(o))) for i, o in enumerate(others, 1))]
+    typed = data.draw(_decorated(data.draw(st.sampled_from([name, name.upper(), name.lower()]))))
+    found = match_name(typed, people)
+    twins = [p.id for p in people if name_key(p.name) == name_key(name)]
+    assert found.kind in ("one", "several") and 0 in {p.id for p in found.people}, (found, people)
+    if len(twins) > 1:
+        assert found.kind == "several", (found, people)
+
+
+@given(st.text(max_size=30))
+def test_name_key_folds_decorations_away_idempotently(text: str) -> None:
+    assert name_key(name_key(text)) == name_key(text)
+    assert name_key("👩\u200d🚀" + text + "🚀") == name_key(text) or not any(c.isalnum() for c in text)
+
+
+def test_a_participant_differing_only_by_emoji_is_refused(session) -> None:  # type: ignore[no-untyped-def]
+    from workshop.session import SessionError
+
+    session.participants.add("👩\u200d🚀 Astro")
+    with pytest.raises(SessionError, match="cannot be told apart"):
+        session.participants.add("Astro 🚀")

@@ -142,6 +142,29 @@ async def test_name_prefix_picks_the_author(app: WorkshopApp) -> None:
         ]
 
 
+async def test_a_name_prefix_credits_a_participant_whose_name_has_emoji(
+    library: WorkshopLibrary, clock: FakeClock
+) -> None:
+    """Typed "Astro: …" credits "👩‍🚀 Astro" (the emoji cannot be typed in a hurry, nor in the note field)."""
+    session = library.create("Space", participants=["👩\u200d🚀 Astro", "Ben 🇳🇬"])
+    workshop_id = session.workshop.id
+    session.close()
+    app = make_app(library, workshop_id, clock=clock)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await type_note(pilot, "Astro: we launch in May")
+            await type_note(pilot, "ben: and land in June")
+            assert app.session is not None
+            ws = app.session.workshop
+            notes = ws.stage_notes(ws.current_stage_id)  # type: ignore[arg-type]
+            assert [(ws.participant_name(n.author_id), n.text) for n in notes] == [
+                ("👩\u200d🚀 Astro", "we launch in May"),
+                ("Ben 🇳🇬", "and land in June"),
+            ]
+    finally:
+        app.close_session()
+
+
 def test_split_author_rules() -> None:
     from facilitation.names import Person, credit_author
 
