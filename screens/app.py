@@ -97,7 +97,8 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
     them), that they stopped, or why it cannot be changed; empty when it can be. Every screen on the stack is told
     of a change (``ReadOnlyChanged``)."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", show=True),
+        # A priority key: dialogs (modal screens) hide the app's other keys, and F1 is help everywhere.
+        Binding("f1", "help", "Help", show=True, priority=True),
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
     ]
@@ -634,7 +635,13 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         return shown
 
     def action_help(self) -> None:
-        self.navigator.help()
+        """The help for the screen shown; on the help itself, F1 closes it (its own keys are not reached first)."""
+        from screens.help import HelpScreen  # imported with the first frame's sections anyway
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.action_close()
+        else:
+            self.navigator.help()
 
     def watch_theme(self, theme: str) -> None:
         """Remember the facilitator's theme for next time."""

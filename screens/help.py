@@ -39,7 +39,7 @@ class KeyHelp:
     description: str
 
 
-def _own_bindings(cls: type[DOMNode]) -> list[Binding]:
+def own_bindings(cls: type[DOMNode]) -> list[Binding]:
     """Bindings declared by ``cls`` and its bases in this project, not by Textual's own widgets."""
     found: list[BindingType] = []
     for klass in reversed(cls.__mro__):
@@ -76,7 +76,7 @@ def help_sections(app: App[Any], screens: KeyedScreens) -> list[tuple[str, list[
     (``app``'s class among ``screens``) also names the command palette's key."""
     sections: dict[str, list[KeyHelp]] = {}
     for heading, cls in screens:
-        entries = describe(_own_bindings(cls), app.get_key_display)
+        entries = describe(own_bindings(cls), app.get_key_display)
         if isinstance(app, cls):
             entries.append(KeyHelp(app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "")), "Commands"))
         sections.setdefault(heading, []).extend(entries)
@@ -115,7 +115,8 @@ def key_rows(heading: str, entries: list[KeyHelp]) -> RowStack:
 
 
 class HelpScreen(SettledResize, DismissOnce, ModalScreen[None]):
-    """The key map, grouped by screen; escape (or ? / F1 / q) closes it. Opaque: a see-through modal screen
+    """The key map, grouped by screen, the screen it was opened from first after the app's own keys; escape (or
+    ? / F1 / q) closes it. Opaque: a see-through modal screen
     makes Textual draw the stage beneath it and blend every cell of it on each frame."""
 
     DEFAULT_CSS: ClassVar[str] = """
@@ -139,16 +140,20 @@ class HelpScreen(SettledResize, DismissOnce, ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", "Close help"),
     ]
 
-    def __init__(self, screens: KeyedScreens, later: Callable[[], KeyedScreens] | None = None) -> None:
+    def __init__(
+        self, screens: KeyedScreens, later: Callable[[], KeyedScreens] | None = None, *, context: str = ""
+    ) -> None:
         """``screens``: the sections shown in the first frame; ``later``: every section, in order (those of
-        ``screens`` first), added after the first frame; ``None``: ``screens`` is every section."""
+        ``screens`` first), added after the first frame; ``None``: ``screens`` is every section. ``context``: the
+        heading of the screen the help was opened from (its section follows the app's own), named in the title."""
         super().__init__()
         self.screens = screens
         self.later = later
+        self.context = context
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help"):
-            yield Label("Keys", id="help-title")
+            yield Label(Content(f"Keys: {self.context} first" if self.context else "Keys"), id="help-title")
             with VerticalScroll(id="help-body"):
                 # One widget per section: Textual draws only the widgets in view and counts the others' heights.
                 for heading, entries in help_sections(self.app, self.screens):

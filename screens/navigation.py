@@ -16,8 +16,9 @@ stack per mode, which the facilitator's back-and-forth between the stage and its
 
 from __future__ import annotations
 
+import importlib
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from workshop.session import SessionError
 
@@ -30,64 +31,83 @@ if TYPE_CHECKING:
     from workshop.session import WorkshopSession
 
 
-def first_help_screens(app_class: type[DOMNode]) -> list[tuple[str, type[DOMNode]]]:
-    """The start of ``help_screens``: the sections that fill the help's first frame (the app's own keys and the
-    stage's), without importing the other screens."""
-    from screens.stage import StageScreen
-    from screens.widgets.note_list import NoteList
+HELP_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("Stage (notes list)", "screens.stage:StageScreen"),
+    ("Stage (notes list)", "screens.widgets.note_list:NoteList"),
+    ("Workshops (home)", "screens.home:HomeScreen"),
+    ("New workshop (set-up)", "screens.setup.draft:NewWorkshopScreen"),
+    ("Workshop setup", "screens.setup.live:SetupScreen"),
+    ("Agenda overview", "screens.agenda_overview:AgendaOverviewScreen"),
+    ("Summary", "screens.summary:SummaryScreen"),
+    ("Action plan", "screens.action_plan:ActionPlanScreen"),
+    ("Action plan: the action form", "screens.action_plan:ActionFormScreen"),
+    ("Export", "screens.export_dialog:ExportScreen"),
+    ("Vote: set-up", "screens.voting.setup:VoteSetupScreen"),
+    ("Vote: change limits", "screens.voting.setup:LimitsScreen"),
+    ("Vote: board", "screens.voting.board:VoteBoardScreen"),
+    ("Vote: a participant's ballot", "screens.voting.ballot:ParticipantBallotScreen"),
+    ("Vote: result", "screens.voting.results:VoteResultsScreen"),
+    ("Readiness check", "screens.readiness:ReadinessScreen"),
+    ("Readiness check: answers", "screens.readiness:ReadinessEntryScreen"),
+    ("The room: opening it", "screens.room:OpenRoomScreen"),
+    ("The room (participants' phones)", "screens.room:RoomScreen"),
+    ("Dialogs: confirm", "screens.dialogs:ConfirmScreen"),
+    ("Dialogs: text entry", "screens.dialogs:TextEntryScreen"),
+    ("Dialogs: choose", "screens.dialogs:ChooseScreen"),
+    ("Dialogs: a damaged workshop's backups", "screens.dialogs:BackupsScreen"),
+    ("Help", "screens.help:HelpScreen"),
+    ("Projector window (workshop present)", "screens.projector.app:ProjectorApp"),
+)
+"""(heading, ``module:Class``) of every screen and widget whose keys the help lists, in its order after the app's own
+("Everywhere"). Named, not imported: the help opens on the shown screen's section without importing the others."""
 
-    return [
-        ("Everywhere", app_class),
-        ("Stage (notes list)", StageScreen),
-        ("Stage (notes list)", NoteList),
-    ]
+STAGE_HEADING = HELP_SECTIONS[0][0]
+"""The section the help opens on when the screen shown has none of its own (the base screen)."""
 
 
-def help_screens(app_class: type[DOMNode]) -> list[tuple[str, type[DOMNode]]]:
-    """(heading, class) of every screen and widget whose keys the help lists, in its order (``screens.help``);
-    ``app_class`` (the app's own keys) comes first, as "Everywhere", then ``first_help_screens``'s others.
+def _resolve(path: str) -> type[DOMNode]:
+    module, name = path.split(":")
+    return cast("type[DOMNode]", getattr(importlib.import_module(module), name))
+
+
+def help_heading(screen_class: type[object]) -> str:
+    """The help section of ``screen_class``: its own, else its nearest base's (``ChooseWhileTypingScreen`` is a
+    choose dialog), else the stage's. Imports nothing."""
+    headings = {path: heading for heading, path in HELP_SECTIONS}
+    for klass in screen_class.__mro__:
+        heading = headings.get(f"{klass.__module__}:{klass.__qualname__}")
+        if heading is not None:
+            return heading
+    return STAGE_HEADING
+
+
+def first_help_screens(app_class: type[DOMNode], heading: str = STAGE_HEADING) -> list[tuple[str, type[DOMNode]]]:
+    """The start of ``help_screens``: the sections that fill the help's first frame, the app's own keys
+    ("Everywhere") and those of ``heading`` (the screen the help was opened from), importing only their modules
+    (already imported: that screen is shown)."""
+    return [("Everywhere", app_class)] + [(h, _resolve(path)) for h, path in HELP_SECTIONS if h == heading]
+
+
+def help_screens(app_class: type[DOMNode], heading: str = STAGE_HEADING) -> list[tuple[str, type[DOMNode]]]:
+    """(heading, class) of every screen and widget whose keys the help lists, in its order (``screens.help``):
+    ``first_help_screens`` (the app's own keys, then ``heading``'s), then every other section of
+    ``HELP_SECTIONS`` in order.
 
     This imports every screen module (about 100 ms the first time): the help calls it after its first frame."""
-    from screens import action_plan, agenda_overview, dialogs, home, readiness, room, setup, summary
-    from screens.export_dialog import ExportScreen
-    from screens.help import HelpScreen
-    from screens.projector.app import ProjectorApp
-    from screens.voting.ballot import ParticipantBallotScreen
-    from screens.voting.board import VoteBoardScreen
-    from screens.voting.results import VoteResultsScreen
-    from screens.voting.setup import LimitsScreen, VoteSetupScreen
-
-    return [
-        *first_help_screens(app_class),
-        ("Workshops (home)", home.HomeScreen),
-        ("New workshop (set-up)", setup.NewWorkshopScreen),
-        ("Workshop setup", setup.SetupScreen),
-        ("Agenda overview", agenda_overview.AgendaOverviewScreen),
-        ("Summary", summary.SummaryScreen),
-        ("Action plan", action_plan.ActionPlanScreen),
-        ("Action plan: the action form", action_plan.ActionFormScreen),
-        ("Export", ExportScreen),
-        ("Vote: set-up", VoteSetupScreen),
-        ("Vote: change limits", LimitsScreen),
-        ("Vote: board", VoteBoardScreen),
-        ("Vote: a participant's ballot", ParticipantBallotScreen),
-        ("Vote: result", VoteResultsScreen),
-        ("Readiness check", readiness.ReadinessScreen),
-        ("Readiness check: answers", readiness.ReadinessEntryScreen),
-        ("The room (participants' phones)", room.RoomScreen),
-        ("Dialogs: confirm", dialogs.ConfirmScreen),
-        ("Dialogs: text entry", dialogs.TextEntryScreen),
-        ("Dialogs: choose", dialogs.ChooseScreen),
-        ("Help", HelpScreen),
-        ("Projector window (workshop present)", ProjectorApp),
+    return first_help_screens(app_class, heading) + [
+        (h, _resolve(path)) for h, path in HELP_SECTIONS if h != heading
     ]
 
 
-def help_screen(app_class: type[DOMNode]) -> HelpScreen:
-    """The help as F1 opens it: the first sections at once, every other section after its first frame."""
+def help_screen(app_class: type[DOMNode], context: type[object] | None = None) -> HelpScreen:
+    """The help as F1 opens it over a screen of class ``context`` (None: the stage): that screen's keys after the
+    app's own at once, every other section after its first frame."""
     from screens.help import HelpScreen
 
-    return HelpScreen(first_help_screens(app_class), later=partial(help_screens, app_class))
+    heading = STAGE_HEADING if context is None else help_heading(context)
+    return HelpScreen(
+        first_help_screens(app_class, heading), later=partial(help_screens, app_class, heading), context=heading
+    )
 
 
 class AppNavigator:
@@ -185,7 +205,7 @@ class AppNavigator:
         from screens.help import HelpScreen
 
         if not self._showing(HelpScreen):
-            self.app.push_screen(help_screen(type(self.app)))
+            self.app.push_screen(help_screen(type(self.app), type(self.app.screen)))
 
     def readiness(self, round: str = "start") -> None:
         from screens.readiness import ReadinessScreen
