@@ -128,6 +128,7 @@ class ActionFormScreen(SettledResize, DismissOnce, ModalScreen[ActionItem | None
         #status { width: 18; }
         .field-hint { width: 1fr; height: auto; padding-left: 10; margin-top: -1; margin-bottom: 1; }
         #due-hint.-warning { color: $warning; text-style: bold; }
+        #due-hint.-error { color: $error; }
         #form-error { width: 1fr; height: auto; color: $error; text-style: bold; }
     }
     """
@@ -235,6 +236,7 @@ class ActionFormScreen(SettledResize, DismissOnce, ModalScreen[ActionItem | None
         hint = self.query_one("#due-hint", Label)
         hint.update(Content(said))
         hint.set_class(warning, "-warning")
+        hint.remove_class("-error")  # refused as it was; typed on, it is a hint again until the next save
 
     @on(Select.Changed, "#owner")
     def _owner_picked(self, event: Select.Changed) -> None:
@@ -261,9 +263,19 @@ class ActionFormScreen(SettledResize, DismissOnce, ModalScreen[ActionItem | None
         )
 
     def show_error(self, message: str) -> None:
+        """Say why the form was not saved, once: a refusal the due date's hint already says (the date cannot be
+        read) is not repeated under the form (at 80x24 the two copies pushed the form's keys off the dialog);
+        the hint turns into the error and the cursor goes to the date."""
         error = self.query_one("#form-error", Static)
-        error.update(Content(message))
-        error.display = True
+        hint = self.query_one("#due-hint", Label)
+        typed = self.query_one("#due", Input).value
+        if self.read_due is not None and typed.strip() and self.read_due(typed) == (message, True):
+            error.display = False
+            hint.add_class("-error")
+            self.query_one("#due", Input).focus()
+        else:
+            error.update(Content(message))
+            error.display = True
         self.app.bell()
 
     @on(Input.Submitted)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, OptionList, Select, Static
 
 import exports
 from facilitation.clock import FakeClock
@@ -36,7 +36,7 @@ from screens.help import help_sections
 from screens.navigation import help_screens
 from screens.stage import StageScreen
 from screens.summary import SummaryScreen
-from tests.ui_helpers import messages
+from tests.ui_helpers import messages, screen_text
 from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
@@ -205,8 +205,11 @@ async def test_a_bad_due_date_keeps_the_form_open_with_the_message(app: Workshop
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog
-        error = dialog.query_one("#form-error", Static)
-        assert error.display and "2026-12-15" in str(error.content)
+        hint = dialog.query_one("#due-hint", Label)
+        assert hint.has_class("-error") and "2026-12-15" in str(hint.content), "the date's own hint says why"
+        assert not dialog.query_one("#form-error", Static).display, "and nothing repeats it under the form"
+        assert screen_text(app).count("'someday'") == 1
+        assert dialog.focused is dialog.query_one("#due", Input), "the cursor is on the date to correct"
         assert app.session is not None and not app.session.workshop.actions
         assert dialog.query_one("#owner-typed", Input).value == "Dana from Finance"  # nothing retyped
         await type_into(pilot, dialog.query_one("#due", Input), "2026-12-15")
@@ -215,6 +218,33 @@ async def test_a_bad_due_date_keeps_the_form_open_with_the_message(app: Workshop
         assert not isinstance(app.screen, ActionFormScreen)
         (action,) = app.session.workshop.actions.values()
         assert (action.owner, action.owner_id, action.due) == ("Dana from Finance", None, "2026-12-15")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+@pytest.mark.parametrize(
+    ("title", "due", "said"),
+    [("Publish the FAQ", "31 feb", "February 2027 has no day 31"), ("", "+2w", "cannot be empty")],
+)
+async def test_each_refusal_of_the_action_form_is_said_once_and_nothing_is_cut_off(
+    app: WorkshopApp, size: tuple[int, int], title: str, due: str, said: str
+) -> None:
+    """At 80x24 a date it cannot read was said twice (its hint and again under the form), which pushed the form's
+    keys off the dialog. Each refusal is said once, and the whole form, its keys included, stays in view."""
+    async with app.run_test(size=size) as pilot:
+        await open_plan(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        dialog = form(app)
+        await type_into(pilot, dialog.query_one("#title", Input), title)
+        await type_into(pilot, dialog.query_one("#due", Input), due)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        saying = [w for w in dialog.query(Static) if w.display and said in " ".join(str(w.content).split())]
+        assert len(saying) == 1, [str(w.content) for w in saying]
+        shown = " ".join(screen_text(app).replace("█", " ").split())
+        for part in ("New action", "What", "Due", "Measure", "Priority", "Enter or ctrl+s saves"):
+            assert part in shown, f"{part!r} is cut off at {size}"
 
 
 async def test_new_edit_reorder_complete_and_delete(app: WorkshopApp) -> None:
