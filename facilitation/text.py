@@ -15,6 +15,7 @@ text safe for Word (python-docx refuses exactly these characters), so exports ca
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_NOTE_CHARS = 200_000
 """A note may hold a pasted document (100 KB notes are tested); beyond this it is refused with a message."""
@@ -52,7 +53,7 @@ def close_bidi(text: str) -> str:
     opened inside it. Lines end at newline, U+2028 and U+2029, so a note's line shown alone (a preview, a Markdown
     line) or joined to the next (a title) is closed too. Text with nothing left open is returned unchanged, so
     cleaning twice changes nothing."""
-    if not _BIDI_CONTROLS.search(text):
+    if text.isascii() or not _BIDI_CONTROLS.search(text):  # isascii: a fifth of the search's cost
         return text
     return "".join(_close_line(part) for part in _LINE_ENDS.split(text))
 
@@ -108,12 +109,45 @@ def single_line(text: str, what: str, *, limit: int, required: bool = True) -> s
     return cleaned
 
 
+def _joins_previous(character: str) -> bool:
+    """True for a character drawn as part of the one before it: a combining mark, a zero-width joiner, a
+    variation selector, an emoji skin tone or a tag (subdivision flags)."""
+    code = ord(character)
+    return (
+        unicodedata.category(character).startswith("M")
+        or code == 0x200D
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+    )
+
+
+def _regional_indicator(character: str) -> bool:
+    return "\U0001f1e6" <= character <= "\U0001f1ff"
+
+
+def cluster_start(text: str, at: int) -> int:
+    """``at``, or the nearest index before it where a character cluster starts, so ``text[:result]`` never
+    splits one: an accent from its letter, an emoji from its skin tone or selector, the parts of a ZWJ sequence
+    ("👩‍🚀"), the two letters of a flag. A cut inside one draws a different glyph of a different width (Unicode
+    UAX #29's grapheme clusters, the cases lists and names meet; not every rule of it)."""
+    at = max(0, min(at, len(text)))
+    while 0 < at < len(text) and (_joins_previous(text[at]) or text[at - 1] == "\u200d"):
+        at -= 1
+    if 0 < at < len(text) and _regional_indicator(text[at]):
+        run = 0
+        while at - run > 0 and _regional_indicator(text[at - run - 1]):
+            run += 1
+        at -= run % 2  # an odd run before: the last one pairs with text[at]
+    return at
+
+
 def preview(text: str, width: int = 60) -> str:
     """One line for lists and the event log: the first line of a note, shortened with an ellipsis."""
     first = clean_line(text.split("\n", 1)[0]) if text else ""
     more = "\n" in text.strip()
     if len(first) > width:
-        return first[: width - 1].rstrip() + "…"
+        return close_bidi(first[: cluster_start(first, width - 1)].rstrip()) + "…"
     return first + (" …" if more else "")
 
 
@@ -122,8 +156,9 @@ def shown(text: str, limit: int = 2000) -> str:
     characters (a pasted document) it ends with "… (N more characters)"."""
     body = text.strip("\n")
     if len(body) <= limit:
-        return body
-    return body[:limit].rstrip() + f"… ({len(body) - limit:,} more characters)"
+        return close_bidi(body)  # text stored before overrides were closed on the way in (749a30b)
+    cut = cluster_start(body, limit)
+    return close_bidi(body[:cut].rstrip()) + f"… ({len(body) - cut:,} more characters)"
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:

@@ -51,6 +51,14 @@ SECURITY_HEADERS = {
 }
 
 
+def shown_value(value: Any) -> Any:
+    """Every value a page prints (Jinja's ``finalize``): stored text with a right-to-left override left open
+    closed at the end of its line (``text.close_bidi``), so text saved before overrides were closed on the way
+    in (749a30b) never turns round what the page prints after it. Other values (numbers, drawn ``Markup``) as
+    they are."""
+    return text.close_bidi(value) if type(value) is str else value
+
+
 def make_environment() -> jinja2.Environment:
     """The templates, autoescaped (every page is HTML), undefined names an error rather than empty text."""
     env = jinja2.Environment(
@@ -59,6 +67,7 @@ def make_environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=shown_value,
     )
     env.filters["plural"] = text.plural
     return env

@@ -38,6 +38,7 @@ from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.charts import bar
 from screens.private_notices import PrivateScreen
 from screens.widgets import KeyBar
+from screens.widgets.cells import pad, widest
 from screens.widgets.readiness_charts import LABEL_WIDTH, attitude_chart, comparison_chart, discipline_chart
 from workshop.session import EXTERNAL_RELOAD, SessionError
 
@@ -156,9 +157,9 @@ class ReadinessScreen(WorkshopScreenMixin, Screen[None]):
             )
         )
         options = []
-        width = max((len(p.name) for p in people), default=0)
+        width = widest(p.name for p in people)
         for person in people:
-            name = person.name.ljust(width)
+            name = pad(person.name, width)
             if person.id in answered:
                 prompt = Text.assemble((" ✔ ", "bold green"), (name, "bold"), "  answered")
             else:
@@ -344,7 +345,7 @@ class ReadinessEntryScreen(PrivateScreen, WorkshopScreenMixin, Screen[bool]):
         for i, discipline in enumerate(DISCIPLINES, start=1):
             pointer = ("▶ ", "bold") if self.row == i else "  "
             score = self.scores.get(discipline.key)
-            parts: list[str | tuple[str, str]] = [pointer, (discipline.title.ljust(LABEL_WIDTH), "bold")]
+            parts: list[str | tuple[str, str]] = [pointer, (pad(discipline.title, LABEL_WIDTH), "bold")]
             for value in range(1, 6):
                 parts += [(f" {value} ", cursor if value == score else ""), " "]
             parts.append(

@@ -514,3 +514,16 @@ def test_a_hidden_note_leaves_an_open_vote_on_devices_and_takes_no_dot(on_stage:
     on_stage.votes.close(ballot.id)
     assert "Hide this one" not in ana.refresh()
     del keep, room
+
+
+def test_every_value_a_page_prints_has_its_right_to_left_overrides_closed() -> None:
+    """Text saved before 749a30b may hold an override (U+202E) or isolate (U+2067) left open: a page prints every
+    value closed at its end (Jinja's ``finalize``), so it never turns round what the page prints after it; drawn
+    markup and numbers pass as they are."""
+    from markupsafe import Markup
+
+    from room.web import make_environment
+
+    page = make_environment().from_string("<b>{{ title }}</b> · {{ name }} · {{ drawn }} · {{ count }}")
+    shown = page.render(title="Kick-off \u202e2027", name="Ana \u2067Souza", drawn=Markup("<i>x</i>"), count=3)
+    assert shown == "<b>Kick-off \u202e2027\u202c</b> · Ana \u2067Souza\u2069 · <i>x</i> · 3"

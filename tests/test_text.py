@@ -125,3 +125,23 @@ def assert_closed(line: str) -> None:
             while depth.pop() != "isolate":
                 pass
     assert depth == [], repr(line)
+
+
+_CLUSTERS = ["a", "e\u0301", "👩\u200d🚀", "🇳🇬", "👋🏽", "❤\ufe0f", "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", "日", "\u202e", "\u2067"]  # fmt: skip
+"""Whole clusters: a letter, a letter and its accent, a ZWJ sequence, a flag, a skin tone, an emoji with its
+selector, a tag flag, a wide letter, and two right-to-left controls that must stay closed."""
+
+
+@given(st.lists(st.sampled_from(_CLUSTERS), max_size=40), st.integers(2, 30))
+def test_a_shortened_preview_never_splits_a_cluster_nor_leaves_an_override_open(
+    clusters: list[str], width: int
+) -> None:
+    """Cut inside "👩‍🚀" a list showed 👩 and 🚀 side by side (another width); cut before the closing U+202C an
+    override turned round the rest of the row."""
+    line = "".join(clusters)
+    prefixes = {"".join(clusters[:i]).rstrip() for i in range(len(clusters) + 1)}
+    for shown in (text.preview(line, width), text.shown(line, width).split("… (", 1)[0]):
+        body = shown.removesuffix("…").removesuffix(" …")
+        assert text.close_bidi(body) == body, repr(shown)
+        closers = len(body) - len(body.rstrip("\u202c\u2069"))
+        assert body[: len(body) - closers].rstrip() in prefixes, repr(shown)

@@ -32,6 +32,7 @@ from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen, TextEntryScreen
 from screens.voting import NOTE_CHARS, note_problem, note_text, rules_text
 from screens.widgets import KeyBar
+from screens.widgets.cells import pad, widest
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
 from workshop.session import EXTERNAL_RELOAD, MAX_TALLY, SessionError
@@ -214,12 +215,12 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
     def _draw_voters(self, ballot: Ballot) -> None:
         ws = self.session.workshop
         options = []
-        width = max((len(ws.participant_name(p)) for p in ballot.eligible), default=0)
+        width = widest(ws.participant_name(p) for p in ballot.eligible)
         on_devices = self.session.votes.device_voters
         anonymous = bool(ballot.anonymous)
         for participant_id in ballot.eligible:
             person = ws.participants.get(participant_id)
-            name = ws.participant_name(participant_id).ljust(width)
+            name = pad(ws.participant_name(participant_id), width)
             voted = participant_id in ballot.submitted
             if person is not None and not person.active:
                 prompt = Text.assemble(("  – ", "bold"), name, ("  left: their dots count", "italic"))

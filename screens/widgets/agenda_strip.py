@@ -17,6 +17,7 @@ from textual.widgets import Static
 from facilitation.models import Workshop
 from facilitation.schedule import ScheduleReport, StageTiming, build_schedule, format_minutes
 from facilitation.timer import StageTimer
+from screens.widgets.cells import pad, widest
 
 MarkState = Literal["done", "current", "started", "upcoming"]
 SYMBOLS: dict[MarkState, str] = {"done": "✓", "current": "▶", "started": "◐", "upcoming": "·"}
@@ -143,9 +144,9 @@ class AgendaStrip(Static):
 
     def _render_vertical(self) -> Content:
         parts: list[str | tuple[str, str]] = [("AGENDA", "bold underline"), "\n"]
-        width = max((len(m.title) for m in self._marks), default=0)
+        width = widest(m.title for m in self._marks)
         for mark in self._marks:
-            line = f"{SYMBOLS[mark.state]} {mark.title:<{width}} {mark.minutes:>3} min"
+            line = f"{SYMBOLS[mark.state]} {pad(mark.title, width)} {mark.minutes:>3} min"
             if (delta := _shown_delta(mark)) is not None:
                 line += f" {delta}"
             if mark.state == "current":

@@ -13,6 +13,7 @@ from facilitation import text
 from facilitation.readiness import DisciplineScore, ReadinessRound
 from facilitation.readiness_compare import ReadinessComparison
 from screens.charts import bar, range_track, scale_labels, spark
+from screens.widgets.cells import pad
 
 LABEL_WIDTH = 14
 ATTITUDE_BAR = 26
@@ -29,7 +30,7 @@ def attitude_chart(rnd: ReadinessRound, accent: str = "bold") -> Text:
     chart.append("\n")
     top = max((count for _, count in rnd.attitudes), default=0)
     for name, count in rnd.attitudes:
-        chart.append(f"  {name:<{LABEL_WIDTH - 2}}")
+        chart.append(f"  {pad(name, LABEL_WIDTH - 2)}")
         drawn = bar(count, top, ATTITUDE_BAR)
         chart.append(drawn or "·", style=accent if drawn else "dim")
         chart.append(" " * (ATTITUDE_BAR - len(drawn or "·") + 1))
@@ -62,7 +63,7 @@ def discipline_chart(rnd: ReadinessRound, accent: str = "bold") -> Text:
     chart.append(" " * LABEL_WIDTH + scale_labels(), style="bold")
     chart.append("   1 absent … 5 a strength\n")
     for score in rnd.disciplines:
-        chart.append(f"  {score.title:<{LABEL_WIDTH - 2}}")
+        chart.append(f"  {pad(score.title, LABEL_WIDTH - 2)}")
         chart.append_text(track_text(score, accent))
         chart.append(f"  {_score_notes(score)}")
         if score.title in rnd.disagreement:
@@ -92,7 +93,7 @@ def comparison_chart(comparison: ReadinessComparison, accent: str = "bold") -> T
     chart.append(comparison.sentence + "\n\n")
     chart.append(f"{'Attitudes':<{LABEL_WIDTH}}start    end\n", style="bold")
     for change in comparison.attitudes:
-        chart.append(f"  {change.name:<{LABEL_WIDTH - 2}}{change.start:>5}  → {change.end:>3}")
+        chart.append(f"  {pad(change.name, LABEL_WIDTH - 2)}{change.start:>5}  → {change.end:>3}")
         chart.append(*_change(change.change))
         chart.append("\n")
     if comparison.start_level is not None and comparison.end_level is not None:
@@ -107,7 +108,7 @@ def comparison_chart(comparison: ReadinessComparison, accent: str = "bold") -> T
     for discipline in comparison.disciplines:
         for when, answers in (("start", discipline.start), ("end", discipline.end)):
             title = discipline.title if when == "start" else ""
-            chart.append(f"  {title:<{LABEL_WIDTH - 2}}")
+            chart.append(f"  {pad(title, LABEL_WIDTH - 2)}")
             chart.append(f"{when:<6}", style="dim" if when == "start" else "bold")
             chart.append_text(track_text(answers, "" if when == "start" else accent))
             chart.append(f"  {answers.median_text or '–'}")
