@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Self, cast
 
+from facilitation.text import close_bidi
+
 
 class StageKind(StrEnum):
     """What a stage is for; what differs by kind is in ``facilitation.stage_kinds.STAGE_KINDS``."""
@@ -135,9 +137,34 @@ class Record:
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
 
 
+class ShownText(Record):
+    """A record whose text every screen and page prints as it is (titles, names; a list of prompts): read from
+    plain data, a right-to-left override or isolate left open in ``SHOWN_TEXT`` is closed (``text.close_bidi``),
+    as text has been closed on the way in since 749a30b, so a workshop saved before then never turns round what is
+    printed after its titles. Notes are not such records (20,000 of them are read at start-up, and this costs a
+    call per record): screens show them through ``text.preview``, ``text.shown`` and the note list, which close
+    them."""
+
+    SHOWN_TEXT: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        record = super().from_dict(data)
+        values = record.__dict__
+        for name in cls.SHOWN_TEXT:
+            value = values.get(name)
+            if isinstance(value, str):
+                values[name] = close_bidi(value)
+            elif isinstance(value, list):
+                values[name] = [close_bidi(v) if isinstance(v, str) else v for v in value]
+        return record
+
+
 @dataclass
-class Participant(Record):
+class Participant(ShownText):
     """Someone in the room: an author of notes, a voter, an owner of actions."""
+
+    SHOWN_TEXT: ClassVar[tuple[str, ...]] = ("name",)
 
     id: int
     name: str
@@ -146,10 +173,11 @@ class Participant(Record):
 
 
 @dataclass
-class Stage(Record):
+class Stage(ShownText):
     """One timed step of the agenda: a discipline, the readiness check, the action plan or a custom stage."""
 
     ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {"kind": (StageKind, StageKind.CUSTOM)}
+    SHOWN_TEXT: ClassVar[tuple[str, ...]] = ("title", "purpose", "prompts", "output")
 
     id: int
     key: str
@@ -218,10 +246,11 @@ class Note(Record):
 
 
 @dataclass
-class Ballot(Record):
+class Ballot(ShownText):
     """One run of a dot vote: which notes are on it, the rules, and whether it is open."""
 
     INT_KEYED: ClassVar[tuple[str, ...]] = ("tally",)
+    SHOWN_TEXT: ClassVar[tuple[str, ...]] = ("title",)
 
     ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {
         "mode": (BallotMode, _UNKNOWN),
@@ -268,10 +297,11 @@ class Vote(Record):
 
 
 @dataclass
-class ActionItem(Record):
+class ActionItem(ShownText):
     """A priority turned into work: what, who owns it, by when, and how it stands."""
 
     ENUMS: ClassVar[dict[str, tuple[type[StrEnum], Any]]] = {"status": (ActionStatus, ActionStatus.OPEN)}
+    SHOWN_TEXT: ClassVar[tuple[str, ...]] = ("title", "owner", "measure", "details")
 
     id: int
     title: str

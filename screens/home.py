@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from facilitation.text import close_bidi
 from screens.base import WorkshopScreenMixin
 from screens.widgets.key_bar import KeyBar
 from workshop.session import DamagedWorkshopError, SessionError, WorkshopSummary
@@ -185,10 +186,11 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
                 Text(""),
             )
         return (
-            Text(summary.title, overflow="ellipsis", no_wrap=True),
-            Text(summary.organisation, overflow="ellipsis", no_wrap=True),
+            # closed: the library's index keeps titles as a workshop saved before 749a30b left them
+            Text(close_bidi(summary.title), overflow="ellipsis", no_wrap=True),
+            Text(close_bidi(summary.organisation), overflow="ellipsis", no_wrap=True),
             Text(summary.date),
-            Text(summary.stage_reached, overflow="ellipsis", no_wrap=True),
+            Text(close_bidi(summary.stage_reached), overflow="ellipsis", no_wrap=True),
             Text(str(summary.notes), justify="right"),
         )
 

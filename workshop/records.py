@@ -10,6 +10,7 @@ from facilitation.models import (
     Record,
     Workshop,
 )
+from facilitation.text import close_bidi
 from workshop.store import Op
 
 INFO_TABLE = "info"
@@ -47,6 +48,9 @@ def info_from_doc(doc: dict[str, Any], *, fallback_id: str) -> dict[str, Any]:
     info = dict(doc)
     info["id"] = info.pop("workshop_id", None) or fallback_id
     info.setdefault("title", fallback_id)
+    for name in ("title", "organisation", "facilitator"):  # as ``Record.SHOWN_TEXT``: closed for every screen
+        if isinstance(info.get(name), str):
+            info[name] = close_bidi(info[name])
     return {k: v for k, v in info.items() if k in Workshop.INFO_FIELDS}
 
 

@@ -24,6 +24,7 @@ from textual.visual import RenderOptions, Visual
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from facilitation.models import Note, Participant, Workshop
+from facilitation.text import close_bidi
 from screens.internals import divide_line
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import estimated_height
@@ -172,7 +173,7 @@ def _note_prompt(note: Note, author: str) -> NotePrompt:
     if len(body) > PREVIEW_CHARS:
         body = body[:PREVIEW_CHARS]
     cut = len(note.text) - len(body)
-    parts.append(body)
+    parts.append(close_bidi(body))  # a note saved before 749a30b, or cut before its closer
     if cut:
         parts.append((f" … (+{cut:,} characters: press e to read it all)", "bold"))
     if note.merged_from:
