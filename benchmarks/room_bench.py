@@ -266,6 +266,48 @@ def _time_syncs(session: WorkshopSession) -> list[tuple[float, float]]:
     return rounds
 
 
+def _time_key_steps(session: WorkshopSession, clock: KeyClock, steps: list[dict[str, float]]) -> None:
+    """Record, for each facilitator's note, when its key handler called ``group.soon``, when that returned and
+    whether the note was published inside it, and when its ``Change`` was published (``perf_counter`` seconds)."""
+    group = session.group
+    soon = group.soon
+
+    def timed_soon(call: Any, **options: Any) -> Any:
+        step = {"enter": clock.starts[-1] if clock.starts else 0.0, "soon": time.perf_counter()}
+        steps.append(step)
+        try:
+            return soon(call, **options)
+        finally:
+            step["returned"] = time.perf_counter()
+
+    def published(change: Change) -> None:
+        typed = [n for n in change.records_of(Note) if n.text.startswith("Facilitator note ")]
+        if change.kind == "note.added" and typed and steps and "published" not in steps[-1]:
+            steps[-1]["published"] = time.perf_counter()
+
+    group.soon = timed_soon  # type: ignore[method-assign]
+    session.subscribe(published)
+
+
+def _key_steps(steps: list[dict[str, float]], windows: list[tuple[float, float]]) -> str:
+    """Where the facilitator's Enter waited (p95s, ms): to its handler, in it, from it to the publish, from the
+    publish to the list showing the note; and how many were published inside the handler."""
+    shown = {start: end for start, end in windows}
+    parts: dict[str, list[float]] = {"to the handler": [], "in it": [], "to the publish": [], "to the list": []}
+    inline = 0
+    for step in steps:
+        if "published" not in step or step["enter"] not in shown:
+            continue
+        parts["to the handler"].append(step["soon"] - step["enter"])
+        parts["in it"].append(step["returned"] - step["soon"])
+        parts["to the publish"].append(max(0.0, step["published"] - step["returned"]))
+        parts["to the list"].append(shown[step["enter"]] - step["published"])
+        inline += step["published"] <= step["returned"]
+    return ", ".join(f"{name} {summary_ms(v)[1]:.1f}" for name, v in parts.items() if v) + (
+        f"; published inside the handler {inline} of {len(parts['in it'])}"
+    )
+
+
 async def _loop_lag(lags: list[float], period: float = 0.005) -> None:
     """How late the loop wakes a task that sleeps ``period`` seconds: what anything ready waits at most."""
     loop = asyncio.get_running_loop()
@@ -336,8 +378,10 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         line = await _line(phones, "joining and opening their live pages", STEP_SECONDS)
         assert line.strip() == "joined", line
         probe = LoopProbe()
+        key_steps: list[dict[str, float]] = []
         if PROBE:
             probe.install()
+            _time_key_steps(session, clock, key_steps)
         enter_windows: list[tuple[float, float]] = []
         cpu_before = time.process_time()
         phones.stdin.write("go\n")
@@ -379,6 +423,7 @@ async def busy_room(store: Store, workshop_id: str) -> dict[str, Any]:
         results["breakdown"], request_windows = _breakdown(server.room.commit_times or [], syncs, lags)
         if PROBE:
             results["probe"] = {
+                "key steps": _key_steps(key_steps, enter_windows),
                 "requests": report(probe, request_windows),
                 "enter": report(probe, enter_windows),
                 "longest": ", ".join(f"{name} {s * 1000:.1f}" for s, name in probe.longest(8)),
@@ -471,6 +516,7 @@ def run() -> list[Row]:
         )
     if "probe" in r:
         probe = r["probe"]
+        rows.append(("room probe: facilitator's Enter, p95s (ms)", probe["key steps"], "(where the key waits)", None))
         for label, key in (("round end to 2xx", "requests"), ("facilitator's Enter to list", "enter")):
             rows.append((f"room probe: {label}", probe[key], "(what the loop ran meanwhile)", None))
         rows.append(

@@ -256,3 +256,27 @@ async def test_over_a_real_server_every_change_reaches_every_phone_and_each_answ
         for phone in phones:
             await phone.http.aclose()
         await server.stop()
+
+
+def test_the_sync_thread_shortens_the_interpreters_switch_interval(session: WorkshopSession) -> None:
+    """The sync thread gives up the GIL in every write and fdatasync; at Python's 5 ms switch interval it waited up
+    to that long each time to get it back from a busy loop (SyncThread.SWITCH_INTERVAL), so starting it shortens
+    the interval, and never lengthens one already shorter."""
+    import sys
+
+    from workshop.session.group import SyncThread
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        session.warm()
+        assert session.group.sync_thread.running
+        assert sys.getswitchinterval() == pytest.approx(SyncThread.SWITCH_INTERVAL)
+        session.group.close()
+        sys.setswitchinterval(SyncThread.SWITCH_INTERVAL / 2)
+        other = SyncThread(lambda: False)
+        other.start()
+        other.stop()
+        assert sys.getswitchinterval() == pytest.approx(SyncThread.SWITCH_INTERVAL / 2)
+    finally:
+        sys.setswitchinterval(before)
