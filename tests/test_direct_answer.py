@@ -280,3 +280,105 @@ def test_the_sync_thread_shortens_the_interpreters_switch_interval(session: Work
         assert sys.getswitchinterval() == pytest.approx(SyncThread.SWITCH_INTERVAL / 2)
     finally:
         sys.setswitchinterval(before)
+
+
+async def test_a_rounds_end_runs_before_what_the_loop_queued_while_its_fdatasync_ran(
+    on_stage: WorkshopSession, disk: Disk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop is busy (a frame being drawn) when the fdatasync returns, and has more queued behind that: the
+    round's end, which answers the phones, runs first once the busy callback returns (group._call_first)."""
+    import threading
+
+    from workshop.session import group as group_module
+
+    loop = asyncio.get_running_loop()
+    handed_over = threading.Event()
+    call_first = group_module._call_first
+
+    def watched(*args: Any) -> None:
+        call_first(*args)
+        handed_over.set()
+
+    monkeypatch.setattr(group_module, "_call_first", watched)
+    order: list[str] = []
+    disk.close()
+
+    async def request() -> None:
+        await on_stage.group.commit(lambda: on_stage.notes.add("from a phone"))
+        order.append("answered")
+
+    answered = drive(request())
+    await disk.busy()
+
+    def drawing() -> None:  # a long callback, with more queued behind it, while the round ends
+        loop.call_soon(order.append, "queued before the round ended")
+        disk.open()
+        assert handed_over.wait(30), "the sync thread did not hand the round's end over"
+
+    loop.call_soon(drawing)
+    await answered
+    await asyncio.sleep(0)
+    assert order == ["answered", "queued before the round ended"]
+
+
+async def test_a_rounds_end_on_a_loop_in_debug_mode_still_arrives(on_stage: WorkshopSession) -> None:
+    """Where the loop's ready queue is not used (debug mode checks which thread calls), the round's end is
+    handed over with call_soon_threadsafe: the phone is answered all the same."""
+    loop = asyncio.get_running_loop()
+    debug = loop.get_debug()
+    loop.set_debug(True)
+    try:
+        note = await on_stage.group.commit(lambda: on_stage.notes.add("from a phone"))
+    finally:
+        loop.set_debug(debug)
+    assert on_stage.note(note.id).text == "from a phone"
+
+
+async def test_rounds_ends_handed_over_together_run_in_the_order_the_rounds_ended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two rounds end while the loop is busy: both ends go before what the loop had queued, and the first round's
+    end runs first (a refusal of the first round must be handled before the second's)."""
+    import threading
+
+    from workshop.session import group as group_module
+
+    gate, entered, handed = threading.Event(), threading.Semaphore(0), threading.Semaphore(0)
+    call_first = group_module._call_first
+
+    def watched(*args: Any) -> None:
+        call_first(*args)
+        handed.release()
+
+    monkeypatch.setattr(group_module, "_call_first", watched)
+
+    def sync() -> bool:
+        entered.release()
+        gate.wait()
+        return True
+
+    thread = group_module.SyncThread(sync)
+    loop = asyncio.get_running_loop()
+    order: list[object] = []
+    both = asyncio.Event()
+
+    def ended(round_: int) -> Any:
+        return lambda error: (order.append(round_), round_ == 2 and both.set())
+
+    try:
+        thread.ask_then(ended(1))
+        await asyncio.to_thread(entered.acquire)  # round 1 runs
+        thread.ask_then(ended(2))  # round 2 is asked meanwhile
+
+        def busy() -> None:
+            loop.call_soon(order.append, "queued before")
+            gate.set()
+            assert handed.acquire(timeout=30) and handed.acquire(timeout=30), "the rounds did not end"
+
+        loop.call_soon(busy)
+        async with asyncio.timeout(30):
+            await both.wait()
+        assert order == [1, 2, "queued before"], order
+    finally:
+        gate.set()
+        thread.stop()
