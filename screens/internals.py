@@ -368,13 +368,21 @@ class OptionListLines(OptionList):
 
 class QuietFirstResume:
     """Mix into a ``Screen``: the first ``ScreenResume``, straight after the screen mounted and styled every
-    widget, does not restyle them all again (a few milliseconds on the stage screen, at start-up); later resumes,
-    back from a dialog or after a change of theme, restyle as usual.
+    widget, does not restyle them all again (a few milliseconds on the stage screen, at start-up), and the screen
+    is laid out once before its first frame instead of twice; later resumes, back from a dialog or after a change
+    of theme, restyle as usual.
 
     Textual runs one handler per class of the screen for a message, in MRO order, finding it by the name
     ``_on_screen_resume`` before ``on_screen_resume`` (``MessagePump._get_dispatch_methods``): so this mixin's
     runs after a screen's own ``on_screen_resume`` and before ``Screen._on_screen_resume``, which restyles only
-    if ``event.refresh_styles``. Pinned by ``tests/test_internals.py``.
+    if ``event.refresh_styles``, and lays the screen out at once when its size is not the app's
+    (``self._size != size``). A screen resumed for the first time has never been laid out: Textual laid it out
+    there, and then again at its next update, since the widgets its ``on_mount`` filled in (and its own
+    ``AwaitMount``) asked for a layout meanwhile, each message arriving after the first one had already placed
+    them (5 ms of CPU and another full repaint before the stage screen's first frame at start-up, each time a
+    screen opens). Here the screen is given the app's size and asked for one layout, which Textual runs at its
+    next update with everything asked for by then (``Screen._on_timer_update``). Pinned by
+    ``tests/test_internals.py``.
     """
 
     _resumed_before: bool = False
@@ -383,6 +391,10 @@ class QuietFirstResume:
         if not self._resumed_before:
             self._resumed_before = True
             event.refresh_styles = False
+            screen = cast("Screen[Any]", self)
+            if not screen.outer_size and screen.is_attached:  # never laid out: see the docstring
+                screen._size = screen.app.size
+                screen.refresh(layout=True)
 
 
 # --- a screen under another (Screen._compositor_refresh) -------------------------------------------------------

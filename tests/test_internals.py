@@ -21,6 +21,7 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets.option_list import Option
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the Linux driver only")
@@ -310,6 +311,60 @@ async def test_the_first_resume_keeps_its_styles_and_later_ones_restyle() -> Non
         (first, made_first), (later, made_later) = seen
         assert made_first and not first.refresh_styles  # Textual asked for a restyle; the mixin said no
         assert later.refresh_styles == made_later  # later resumes are left as Textual made them
+
+
+async def test_a_first_resume_lays_the_screen_out_once_before_its_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual lays a new screen out as it resumes (it has no size yet) and again at its next update, as the
+    widgets its ``on_mount`` changed ask for a layout after the first one placed them; with the mixin, once."""
+    from textual.geometry import Size
+    from textual.screen import Screen
+    from textual.widgets import Static
+
+    # What the mixin relies on: the resume lays out only a screen whose size is not the app's; an update runs
+    # the layout asked for.
+    resume = inspect.getsource(Screen._on_screen_resume)
+    assert "if self._size != size:" in resume and "self._refresh_layout(size)" in resume
+    assert "self._refresh_layout(scroll=self._scroll_required)" in inspect.getsource(Screen._on_timer_update)
+    assert "return self._size" in inspect.getsource(Widget.outer_size.fget)  # type: ignore[attr-defined]
+
+    layouts: list[Screen[None]] = []
+    upstream = Screen._refresh_layout
+
+    def counted(self: Screen[None], size: Size | None = None, scroll: bool = False) -> None:
+        layouts.append(self)
+        upstream(self, size, scroll)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    first_frame: dict[str, int] = {}
+
+    class Filled(SettledResize, Screen[None]):  # as the app's screens: no second layout for a same-size Resize
+        def compose(self) -> ComposeResult:
+            yield Static(id="title")
+            yield Static(id="body")
+
+        def on_mount(self) -> None:
+            self.query_one("#title", Static).update("A title\nover two lines")
+            self.query_one("#body", Static).update("Body " * 40)
+            self.app.call_after_refresh(lambda: first_frame.setdefault(type(self).__name__, layouts.count(self)))
+
+    class Quiet(QuietFirstResume, Filled):
+        pass
+
+    app = App[None]()
+    async with app.run_test(size=(60, 20)) as pilot:
+        plain, quiet = Filled(), Quiet()
+        await app.push_screen(plain)
+        await pilot.pause()
+        await app.push_screen(quiet)
+        await pilot.pause()
+        await pilot.pause()
+        assert first_frame == {"Filled": 2, "Quiet": 1}
+        assert quiet.outer_size == Size(60, 20)
+        assert quiet.query_one("#body", Static).size == plain.query_one("#body", Static).size  # laid out alike
+        assert quiet.query_one("#body", Static).region == plain.query_one("#body", Static).region
+        await pilot.resize_terminal(70, 22)
+        await pilot.pause()
+        assert quiet.outer_size == Size(70, 22) and quiet.query_one("#body", Static).size.width == 70
 
 
 # --- a screen's same-size resize -----------------------------------------------------------------------------

@@ -70,6 +70,7 @@ async def test_room_end_to_end_in_the_app(app: WorkshopApp, store: Store, worksh
         server = await open_room(app, "127.0.0.1", 0)
         assert server is not None and isinstance(app.screen, RoomScreen)
         code = server.room.join_code
+        await pilot.pause()  # a pushed screen is laid out at its first update (screens.internals.QuietFirstResume)
         shown = screen_text(app)
         assert server.url in shown and f"{code[:3]} {code[3:]}" in shown and "▀" in shown
 

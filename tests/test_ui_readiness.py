@@ -72,6 +72,7 @@ async def test_k_opens_the_check_on_the_readiness_stage_only(app: WorkshopApp) -
         stage = app.screen
         assert isinstance(stage, StageScreen)
         assert stage.check_action("readiness", ()) is True
+        await pilot.pause()  # a pushed screen is laid out at its first update (screens.internals.QuietFirstResume)
         assert "Press k to run the readiness check" in screen_text(app)
         await pilot.press("n", "y")  # next stage (its timer never started: confirm)
         await pilot.pause()

@@ -650,6 +650,7 @@ async def test_layout_classes_are_set_before_the_first_frame(
 async def test_compact_and_wide_layouts(app: WorkshopApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = stage_screen(app)
+        await pilot.pause()  # a pushed screen is laid out at its first update (screens.internals.QuietFirstResume)
         assert screen.has_class("-compact")
         assert screen.query_one("#stage-side").region.area == 0
         assert screen.query_one("#stage-prompt").region.height == 1
