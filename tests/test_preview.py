@@ -394,3 +394,55 @@ def test_notes_previewed_as_rows_or_documents_open_as_the_full_workshop_has_them
     _rewrite(path, body=json.dumps(body).encode())
     older = opening_session(store, workshop_id)
     assert older is not None and older.workshop.notes == shown
+
+
+NOTE_VALUES = [
+    # (field, value, whether the stage screen can draw the note as the whole workshop has it)
+    ("stage_id", 1, False),  # another stage's
+    ("deleted_at", 5.0, False),
+    ("text", 42, False),
+    ("text", None, False),
+    ("text", ["a"], False),
+    ("author_id", "Ana", False),
+    ("author_id", 1.5, False),
+    ("author_id", None, True),  # anonymous
+    ("position", True, False),
+    ("position", "1", False),
+    ("position", None, False),
+    ("position", 7, True),
+    ("position", 2.5, True),
+    ("co_author_ids", [1, "2"], False),
+    ("co_author_ids", [True], False),
+    ("co_author_ids", [1.0], False),
+    ("co_author_ids", {}, False),
+    ("co_author_ids", None, False),
+    ("co_author_ids", [], True),
+    ("co_author_ids", [1, 2], True),
+]
+
+
+@pytest.mark.parametrize("form", ["row", "document"])
+@pytest.mark.parametrize(("name", "value", "drawable"), NOTE_VALUES)
+def test_a_previewed_note_is_used_only_when_the_stage_screen_can_draw_it(
+    library: WorkshopLibrary, form: str, name: str, value: object, drawable: bool
+) -> None:
+    """Every note a preview holds is checked as it is read, a row of values as a document: one whose shown
+    fields are not what the whole workshop's would be sends start-up to the full read; one that is, is used."""
+    workshop_id = _workshop(library)
+    store = _store(library)
+    path = preview_path(store.data_dir, workshop_id)
+    body = json.loads(path.read_bytes().split(b"\n", 1)[1])
+    assert all(isinstance(row, list) for row in body["notes"].values())
+    note_id = list(body["notes"])[-1]  # the newest: notes before it are read first
+    if form == "document":
+        body["notes"][note_id] = dict(zip(NOTE_COLUMNS, body["notes"][note_id], strict=True))
+    _set_note(body, note_id, name, value)
+    _rewrite(path, body=json.dumps(body).encode())
+    session = opening_session(store, workshop_id)
+    if not drawable:
+        assert session is None and library.preview(workshop_id) is None
+        return
+    assert session is not None
+    note = session.workshop.notes[int(note_id)]
+    assert getattr(note, name) == value and type(getattr(note, name)) is type(value)
+    assert len(session.workshop.notes) == 3
