@@ -193,6 +193,7 @@ async def test_the_room_screen_says_when_phones_show_the_end_of_workshop_readine
         server = await open_room(app, "127.0.0.1", 0)
         assert server is not None
         await until(pilot, lambda: isinstance(app.screen, RoomScreen), "the room screen")
+        await pilot.pause()  # a pushed screen is laid out at its first update (screens.internals.QuietFirstResume)
         assert "notes are shown to the room" in screen_text(app)
         toggle_end_readiness(app)
         await until(
