@@ -13,12 +13,12 @@ source without building ``Vote`` objects. The rules for notes changed during a v
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from facilitation import voting
-from facilitation.models import Ballot, Note, Workshop
+from facilitation.models import Ballot, Event, Note, Workshop
 
 RECORD_VERSION = 1
 """Version of the ``Ballot.revealed`` shape."""
@@ -174,17 +174,35 @@ def _from_record(ballot: Ballot, saved: Mapping[str, Any]) -> Outcome:
     )
 
 
-def _from_reveal_event(workshop: Workshop, ballot: Ballot) -> Outcome | None:
+def reveal_events(workshop: Workshop) -> dict[Hashable, Event]:
+    """The latest ``vote.revealed`` event of each ballot in the event log, by the ``ballot_id`` it names: one pass
+    over the log for every ballot revealed before records were kept (``outcome``'s ``reveals``)."""
+    found: dict[Hashable, Event] = {}
+    for event in workshop.events:
+        if event.kind == "vote.revealed":
+            named = event.data.get("ballot_id")
+            if isinstance(named, Hashable):
+                found[named] = event
+    return found
+
+
+def _from_reveal_event(
+    workshop: Workshop, ballot: Ballot, reveals: Mapping[Hashable, Event] | None = None
+) -> Outcome | None:
     """A ballot revealed before records were kept: the ranking its ``vote.revealed`` event logged (note, dots,
-    rank per line), with the notes' texts as they are now; ``None`` without a readable event."""
-    event = next(
-        (
-            e
-            for e in reversed(workshop.events)
-            if e.kind == "vote.revealed" and e.data.get("ballot_id") == ballot.id
-        ),
-        None,
-    )
+    rank per line), with the notes' texts as they are now; ``None`` without a readable event. ``reveals``:
+    ``reveal_events(workshop)`` when the caller has it (the log is searched otherwise)."""
+    if reveals is not None:
+        event = reveals.get(ballot.id)
+    else:
+        event = next(
+            (
+                e
+                for e in reversed(workshop.events)
+                if e.kind == "vote.revealed" and e.data.get("ballot_id") == ballot.id
+            ),
+            None,
+        )
     rows = event.data.get("result") if event is not None else None
     if not isinstance(rows, list) or not all(
         isinstance(r, list) and len(r) >= 3 and all(isinstance(x, int) for x in r[:3]) for r in rows
@@ -209,17 +227,20 @@ def _from_reveal_event(workshop: Workshop, ballot: Ballot) -> Outcome | None:
     return Outcome(ballot, ranked, live.voters, sum(counts), recorded=True)
 
 
-def outcome(workshop: Workshop, ballot: Ballot) -> Outcome:
+def outcome(
+    workshop: Workshop, ballot: Ballot, *, reveals: Mapping[Hashable, Event] | None = None
+) -> Outcome:
     """The result of ``ballot`` as every screen and export shows it.
 
     A revealed ballot gives its record. One revealed before records were kept gives the ranking its reveal event
     logged (texts as they are now), else, like an open vote, the count of the dots on file over the notes that
-    count (``counted_notes``).
+    count (``counted_notes``). ``reveals``: ``reveal_events(workshop)``, for a caller counting several such
+    ballots (each otherwise searches the whole event log: about 2 ms at 20,000 entries).
     """
     if ballot.status == "closed":
         if ballot.revealed:
             return _from_record(ballot, ballot.revealed)
-        logged = _from_reveal_event(workshop, ballot)
+        logged = _from_reveal_event(workshop, ballot, reveals)
         if logged is not None:
             return logged
     return _live(workshop, ballot)

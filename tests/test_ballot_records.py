@@ -82,6 +82,30 @@ def test_a_ballot_revealed_before_records_is_computed_the_same_way_for_everyone(
     assert ballots.outcome(ws, legacy).ranked == ballots.outcome(ws, ballot).ranked
 
 
+def test_ballots_revealed_before_records_read_their_reveal_from_one_pass_over_the_log() -> None:
+    """``outcome`` with ``reveals`` (one pass over the log for every such ballot, as the session counts them)
+    gives what searching the log gives: the latest reveal of that ballot, events of other ballots and malformed
+    ones ignored, and a ballot with no readable reveal counted from its dots."""
+    from facilitation.models import Event
+
+    ws, ballot = workshop_with_vote()
+    legacy = ballot.replace(status="closed", closed_at=1.0)
+    other = ballot.replace(id=2, status="closed", closed_at=1.0)
+    ws.ballots = {1: legacy, 2: other}
+    ws.events = [
+        Event(1, 1.0, "vote.revealed", "", data={"ballot_id": 1, "result": [[1, 9, 1], [2, 1, 2]]}),
+        Event(2, 2.0, "vote.revealed", "", data={"ballot_id": 1, "result": [[2, 4, 1], [1, 1, 2]]}),
+        Event(3, 3.0, "vote.revealed", "", data={"ballot_id": [1], "result": [[3, 8, 1]]}),
+        Event(4, 4.0, "note.added", "", data={"ballot_id": 1}),
+    ]
+    reveals = ballots.reveal_events(ws)
+    assert set(reveals) == {1}
+    for kept in (legacy, other):
+        assert ballots.outcome(ws, kept, reveals=reveals) == ballots.outcome(ws, kept)
+    assert [(i.note_id, i.dots) for i in ballots.outcome(ws, legacy, reveals=reveals).ranked] == [(2, 4), (1, 1)]
+    assert not ballots.outcome(ws, other, reveals=reveals).recorded  # nothing logged: counted from the dots
+
+
 def test_the_record_is_plain_json_and_names_no_voter() -> None:
     import json
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,7 @@ from facilitation.models import (
     Ballot,
     BallotMode,
     BallotStatus,
+    Event,
     Note,
     NoteMark,
     Vote,
@@ -50,6 +51,7 @@ class Votes(Part):
     def __init__(self, ledger: Ledger) -> None:
         super().__init__(ledger)
         self._results: dict[int, tuple[tuple[object, ...], BallotResult]] = {}
+        self._reveals: tuple[tuple[object, ...], dict[Hashable, Event]] | None = None
         """Each ballot's last result, with the state it was counted in (``_state``)."""
 
     def ballot(self, ballot_id: int) -> Ballot:
@@ -512,10 +514,25 @@ class Votes(Part):
         kept = self._results.get(ballot.id)
         if kept is not None and kept[0] == state:
             return kept[1]
-        found = ballots.outcome(self._ws, ballot)
+        reveals = None
+        if ballot.status == BallotStatus.CLOSED and not ballot.revealed:  # revealed before records were kept
+            reveals = self._reveal_events()
+        found = ballots.outcome(self._ws, ballot, reveals=reveals)
         result = BallotResult(ballot, found.ranked, found.voters, found.total_dots, found.recorded)
         self._results[ballot.id] = (state, result)
         return result
+
+    def _reveal_events(self) -> dict[Hashable, Event]:
+        """``facilitation.ballots.reveal_events`` of the workshop, found once per state of its event log: the action
+        plan counts every stage's latest revealed vote, and each vote revealed before records were kept searched
+        the whole log for its reveal (about 2 ms each at 20,000 entries)."""
+        from facilitation import ballots
+
+        ws = self._ws
+        state = (id(ws), len(ws.events), ws.events[-1].id if ws.events else None)
+        if self._reveals is None or self._reveals[0] != state:
+            self._reveals = (state, ballots.reveal_events(ws))
+        return self._reveals[1]
 
     def result(self, ballot_id: int) -> BallotResult:
         """The ranking of a closed vote (the facilitator's screen shows it only after the reveal). The same
