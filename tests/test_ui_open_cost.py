@@ -251,6 +251,47 @@ async def test_a_stage_screen_opened_again_reuses_the_note_prompts_and_shows_cha
         assert "changed while the stage was not shown" in text
 
 
+def test_the_same_notes_listed_again_are_the_same_options_without_looking_each_up(
+    library: WorkshopLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``NoteOptions.options_for``: the same records and names give the same options, without one lookup per
+    note; a note changed, a note added or an author renamed gives the options ``option`` gives for each."""
+    from screens.widgets.note_list import NoteOptions
+
+    session = library.create("Offsite", participants=["Ana", "Ben"])
+    workshop = session.workshop
+    ana = next(p for p in workshop.participants.values() if p.name == "Ana")
+    for i in range(5):
+        session.notes.add(f"note {i}", author_id=ana.id if i % 2 else None)
+    stage = session.stage().id
+    shared = note_options(workshop)
+    first = shared.options_for(workshop.stage_notes(stage), workshop)
+    looked_up: list[int] = []
+    original = NoteOptions.option
+    looking_up = NoteOptions._option
+    monkeypatch.setattr(
+        NoteOptions, "_option", lambda self, note, author: looked_up.append(note.id) or looking_up(self, note, author)
+    )
+    again = shared.options_for(workshop.stage_notes(stage), workshop)
+    assert again == first and all(a is b for a, b in zip(again, first, strict=True)) and not looked_up
+    again.pop()  # the list handed out is the caller's own
+    assert len(shared.options_for(workshop.stage_notes(stage), workshop)) == 5
+
+    def listed() -> list[str]:
+        fresh = [str(o.prompt) for o in (original(shared, n, workshop) for n in workshop.stage_notes(stage))]
+        shown = [str(o.prompt) for o in shared.options_for(workshop.stage_notes(stage), workshop)]
+        assert shown == fresh
+        return shown
+
+    session.notes.edit(workshop.stage_notes(stage)[0].id, "edited")
+    assert "edited" in listed()[0]
+    session.notes.add("a sixth note")
+    assert len(listed()) == 6
+    session.participants.rename(ana.id, "Anabel")
+    assert sum("Anabel" in line for line in listed()) == 2
+    session.close()
+
+
 async def test_two_stage_screens_of_one_workshop_both_follow_a_change(stage_app: WorkshopApp) -> None:
     app = stage_app
     async with app.run_test(size=SIZE) as pilot:

@@ -192,11 +192,13 @@ class NoteOptions:
     build each once. Options hold no state of the list they are in (``OptionList`` keeps its maps itself).
     """
 
-    __slots__ = ("__weakref__", "options", "prompts")
+    __slots__ = ("__weakref__", "_listed", "options", "prompts")
 
     def __init__(self) -> None:
         self.prompts: dict[int, tuple[tuple[object, ...], LaterNotePrompt]] = {}
         self.options: dict[int, Option] = {}
+        self._listed: tuple[list[Note], dict[int, str], list[Option]] | None = None
+        """The last ``options_for``: its notes, the participants' names then, and the options."""
 
     @staticmethod
     def key(note: Note, author: str) -> tuple[object, ...]:
@@ -222,6 +224,19 @@ class NoteOptions:
         workshop, a file followed from another window). Each is used only while its note reads the same."""
         self.prompts.update(other.prompts)
         self.options.update(other.options)
+
+    def options_for(self, notes: list[Note], workshop: Workshop) -> list[Option]:
+        """``options_of(notes, workshop)``, as a list of the caller's own. When ``notes`` are the notes of the last
+        call (the same records: a note changed is a new record) and every participant's name reads the same, its
+        options are those of the last call, and that list is copied instead of looking each note up again: a
+        stage screen opened again on 3,333 notes (20,000 in the workshop) looked up 3,333 prompts and options."""
+        names = {person.id: person.name for person in workshop.participants.values()}
+        listed = self._listed
+        if listed is not None and listed[1] == names and listed[0] == notes:
+            return list(listed[2])
+        options = self.options_of(notes, workshop)
+        self._listed = (notes, names, options)
+        return list(options)
 
     def option(self, note: Note, workshop: Workshop) -> Option:
         """The note's option, the same object while its prompt is unchanged."""
@@ -395,7 +410,7 @@ class NoteList(LazyOptionList):
         """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note."""
         notes = list(notes)
         self._positions = {n.id: n.position for n in notes}
-        options = self._note_options(workshop).options_of(notes, workshop)
+        options = self._note_options(workshop).options_for(notes, workshop)
         self.set_options(options or [self._hint()])
         if options:
             index = len(options) - 1
