@@ -315,6 +315,78 @@ async def test_two_stage_screens_of_one_workshop_both_follow_a_change(stage_app:
         assert "edited with two lists open" in text and "a new note with two lists open" in text
 
 
+async def test_a_stage_screen_opened_over_the_same_stage_takes_the_line_map_and_keys_work(
+    stage_app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stage screen pushed over one showing the same notes starts from that list's line map
+    (``LazyOptionList.take_lines``) instead of placing every note again: the same lines, the newest note
+    highlighted and in view, and the keys move the highlight as usual. With a note added while it was closed,
+    the next one lists it (its options are not the same: it places them itself)."""
+    from screens.widgets.lazy_list import LazyOptionList
+
+    taken: list[bool] = []
+    upstream = LazyOptionList.take_lines
+
+    def take(self: LazyOptionList, other: LazyOptionList) -> bool:
+        taken.append(upstream(self, other))
+        return taken[-1]
+
+    monkeypatch.setattr(LazyOptionList, "take_lines", take)
+    app = stage_app
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        session = app.session
+        assert session is not None
+        beneath = app.screen
+        assert isinstance(beneath, StageScreen)
+        taken.clear()
+        await app.push_screen(StageScreen())
+        await pilot.pause()
+        above = app.screen
+        assert isinstance(above, StageScreen) and above is not beneath
+        assert True in taken
+        assert above.notes.line_cache.lines == beneath.notes.line_cache.lines
+        newest = above.notes.note_ids[-1]
+        assert above.notes.selected_note_id == newest
+        assert above.notes.line_cache.index_to_line[above.notes.highlighted] >= above.notes.scroll_offset.y
+        await pilot.press("up", "up")
+        assert above.notes.selected_note_id == above.notes.note_ids[-3]
+        app.pop_screen()
+        await pilot.pause()
+        added = session.notes.add("added while no second stage screen was open")
+        taken.clear()
+        await app.push_screen(StageScreen())
+        await pilot.pause()
+        again = app.screen
+        assert isinstance(again, StageScreen)
+        assert again.notes.selected_note_id == added.id == beneath.notes.note_ids[-1]
+        assert again.notes.line_cache.lines == beneath.notes.line_cache.lines
+        assert "added while no second stage screen was open" in _words(app)
+
+
+def test_a_list_of_other_options_or_another_width_takes_no_line_map(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``take_lines`` refuses a list of other options (one more, or another object), and one placed at another
+    width; a list that has placed options already keeps its own."""
+    from textual.widgets.option_list import Option
+
+    from screens.widgets.lazy_list import LazyOptionList
+
+    monkeypatch.setattr(LazyOptionList, "_option_width", lambda self: 40)  # unmounted lists: the width they see
+    options = [Option(f"option {i}") for i in range(5)]
+    first, second = LazyOptionList(*options), LazyOptionList(*options)
+    first.line_cache.lines.extend((i, 0) for i in range(5))
+    first._placed_width = 40
+    assert second.take_lines(first) and second.line_cache.lines == first.line_cache.lines
+    assert not second.take_lines(first), "it has a line map now"
+    other = LazyOptionList(*options, Option("one more"))
+    assert not other.take_lines(first)
+    copies = LazyOptionList(*[Option(f"option {i}") for i in range(5)])
+    assert not copies.take_lines(first)
+    elsewhere = LazyOptionList(*options)
+    first._placed_width = 41
+    assert not elsewhere.take_lines(first)
+
+
 def test_note_options_belong_to_one_workshop_object_and_go_with_it(library: WorkshopLibrary) -> None:
     session = library.create("Offsite", participants=["Ana"])
     session.notes.add("Ana: a note")

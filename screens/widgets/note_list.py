@@ -192,13 +192,16 @@ class NoteOptions:
     build each once. Options hold no state of the list they are in (``OptionList`` keeps its maps itself).
     """
 
-    __slots__ = ("__weakref__", "_listed", "options", "prompts")
+    __slots__ = ("__weakref__", "_listed", "lists", "options", "prompts")
 
     def __init__(self) -> None:
         self.prompts: dict[int, tuple[tuple[object, ...], LaterNotePrompt]] = {}
         self.options: dict[int, Option] = {}
         self._listed: tuple[list[Note], dict[int, str], list[Option]] | None = None
         """The last ``options_for``: its notes, the participants' names then, and the options."""
+        self.lists: weakref.WeakSet[LazyOptionList] = weakref.WeakSet()
+        """The note lists that listed options from here (``NoteList.set_notes``): a list of the same options takes
+        its line map from one of them (``LazyOptionList.take_lines``)."""
 
     @staticmethod
     def key(note: Note, author: str) -> tuple[object, ...]:
@@ -352,6 +355,10 @@ class NoteList(LazyOptionList):
     def place_lines(self) -> None:
         if self._measured_width is None and self.scrollable_content_region:
             self._measured_width = self.scrollable_content_region.width
+        if not self.line_cache.lines and self.scrollable_content_region and self._shared is not None:
+            for other in list(self._shared.lists):  # another list of the same notes: its line map, if it fits
+                if self.take_lines(other):
+                    break
         super().place_lines()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -410,8 +417,10 @@ class NoteList(LazyOptionList):
         """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note."""
         notes = list(notes)
         self._positions = {n.id: n.position for n in notes}
-        options = self._note_options(workshop).options_for(notes, workshop)
+        shared = self._note_options(workshop)
+        options = shared.options_for(notes, workshop)
         self.set_options(options or [self._hint()])
+        shared.lists.add(self)
         if options:
             index = len(options) - 1
             if select is not None and self.has_note(select):
