@@ -222,3 +222,25 @@ def test_a_change_the_kept_list_did_not_see_finds_it_again(session: WorkshopSess
     session._ledger.changes += 1
     assert [c.note.id for c in session.actions.candidates()] == [note.id]
     assert session.actions.marked_ids() == {note.id}
+
+
+def test_a_failing_applier_does_not_stop_a_commit(session: WorkshopSession) -> None:
+    """A listener of ``Ledger.on_applied`` that raises is logged; the change is still made and published, and
+    what the failing part keeps (here the candidates: its own listener fails) is found afresh afterwards."""
+    import pytest
+
+    stage = session.stage().id
+    note = session.notes.add("Publish the roadmap", stage_id=stage)
+    assert session.actions.candidates() == []
+    heard: list[str] = []
+    session.subscribe(lambda change: heard.append(change.kind))
+
+    def broken(_pairs: object) -> None:
+        raise RuntimeError("a bug in a listener")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(session._ledger, "_appliers", [broken, broken])  # the part's own in place of the first
+        session.notes.mark(note.id, NoteMark.DECISION)
+    assert len(heard) == 1
+    assert session.workshop.notes[note.id].mark == NoteMark.DECISION
+    assert [c.note.id for c in session.actions.candidates()] == [note.id]

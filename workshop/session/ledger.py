@@ -320,7 +320,10 @@ class Ledger:
                 for (_t, _i, old), record in zip(before[removed_count:], changed, strict=True)
             ]
             for applier in self._appliers:
-                applier(pairs)
+                try:
+                    applier(pairs)
+                except Exception:  # the change is written and in memory: it must go on to be published
+                    log.exception("An on_applied listener failed; what it keeps is found afresh")
         before_timers = {s: self._timers.get(s, _ABSENT) for s in timers or {}}
         for stage_id_, timer in (timers or {}).items():
             if timer is None:
@@ -379,7 +382,8 @@ class Ledger:
         ``changes`` already counts it): ``pairs`` holds ``(before, after)`` for each record written or removed. For
         what is counted from the workshop and kept up to date change by change (``session.actions.candidates``).
         Nothing else bumps ``changes`` with it (an undo of refused changes, a batch followed from another window):
-        whatever is kept must be found afresh when ``changes`` moved on without a call."""
+        whatever is kept must be found afresh when ``changes`` moved on without a call. An ``applier`` that raises is
+        logged and the commit goes on (it is already written): keep what it keeps valid only once it has returned."""
         self._appliers.append(applier)
 
     def on_refused(self, listener: Callable[[str], None]) -> Callable[[], None]:
