@@ -103,6 +103,9 @@ async def test_a_key_whose_way_is_lost_lets_the_others_go_on(app: WorkshopApp) -
         assert not type_ahead.busy
         type_ahead._on_its_way = lost  # as if its node closed before the callback behind it ran
         burst(app, "ilost\r")
+        session = session_of(app)
+        # the note stored, not only its text on screen (the field shows it before Enter is handled)
+        await until(pilot, lambda: any(n.text == "lost" for n in session.workshop.live_notes()), "the note added")
         await until(pilot, lambda: "lost" in screen_text(app), "the keys behind it handled")
         assert screen.query_one("#note-input", Input).value == ""
 
