@@ -52,6 +52,7 @@ class Devices:
         self._clock = clock
         self._by_hash: dict[str, Device] = {}
         self._ids = itertools.count(1)
+        self._farewells: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self._by_hash)
@@ -100,8 +101,19 @@ class Devices:
         self._by_hash[device.token_hash] = device
         return device, token
 
-    def remove(self, device: Device) -> None:
+    def remove(self, device: Device, *, farewell: str = "") -> None:
+        """Forget ``device``; ``farewell`` is what its next page says (why the facilitator signed it out), once."""
         self._by_hash.pop(device.token_hash, None)
+        if farewell:
+            if len(self._farewells) > 10_000:  # a room of phones never comes near: forget rather than grow
+                self._farewells.clear()
+            self._farewells[device.token_hash] = farewell
+
+    def farewell(self, token: str | None) -> str:
+        """Why the device with cookie ``token`` was signed out by the facilitator ("" if it was not), said once."""
+        if not token or len(token) > 200:
+            return ""
+        return self._farewells.pop(token_hash(token), "")
 
     def clear(self) -> None:
         self._by_hash.clear()

@@ -99,7 +99,12 @@ class Room:
         device = self.devices.holder(participant_id)
         if device is None:
             return False
-        self.leave(device)
+        name = self.session.workshop.participant_name(participant_id)
+        self.leave(
+            device,
+            farewell=f"The facilitator signed this device out, so the name {name} is free for another device. "
+            "Join again if the facilitator asks you to.",
+        )
         return True
 
     def approve(self, device_id: int) -> str:
@@ -120,7 +125,11 @@ class Room:
     def deny(self, device_id: int) -> None:
         device = self.devices.by_id(device_id)
         if device is not None and device.pending:
-            self.devices.remove(device)
+            self.devices.remove(
+                device,
+                farewell=f"The facilitator did not let this device in as {device.requested_name}. "
+                "Pick your name from the list, or ask the facilitator.",
+            )
             self._changed()
 
     def close(self) -> None:
@@ -198,9 +207,10 @@ class Room:
         self._changed()
         return JoinResult(device, token)
 
-    def leave(self, device: Device) -> None:
-        """Sign a device out (it left, or the facilitator released its name): its name is free again."""
-        self.devices.remove(device)
+    def leave(self, device: Device, *, farewell: str = "") -> None:
+        """Sign a device out (it left, or the facilitator released its name): its name is free again.
+        ``farewell``: what its next page says (the facilitator's doing; nothing when it left itself)."""
+        self.devices.remove(device, farewell=farewell)
         if device.participant_id is not None:
             self.session.votes.release_device(device.participant_id)
         self._changed()

@@ -201,7 +201,7 @@ class RoomWeb:
         return self.page("message.html", status=status, message=message)
 
     def join_page(
-        self, request: Request, *, status: int = 200, error: str = "", typed: str = ""
+        self, request: Request, *, status: int = 200, error: str = "", typed: str = "", notice: str = ""
     ) -> HTMLResponse:
         join_token = request.cookies.get(JOIN_COOKIE) or ""
         cookies = {}
@@ -219,6 +219,7 @@ class RoomWeb:
             names=names,
             locked=self.room.locked,
             error=error,
+            notice=notice,
             typed=typed,
         )
 
@@ -263,7 +264,8 @@ class RoomWeb:
         """A refusal: the page the device was on, with the message, under the refusal's status."""
         if device is None or refusal.status in (401, 410):
             if refusal.status == 401 or device is None:
-                return self.join_page(request, status=refusal.status, error=refusal.message)
+                farewell = self.room.devices.farewell(request.cookies.get(DEVICE_COOKIE))
+                return self.join_page(request, status=refusal.status, error=refusal.message, notice=farewell)
             return self.message(refusal.status, refusal.message)
         template = "waiting.html" if device.pending else "stage.html"
         return self.page(template, status=refusal.status, device=device, error=refusal.message, **values)
@@ -276,8 +278,8 @@ class RoomWeb:
 
     async def home(self, request: Request) -> Response:
         device = self.device(request)
-        if device is None:
-            return self.join_page(request)
+        if device is None:  # a device the facilitator signed out is told why, once (``Devices.farewell``)
+            return self.join_page(request, notice=self.room.devices.farewell(request.cookies.get(DEVICE_COOKIE)))
         notice = {
             "note": "Saved: your note is in.",
             "edit": "Saved: your note is changed.",

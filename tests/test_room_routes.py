@@ -527,3 +527,28 @@ def test_every_value_a_page_prints_has_its_right_to_left_overrides_closed() -> N
     page = make_environment().from_string("<b>{{ title }}</b> · {{ name }} · {{ drawn }} · {{ count }}")
     shown = page.render(title="Kick-off \u202e2027", name="Ana \u2067Souza", drawn=Markup("<i>x</i>"), count=3)
     assert shown == "<b>Kick-off \u202e2027\u202c</b> · Ana \u2067Souza\u2069 · <i>x</i> · 3"
+
+
+def test_a_device_the_facilitator_signs_out_is_told_why_once(on_stage: WorkshopSession) -> None:
+    """Declined, or its name released for another device, a phone went back to a bare join page (room.js loads
+    "/" when its device is signed out): nothing said that the facilitator had done it, so people asked again."""
+    room, web, _ = make_room(on_stage)
+    asking, ana_phone, leaving = Phone(web), Phone(web), Phone(web)
+    assert asking.join("new", new_name="Dev Patel").status_code == 303
+    (request,) = room.devices.pending()
+    room.deny(request.id)
+    page = asking.http.get("/").text
+    assert 'name="code"' in page and "did not let this device in as Dev Patel" in page
+    assert "did not let" not in asking.http.get("/").text, "said once"
+
+    people_ = people(on_stage)
+    assert ana_phone.join(people_["Ana"]).status_code == 303
+    assert room.release(people_["Ana"])
+    refused = ana_phone.note("still me?")  # without JavaScript: the next form says it
+    assert refused.status_code == 401 and "so the name Ana is free for another device" in refused.text
+    assert "free for another device" not in ana_phone.http.get("/").text
+
+    assert leaving.join(people_["Ben"]).status_code == 303
+    assert leaving.post("/leave").status_code == 303  # leaving on one's own: nothing to explain
+    page = leaving.http.get("/").text
+    assert 'name="code"' in page and "facilitator" not in page.split("<main", 1)[1].split("<form", 1)[0]
