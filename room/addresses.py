@@ -24,7 +24,7 @@ class Address:
 
     @property
     def label(self) -> str:
-        where = "this laptop only (rehearsal)" if self.loopback else self.interface
+        where = "this laptop only: a rehearsal" if self.loopback else self.interface
         return f"{self.ip}  ({where})"
 
 

@@ -271,6 +271,7 @@ class OpenRoomScreen(WorkshopScreenMixin, ModalScreen[tuple[str, int] | None]):
     OpenRoomScreen > Vertical { width: 72; max-width: 100%; height: auto; border: thick $primary; padding: 1 2;
                                 background: $surface; }
     OpenRoomScreen Input, OpenRoomScreen Select { margin-bottom: 1; }
+    OpenRoomScreen Label { width: 100%; }
     OpenRoomScreen .hint { color: $text-muted; }
     OpenRoomScreen Horizontal { height: auto; }
     """

@@ -207,3 +207,19 @@ async def test_the_room_screen_says_when_phones_show_the_end_of_workshop_readine
         await until(pilot, lambda: "end-of-workshop readiness check · 1 answered" in screen_text(app), "1 answer")
         toggle_end_readiness(app)
         await until(pilot, lambda: "notes are shown to the room" in screen_text(app), "the stage again")
+
+
+async def test_the_open_room_dialog_reads_whole_at_80x24(app: WorkshopApp) -> None:
+    """Its hint was cut at the dialog's edge ("127.0.0.1 is for a rehearsal on thi") and the rehearsal address
+    read "(this laptop only (rehearsal))"."""
+    from room.addresses import Address
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+        await pilot.press("j")
+        await until(pilot, lambda: isinstance(app.screen, OpenRoomScreen), "the open-room dialog")
+        shown = screen_text(app)
+        assert "this laptop)" in shown and "Open the room" in shown, shown
+        await pilot.press("escape")
+    for address in (Address("127.0.0.1", "lo"), Address("::1", "lo"), Address("192.0.2.2", "eth0")):
+        assert address.label.count("(") == 1 and address.label.endswith(")"), address.label
