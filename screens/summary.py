@@ -19,7 +19,7 @@ from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from facilitation import text, voting
-from facilitation.models import Note, Stage, Workshop
+from facilitation.models import CheckRound, Note, Stage, Workshop
 from facilitation.stage_kinds import rules_of
 from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.widgets import KeyBar
@@ -29,6 +29,16 @@ from workshop.session import WorkshopSession
 
 TOP_NOTES = 5
 """How many of a vote's notes the summary lists (more when tied with the last)."""
+
+
+def _readiness_count(ws: Workshop) -> str:
+    """How many answered the readiness check: one figure while only the start round has answers, else one per
+    round ("6 readiness answers at the start, 4 at the end"), so the two rounds are never added into one count."""
+    end = sum(1 for answers in ws.readiness.values() if answers.round is CheckRound.END)
+    start = len(ws.readiness) - end
+    if not end:
+        return _plural(start, "readiness answer")
+    return f"{_plural(start, 'readiness answer')} at the start, {end} at the end"
 
 
 def _plural(count: int, word: str) -> str:
@@ -91,7 +101,7 @@ def stage_block(
     counts = []
     rules = rules_of(stage.kind)
     if rules.readiness_check:
-        counts.append(_plural(len(ws.readiness), "readiness answer"))
+        counts.append(_readiness_count(ws))
     if notes or rules.counts_notes:
         counts += [_plural(len(notes), "note"), _plural(len(decisions), "decision")]
         counts.append(_plural(len(candidates), "candidate"))
