@@ -16,7 +16,7 @@ from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.message import Message
 
-from screens.internals import QuietFirstResume, QuietWhenCovered, SettledResize
+from screens.internals import QuietFirstResume, QuietWhenCovered, SettledResize, next_message
 from workshop.session import Change, SessionError
 
 if TYPE_CHECKING:
@@ -182,6 +182,13 @@ class WorkshopScreenMixin(QuietFirstResume, QuietWhenCovered, SettledResize, Dis
     def same_size_resize(self) -> None:
         """The breakpoint classes for the size the screen has (Textual sets them in the handler skipped)."""
         self.settle_breakpoints()
+
+    def more_changes_coming(self) -> bool:
+        """Whether the message this screen handles next is another ``WorkshopChanged``: changes published
+        together (one group commit round: several phones' notes or dots at once) arrive as consecutive messages,
+        and a part of the screen drawn from the workshop as it is now can wait for the last of them (it sees them
+        all: the workshop already holds every change it is told of)."""
+        return isinstance(next_message(cast("Screen[Any]", self)), WorkshopChanged)
 
     @property
     def workshop_app(self) -> WorkshopAppAPI:

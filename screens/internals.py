@@ -16,6 +16,7 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``SettledResize``: a screen told it now has the size it was just laid out at does not lay out and draw again.
 - ``inner_outer``: ``StylesCache.get_inner_outer`` cached by its two colours, not by the widget's cache object too.
 - ``bubbled_on``: where a key went after a node handled it (Textual's bubbling rule), for ``screens.type_ahead``.
+- ``next_message``: the message a screen handles next, so a burst of changes is followed once.
 
 The tick boxes and tables (``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``, ``FixedSizeDataTable``)
 are in ``screens.internals_widgets``, under the same rules: their Textual widgets (``Checkbox``, ``SelectionList``,
@@ -58,7 +59,7 @@ from textual.app import App
 from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
-from textual.message_pump import MessagePump
+from textual.message_pump import MessagePump, MessagePumpClosed
 from textual.screen import Screen
 from textual.style import Style
 from textual.visual import Visual, VisualType
@@ -511,12 +512,30 @@ def bubbled_on(message: Message, node: MessagePump) -> MessagePump | None:
         return None
     return parent
 
+
+# --- the message a pump handles next (textual.message_pump.MessagePump._peek_message) -------------------------
+
+
+def next_message(pump: MessagePump) -> Message | None:
+    """The message ``pump`` will handle after the one it is handling now, or None when none is queued yet.
+
+    Textual 8.2.8's message loop already peeks at the next message before it dispatches one (to let it replace
+    the current one: ``Message.can_replace``), holding it as ``_pending_message`` until its turn; this reads the
+    same, and takes nothing off the queue. A screen uses it to follow a burst of changes published together (one
+    group commit round: several phones' notes) once, at the last of them. Pinned by ``tests/test_internals.py``."""
+    try:
+        return pump._peek_message()
+    except MessagePumpClosed:  # a closed pump handles nothing more
+        return None
+
+
 __all__ = [
     "LineCache",
     "ListContent",
     "OptionListLines",
     "PasteKeepingParser",
     "QuietFirstResume",
+    "QuietWhenCovered",
     "ScreenCssLoader",
     "SettledResize",
     "WorkshopLinuxDriver",
@@ -525,6 +544,7 @@ __all__ = [
     "divide_line",
     "inner_outer",
     "load_screen_css",
+    "next_message",
     "option_divider",
     "set_option_prompt",
 ]

@@ -381,8 +381,10 @@ class RoomScreen(WorkshopScreenMixin, Screen[None]):
         self.call_later(self.refresh_room)
 
     def on_workshop_changed(self, _message: object) -> None:
-        """The session published a change (a note from a device, the reveal): redraw the counts."""
-        self.refresh_room()
+        """The session published a change (a note from a device, the reveal): redraw the counts, once for changes
+        published together (``more_changes_coming``: the last of a burst of phones' notes redraws for all)."""
+        if not self.more_changes_coming():
+            self.refresh_room()
 
     def refresh_room(self) -> None:
         with contextlib.suppress(NoMatches):  # not composed yet: on_mount draws it

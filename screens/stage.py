@@ -31,7 +31,7 @@ from facilitation.text import plural, preview
 from facilitation.timer import StageTimer
 from screens.base import ReadOnlyChanged, WorkshopChanged, WorkshopScreenMixin
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
-from workshop.session import EXTERNAL_RELOAD, SessionError
+from workshop.session import EXTERNAL_RELOAD, Change, SessionError
 
 if TYPE_CHECKING:
     pass
@@ -185,6 +185,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._timer_status = ""
         self._resumed = False
         """Whether the screen has resumed since it mounted."""
+        self._changes: list[Change] = []
+        """Changes heard and not followed yet: more of the same burst are coming (``on_workshop_changed``)."""
 
     # --- plumbing --------------------------------------------------------------------------------------
 
@@ -322,11 +324,25 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
 
     def on_workshop_changed(self, message: WorkshopChanged) -> None:
         """A committed change, made here, on another screen, from the palette or by another process: each part
-        of the screen updates itself for what it shows."""
+        of the screen updates itself for what it shows.
+
+        Changes published together (one group commit round: a burst of phones' notes) arrive as consecutive
+        messages; they are followed together at the last of them (``more_changes_coming``), in order, so the note
+        list adds them in one go (``NoteList.batched``): one scroll and one repaint for the burst."""
+        self._changes.append(message.change)
+        if self.more_changes_coming():
+            return
+        changes, self._changes = self._changes, []
+        if self._stage_id is None or self.workshop_app.session is None:
+            return  # not showing a stage (going home)
+        with self.notes.batched():
+            for change in changes:
+                self._follow(change)
+
+    def _follow(self, change: Change) -> None:
         session = self.workshop_app.session
         if session is None or self._stage_id is None:
             return
-        change = message.change
         ws = session.workshop
         if ws.current_stage_id != self._stage_id and ws.current_stage_id in ws.stages:
             self._enter_stage()  # the workshop moved to another stage

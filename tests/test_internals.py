@@ -37,6 +37,7 @@ from screens.internals import (  # noqa: E402  (after the platform check)
     WorkshopLinuxDriver,
     cached_visual,
     divide_line,
+    next_message,
     option_divider,
     set_option_prompt,
 )
@@ -555,3 +556,36 @@ async def test_a_screen_under_an_opaque_one_does_not_repaint_it_and_one_under_a_
         await pilot.pause()
         await pilot.pause()
         assert pushed and all(screen is app.screen for screen in pushed)  # drawn through the dialog
+
+
+async def test_next_message_is_the_one_handled_next_and_none_after_the_last() -> None:
+    from textual.message_pump import MessagePump
+    from textual.widget import Widget
+
+    assert "pending = self._peek_message()" in inspect.getsource(MessagePump._process_messages_loop)
+    assert "self._pending_message = message" in inspect.getsource(MessagePump._peek_message)
+
+    class Said(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    heard: list[tuple[str, str | None]] = []
+
+    class Listener(Widget):
+        def on_said(self, message: Said) -> None:
+            following = next_message(self)
+            heard.append((message.text, following.text if isinstance(following, Said) else None))
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Listener()
+
+    app = Host()
+    async with app.run_test() as pilot:
+        listener = app.query_one(Listener)
+        await pilot.pause()
+        for text in ("one", "two", "three"):
+            listener.post_message(Said(text))
+        await pilot.pause()
+        assert heard == [("one", "two"), ("two", "three"), ("three", None)]

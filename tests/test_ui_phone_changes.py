@@ -234,3 +234,102 @@ async def test_a_list_sized_by_its_options_is_laid_out_again_and_a_fixed_one_onl
         await pilot.press("end")
         await pilot.pause()
         assert fixed.scroll_offset.y == 13 - view
+
+
+def burst_of_notes(app: WorkshopApp, texts: list[str], author: str) -> None:
+    """Commit notes one after another without yielding to the loop: their changes are published and relayed
+    before any screen handles the first, as a group round publishes several phones' notes."""
+    session = session_of(app)
+    stage_id = session.workshop.current_stage_id
+    author_id = next(p.id for p in session.workshop.active_participants() if p.name == author)
+    for text in texts:
+        session.notes.add(text, stage_id=stage_id, author_id=author_id)
+
+
+def record_calls(monkeypatch: pytest.MonkeyPatch, cls: type, name: str) -> list[tuple[Any, ...]]:
+    calls: list[tuple[Any, ...]] = []
+    upstream = getattr(cls, name)
+
+    def recorded(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return upstream(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, recorded)
+    return calls
+
+
+async def test_changes_published_together_are_followed_at_once(
+    app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        notes = stage.notes
+        added = record_calls(monkeypatch, LazyOptionList, "add_options")
+        texts = [f"Together {i}" for i in range(20)]
+        burst_of_notes(app, texts, "Ben")
+        await pilot.pause()
+        assert len(added) == 1 and len(added[0][0]) == 20  # one add, one scroll, one repaint for the burst
+        assert shown_in_order(app, notes)
+        assert notes.selected_note_id == notes.note_ids[-1]
+        assert "Ben: Together 19" in screen_text(app)
+        # a burst mixing an edit of a note of the same burst and a deletion is followed in order
+        session = session_of(app)
+        stage_id = stage.stage_id
+        burst_of_notes(app, ["Soon edited", "Soon deleted"], "Ana")
+        edited, deleted = [n.id for n in session.workshop.stage_notes(stage_id)][-2:]
+        session.notes.edit(edited, "Edited within the burst")
+        session.notes.delete(deleted)
+        burst_of_notes(app, ["After them"], "Dev")
+        await pilot.pause()
+        assert shown_in_order(app, notes) and not notes.has_note(deleted)
+        text = screen_text(app)
+        assert "Ana: Edited within the burst" in text and "Dev: After them" in text and "Soon deleted" not in text
+
+
+async def test_notes_landing_below_the_view_do_not_redraw_the_list(
+    app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        notes = stage.notes
+        notes.focus()
+        await pilot.press("home")
+        await pilot.pause()
+        reading = notes.selected_note_id
+        drawn = record_calls(monkeypatch, NoteList, "render_line")  # a line drawn anew, not from the cache
+        before = notes.max_scroll_y
+        for i in range(3):
+            burst_of_notes(app, [f"Below {i}"], "Chloé")
+            await pilot.pause()
+        assert drawn == []  # nothing in view changed: only the scrollbar is drawn again
+        assert notes.max_scroll_y > before and notes.selected_note_id == reading
+        assert shown_in_order(app, notes)
+        await pilot.press("end")
+        await pilot.pause()
+        assert drawn and "Chloé: Below 2" in screen_text(app)
+
+
+async def test_the_vote_board_follows_a_burst_of_dots_once_and_shows_every_ballot(
+    app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screens.voting.board import VoteBoardScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        session = session_of(app)
+        note_ids = [n.id for n in session.workshop.stage_notes(stage.stage_id)][:10]
+        ballot = session.votes.open(stage.stage_id, note_ids=note_ids, budget=3, cap=2, anonymous=False)
+        await app.push_screen(VoteBoardScreen(ballot.id))
+        await pilot.pause()
+        redrawn = record_calls(monkeypatch, VoteBoardScreen, "redraw")
+        people = {p.name: p.id for p in session.workshop.active_participants()}
+        for name in ("Ana", "Ben", "Chloé"):  # as phones' dots and "I'm done" arrive in one round
+            for note_id in note_ids[:3]:
+                session.votes.cast(ballot.id, people[name], note_id)
+            session.votes.submit(ballot.id, people[name])
+        await pilot.pause()
+        assert len(redrawn) == 1
+        text = screen_text(app)
+        for name in ("Ana", "Ben", "Chloé"):
+            assert f"✔ {name}" in text
+        assert "○ Dev" in text and "3 of 4 have voted." in text

@@ -120,6 +120,8 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         self.ballot_id = ballot_id
         self._tally_drawn: dict[int, tuple[int, str]] = {}
         """What each tally row shows (count, problem), so a changed count redraws one row."""
+        self._stale = False
+        """A change to this ballot was heard and the board not redrawn yet (more of its burst are coming)."""
 
     @property
     def ballot(self) -> Ballot:
@@ -188,6 +190,9 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             for r in change.changed
         )
         if mine or change.removed_ids("votes") or change.kind == EXTERNAL_RELOAD:
+            self._stale = True
+        if self._stale and not self.more_changes_coming():  # a burst of dots (one group round): redrawn once
+            self._stale = False
             self.redraw()
 
     # --- drawing ---------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Any, Protocol, Self, cast
 from textual import events
 from textual.css.scalar import Unit
 from textual.css.styles import RulesMap
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.visual import VisualType
 from textual.widgets.option_list import Option
 
@@ -73,6 +73,11 @@ class LazyOptionList(OptionListLines):
         """Bumped whenever an option's guessed or counted height may have changed (``_summed`` keys on it)."""
         self._summed: tuple[tuple[int, int, int], int] | None = None
         """The last auto height added up: ((width, options, ``_heights_changed``), height)."""
+        self._quiet = False
+        """Inside ``add_options`` adding below the view: the list's own repaint is skipped (``refresh``)."""
+        self._virtual_for: tuple[int, int, int] | None = None
+        """(lines, options, the last option's divider) when every option was placed and the scrollable height set
+        for them: ``place_lines`` then has nothing to do (it is called for every line drawn)."""
         super().__init__(*content, name=name, id=id, classes=classes, disabled=disabled, markup=False)
 
     # --- measuring --------------------------------------------------------------------------------------
@@ -122,6 +127,32 @@ class LazyOptionList(OptionListLines):
         self._heights_changed += 1
         return super().set_options(options)
 
+    def add_options(self, new_options: Iterable[ListContent]) -> Self:
+        """Add options at the end. Options that land below the view (the lines placed already reach past its
+        bottom) change nothing on screen but the scrollbar: the list is not drawn again (``OptionList`` redraws
+        every line in view, about half a frame's drawing for a phone's note arriving while the facilitator reads
+        further up). A list sized by its options is laid out again as ever."""
+        if self._off_view() and not self.styles.auto_dimensions:
+            self._quiet = True
+            try:
+                return super().add_options(new_options)
+            finally:
+                self._quiet = False
+        return super().add_options(new_options)
+
+    def _off_view(self) -> bool:
+        """Whether an option added now lands below the view: the options placed fill it to its bottom."""
+        lines = self.line_cache.lines
+        if not lines or not self.is_mounted:
+            return False
+        view = self.scrollable_content_region.height
+        return view > 0 and len(lines) >= int(self.scroll_offset.y) + view
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        if self._quiet and not (regions or layout or recompose):
+            return self  # options added below the view (``add_options``): nothing in view changed
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
     def clear_options(self) -> Self:
         self._later = None
         self._guessed.clear()
@@ -159,12 +190,18 @@ class LazyOptionList(OptionListLines):
         rest are placed as the view or the highlight moves down (every reader of the line map calls this first:
         drawing, scrolling to the highlight, paging); until then they count in the scrollable height as the
         average height of the options placed (``_set_virtual_height``)."""
-        if not self.scrollable_content_region:
-            return
         cache = self.line_cache
         lines = cache.lines
-        next_index = lines[-1][0] + 1 if lines else 0
         options = self.options
+        if self._virtual_for is not None and self._virtual_for == (
+            len(lines),
+            len(options),
+            option_divider(options[-1]) if options else 0,
+        ):
+            return  # all placed, the scrollable height set: Textual asks again for every line it draws
+        if not self.scrollable_content_region:
+            return
+        next_index = lines[-1][0] + 1 if lines else 0
         if next_index < len(options):
             view = max(1, self.scrollable_content_region.height)
             enough = int(self.scroll_offset.y) + view * (1 + PLACE_AHEAD)
@@ -242,13 +279,16 @@ class LazyOptionList(OptionListLines):
     def _set_virtual_height(self) -> None:
         options = self.options
         placed = self.placed_count()
-        height = len(self.line_cache.lines)
+        lines = len(self.line_cache.lines)
+        height = lines
+        divider = option_divider(options[-1]) if options else 0
         if placed < len(options):
             rest = len(options) - placed  # counted at the average height of the options placed so far
             height += -(-height * rest // max(1, placed))
-        elif options and option_divider(options[-1]):
+        elif divider:
             height -= 1
         self.set_virtual_height(height)
+        self._virtual_for = (lines, len(options), divider) if placed == len(options) and lines else None
 
     def _count(self, indexes: range | list[int]) -> dict[int, int]:
         """Count the guessed options among ``indexes`` exactly: {index: height it was placed at} for each guess

@@ -9,7 +9,8 @@ one prompt; only a stage change rebuilds the list. Option ids are ``n<note id>``
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import ClassVar, cast
 
 from rich.text import Text
@@ -329,7 +330,11 @@ class NoteList(LazyOptionList):
         """Shown notes' positions: a change that moves one within the stage rebuilds the list in order."""
         self._scroll_pending = False
         """Bring the highlighted note into view when the list is next drawn (see ``render_lines``)."""
-        """The width the option list's measured lines were wrapped at (``None``: not measured yet)."""
+        self._batch: list[Option] | None = None
+        """Inside ``batched``: notes appended, not yet in the list (``None``: outside)."""
+        self._batch_ids: set[int] = set()
+        self._batch_follow: int | None = None
+        """Inside ``batched``: the appended note (index in ``_batch``) the highlight goes to, if any."""
 
     def _note_options(self, workshop: Workshop) -> NoteOptions:
         """``workshop``'s shared options; when this list showed another object of the workshop before (read
@@ -390,6 +395,7 @@ class NoteList(LazyOptionList):
     @property
     def selected_note_id(self) -> int | None:
         """The id of the highlighted note, or ``None`` when the list is empty."""
+        self._add_batch()
         option = self.highlighted_option
         if option is None or option.id is None:
             return None
@@ -397,14 +403,19 @@ class NoteList(LazyOptionList):
 
     @property
     def note_ids(self) -> list[int]:
+        self._add_batch()
         return [int(o.id[1:]) for o in self.options if o.id is not None]
 
     @property
     def note_count(self) -> int:
         """How many notes are listed (the empty-stage hint is not a note)."""
+        self._add_batch()
         return sum(1 for o in self.options if o.id is not None)
 
     def has_note(self, note_id: int) -> bool:
+        """Whether the note is listed (appended inside ``batched`` counts: it is added as the batch ends)."""
+        if note_id in self._batch_ids:
+            return True
         try:
             self.get_option(_option_id(note_id))
         except OptionDoesNotExist:
@@ -415,6 +426,7 @@ class NoteList(LazyOptionList):
 
     def set_notes(self, notes: Iterable[Note], workshop: Workshop, *, select: int | None = None) -> None:
         """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note."""
+        self._drop_batch()  # ``notes`` holds them
         notes = list(notes)
         self._positions = {n.id: n.position for n in notes}
         shared = self._note_options(workshop)
@@ -456,8 +468,7 @@ class NoteList(LazyOptionList):
                     self.update_note(record, workshop)
             elif mine:
                 if record.position >= max(self._positions.values(), default=float("-inf")):
-                    at_end = self.highlighted is None or self.highlighted >= self.option_count - 1
-                    self.append_note(record, workshop, follow=at_end if follow_new is None else follow_new)
+                    self.append_note(record, workshop, follow=self._at_end() if follow_new is None else follow_new)
                 else:
                     rebuild = record.id
             elif shown:
@@ -465,26 +476,81 @@ class NoteList(LazyOptionList):
         if rebuild is not False:
             self.set_notes(workshop.stage_notes(stage_id), workshop, select=rebuild)
 
+    def _at_end(self) -> bool:
+        """Whether the highlight is on the newest note (or nowhere), counting notes appended in a batch."""
+        if self._batch:
+            return self._batch_follow == len(self._batch) - 1
+        return self.highlighted is None or self.highlighted >= self.option_count - 1
+
     def append_note(self, note: Note, workshop: Workshop, *, follow: bool = True) -> None:
         """Add a new note at the end; ``follow`` highlights it and brings it into view (the room wants to see
         what was just typed). A note from a participant's device arrives with ``follow=False``, so the
-        facilitator's highlight stays where it is."""
+        facilitator's highlight stays where it is. Inside ``batched`` the note is added as the batch ends."""
+        option = self._option(note, workshop)
+        self._positions[note.id] = note.position
+        if self._batch is not None:
+            self._batch.append(option)
+            self._batch_ids.add(note.id)
+            if follow:
+                self._batch_follow = len(self._batch) - 1
+            return
         if self.note_count == 0 and self.option_count:
             self.clear_options()
-        self.add_option(self._option(note, workshop))
-        self._positions[note.id] = note.position
+        self.add_option(option)
         if follow or self.highlighted is None:
             self.highlighted = self.option_count - 1
             self._scroll_pending = True
 
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Notes appended inside (``append_note``, ``follow``) are added together as it ends: one ``add_options``,
+        one move of the highlight and one scroll for a burst of notes published together (several phones' notes
+        in one group commit round), instead of one each. The list reads as if each had been added at once:
+        ``has_note`` counts them, and anything else that reads or changes the list adds them first."""
+        if self._batch is not None:
+            yield  # already batching: the outer one adds them
+            return
+        self._batch = []
+        try:
+            yield
+        finally:
+            self._add_batch()
+            self._batch = None
+
+    def _add_batch(self) -> None:
+        """Add the notes appended in the batch so far (the batch goes on)."""
+        batch = self._batch
+        if not batch:
+            return
+        follow = self._batch_follow
+        self._batch = []
+        self._batch_ids.clear()
+        self._batch_follow = None
+        if self.note_count == 0 and self.option_count:
+            self.clear_options()
+        first = self.option_count
+        self.add_options(batch)
+        if follow is not None or self.highlighted is None:
+            self.highlighted = first + (follow if follow is not None else 0)
+            self._scroll_pending = True
+
+    def _drop_batch(self) -> None:
+        """Forget the notes appended in the batch (the list is about to be set whole)."""
+        if self._batch is not None:
+            self._batch = []
+        self._batch_ids.clear()
+        self._batch_follow = None
+
     def update_note(self, note: Note, workshop: Workshop) -> None:
         """Redraw one note after an edit, a mark or a merge."""
+        self._add_batch()
         if self.has_note(note.id):
             self._positions[note.id] = note.position
             self.replace_option_prompt(_option_id(note.id), self._prompt(note, workshop))
 
     def remove_note(self, note_id: int) -> None:
         """Drop one note (deleted, moved or merged away); the highlight stays at the same place."""
+        self._add_batch()
         if not self.has_note(note_id):
             return
         index = self.get_option_index(_option_id(note_id))
