@@ -333,3 +333,29 @@ async def test_the_vote_board_follows_a_burst_of_dots_once_and_shows_every_ballo
         for name in ("Ana", "Ben", "Chloé"):
             assert f"✔ {name}" in text
         assert "○ Dev" in text and "3 of 4 have voted." in text
+
+
+async def test_the_room_screen_redraws_once_for_a_burst_and_counts_every_note(
+    app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from screens.room import RoomScreen, open_room
+
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        session = session_of(app)
+        session.notes.set_silent(True, stage_id=stage.stage_id)
+        server = await open_room(app, "127.0.0.1", 0)
+        try:
+            assert server is not None and isinstance(app.screen, RoomScreen)
+            await pilot.pause()
+            drawn = record_calls(monkeypatch, RoomScreen, "_draw_room")
+            hidden_before = sum(1 for n in session.workshop.stage_notes(stage.stage_id) if n.hidden)
+            burst_of_notes(app, [f"Silent {i}" for i in range(8)], "Dev")
+            await pilot.pause()
+            assert len(drawn) == 1
+            hidden = sum(1 for n in session.workshop.stage_notes(stage.stage_id) if n.hidden)
+            assert hidden == hidden_before + 8
+            assert f"silent brainstorming ON · {hidden} notes in" in " ".join(screen_text(app).split())
+        finally:
+            await server.stop()
+            app.room = None
