@@ -13,6 +13,7 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``load_screen_css``, ``ScreenCssLoader``: a pushed screen's own stylesheet parsed alone.
 - ``QuietFirstResume``: a screen's first resume does not restyle every widget again.
 - ``QuietWhenCovered``: a screen under an opaque screen does not repaint the screen above it.
+- ``QuietInputWidth``: typing in a fixed-size ``Input`` does not lay the screen out.
 - ``SettledResize``: a screen told it now has the size it was just laid out at does not lay out and draw again.
 - ``inner_outer``: ``StylesCache.get_inner_outer`` cached by its two colours, not by the widget's cache object too.
 - ``bubbled_on``: where a key went after a node handled it (Textual's bubbling rule), for ``screens.type_ahead``.
@@ -64,7 +65,7 @@ from textual.screen import Screen
 from textual.style import Style
 from textual.visual import Visual, VisualType
 from textual.widget import Widget
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets._option_list import OptionListContent, _LineCache
 from textual.widgets.option_list import Option
 
@@ -428,6 +429,31 @@ class QuietWhenCovered:
         super()._compositor_refresh()  # type: ignore[misc]
 
 
+# --- an input's scrollable width (Input._watch_value) -----------------------------------------------------------
+
+
+class QuietInputWidth:
+    """Mix into an ``Input`` (before it) whose size does not depend on its text: typing does not lay the screen out.
+
+    Textual's ``Input._watch_value`` sets ``virtual_size`` (the text's width, to scroll it) on every change of the
+    value, and ``Widget.virtual_size`` is a reactive with ``layout=True``: each key typed in the stage's note field,
+    and the field emptied by each Enter, laid out the whole stage screen (about 10 ms at 120x36 on the loaded
+    sandbox; in a busy room, 117 layouts for 40 notes typed). The scrollable width is set here first without a
+    layout (as Textual itself does in ``Widget._size_updated``), so Textual's watcher finds it unchanged; the rest of
+    the watcher (suggestion, ``Changed``, the first cursor position) runs as ever. An input sized by its text
+    (an ``auto`` dimension) is left to Textual. Pinned by ``tests/test_internals.py``.
+    """
+
+    def _watch_value(self, value: str) -> None:
+        field = cast(Input, self)
+        if not field.styles.auto_dimensions:
+            size = Size(field.content_width, 1)
+            if size != field.virtual_size:
+                field.set_reactive(Widget.virtual_size, size)
+                field.refresh()
+        super()._watch_value(value)  # type: ignore[misc]
+
+
 # --- a screen's same-size resize (Screen._on_resize) --------------------------------------------------------
 
 
@@ -535,6 +561,7 @@ __all__ = [
     "OptionListLines",
     "PasteKeepingParser",
     "QuietFirstResume",
+    "QuietInputWidth",
     "QuietWhenCovered",
     "ScreenCssLoader",
     "SettledResize",

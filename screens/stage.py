@@ -30,6 +30,7 @@ from facilitation.stage_kinds import rules_of
 from facilitation.text import plural, preview
 from facilitation.timer import StageTimer
 from screens.base import ReadOnlyChanged, WorkshopChanged, WorkshopScreenMixin
+from screens.internals import QuietInputWidth
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
 from workshop.session import EXTERNAL_RELOAD, Change, SessionError
 
@@ -65,8 +66,9 @@ def _everywhere(
     ]
 
 
-class NoteInput(Input):
-    """The quick-entry field. A multi-line paste opens the long-note editor instead of keeping one line."""
+class NoteInput(QuietInputWidth, Input):
+    """The quick-entry field. A multi-line paste opens the long-note editor instead of keeping one line. Typing in
+    it does not lay the screen out (``screens.internals.QuietInputWidth``)."""
 
     KEEPS_PASTED_LINES: ClassVar[bool] = True
     """Pasted line breaks reach ``on_paste`` (the app joins a paste's lines for other one-line fields)."""

@@ -498,6 +498,12 @@ def test_what_quiet_when_covered_and_set_virtual_height_rely_on() -> None:
     assert isinstance(Widget.__dict__["virtual_size"], Reactive) and Widget.__dict__["virtual_size"]._layout
     assert "self.set_reactive(Widget.virtual_size, virtual_size)" in inspect.getsource(Widget._size_updated)
     assert "show_vertical_scrollbar" in inspect.getsource(Widget._refresh_scrollbars)
+    # QuietInputWidth: Textual's Input sets its scrollable width on every change of its value, to this.
+    from textual.widgets import Input
+
+    watch = inspect.getsource(Input._watch_value)
+    assert "self.virtual_size = Size(self.content_width, 1)" in watch
+    assert "if self.styles.auto_dimensions:" in watch
 
 
 @pytest.mark.parametrize("quiet", [True, False])
