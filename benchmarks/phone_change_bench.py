@@ -15,7 +15,8 @@ notes with the app's relay of changes to its screens turned off (the session's o
 ``fdatasync`` round), divided by the notes: the CPU the facilitator's screens spend on one phone change. Each
 run waits the same fixed time after each note or burst, so the clock's own redraws cost both runs alike.
 The counts are per note: Textual layouts of the screen (``Screen._refresh_layout``), frames drawn
-(``Screen._compositor_refresh``), note list draws (``render_lines``) and note prompts drawn (``render_strips``).
+(``Screen._compositor_refresh``), lines of the note list drawn anew (``render_line``: not from Textual's line
+cache) and note prompts drawn (``render_strips``).
 Every note of every run is checked to be in the stage's list at the end.
 """
 
@@ -35,6 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from textual.screen import Screen
+from textual.widgets import OptionList
 
 from benchmarks.workload import build_workshop, fresh_dir
 from screens.app import WorkshopApp, make_app
@@ -67,12 +69,14 @@ def seed(root: Path, stage_notes: int) -> tuple[Store, str]:
 
 @contextmanager
 def counted() -> Iterator[Counter[str]]:
-    """Count layouts, frames, note list draws and note prompts drawn while inside (class methods wrapped)."""
+    """Count layouts, frames of the top screen, note list lines drawn anew and note prompts drawn while inside
+    (class methods wrapped)."""
     counts: Counter[str] = Counter()
-    wrapped: list[tuple[type, str, Callable[..., Any]]] = []
+    wrapped: list[tuple[type, str, Callable[..., Any] | None]] = []
 
     def wrap(cls: type, name: str, key: str, only: Callable[[Any], bool] = lambda _self: True) -> None:
-        original = cls.__dict__[name]
+        original = getattr(cls, name)
+        own = cls.__dict__.get(name)
 
         def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
             if only(self):
@@ -80,17 +84,20 @@ def counted() -> Iterator[Counter[str]]:
             return original(self, *args, **kwargs)
 
         setattr(cls, name, counting)
-        wrapped.append((cls, name, original))
+        wrapped.append((cls, name, own))
 
     wrap(Screen, "_refresh_layout", "layouts")
-    wrap(Screen, "_compositor_refresh", "frames", lambda screen: screen.is_current)
-    wrap(NoteList, "render_lines", "list draws")
+    wrap(Screen, "_compositor_refresh", "frames", lambda screen: screen is screen.app.screen)
+    wrap(OptionList, "render_line", "list lines drawn", lambda widget: isinstance(widget, NoteList))
     wrap(LaterNotePrompt, "render_strips", "prompts drawn")
     try:
         yield counts
     finally:
-        for cls, name, original in wrapped:
-            setattr(cls, name, original)
+        for cls, name, own in wrapped:
+            if own is None:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, own)
 
 
 async def _add(app: WorkshopApp, count: int, first: int) -> None:
@@ -138,6 +145,7 @@ async def _run(
         added = rounds * burst
         shown = len(screen.notes.note_ids) - before
         stage_id = session.workshop.current_stage_id
+        assert stage_id is not None
         in_list = screen.notes.note_ids == [n.id for n in session.workshop.stage_notes(stage_id)]
         if reading and follow:
             in_list = in_list and screen.notes.selected_note_id == highlighted
@@ -159,7 +167,7 @@ def measure(store: Store, workshop_id: str, *, burst: int, rounds: int, reading:
         counts.append(on["counts"])
         shown_all = shown_all and on["shown"] == on["added"] and on["in order"]
     notes = rounds * burst
-    keys = ("layouts", "frames", "list draws", "prompts drawn")
+    keys = ("layouts", "frames", "list lines drawn", "prompts drawn")
     return {
         "ms": statistics.median(per_note),
         "spread": (min(per_note), max(per_note)),
