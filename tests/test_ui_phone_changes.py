@@ -359,3 +359,32 @@ async def test_the_room_screen_redraws_once_for_a_burst_and_counts_every_note(
         finally:
             await server.stop()
             app.room = None
+
+
+async def test_dots_alone_change_nothing_the_vote_board_shows_and_draw_nothing(
+    app: WorkshopApp, monkeypatch: pytest.MonkeyPatch, counts: Counter[str]
+) -> None:
+    from textual.widgets import OptionList
+
+    from screens.voting.board import VoteBoardScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        session = session_of(app)
+        note_ids = [n.id for n in session.workshop.stage_notes(stage.stage_id)][:10]
+        ballot = session.votes.open(stage.stage_id, note_ids=note_ids, budget=3, cap=2, anonymous=False)
+        await app.push_screen(VoteBoardScreen(ballot.id))
+        await pilot.pause()
+        rebuilt = record_calls(monkeypatch, OptionList, "set_options")
+        counts.clear()
+        people = {p.name: p.id for p in session.workshop.active_participants()}
+        for name in ("Ana", "Ben"):  # a phone's dots, one request each: the board shows who confirmed, not dots
+            for note_id in note_ids[:3]:
+                session.votes.cast(ballot.id, people[name], note_id)
+                await pilot.pause()
+        assert rebuilt == [] and counts["layouts"] == 0
+        session.votes.submit(ballot.id, people["Ana"])
+        await pilot.pause()
+        assert len(rebuilt) == 1
+        text = screen_text(app)
+        assert "✔ Ana" in text and "○ Ben" in text and "1 of 4 have voted." in text

@@ -122,6 +122,10 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         """What each tally row shows (count, problem), so a changed count redraws one row."""
         self._stale = False
         """A change to this ballot was heard and the board not redrawn yet (more of its burst are coming)."""
+        self._texts: dict[str, Text] = {}
+        """What each ``Static`` of the board shows (``_update``)."""
+        self._voters_shown: tuple[object, ...] | None = None
+        """What the voters' rows and status line were drawn from (``_draw_voters``)."""
 
     @property
     def ballot(self) -> Ballot:
@@ -203,12 +207,19 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             (f" VOTE OPEN · {ballot.title} ", "bold reverse"),
             f"  run {ballot.run}",
         )
-        self.query_one("#board-title", Static).update(title)
-        self.query_one("#board-rules", Static).update(Text(rules_text(ballot)))
+        self._update("#board-title", title)
+        self._update("#board-rules", Text(rules_text(ballot)))
         if ballot.mode == "tally":
             self._draw_tally(ballot)
         else:
             self._draw_voters(ballot)
+
+    def _update(self, selector: str, text: Text) -> None:
+        """Show ``text`` in the ``Static`` at ``selector`` unless it shows it already (``Static.update`` lays the
+        screen out: a phone's dot would, for a title and rules that did not change)."""
+        if self._texts.get(selector) != text:
+            self._texts[selector] = text
+            self.query_one(selector, Static).update(text)
 
     def _set_options(self, options: list[Option]) -> None:
         board = self.board_list
@@ -218,11 +229,29 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             board.highlighted = min(highlighted or 0, len(options) - 1)
 
     def _draw_voters(self, ballot: Ballot) -> None:
+        """The voters' rows and the status line, rebuilt only when what they show changed: a dot cast or taken
+        back (a phone's, in a busy room) changes neither, only a ballot confirmed, a person or a phone joining."""
         ws = self.session.workshop
-        options = []
-        width = widest(ws.participant_name(p) for p in ballot.eligible)
         on_devices = self.session.votes.device_voters
         anonymous = bool(ballot.anonymous)
+        shown = (
+            anonymous,
+            tuple(
+                (
+                    p,
+                    ws.participant_name(p),
+                    p in ws.participants and ws.participants[p].active,
+                    p in on_devices,
+                    p in ballot.submitted,
+                )
+                for p in ballot.eligible
+            ),
+        )
+        if shown == self._voters_shown and self.board_list.option_count:
+            return
+        self._voters_shown = shown
+        options = []
+        width = widest(ws.participant_name(p) for p in ballot.eligible)
         for participant_id in ballot.eligible:
             person = ws.participants.get(participant_id)
             name = pad(ws.participant_name(participant_id), width)
@@ -251,7 +280,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
                 prompt = Text.assemble((" ○ ", "bold"), (name, "bold"), "  not yet")
                 options.append(Option(prompt, id=f"p{participant_id}"))
         self._set_options(options)
-        self.query_one("#board-status", Static).update(self._status(ballot))
+        self._update("#board-status", self._status(ballot))
 
     def _status(self, ballot: Ballot) -> Text:
         """The line under the board: counts, and (a named vote only) who is still to vote."""
@@ -314,7 +343,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             (f"{text.plural(typed, 'dot')} typed so far.", "bold"),
             "  Enter types the highlighted note's count; + and - change it by one. r reveals.",
         )
-        self.query_one("#board-status", Static).update(status)
+        self._update("#board-status", status)
 
     # --- acting ----------------------------------------------------------------------------------------
 
