@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input, OptionList, SelectionList
+from textual.widgets import Checkbox, Input, Label, OptionList, SelectionList
 
 from facilitation import voting
 from facilitation.clock import FakeClock
@@ -178,8 +178,12 @@ async def test_setup_refuses_impossible_rules_and_keeps_the_dialog(app: Workshop
         await set_limits(pilot, 2, 5)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, VoteSetupScreen)
-        assert any("cannot be more than" in m for m in messages(app))
+        dialog = app.screen
+        assert isinstance(dialog, VoteSetupScreen)
+        warning = dialog.query_one("#dialog-warning", Label)
+        assert warning.has_class("-refused") and "more than the 2 dots" in str(warning.content)
+        assert not any("cannot be more than" in m for m in messages(app)), "said once, by the dialog"
+        assert dialog.focused is dialog.query_one("#cap", Input), "the cursor is on the cap to correct"
         assert session_of(app).workshop.ballots == {}
         await pilot.press("escape")
         await pilot.pause()
@@ -707,3 +711,31 @@ async def test_named_vote_board_says_who_is_still_to_vote(
         voters.action_select()  # Ben's row is not for the keyboard: nothing opens
         await pilot.pause()
         assert isinstance(app.screen, VoteBoardScreen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+@pytest.mark.parametrize("where", ["set-up", "limits"])
+async def test_a_cap_over_the_dots_is_said_once_and_the_dialogs_keys_stay_in_view(
+    app: WorkshopApp, size: tuple[int, int], where: str
+) -> None:
+    """The dialog warns as the numbers are typed; Enter then refused it again in a notice, which at 80x24 covered
+    the dialog's own keys. The warning becomes the refusal instead: one message for one fault."""
+    async with app.run_test(size=size) as pilot:
+        if where == "set-up":
+            await open_setup(pilot)
+            await set_limits(pilot, 2, 5)
+        else:
+            await open_private_vote(pilot, budget=3, cap=2)
+            await pilot.press("l")
+            await pilot.pause()
+            assert isinstance(app.screen, LimitsScreen)
+            await pilot.press("ctrl+a", "ctrl+k", "2", "tab", "ctrl+a", "ctrl+k", "5")
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, (VoteSetupScreen, LimitsScreen))
+        assert dialog.query_one("#dialog-warning", Label).has_class("-refused")
+        assert messages(app) == [] or not any("more than" in m for m in messages(app)), messages(app)
+        shown = " ".join(screen_text(app).split())
+        assert shown.count("more than the 2 dots") == 1, shown
+        assert "escape cancels" in shown, "the dialog's keys are in view"

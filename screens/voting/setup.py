@@ -94,11 +94,31 @@ def limits_warning(screen: ModalScreen[Any], notes: int) -> str:
     return voting.budget_warning(budget, cap, notes) or ""
 
 
+def refused_as_warned(screen: ModalScreen[Any]) -> bool:
+    """True when the dots and cap typed in ``screen`` are the kind the session refuses (a cap over the dots) and
+    its warning already says so: the warning turns into the refusal (error colour, the cursor on the cap) and the
+    bell rings, instead of a second message saying it again in other words (at 80x24 that notice covered the
+    dialog's keys)."""
+    try:
+        budget = parse_count(screen.query_one("#budget", Input).value, "Dots", low=1, high=MAX_DOTS)
+        cap = parse_count(screen.query_one("#cap", Input).value, "Cap", low=1, high=MAX_DOTS)
+    except EntryError:
+        return False
+    label = screen.query_one("#dialog-warning", Label)
+    if cap <= budget or not label.display:
+        return False
+    label.add_class("-refused")
+    screen.query_one("#cap", Input).focus()
+    screen.app.bell()
+    return True
+
+
 def show_warning(screen: ModalScreen[Any], warning: str) -> None:
     """Show ``warning`` under the dialog's summary (hidden when "")."""
     label = screen.query_one("#dialog-warning", Label)
     label.update(Content.styled(f"⚠ {warning}", "bold") if warning else "")
     label.display = bool(warning)
+    label.remove_class("-refused")  # typed on: a warning again until the next refusal
     screen.set_class(bool(warning), "-warned")  # at 80x24 the summary gives up its blank line for the warning
 
 
@@ -277,6 +297,8 @@ class VoteSetupScreen(SettledResize, DismissOnce, ModalScreen[int | None]):
         app = cast("WorkshopAppAPI", self.app)
         tally = self.query_one("#tally", Checkbox).value
         self.query_one("#ballot-notes", TickList).complete()
+        if not tally and refused_as_warned(self):
+            return
         try:
             note_ids = self._selected()
             if not note_ids:
@@ -355,6 +377,8 @@ class LimitsScreen(SettledResize, DismissOnce, ModalScreen[bool]):
 
     def action_save(self) -> None:
         app = cast("WorkshopAppAPI", self.app)
+        if refused_as_warned(self):
+            return
         try:
             budget = _whole_number(self.query_one("#budget", Input).value, "Dots per participant")
             cap = _whole_number(self.query_one("#cap", Input).value, "Most dots on one note")
