@@ -76,13 +76,15 @@ def open_lines(shown: str) -> list[str]:
 
 COVERED_ENDS = pytest.mark.xfail(
     strict=True,
-    reason="the export dialog is drawn over the end of the summary's decision line, closer and all: the visible "
-    "part of that terminal row keeps the override open (a field cut by a dialog is not closed at the cut)",
+    reason="a dialog drawn over the end of a line, closer and all (the export dialog over the summary's decision "
+    "line, the open-the-room dialog over the stage's note list): the visible part of that terminal row keeps the "
+    "override open (a field cut by a dialog is not closed at the cut)",
 )
+COVERED = {"export", "room dialog"}
 
 
 @pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=COVERED_ENDS) if n == "export" else n for n in SCREENS]
+    "name", [pytest.param(n, marks=COVERED_ENDS) if n in COVERED else n for n in SCREENS]
 )
 async def test_old_text_is_closed_wherever_a_screen_shows_it(app: WorkshopApp, name: str) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
