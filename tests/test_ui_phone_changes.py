@@ -21,13 +21,14 @@ from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from facilitation.clock import FakeClock
+from facilitation.models import Ballot
 from screens.app import WorkshopApp, make_app
 from screens.base import WorkshopScreenMixin
 from screens.stage import StageScreen
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.note_list import NoteList
 from tests.ui_helpers import screen_text, session_of, until
-from workshop.session import WorkshopLibrary
+from workshop.session import WorkshopLibrary, WorkshopSession
 from workshop.store import Store
 
 SIZE = (120, 36)
@@ -309,18 +310,27 @@ async def test_notes_landing_below_the_view_do_not_redraw_the_list(
         assert drawn and "Chloé: Below 2" in screen_text(app)
 
 
+async def on_the_vote_board(app: WorkshopApp, pilot: Any) -> tuple[WorkshopSession, Ballot, list[int]]:
+    """The vote board of a ballot opened on the stage's first 10 notes (3 dots each, at most 2 on one note,
+    named): the session, the ballot and its notes' ids."""
+    from screens.voting.board import VoteBoardScreen
+
+    stage = await ready(app, pilot)
+    session = session_of(app)
+    note_ids = [n.id for n in session.workshop.stage_notes(stage.stage_id)][:10]
+    ballot = session.votes.open(stage.stage_id, note_ids=note_ids, budget=3, cap=2, anonymous=False)
+    await app.push_screen(VoteBoardScreen(ballot.id))
+    await pilot.pause()
+    return session, ballot, note_ids
+
+
 async def test_the_vote_board_follows_a_burst_of_dots_once_and_shows_every_ballot(
     app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from screens.voting.board import VoteBoardScreen
 
     async with app.run_test(size=SIZE) as pilot:
-        stage = await ready(app, pilot)
-        session = session_of(app)
-        note_ids = [n.id for n in session.workshop.stage_notes(stage.stage_id)][:10]
-        ballot = session.votes.open(stage.stage_id, note_ids=note_ids, budget=3, cap=2, anonymous=False)
-        await app.push_screen(VoteBoardScreen(ballot.id))
-        await pilot.pause()
+        session, ballot, note_ids = await on_the_vote_board(app, pilot)
         redrawn = record_calls(monkeypatch, VoteBoardScreen, "redraw")
         people = {p.name: p.id for p in session.workshop.active_participants()}
         for name in ("Ana", "Ben", "Chloé"):  # as phones' dots and "I'm done" arrive in one round
@@ -366,15 +376,8 @@ async def test_dots_alone_change_nothing_the_vote_board_shows_and_draw_nothing(
 ) -> None:
     from textual.widgets import OptionList
 
-    from screens.voting.board import VoteBoardScreen
-
     async with app.run_test(size=SIZE) as pilot:
-        stage = await ready(app, pilot)
-        session = session_of(app)
-        note_ids = [n.id for n in session.workshop.stage_notes(stage.stage_id)][:10]
-        ballot = session.votes.open(stage.stage_id, note_ids=note_ids, budget=3, cap=2, anonymous=False)
-        await app.push_screen(VoteBoardScreen(ballot.id))
-        await pilot.pause()
+        session, ballot, note_ids = await on_the_vote_board(app, pilot)
         rebuilt = record_calls(monkeypatch, OptionList, "set_options")
         counts.clear()
         people = {p.name: p.id for p in session.workshop.active_participants()}
