@@ -260,3 +260,25 @@ def test_closing_the_room_says_so_on_every_phone_once_the_server_has_stopped(
         assert phone.execute_script("return window.sameDocument === true"), "the page was loaded again"
         assert not phone.find_elements(By.CSS_SELECTOR, "form"), "nothing left to send to a server that is gone"
         assert "reached" not in phone.find_element(By.TAG_NAME, "body").text
+
+
+def test_a_new_name_let_in_gets_the_whole_participant_page_with_its_name_and_leave(
+    room_thread: ServerThread, browsers: Callable[[], Any]
+) -> None:
+    """A phone waiting under a new name moves on by itself once let in, to the page a participant has: its name
+    and "Leave" at the top, no "Cancel my request" left over from the waiting page (only the live part changed,
+    so the waiting page's title and button stayed, and "Cancel my request" then signed the participant out)."""
+    server = room_thread.server
+    zoe = browsers()
+    zoe.get(server.url)
+    zoe.find_element(By.ID, "code").send_keys(server.room.join_code)
+    zoe.find_element(By.NAME, "new_name").send_keys("Zoë 🎉")
+    zoe.find_element(By.CSS_SELECTOR, "form[action='/join'] button[type=submit]").click()
+    _wait(zoe, 20).until(lambda d: "Waiting for the facilitator" in d.page_source)
+    (waiting,) = room_thread.call(lambda: server.room.devices.pending())
+    room_thread.call(lambda: server.room.approve(waiting.id))
+    _wait(zoe, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "header .me"))
+    assert zoe.find_element(By.CSS_SELECTOR, "header .me").text == "Zoë 🎉"
+    assert "Cancel my request" not in zoe.find_element(By.TAG_NAME, "body").text
+    assert not zoe.title.startswith("Waiting")
+    assert zoe.find_elements(By.ID, "note-text")

@@ -74,6 +74,19 @@
   // changed it, a new connection (a phone waking up) gets the whole page.
   var have = live.getAttribute("data-have") || "";
 
+  // The waiting page (a new name asking to join) has its own title and a "Cancel my request" button around its
+  // live part: once the facilitator lets the device in, the live part turns into a participant's, and the whole
+  // page is loaded again so its frame (the name, "Leave") is a participant's too.
+  var waiting = live.hasAttribute("data-waiting");
+  function admitted() {
+    if (waiting && !document.getElementById("live-waiting")) {
+      source.close();
+      window.location.replace("/");
+      return true;
+    }
+    return false;
+  }
+
   // A form's answer ("Saved", "Thanks: ... done", a refusal) belongs to the page it answered: once a whole new
   // page arrives live (the stage moved on, a vote opened or was revealed), it no longer applies and goes.
   var settled = have !== "";
@@ -89,6 +102,7 @@
       settled = true;
       var state = remember();
       live.innerHTML = JSON.parse(event.data);
+      if (admitted()) { return; }
       restore(state);
     });
     source.addEventListener("patch", function (event) {
@@ -97,6 +111,7 @@
       var state = remember();
       var applied = false;
       try { applied = apply(JSON.parse(event.data)); } catch (e) { applied = false; }
+      if (applied && admitted()) { return; }
       restore(state);
       if (!applied) { source.close(); connect(); }  // out of step: start again from the whole page
     });
