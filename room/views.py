@@ -177,7 +177,11 @@ class Shared:
         return found
 
     def result_notes(self, result: Ballot) -> tuple[NoteView, ...]:
-        """A revealed ballot's notes in rank order, with their totals (``facilitation.ballots.ranking``)."""
+        """A revealed ballot's notes in rank order, with their totals (``facilitation.ballots.ranking``).
+
+        The result as recorded at the reveal, as the facilitator's screen and the exports show it: every note with
+        its text as the room voted on it, also one merged, deleted or edited since; only a note hidden from the
+        room (``Note.withheld``) is left out."""
         from facilitation import ballots as ballot_rules
 
         found = self._results.get(result.id)
@@ -185,10 +189,11 @@ class Shared:
             views = []
             for item in ballot_rules.ranking(self.ws, result):
                 note = self.ws.notes.get(item.note_id)
-                if note is None or note.deleted or note.withheld:
+                if note is not None and note.withheld:
                     continue
-                name = self.ws.credit(note)
-                views.append(NoteView(note.id, note.text, name, total=item.dots, rank=item.rank))
+                name = self.ws.credit(note) if note is not None else ""
+                shown = item.text or (note.text if note is not None else "")
+                views.append(NoteView(item.note_id, shown, name, total=item.dots, rank=item.rank))
             found = self._results[result.id] = tuple(views)
         return found
 

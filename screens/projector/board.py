@@ -200,7 +200,9 @@ def results_view(
         if note is not None and note.mark in MARKS:
             row.append(f" {MARKS[note.mark]} ", style="bold reverse")
             row.append(" ")
-        row.append(" ".join(note.text.split()) if note is not None else "(note no longer on file)")
+        # the text the room voted on (the record kept at the reveal), not the note's text since a merge or edit
+        shown = item.text or (note.text if note is not None else "")
+        row.append(" ".join(shown.split()) if shown else "(note no longer on file)")
         out.append_text(_wrap(row, width, 1)[0])
         out.append("\n")
     out.rstrip()
