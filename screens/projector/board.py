@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -16,8 +17,10 @@ from textual.widgets import Static
 
 from facilitation import text
 from facilitation.models import Ballot, Note, Workshop
-from facilitation.voting import RankedItem
 from screens.charts import bar
+
+if TYPE_CHECKING:
+    from facilitation.ballots import ResultItem
 
 
 class StageNotes:
@@ -169,7 +172,7 @@ def ballot_notes_view(ballot: Ballot, workshop: Workshop, width: int, height: in
 
 def results_view(
     ballot: Ballot,
-    ranked: Sequence[RankedItem],
+    ranked: Sequence[ResultItem],
     workshop: Workshop,
     width: int,
     height: int,

@@ -32,6 +32,10 @@ def note_problem(workshop: Workshop, ballot: Ballot, note_id: int) -> str:
     """Why a note on the ballot can no longer take dots ("" when it can): deleted, moved since opening, or hidden
     from the room."""
     note = workshop.notes.get(note_id)
+    if note is not None and note.deleted:
+        into = next((n.id for n in workshop.notes.values() if not n.deleted and note_id in n.merged_from), None)
+        if into is not None:
+            return f"merged into #{into}: off the ballot, its dots moved there (within the cap)"
     if note is None or note.deleted:
         return "deleted after the vote opened: off the ballot, its dots went back"
     if ballot.stage_id is not None and note.stage_id != ballot.stage_id:

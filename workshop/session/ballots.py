@@ -415,6 +415,10 @@ class Votes(Part):
     def reopen(self, ballot_id: int) -> Ballot:
         """Open a closed vote again, with its dots, to change votes.
 
+        The notes changed since the reveal are treated as if they had changed while the vote was open
+        (``_since_reveal``): a note merged into another carries its dots onto that note within the cap, one deleted,
+        hidden from the room or moved out of the stage gives its dots back to their voters (``data["returned"]``:
+        participant id, dots), so each dot left on file counts and every other can be placed again.
         Refuses (``SessionError``) a vote already open or another open vote on the stage, an unknown ballot
         (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``vote.reopened``.
         """
@@ -422,15 +426,78 @@ class Votes(Part):
         check(ballot.status == BallotStatus.CLOSED, "This vote is already open.")
         for other in self._ledger.open_ballots():
             check(other.stage_id != ballot.stage_id, "Another vote is open here; close it first.")
-        reopened = ballot.replace(status=BallotStatus.OPEN, closed_at=None, revealed=None)
+        reopened, moved, returned = self._since_reveal(
+            ballot.replace(status=BallotStatus.OPEN, closed_at=None, revealed=None)
+        )
+        counts: dict[int, int] = {}
+        for vote in returned:
+            counts[vote.participant_id] = counts.get(vote.participant_id, 0) + 1
+        given_back = sum(counts.values())
+        words = f" ({given_back} dot{'s' if given_back != 1 else ''} given back to the voters)" if given_back else ""
+        data: dict[str, object] = {"ballot_id": ballot_id}
+        if counts:
+            data["returned"] = [list(pair) for pair in sorted(counts.items())]
         self._ledger.commit(
             "vote.reopened",
-            f"{ballot.title} re-opened",
-            [reopened],
+            f"{ballot.title} re-opened{words}",
+            [reopened, *moved],
             stage_id=ballot.stage_id,
-            data={"ballot_id": ballot_id},
+            data=data,
+            removed=("votes", [v.id for v in returned]) if returned else None,
         )
-        return reopened
+        return self._ws.ballots[ballot_id]
+
+    def _since_reveal(self, ballot: Ballot) -> tuple[Ballot, list[Vote], list[Vote]]:
+        """``ballot`` re-opened over its notes as they are now: the ballot (a note merged since replaced by the note
+        it went into, when that one is not on it yet; tally counts carried over), the votes moved onto a kept note
+        (``voting.carry_over``: within the cap), and the votes given back (over the cap, or on a note deleted,
+        hidden from the room or, on a stage's vote, moved out of the stage)."""
+        from facilitation import voting
+
+        ws = self._ws
+        votes = {v.id: v for v in sorted(ws.ballot_votes(ballot.id), key=lambda v: v.id)}
+        moved: dict[int, Vote] = {}
+        returned: list[Vote] = []
+
+        def gone(note: Note | None) -> bool:
+            return (
+                note is None
+                or note.deleted
+                or note.withheld
+                or (ballot.stage_id is not None and note.stage_id != ballot.stage_id)
+            )
+
+        for note_id in list(ballot.note_ids):
+            note = ws.notes.get(note_id)
+            if not gone(note):
+                continue
+            on_it = [v for v in votes.values() if v.note_id == note_id]
+            keep = None
+            if note is not None and note.deleted:
+                keep = next(
+                    (n for n in ws.notes.values() if not n.deleted and note_id in n.merged_from), None
+                )
+            if keep is None or gone(keep):
+                returned += on_it
+                for vote in on_it:
+                    del votes[vote.id]
+                continue
+            if keep.id not in ballot.note_ids:
+                ballot = ballot.replace(note_ids=[keep.id if i == note_id else i for i in ballot.note_ids])
+            if ballot.mode == BallotMode.TALLY and note_id in ballot.tally:
+                tally = dict(ballot.tally)
+                tally[keep.id] = tally.get(keep.id, 0) + tally.pop(note_id)
+                ballot = ballot.replace(tally=tally)
+            for participant in dict.fromkeys(v.participant_id for v in on_it):
+                mine = [v for v in votes.values() if v.participant_id == participant]
+                on_other = [v for v in mine if v.note_id == note_id]
+                carry = voting.carry_over(sum(v.note_id == keep.id for v in mine), len(on_other), ballot.cap)
+                for vote in on_other[: carry.moved]:
+                    votes[vote.id] = moved[vote.id] = vote.replace(note_id=keep.id)
+                for vote in on_other[carry.moved :]:
+                    returned.append(vote)
+                    del votes[vote.id]
+        return ballot, list(moved.values()), returned
 
     def reset(self, ballot_id: int) -> Ballot:
         """Clear every dot and tally of an open vote (the cleared run stays in the event log).
