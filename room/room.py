@@ -263,7 +263,7 @@ class Room:
         author = None if self.session.workshop.anonymous_notes else participant_id
         device.notes_window.add()  # counted before the wait: requests sent at once cannot slip past the limit
         note = await self._as_device(
-            lambda: self.session.notes.add(body, stage_id=stage.id, author_id=author)
+            lambda: self.session.notes.add(body, stage_id=stage.id, author_id=author, device=True)
         )
         device.note_ids.add(note.id)
         return note.id
@@ -271,12 +271,12 @@ class Room:
     async def edit_note(self, device: Device, note_id: int, body: str) -> None:
         self.participant_of(device)
         own = self._own_note(device, note_id)
-        await self._as_device(lambda: self.session.notes.edit(own, body))
+        await self._as_device(lambda: self.session.notes.edit(own, body, device=True))
 
     async def withdraw_note(self, device: Device, note_id: int) -> None:
         self.participant_of(device)
         own = self._own_note(device, note_id)
-        await self._as_device(lambda: self.session.notes.delete(own))
+        await self._as_device(lambda: self.session.notes.delete(own, device=True))
 
     async def cast(self, device: Device, ballot_id: int, note_id: int) -> None:
         voter = self.participant_of(device)

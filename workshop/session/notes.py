@@ -108,10 +108,18 @@ class Notes(Part):
             return None
         return self._ledger.participant(author_id).id
 
-    def add(self, note_text: str, *, stage_id: int | None = None, author_id: int | None = None) -> Note:
+    def add(
+        self,
+        note_text: str,
+        *,
+        stage_id: int | None = None,
+        author_id: int | None = None,
+        device: bool = False,
+    ) -> Note:
         """Add a note at the end of a stage (the current stage by default), by a participant or anonymous.
 
-        Refuses (``SessionError``) an empty or too long text (``facilitation.text.note_text``), an unknown stage or
+        ``device``: typed on a participant's own device (the room), not at the facilitator's keyboard
+        (``data["device"]``; ``undo`` never undoes such a change). Refuses (``SessionError``) an empty or too long text (``facilitation.text.note_text``), an unknown stage or
         author (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``note.added``.
         """
         stage = self._ledger.stage(stage_id)
@@ -135,14 +143,20 @@ class Notes(Part):
             f"{stage.title}: note #{note.id} by {who}: {text.preview(body)}",
             [note],
             stage_id=stage.id,
-            data={"note_id": note.id},
+            data={"note_id": note.id, **_from_device(device)},
         )
         return note
 
     def edit(
-        self, note_id: int, note_text: str, *, author_id: int | Literal[Keep.KEEP] | None = KEEP
+        self,
+        note_id: int,
+        note_text: str,
+        *,
+        author_id: int | Literal[Keep.KEEP] | None = KEEP,
+        device: bool = False,
     ) -> Note:
         """Replace a note's text and, when ``author_id`` is given (``None`` for anonymous), its author.
+        ``device``: as for ``add`` (a participant changing their own note on their phone).
 
         Refuses a deleted or unknown note or author (``NotFoundError``), bad text (``SessionError``) and a
         read-only workshop. Returns the note unchanged (and publishes nothing) when nothing differs; otherwise
@@ -161,12 +175,13 @@ class Notes(Part):
             f"Note #{note_id} edited: {text.preview(body)}",
             [updated],
             stage_id=note.stage_id,
-            data={"note_id": note_id, "before": note.text, **_undo_data([note])},
+            data={"note_id": note_id, "before": note.text, **_undo_data([note]), **_from_device(device)},
         )
         return updated
 
-    def delete(self, note_id: int) -> Note:
+    def delete(self, note_id: int, *, device: bool = False) -> Note:
         """Delete a note softly (``deleted_at`` set; ``undo_delete`` brings it back, even after a restart).
+        ``device``: as for ``add`` (a participant withdrawing their own note on their phone).
 
         Refuses an unknown or already deleted note (``NotFoundError``) and a read-only workshop. Durable on
         return; publishes ``note.deleted``.
@@ -179,7 +194,12 @@ class Notes(Part):
             f"Note #{note_id} deleted: {text.preview(note.text)}" + _given_back_words(given_back),
             [deleted],
             stage_id=note.stage_id,
-            data={"note_id": note_id, **_undo_data([note]), **_returned_data(given_back)},
+            data={
+                "note_id": note_id,
+                **_undo_data([note]),
+                **_returned_data(given_back),
+                **_from_device(device),
+            },
             removed=("votes", [v.id for v in gone]) if gone else None,
         )
         return deleted
@@ -194,6 +214,10 @@ class Notes(Part):
         stops at a note's adding (refused with a message naming the note: ``d`` deletes it), so a stray ``u`` never
         makes a note vanish.
 
+        A change made on a participant's own device (``data["device"]``: a note added, edited or withdrawn on a
+        phone) is theirs, not the facilitator's: undo walks past it, and refuses (naming the note) to undo a change
+        to a note a device changed since, which would overwrite what the participant wrote.
+
         The notes are put back as they were before that change (a merge brings the merged note back and the kept
         note's text, authors and mark). Dots that went back to their voters when a note
         left an open vote are not cast again. Refuses (``SessionError``) when nothing is left to undo or the change
@@ -201,7 +225,13 @@ class Notes(Part):
         ``note.undone`` (``data["undoes"]``: the event id undone).
         """
         undone = {e.data.get("undoes") for e in self._ws.events if e.kind == "note.undone"}
+        by_devices: set[int] = set()
+        """Notes changed on participants' devices after the event being looked at."""
         for event in reversed(self._ws.events):
+            if event.data.get("device") and event.kind in ("note.added", *UNDOABLE):
+                if isinstance(event.data.get("note_id"), int):
+                    by_devices.add(event.data["note_id"])
+                continue
             if event.kind == "note.added":
                 # Adding is where undo stops: a stray u must never make a note vanish (d deletes it, with undo).
                 added = self._ws.notes.get(event.data.get("note_id", -1))
@@ -220,6 +250,12 @@ class Notes(Part):
                     raise SessionError(
                         "The last change to the notes was made before undo was recorded: it cannot be undone."
                     )
+            overwritten = sorted(by_devices & {d.get("id") for d in before if isinstance(d, dict)})
+            if overwritten:
+                raise SessionError(
+                    f"Nothing undone: {UNDOABLE[event.kind]} of note #{overwritten[0]} cannot be undone, as its "
+                    "author changed that note on their phone since."
+                )
             now = self._ledger.clock.wall()
             restored = [Note.from_dict(d).replace(updated_at=now) for d in before]
             what = UNDOABLE[event.kind]
@@ -445,6 +481,11 @@ def _per_participant(votes: list[Vote]) -> list[tuple[int, int]]:
     for vote in votes:
         counts[vote.participant_id] = counts.get(vote.participant_id, 0) + 1
     return sorted(counts.items())
+
+
+def _from_device(device: bool) -> dict[str, Any]:
+    """The mark of a change made on a participant's own device (``undo`` leaves such changes alone)."""
+    return {"device": True} if device else {}
 
 
 def _returned_data(given_back: list[tuple[int, int]]) -> dict[str, Any]:
