@@ -9,6 +9,7 @@ from facilitation import text
 from facilitation.models import (
     NOTE_MARKS,
     Ballot,
+    Event,
     Note,
     NoteMark,
     Record,
@@ -265,7 +266,7 @@ class Notes(Part):
             self._ledger.commit(
                 "note.undone",
                 f"Undone: {what} of note #{main.id} ({text.preview(main.text)})",
-                restored,
+                [*restored, *(self._carry_back(event) if event.kind == "note.merged" else [])],
                 stage_id=main.stage_id,
                 data={"undoes": event.id, "kind": event.kind, "note_id": main.id},
             )
@@ -351,6 +352,7 @@ class Notes(Part):
         )
         gone = other.replace(deleted_at=now)
         carried, returned, given_back = self._carry_dots(keep, other)
+        carried_data = self._carried_data(keep, other, carried)
         self._ledger.commit(
             "note.merged",
             f"Note #{other.id} merged into #{keep.id}: {text.preview(merged_text)}"
@@ -362,10 +364,64 @@ class Notes(Part):
                 "merged": other.id,
                 **_undo_data([keep, other]),
                 **_returned_data(given_back),
+                **carried_data,
             },
             removed=("votes", [v.id for v in returned]) if returned else None,
         )
         return merged
+
+    def _carried_data(self, keep: Note, other: Note, carried: list[Record]) -> dict[str, Any]:
+        """What a merge carried on open votes, for ``undo`` to carry back (``data["carried"]``): the votes moved
+        onto ``keep``, the ballots where ``keep`` took ``other``'s place, and tally counts added to ``keep``."""
+        votes = [r.id for r in carried if isinstance(r, Vote)]
+        placed: list[int] = []
+        tally: list[list[int]] = []
+        for record in carried:
+            if not isinstance(record, Ballot):
+                continue
+            before = self._ws.ballots[record.id]
+            if keep.id not in before.note_ids:
+                placed.append(record.id)
+            if before.tally.get(other.id):
+                tally.append([record.id, before.tally[other.id]])
+        found = {"votes": votes, "placed": placed, "tally": tally}
+        return {"carried": found} if votes or placed or tally else {}
+
+    def _carry_back(self, event: Event) -> list[Record]:
+        """Undoing a merge on votes still open: the votes it moved go back onto the merged note (those still on the
+        kept note), the merged note is back on a ballot where the kept note took its place, and a tally's count
+        moves back (``_carried_data``)."""
+        carried = event.data.get("carried")
+        keep_id, other_id = event.data.get("note_id"), event.data.get("merged")
+        if not isinstance(carried, dict) or not isinstance(keep_id, int) or not isinstance(other_id, int):
+            return []
+        changed: list[Record] = []
+        ballots: dict[int, Ballot] = {}
+
+        def open_ballot(ballot_id: int) -> Ballot | None:
+            ballot = ballots.get(ballot_id) or self._ws.ballots.get(ballot_id)
+            return ballot if ballot is not None and ballot.status == "open" else None
+
+        for vote_id in carried.get("votes", []):
+            vote = self._ws.votes.get(vote_id)
+            if vote is not None and vote.note_id == keep_id and open_ballot(vote.ballot_id) is not None:
+                changed.append(vote.replace(note_id=other_id))
+        for ballot_id in carried.get("placed", []):
+            ballot = open_ballot(ballot_id)
+            if ballot is not None and other_id not in ballot.note_ids:
+                ids = list(ballot.note_ids)
+                at = ids.index(keep_id) + 1 if keep_id in ids else len(ids)
+                ballots[ballot_id] = ballot.replace(note_ids=[*ids[:at], other_id, *ids[at:]])
+        for ballot_id, count in carried.get("tally", []):
+            ballot = open_ballot(ballot_id)
+            if ballot is not None:
+                back = min(count, ballot.tally.get(keep_id, 0))
+                if back:
+                    tally = dict(ballot.tally)
+                    tally[keep_id] -= back
+                    tally[other_id] = tally.get(other_id, 0) + back
+                    ballots[ballot_id] = ballot.replace(tally=tally)
+        return [*changed, *ballots.values()]
 
     def mark(self, note_id: int, mark: NoteMark | str | None) -> Note:
         """Mark a note as a ``decision`` or a ``candidate`` action (``None`` clears the mark).
