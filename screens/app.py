@@ -33,7 +33,7 @@ from textual.worker import Worker
 
 from facilitation.clock import Clock
 from screens.base import Exporter, ReadOnlyChanged, WorkshopAppAPI, WorkshopChanged, WorkshopScreenMixin
-from screens.internals import ScreenCssLoader
+from screens.internals import ScreenCssLoader, inside_handler
 from screens.navigation import AppNavigator
 from screens.private_notices import PrivateNotices
 from screens.text_input import UndecodableInput, pasted_text, typed_key
@@ -192,9 +192,15 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
     def _relay(self, change: Change) -> None:
         """Every committed change, whoever made it (a key, the palette, another process through a follower),
         reaches every screen on the stack as one ``WorkshopChanged`` message: covered screens stay current, so
-        none needs to redraw when it is shown again."""
+        none needs to redraw when it is shown again (a workshop screen is handed it by ``hear_change``, which
+        posts that message or, on the stage screen, gathers it). Each says whether the change was made inside
+        one of the app's handlers (``WorkshopChanged.here``)."""
+        here = inside_handler()
         for screen in self.screen_stack:
-            screen.post_message(WorkshopChanged(change))
+            if isinstance(screen, WorkshopScreenMixin):
+                screen.hear_change(change, here=here)  # a message, or gathered (the stage screen)
+            else:
+                screen.post_message(WorkshopChanged(change, here=here))
 
     def watch_read_only_text(self, text: str) -> None:
         """Tell every screen on the stack the new read-only text (a stage screen shows it in its banner)."""

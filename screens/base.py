@@ -16,7 +16,7 @@ from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.message import Message
 
-from screens.internals import QuietFirstResume, QuietWhenCovered, SettledResize, next_message
+from screens.internals import QuietFirstResume, QuietWhenCovered, SettledResize, inside_handler, next_message
 from workshop.session import Change, SessionError
 
 if TYPE_CHECKING:
@@ -33,11 +33,17 @@ Exporter = Callable[..., list[Path]]
 
 class WorkshopChanged(Message, bubble=False):
     """A committed change of the open workshop (``workshop.session.Change``), relayed by the app to every screen
-    on the stack; each screen hands it to its widgets, which update themselves for the kinds they show."""
+    on the stack; each screen hands it to its widgets, which update themselves for the kinds they show.
 
-    def __init__(self, change: Change) -> None:
+    ``here``: whether the change was published inside one of the app's handlers (the facilitator's key, the
+    palette, a dialog, a timer; ``screens.internals.inside_handler``), False when a group commit round's end
+    published it from the loop (the room's phones; a key's note whose disk took longer than the key's wait). The
+    stage screen follows changes made here at once and may gather the others (``StageScreen.FOLLOW_PERIOD``)."""
+
+    def __init__(self, change: Change, *, here: bool | None = None) -> None:
         super().__init__()
         self.change = change
+        self.here = inside_handler() if here is None else here
 
 
 class ReadOnlyChanged(Message, bubble=False):
@@ -182,6 +188,12 @@ class WorkshopScreenMixin(QuietFirstResume, QuietWhenCovered, SettledResize, Dis
     def same_size_resize(self) -> None:
         """The breakpoint classes for the size the screen has (Textual sets them in the handler skipped)."""
         self.settle_breakpoints()
+
+    def hear_change(self, change: Change, *, here: bool) -> None:
+        """The app's relay (``WorkshopApp._relay``) hands this screen a committed change, on the thread that
+        published it; ``here`` as ``WorkshopChanged.here``. By default it is posted to the screen as one
+        ``WorkshopChanged`` message; the stage screen gathers them instead (``StageScreen.hear_change``)."""
+        cast("Screen[Any]", self).post_message(WorkshopChanged(change, here=here))
 
     def more_changes_coming(self) -> bool:
         """Whether the message this screen handles next is another ``WorkshopChanged``: changes published

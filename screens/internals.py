@@ -18,6 +18,8 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``inner_outer``: ``StylesCache.get_inner_outer`` cached by its two colours, not by the widget's cache object too.
 - ``bubbled_on``: where a key went after a node handled it (Textual's bubbling rule), for ``screens.type_ahead``.
 - ``next_message``: the message a screen handles next, so a burst of changes is followed once.
+- ``inside_handler``: whether the code running now runs inside one of the app's message handlers (a key's, a
+  timer's), not in a bare callback of the event loop (a group commit round's end publishing phones' changes).
 
 The tick boxes and tables (``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``, ``FixedSizeDataTable``)
 are in ``screens.internals_widgets``, under the same rules: their Textual widgets (``Checkbox``, ``SelectionList``,
@@ -54,6 +56,7 @@ from typing import Any, Final, cast
 
 from rich._wrap import divide_line as _divide_line
 from textual import events
+from textual._context import active_message_pump
 from textual._styles_cache import StylesCache
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
@@ -555,6 +558,19 @@ def next_message(pump: MessagePump) -> Message | None:
         return None
 
 
+def inside_handler() -> bool:
+    """Whether the code running now runs inside a Textual message pump's handler (a key, a timer, a message, a
+    test's own code under ``run_test``), rather than in a bare callback of the event loop.
+
+    Textual 8.2.8 sets the context variable ``textual._context.active_message_pump`` in every pump's task
+    (``MessagePump._context``; and ``App._context`` around ``run_test``'s body); a callback put on the loop from
+    another thread runs in a context copied in that thread, where it is not set: a group commit round's end (``workshop.session.group``), which
+    publishes the phones' changes. The stage screen uses it to tell a change made by the facilitator's own keys
+    (followed at once) from one made elsewhere (followed at most every ``FOLLOW_PERIOD``). Pinned by
+    ``tests/test_internals.py``."""
+    return active_message_pump.get(None) is not None
+
+
 __all__ = [
     "LineCache",
     "ListContent",
@@ -570,6 +586,7 @@ __all__ = [
     "cached_visual",
     "divide_line",
     "inner_outer",
+    "inside_handler",
     "load_screen_css",
     "next_message",
     "option_divider",

@@ -37,6 +37,7 @@ from screens.internals import (  # noqa: E402  (after the platform check)
     WorkshopLinuxDriver,
     cached_visual,
     divide_line,
+    inside_handler,
     next_message,
     option_divider,
     set_option_prompt,
@@ -595,3 +596,39 @@ async def test_next_message_is_the_one_handled_next_and_none_after_the_last() ->
             listener.post_message(Said(text))
         await pilot.pause()
         assert heard == [("one", "two"), ("two", "three"), ("three", None)]
+
+
+async def test_inside_handler_is_true_in_a_handler_and_false_in_a_callback_from_another_thread() -> None:
+    """What ``WorkshopChanged.here`` relies on: Textual sets ``active_message_pump`` in every pump's task, and a
+    callback another thread puts on the loop (a group commit round's end) runs in a context where it is not set."""
+    import asyncio
+
+    from textual.message_pump import MessagePump
+
+    assert "with self._context():" in inspect.getsource(MessagePump._process_messages)
+    assert "active_message_pump.set(self)" in inspect.getsource(MessagePump._context)
+    seen: dict[str, bool] = {}
+
+    class Poked(Message):
+        pass
+
+    class Host(App[None]):
+        def on_poked(self, _message: Poked) -> None:
+            seen["handler"] = inside_handler()
+
+    app = Host()
+    async with app.run_test() as pilot:
+        app.post_message(Poked())
+        await pilot.pause()
+        loop = asyncio.get_running_loop()
+        done = asyncio.Event()
+
+        def from_the_loop() -> None:
+            seen["callback"] = inside_handler()
+            done.set()
+
+        thread = threading.Thread(target=lambda: loop.call_soon_threadsafe(from_the_loop))
+        thread.start()
+        await done.wait()
+        thread.join()
+    assert seen == {"handler": True, "callback": False}

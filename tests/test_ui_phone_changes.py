@@ -34,6 +34,13 @@ from workshop.store import Store
 SIZE = (120, 36)
 
 
+@pytest.fixture(autouse=True)
+def follow_as_they_come(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about what following a change or a burst does: the stage screen follows every change as
+    it comes (no ``FOLLOW_PERIOD``). Gathering the room's changes is tested in tests/test_ui_gathered_changes.py."""
+    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 0.0)
+
+
 @pytest.fixture
 def library(store: Store, clock: FakeClock) -> WorkshopLibrary:
     return WorkshopLibrary(store, clock=clock)

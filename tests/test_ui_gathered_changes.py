@@ -1,0 +1,207 @@
+"""The stage screen gathers the room's changes and follows them at most every ``FOLLOW_PERIOD`` (issue #11).
+
+A busy room publishes a group commit round of phones' notes or dots up to a hundred times a second; following
+each moved the list to its newest note and redrew it, and the facilitator's Enter waited behind those frames.
+Changes made elsewhere (published by a round's end, as the room's are) are gathered and followed together once
+the period since the last follow has passed; the note the facilitator types, changes made inside the app's own
+handlers, and a change to a stage, a participant or the workshop's fields are followed at once, with everything
+gathered before them, in order. Counts, never timings: the screen's clock (``StageScreen.now``) is a fake one
+here, so what is gathered does not depend on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from facilitation.clock import FakeClock
+from screens.app import WorkshopApp, make_app
+from screens.stage import StageScreen
+from screens.widgets.note_list import NoteList
+from tests.test_ui_phone_changes import phone_notes, ready, shown_in_order
+from tests.ui_helpers import screen_text, session_of, until
+from workshop.session import WorkshopLibrary
+from workshop.session.group import GroupCommit
+from workshop.store import Store
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def library(store: Store, clock: FakeClock) -> WorkshopLibrary:
+    return WorkshopLibrary(store, clock=clock)
+
+
+@pytest.fixture
+def workshop_id(library: WorkshopLibrary) -> str:
+    session = library.create("Room workshop", participants=["Ana", "Ben", "Chloé", "Dev"])
+    session.agenda.go_to(2)
+    stage_id = session.workshop.current_stage_id
+    for i in range(60):
+        session.notes.add(f"Earlier note {i}", stage_id=stage_id)
+    workshop_id: str = session.workshop.id
+    session.close()
+    return workshop_id
+
+
+@pytest.fixture
+def app(library: WorkshopLibrary, workshop_id: str, clock: FakeClock) -> Iterator[WorkshopApp]:
+    app = make_app(library, workshop_id, clock=clock)
+    yield app
+    app.close_session()
+
+
+@pytest.fixture
+def screen_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The stage screen's clock, standing still unless a test moves it (``now[0]``)."""
+    now = [1000.0]
+    monkeypatch.setattr(StageScreen, "now", lambda _self: now[0])
+    return now
+
+
+@pytest.fixture
+def batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many changes each follow of the note list took in (one ``NoteList.batched`` each)."""
+    taken: list[int] = []
+    batched = NoteList.batched
+    follow = NoteList.follow
+
+    @contextmanager
+    def counting(self: NoteList) -> Iterator[None]:
+        if self._batch is not None:
+            with batched(self):
+                yield
+            return
+        taken.append(0)
+        with batched(self):
+            yield
+
+    def following(self: NoteList, *args: Any, **kwargs: Any) -> None:
+        if taken:
+            taken[-1] += 1
+        follow(self, *args, **kwargs)
+
+    monkeypatch.setattr(NoteList, "batched", counting)
+    monkeypatch.setattr(NoteList, "follow", following)
+    return taken
+
+
+def phone_texts(prefix: str, count: int) -> list[str]:
+    return [f"{prefix} {i}" for i in range(count)]
+
+
+def listed_texts(app: WorkshopApp, notes: NoteList) -> list[str]:
+    workshop = session_of(app).workshop
+    return [workshop.notes[i].text for i in notes.note_ids]
+
+
+async def test_phone_changes_within_the_period_are_gathered_and_followed_once_in_order(
+    app: WorkshopApp, screen_clock: list[float], batches: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 0.3)
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)  # its warm-up note was followed at 1000.0
+        notes = stage.notes
+        before = listed_texts(app, notes)
+        batches.clear()
+        texts = phone_texts("Gathered", 6)
+        for text in texts:  # six rounds, one note each, within the period on the screen's clock
+            await phone_notes(app, [text], ["Ben"])
+            await pilot.pause()
+        assert listed_texts(app, notes) == before  # gathered: nothing followed yet
+        assert batches == []
+        await until(pilot, lambda: shown_in_order(app, notes), "the gathered notes listed")  # the period ended
+        assert batches == [6]  # one follow for the six rounds, each change in order
+        assert listed_texts(app, notes)[-6:] == texts
+        newest = session_of(app).workshop.stage_notes(stage.stage_id)[-1]
+        assert notes.selected_note_id == newest.id  # the highlight was on the newest note: it follows
+        await pilot.pause()
+        assert "Ben: Gathered 5" in screen_text(app)  # and the view scrolled to it
+
+
+async def test_the_facilitators_note_is_listed_in_its_enter_with_everything_gathered_before_it(
+    app: WorkshopApp, screen_clock: list[float], batches: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 60.0)  # the gathered notes wait for the Enter
+    monkeypatch.setattr(GroupCommit, "INLINE_WAIT", 60.0)  # the note is durable inside its key's handler
+    listed_at_enter: list[list[str]] = []
+    entered = StageScreen.note_entered
+
+    def note_entered(self: StageScreen, field: Any, text: str) -> None:
+        entered(self, field, text)
+        listed_at_enter.append(listed_texts(app, self.notes))  # before any other turn of the loop
+
+    monkeypatch.setattr(StageScreen, "note_entered", note_entered)
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        notes = stage.notes
+        texts = phone_texts("Before the Enter", 5)
+        for text in texts:
+            await phone_notes(app, [text], ["Chloé"])
+        await pilot.pause()
+        batches.clear()
+        await pilot.press("i")
+        await pilot.press(*"Typed here", "enter")
+        assert len(listed_at_enter) == 1
+        assert listed_at_enter[0][-6:] == [*texts, "Typed here"]  # in the Enter's own handler, in order
+        assert batches == [6]
+        assert shown_in_order(app, notes)
+        assert notes.selected_note_id == session_of(app).workshop.stage_notes(stage.stage_id)[-1].id
+        await pilot.pause()
+        assert "Typed here" in screen_text(app)
+
+
+async def test_a_change_that_cannot_wait_is_followed_at_once_with_what_was_gathered(
+    app: WorkshopApp, screen_clock: list[float], batches: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 60.0)
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        notes = stage.notes
+        session = session_of(app)
+        texts = phone_texts("Before Eve", 3)
+        for text in texts:
+            await phone_notes(app, [text], ["Dev"])
+        await pilot.pause()
+        assert not shown_in_order(app, notes)
+        batches.clear()
+        await session.group.commit(lambda: session.participants.add("Eve"))  # elsewhere, but a participant
+        await pilot.pause()
+        assert shown_in_order(app, notes) and batches == [4]
+        assert listed_texts(app, notes)[-3:] == texts
+
+
+async def test_changes_made_inside_the_apps_handlers_are_followed_at_once(
+    app: WorkshopApp, screen_clock: list[float], batches: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 60.0)
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        notes = stage.notes
+        session = session_of(app)
+        await phone_notes(app, ["From a phone"], ["Ana"])
+        await pilot.pause()
+        assert not shown_in_order(app, notes)  # gathered
+        batches.clear()
+        # the test's own code runs in the app's context, as a key's handler does: made here
+        session.notes.add("Made here", stage_id=stage.stage_id)
+        await pilot.pause()
+        assert shown_in_order(app, notes) and batches == [2]
+        assert listed_texts(app, notes)[-2:] == ["From a phone", "Made here"]
+
+
+async def test_without_a_period_each_round_is_followed_as_it_comes(
+    app: WorkshopApp, batches: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 0.0)
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        batches.clear()
+        for text in phone_texts("As it comes", 3):
+            await phone_notes(app, [text], ["Ben"])
+            await pilot.pause()
+            assert listed_texts(app, stage.notes)[-1] == text
+        assert batches == [1, 1, 1]
