@@ -255,9 +255,21 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         if not typed:
             await super().on_event(event)
             return
+        if isinstance(event, events.Key) and event.key == "enter" and self._enter_taken():
+            self.app_focus = True
+            self._type_ahead.handed_over(event, None)  # its way ends here: the next key goes on
+            return
         target = self.focused or (self.screen if self.screen_stack else None)
         await super().on_event(event)
         self._type_ahead.handed_over(event, target)
+
+    def _enter_taken(self) -> bool:
+        """Whether the current screen took an Enter itself (``WorkshopScreenMixin.take_enter``), here in the app's
+        handler of the key: handed to the focused field, the key waited for the field's turn of the loop behind
+        the frames, live page slices and requests queued meanwhile (in a busy room, a large part of the
+        facilitator's Enter to its note listed). No priority binding of the app is on Enter."""
+        screen = self.screen if self.screen_stack else None
+        return isinstance(screen, WorkshopScreenMixin) and screen.take_enter()
 
     def on_undecodable_input(self, message: UndecodableInput) -> None:
         """Say why a character showed up as U+FFFD, and how to avoid it."""

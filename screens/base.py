@@ -195,6 +195,13 @@ class WorkshopScreenMixin(QuietFirstResume, QuietWhenCovered, SettledResize, Dis
         ``WorkshopChanged`` message; the stage screen gathers them instead (``StageScreen.hear_change``)."""
         cast("Screen[Any]", self).post_message(WorkshopChanged(change, here=here))
 
+    def take_enter(self) -> bool:
+        """The app's key handler offers an Enter typed while nothing before it is on its way (``screens.
+        type_ahead``) to the current screen before handing it to the focused widget: True when the screen has
+        done with it (the stage screen adds the note typed in its note field: ``StageScreen.take_enter``), so
+        it goes no further. By default a screen takes none."""
+        return False
+
     def more_changes_coming(self) -> bool:
         """Whether the message this screen handles next is another ``WorkshopChanged``: changes published
         together (one group commit round: several phones' notes or dots at once) arrive as consecutive messages,

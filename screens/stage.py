@@ -92,15 +92,21 @@ class NoteInput(QuietInputWidth, Input):
         Textual runs one key handler per class of the widget, this class's first; ``prevent_default`` keeps
         ``Input``'s own (which would type a newline) from running.
 
-        The stage screen takes the note right here (``StageScreen.note_entered``), in this key's own handler:
-        a ``Submitted`` message posted to the screen waited for the screen's turn of the loop, behind every frame,
-        live page slice and request queued meanwhile (in a busy room, most of the Enter's wait to its handler).
-        Under another screen (none uses the field elsewhere) ``Submitted`` is posted to the screen as before.
+        The app usually lets the stage screen take the Enter before it reaches the field (``StageScreen.
+        take_enter``, which calls ``enter`` in the app's handler of the key). One that does reach the field (typed
+        while keys before it were on their way) is taken here, in this key's own handler: a ``Submitted`` message
+        posted to the screen waited for the screen's turn of the loop, behind every frame, live page slice and
+        request queued meanwhile (in a busy room, most of the Enter's wait to its handler). Under another screen
+        (none uses the field elsewhere) ``Submitted`` is posted to the screen as before.
         """
         if event.key != "enter":
             return  # Input's own handler types the character
         event.stop()
         event.prevent_default()
+        self.enter()
+
+    def enter(self) -> None:
+        """Take what was typed and empty the field: the stage screen adds it as a note."""
         text, self.value = self.value, ""
         screen = self.screen
         if isinstance(screen, StageScreen):
@@ -712,6 +718,17 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     def _note_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.note_entered(event.input, event.value)
+
+    def take_enter(self) -> bool:
+        """An Enter the app offers before handing it over (``WorkshopScreenMixin.take_enter``): while the note field
+        has the focus (and is enabled), the note is added now, in the app's handler of the key, as the field
+        itself would (``NoteInput.enter``): every key typed before it has been handled (``screens.type_ahead``),
+        and no binding acts on Enter in the field (``NoteInput.on_key`` stops it)."""
+        field = self.focused
+        if not isinstance(field, NoteInput) or field.disabled or not self.is_current:
+            return False
+        field.enter()
+        return True
 
     def note_entered(self, field: Input, text: str) -> None:
         """Enter in the note field (``NoteInput.on_key``), which it emptied: add ``text`` as a note. A refused

@@ -101,25 +101,42 @@ def listed_texts(app: WorkshopApp, notes: NoteList) -> list[str]:
 async def test_phone_changes_within_the_period_are_gathered_and_followed_once_in_order(
     app: WorkshopApp, screen_clock: list[float], batches: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 0.3)
+    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 60.0)
     async with app.run_test(size=SIZE) as pilot:
-        stage = await ready(app, pilot)  # its warm-up note was followed at 1000.0
+        stage = await ready(app, pilot)  # its warm-up note was followed at 1000.0 on the screen's clock
         notes = stage.notes
         before = listed_texts(app, notes)
         batches.clear()
-        texts = phone_texts("Gathered", 6)
-        for text in texts:  # six rounds, one note each, within the period on the screen's clock
+        texts = phone_texts("Gathered", 7)
+        for text in texts[:6]:  # six rounds, one note each, within the period
             await phone_notes(app, [text], ["Ben"])
             await pilot.pause()
         assert listed_texts(app, notes) == before  # gathered: nothing followed yet
         assert batches == []
-        await until(pilot, lambda: shown_in_order(app, notes), "the gathered notes listed")  # the period ended
-        assert batches == [6]  # one follow for the six rounds, each change in order
-        assert listed_texts(app, notes)[-6:] == texts
+        screen_clock[0] += 61  # the period has passed: the next round is followed at once, with the six
+        await phone_notes(app, [texts[6]], ["Ben"])
+        await pilot.pause()
+        assert batches == [7]  # one follow for the seven rounds, each change in order
+        assert shown_in_order(app, notes)
+        assert listed_texts(app, notes)[-7:] == texts
         newest = session_of(app).workshop.stage_notes(stage.stage_id)[-1]
         assert notes.selected_note_id == newest.id  # the highlight was on the newest note: it follows
         await pilot.pause()
-        assert "Ben: Gathered 5" in screen_text(app)  # and the view scrolled to it
+        assert "Ben: Gathered 6" in screen_text(app)  # and the view scrolled to it
+
+
+async def test_gathered_changes_are_followed_when_the_period_ends_with_no_other_change(
+    app: WorkshopApp, screen_clock: list[float], batches: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 0.2)  # the screen's clock stands still: its timer ends it
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        batches.clear()
+        await phone_notes(app, ["Last of the round"], ["Dev"])
+        await until(pilot, lambda: shown_in_order(app, stage.notes), "the gathered note listed")
+        assert batches == [1]
+        await pilot.pause()
+        assert "Dev: Last of the round" in screen_text(app)
 
 
 async def test_the_facilitators_note_is_listed_in_its_enter_with_everything_gathered_before_it(
