@@ -222,3 +222,41 @@ async def test_without_a_period_each_round_is_followed_as_it_comes(
             await pilot.pause()
             assert listed_texts(app, stage.notes)[-1] == text
         assert batches == [1, 1, 1]
+
+
+async def test_the_enter_is_taken_in_the_apps_handler_and_never_handed_to_the_field(
+    app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Enter's way to its note listed is the app's own handler of the key: it is not queued for the note
+    field (whose turn of the loop waited behind frames and the room's work), and the note is listed before the
+    handler returns when it is durable by then."""
+    from textual import events
+
+    from screens.stage import NoteInput
+
+    monkeypatch.setattr(GroupCommit, "INLINE_WAIT", 60.0)
+    enters_in_the_field: list[str] = []
+    on_key = NoteInput.on_key
+
+    def field_key(self: NoteInput, event: events.Key) -> None:
+        if event.key == "enter":
+            enters_in_the_field.append(self.value)
+        on_key(self, event)
+
+    listed: list[bool] = []
+    entered = StageScreen.note_entered
+
+    def note_entered(self: StageScreen, field: Any, text: str) -> None:
+        entered(self, field, text)
+        listed.append(text in listed_texts(app, self.notes))
+
+    monkeypatch.setattr(NoteInput, "on_key", field_key)
+    monkeypatch.setattr(StageScreen, "note_entered", note_entered)
+    async with app.run_test(size=SIZE) as pilot:
+        stage = await ready(app, pilot)
+        await pilot.press("i", *"Straight in", "enter")
+        await pilot.press(*"And again", "enter")
+        assert enters_in_the_field == []
+        assert listed == [True, True]
+        assert listed_texts(app, stage.notes)[-2:] == ["Straight in", "And again"]
+        assert stage.query_one(NoteInput).value == ""
