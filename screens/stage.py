@@ -504,7 +504,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     def _load_notes(self, *, select: int | None = None) -> None:
         ws = self.session.workshop
         assert self._stage_id is not None
-        self.notes.set_notes(ws.stage_notes(self._stage_id), ws, select=select)
+        earlier = self.session.unread_notes(self._stage_id)  # a first frame from the preview: read after it
+        self.notes.set_notes(ws.stage_notes(self._stage_id), ws, select=select, earlier=earlier)
 
     def _draw_author(self) -> None:
         name = self.session.workshop.participant_name(self._author_id) or "anonymous"

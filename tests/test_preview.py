@@ -14,6 +14,7 @@ import pytest
 from facilitation.clock import FakeClock
 from facilitation.models import NoteMark
 from workshop.session import SessionError, WorkshopLibrary, WorkshopSession, load_workshop
+from workshop.session import preview as preview_module
 from workshop.session.ledger import OPENING_MESSAGE
 from workshop.session.preview import NOTE_COLUMNS, opening_session, preview_of_tables
 from workshop.store import Store, WorkshopFile
@@ -53,7 +54,7 @@ def test_closing_keeps_a_preview_of_the_current_stage(library: WorkshopLibrary) 
     assert tables is not None
     full = load_workshop(store, workshop_id)
     assert set(tables) == {"info", "participants", "stages", "notes", "columns"}
-    assert tables["columns"] == {1: {"notes": list(NOTE_COLUMNS)}}
+    assert tables["columns"] == {1: {"notes": list(NOTE_COLUMNS), "earlier": 0}}
     text = NOTE_COLUMNS.index("text")
     assert sorted(row[text] for row in tables["notes"].values()) == ["here 1", "here 2", "here 3"]
     session = opening_session(store, workshop_id)
@@ -446,3 +447,90 @@ def test_a_previewed_note_is_used_only_when_the_stage_screen_can_draw_it(
     note = session.workshop.notes[int(note_id)]
     assert getattr(note, name) == value and type(getattr(note, name)) is type(value)
     assert len(session.workshop.notes) == 3
+
+
+def _big_stage(library: WorkshopLibrary, notes: int) -> str:
+    """Closed on its second stage of ``notes`` notes, the oldest of them reordered to the end (the newest in the
+    stage's order is then not the one added last), and a deleted one; one note on the first stage."""
+    with library.create("Big", participants=["Ana"]) as session:
+        session.notes.add("first stage")
+        session.agenda.next()
+        added = [session.notes.add(f"note {i}") for i in range(notes)]
+        session.notes.reorder(added[0].id, notes)  # to the end: the newest in the stage's display order
+        session.notes.delete(added[1].id)
+        return session.workshop.id
+
+
+def test_a_big_stage_is_previewed_by_its_newest_notes_and_counts_the_rest(
+    library: WorkshopLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview holds the newest ``PREVIEW_NOTES`` live notes in the stage's display order (position, then
+    id), not the last added, and counts the earlier live ones; the opening session holds exactly those notes and
+    says how many of the current stage it does not hold (0 for any other stage)."""
+    monkeypatch.setattr(preview_module, "PREVIEW_NOTES", 10)
+    workshop_id = _big_stage(library, 25)
+    store = _store(library)
+    tables = store.read_preview(workshop_id)
+    assert tables is not None
+    assert tables["columns"][1]["earlier"] == 24 - 10  # 25 notes, one deleted
+    full = load_workshop(store, workshop_id)
+    stage = full.current_stage_id
+    assert stage is not None
+    newest = full.stage_notes(stage)[-10:]
+    assert newest[-1].text == "note 0"  # reordered to the end
+    session = opening_session(store, workshop_id)
+    assert session is not None
+    assert session.workshop.stage_notes(stage) == newest
+    assert session.unread_notes(stage) == 14
+    assert session.unread_notes(stage - 1) == 0 and session.unread_notes(None) == 0
+    with library.open(workshop_id) as whole:  # a whole workshop holds every note: nothing unread
+        assert whole.unread_notes(stage) == 0
+
+
+def test_a_stage_within_the_preview_keeps_every_note_and_an_older_preview_counts_none(
+    library: WorkshopLibrary,
+) -> None:
+    workshop_id = _workshop(library)
+    store = _store(library)
+    path = preview_path(store.data_dir, workshop_id)
+    body = json.loads(path.read_bytes().split(b"\n", 1)[1])
+    assert body["columns"]["1"]["earlier"] == 0 and len(body["notes"]) == 3
+    del body["columns"]["1"]["earlier"]  # as written before the preview held only the newest notes
+    _rewrite(path, body=json.dumps(body).encode())
+    session = opening_session(store, workshop_id)
+    assert session is not None and len(session.workshop.notes) == 3
+    assert session.unread_notes(session.workshop.current_stage_id) == 0
+
+
+@pytest.mark.parametrize("earlier", [-1, True, 1.5, "3", None, [2]])
+def test_a_preview_whose_count_of_earlier_notes_is_not_a_count_is_never_used(
+    library: WorkshopLibrary, earlier: object
+) -> None:
+    workshop_id = _workshop(library)
+    store = _store(library)
+    path = preview_path(store.data_dir, workshop_id)
+    body = json.loads(path.read_bytes().split(b"\n", 1)[1])
+    body["columns"]["1"]["earlier"] = earlier
+    _rewrite(path, body=json.dumps(body).encode())
+    assert opening_session(store, workshop_id) is None
+
+
+def test_a_position_that_is_not_a_number_keeps_every_note_in_the_preview(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The newest notes cannot be told apart: the preview keeps them all (and the opening refuses such a note, so
+    start-up reads the workshop in full), never a preview that fails to be written."""
+    monkeypatch.setattr(preview_module, "PREVIEW_NOTES", 2)
+    notes = {str(i): {"id": i, "stage_id": 2, "deleted_at": None, "position": i} for i in range(1, 6)}
+    notes["3"]["position"] = None
+    tables = {
+        "info": {"1": {"workshop_id": "w", "title": "W", "current_stage_id": 2}},
+        "stages": {"2": {"id": 2}},
+        "notes": notes,
+    }
+    preview = preview_of_tables(tables)
+    assert preview is not None
+    assert sorted(preview["notes"]) == ["1", "2", "3", "4", "5"]
+    assert preview["columns"]["1"]["earlier"] == 0
+    notes["3"]["position"] = 3
+    preview = preview_of_tables(tables)
+    assert preview is not None
+    assert sorted(preview["notes"]) == ["4", "5"] and preview["columns"]["1"]["earlier"] == 3

@@ -23,7 +23,7 @@ from screens.widgets.note_list import NoteList
 from tests.ui_helpers import until
 from workshop.session import WorkshopLibrary
 from workshop.session.listing import summary_of_tables
-from workshop.session.preview import preview_of_tables
+from workshop.session.preview import PREVIEW_NOTES, preview_of_tables
 from workshop.store import Store
 
 
@@ -80,7 +80,10 @@ async def test_the_first_stage_screen_is_laid_out_once_before_its_first_frame(
         assert isinstance(screen, StageScreen)
         # ... and that one layout is the whole of it: the newest note highlighted and in view, everything sized
         listed = screen.query_one(NoteList)
-        assert listed.highlighted == notes - 1
+        # (the preview holds the newest PREVIEW_NOTES; above them, one option stands for the earlier ones)
+        assert listed.highlighted == listed.option_count - 1
+        assert listed.note_count == min(notes, PREVIEW_NOTES)
+        assert listed.selected_note_id == max(listed.note_ids)
         assert listed.scroll_offset.y == listed.max_scroll_y > 0
         assert screen.outer_size == app.size
         assert all(widget.size.width > 0 for widget in screen.query("#stage-main, #notes, #note-input"))

@@ -21,8 +21,10 @@ from screens.agenda_overview import AgendaOverviewScreen
 from screens.app import WorkshopApp, make_app
 from screens.home import HomeScreen
 from screens.stage import StageScreen
+from screens.widgets.note_list import EarlierNotes
 from tests.ui_helpers import messages, screen_text, session_of, until
 from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
+from workshop.session import preview as preview_module
 from workshop.store import Store
 from workshop.store.preview import preview_path
 
@@ -298,3 +300,96 @@ async def test_keys_arriving_together_while_opening_act_as_typed_one_by_one(
         await until(pilot, lambda: "second" in screen_text(app), "the second note on screen")
         assert screen.query_one("#note-input", Input).value == ""
         assert app.screen is screen
+
+
+def _big_stage(library: WorkshopLibrary, notes: int) -> str:
+    """Closed on its second stage of ``notes`` notes of one to four lines at ``SIZE``; one note on the first."""
+    with library.create("Offsite", participants=["Ana", "Ben"]) as session:
+        session.notes.add("elsewhere")
+        session.agenda.next()
+        for i in range(notes):
+            session.notes.add(f"note {i} " + "words " * (i * 7 % 45))
+        return session.workshop.id
+
+
+def _earlier(screen: StageScreen) -> EarlierNotes | None:
+    """The option standing for the notes still being read, when the list starts with one."""
+    if not screen.notes.option_count:
+        return None
+    prompt = screen.notes.get_option_at_index(0).prompt
+    return prompt if isinstance(prompt, EarlierNotes) else None
+
+
+async def test_a_big_stage_shows_its_newest_notes_first_and_says_the_earlier_ones_are_still_coming(
+    library: WorkshopLibrary, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview holds the stage's newest notes (``PREVIEW_NOTES``): the first frame lists them, newest
+    highlighted at the bottom, under one line saying how many earlier notes are still being read, as high as they
+    will be (the scrollbar is about as long as it will be). The whole workshop then brings every note: the view
+    stays on the newest, and the earlier notes appear when scrolled to, in order."""
+    monkeypatch.setattr(preview_module, "PREVIEW_NOTES", 40)
+    workshop_id = _big_stage(library, 150)
+    full = library.load(workshop_id)
+    stage = full.current_stage_id or 0
+    ids = [n.id for n in full.stage_notes(stage)]
+    app = make_app(library, workshop_id, quick_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _first_frame(app, pilot)
+        notes = screen.notes
+        assert session_of(app).unread_notes(stage) == 110
+        earlier = _earlier(screen)
+        assert earlier is not None and earlier.count == 110
+        assert notes.note_ids == ids[-40:] and notes.selected_note_id == ids[-1]
+        assert notes.scroll_offset.y == notes.max_scroll_y > 0  # the newest in view
+        assert "note 149" in screen_text(app)
+        first_lines = notes.virtual_size.height
+        notes.scroll_home(animate=False, immediate=True)  # the mouse wheel works meanwhile (keys wait)
+        await pilot.pause()
+        assert "110 earlier notes: still being read" in screen_text(app)
+        notes.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+
+        gate.release()
+        await _whole_workshop_in(app, pilot)
+        assert _earlier(screen) is None
+        assert notes.note_ids == ids and notes.selected_note_id == ids[-1]
+        assert notes.scroll_offset.y == notes.max_scroll_y  # still on the newest
+        assert "note 149" in screen_text(app)
+        whole_lines = notes.virtual_size.height
+        assert abs(first_lines - whole_lines) <= whole_lines // 5, (first_lines, whole_lines)
+        await pilot.press("home")  # the earliest notes, drawn as they come into view
+        await pilot.pause()
+        assert notes.highlighted == 0 and notes.selected_note_id == ids[0]
+        assert "note 0 " in screen_text(app) and "still being read" not in screen_text(app)
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        shown = screen_text(app)
+        assert notes.highlighted is not None and f"#{ids[notes.highlighted]} " in shown
+
+
+async def test_a_note_typed_while_a_big_stage_is_still_being_read_lands_after_all_of_its_notes(
+    library: WorkshopLibrary, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keys typed while only the newest notes are listed act once every note is in: the new note is the last
+    of all 150, highlighted, and the notes before it are the stage's in order (none lost or doubled)."""
+    monkeypatch.setattr(preview_module, "PREVIEW_NOTES", 40)
+    workshop_id = _big_stage(library, 150)
+    full = library.load(workshop_id)
+    stage = full.current_stage_id or 0
+    ids = [n.id for n in full.stage_notes(stage)]
+    app = make_app(library, workshop_id, quick_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _first_frame(app, pilot)
+        await pilot.press("i", *"typed early", "enter", "escape", "up")
+        await pilot.pause()
+        assert screen.notes.note_ids == ids[-40:]  # nothing acted yet
+        gate.release()
+        await _whole_workshop_in(app, pilot)
+        await until(pilot, lambda: screen.notes.note_count == 151, "the typed note listed")
+        await until(pilot, lambda: screen.notes.highlighted == 149, "the up key handled")
+        session = session_of(app)
+        added = session.workshop.stage_notes(stage)[-1]
+        assert added.text == "typed early"
+        assert screen.notes.note_ids == [*ids, added.id]
+        assert screen.notes.selected_note_id == ids[-1]  # up from the new note: the newest before it
+        assert _earlier(screen) is None

@@ -145,6 +145,57 @@ class LaterNotePrompt(Visual):
         return self.prompt.render_strips(width, height, style, options)
 
 
+class EarlierNotes(Visual):
+    """The first option of a list whose earlier notes are still being read (a stage screen drawn from the
+    workshop's opening preview, which holds only the newest notes: ``workshop.session.preview``): it says how
+    many there are, and stands in for their height (their count times the average height of the notes listed),
+    so the scrollbar is as long as it will be once they are in. The whole workshop replaces it a moment later."""
+
+    __slots__ = ("_count", "_listed", "_text")
+
+    def __init__(self, count: int, listed: list[LaterNotePrompt]) -> None:
+        """``count`` notes not read yet; ``listed``: the prompts of the notes listed below (their heights set
+        the guess)."""
+        self._count = count
+        self._listed = listed
+        self._text = Content.assemble(
+            (f"⋯ {count:,} earlier note{'' if count == 1 else 's'}: still being read, shown in a moment", "italic")
+        )
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def __str__(self) -> str:
+        return self._text.plain
+
+    def estimate_height(self, width: int) -> int:
+        listed = self._listed
+        if not listed:
+            return self._count
+        lines = sum(prompt.estimate_height(width) for prompt in listed)
+        return max(1, -(-lines * self._count // len(listed)))
+
+    def known_height(self, width: int) -> int | None:
+        return self.estimate_height(width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.estimate_height(width)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self._text.get_optimal_width(rules, container_width)
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        """The count on the first line (cut to ``width``), then blank lines down to the guessed height: one blank
+        strip, repeated."""
+        first = self._text.render_strips(width, 1, style, options)[:1]
+        lines = self.estimate_height(width) if height is None else height
+        blank = Strip.blank(width, style.rich_style)
+        return (first or [blank]) + [blank] * (lines - 1)
+
+
 def _option_id(note_id: int) -> str:
     return f"n{note_id}"
 
@@ -424,17 +475,25 @@ class NoteList(LazyOptionList):
 
     # --- changing ----------------------------------------------------------------------------------------
 
-    def set_notes(self, notes: Iterable[Note], workshop: Workshop, *, select: int | None = None) -> None:
-        """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note."""
+    def set_notes(
+        self, notes: Iterable[Note], workshop: Workshop, *, select: int | None = None, earlier: int = 0
+    ) -> None:
+        """Show ``notes`` (a stage change), highlighting ``select`` or else the newest note. ``earlier``: how
+        many notes before ``notes`` are still being read (``WorkshopSession.unread_notes``): the list starts with
+        one option saying so, as high as they will be (``EarlierNotes``)."""
         self._drop_batch()  # ``notes`` holds them
         notes = list(notes)
         self._positions = {n.id: n.position for n in notes}
         shared = self._note_options(workshop)
         options = shared.options_for(notes, workshop)
-        self.set_options(options or [self._hint()])
+        if earlier > 0 and options:
+            listed = [cast(LaterNotePrompt, option.prompt) for option in options]
+            self.set_options([Option(EarlierNotes(earlier, listed), disabled=True), *options])
+        else:
+            self.set_options(options or [self._hint()])
         shared.lists.add(self)
         if options:
-            index = len(options) - 1
+            index = self.option_count - 1
             if select is not None and self.has_note(select):
                 index = self.get_option_index(_option_id(select))
             self.highlighted = index

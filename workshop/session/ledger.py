@@ -81,12 +81,16 @@ class Ledger:
         *,
         read_only_reason: str = "",
         opening: bool = False,
+        unread_notes: int = 0,
     ) -> None:
         """``opening``: ``workshop`` is the part of a workshop its first frame needs (``workshop.session.preview``)
         and ``file`` is None: the ledger is not read-only (the screens draw it as the workshop it will be) but
-        refuses every change with ``OPENING_MESSAGE`` until the app swaps in the whole workshop."""
+        refuses every change with ``OPENING_MESSAGE`` until the app swaps in the whole workshop. ``unread_notes``
+        (opening only): how many live notes of the current stage, older than those ``workshop`` holds, are not
+        read yet."""
         self._file = file
         self.opening = opening and file is None
+        self.unread_notes = unread_notes if self.opening else 0
         self.ws = workshop
         self.clock: Clock = clock or SystemClock()
         self._read_only_reason = read_only_reason

@@ -261,6 +261,15 @@ class WorkshopSession:
         refuses every change until the app swaps in the whole workshop."""
         return self._ledger.opening
 
+    def unread_notes(self, stage_id: int | None) -> int:
+        """How many live notes of ``stage_id`` this session does not hold yet: for a session still opening from
+        a preview (``opening``), the current stage's notes older than the newest ones the preview holds
+        (``workshop.session.preview.PREVIEW_NOTES``), which come with the whole workshop; else 0."""
+        ledger = self._ledger
+        if not ledger.opening or stage_id is None or stage_id != ledger.ws.current_stage_id:
+            return 0
+        return ledger.unread_notes
+
     @property
     def read_only_reason(self) -> str:
         return self._ledger.read_only_reason
