@@ -129,7 +129,8 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
         table = self.query_one("#workshops", WorkshopTable)
         keep = select or self.selected_id()
         try:
-            summaries = self.workshop_app.library.list(self._search or None)
+            app = self.workshop_app
+            summaries = app.library.list(self._search or None, live=app.session)
         except SessionError as error:
             self.workshop_app.show_error(error)
             summaries = []

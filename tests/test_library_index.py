@@ -87,6 +87,51 @@ def test_a_stale_summary_is_never_shown_and_is_refreshed(
     assert library.list()[0].notes == 2 and len(seen) == 2  # close left a fresh summary
 
 
+def test_the_workshop_open_in_this_process_is_listed_from_memory_as_it_is_now(
+    library: WorkshopLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's own session is summarised from memory: never its journal replayed, whatever changed since the
+    last checkpoint, and the figures are those of the files (read afterwards) and of every change so far."""
+    with library.create("Offsite", organisation="Northwind") as other:
+        other_id = other.workshop.id
+    with library.create("Kick-off") as session:
+        workshop_id = session.workshop.id
+    session = library.open(workshop_id)
+    seen = reads(monkeypatch)
+    for step in range(4):
+        if step == 0:
+            session.notes.add("an idea")
+        elif step == 1:
+            session.notes.add("another idea")
+            session.notes.delete(session.workshop.live_notes()[0].id)
+        elif step == 2:
+            session.agenda.go_to(session.workshop.agenda()[1].id)
+        else:
+            session.participants.add("Ana")
+        listed = {s.id: s for s in library.list(live=session)}
+        assert seen == [] and listed[workshop_id] == summarise(session.workshop)
+        assert listed[other_id].organisation == "Northwind"
+        assert [s.id for s in library.list("kick", live=session)] == [workshop_id]
+        assert library.list(live=session) == library.list()  # the files say the same (read in full: stale)
+        seen.clear()
+    session.close()
+
+
+def test_a_read_only_or_opening_session_is_not_listed_from_memory(
+    library: WorkshopLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with library.create("Offsite") as session:
+        workshop_id = session.workshop.id
+    writer = library.open(workshop_id)
+    writer.notes.add("typed in the other window")
+    reader = library.open(workshop_id)  # another window holds it: read-only, its memory may be behind
+    assert reader.read_only
+    seen = reads(monkeypatch)
+    assert library.list(live=reader)[0].notes == 1 and seen == [workshop_id]
+    reader.close()
+    writer.close()
+
+
 def test_a_checkpoint_writes_the_summary_tied_to_its_sequence_number(
     library: WorkshopLibrary, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,6 +12,7 @@ import copy
 import gc
 import weakref
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from textual.containers import VerticalScroll
@@ -59,9 +60,9 @@ async def test_home_reads_the_library_once_as_it_opens_and_again_on_each_return(
     reads: list[str | None] = []
     upstream = library.list
 
-    def counted(search: str | None = None) -> list[object]:
+    def counted(search: str | None = None, **kwargs: Any) -> list[object]:
         reads.append(search)
-        return upstream(search)  # type: ignore[return-value]
+        return upstream(search, **kwargs)  # type: ignore[return-value]
 
     monkeypatch.setattr(library, "list", counted)
     app = make_app(library)
@@ -79,6 +80,48 @@ async def test_home_reads_the_library_once_as_it_opens_and_again_on_each_return(
         await pilot.pause()
         assert app.screen is home and len(reads) == 2
         assert _titles(home) == ["Summer review", "Spring kick-off"]
+
+
+async def test_home_over_the_open_workshop_shows_it_as_it_is_now_without_reading_its_files(
+    library: WorkshopLibrary, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The home screen opened while a workshop is open lists that workshop from the session (its journal was
+    replayed in full on every open of home: the cost grew with the changes since the last checkpoint), with
+    the changes made while home was closed and those made while it is open (shown on its next resume)."""
+    library.create("Spring kick-off", organisation="Northwind").close()
+    clock.advance(60)
+    session = library.create("Summer review")
+    for i in range(3):
+        session.notes.add(f"idea {i}")
+    workshop_id = session.workshop.id
+    session.close()
+    read: list[str] = []
+    upstream = Store.read_raw
+
+    def counted(self: Store, wanted: str) -> object:
+        read.append(wanted)
+        return upstream(self, wanted)
+
+    app = make_app(library, workshop_id, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+        assert app.session is not None
+        app.session.notes.add("typed before going home")
+        app.session.agenda.update_details(title="Summer review, day 1")
+        monkeypatch.setattr(Store, "read_raw", counted)
+        await app.push_screen(HomeScreen())
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        assert read == [] and _titles(home) == ["Summer review, day 1", "Spring kick-off"]
+        assert home._summaries[workshop_id].notes == 4
+        app.push_screen(ConfirmScreen("Anything?"))
+        await pilot.pause()
+        app.session.notes.add("typed while a dialog covers home")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is home and home._summaries[workshop_id].notes == 5, "home again")
+        assert read == []
+    app.close_session()
 
 
 async def test_home_fills_its_table_again_only_when_a_resize_changes_the_column_widths(

@@ -18,7 +18,13 @@ from facilitation import catalogue, text
 from facilitation.clock import Clock, SystemClock
 from facilitation.models import Workshop
 from workshop import records
-from workshop.session.listing import WorkshopSummary, list_workshops, load_workshop, summary_of_tables
+from workshop.session.listing import (
+    WorkshopSummary,
+    list_workshops,
+    load_workshop,
+    summarise,
+    summary_of_tables,
+)
 from workshop.session.validation import SessionError, checked_text
 from workshop.settings import Settings
 from workshop.store import DamagedFileError, Store, StoreError
@@ -80,11 +86,21 @@ class WorkshopLibrary:
         except StoreError as error:
             raise SessionError(str(error)) from error
 
-    def list(self, search: str | None = None) -> builtins.list[WorkshopSummary]:
+    def list(
+        self, search: str | None = None, *, live: WorkshopSession | None = None
+    ) -> builtins.list[WorkshopSummary]:
         """The workshops, newest first, read from the library index (see ``list_workshops``); with ``search``,
-        only those whose title, organisation, facilitator, date, stage or id contain every word of it."""
+        only those whose title, organisation, facilitator, date, stage or id contain every word of it.
+
+        ``live``: a session this process holds open (the app's): its workshop is summarised from memory, which
+        is what its journal holds (every change is durable before it is in memory), instead of from the files.
+        A read-only session (another window writes the files) or one still opening (a preview of the first
+        stage) is not used: the files say more."""
+        current: dict[str, WorkshopSummary] = {}
+        if live is not None and not live.read_only and not live.opening:
+            current[live.workshop.id] = summarise(live.workshop)
         with self._errors():
-            return list_workshops(self._store, search)
+            return list_workshops(self._store, search, current)
 
     def resolve(self, workshop_id: str) -> str:
         with self._errors():

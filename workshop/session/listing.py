@@ -105,17 +105,27 @@ def summary(workshop_id: str, data: Mapping[str, Any]) -> WorkshopSummary:
     return WorkshopSummary(id=workshop_id, **values)
 
 
-def list_workshops(store: Store, search: str | None = None) -> list[WorkshopSummary]:
+def list_workshops(
+    store: Store, search: str | None = None, live: Mapping[str, WorkshopSummary] | None = None
+) -> list[WorkshopSummary]:
     """Every workshop in the data dir (or those matching ``search``, see ``WorkshopSummary.matches``), newest
     first; a damaged file is listed with its error, not skipped. Needs no write access: refreshing the index
-    is best effort."""
+    is best effort. ``live``: summaries of workshops open for writing in this process (``summarise`` of the
+    session's workshop, by id), used as they are: such a workshop's index entry is stale from its first change
+    after a checkpoint until the next, and reading it meant replaying its whole journal (the home screen opened
+    over a workshop of 2,000 notes read 5,000 journal entries)."""
     known = store.index.entries()
     found: list[WorkshopSummary] = []
     refreshed: list[Entry] = []
+    live = live or {}
     for workshop_id in store.ids():
+        item: WorkshopSummary | None = live.get(workshop_id)
+        if item is not None:
+            if not search or item.matches(search):
+                found.append(item)
+            continue
         files = store.identities(workshop_id)  # before reading: a change made meanwhile makes the entry stale
         entry = known.get(workshop_id)
-        item: WorkshopSummary | None = None
         if entry is not None and store.index.fresh(entry, files):
             try:
                 item = summary(workshop_id, entry.summary)
