@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from screens.base import DismissOnce
-from screens.internals import SettledResize
+from screens.internals import QuietFirstResume, SettledResize
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ DIALOG_CSS = """
 """
 
 
-class ConfirmScreen(SettledResize, DismissOnce, ModalScreen[bool]):
+class ConfirmScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[bool]):
     """Ask a yes/no question: ``y`` is yes, ``n`` or escape is no, Enter presses the focused button.
 
     Only a deliberate answer says yes. Any other printable key answers no, with a notice: a facilitator who
@@ -104,7 +104,7 @@ class ConfirmScreen(SettledResize, DismissOnce, ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class TextEntryScreen(SettledResize, DismissOnce, ModalScreen[str | None]):
+class TextEntryScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[str | None]):
     """Type or edit a text; one line (enter saves) or several (a text area; ctrl+s saves). ``None`` = cancelled.
 
     The text comes back as typed: checking it (empty, too long) is the session's job, so the message the
@@ -170,7 +170,7 @@ class TextEntryScreen(SettledResize, DismissOnce, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ChooseScreen(SettledResize, DismissOnce, ModalScreen[Any]):
+class ChooseScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[Any]):
     """Pick one of ``options`` (label, value); returns the value, or ``None`` on escape."""
 
     DEFAULT_CSS: ClassVar[str] = (
@@ -248,7 +248,7 @@ class ChooseWhileTypingScreen(ChooseScreen):
             self.typed_on(event.character)
 
 
-class BackupsScreen(SettledResize, DismissOnce, ModalScreen[None]):
+class BackupsScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[None]):
     """A workshop file that cannot be read: say so, and offer the backups the store kept.
 
     Choosing one restores it (the damaged file is kept aside by the store) and opens the workshop; escape goes

@@ -30,6 +30,7 @@ from facilitation.models import Ballot, Note, Stage, Workshop
 from facilitation.readiness import readiness_rounds, result_shown
 from facilitation.timer_words import seconds_to_next_digit
 from screens.base import WorkshopChanged
+from screens.internals import QuietFirstResume
 from screens.projector.board import Board, StageNotes, ballot_notes_view, notes_view, results_view
 from screens.projector.countdown import ProjectorCountdown
 from screens.widgets import AgendaStrip, stage_marks
@@ -70,7 +71,7 @@ class LowerPart(Horizontal):
             screen.draw_room()
 
 
-class ProjectorScreen(Screen[None]):
+class ProjectorScreen(QuietFirstResume, Screen[None]):
     """The one screen of ``workshop present``: read-only, no dialogs, nothing meant for the facilitator."""
 
     AUTO_FOCUS = None
