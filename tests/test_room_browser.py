@@ -282,3 +282,21 @@ def test_a_new_name_let_in_gets_the_whole_participant_page_with_its_name_and_lea
     assert "Cancel my request" not in zoe.find_element(By.TAG_NAME, "body").text
     assert not zoe.title.startswith("Waiting")
     assert zoe.find_elements(By.ID, "note-text")
+
+
+def test_the_top_of_a_phone_s_page_follows_a_rename_and_a_new_title(
+    room_thread: ServerThread, browsers: Callable[[], Any]
+) -> None:
+    """The name at the top of a participant's page ("Ana  Leave") and the workshop's title follow the facilitator's
+    changes live, as the rest of the page does: a participant renamed (a typo fixed) kept the old name at the top
+    until they reloaded."""
+    server, session = room_thread.server, room_thread.session
+    ana = browsers()
+    _join(ana, server.url, server.room.join_code, "Ana")
+    ana.execute_script("window.sameDocument = true")
+    room_thread.call(lambda: session.participants.rename(1, "Ana María"))
+    _wait(ana, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "header .me").text == "Ana María")
+    room_thread.call(lambda: session.agenda.update_details(title="Offsite, day 2"))
+    _wait(ana, 20).until(lambda d: d.find_element(By.CSS_SELECTOR, "header .workshop").text == "Offsite, day 2")
+    assert ana.title == "Offsite, day 2"
+    assert ana.execute_script("return window.sameDocument === true"), "followed live, without a reload"

@@ -78,6 +78,21 @@
   // live part: once the facilitator lets the device in, the live part turns into a participant's, and the whole
   // page is loaded again so its frame (the name, "Leave") is a participant's too.
   var waiting = live.hasAttribute("data-waiting");
+  // The top of the page (outside the live part) follows the live part: the workshop's title and the
+  // participant's name, as the facilitator changes them.
+  function frame() {
+    var marks = live.querySelector("[data-me]");
+    if (!marks) { return; }
+    var pairs = [["header .workshop", marks.getAttribute("data-title")], ["header .me", marks.getAttribute("data-me")]];
+    pairs.forEach(function (pair) {
+      var el = document.querySelector(pair[0]);
+      if (el && pair[1] !== null && el.textContent !== pair[1]) {
+        el.textContent = pair[1];
+        if (pair[0] === "header .workshop") { document.title = pair[1]; }
+      }
+    });
+  }
+
   function admitted() {
     if (waiting && !document.getElementById("live-waiting")) {
       source.close();
@@ -103,6 +118,7 @@
       var state = remember();
       live.innerHTML = JSON.parse(event.data);
       if (admitted()) { return; }
+      frame();
       restore(state);
     });
     source.addEventListener("patch", function (event) {
@@ -112,6 +128,7 @@
       var applied = false;
       try { applied = apply(JSON.parse(event.data)); } catch (e) { applied = false; }
       if (applied && admitted()) { return; }
+      if (applied) { frame(); }
       restore(state);
       if (!applied) { source.close(); connect(); }  // out of step: start again from the whole page
     });
