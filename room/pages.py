@@ -158,8 +158,8 @@ class PageDrawer:
         if v.mode == "waiting":
             parts = [block("live-waiting", v.name, lambda: m.waiting(v))]
         else:
-            key = (v.stage_title, v.stage_purpose, tuple(v.prompts), v.mode, v.name, v.workshop_title)
-            parts = [block("live-stage", key, lambda: m.stage(v))]
+            stage_key = (v.stage_title, v.stage_purpose, tuple(v.prompts), v.mode, v.name, v.workshop_title)
+            parts = [block("live-stage", stage_key, lambda: m.stage(v))]
             if v.mode == "vote":
                 parts += self._vote(v, csrf, block)
             elif v.mode == "tally":
