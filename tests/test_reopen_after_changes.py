@@ -76,16 +76,24 @@ def test_a_note_gone_since_the_reveal_gives_its_dots_back(session: WorkshopSessi
     assert _totals(session, ballot_id) == {a: 3}
 
 
-def test_re_opening_says_which_dots_went_back(session: WorkshopSession) -> None:
-    ballot_id, (_a, b) = _vote(session, ["Pair new managers", "Share the deck"], [(ANA, 0), (BEN, 1), (BEN, 1)])
+def test_re_opening_says_which_dots_went_back_and_asks_their_voter_again(session: WorkshopSession) -> None:
+    session.agenda.go_to(2)
+    a, b = session.notes.add("Pair new managers").id, session.notes.add("Share the deck").id
+    ballot = session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
+    for participant, note in ((ANA, a), (BEN, b), (BEN, b)):
+        session.votes.cast(ballot.id, participant, note)
+    session.votes.submit(ballot.id, ANA)
+    session.votes.submit(ballot.id, BEN)
+    session.votes.close(ballot.id)
     session.notes.delete(b)
     seen = []
     session.subscribe(seen.append)
-    session.votes.reopen(ballot_id)
+    session.votes.reopen(ballot.id)
     (change,) = seen
     assert change.event.kind == "vote.reopened"
     assert change.event.data["returned"] == [[BEN, 2]]
     assert "2 dots given back" in change.event.summary
+    assert session.workshop.ballots[ballot.id].submitted == [ANA]  # Ben has dots to place again
 
 
 def test_the_ballot_says_a_merged_note_s_dots_moved_not_that_it_was_deleted(session: WorkshopSession) -> None:

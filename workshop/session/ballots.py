@@ -418,7 +418,8 @@ class Votes(Part):
         The notes changed since the reveal are treated as if they had changed while the vote was open
         (``_since_reveal``): a note merged into another carries its dots onto that note within the cap, one deleted,
         hidden from the room or moved out of the stage gives its dots back to their voters (``data["returned"]``:
-        participant id, dots), so each dot left on file counts and every other can be placed again.
+        participant id, dots), so each dot left on file counts and every other can be placed again; a voter who
+        got dots back is no longer counted as done.
         Refuses (``SessionError``) a vote already open or another open vote on the stage, an unknown ballot
         (``NotFoundError``) and a read-only workshop. Durable on return; publishes ``vote.reopened``.
         """
@@ -432,6 +433,8 @@ class Votes(Part):
         counts: dict[int, int] = {}
         for vote in returned:
             counts[vote.participant_id] = counts.get(vote.participant_id, 0) + 1
+        if counts:  # dots to place again: those voters are asked again, not counted as done
+            reopened = reopened.replace(submitted=[p for p in reopened.submitted if p not in counts])
         given_back = sum(counts.values())
         words = f" ({given_back} dot{'s' if given_back != 1 else ''} given back to the voters)" if given_back else ""
         data: dict[str, object] = {"ballot_id": ballot_id}

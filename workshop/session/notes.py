@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -72,6 +73,25 @@ class Notes(Part):
                 continue
             gone += [v for v in self._ws.ballot_votes(ballot.id) if v.note_id == note.id]
         return gone, _per_participant(gone)
+
+    def _asked_again(self, returned: list[Vote], changed: Sequence[Record] = ()) -> list[Record]:
+        """``changed`` with the ballots whose voters got dots back (``returned``) no longer counting those voters as
+        confirmed: they have dots to place again (their phone shows the ballot, the board "not yet")."""
+        people: dict[int, set[int]] = {}
+        for vote in returned:
+            people.setdefault(vote.ballot_id, set()).add(vote.participant_id)
+        out = list(changed)
+        for ballot_id, voters in people.items():
+            at = next((i for i, r in enumerate(out) if isinstance(r, Ballot) and r.id == ballot_id), None)
+            ballot = out[at] if at is not None else self._ws.ballots.get(ballot_id)
+            if not isinstance(ballot, Ballot) or not voters & set(ballot.submitted):
+                continue
+            updated = ballot.replace(submitted=[p for p in ballot.submitted if p not in voters])
+            if at is not None:
+                out[at] = updated
+            else:
+                out.append(updated)
+        return out
 
     def _carry_dots(self, keep: Note, other: Note) -> tuple[list[Record], list[Vote], list[tuple[int, int]]]:
         """Open votes with ``other`` on them when it is merged into ``keep``: the ballots and votes that change, the
@@ -193,7 +213,7 @@ class Notes(Part):
         self._ledger.commit(
             "note.deleted",
             f"Note #{note_id} deleted: {text.preview(note.text)}" + _given_back_words(given_back),
-            [deleted],
+            self._asked_again(gone, [deleted]),
             stage_id=note.stage_id,
             data={
                 "note_id": note_id,
@@ -291,7 +311,7 @@ class Notes(Part):
         self._ledger.commit(
             "note.moved",
             f"Note #{note_id} moved from {source.title} to {target.title}" + _given_back_words(given_back),
-            [moved],
+            self._asked_again(gone, [moved]),
             stage_id=target.id,
             data={
                 "note_id": note_id,
@@ -357,7 +377,7 @@ class Notes(Part):
             "note.merged",
             f"Note #{other.id} merged into #{keep.id}: {text.preview(merged_text)}"
             + _given_back_words(given_back),
-            [merged, gone, *carried],
+            self._asked_again(returned, [merged, gone, *carried]),
             stage_id=keep.stage_id,
             data={
                 "note_id": keep.id,
@@ -465,7 +485,7 @@ class Notes(Part):
             "note.withheld" if hidden else "note.shown",
             (f"Note #{note_id} hidden from the room" if hidden else f"Note #{note_id} shown to the room again")
             + _given_back_words(given_back),
-            [updated],
+            self._asked_again(gone, [updated]),
             stage_id=note.stage_id,
             data={"note_id": note_id, **_undo_data([note]), **_returned_data(given_back)},
             removed=("votes", [v.id for v in gone]) if gone else None,
