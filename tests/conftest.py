@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -16,6 +17,24 @@ settings.register_profile("no-deadline", deadline=None)
 settings.load_profile("no-deadline")
 """No wall-clock assertions, Hypothesis's included: its default 200 ms deadline per example failed a pure
 formatting test on this shared machine (260 ms for one example that takes 0.02 ms when the machine is free)."""
+
+
+@pytest.fixture(autouse=True)
+def _notices_outlast_a_slow_machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Textual's notices expire by the wall clock (``Notification.raised_at`` + ``timeout`` against ``time()``, and
+    each toast's timer). A test that checks a notice a few seconds after it was raised then fails on a busy machine
+    only (``test_ui_private_screens`` read "Ballot confirmed. Pass the keyboard back." gone, its 4 s over, with a
+    load average of 12). In tests every notice lasts an hour, so a test sees what a facilitator sees in the seconds
+    after the notice, however slow the machine; no test relies on a notice expiring by itself."""
+    from textual.app import App
+
+    notify = App.notify
+
+    def lasting(self: App[object], message: str, *, timeout: float | None = None, **rest: Any) -> None:
+        notify(self, message, timeout=3600.0, **rest)
+
+    monkeypatch.setattr(App, "notify", lasting)
+    yield
 
 
 @pytest.fixture(autouse=True)
