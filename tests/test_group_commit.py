@@ -267,12 +267,14 @@ async def test_the_keyboards_round_publishes_everything_held_before_it_in_commit
     """Phones' requests held in the same turn of the loop, then the facilitator's Enter: the keyboard's round
     covers every line written before it, so all are published (and the phones answered) in commit order."""
     session.group.INLINE_WAIT = 60.0
+    disk.close()  # the phones' fdatasync waits: on a busy machine it could otherwise end within the sleep below
     phones = [
         asyncio.create_task(session.group.commit(lambda i=i: session.notes.add(f"phone {i}")))
         for i in range(3)
     ]
     await asyncio.sleep(0)  # each request runs up to its wait: held, written, not yet durable
     assert published == []
+    disk.open()
     typed = session.group.soon(lambda: session.notes.add("typed"))
     phone_notes = [await task for task in phones]
     ids = [c.changed[0].id for c in published]
