@@ -59,6 +59,24 @@ def close_bidi(text: str) -> str:
 
 
 def _close_line(line: str) -> str:
+    closers = _closers(line)
+    if not closers:
+        return line
+    body = line.rstrip()
+    return body + closers + line[len(body) :]
+
+
+def bidi_closers(line: str) -> str:
+    """The characters that close what ``line`` (one line: no line breaks) leaves open at its end, innermost first
+    (PDF U+202C per embedding or override, PDI U+2069 per isolate, paired as ``close_bidi`` pairs them); "" when
+    nothing is left open. For text cut out of a longer line (a terminal row's piece beside a dialog), where the
+    closers go at the cut, not before trailing blanks."""
+    if line.isascii() or not _BIDI_CONTROLS.search(line):
+        return ""
+    return _closers(line)
+
+
+def _closers(line: str) -> str:
     opened: list[str] = []
     for character in line:
         if character in _EMBEDDINGS:
@@ -71,10 +89,7 @@ def _close_line(line: str) -> str:
         elif character == _POP_ISOLATE and _POP_ISOLATE in opened:
             while opened.pop() != _POP_ISOLATE:
                 pass
-    if not opened:
-        return line
-    body = line.rstrip()
-    return body + "".join(reversed(opened)) + line[len(body) :]
+    return "".join(reversed(opened))
 
 
 def clean_line(text: str) -> str:

@@ -33,7 +33,7 @@ from textual.worker import Worker
 
 from facilitation.clock import Clock
 from screens.base import Exporter, ReadOnlyChanged, WorkshopAppAPI, WorkshopChanged, WorkshopScreenMixin
-from screens.internals import ScreenCssLoader, inside_handler
+from screens.internals import ClosedCutsApp, ScreenCssLoader, close_overrides_at_cuts, inside_handler
 from screens.navigation import AppNavigator
 from screens.private_notices import PrivateNotices
 from screens.text_input import UndecodableInput, pasted_text, typed_key
@@ -82,7 +82,7 @@ class BaseScreen(WorkshopScreenMixin, Screen[None]):
     """The empty screen every other screen is pushed above (see ``WorkshopApp.get_default_screen``)."""
 
 
-class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
+class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
     """Six Disciplines Workshop. Screens see it as ``screens.base.WorkshopAppAPI`` and reach one another through
     ``navigator`` (``screens.navigation``)."""
 
@@ -292,7 +292,7 @@ class WorkshopApp(ScreenCssLoader, WorkshopAppAPI):
         So ``workshop open ID`` builds only the stage screen (not the home screen first, then covering it), and
         every screen is pushed, which is how Textual loads a screen's ``CSS_PATH``.
         """
-        return BaseScreen()
+        return close_overrides_at_cuts(BaseScreen())
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._guard_size)

@@ -20,6 +20,8 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``next_message``: the message a screen handles next, so a burst of changes is followed once.
 - ``inside_handler``: whether the code running now runs inside one of the app's message handlers (a key's, a
   timer's), not in a bare callback of the event loop (a group commit round's end publishing phones' changes).
+- ``OverridesClosedAtCuts``, ``close_overrides_at_cuts``, ``ClosedCutsApp``: each piece of a terminal row cut by
+  a dialog (or a clip) closes the right-to-left overrides it opens.
 
 The tick boxes and tables (``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``, ``FixedSizeDataTable``)
 are in ``screens.internals_widgets``, under the same rules: their Textual widgets (``Checkbox``, ``SelectionList``,
@@ -50,21 +52,24 @@ from __future__ import annotations
 import re
 import sys
 import types
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache, partial
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 from rich._wrap import divide_line as _divide_line
+from rich.segment import Segment
 from textual import events
+from textual._compositor import Compositor
 from textual._context import active_message_pump
 from textual._styles_cache import StylesCache
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.message_pump import MessagePump, MessagePumpClosed
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual, VisualType
 from textual.widget import Widget
@@ -72,7 +77,10 @@ from textual.widgets import Input, OptionList
 from textual.widgets._option_list import OptionListContent, _LineCache
 from textual.widgets.option_list import Option
 
+from facilitation.text import bidi_closers
 from screens.text_input import TerminalInputDecoder, UndecodableInput
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 RELIED_ON_GLOBALS: Final = ("getincrementaldecoder", "XTermParser")
 """The names ``LinuxDriver.run_input_thread`` looks up in its module that ``WorkshopLinuxDriver`` replaces."""
@@ -432,6 +440,67 @@ class QuietWhenCovered:
         super()._compositor_refresh()  # type: ignore[misc]
 
 
+# --- a terminal row cut into pieces (Compositor._render_chops) --------------------------------------------------
+
+
+class OverridesClosedAtCuts(Compositor):
+    """A screen's compositor whose every piece of a terminal row closes the right-to-left overrides it opens.
+
+    Textual 8.2.8 builds each row of the screen from "chops": where a dialog, a border or a clipping container
+    starts or ends on that row, ``Compositor._render_chops`` cuts the row there (``Strip.divide``; a clipped widget's
+    lines are cut by ``Strip.crop`` first) and keeps, for each piece, the front-most widget's cells. A line that
+    opens an override (U+202E, or any embedding or isolate) and closes it near its end loses the closer when a
+    dialog covers that end: the visible piece keeps the control character and UAX #9 carries it across the dialog
+    to the end of the terminal row. Here each piece gets the closers of what it leaves open (``text.bidi_closers``,
+    zero cells wide, in the piece's last style), so no piece of any widget, cut anywhere, can turn round the
+    pieces after it. Pieces with nothing open are the same ``Strip`` objects as before (one regex search of their
+    text each). Installed on every screen by ``close_overrides_at_cuts``; pinned by ``tests/test_internals.py``.
+    """
+
+    def _render_chops(
+        self, crop: Region, is_rendered_line: Callable[[int], bool]
+    ) -> Sequence[Mapping[int, Strip]]:
+        chops = super()._render_chops(crop, is_rendered_line)
+        for line in chops:
+            for cut, strip in line.items():
+                if strip is None:
+                    continue
+                piece = "".join([segment.text for segment in strip._segments])
+                if not piece.isascii() and (closers := bidi_closers(piece)):
+                    cast("dict[int, Strip]", line)[cut] = _with_closers(strip, closers)
+        return chops
+
+
+def _with_closers(strip: Strip, closers: str) -> Strip:
+    segments = list(strip)
+    for index in range(len(segments) - 1, -1, -1):
+        text, style, control = segments[index]
+        if not control:
+            segments[index] = Segment(text + closers, style)
+            break
+    return Strip(segments, strip.cell_length)
+
+
+def close_overrides_at_cuts(screen: ScreenT) -> ScreenT:
+    """``screen`` drawn by ``OverridesClosedAtCuts``: its compositor's class is swapped (the subclass adds no
+    state, so this is safe before or after the screen is laid out). Returns ``screen``."""
+    compositor = screen._compositor
+    if type(compositor) is Compositor:
+        compositor.__class__ = OverridesClosedAtCuts
+    return screen
+
+
+class ClosedCutsApp:
+    """Mix into an ``App`` (before it): every screen put on the stack (pushed, switched to, a mode's; Textual's own
+    command palette too) goes through ``close_overrides_at_cuts`` on the way, by the hook Textual calls for each
+    (``App._load_screen_css``). The default screen is not pushed: pass it through ``close_overrides_at_cuts`` in
+    ``get_default_screen``."""
+
+    def _load_screen_css(self, screen: Screen[Any]) -> None:
+        close_overrides_at_cuts(screen)
+        super()._load_screen_css(screen)  # type: ignore[misc]
+
+
 # --- an input's scrollable width (Input._watch_value) -----------------------------------------------------------
 
 
@@ -572,9 +641,11 @@ def inside_handler() -> bool:
 
 
 __all__ = [
+    "ClosedCutsApp",
     "LineCache",
     "ListContent",
     "OptionListLines",
+    "OverridesClosedAtCuts",
     "PasteKeepingParser",
     "QuietFirstResume",
     "QuietInputWidth",
@@ -584,6 +655,7 @@ __all__ = [
     "WorkshopLinuxDriver",
     "bubbled_on",
     "cached_visual",
+    "close_overrides_at_cuts",
     "divide_line",
     "inner_outer",
     "inside_handler",

@@ -632,3 +632,30 @@ async def test_inside_handler_is_true_in_a_handler_and_false_in_a_callback_from_
         await done.wait()
         thread.join()
     assert seen == {"handler": True, "callback": False}
+# --- a terminal row cut into pieces (Compositor._render_chops) --------------------------------------------------
+
+
+def test_what_overrides_closed_at_cuts_relies_on() -> None:
+    from textual._compositor import Compositor
+    from textual.app import App
+    from textual.screen import Screen
+
+    from screens.internals import ClosedCutsApp, OverridesClosedAtCuts
+
+    # Each screen's rows are built from the chops its compositor cuts, one strip per cut (None where nothing is
+    # drawn); every update, full or partial, and every background screen's strips come through it.
+    chops = inspect.getsource(Compositor._render_chops)
+    assert "strip.divide(" in chops and "chops_line[cut] = strip" in chops
+    for method in (Compositor.render_full_update, Compositor.render_partial_update, Compositor.render_strips):
+        assert "self._render_chops(" in inspect.getsource(method)
+    # A screen makes its compositor once; the subclass adds no state, so its class can be swapped.
+    assert "self._compositor = Compositor()" in inspect.getsource(Screen.__init__)
+    assert not {"__init__", "__slots__"} & OverridesClosedAtCuts.__dict__.keys()
+    # A strip's segments, read without building its ``text`` through a generator.
+    from textual.strip import Strip
+
+    assert "_segments" in Strip.__slots__ and "self._segments" in inspect.getsource(Strip.text.fget)
+    # Every screen put on a stack but the default one goes through App._load_screen_css.
+    for method in (App.push_screen, App.switch_screen, App._init_mode):
+        assert "self._load_screen_css(" in inspect.getsource(method)
+    assert "_load_screen_css" in ClosedCutsApp.__dict__

@@ -16,13 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from screens.base import WorkshopChanged
+from screens.internals import ClosedCutsApp, close_overrides_at_cuts
 from screens.projector.screen import ProjectorScreen
 from screens.theme import DEFAULT_THEME, THEMES
 from workshop.follow import Following, FollowStatus
 from workshop.session import Change, WorkshopSession
 
 
-class ProjectorApp(App[None]):
+class ProjectorApp(ClosedCutsApp, App[None]):
     """Six Disciplines Workshop on the projector: one screen, no controls beyond quitting and the theme."""
 
     TITLE = "Six Disciplines Workshop · projector"
@@ -53,7 +54,7 @@ class ProjectorApp(App[None]):
         return self.following.session
 
     def get_default_screen(self) -> Screen[None]:
-        return ProjectorScreen()
+        return close_overrides_at_cuts(ProjectorScreen())
 
     def on_mount(self) -> None:
         if self._watch:
