@@ -18,6 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
+from textual.actions import SkipAction
 from textual.app import App, CSSPathType
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -97,9 +98,10 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
     them), that they stopped, or why it cannot be changed; empty when it can be. Every screen on the stack is told
     of a change (``ReadOnlyChanged``)."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        # A priority key: dialogs (modal screens) hide the app's other keys, and F1 is help everywhere.
+        # Priority keys: dialogs (modal screens) hide the app's other keys. F1 is help everywhere; ? is help
+        # wherever it is not text being typed (``action_help_unless_typing``).
         Binding("f1", "help", "Help", show=True, priority=True),
-        Binding("question_mark", "help", "Help", show=False),
+        Binding("question_mark", "help_unless_typing", "Help", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", show=True, priority=True),
     ]
 
@@ -660,6 +662,20 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
             self.screen.action_close()
         else:
             self.navigator.help()
+
+    def action_help_unless_typing(self) -> None:
+        """``?``: the help, as F1, on every screen and dialog; but where ``?`` is text being typed it goes on to be
+        typed (``SkipAction``: Textual then hands the key to the focused widget): in a focused text field
+        (``Input``, ``TextArea``) and on a screen that passes typed keys on to one (``PASSES_TYPING_ON``)."""
+        if self._typing_here():
+            raise SkipAction()
+        self.action_help()
+
+    def _typing_here(self) -> bool:
+        from textual.widgets import Input, TextArea  # imported with the screens that show them
+
+        screen = self.screen
+        return isinstance(screen.focused, Input | TextArea) or getattr(screen, "PASSES_TYPING_ON", False)
 
     def watch_theme(self, theme: str) -> None:
         """Remember the facilitator's theme for next time."""

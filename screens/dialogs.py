@@ -224,6 +224,9 @@ class ChooseWhileTypingScreen(ChooseScreen):
     nothing and decides nothing wrongly. Arrows and Enter choose; escape returns ``None``.
     """
 
+    PASSES_TYPING_ON: ClassVar[bool] = True
+    """``?`` is text typed on here, not the help (``WorkshopApp.action_help_unless_typing``); F1 is the help."""
+
     def __init__(
         self,
         title: str,

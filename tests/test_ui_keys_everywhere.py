@@ -181,22 +181,95 @@ def test_every_screen_with_keys_has_its_own_help_section_and_is_swept() -> None:
             assert cls.__name__ in swept, f"add {cls.__name__} to SCREENS"
 
 
-@pytest.mark.parametrize("name", list(SCREENS))
-async def test_f1_opens_the_help_on_the_screens_own_keys_and_f1_closes_it(app: WorkshopApp, name: str) -> None:
+TYPES_QUESTION_MARKS = {"vote limits", "action dialog", "export", "new workshop", "text entry"}
+"""The screens and dialogs that open with the focus in a text field, where ``?`` is typed."""
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [(name, key) for name in SCREENS for key in ("f1", "question_mark") if (name, key) != ("choose while typing", "question_mark")],
+)  # fmt: skip
+async def test_f1_opens_the_help_on_the_screens_own_keys_and_f1_closes_it(
+    app: WorkshopApp, name: str, key: str
+) -> None:
+    """F1 and ``?`` open the help over every screen and dialog, and close it again (``?`` where it is not typed:
+    ``test_a_question_mark_typed_in_a_field_is_typed``)."""
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _open(pilot, app, name)
+        if key == "question_mark" and name in TYPES_QUESTION_MARKS:
+            screen.set_focus(None)  # on the screen itself, not in its text field
+            await pilot.pause()
         focused = screen.focused
         heading = help_heading(type(screen))
-        await pilot.press("f1")
+        await pilot.press(key)
         await until(pilot, lambda: isinstance(app.screen, HelpScreen), f"the help over the {name}")
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         assert help_screen.context == heading
         sections = [s.render().rows[1].body.plain for s in help_screen.query(".help-keys")]  # type: ignore[attr-defined]
         assert sections[:2] == ["Everywhere", heading], sections
-        await pilot.press("f1")
+        await pilot.press(key)
         await until(pilot, lambda: app.screen is screen, f"the {name} back after the help")
-        assert screen.focused is focused, "the focus is where it was"
+        if focused is not None:  # (with nothing focused, the screen's own first focus comes back)
+            assert screen.focused is focused, "the focus is where it was"
+
+
+@pytest.mark.parametrize("name", sorted(TYPES_QUESTION_MARKS))
+async def test_a_question_mark_typed_in_a_field_is_typed(app: WorkshopApp, name: str) -> None:
+    """Where ``?`` is text (a focused ``Input``), it is typed and the help does not open; F1 still opens it."""
+    from textual.widgets import Input
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open(pilot, app, name)
+        field = screen.focused
+        assert isinstance(field, Input)
+        await pilot.press("end")  # (a field that selects its text as it is focused would be replaced)
+        before = field.value
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is screen and field.value == before + "?"
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), f"the help over the {name}")
+
+
+async def test_a_question_mark_in_the_note_field_and_the_note_editor_is_typed(app: WorkshopApp) -> None:
+    """The stage's note field (an ``Input``) and the note editor (a ``TextArea``) take ``?`` as text."""
+    from textual.widgets import Input, TextArea
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        stage = await _open(pilot, app, "stage")
+        await _press(pilot, "i")
+        field = stage.focused
+        assert isinstance(field, Input)
+        await pilot.press("W", "h", "y", "question_mark")
+        await pilot.pause()
+        assert field.value == "Why?" and app.screen is stage
+        await pilot.press("escape")
+        await pilot.pause()
+        await _press(pilot, "e")
+        await until(pilot, lambda: isinstance(app.screen.focused, TextArea), "the note editor")
+        area = app.screen.focused
+        assert isinstance(area, TextArea)
+        before = area.text
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert area.text != before and area.text.count("?") == before.count("?") + 1
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_a_question_mark_typed_on_through_a_question_goes_on_to_the_field(app: WorkshopApp) -> None:
+    """The dialog that pops up while the facilitator types (``ChooseWhileTypingScreen``) passes ``?`` on to the
+    field they were typing in, as every other printable key."""
+    from screens.dialogs import ChooseWhileTypingScreen
+
+    typed: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot, app, "stage")
+        await app.push_screen(ChooseWhileTypingScreen("Which one?", [("Keep", 0), ("Ana", 1)], keep=0, typed_on=typed.append))
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await until(pilot, lambda: typed == ["?"], "the ? typed on")
+        assert not isinstance(app.screen, HelpScreen)
 
 
 ALIASES = {"typing": "anywhere"}
