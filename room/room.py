@@ -133,8 +133,10 @@ class Room:
             self._changed()
 
     def close(self) -> None:
-        """End every device's session: tokens are forgotten, the next room gets a new code."""
+        """End every device's session: tokens are forgotten, the next room gets a new code and asks for no
+        end-of-workshop readiness round until the facilitator asks again."""
         self.closed = True
+        self.session.readiness.ask_end(False)
         for device in self.devices.joined():
             self.session.votes.release_device(device.participant_id)  # type: ignore[arg-type]
         self.devices.clear()
@@ -298,5 +300,5 @@ class Room:
     ) -> None:
         voter = self.participant_of(device)
         await self._as_device(
-            lambda: self.session.readiness.record(voter, attitude=attitude, scores=scores, round=round)
+            lambda: self.session.readiness.record(voter, attitude=attitude, scores=scores, round=round, device=True)
         )

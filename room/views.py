@@ -202,11 +202,11 @@ def device_view(
     session: WorkshopSession,
     device: Device,
     *,
-    readiness_round: str | None = None,
     shared: Shared | None = None,
 ) -> DeviceView:
-    """The page data for ``device`` now. ``readiness_round`` is set while the facilitator asks the room for the
-    end-of-workshop readiness check; the readiness stage itself asks for the start round. ``shared`` is what every
+    """The page data for ``device`` now. The readiness form is for the round the session asks devices for
+    (``session.readiness.asked_round``: the end-of-workshop round while the facilitator asks the room for it, the
+    start round on the readiness stage), the only round it accepts from a device. ``shared`` is what every
     device's view has in common, when the caller draws many at one moment (else it is worked out here).
 
     Records on ``device`` which of its notes it has seen hidden by the facilitator (``Device.withheld_seen``), so
@@ -255,9 +255,9 @@ def device_view(
         view.my_dots = {note_id: dots for note_id, dots in mine_dots.items() if dots}
         view.dots_left = ballot.budget - sum(mine_dots.values())
         view.done = me in ballot.submitted
-    elif stage.kind == "readiness" or readiness_round:
+    elif (asked := session.readiness.asked_round()) is not None:
         view.mode = "readiness"
-        view.readiness_round = readiness_round or "start"
+        view.readiness_round = asked
         view.attitudes = [(a.key, a.name, a.looks_like) for a in catalogue.ATTITUDES]
         view.disciplines = [(d.key, d.title) for d in catalogue.DISCIPLINES]
         answer = next(

@@ -76,10 +76,9 @@ def make_environment() -> jinja2.Environment:
 class RoomWeb:
     """The routes of one open room."""
 
-    def __init__(self, room: Room, *, readiness_round: str | None = None) -> None:
+    def __init__(self, room: Room) -> None:
         self.room = room
         self.env = make_environment()
-        self.readiness_round = readiness_round
         self.drawer = PageDrawer(self.env)
         self._shared: Shared | None = None
         self._shared_at: tuple[object, int, object] | None = None
@@ -115,6 +114,17 @@ class RoomWeb:
         )
         self.app.add_middleware(_Guard, web=self)
 
+    @property
+    def readiness_round(self) -> str | None:
+        """``"end"`` while the facilitator asks the room's devices for the end-of-workshop readiness check, else
+        None; setting it asks or stops asking (the session holds it: ``session.readiness.ask_end``, the one rule
+        for which round a device may answer)."""
+        return "end" if self.room.session.readiness.end_asked else None
+
+    @readiness_round.setter
+    def readiness_round(self, round: str | None) -> None:
+        self.room.session.readiness.ask_end(round == "end")
+
     # --- drawing --------------------------------------------------------------------------------------------
 
     def _known(self, device: Device) -> bool:
@@ -143,7 +153,7 @@ class RoomWeb:
             shared = self._shared
         else:
             shared = None
-        return device_view(self.room.session, device, readiness_round=self.readiness_round, shared=shared)
+        return device_view(self.room.session, device, shared=shared)
 
     def _live_inputs(self, device: Device) -> tuple[DeviceView, tuple[Block, Items] | None]:
         """What a device's live part is drawn from: its view and, on a notes page (the only one that shows them),

@@ -157,7 +157,9 @@ class Clipped(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Container():
-            yield Static(RLO + "Customers answer each other on the forum, week after week" + PDF + "...", markup=False)
+            yield Static(
+                RLO + "Customers answer each other on the forum, week after week" + PDF + "...", markup=False
+            )
         yield Static("after the box")
 
 
@@ -208,7 +210,9 @@ def projector_session(store: Store, clock: FakeClock) -> Iterator[WorkshopSessio
     session = library.create("Kick-off", participants=["Ana"])
     session.agenda.next()
     for i in range(12):
-        session.notes.add(f"{RLO}Note {i} that is long enough to be cut at the edge of its column on the wall{PDF}")
+        session.notes.add(
+            f"{RLO}Note {i} that is long enough to be cut at the edge of its column on the wall{PDF}"
+        )
     yield session
     session.close()
 
