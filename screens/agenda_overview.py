@@ -25,6 +25,7 @@ from facilitation.schedule import (
 from facilitation.schedule import format_minutes as format_delta
 from facilitation.timer import StageTimer
 from screens.base import WorkshopChanged, WorkshopScreenMixin
+from screens.internals import set_interval_apart
 from screens.widgets.key_bar import KeyBar
 from workshop.session import EXTERNAL_RELOAD, WorkshopSession
 
@@ -82,7 +83,7 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
         self.sub_title = "Agenda: planned and actual"
         session = self.workshop_app.session
         self.refresh_overview(select=session.workshop.current_stage_id if session else None)
-        self.set_interval(REFRESH_SECONDS, self.refresh_overview)
+        set_interval_apart(self, REFRESH_SECONDS, self.refresh_overview)  # not kept by the stopped timer once gone
 
     def on_workshop_changed(self, message: WorkshopChanged) -> None:
         """Stages, their timers and the current stage drive the overview (time itself: ``REFRESH_SECONDS``)."""

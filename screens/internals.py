@@ -20,6 +20,8 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``next_message``: the message a screen handles next, so a burst of changes is followed once.
 - ``inside_handler``: whether the code running now runs inside one of the app's message handlers (a key's, a
   timer's), not in a bare callback of the event loop (a group commit round's end publishing phones' changes).
+- ``drop_closed_watchers``, ``set_interval_apart``: a dismissed screen's widgets are not kept by the app's
+  reactive watchers or by a stopped timer's pending sleep.
 - ``OverridesClosedAtCuts``, ``close_overrides_at_cuts``, ``ClosedCutsApp``: each piece of a terminal row cut by
   a dialog (or a clip) closes the right-to-left overrides it opens.
 
@@ -49,6 +51,7 @@ characters dropped) is decided in ``screens.text_input``, for every driver inclu
 
 from __future__ import annotations
 
+import contextvars
 import re
 import sys
 import types
@@ -71,6 +74,7 @@ from textual.message_pump import MessagePump, MessagePumpClosed
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
+from textual.timer import Timer
 from textual.visual import Visual, VisualType
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
@@ -501,6 +505,43 @@ class ClosedCutsApp:
         super()._load_screen_css(screen)  # type: ignore[misc]
 
 
+# --- what a dismissed screen leaves behind (textual.reactive._watch, Timer._start) ------------------------------
+
+
+def drop_closed_watchers(*objects: object) -> int:
+    """Forget the watchers that closed widgets left on ``objects`` (the app, the screens still shown); returns how
+    many were dropped.
+
+    ``DOMNode.watch(obj, name, callback)`` (``textual.reactive._watch``, 8.2.8) appends ``(node, callback)`` to a
+    list kept on ``obj`` (its ``"__watchers"`` attribute) and prunes the entries of closed nodes only when that
+    reactive next changes. Textual's own ``Header`` watches the app's ``title`` and ``sub_title``: every home
+    screen and agenda overview opened kept its header, four widgets and their styles and caches (about 500
+    objects), on the app for as long as the app's title did not change, that is for good. Pinned by
+    ``tests/test_internals.py``."""
+    dropped = 0
+    for obj in objects:
+        watchers: dict[str, list[tuple[MessagePump, object]]] = getattr(obj, "__watchers", None) or {}
+        for entries in watchers.values():
+            kept = [(node, callback) for node, callback in entries if not (node._closing or node._closed)]
+            dropped += len(entries) - len(kept)
+            entries[:] = kept
+    return dropped
+
+
+def set_interval_apart(node: MessagePump, seconds: float, callback: Callable[[], object]) -> Timer:
+    """``node.set_interval(seconds, callback)``, its task started in a context that names the app, not ``node``,
+    as Textual's active message pump (``textual._context.active_message_pump``).
+
+    The timer's task sleeps on an asyncio ``TimerHandle`` made in the task's context. Stopping the timer (as
+    Textual does when ``node`` is removed) cancels that handle, but the event loop keeps a cancelled handle, its
+    context included, until its time comes: a context naming ``node`` kept a dismissed agenda overview (and its
+    widgets) alive for up to its 5 s interval, long enough for the collection after the screen change to miss
+    it and a freeze to keep it for good (``workshop.memory``). Stopped with ``node`` as any of its timers."""
+    context = contextvars.copy_context()
+    context.run(active_message_pump.set, node.app)
+    return context.run(node.set_interval, seconds, callback)
+
+
 # --- an input's scrollable width (Input._watch_value) -----------------------------------------------------------
 
 
@@ -657,10 +698,12 @@ __all__ = [
     "cached_visual",
     "close_overrides_at_cuts",
     "divide_line",
+    "drop_closed_watchers",
     "inner_outer",
     "inside_handler",
     "load_screen_css",
     "next_message",
     "option_divider",
+    "set_interval_apart",
     "set_option_prompt",
 ]

@@ -32,7 +32,7 @@ from facilitation.stage_kinds import rules_of
 from facilitation.text import plural, preview
 from facilitation.timer import StageTimer
 from screens.base import ReadOnlyChanged, WorkshopChanged, WorkshopScreenMixin
-from screens.internals import QuietInputWidth
+from screens.internals import QuietInputWidth, set_interval_apart
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
 from workshop.session import EXTERNAL_RELOAD, Change, SessionError
 
@@ -325,7 +325,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             note_input.disabled = True
             note_input.placeholder = "Read-only: notes cannot be added in this window."
         self._enter_stage()
-        self.set_interval(TICK_SECONDS, self.refresh_clock)
+        set_interval_apart(self, TICK_SECONDS, self.refresh_clock)  # (screens.internals: not kept once gone)
 
     def on_read_only_changed(self, message: ReadOnlyChanged) -> None:
         self._show_read_only(message.text)

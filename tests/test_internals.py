@@ -130,7 +130,7 @@ async def test_bytes_that_are_not_utf8_become_replacement_characters(driver: tup
     os.write(write_end, b"caf\xe9 x")
     received = _wait_for(recorder, 6)
     os.write(write_end, b"\xff!")
-    received = _wait_for(recorder, 9)
+    received = _wait_for(recorder, 10)  # 8 keys and 2 notices (waiting for 9 could miss the "!")
     assert _typed(received) == "caf\ufffd x\ufffd!"
     assert [m.count for m in received if isinstance(m, UndecodableInput)] == [1, 1]
 
@@ -659,3 +659,31 @@ def test_what_overrides_closed_at_cuts_relies_on() -> None:
     for method in (App.push_screen, App.switch_screen, App._init_mode):
         assert "self._load_screen_css(" in inspect.getsource(method)
     assert "_load_screen_css" in ClosedCutsApp.__dict__
+
+
+# --- what a dismissed screen leaves behind ----------------------------------------------------------------------
+
+
+def test_what_drop_closed_watchers_and_set_interval_apart_rely_on() -> None:
+    import asyncio
+
+    from textual import reactive
+    from textual.message_pump import MessagePump
+    from textual.timer import Timer
+
+    # A watcher of another object's reactive is kept in a list on that object, pruned only as the value changes.
+    watch = inspect.getsource(reactive._watch)
+    assert 'getattr(obj, "__watchers")' in watch and "watcher_list.append((node, callback))" in watch
+    assert "if not reactable._closing" in inspect.getsource(reactive.Reactive._check_watchers)
+    # A timer's task is made in the current context and sleeps in it; the context names the active pump.
+    assert "create_task(self._run_timer()" in inspect.getsource(Timer._start)
+    assert "await sleep(" in inspect.getsource(Timer._run)
+    assert "active_message_pump.set(self)" in inspect.getsource(MessagePump._context)
+    # A cancelled asyncio handle drops its callback and arguments but not its context.
+    loop = asyncio.new_event_loop()
+    try:
+        timer_handle = loop.call_later(60, print)
+        timer_handle.cancel()
+        assert timer_handle._context is not None  # what set_interval_apart makes harmless
+    finally:
+        loop.close()
