@@ -148,6 +148,9 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
             weakref.WeakKeyDictionary()
         )
         """Each screen's focused widget when the terminal got too small, given back when it is large enough."""
+        self._frozen_screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+        """The screens on the stack at a freeze (``gc.freeze``: start-up's, then each idle freeze's) since the last
+        thaw (``_thaw_due``)."""
         self.room: RoomServer | None = None
         """The open room (participants' devices), or None: it is off until the facilitator opens it."""
         self.room_request: tuple[str | None, int] | None = room
@@ -419,7 +422,7 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
         came from the preview): keep start-up's objects out of future collections, and collect again (the console
         script holds the collector during start-up; see ``workshop.cli.main``)."""
         gc.freeze()
-        self._frozen_screens = weakref.WeakSet(self.screen_stack)
+        self._frozen_screens.update(self.screen_stack)
         tune_collections()
         gc.enable()
         self._collecting = True
@@ -434,8 +437,6 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
         return self._collecting
     _collection_asked = 0
     """Counts the collections asked for; only the latest is run (``_collect_garbage``)."""
-    _frozen_screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
-    """The screens on the stack at the last freeze (``gc.freeze``: start-up's, then each idle freeze's)."""
     _thaw_due = False
     """Whether a screen frozen while shown was dismissed since: frozen objects are never collected, so its cycles
     would stay for good. The collection after the screen change then unfreezes everything, collects and freezes
