@@ -45,6 +45,10 @@ from typing import Any
 from room.devices import Device
 
 KEEPALIVE_SECONDS = 15.0
+"""How often every live connection gets a keep-alive comment (``KEEPALIVE``), all together from one timer of the
+hub: an idle room wakes the loop once per ``KEEPALIVE_SECONDS``, whatever the number of phones. (Each stream used
+to wait for its own timeout, a task and a timer per connection and per wait.)"""
+KEEPALIVE = ": keep-alive\n\n"
 RETRY_MS = 2000
 MAX_QUEUED = 32
 """Patches a connection may have waiting before they are folded into one whole page (a reader that stalled)."""
@@ -170,6 +174,8 @@ class Connection:
     """The page inputs ``sent`` was drawn from (``None``: nothing drawn yet)."""
     ended: str = ""
     """Why the stream ends (``closed``, ``signed-out``), empty while it runs."""
+    ping: bool = False
+    """A keep-alive is due (the hub's ``_ping``): sent unless events go down the stream at that wake anyway."""
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -223,6 +229,8 @@ class LiveHub:
         self._finish = finish
         self._connections: set[Connection] = set()
         self._scheduled: asyncio.TimerHandle | None = None
+        self._pinger: asyncio.TimerHandle | None = None
+        """The one timer that asks every connection for a keep-alive (``_ping``); None without connections."""
         self._task: asyncio.Task[None] | None = None
         self._again = False
         self.slices = 0
@@ -358,11 +366,29 @@ class LiveHub:
         while waiting:
             self._slice(waiting, memo)
 
+    def _keep_pinging(self) -> None:
+        """Have ``_ping`` run ``keepalive`` seconds from now, unless it is due already."""
+        if self._pinger is None:
+            self._pinger = asyncio.get_running_loop().call_later(self.keepalive, self._ping)
+
+    def _ping(self) -> None:
+        """Every connection is due a keep-alive (one wake-up of each stream), then the next in ``keepalive``
+        seconds while any connection is left."""
+        self._pinger = None
+        for connection in self._connections:
+            connection.ping = True
+            connection.wake.set()
+        if self._connections:
+            self._keep_pinging()
+
     def close(self) -> None:
         """End every stream (the room closed): each device is told, then its connection ends."""
         if self._scheduled is not None:
             self._scheduled.cancel()
             self._scheduled = None
+        if self._pinger is not None:
+            self._pinger.cancel()
+            self._pinger = None
         if self._task is not None:
             self._task.cancel()
             self._task = None
@@ -372,11 +398,13 @@ class LiveHub:
 
     async def stream(self, device: Device, *, have: str = "") -> AsyncIterator[str]:
         """The event stream of one connection: the whole page now, then each change's patch, with keep-alive
-        comments. ``have`` is the ``page_digest`` of the live part the device already shows (the page it just
-        loaded): when that is still the page, the first whole page is not sent again (a phone starting to type
-        right after the page loaded keeps its field)."""
+        comments (``KEEPALIVE``, every ``keepalive`` seconds from the hub's one timer). ``have`` is the
+        ``page_digest`` of the live part the device already shows (the page it just loaded): when that is still the
+        page, the first whole page is not sent again (a phone starting to type right after the page loaded keeps
+        its field)."""
         connection = Connection(device)
         self._connections.add(connection)
+        self._keep_pinging()
         device.streams += 1
         try:
             yield f"retry: {RETRY_MS}\n\n"
@@ -387,19 +415,18 @@ class LiveHub:
             finally:
                 self.offering = False
             while True:
-                try:
-                    await asyncio.wait_for(connection.wake.wait(), self.keepalive)
-                except TimeoutError:
-                    yield ": keep-alive\n\n"
-                    continue
+                await connection.wake.wait()
                 connection.wake.clear()
                 if connection.ended:
                     yield _event(connection.ended, connection.ended)
                     return
+                ping, connection.ping = connection.ping, False
                 if connection.queue:
                     events = "".join(connection.queue)
                     connection.queue.clear()
                     yield events
+                elif ping:
+                    yield KEEPALIVE
         finally:
             device.streams -= 1
             self._connections.discard(connection)

@@ -33,10 +33,55 @@ class RoomStartError(Exception):
 
 
 class _QuietServer(uvicorn.Server):
+    """uvicorn's server, quiet in the app: it leaves the signals alone, and wakes once a second, not ten times.
+
+    uvicorn's own ``main_loop`` sleeps 0.1 s between two looks at ``should_exit`` (its ``on_tick``, which also sets
+    the ``Date`` header once a second): ten wake-ups a second of the app's loop for as long as the room is open,
+    with or without phones. Here it looks once a second (``TICK_SECONDS``: the ``Date`` header keeps its one-second
+    step), and setting ``should_exit`` (``RoomServer.stop``) wakes it at once, so closing the room waits for no
+    tick."""
+
+    TICK_SECONDS = 1.0
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        self._exit_now: asyncio.Future[None] | None = None
+        self._should_exit = False
+        super().__init__(config)
+
+    @property
+    def should_exit(self) -> bool:
+        return self._should_exit
+
+    @should_exit.setter
+    def should_exit(self, value: bool) -> None:
+        self._should_exit = value
+        if value and self._exit_now is not None:
+            _wake(self._exit_now)
+
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         """Leave the app's signal handlers alone: Textual owns SIGINT/SIGTERM."""
         yield
+
+    async def main_loop(self) -> None:
+        """uvicorn's loop (``on_tick`` with the count it expects: a multiple of 10 refreshes the ``Date`` header)
+        at one tick a second, ended at once by ``should_exit``."""
+        loop = asyncio.get_running_loop()
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 10) % 864000
+            self._exit_now = woken = loop.create_future()
+            tick = loop.call_later(self.TICK_SECONDS, _wake, woken)
+            try:
+                await woken
+            finally:
+                tick.cancel()
+                self._exit_now = None
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def bind(address: str, port: int) -> socket.socket:

@@ -542,6 +542,14 @@ def set_interval_apart(node: MessagePump, seconds: float, callback: Callable[[],
     return context.run(node.set_interval, seconds, callback)
 
 
+def set_timer_apart(node: MessagePump, seconds: float, callback: Callable[[], object], name: str) -> Timer:
+    """``node.set_timer(seconds, callback, name=name)`` started as ``set_interval_apart`` starts an interval (its
+    task's context names the app, not ``node``): a one-shot redraw pending when ``node`` is removed keeps nothing."""
+    context = contextvars.copy_context()
+    context.run(active_message_pump.set, node.app)
+    return context.run(node.set_timer, seconds, callback, name=name)
+
+
 # --- an input's scrollable width (Input._watch_value) -----------------------------------------------------------
 
 

@@ -31,8 +31,9 @@ from facilitation.schedule import format_clock
 from facilitation.stage_kinds import rules_of
 from facilitation.text import plural, preview
 from facilitation.timer import StageTimer
+from facilitation.timer_words import seconds_to_next_digit
 from screens.base import ReadOnlyChanged, WorkshopChanged, WorkshopScreenMixin
-from screens.internals import QuietInputWidth, set_interval_apart
+from screens.internals import QuietInputWidth, set_timer_apart
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
 from workshop.session import EXTERNAL_RELOAD, Change, SessionError
 
@@ -41,8 +42,13 @@ if TYPE_CHECKING:
 
 REMINDER_SECONDS = 30.0
 """A stage entered this long ago with its timer never started gets one reminder."""
-TICK_SECONDS = 0.25
-"""How often the countdown is redrawn (not counted: the timer computes the time on every redraw)."""
+TICK_SECONDS = 1.0
+"""How often the clock is redrawn while the stage's timer is not running (the agenda's ahead/behind moves with the
+time of day, a reminder is due after ``REMINDER_SECONDS``). A running countdown is redrawn just after each of its
+seconds instead (``facilitation.timer_words.seconds_to_next_digit``); never counted: the timer computes the time
+on every redraw. It was a 0.25 s interval: four wake-ups a second of an idle app, whatever the timer did."""
+DIGIT_MARGIN_SECONDS = 0.01
+"""A running countdown is redrawn this long after its digits move, so the new second is already there."""
 
 SPACE_DOES = ("start", "pause", "resume", "restart")
 TIP_TIMER = "Start, pause or resume the timer (restart it once the stage is finished)"
@@ -212,6 +218,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         """The timer that follows the gathered changes, while one is set."""
         self._awaited: set[int] = set()
         """Ids of notes added here whose change has not been followed yet: theirs is followed at once."""
+        self._tick: Timer | None = None
+        """The clock's next redraw (``_next_tick``)."""
 
     # --- plumbing --------------------------------------------------------------------------------------
 
@@ -324,8 +332,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             note_input = self.query_one(NoteInput)
             note_input.disabled = True
             note_input.placeholder = "Read-only: notes cannot be added in this window."
-        self._enter_stage()
-        set_interval_apart(self, TICK_SECONDS, self.refresh_clock)  # (screens.internals: not kept once gone)
+        self._enter_stage()  # draws the clock, which sets its next redraw (set_timer_apart: not kept once gone)
 
     def on_read_only_changed(self, message: ReadOnlyChanged) -> None:
         self._show_read_only(message.text)
@@ -519,18 +526,28 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     # --- the clock -------------------------------------------------------------------------------------
 
     def refresh_clock(self) -> None:
-        """Redraw the countdown and the agenda from the timers as they are now; ring and remind when due.
+        """Redraw the countdown and the agenda from the timers as they are now; ring and remind when due; then set
+        the next redraw: just after the countdown's next second while it runs, ``TICK_SECONDS`` otherwise (a
+        change that arrives meanwhile redraws at once and sets it again).
 
-        Runs every ``TICK_SECONDS``; tests call it after moving the fake clock.
+        Tests call it after moving the fake clock.
         """
+        step: float | None = None
+        try:
+            step = self._draw_clock()
+        finally:
+            self._next_tick(step)
+
+    def _draw_clock(self) -> float | None:
+        """``refresh_clock``'s drawing; returns ``seconds_to_next_digit`` of the stage's timer (None: not running)."""
         app = self.workshop_app
         if app.session is None or self._stage_id is None or app.session.workshop.current_stage_id is None:
-            return
+            return None
         session = app.session
         try:
             timer = session.timer.of(self._stage_id)
         except SessionError:
-            return
+            return None
         self.timer_display.show(timer, session.clock.wall())
         if timer.status.value != self._timer_status:
             self._timer_status = timer.status.value
@@ -542,6 +559,18 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         marks, report = stage_marks(ws, timers, session.clock.wall())
         for strip in self.query(AgendaStrip):
             strip.show(marks, report)
+        return seconds_to_next_digit(timer)
+
+    def _next_tick(self, step: float | None) -> None:
+        """Redraw the clock after ``step`` seconds (and ``DIGIT_MARGIN_SECONDS``), or ``TICK_SECONDS`` for None."""
+        if self._tick is not None:
+            self._tick.stop()
+        delay = TICK_SECONDS if step is None else step + DIGIT_MARGIN_SECONDS
+        self._tick = set_timer_apart(self, delay, self._ticked, "stage clock")
+
+    def _ticked(self) -> None:
+        self._tick = None  # this timer has fired: nothing to stop
+        self.refresh_clock()
 
     def _ring_if_due(self, timer: StageTimer) -> None:
         """At zero: the bell (unless muted) and a notice, once per run of the stage."""

@@ -556,3 +556,56 @@ async def test_the_room_times_each_devices_change_from_its_call_to_its_durable_a
         assert published == [0], "the change was published (durable) before its answer was timed"
     finally:
         unsubscribe()
+
+
+async def test_idle_live_pages_share_one_keepalive_timer() -> None:
+    """Forty idle phones cost the loop one timer, not one per connection: every ``keepalive`` seconds the hub's
+    one timer asks each stream for its comment (issue #11: 40 idle live pages under 3 % of a CPU). Each stream used
+    to wait for its own timeout (a task and a timer per connection and per wait). A stream with events to send at
+    that moment sends them instead; once the room closes, no timer is left."""
+    from room.live import KEEPALIVE
+
+    class Dev:
+        def __init__(self, id_: int) -> None:
+            self.id = id_
+            self.streams = 0
+
+    count = [0]
+
+    def render(device: Dev, given: int) -> LivePage:
+        return LivePage("notes", (Block("x", f'<p id="x">{given}</p>'),))
+
+    hub = LiveHub(render, lambda device: True, inputs=lambda device: count[0], keepalive=3600)  # type: ignore[arg-type]
+    loop = asyncio.get_running_loop()
+    timers: list[str] = []
+    call_later = loop.call_later
+
+    def counting(delay: float, callback: Any, *args: Any, **kwargs: Any) -> asyncio.TimerHandle:
+        timers.append(getattr(callback, "__qualname__", repr(callback)))
+        return call_later(delay, callback, *args, **kwargs)
+
+    loop.call_later = counting  # type: ignore[method-assign]
+    try:
+        streams = [hub.stream(Dev(i)) for i in range(40)]  # type: ignore[arg-type]
+        for stream in streams:
+            assert (await stream.__anext__()).startswith("retry:")
+            assert (await stream.__anext__()).startswith("event: page")
+        waiting = [asyncio.ensure_future(stream.__anext__()) for stream in streams]
+        await asyncio.sleep(0)
+        assert not any(w.done() for w in waiting)  # nothing to send: every stream waits
+        assert timers == ["LiveHub._ping"], "one keep-alive timer for the whole room"
+        hub._ping()  # its time has come (the timer itself is an hour away)
+        assert [await w for w in waiting] == [KEEPALIVE] * 40
+        count[0] += 1
+        hub._flush()  # a change queued for everyone ...
+        waiting = [asyncio.ensure_future(stream.__anext__()) for stream in streams]
+        hub._ping()  # ... as the keep-alive falls due: the change goes, and no comment besides
+        sent = [await w for w in waiting]
+        assert all(text.startswith("event: patch") for text in sent), sent
+        assert timers == ["LiveHub._ping"] * 3  # set again at each ping while phones are connected
+        hub.close()
+        assert hub._pinger is None
+        for stream in streams:
+            assert (await stream.__anext__()).startswith("event: closed")
+    finally:
+        loop.call_later = call_later  # type: ignore[method-assign]

@@ -78,3 +78,51 @@ def test_opening_a_workshop_does_not_import_the_web_stack() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+async def test_the_open_room_wakes_the_app_once_a_second_and_closes_without_waiting_for_it(
+    session: WorkshopSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn's own loop looks at its exit flag ten times a second: ten wake-ups a second of the app for as long as
+    the room is open, phones or not (issue #11's idle room). The room's server ticks once a second (uvicorn's
+    ``Date`` header keeps its one-second step: each tick is a whole second to ``on_tick``), and closing the room
+    ends it at once, not at the next tick."""
+    import asyncio
+
+    from room import server as server_module
+
+    ticks: list[int] = []
+    on_tick = server_module._QuietServer.on_tick
+
+    async def counted(self: server_module._QuietServer, counter: int) -> bool:
+        ticks.append(counter)
+        return await on_tick(self, counter)
+
+    monkeypatch.setattr(server_module._QuietServer, "on_tick", counted)
+    monkeypatch.setattr(server_module._QuietServer, "TICK_SECONDS", 3600.0)  # no tick of its own in this test
+    loop = asyncio.get_running_loop()
+    delays: list[float] = []
+    call_later = loop.call_later
+
+    def recording(delay: float, *args: object, **kwargs: object) -> asyncio.TimerHandle:
+        delays.append(delay)
+        return call_later(delay, *args, **kwargs)  # type: ignore[arg-type]
+
+    server = RoomServer(session, "127.0.0.1", 0)
+    await server.start()
+    try:
+        loop.call_later = recording  # type: ignore[assignment,method-assign]
+        server._server._exit_now and server_module._wake(server._server._exit_now)  # the next tick, now
+        for _ in range(100):
+            await asyncio.sleep(0)
+            if len(ticks) >= 2:
+                break
+        loop.call_later = call_later  # type: ignore[method-assign]
+        assert ticks[:2] == [0, 10]  # uvicorn refreshes its Date header when the count is a multiple of 10
+        assert 3600.0 in delays and not [d for d in delays if 0 < d < 1.0], "no tick shorter than a second"
+        assert not server._task.done()  # type: ignore[union-attr]
+        # An hour to the next tick: stop returns only because closing the room wakes the server at once.
+        await asyncio.wait_for(server.stop(), 60)
+    finally:
+        loop.call_later = call_later  # type: ignore[method-assign]
+        await server.stop()

@@ -108,3 +108,48 @@ async def test_the_overview_shows_the_countdowns_time_left(app: WorkshopApp, clo
         table = app.screen.query_one(DataTable)
         row = table.get_row(str(app.session.stage().id))
         assert str(row[4]) == f"{countdown} left"
+
+
+async def test_the_stage_clock_wakes_once_a_second_when_stopped_and_just_after_each_second_when_running(
+    app: WorkshopApp, clock: FakeClock
+) -> None:
+    """An idle facilitator's screen wakes once a second (the agenda's ahead/behind, the reminder), not four times
+    (the 0.25 s interval it had: the app's CPU with nothing happening, issue #11's idle room); a running countdown
+    is redrawn just after each of its seconds, so every second is shown and none is drawn twice."""
+    from facilitation.timer_words import timer_digits
+    from screens.stage import DIGIT_MARGIN_SECONDS, TICK_SECONDS
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = stage(app)
+        session = app.session
+        assert session is not None
+        asked: list[float] = []
+        set_timer = screen.set_timer
+
+        def recording(delay: float, *args: object, **kwargs: object) -> object:
+            asked.append(delay)
+            return set_timer(delay, *args, **kwargs)  # type: ignore[arg-type]
+
+        screen.set_timer = recording  # type: ignore[assignment,method-assign]
+        screen.refresh_clock()
+        assert asked == [TICK_SECONDS] and TICK_SECONDS >= 1.0  # the timer is not running
+        await pilot.press("space")  # start
+        await pilot.pause()
+        clock.advance(12.7)  # whole minutes planned: the digits move in 0.3 s
+        asked.clear()
+        screen.refresh_clock()
+        assert asked == [pytest.approx(0.3 + DIGIT_MARGIN_SECONDS)]
+        assert screen.timer_display.digits == timer_digits(session.timer.of())
+        shown = screen.timer_display.digits
+        clock.advance(0.3 + DIGIT_MARGIN_SECONDS)
+        for _ in range(200):  # the tick set above redraws the next second by itself
+            if screen.timer_display.digits != shown:
+                break
+            await pilot.pause(0.01)
+        assert screen.timer_display.digits == timer_digits(session.timer.of()) != shown
+        await pilot.press("space")  # pause
+        await pilot.pause()
+        asked.clear()
+        screen.refresh_clock()
+        assert asked == [TICK_SECONDS]
