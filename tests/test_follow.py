@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -255,6 +256,69 @@ def test_a_crashed_writer_is_noticed(store: Store, writer: WorkshopFile) -> None
     assert follower.status.state is FollowState.STOPPED
 
 
+def test_a_running_follower_hears_its_writer_crash_without_looking_every_second(
+    store: Store, writer: WorkshopFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The follower watches the writer's process (named by its owner file), so a crash wakes it at once: it needs
+    no look at the lock every second (a read of ``/proc/locks`` and three ``stat`` calls, the projector's only work
+    besides the countdown while nothing changes, issue #14's idle follower). Here looks are an hour apart, and the
+    writer's SIGKILL is still noticed; nothing woke the follower before it."""
+    monkeypatch.setattr(follow, "WRITER_CHECK_SECONDS", 3600.0)
+    monkeypatch.setattr(follow, "WATCHED_WRITER_CHECK_SECONDS", 3600.0)
+    writer.close()
+    child = subprocess.Popen(
+        [sys.executable, "-c", WRITER_SCRIPT, str(store.path_for("ws-1"))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    seen = Recorder()
+    follower: Follower | None = None
+    thread: threading.Thread | None = None
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        assert follow.writer_process(store.path_for("ws-1")) == child.pid
+        follower = Follower(store.path_for("ws-1"), seen.apply, on_status=seen.status)
+        assert follower.status.state is FollowState.FOLLOWING
+        thread = threading.Thread(target=follower.run, args=(lambda fn: fn(),), daemon=True)
+        thread.start()
+        for _ in range(int(WAIT * 100)):  # the thread has started watching
+            if follower._writer_watched:
+                break
+            threading.Event().wait(0.01)
+        assert follower._writer_watched, "the writer's process is watched"
+        assert follower.wakeups == 0  # nothing to wake for while the writer changes nothing
+        child.kill()
+        child.wait()
+        while follower.status.state is not FollowState.STOPPED:
+            assert seen.changed.wait(WAIT), "the crash was not noticed"
+            seen.changed.clear()
+        assert follower.wakeups == 1
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        if follower is not None:
+            follower.stop()
+        if thread is not None:
+            thread.join(WAIT)
+            assert not thread.is_alive()
+
+
+def test_a_writer_on_another_machine_is_not_watched_as_a_process(store: Store, writer: WorkshopFile) -> None:
+    """An owner file that names another machine's process (a shared folder) gives no process to watch: the
+    follower then looks at the lock every ``WRITER_CHECK_SECONDS``, as it always did."""
+    path = store.path_for("ws-1")
+    assert follow.writer_process(path) == os.getpid()
+    owner = follow.owner_path(path)
+    owner.write_text(json.dumps({"pid": os.getpid(), "host": "another-laptop"}), encoding="utf-8")
+    assert follow.writer_process(path) is None
+    owner.write_text("not json", encoding="utf-8")
+    assert follow.writer_process(path) is None
+    owner.unlink()
+    assert follow.writer_process(path) is None
+
+
 def test_following_takes_no_lock_and_writes_nothing(store: Store, writer: WorkshopFile) -> None:
     writer.close()
     snapshot = {name: (store.data_dir / name).stat().st_mtime_ns for name in os.listdir(store.data_dir)}
@@ -318,6 +382,7 @@ def test_a_follower_with_nothing_to_follow_sleeps(writer: WorkshopFile, monkeypa
     Its own reads (which the system reports as opens and reads of our files) never wake it, and a change still
     does at once."""
     monkeypatch.setattr(follow, "WRITER_CHECK_SECONDS", 0.2)
+    monkeypatch.setattr(follow, "WATCHED_WRITER_CHECK_SECONDS", 0.2)  # this process writes: it is watched
     seen = Recorder()
     follower = Follower(writer.path, seen.apply, on_status=seen.status)
     looks = threading.Semaphore(0)

@@ -3,7 +3,9 @@ commit never waits for a checkpoint that is writing in another thread."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -253,3 +255,93 @@ async def test_a_warmed_session_starts_no_thread_inside_a_key_handler(
         "idea 1",
         "idea 2",
     ]
+
+
+class _WatchedLock:
+    """A lock of the workshop file that fails the test at once when the key path (the main thread) would wait
+    for it while the checkpoint's worker holds it in a long phase (instead of waiting: the test never hangs)."""
+
+    def __init__(self, lock: Any, name: str, phase: threading.Event, waits: list[str]) -> None:
+        self._lock, self._name, self._phase, self._waits = lock, name, phase, waits
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if threading.current_thread() is threading.main_thread() and self._phase.is_set():
+            if not self._lock.acquire(False):
+                self._waits.append(self._name)
+                raise AssertionError(f"the key path waited for {self._name}, held by the checkpoint in a long phase")
+            return True
+        return bool(self._lock.acquire(blocking, timeout))
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def __getattr__(self, name: str) -> Any:  # locked(), and anything else a lock answers
+        return getattr(self._lock, name)
+
+
+LONG_PHASES = [
+    ("encoding the snapshot", store_file, "encode_table_parts"),
+    ("writing and syncing the snapshot", store_file, "write_temp"),
+    ("keeping a backup", store_file, "rotate_backups"),
+    ("syncing the folder after the rename", store_file, "fsync_dir"),
+    ("emptying the journal", "journal", "drop_before"),
+    ("syncing the emptied journal", "journal", "sync"),
+    ("keeping the library's summary and preview", WorkshopFile, "_keep_summary"),
+]
+
+
+@pytest.mark.parametrize(("phase", "owner", "name"), LONG_PHASES, ids=[p[0] for p in LONG_PHASES])
+async def test_the_key_path_takes_no_lock_the_checkpoint_holds_in_a_long_phase(
+    data_dir: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, phase: str, owner: Any, name: str
+) -> None:
+    """Issue #14: no key handler waits for a checkpoint. Each phase of a checkpoint that can take long (the C
+    encoder, the disk, the file system's journal, the summary) is held up in the worker here while the stage
+    screen's key path adds notes (``group.soon``, as Enter does): every lock the key path takes is free (the
+    file's locks are watched, and one the worker holds fails the test at once), the notes are in memory at once,
+    and all are durable and in the files once the checkpoint has finished."""
+    from workshop.store.journal import JournalWriter
+
+    if owner == "journal":
+        owner = JournalWriter
+    library = WorkshopLibrary(Store(data_dir), clock=clock)
+    session = library.create("Offsite", participants=["Ana"])
+    for i in range(5):
+        session.notes.add(f"before {i}")
+    in_phase, release, reached = threading.Event(), threading.Event(), threading.Event()
+    real = getattr(owner, name)
+
+    def held_up(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread() and not reached.is_set():
+            reached.set()
+            in_phase.set()
+            release.wait(timeout=120)
+            in_phase.clear()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, held_up)
+    file = session._ledger._file
+    assert file is not None
+    waits: list[str] = []
+    for lock in ("_mutex", "_writing", "_snapshotting"):
+        monkeypatch.setattr(file, lock, _WatchedLock(getattr(file, lock), lock, in_phase, waits))
+    session.warm()
+    worker = threading.Thread(target=session.checkpoint)
+    worker.start()
+    try:
+        assert await asyncio.to_thread(reached.wait, 120), f"the checkpoint never reached {phase}"
+        added = [session.group.soon(partial(session.notes.add, f"while {phase} {i}")) for i in range(3)]
+        assert all(note.id in session.workshop.notes for note in added)
+        assert waits == []
+    finally:
+        release.set()
+        await asyncio.to_thread(worker.join, 120)
+    await session.group.flush()
+    session.close()
+    texts = {n["text"] for n in Store(data_dir).read_tables(session.workshop.id)["notes"].values()}
+    assert texts == {f"before {i}" for i in range(5)} | {f"while {phase} {i}" for i in range(3)}

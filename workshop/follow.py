@@ -24,8 +24,11 @@ quits or crashes the follower keeps the last good picture and says so; when a wr
 it follows again.
 
 Changes are noticed with ``watchdog`` (inotify, FSEvents, ReadDirectoryChangesW) on the data folder: the follower's
-threads sleep until the system says one of the three files changed, and wake once a second otherwise to look at the
-writer's lock, so following costs next to nothing while nothing changes. (``watchfiles``, used before, polls its
+threads sleep until the system says one of the three files changed or the writer's process ended (a pidfd of the
+process the owner file names, on Linux), so following costs nothing while nothing changes: the lock is looked at
+every 30 s as a safety net, and once a second only where the writer's process cannot be watched (another machine's
+window on a shared folder, another system). That look (``/proc/locks`` read and parsed, three ``stat`` calls) was the
+projector's only work besides its countdown while nothing changed. (``watchfiles``, used before, polls its
 queue of notices every few milliseconds in its own loop: about 0.6 % of a CPU at a 20 ms step, doing nothing.)
 Where no file watching is available (a network share, the inotify limit reached) it polls the three files every
 250 ms.
@@ -37,6 +40,7 @@ import contextlib
 import json
 import logging
 import os
+import select
 import socket
 import threading
 import time
@@ -69,7 +73,11 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.25
 """How often the files are looked at where the system cannot watch them (the issue's 250 ms)."""
 WRITER_CHECK_SECONDS = 1.0
-"""How often the writer's lock is looked at while nothing changes (a crash leaves no trace in the files)."""
+"""How often the writer's lock is looked at while nothing changes (a crash leaves no trace in the files), where the
+writer's process cannot be watched (``writer_process``): another machine's window, a system without pidfds."""
+WATCHED_WRITER_CHECK_SECONDS = 30.0
+"""How often the lock is looked at anyway while the writer's process is watched (its end wakes the follower at
+once): a safety net for an owner file that names another process than the lock's holder."""
 _RELOAD_ATTEMPTS = 20
 """A snapshot replaced while it was being read is read again; more attempts than this means something is wrong."""
 
@@ -260,6 +268,31 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def writer_process(path: Path) -> int | None:
+    """The process id the owner file names when it is a process of this machine (``.<id>.owner``); None when
+    there is no owner file, it cannot be read, or it names another machine's process."""
+    try:
+        info = json.loads(owner_path(path).read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if info.get("host") not in (None, socket.gethostname()):
+        return None
+    return pid
+
+
+def open_process_handle(pid: int) -> int | None:
+    """A file descriptor that becomes readable when process ``pid`` ends (Linux's ``pidfd_open``), or None where
+    there is none (another system, an old kernel, the process already gone). The caller closes it."""
+    opener = getattr(os, "pidfd_open", None)
+    if opener is None:  # pragma: no cover - not Linux
+        return None
+    try:
+        return int(opener(pid))
+    except OSError:
+        return None
+
+
 def writer_present(path: Path) -> bool:
     """True if a window holds the workshop's writer lock, found out without taking the lock.
 
@@ -383,10 +416,17 @@ class Follower:
         )
         self._checked_writer = time.monotonic()
         self._stop = threading.Event()
-        self._woken = threading.Event()
-        """Set by the file watcher's thread when one of our files changed (and by ``stop``)."""
         self.polling = False
         """True once file watching proved unavailable and the follower polls instead."""
+        self._wake_fd: int | None = None
+        """The write end of the watching thread's wake-up pipe while it watches (``_watch``; ``stop`` writes to it)."""
+        self._writer_watched = False
+        """True while the writer's process is watched (its end wakes the follower: no look at the lock a second)."""
+        self._writer_ended = False
+        """Set when the watched writer's process ended: the next wake-up looks at the lock at once."""
+        self.wakeups = 0
+        """How many times the watching thread woke (a notice, the writer's end, or a look due): for tests and the
+        benchmark (a follower of a writer that changes nothing wakes once per ``WATCHED_WRITER_CHECK_SECONDS``)."""
         self.reads = 0
         """How many times the files were read for changes (``read``): a watching follower reads only when the system
         says a file changed, or when a look (``look``) finds them changed."""
@@ -421,7 +461,8 @@ class Follower:
         """``read`` for a wake-up that no notice of a change caused (the writer's lock is due a look once per
         ``WRITER_CHECK_SECONDS``): the lock is looked at, and the files are read only if they no longer look as
         last read (``JournalTail.unchanged``: a notice the system lost, or a line still being written). A follower
-        that nothing follows therefore makes two ``stat`` calls and reads ``/proc/locks`` once a second."""
+        that nothing follows therefore makes two ``stat`` calls and reads ``/proc/locks`` at each look (every
+        ``WATCHED_WRITER_CHECK_SECONDS`` while the writer's process is watched, else every ``WRITER_CHECK_SECONDS``)."""
         if not self.tail.unchanged() or self.status.state in (FollowState.GONE, FollowState.UNREADABLE):
             return self.read()
         self._checked_writer = time.monotonic()
@@ -467,7 +508,14 @@ class Follower:
     def stop(self) -> None:
         """Make ``run`` return (from any thread) within a few milliseconds."""
         self._stop.set()
-        self._woken.set()
+        self._wake()
+
+    def _wake(self) -> None:
+        """Wake the watching thread (from the file watcher's thread, or ``stop``)."""
+        fd = self._wake_fd
+        if fd is not None:
+            with contextlib.suppress(OSError):  # full (it will wake anyway) or closed (it has stopped)
+                os.write(fd, b"!")
 
     def run(self, deliver: Callable[[Callable[[], object]], object]) -> None:
         """Follow until ``stop``: read in this thread, and on a change call ``deliver(fn)``, which must run
@@ -476,7 +524,9 @@ class Follower:
             for changed in wakeups:
                 if self._stop.is_set():
                     return
-                due = time.monotonic() - self._checked_writer >= WRITER_CHECK_SECONDS
+                interval = WATCHED_WRITER_CHECK_SECONDS if self._writer_watched else WRITER_CHECK_SECONDS
+                due = self._writer_ended or time.monotonic() - self._checked_writer >= interval
+                self._writer_ended = False
                 if not changed and not due:
                     continue
                 batches, status = self.read() if changed else self.look()
@@ -503,14 +553,16 @@ class Follower:
 
     def _watch(self) -> Iterator[bool]:
         """Wake on the system's notice that one of our files changed (``watchdog``: inotify, FSEvents,
-        ReadDirectoryChangesW), and every ``WRITER_CHECK_SECONDS`` otherwise. Between two notices this thread
-        sleeps in a blocking wait, and so does the observer's thread in its read of the notices: nothing runs while
-        nothing changes. ``OSError`` when the folder cannot be watched (no inotify, its limit reached)."""
+        ReadDirectoryChangesW), on the end of the writer's process (``open_process_handle``), and every
+        ``WATCHED_WRITER_CHECK_SECONDS`` otherwise (``WRITER_CHECK_SECONDS`` where the writer's process cannot be
+        watched). Between two of these this thread sleeps in ``select`` and the observer's thread in its read of
+        the notices: nothing runs while nothing changes. ``OSError`` when the folder cannot be watched (no inotify,
+        its limit reached)."""
         from watchdog import events
         from watchdog.observers import Observer
 
         names = self._names()
-        woken = self._woken
+        wake = self._wake
         # Writes, renames, creations and deletions only: the system also reports every open and read, and the
         # follower's own reads would wake it again at once.
         kinds: list[type[events.FileSystemEvent]] = [
@@ -527,20 +579,40 @@ class Follower:
                     return
                 for path in (event.src_path, event.dest_path):
                     if path and os.path.basename(os.fsdecode(path)) in names:
-                        woken.set()
+                        wake()
 
+        woken_fd, self._wake_fd = os.pipe()
+        os.set_blocking(self._wake_fd, False)
+        watched = _ProcessWatch(self.path)
         observer = Observer()
-        observer.schedule(Ours(), os.fspath(self.path.parent), recursive=False, event_filter=kinds)
-        observer.start()  # before the first read: a change made meanwhile wakes us again
         try:
+            observer.schedule(Ours(), os.fspath(self.path.parent), recursive=False, event_filter=kinds)
+            observer.start()  # before the first read: a change made meanwhile wakes us again
+            if self._stop.is_set():
+                return
             yield True
             while not self._stop.is_set():
-                changed = woken.wait(WRITER_CHECK_SECONDS)
-                woken.clear()  # before reading: what changes after this wakes us again
+                handle = watched.handle()
+                self._writer_watched = handle is not None
+                timeout = WATCHED_WRITER_CHECK_SECONDS if handle is not None else WRITER_CHECK_SECONDS
+                ready, _, _ = select.select([woken_fd] + ([handle] if handle is not None else []), [], [], timeout)
+                self.wakeups += 1
+                changed = woken_fd in ready
+                if changed:
+                    with contextlib.suppress(BlockingIOError):
+                        os.read(woken_fd, 4096)  # before reading the files: what changes after this wakes us again
+                if handle is not None and handle in ready:
+                    self._writer_ended = True
+                    watched.ended()
                 yield changed
         finally:
+            wake_fd, self._wake_fd = self._wake_fd, None
+            watched.close()
             observer.stop()
             observer.join(WRITER_CHECK_SECONDS)
+            for fd in (woken_fd, wake_fd):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
 
     def _poll(self) -> Iterator[bool]:
         files = [self.path, self.tail.journal, owner_path(self.path)]
@@ -550,6 +622,40 @@ class Follower:
             yield now != seen
             seen = now
             self._stop.wait(POLL_SECONDS)
+
+
+class _ProcessWatch:
+    """A handle on the writer's process named by the owner file (``writer_process``), kept while the owner file
+    stays as it was (one ``stat`` per wake-up), opened again when another writer leaves its own."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._owner: FileIdentity | None = None
+        self._fd: int | None = None
+        self._looked = False
+
+    def handle(self) -> int | None:
+        """The handle of the current writer's process, or None (none named, another machine, no pidfds, or its
+        process has ended)."""
+        owner = _identity(owner_path(self.path))
+        if self._looked and owner == self._owner:
+            return self._fd
+        self.close()
+        self._owner, self._looked = owner, True
+        pid = writer_process(self.path) if owner is not None else None
+        self._fd = open_process_handle(pid) if pid is not None else None
+        return self._fd
+
+    def ended(self) -> None:
+        """The process has ended: forget its handle until another writer's owner file appears."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+
+    def close(self) -> None:
+        self.ended()
+        self._looked = False
 
 
 # --- a followed session ---------------------------------------------------------------------------------

@@ -75,8 +75,19 @@ class TimerBar(Widget):
     }
     """
 
-    fraction: reactive[float] = reactive(1.0)
-    """0 (no time left) to 1 (all of it)."""
+    fraction: reactive[float] = reactive(1.0, repaint=False)
+    """0 (no time left) to 1 (all of it). A new value repaints the bar only when it draws differently
+    (``watch_fraction``)."""
+
+    def watch_fraction(self, old: float, new: float) -> None:
+        """Repaint when the bar's drawn length moves (Textual's ``Bar`` rounds it to half a cell) or its style
+        changes (full or not): a countdown's second moves a 200-column bar by a third of a half cell at 20
+        minutes, so most seconds repaint nothing here (each repaint draws the line through Rich)."""
+        if self._drawn(old) != self._drawn(new):
+            self.refresh()
+
+    def _drawn(self, fraction: float) -> tuple[int, bool]:
+        return round(self.size.width * fraction * 2), fraction < 1
 
     def render(self) -> RenderResult:
         style = self.get_component_rich_style(
