@@ -219,7 +219,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._awaited: set[int] = set()
         """Ids of notes added here whose change has not been followed yet: theirs is followed at once."""
         self._tick: Timer | None = None
-        """The clock's next redraw (``_next_tick``)."""
+        """The clock's next redraw (``_next_tick``), due at ``_tick_due`` (``time.monotonic``)."""
+        self._tick_due = 0.0
 
     # --- plumbing --------------------------------------------------------------------------------------
 
@@ -562,10 +563,15 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         return seconds_to_next_digit(timer)
 
     def _next_tick(self, step: float | None) -> None:
-        """Redraw the clock after ``step`` seconds (and ``DIGIT_MARGIN_SECONDS``), or ``TICK_SECONDS`` for None."""
-        if self._tick is not None:
-            self._tick.stop()
+        """Redraw the clock after ``step`` seconds (and ``DIGIT_MARGIN_SECONDS``), or ``TICK_SECONDS`` for None. A
+        redraw already set no later than that is kept (a screen resumed over and over makes no timers)."""
         delay = TICK_SECONDS if step is None else step + DIGIT_MARGIN_SECONDS
+        due = time.monotonic() + delay
+        if self._tick is not None:
+            if self._tick_due <= due:
+                return
+            self._tick.stop()
+        self._tick_due = due
         self._tick = set_timer_apart(self, delay, self._ticked, "stage clock")
 
     def _ticked(self) -> None:
