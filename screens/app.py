@@ -234,6 +234,8 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
         """Keys and pastes reach the fields as the README promises text is kept (``screens.text_input``). While
         the workshop is still being read after a first frame drawn from its preview (``opening``), keys, pastes
         and clicks wait, and are handled in order once it is in (``on_workshop_read``); ctrl+q quits at once."""
+        if isinstance(event, (events.Key, events.Paste)) and not self.screen_stack:
+            return  # the app is closing and no screen is left to act on it (``App.focused`` would raise)
         if (
             isinstance(event, events.Key)
             and not event.is_forwarded
