@@ -17,41 +17,15 @@ from typing import Any
 
 import pytest
 
-from facilitation.clock import FakeClock
-from screens.app import WorkshopApp, make_app
+from screens.app import WorkshopApp
 from screens.stage import StageScreen
 from screens.widgets.note_list import NoteList
-from tests.test_ui_phone_changes import phone_notes, ready, shown_in_order
+from tests.test_ui_phone_changes import app, library, phone_notes, ready, shown_in_order, workshop_id
 from tests.ui_helpers import screen_text, session_of, until
-from workshop.session import WorkshopLibrary
 from workshop.session.group import GroupCommit
-from workshop.store import Store
 
 SIZE = (120, 36)
-
-
-@pytest.fixture
-def library(store: Store, clock: FakeClock) -> WorkshopLibrary:
-    return WorkshopLibrary(store, clock=clock)
-
-
-@pytest.fixture
-def workshop_id(library: WorkshopLibrary) -> str:
-    session = library.create("Room workshop", participants=["Ana", "Ben", "Chloé", "Dev"])
-    session.agenda.go_to(2)
-    stage_id = session.workshop.current_stage_id
-    for i in range(60):
-        session.notes.add(f"Earlier note {i}", stage_id=stage_id)
-    workshop_id: str = session.workshop.id
-    session.close()
-    return workshop_id
-
-
-@pytest.fixture
-def app(library: WorkshopLibrary, workshop_id: str, clock: FakeClock) -> Iterator[WorkshopApp]:
-    app = make_app(library, workshop_id, clock=clock)
-    yield app
-    app.close_session()
+__all__ = ["app", "library", "workshop_id"]  # the same workshop and app fixtures as the phone-change tests
 
 
 @pytest.fixture
