@@ -99,6 +99,9 @@ def trim_symbols(text: str) -> str:
     return "".join(clusters[words[0] : words[-1] + 1])
 
 
+_MARKS = frozenset({"Mn", "Mc", "Me"})
+
+
 def name_key(name: str) -> str:
     """The form two names are compared in: case, accents, invisible characters and punctuation folded, and the
     emoji and symbols around the name dropped (``trim_symbols``).
@@ -107,11 +110,22 @@ def name_key(name: str) -> str:
     ``"O’Neil"`` → ``"oneil"``; ``"👩‍🚀 Astro"`` and ``"astro:"`` → ``"astro"``. Letters of other scripts are
     kept (``"Ана"`` is not ``"Ana"``).
     """
-    text = unicodedata.normalize("NFKD", trim_symbols(name))  # before NFKD, which spells "™" as "TM"
+    trimmed = text = trim_symbols(name)  # before NFKD, which spells "™" as "TM"
+    # Unicode's compatibility caseless match (D146: NFKD(casefold(NFKD(casefold(NFD(X)))))), before the marks go:
+    # a mark that case folding turns into a letter stays one ("ᾳ", alpha with the iota subscript U+0345, is "ΑΙ"
+    # in capitals and "αι" folded; dropping U+0345 as a mark first made "ΑΙ" someone else)
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", unicodedata.normalize("NFD", text).casefold()).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
-    text = text.casefold().translate(_LETTERS)
+    text = text.translate(_LETTERS)
     text = _DROPPED.sub("", text)
-    return _SEPARATORS.sub(" ", text).strip()
+    key = _SEPARATORS.sub(" ", text).strip()
+    while key and unicodedata.category(key[0]) in _MARKS:  # a mark decomposition left in front ("ำ", Thai
+        key = key[1:].lstrip()  # SARA AM, is NIKHAHIT + SARA AA) goes, as trim_symbols drops one: folding twice
+    if key:  # changes nothing
+        return key
+    # Nothing but marks once decomposed (Arabic presentation forms such as "ﱞ", U+FC5E, a shadda over dammatan):
+    # compared as written, case folded, so that the name still means its person
+    return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", trimmed or name).casefold()).strip()
 
 
 _folded = functools.lru_cache(maxsize=4096)(name_key)
