@@ -13,9 +13,12 @@ import contextlib
 import errno
 import logging
 import socket
+import time
 from collections.abc import Callable, Iterator
+from email.utils import formatdate
 
 import uvicorn
+from uvicorn.server import ServerState
 
 from room.room import Room
 from room.security import RoomLimits
@@ -32,21 +35,55 @@ class RoomStartError(Exception):
     """The room could not start (address not on this machine, port taken); the message says what to do."""
 
 
+_now = time.time
+"""The wall clock the ``Date`` header reads (seconds since the epoch; a test sets its own)."""
+
+
+class _DatedState(ServerState):
+    """uvicorn's state shared by every connection, with the ``Date`` header made as a response asks for it.
+
+    uvicorn refreshes ``default_headers`` (``Date`` plus the configured headers) in its server's ``on_tick``, which
+    its main loop calls ten times a second, for as long as the server runs. Here nothing ticks: each response reads
+    ``default_headers`` (``h11_impl`` and ``httptools_impl`` read it as a request starts), which gives ``Date`` for
+    the current second (RFC 9110 section 6.6.1: one-second resolution), rebuilt at most once a second.
+    """
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        self._config = config
+        self._second = -1
+        self._headers: list[tuple[bytes, bytes]] = []
+        super().__init__()
+
+    @property
+    def default_headers(self) -> list[tuple[bytes, bytes]]:
+        """``Date`` for the current second (when the config asks for it), then the config's own headers."""
+        second = int(_now())
+        if second != self._second:
+            date = [(b"date", formatdate(second, usegmt=True).encode())] if self._config.date_header else []
+            self._headers = date + self._config.encoded_headers
+            self._second = second
+        return self._headers
+
+    @default_headers.setter
+    def default_headers(self, _value: list[tuple[bytes, bytes]]) -> None:
+        """uvicorn's ``ServerState.__init__`` and ``on_tick`` set it; it is made on reading instead."""
+
+
 class _QuietServer(uvicorn.Server):
-    """uvicorn's server, quiet in the app: it leaves the signals alone, and wakes once a second, not ten times.
+    """uvicorn's server, quiet in the app: it leaves the signals alone and never wakes the app's loop on its own.
 
     uvicorn's own ``main_loop`` sleeps 0.1 s between two looks at ``should_exit`` (its ``on_tick``, which also sets
     the ``Date`` header once a second): ten wake-ups a second of the app's loop for as long as the room is open,
-    with or without phones. Here it looks once a second (``TICK_SECONDS``: the ``Date`` header keeps its one-second
-    step), and setting ``should_exit`` (``RoomServer.stop``) wakes it at once, so closing the room waits for no
-    tick."""
-
-    TICK_SECONDS = 1.0
+    with or without phones, and on this kind of machine each wake-up from idle costs milliseconds of CPU. Here the
+    main loop waits for ``should_exit`` alone (setting it, ``RoomServer.stop``, wakes it at once) and the ``Date``
+    header is made as each response asks for it (``_DatedState``). ``limit_max_requests`` and
+    ``callback_notify``, which ``on_tick`` also served, are not used by the room."""
 
     def __init__(self, config: uvicorn.Config) -> None:
         self._exit_now: asyncio.Future[None] | None = None
         self._should_exit = False
         super().__init__(config)
+        self.server_state = _DatedState(config)
 
     @property
     def should_exit(self) -> bool:
@@ -64,19 +101,14 @@ class _QuietServer(uvicorn.Server):
         yield
 
     async def main_loop(self) -> None:
-        """uvicorn's loop (``on_tick`` with the count it expects: a multiple of 10 refreshes the ``Date`` header)
-        at one tick a second, ended at once by ``should_exit``."""
-        loop = asyncio.get_running_loop()
-        counter = 0
-        while not await self.on_tick(counter):
-            counter = (counter + 10) % 864000
-            self._exit_now = woken = loop.create_future()
-            tick = loop.call_later(self.TICK_SECONDS, _wake, woken)
-            try:
-                await woken
-            finally:
-                tick.cancel()
-                self._exit_now = None
+        """Wait, without any timer, until ``should_exit`` is set."""
+        if self._should_exit:
+            return
+        self._exit_now = asyncio.get_running_loop().create_future()
+        try:
+            await self._exit_now
+        finally:
+            self._exit_now = None
 
 
 def _wake(future: asyncio.Future[None]) -> None:

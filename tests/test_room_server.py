@@ -80,49 +80,83 @@ def test_opening_a_workshop_does_not_import_the_web_stack() -> None:
     assert out.strip() == "[]"
 
 
-async def test_the_open_room_wakes_the_app_once_a_second_and_closes_without_waiting_for_it(
+async def test_the_open_room_never_wakes_the_app_on_its_own_and_closes_at_once(
     session: WorkshopSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """uvicorn's own loop looks at its exit flag ten times a second: ten wake-ups a second of the app for as long as
-    the room is open, phones or not (issue #11's idle room). The room's server ticks once a second (uvicorn's
-    ``Date`` header keeps its one-second step: each tick is a whole second to ``on_tick``), and closing the room
-    ends it at once, not at the next tick."""
+    the room is open, phones or not (issue #11's idle room; each wake-up from idle costs milliseconds of CPU on a
+    virtual machine). The room's server schedules no timer of its own once it accepts connections, never calls
+    uvicorn's ``on_tick``, and closing the room ends it at once."""
     import asyncio
 
     from room import server as server_module
 
     ticks: list[int] = []
-    on_tick = server_module._QuietServer.on_tick
 
     async def counted(self: server_module._QuietServer, counter: int) -> bool:
         ticks.append(counter)
-        return await on_tick(self, counter)
+        return False
 
     monkeypatch.setattr(server_module._QuietServer, "on_tick", counted)
-    monkeypatch.setattr(server_module._QuietServer, "TICK_SECONDS", 3600.0)  # no tick of its own in this test
     loop = asyncio.get_running_loop()
-    delays: list[float] = []
-    call_later = loop.call_later
+    timers: list[object] = []
+    call_later, call_at = loop.call_later, loop.call_at
 
-    def recording(delay: float, *args: object, **kwargs: object) -> asyncio.TimerHandle:
-        delays.append(delay)
-        return call_later(delay, *args, **kwargs)  # type: ignore[arg-type]
+    def recording_later(
+        delay: float, callback: object, *args: object, **kwargs: object
+    ) -> asyncio.TimerHandle:
+        timers.append(callback)
+        return call_later(delay, callback, *args, **kwargs)  # type: ignore[arg-type]
+
+    def recording_at(when: float, callback: object, *args: object, **kwargs: object) -> asyncio.TimerHandle:
+        timers.append(callback)
+        return call_at(when, callback, *args, **kwargs)  # type: ignore[arg-type]
 
     server = RoomServer(session, "127.0.0.1", 0)
     await server.start()
     try:
-        loop.call_later = recording  # type: ignore[assignment,method-assign]
-        server._server._exit_now and server_module._wake(server._server._exit_now)  # the next tick, now
-        for _ in range(100):
+        loop.call_later = recording_later  # type: ignore[method-assign]
+        loop.call_at = recording_at  # type: ignore[method-assign]
+        for _ in range(200):  # every turn the server's task would take to go round its loop
             await asyncio.sleep(0)
-            if len(ticks) >= 2:
-                break
-        loop.call_later = call_later  # type: ignore[method-assign]
-        assert ticks[:2] == [0, 10]  # uvicorn refreshes its Date header when the count is a multiple of 10
-        assert 3600.0 in delays and not [d for d in delays if 0 < d < 1.0], "no tick shorter than a second"
+        loop.call_later, loop.call_at = call_later, call_at  # type: ignore[method-assign]
+        assert timers == [] and ticks == []
+        waiting = [h for h in loop._scheduled if h._callback is server_module._wake]  # type: ignore[attr-defined]
+        assert waiting == [], "no tick waiting to wake the server"
         assert not server._task.done()  # type: ignore[union-attr]
-        # An hour to the next tick: stop returns only because closing the room wakes the server at once.
+        # No timer at all: stop returns only because closing the room wakes the server at once.
         await asyncio.wait_for(server.stop(), 60)
+        assert server._task is None
     finally:
-        loop.call_later = call_later  # type: ignore[method-assign]
+        loop.call_later, loop.call_at = call_later, call_at  # type: ignore[method-assign]
+        await server.stop()
+
+
+async def test_every_response_carries_the_date_of_its_own_second(
+    session: WorkshopSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no tick to refresh it, the ``Date`` header is made as each response starts: the current second's
+    (RFC 9110 6.6.1), in HTTP's format, followed by uvicorn's ``server`` header as before."""
+    from email.utils import formatdate
+
+    import httpx2 as httpx
+
+    from room import server as server_module
+
+    now = [1_800_000_000.4]
+    monkeypatch.setattr(server_module, "_now", lambda: now[0])
+    server = RoomServer(session, "127.0.0.1", 0)
+    await server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.url) as client:
+            first = await client.get("/")
+            now[0] += 0.3  # the same second
+            same = await client.get("/")
+            now[0] += 3600.0
+            later = await client.get("/")
+        assert first.headers["date"] == same.headers["date"] == formatdate(1_800_000_000, usegmt=True)
+        assert later.headers["date"] == formatdate(1_800_003_600, usegmt=True)
+        assert first.headers["date"] == "Fri, 15 Jan 2027 08:00:00 GMT"
+        assert later.headers["server"] == "uvicorn" and len(later.headers.get_list("date")) == 1
+    finally:
         await server.stop()
