@@ -110,11 +110,14 @@ def name_key(name: str) -> str:
     ``"O’Neil"`` → ``"oneil"``; ``"👩‍🚀 Astro"`` and ``"astro:"`` → ``"astro"``. Letters of other scripts are
     kept (``"Ана"`` is not ``"Ana"``).
     """
-    trimmed = text = trim_symbols(name)  # before NFKD, which spells "™" as "TM"
     # Unicode's compatibility caseless match (D146: NFKD(casefold(NFKD(casefold(NFD(X)))))), before the marks go:
     # a mark that case folding turns into a letter stays one ("ᾳ", alpha with the iota subscript U+0345, is "ΑΙ"
-    # in capitals and "αι" folded; dropping U+0345 as a mark first made "ΑΙ" someone else)
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", unicodedata.normalize("NFD", text).casefold()).casefold())
+    # in capitals and "αι" folded; dropping U+0345 as a mark first made "ΑΙ" someone else). Symbols are trimmed
+    # after the first case fold, so that a name and its capitals are trimmed alike ("ß️" is "SS️" in capitals:
+    # the emoji's U+FE0F sits on the second S, and trimming first kept "ß️" whole but dropped "S️"), and before
+    # NFKD, which spells "™" as "TM"
+    trimmed = text = trim_symbols(unicodedata.normalize("NFD", name).casefold())
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     text = text.translate(_LETTERS)
     text = _DROPPED.sub("", text)

@@ -412,3 +412,32 @@ def test_every_letter_typed_in_capitals_or_small_letters_means_its_person() -> N
             if found.kind != "one":
                 missed.append((hex(ord(letter)), typed))
     assert missed == []
+
+
+_EMOJI_AFTER = ("\ufe0f", "\u20dd", "\u20e3", "\u20df")
+"""What makes a letter before it an emoji or a symbol (``_is_word_part``): the emoji-style variation selector and
+enclosing marks (a circle, a keycap, a diamond)."""
+
+
+@pytest.mark.parametrize(("name", "typed"), [("ß\ufe0f", "SS\ufe0f"), ("ﬁ\u20dd", "FI\u20dd"), ("ŉ\ufe0f", "ʼN\ufe0f"),
+                                             ("ᾳ\ufe0f", "ΑΙ\ufe0f"), ("\u0345Ana", "\u0399ANA"), ("Ana ß\ufe0f", "ana ss\ufe0f")])  # fmt: skip
+def test_a_letter_whose_capitals_are_two_letters_then_an_emoji_mark_means_its_person(name: str, typed: str) -> None:
+    """"ß️" typed "SS️": the mark sits on the last of the two capitals, so trimming symbols before folding case
+    kept "ss️" for one and "s" for the other (matched nobody). Case is folded before symbols are trimmed."""
+    found = match_name(typed, [Person(1, "Ben"), Person(2, name)])
+    assert found.kind == "one" and [p.id for p in found.people] == [2], found
+
+
+def test_every_letter_then_an_emoji_mark_typed_in_any_case_means_its_person() -> None:
+    """Each letter of Unicode followed by U+FE0F or an enclosing mark, typed in capitals, small letters and title
+    case, means the one-letter name it was typed for (the sibling of the test above over all of Unicode)."""
+    missed = []
+    for letter in _letters_and_marks():
+        if unicodedata.category(letter) in ("Mn", "Mc", "Me"):
+            continue
+        for after in _EMOJI_AFTER:
+            name = letter + after
+            for typed in {name.upper(), name.lower(), name.title()}:
+                if name_key(typed) != name_key(name):
+                    missed.append((hex(ord(letter)), hex(ord(after)), typed))
+    assert missed == []
