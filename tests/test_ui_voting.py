@@ -580,7 +580,7 @@ async def test_board_shows_who_joined_and_who_left_mid_vote(
         assert isinstance(app.screen, VoteBoardScreen)
         text = screen_text(app)
         ana_line = next(line for line in text.splitlines() if "Ana" in line and "Who has voted" not in line)
-        assert "left: their dots count" in ana_line
+        assert "left: dots kept" in ana_line
         assert "Dev" in text and "0 of 3 have voted" in text
         await pilot.press("r", "y")
         await pilot.pause()
@@ -698,7 +698,7 @@ async def test_named_vote_board_says_who_is_still_to_vote(
         await pilot.pause()
         await vote_as(pilot, "Ana", ["plus"])
         shown = screen_text(app)
-        assert "✔ Ana" in shown and "Ben" in shown and "not yet, on their phone" in shown
+        assert "✔ Ana" in shown and "Ben" in shown and "not yet, on phone" in shown
         assert "Not yet: Ben, Chloé" in shown
         assert any(m.startswith("Ana has voted") for m in messages(app))
         await pilot.press("r")
@@ -739,3 +739,60 @@ async def test_a_cap_over_the_dots_is_said_once_and_the_dialogs_keys_stay_in_vie
         shown = " ".join(screen_text(app).split())
         assert shown.count("more than the 2 dots") == 1, shown
         assert "escape cancels" in shown, "the dialog's keys are in view"
+
+
+LONG_NAMES = ("Ana", "Ben", "Chloé", "Annika Johansson", "Maximiliana Oyelaran-Fitzgerald")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+@pytest.mark.parametrize("anonymous", [True, False])
+async def test_every_voter_row_stays_on_one_line_at_80x24_and_200x60(
+    library: WorkshopLibrary, clock: FakeClock, size: tuple[int, int], anonymous: bool
+) -> None:
+    """Each kind of row (on a phone, voted or not; at the keyboard, voted or not; left) is one line of the voters'
+    list: "Annika Johansson  votes on their phone" wrapped in a list 40 wide. The list is as wide as its rows
+    need (up to 60 % of the screen); a name longer than that is cut with "…", never wrapped."""
+    session = library.create("Rows", participants=list(LONG_NAMES), date="2027-01-15")
+    session.agenda.next()
+    for note in NOTES:
+        session.notes.add(note)
+    ids = {p.name: p.id for p in session.workshop.active_participants()}
+    ballot = session.votes.open(session.workshop.current_stage_id, budget=1, cap=1, anonymous=anonymous)
+    notes = [n.id for n in session.workshop.stage_notes(session.workshop.current_stage_id)]
+    session.votes.cast(ballot.id, ids["Ana"], notes[0])
+    session.votes.submit(ballot.id, ids["Ana"])
+    session.votes.cast(ballot.id, ids["Chloé"], notes[1])
+    session.participants.remove(ids["Chloé"])
+    workshop_id = session.workshop.id
+    session.close()
+    app = make_app(library, workshop_id, clock=clock)
+    try:
+        async with app.run_test(size=size) as pilot:
+            live = session_of(app)
+            for name in ("Annika Johansson", "Ben"):
+                live.votes.claim_device(ids[name])
+            live.votes.cast(ballot.id, ids["Annika Johansson"], notes[2], device=True)
+            live.votes.submit(ballot.id, ids["Annika Johansson"], device=True)
+            await pilot.press("v")
+            await pilot.pause()
+            board = app.screen
+            assert isinstance(board, VoteBoardScreen)
+            other = (80, 24) if size[0] >= 200 else (200, 60)
+            for width, height in (size, other, size):  # and after the terminal is resized
+                await pilot.resize_terminal(width, height)
+                await pilot.pause()
+                voters = board.query_one("#board-list", OptionList)
+                right = voters.region.right - 1
+                lines = screen_text(app).splitlines()[voters.region.y + 1 : voters.region.bottom - 1]
+                rows = [row for row in (line[1:right].strip() for line in lines) if row]
+                assert len(rows) == len(LONG_NAMES), rows
+                states = ("phone", "keyboard", "voted", "not yet", "dots kept")
+                assert all(row.endswith(states) for row in rows), rows
+                assert any("Annika Johansson" in row for row in rows), rows
+                if width >= 200:
+                    assert any("Maximiliana Oyelaran-Fitzgerald" in row for row in rows), rows
+                else:
+                    assert any("Maximiliana Oy" in row and "…" in row for row in rows), rows
+                assert board.query_one("#board-notes").region.width >= width * 0.4
+    finally:
+        app.close_session()

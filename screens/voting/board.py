@@ -32,7 +32,7 @@ from screens.base import WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import ConfirmScreen, TextEntryScreen
 from screens.voting import NOTE_CHARS, note_problem, note_text, rules_text
 from screens.widgets import KeyBar
-from screens.widgets.cells import pad, widest
+from screens.widgets.cells import fit, widest
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
 from workshop.session import EXTERNAL_RELOAD, MAX_TALLY, SessionError
@@ -44,6 +44,21 @@ PRIVATE_ONLY = {"next_voter", "limits"}
 TALLY_WIDTH = 9
 """Columns for a tally's count ("1,234 dots")."""
 TALLY_ONLY = {"tally_step"}
+VOTERS_MIN_WIDTH = 40
+"""Columns of the voters' list at least (its border included), whatever its rows need."""
+VOTERS_MAX_SHARE = 0.6
+"""The voters' list takes at most this share of the screen's width (at least ``VOTERS_MIN_WIDTH``); the ballot's
+notes keep the rest. A name too long for that is cut with "…" rather than wrapping its row."""
+MARK_WIDTH = 4
+"""Cells before a voter's name ("  ▯ ", " ✔ ")."""
+LEFT = "  left: dots kept"
+ON_PHONE = "  votes on their phone"
+VOTED_ON_PHONE = "  voted on phone"
+WAITING_ON_PHONE = "  not yet, on phone"
+ANONYMOUS_STATES = (ON_PHONE, "  at the keyboard", LEFT)
+NAMED_STATES = (VOTED_ON_PHONE, WAITING_ON_PHONE, "  voted", "  not yet", LEFT)
+"""What a voter's row may say after the name, by the vote's kind: the column is sized for the longest, so it keeps
+its width while people vote (a changed width would wrap the ballot's notes again)."""
 
 
 def ballot_row(workshop: Workshop, ballot: Ballot) -> Callable[[int], Option]:
@@ -236,6 +251,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         anonymous = bool(ballot.anonymous)
         shown = (
             anonymous,
+            self.app.size.width,
             tuple(
                 (
                     p,
@@ -251,22 +267,20 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             return
         self._voters_shown = shown
         options = []
-        width = widest(ws.participant_name(p) for p in ballot.eligible)
+        width = self._size_voters(ballot, widest(ws.participant_name(p) for p in ballot.eligible))
         for participant_id in ballot.eligible:
             person = ws.participants.get(participant_id)
-            name = pad(ws.participant_name(participant_id), width)
+            name = fit(ws.participant_name(participant_id), width)
             voted = participant_id in ballot.submitted
             if person is not None and not person.active:
-                prompt = Text.assemble(("  – ", "bold"), name, ("  left: their dots count", "italic"))
+                prompt = Text.assemble(("  – ", "bold"), name, (LEFT, "italic"))
                 options.append(Option(prompt, id=f"p{participant_id}", disabled=True))
             elif participant_id in on_devices:
                 # on their phone: the keyboard cannot vote for them; an anonymous vote never says whether they have
                 mark, state = (
-                    ("  ▯ ", "  votes on their phone")
+                    ("  ▯ ", ON_PHONE)
                     if anonymous
-                    else (
-                        (" ✔ ", "  voted on their phone") if voted else (" ○ ", "  not yet, on their phone")
-                    )
+                    else ((" ✔ ", VOTED_ON_PHONE) if voted else (" ○ ", WAITING_ON_PHONE))
                 )
                 prompt = Text.assemble((mark, "bold"), (name, "bold"), state)
                 options.append(Option(prompt, id=f"p{participant_id}", disabled=True))
@@ -281,6 +295,31 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
                 options.append(Option(prompt, id=f"p{participant_id}"))
         self._set_options(options)
         self._update("#board-status", self._status(ballot))
+
+    def _size_voters(self, ballot: Ballot, names: int) -> int:
+        """Make the voters' list as wide as its rows (a mark, the widest of ``names`` cells, the longest thing a
+        row of this vote may say, the list's border, scroll bar and padding), between ``VOTERS_MIN_WIDTH`` and
+        ``VOTERS_MAX_SHARE`` of the screen; returns the cells left for a name (names wider are cut), so that no
+        row wraps ("Annika Johansson  votes on their phone" did in a list 40 wide, at 80x24 and 200x60 alike)."""
+        board = self.query_one("#board-list", OptionList)
+        styles = board.styles
+        chrome = (
+            (2 if styles.border_left[0] else 0)
+            + styles.padding.width
+            + styles.scrollbar_size_vertical
+            + board.get_component_styles("option-list--option").padding.width
+        )
+        state = widest(ANONYMOUS_STATES if ballot.anonymous else NAMED_STATES)
+        most = max(VOTERS_MIN_WIDTH, int(self.app.size.width * VOTERS_MAX_SHARE))
+        width = min(most, max(VOTERS_MIN_WIDTH, chrome + MARK_WIDTH + names + state))
+        if board.styles.width is None or board.styles.width.cells != width:
+            board.styles.width = width
+        return max(1, min(names, width - chrome - MARK_WIDTH - state))
+
+    def on_resize(self) -> None:
+        """A wider or narrower terminal: the voters' list is sized again (``_size_voters``)."""
+        if self.is_mounted and self.ballot.mode != "tally":
+            self._draw_voters(self.ballot)
 
     def _status(self, ballot: Ballot) -> Text:
         """The line under the board: counts, and (a named vote only) who is still to vote."""
