@@ -23,6 +23,10 @@ UNIT_MONTHS = {"m": 1, "mo": 1, "month": 1, "months": 1, "y": 12, "yr": 12, "yea
 MAX_TYPED_CHARS = 60
 """A due date longer than this is not a date: refused before any parsing."""
 
+MAX_COUNT = 9999
+"""The most days, weeks, months or years a relative due date (``+2w``, ``in 3 days``) counts: more is refused
+as out of range (a slip of the finger, ``+99999w`` for ``+9w``), not as unreadable."""
+
 HINT = "Use a date like 2026-12-15, +3d, +2w, +1m, tomorrow, friday, next friday or 15 dec."
 
 
@@ -74,7 +78,7 @@ def _normalise(value: str) -> str:
 
 def _day_month(raw: str, shown: str, today: date) -> date | None:
     found = re.fullmatch(
-        r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?:,? (\d{4}))?|([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4}))?",
+        r"(\d{1,2})(?:st|nd|rd|th)? (?:of )?([a-z]+)\.?(?:,? (\d{4,}))?|([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?(?:,? (\d{4,}))?",
         raw,
     )
     if not found:
@@ -127,7 +131,9 @@ def parse_due(value: str, *, today: date) -> date:
 
 
 def _parse(raw: str, shown: str, today: date) -> date:
-    if iso := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw):
+    if iso := re.fullmatch(r"(\d{4,})-(\d{1,2})-(\d{1,2})", raw):
+        if int(iso.group(1)) > date.max.year:
+            raise OverflowError
         try:
             return date(*(int(part) for part in iso.groups()))
         except ValueError:
@@ -136,9 +142,14 @@ def _parse(raw: str, shown: str, today: date) -> date:
         return today
     if raw == "tomorrow":
         return today + timedelta(days=1)
-    relative = re.fullmatch(r"(?:\+|in )\s*(\d{1,4})\s*([a-z]+)", raw)
+    relative = re.fullmatch(r"(?:\+|in )\s*(\d+)\s*([a-z]+)", raw)
     if relative:
         count, unit = int(relative.group(1)), relative.group(2)
+        if count > MAX_COUNT and (unit in UNIT_DAYS or unit in UNIT_MONTHS):
+            raise DateError(
+                f"{shown!r} is out of range: a due date is at most {MAX_COUNT} days, weeks, months or years "
+                "ahead. " + HINT
+            )
         if unit in UNIT_DAYS:
             return today + timedelta(days=count * UNIT_DAYS[unit])
         if unit in UNIT_MONTHS:

@@ -98,11 +98,31 @@ def test_days_that_do_not_exist_are_refused_as_not_real(typed: str, today: date)
         ("next month", date(9999, 12, 5)),
         ("friday", date.max),
         ("1 jan", date.max),
+        ("12026-01-01", WEDNESDAY),
+        ("99999-12-31", WEDNESDAY),
+        ("15 dec 10000", WEDNESDAY),
+        ("dec 15, 123456", WEDNESDAY),
     ],
 )
 def test_beyond_the_calendar_is_refused(typed: str, today: date) -> None:
-    with pytest.raises(DateError, match="too far"):
+    """A date past year 9999 is refused as out of range whatever its form, however many digits its count or
+    year has ("+99999w" said "Could not read", as if the form were wrong)."""
+    with pytest.raises(DateError, match="too far in the future") as refused:
         parse_due(typed, today=today)
+    assert "Could not read" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["+99999w", "+10000d", "in 123456 days", "+1000000000d", "+99999999999999999999999999y", "+100000m", "in 10000 weeks"],
+)
+def test_a_count_of_more_than_9999_is_out_of_range_not_unreadable(typed: str) -> None:
+    """"+99999w" said "Could not read" as if the form were wrong: a relative date counting more than
+    ``MAX_COUNT`` days, weeks, months or years is refused as out of range, whatever the number of digits."""
+    with pytest.raises(DateError, match="out of range") as refused:
+        parse_due(typed, today=WEDNESDAY)
+    assert "Could not read" not in str(refused.value) and "2026-12-15" in str(refused.value)
+    assert parse_due("+9999w", today=WEDNESDAY) == WEDNESDAY + timedelta(weeks=9999), "9999 is in range"
 
 
 @pytest.mark.parametrize(
