@@ -157,7 +157,6 @@ async def test_a_failed_fdatasync_refuses_the_whole_group_and_memory_matches_the
 async def test_a_durable_on_return_commit_publishes_the_held_changes_first(
     session: WorkshopSession, published: list[Change]
 ) -> None:
-    session.group.INLINE_WAIT = 0  # the key handler does not wait for its round: the change stays held
     held = session.group.soon(lambda: session.notes.add("held"))
     assert published == []
     direct = session.notes.add("durable on return")  # what the CLI and scripts call
@@ -201,64 +200,37 @@ async def test_closing_makes_held_changes_durable(
     reopened.close()
 
 
-async def test_a_key_handler_change_is_published_before_soon_returns_when_the_disk_answers_in_time(
+async def test_a_key_handlers_change_is_published_from_the_loop_once_its_round_has_ended(
     session: WorkshopSession, disk: Disk, published: list[Change]
 ) -> None:
-    """The stage's Enter: soon asks the sync thread for a round at once and waits for it (bounded); when the
-    fdatasync returns within the bound, the note is durable and published before the handler returns."""
-    session.group.INLINE_WAIT = (
-        60.0  # a bound the real disk always meets: the outcome does not depend on speed
-    )
+    """The stage's Enter: soon asks the sync thread for a round and returns at once, the note in memory but not
+    published, even on a disk that answers at once; the round's end publishes it on the loop, with one fdatasync."""
     calls = disk.calls
     note = session.group.soon(lambda: session.notes.add("typed at the keyboard"))
-    assert disk.calls == calls + 1
-    assert [c.changed[0].id for c in published] == [note.id]
+    assert published == [], "published inside the key handler: it waited for its round"
+    assert session.note(note.id).text == "typed at the keyboard"  # in memory: the next key sees it
     await session.group.flush()
-    assert disk.calls == calls + 1 and len(published) == 1, "the flush task found nothing left to sync"
+    assert [c.changed[0].id for c in published] == [note.id]
+    assert disk.calls == calls + 1
 
 
-async def test_a_key_handler_never_waits_past_the_bound_for_a_busy_disk(
+async def test_keys_pressed_while_the_disk_is_busy_return_at_once_and_share_the_next_round(
     session: WorkshopSession, disk: Disk, published: list[Change]
 ) -> None:
-    """The disk does not answer (the gate is closed): soon returns after its bound with the note held, not
-    published; the flush task publishes it once the fdatasync returns."""
-    session.group.INLINE_WAIT = 0.001
+    """The disk does not answer (the gate is closed, with no bound on it): every key returns all the same, its
+    note held, not published; the keys pressed while a round runs share the next one; once the disk answers all
+    are published in order."""
     disk.close()
-    note = session.group.soon(lambda: session.notes.add("typed while the disk is busy"))
-    await disk.busy()
+    first = session.group.soon(lambda: session.notes.add("typed while the disk is busy"))
+    await disk.busy()  # its round's fdatasync is held
+    calls = disk.calls
+    typed = [session.group.soon(lambda i=i: session.notes.add(f"typed next {i}")) for i in range(5)]
     assert published == [], "published before its fdatasync returned"
-    assert session.note(note.id).text == "typed while the disk is busy"  # in memory: the next key sees it
+    assert all(session.note(n.id).text.startswith("typed") for n in [first, *typed])
     disk.open()
     await session.group.flush()
-    assert [c.changed[0].id for c in published] == [note.id]
-
-
-async def test_a_busy_disk_costs_each_key_its_bound_and_a_checkpoint_none(
-    session: WorkshopSession, disk: Disk, published: list[Change], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Keys pressed while the disk is busy each wait their bound and return with their note held; both are
-    published in order once the fdatasync returns. While a checkpoint is written a key never waits (the
-    checkpoint's thread would hold the GIL it gives up)."""
-    from workshop.session.ledger import Ledger
-
-    group = session.group
-    waits: list[int] = []
-    real_wait = group.sync_thread.wait
-    monkeypatch.setattr(group.sync_thread, "wait", lambda n, t: waits.append(n) or real_wait(n, t))
-    group.INLINE_WAIT = 0.001
-    disk.close()
-    first = group.soon(lambda: session.notes.add("the disk is busy"))
-    second = group.soon(lambda: session.notes.add("typed next"))
-    assert len(waits) == 2 and published == []
-    disk.open()
-    await group.flush()
-    assert [c.changed[0].id for c in published] == [first.id, second.id]
-    monkeypatch.setattr(Ledger, "checkpointing", property(lambda self: True))
-    group.INLINE_WAIT = 60.0
-    third = group.soon(lambda: session.notes.add("typed during a checkpoint"))
-    assert len(waits) == 2 and published[-1].changed[0].id == second.id
-    await group.flush()
-    assert published[-1].changed[0].id == third.id
+    assert [c.changed[0].id for c in published] == [n.id for n in [first, *typed]]
+    assert disk.calls == calls + 1, "the five keys pressed during one round should share the next"
 
 
 async def test_the_keyboards_round_publishes_everything_held_before_it_in_commit_order(
@@ -266,7 +238,6 @@ async def test_the_keyboards_round_publishes_everything_held_before_it_in_commit
 ) -> None:
     """Phones' requests held in the same turn of the loop, then the facilitator's Enter: the keyboard's round
     covers every line written before it, so all are published (and the phones answered) in commit order."""
-    session.group.INLINE_WAIT = 60.0
     disk.close()  # the phones' fdatasync waits: on a busy machine it could otherwise end within the sleep below
     phones = [
         asyncio.create_task(session.group.commit(lambda i=i: session.notes.add(f"phone {i}")))
@@ -277,6 +248,7 @@ async def test_the_keyboards_round_publishes_everything_held_before_it_in_commit
     disk.open()
     typed = session.group.soon(lambda: session.notes.add("typed"))
     phone_notes = [await task for task in phones]
+    await session.group.flush()
     ids = [c.changed[0].id for c in published]
     assert ids == [*(n.id for n in phone_notes), typed.id]
     events = [c.event.id for c in published]
@@ -297,7 +269,6 @@ async def test_a_refused_round_of_the_key_handler_rolls_back_and_gives_the_text_
     told: list[str] = []
     session.group.on_refused(told.append)
     given_back: list[str] = []
-    session.group.INLINE_WAIT = 60.0
     disk.failing = True
     typed = session.group.soon(lambda: session.notes.add("typed"), refused=given_back.append)
     assert all(c.kind != "note.added" for c in published), "published although its fdatasync failed"

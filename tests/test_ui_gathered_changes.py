@@ -22,7 +22,6 @@ from screens.stage import StageScreen
 from screens.widgets.note_list import NoteList
 from tests.test_ui_phone_changes import app, library, phone_notes, ready, shown_in_order, workshop_id
 from tests.ui_helpers import screen_text, session_of, until
-from workshop.session.group import GroupCommit
 
 SIZE = (120, 36)
 __all__ = ["app", "library", "workshop_id"]  # the same workshop and app fixtures as the phone-change tests
@@ -113,11 +112,12 @@ async def test_gathered_changes_are_followed_when_the_period_ends_with_no_other_
         assert "Dev: Last of the round" in screen_text(app)
 
 
-async def test_the_facilitators_note_is_listed_in_its_enter_with_everything_gathered_before_it(
+async def test_the_facilitators_note_is_listed_once_durable_with_everything_gathered_before_it(
     app: WorkshopApp, screen_clock: list[float], batches: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 60.0)  # the gathered notes wait for the Enter
-    monkeypatch.setattr(GroupCommit, "INLINE_WAIT", 60.0)  # the note is durable inside its key's handler
+    """The Enter's handler waits for nothing (issue #14): the note is not listed inside it, and the round that
+    makes it durable has it followed at once, with every change gathered before it, in one follow."""
+    monkeypatch.setattr(StageScreen, "FOLLOW_PERIOD", 60.0)  # the gathered notes wait for the Enter's note
     listed_at_enter: list[list[str]] = []
     entered = StageScreen.note_entered
 
@@ -137,7 +137,9 @@ async def test_the_facilitators_note_is_listed_in_its_enter_with_everything_gath
         await pilot.press("i")
         await pilot.press(*"Typed here", "enter")
         assert len(listed_at_enter) == 1
-        assert listed_at_enter[0][-6:] == [*texts, "Typed here"]  # in the Enter's own handler, in order
+        assert "Typed here" not in listed_at_enter[0]  # not durable yet when its handler returned
+        await until(pilot, lambda: "Typed here" in listed_texts(app, notes), "the typed note listed")
+        assert listed_texts(app, notes)[-6:] == [*texts, "Typed here"]  # in order
         assert batches == [6]
         assert shown_in_order(app, notes)
         assert notes.selected_note_id == session_of(app).workshop.stage_notes(stage.stage_id)[-1].id
@@ -202,13 +204,12 @@ async def test_the_enter_is_taken_in_the_apps_handler_and_never_handed_to_the_fi
     app: WorkshopApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The Enter's way to its note listed is the app's own handler of the key: it is not queued for the note
-    field (whose turn of the loop waited behind frames and the room's work), and the note is listed before the
-    handler returns when it is durable by then."""
+    field (whose turn of the loop waited behind frames and the room's work); the handler returns without waiting
+    for the disk, and the note is listed once its round has made it durable."""
     from textual import events
 
     from screens.stage import NoteInput
 
-    monkeypatch.setattr(GroupCommit, "INLINE_WAIT", 60.0)
     enters_in_the_field: list[str] = []
     on_key = NoteInput.on_key
 
@@ -231,6 +232,7 @@ async def test_the_enter_is_taken_in_the_apps_handler_and_never_handed_to_the_fi
         await pilot.press("i", *"Straight in", "enter")
         await pilot.press(*"And again", "enter")
         assert enters_in_the_field == []
-        assert listed == [True, True]
+        assert listed == [False, False]  # each handler returned before its note was durable
+        await until(pilot, lambda: "And again" in listed_texts(app, stage.notes), "the typed notes listed")
         assert listed_texts(app, stage.notes)[-2:] == ["Straight in", "And again"]
         assert stage.query_one(NoteInput).value == ""

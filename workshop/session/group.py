@@ -22,15 +22,18 @@ published (``Change``) on the loop, in commit order, and only then are the calle
   changes, which tells their callers; a caller run by ``direct.drive`` (the room's form posts) resumes right
   there and writes its answer, a caller in a plain task on the loop's next turn (issue #11: request to durable
   p95 183 ms, then 47.7 ms, in a busy room, most of it waiting for a busy loop after the ``fdatasync``).
-* ``session.group.soon(call, refused=...)``: for a key handler, which must never wait for the disk longer than a
-  small bound. Returns ``call()``'s result (``SessionError`` for a refused call, as before); the screen shows the
-  change when its ``Change`` arrives, after it is durable. It asks the sync thread for a round at once and waits
-  for it at most ``INLINE_WAIT`` (4 ms): on a quiet disk the change is
-  durable and published before the handler returns, so the list shows it in the same frame as the cleared field,
-  with no hand-over back to a loop that may be busy drawing (measured: that hand-over, not the disk, made Enter
-  to durable p95 21.8 ms at 2,000 notes). Otherwise it is published when the round ends. If the disk
+* ``session.group.soon(call, refused=...)``: for a key handler, which never waits for the disk nor for the sync
+  thread. Returns ``call()``'s result (``SessionError`` for a refused call, as before) with its change in memory
+  and its line queued, asks the sync thread for a round and returns; the change is published (and the screen
+  shows it) when that round ends, from the loop (``_call_first``), never before it is durable. If the disk
   refuses it, ``refused(message)`` is called and the session's refusal listeners (``session.group.on_refused``)
-  hear it.
+  hear it. Until 30 November the handler waited for its round up to 4 ms (``INLINE_WAIT``), so that on a quiet
+  disk the list showed the note in the handler's own frame; on this kind of machine a thread that sleeps pays its
+  wake-up on the run queue when the CPUs are busy, and that bounded wait made the longest key handler 31.5-51 ms
+  (store_bench's key path at 20,000 notes: the handler's own CPU 0.3-1.4 ms, 9-39 ms of it on the run queue
+  after the wait, per ``/proc/<pid>/task/<tid>/schedstat``). Without it, in the same conditions back to back,
+  the longest was 5.6-9.9 ms, all of it preemption by other processes, and Enter to durable + list in the app
+  (ui_bench) was no slower.
 
 If the disk refuses (``fdatasync`` fails), every change not yet durable is refused: the lines are cut out of the
 journal, the changes are undone in memory newest first, their callers get the store's message, and one
@@ -65,10 +68,10 @@ _Due = tuple[Callable[[BaseException | None], None], BaseException | None]
 class SyncThread:
     """One thread that runs ``sync()`` (the ledger's one ``fdatasync`` for every line written so far) in rounds.
 
-    ``ask()`` asks for a round and returns its number; asks made while a round runs share the next one. A round
-    numbered ``n`` starts after ``ask()`` returned ``n``, so it covers every line written before that ask.
-    ``wait(n, timeout)`` blocks the calling thread (the GIL released) until round ``n`` has ended; ``ask_future()``
-    asks for a round and returns a future for the loop, resolved there with the round's exception or ``None``. The
+    ``ask_then(ended)`` asks for a round and has the loop run ``ended(exception or None)`` once it has ended; asks
+    made while a round runs share the next one, and a round starts after the ask, so it covers every line written
+    before it. Nobody waits for a round by blocking a thread: ``ask_future()`` asks for a round and returns a
+    future for the loop, resolved there with the round's exception or ``None``. The
     thread starts at ``start()`` (the session's ``warm``, before the first key) or else at the first ask, and ends
     at ``stop()`` (or after ``IDLE_EXIT`` seconds without a round, when set); it never touches the session.
     """
@@ -117,11 +120,6 @@ class SyncThread:
         """True while the thread is there to take a round (for tests)."""
         return self._thread is not None
 
-    def ask(self) -> int:
-        """Ask for a round that starts after this call; returns its number (for ``wait``)."""
-        with self._cond:
-            return self._ask()
-
     def _start_thread(self) -> None:
         if self._thread is None:
             if sys.getswitchinterval() > self.SWITCH_INTERVAL:
@@ -136,13 +134,8 @@ class SyncThread:
         self._cond.notify_all()
         return self._asked
 
-    def wait(self, round_: int, timeout: float) -> bool:
-        """Block at most ``timeout`` seconds until round ``round_`` has ended; True if it has."""
-        with self._cond:
-            return self._cond.wait_for(lambda: self._ended >= round_, timeout)
-
     def ask_future(self) -> asyncio.Future[BaseException | None]:
-        """Ask for a round (as ``ask``) and return a future of the running loop, resolved there with the round's
+        """Ask for a round (as ``ask_then``) and return a future of the running loop, resolved there with the round's
         exception (None: it succeeded) once it has ended."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[BaseException | None] = loop.create_future()
@@ -150,7 +143,7 @@ class SyncThread:
         return future
 
     def ask_then(self, ended: Callable[[BaseException | None], None]) -> None:
-        """Ask for a round (as ``ask``); ``ended(exception or None)`` is called in the running loop, as one
+        """Ask for a round that starts after this call; ``ended(exception or None)`` is called in the running loop, as one
         callback of its own run before those already waiting there (``_call_first``), once the round has ended
         (a future would take one more turn of the loop to wake whoever waits on it). When ``ended`` already waits for a round that has not started yet, that round
         covers this ask too and nothing more is asked: asks made while a round runs share the next one, which
@@ -255,14 +248,6 @@ def _settle(future: asyncio.Future[BaseException | None], error: BaseException |
 class GroupCommit:
     """The group-commit path of one session (``session.group``); use it from the session's event loop only."""
 
-    INLINE_WAIT = 0.004
-    """Seconds ``soon`` waits at most, in the key handler, for the round it asked for (see the module's docstring):
-    a quarter of a frame at 60 Hz, so the key path stays well under one frame (issue #14: 16 ms as a maximum).
-    0: never. It does not wait while a checkpoint is written (its worker thread would take the GIL the handler
-    gives up, and getting it back can take far longer than the disk: ``WorkshopFile.CHUNK_PAUSE``). A slow disk
-    costs each Enter at most this; a wait that ran out does not stop the next key's (measured in the busy room:
-    a phones' round still running when the facilitator presses Enter makes one wait run out, not the disk)."""
-
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
         self._stopped = False
@@ -320,10 +305,12 @@ class GroupCommit:
         return result
 
     def soon(self, call: Callable[[], T], *, refused: Callable[[str], None] | None = None) -> T:
-        """Run ``call()`` with its commits grouped and return its result; its changes are published once durable,
-        before this returns when the disk answers within ``INLINE_WAIT``, else from the loop when it does.
-        ``refused(message)`` is called if the disk refuses them. Raises the call's own ``SessionError`` (nothing
-        was written). Without a running event loop the call is durable on return."""
+        """Run ``call()`` with its commits grouped and return its result at once: its changes are in memory (the
+        next call is checked against them) and their journal lines queued, and they are published from the loop
+        once the sync thread's round has made them durable. ``refused(message)`` is called if the disk refuses
+        them. Raises the call's own ``SessionError`` (nothing was written). Never waits for the disk, the sync
+        thread or a lock either holds while it writes or syncs (issue #14: a key handler stays under one frame;
+        see the module's docstring). Without a running event loop the call is durable on return."""
         if self._loop() is None:
             return call()
         result, token = self._held_call(call)
@@ -331,12 +318,7 @@ class GroupCommit:
             return result
         if refused is not None:
             self._ledger.watch(token, lambda message: refused(message) if message is not None else None)
-        if self.INLINE_WAIT > 0 and not self._ledger.checkpointing:
-            thread = self.sync_thread
-            if thread.wait(thread.ask(), self.INLINE_WAIT):
-                self._publish()
-        if self._ledger.unsynced:
-            self._start()
+        self._start()
         return result
 
     async def flush(self) -> None:
