@@ -18,6 +18,7 @@ import asyncio
 import bisect
 import contextlib
 import gc
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,6 +53,19 @@ LIBRARY_SIZES = (10, 100, 500)
 NOTES_PER_LISTED_WORKSHOP = 150
 
 
+def _thread_sched() -> tuple[float, int]:
+    """The calling thread's seconds on the run queue so far (runnable, waiting for a CPU: another process or
+    thread had it) and its voluntary context switches (it slept: a lock, the interpreter lock, a timed wait, the
+    disk), from ``/proc/thread-self/schedstat`` and ``getrusage(RUSAGE_THREAD)``; (0.0, 0) where Linux does not
+    give them. Tells a key that waited for something of ours (it slept) from one the machine kept off its CPU."""
+    try:
+        with open("/proc/thread-self/schedstat", "rb") as f:
+            queued = int(f.read().split()[1]) / 1e9
+        return queued, resource.getrusage(resource.RUSAGE_THREAD).ru_nvcsw
+    except (OSError, AttributeError, ValueError, IndexError):
+        return 0.0, 0
+
+
 def _seed(folder: Path, notes: int) -> str:
     """A workshop of ``notes`` notes, checkpointed and closed: the state after a clean close and an idle app."""
     session = WorkshopSession.import_workshop(Store(folder), build_workshop(notes, current_notes=500))
@@ -78,6 +92,11 @@ class KeyPath:
     """The collections of generations 1 and 2 that started during each handler: (generation, thread name)."""
     handler_during: list[bool]
     """Whether each handler ran while a checkpoint was being written."""
+    handler_queued: list[float]
+    """Seconds each handler's thread spent on the run queue (runnable, kept off a CPU by the machine's load)."""
+    handler_slept: list[int]
+    """How many times each handler's thread slept (voluntary context switches): 0 for a handler that waited for
+    nothing; the interpreter lock handed to the sync thread, or any lock or wait, shows here."""
     durable: list[float]
     """From the handler's start to its ``Change`` being published, i.e. durable (the disk's share included)."""
     durable_during: list[bool]
@@ -148,6 +167,8 @@ def key_path(root: Path) -> KeyPath:
     handler_cpu: list[float] = []
     handler_process_cpu: list[float] = []
     handler_during: list[bool] = []
+    handler_queued: list[float] = []
+    handler_slept: list[int] = []
     collected: list[tuple[float, int, str]] = []
 
     def collection(phase: str, info: dict[str, int]) -> None:
@@ -169,12 +190,16 @@ def key_path(root: Path) -> KeyPath:
                 raise RuntimeError(f"no idle checkpoint ran in {i:,} notes ({during[0]:,} keys during one)")
             text = f"A new idea from the room, number {i}: customers answer each other first 🤝"
             checkpointing = session.checkpointing
+            queued_began, slept_began = _thread_sched()
             began, cpu_began, process_began = time.perf_counter(), time.thread_time(), time.process_time()
             note = group.soon(lambda text=text: session.notes.add(text))
             ended = time.perf_counter()
             handler_cpu.append(time.thread_time() - cpu_began)
             handler_process_cpu.append(time.process_time() - process_began)
             handlers.append(ended - began)
+            queued_ended, slept_ended = _thread_sched()
+            handler_queued.append(queued_ended - queued_began)
+            handler_slept.append(slept_ended - slept_began)
             windows.append((began, ended))
             checkpointing = checkpointing or session.checkpointing
             handler_during.append(checkpointing)
@@ -216,6 +241,8 @@ def key_path(root: Path) -> KeyPath:
         handler_process_cpu,
         collections,
         handler_during,
+        handler_queued,
+        handler_slept,
         durable,
         durable_during,
         written[0],
@@ -230,14 +257,16 @@ def key_path(root: Path) -> KeyPath:
 def _slowest(keys: KeyPath) -> str:
     """The slowest key handler, as evidence of what it waited for: its wall time beside its own thread's CPU time
     and the rest of the process's (another thread holding the interpreter lock shows there; the machine or the
-    disk shows as wall time no thread of ours spent), whether a checkpoint was being written, and any collection
-    of generation 1 or 2 that started meanwhile."""
+    disk shows as wall time no thread of ours spent), its time on the run queue and how often it slept (see
+    ``KeyPath.handler_queued`` and ``handler_slept``: sleeping means it waited for something of ours), whether a
+    checkpoint was being written, and any collection of generation 1 or 2 that started meanwhile."""
     index = max(range(len(keys.handlers)), key=keys.handlers.__getitem__)
     own = keys.handler_cpu[index]
     others = max(0.0, keys.handler_process_cpu[index] - own)
     collections = ", ".join(f"gen {g} in {t}" for g, t in keys.collections[index]) or "no collection"
     return (
         f"key {index + 1:,}: {keys.handlers[index] * 1000:.1f} ms, own CPU {own * 1000:.1f}, others {others * 1000:.1f}"
+        f", on the run queue {keys.handler_queued[index] * 1000:.1f}, slept {keys.handler_slept[index]}x"
         f" ({'during' if keys.handler_during[index] else 'outside'} a checkpoint; {collections})"
     )
 
@@ -336,6 +365,17 @@ def run() -> list[Row]:
                 "  the same, the slowest handler: its wall time, its own CPU, the other threads' CPU meanwhile",
                 _slowest(keys),
                 "(where a wait came from)",
+                None,
+            )
+        )
+        slept = [d * 1000 for d, n in zip(keys.handlers, keys.handler_slept, strict=True) if n]
+        queued = [q * 1000 for q in keys.handler_queued]
+        rows.append(
+            (
+                "  the same, handlers that slept (waited for a lock, the interpreter lock, the disk), and run queue",
+                f"{len(slept):,} of {len(ms):,} slept, the longest of them {max(slept, default=0.0):.1f} ms; "
+                f"on the run queue max {max(queued, default=0.0):.1f} ms",
+                "(a key that never sleeps waits for nothing of ours)",
                 None,
             )
         )
