@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -393,3 +394,130 @@ async def test_a_change_made_while_a_round_runs_gets_the_next_round_without_the_
     notes = [await first, *[await task for task in others]]
     assert disk.calls == calls + 1, "the three changes made meanwhile share one round"
     assert [c.changed[0].id for c in published] == [n.id for n in notes]
+
+
+# --- the key path never waits for the sync thread ---------------------------------------------------------
+
+
+class _Watched:
+    """A lock of the store or the sync thread that fails the test at once when the loop's thread (the key path)
+    would wait for it while the sync thread holds it in a held-up phase (instead of waiting: the test never
+    hangs). Other threads, and the key path when the lock is free, take it as usual."""
+
+    def __init__(self, lock: Any, name: str, phase: threading.Event, waits: list[str]) -> None:
+        self._lock, self._name, self._phase, self._waits = lock, name, phase, waits
+        self._holders: list[threading.Thread] = []
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        me = threading.current_thread()
+        if me is threading.main_thread() and self._phase.is_set() and not self._lock.acquire(False):
+            if any(t.name == "group-commit-sync" for t in self._holders):
+                self._waits.append(self._name)
+                raise AssertionError(f"the key path waited for {self._name}, held by the sync thread")
+        elif me is threading.main_thread() and self._phase.is_set():
+            self._holders.append(me)
+            return True
+        got = bool(self._lock.acquire(blocking, timeout))
+        if got:
+            self._holders.append(me)
+        return got
+
+    def release(self) -> None:
+        self._holders.remove(threading.current_thread())
+        self._lock.release()
+
+    def _is_owned(self) -> bool:  # for threading.Condition over this lock
+        return threading.current_thread() in self._holders
+
+    def locked(self) -> bool:
+        return bool(self._holders)
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class _WatchedCondition(threading.Condition):
+    """The sync thread's condition: fails the test at once when the loop's thread would wait on it (for a round
+    to end, bounded or not) while the sync thread is held up."""
+
+    def __init__(self, lock: _Watched) -> None:
+        super().__init__(lock)  # type: ignore[arg-type]
+        self._watched = lock
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if threading.current_thread() is threading.main_thread() and self._watched._phase.is_set():
+            self._watched._waits.append("a round's end")
+            raise AssertionError("the key path waited for the sync thread's round to end")
+        return super().wait(timeout)
+
+
+SYNC_PHASES = [
+    ("writing the queued lines to the journal", "journal", "write_lines"),
+    ("the fdatasync", "journal", "sync_data"),
+    ("handing the round's end to the loop", "group", "_call_first"),
+]
+
+
+@pytest.mark.parametrize(("phase", "owner", "name"), SYNC_PHASES, ids=[p[0] for p in SYNC_PHASES])
+async def test_the_key_path_waits_for_nothing_the_sync_thread_does(
+    session: WorkshopSession,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    phase: str,
+    owner: str,
+    name: str,
+) -> None:
+    """Issue #14: no key handler waits for the disk. Each phase of a round in which the sync thread makes a
+    system call (the journal's write, its fdatasync, waking the loop) is held up in the sync thread, with no
+    bound, while the stage screen's key path adds notes (``group.soon``, as Enter does): every key returns, its
+    note in memory and not published; every lock the key path takes is free (the store's and the sync thread's
+    are watched, and one the sync thread holds fails the test at once); once the phase goes on, all are published
+    in order and durable."""
+    from workshop.session import group as group_module
+    from workshop.store.journal import JournalWriter
+
+    target: Any = JournalWriter if owner == "journal" else group_module
+    in_phase, release, reached = threading.Event(), threading.Event(), threading.Event()
+    real = getattr(target, name)
+
+    def held_up(*args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is threading.main_thread() and in_phase.is_set():
+            waits.append(name)
+            raise AssertionError(f"the key path made the sync thread's call itself: {name}")
+        if threading.current_thread().name == "group-commit-sync" and not reached.is_set():
+            reached.set()
+            in_phase.set()
+            release.wait(timeout=120)
+            in_phase.clear()
+        return real(*args, **kwargs)
+
+    group = session.group
+    file = session._ledger._file
+    assert file is not None
+    waits: list[str] = []
+    for lock in ("_mutex", "_writing"):
+        monkeypatch.setattr(file, lock, _Watched(getattr(file, lock), lock, in_phase, waits))
+    thread = group.sync_thread
+    assert not thread.running  # its condition is replaced before the thread takes it
+    watched_cond = _Watched(threading.RLock(), "_cond", in_phase, waits)
+    monkeypatch.setattr(thread, "_cond", _WatchedCondition(watched_cond))
+    monkeypatch.setattr(target, name, held_up)
+    seen: list[Change] = []
+    session.subscribe(seen.append)
+    first = group.soon(lambda: session.notes.add("starts the round"))
+    try:
+        assert await asyncio.to_thread(reached.wait, 120), f"the round never reached {phase}"
+        typed = [group.soon(lambda i=i: session.notes.add(f"while {phase} {i}")) for i in range(3)]
+        assert all(session.note(n.id).text == f"while {phase} {i}" for i, n in enumerate(typed))
+        assert waits == []
+        assert all(note.id not in [c.changed[0].id for c in seen] for note in typed), "published before durable"
+    finally:
+        release.set()
+    await group.flush()
+    assert [c.changed[0].id for c in seen] == [n.id for n in [first, *typed]]
+    session.close()
+    texts = {n["text"] for n in store.read_tables(session.workshop.id)["notes"].values()}
+    assert {"starts the round", *(f"while {phase} {i}" for i in range(3))} <= texts
