@@ -10,6 +10,8 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
   count their wrapped height with it instead of laying themselves out.
 - ``OptionListLines``: ``OptionList``'s line map (which line shows which option), so ``LazyOptionList`` can place
   options by guessed heights and count only those it draws.
+- ``keep_scrolled_lines``: a line widget scrolled by a few lines moves the lines it has drawn instead of drawing
+  every line in view again.
 - ``load_screen_css``, ``ScreenCssLoader``: a pushed screen's own stylesheet parsed alone.
 - ``QuietFirstResume``: a screen's first resume does not restyle every widget again.
 - ``QuietWhenCovered``: a screen under an opaque screen does not repaint the screen above it.
@@ -337,13 +339,26 @@ class OptionListLines(OptionList):
         own reactive, which still lays the screen out)."""
         width = self.scrollable_content_region.width - self._get_left_gutter_width()
         virtual_size = Size(width, lines)
-        if virtual_size != self.virtual_size:
+        before = self.virtual_size
+        if virtual_size != before:
             if self.styles.auto_dimensions:
                 self.virtual_size = virtual_size
             else:
                 self.set_reactive(Widget.virtual_size, virtual_size)
-                self.refresh()
+                # only the lines from the old end on change (a last option's divider line comes or goes): a list
+                # scrolled to its end with a note added below did not need its other lines drawn again
+                self.refresh_lines(min(before.height, lines) - 1)
             self._scroll_update(virtual_size)
+
+    def refresh_lines(self, first: int, count: int | None = None) -> None:
+        """Draw again the lines ``first`` to ``first + count`` of the list (all from ``first`` on when ``count`` is
+        None), where they are in view: nothing when none is (``Widget.refresh`` of that region)."""
+        top = int(self.scroll_offset.y)
+        view = self.scrollable_content_region
+        start = max(first, top)
+        end = top + view.height if count is None else min(first + count, top + view.height)
+        if end > start and view.width > 0:
+            self.refresh(Region(0, start - top, view.width, end - start))
 
     def clear_lines(self) -> None:
         """Clear the line map and the drawn lines, as a resize does."""
@@ -378,6 +393,35 @@ class OptionListLines(OptionList):
 
     def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
         self.prompt_replaced(index, prompt)
+
+
+def keep_scrolled_lines(widget: Widget, delta: int) -> None:
+    """Repaint a line widget (a ``ScrollView``: ``render_line`` draws line ``scroll_offset.y + y``) just scrolled by
+    ``delta`` lines (positive: down), drawing again only the lines that come into view or were to be drawn anyway.
+
+    ``ScrollView.watch_scroll_y`` repaints the whole widget, which draws every line in view again
+    (``StylesCache``: one ``render_line`` and the widget's styles applied per line). A note list following its
+    newest note scrolls by a note's height for every note added: 24 lines drawn anew for two new ones, about half
+    the CPU of each frame (``benchmarks/phone_change_bench.py``). Here the lines Textual's ``StylesCache`` holds
+    (``_cache``, by line of the widget, and ``_dirty_lines``) are moved by ``delta`` within the content rows (the
+    border and padding rows stay), the widget's whole region is still repainted on the screen (every row of it
+    shows something else now), and only the lines that had nothing to move into them, or were already to be drawn
+    again, are drawn. Pinned by ``tests/test_internals.py``."""
+    cache = widget._styles_cache
+    drawn, dirty = cache._cache, cache._dirty_lines
+    top = widget.content_region.y - widget.region.y
+    rows = range(top, top + widget.content_region.height)
+    kept: dict[int, Strip] = {}
+    if 0 < abs(delta) < len(rows):
+        for y in rows:
+            source = y + delta
+            if source in rows and source not in dirty and (strip := drawn.get(source)) is not None:
+                kept[y] = strip
+    for y in rows:
+        drawn.pop(y, None)
+    drawn.update(kept)
+    widget.refresh(widget.size.region)  # the screen shows every row anew (marks every line to be drawn too)
+    dirty.difference_update(kept)
 
 
 # --- a screen's first resume (Screen._on_screen_resume) ---------------------------------------------------

@@ -687,3 +687,80 @@ def test_what_drop_closed_watchers_and_set_interval_apart_rely_on() -> None:
         assert timer_handle._context is not None  # what set_interval_apart makes harmless
     finally:
         loop.close()
+
+
+# --- a line widget scrolled by a few lines (keep_scrolled_lines) --------------------------------------------------
+
+
+def test_what_keep_scrolled_lines_relies_on() -> None:
+    from textual._styles_cache import StylesCache
+    from textual.scroll_view import ScrollView
+    from textual.widget import Widget
+    from textual.widgets import OptionList
+
+    # Textual's line cache: drawn lines by the widget's line, and the lines to draw again; a line is drawn only if
+    # it is to be drawn again or not held, and lines drawn are no longer to be drawn again.
+    render = inspect.getsource(StylesCache.render)
+    assert "if is_dirty(y) or y not in self._cache:" in render
+    assert (
+        "self._cache[y] = strip" in render
+        and "self._dirty_lines.difference_update(crop.line_range)" in render
+    )
+    cache = StylesCache()
+    assert cache._cache == {} and cache._dirty_lines == set()
+    # A region refreshed marks its lines (moved by the content offset) to be drawn again and the region repainted.
+    dirty = inspect.getsource(Widget._set_dirty)
+    assert "self._styles_cache.set_dirty(*widget_regions)" in dirty and "content_offset" in dirty
+    # What ours replaces: a scroll view repaints itself whole when its offset changes by a line.
+    assert "self.refresh(self.size.region)" in inspect.getsource(ScrollView.watch_scroll_y)
+    # An option list's line ``y`` shows the list's line ``scroll_offset.y + y``; its highlight is a reactive that
+    # scrolls to the option in its public watcher (the private one, ours, runs before it).
+    assert "line_number = self.scroll_offset.y + y" in inspect.getsource(OptionList.render_line)
+    assert "self.scroll_to_highlight()" in inspect.getsource(OptionList.watch_highlighted)
+    from textual.reactive import Reactive
+
+    checks = inspect.getsource(Reactive._check_watchers)
+    assert checks.index('f"_watch_{name}"') < checks.index('f"watch_{name}"')
+
+
+async def test_keep_scrolled_lines_draws_only_the_lines_scrolled_into_view() -> None:
+    from textual.app import App
+    from textual.geometry import Region
+    from textual.strip import Strip
+    from textual.widgets import OptionList
+
+    from screens.internals import keep_scrolled_lines
+
+    class Lines(OptionList):
+        def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+            keep_scrolled_lines(self, round(new_value) - round(old_value))
+
+    class Plain(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Lines(*[f"Line {i}" for i in range(60)])
+
+    app = Plain()
+    async with app.run_test(size=(30, 12)) as pilot:
+        lines = app.query_one(Lines)
+        lines.styles.height = "1fr"
+        await pilot.pause()
+        drawn: list[int] = []
+        render_line = lines.render_line
+
+        def counting(y: int) -> Strip:
+            drawn.append(y)
+            return render_line(y)
+
+        lines.render_line = counting  # type: ignore[method-assign]
+        whole = Region(0, 0, lines.region.width, lines.region.height)
+        view = lines.scrollable_content_region.height
+        for step in (1, 2, -1, -2, view - 1, view, -view - 5):
+            drawn.clear()
+            before = lines.scroll_offset.y
+            lines.scroll_to(y=before + step, animate=False, immediate=True)
+            await pilot.pause()
+            assert lines.scroll_offset.y == before + step
+            assert len(drawn) == min(abs(step), view)  # only what came into view (all of it past a screen)
+            shown = [list(strip) for strip in lines.render_lines(whole)]
+            lines.refresh()
+            assert shown == [list(strip) for strip in lines.render_lines(whole)]

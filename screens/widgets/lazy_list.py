@@ -25,10 +25,18 @@ from textual import events
 from textual.css.scalar import Unit
 from textual.css.styles import RulesMap
 from textual.geometry import Region, Size
+from textual.reactive import reactive
 from textual.visual import VisualType
 from textual.widgets.option_list import Option
 
-from screens.internals import ListContent, OptionListLines, cached_visual, option_divider, set_option_prompt
+from screens.internals import (
+    ListContent,
+    OptionListLines,
+    cached_visual,
+    keep_scrolled_lines,
+    option_divider,
+    set_option_prompt,
+)
 
 PLACE_AHEAD = 2
 """Screens of lines placed below the view (and below the highlighted option), so paging down finds them placed."""
@@ -53,7 +61,16 @@ def estimated(option: Option) -> Estimated | None:
 
 
 class LazyOptionList(OptionListLines):
-    """An ``OptionList`` whose options are counted only when drawn (see the module's docstring)."""
+    """An ``OptionList`` whose options are counted only when drawn (see the module's docstring).
+
+    It also draws again only the lines that change: moving the highlight draws the lines of the option it leaves
+    and of the one it lands on (``OptionList`` draws every line in view), and scrolling by a few lines moves the
+    lines drawn and draws only those that come into view (``keep_scrolled_lines``). A list following its newest
+    option (a stage's notes as the room writes) drew every line in view for each one added."""
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    """The highlighted option's index (``OptionList.highlighted``); a change draws the two options' lines again
+    (``_watch_highlighted``), not the whole list."""
 
     def __init__(
         self,
@@ -80,6 +97,44 @@ class LazyOptionList(OptionListLines):
         for them: ``place_lines`` then has nothing to do (it is called for every line drawn)."""
         super().__init__(*content, name=name, id=id, classes=classes, disabled=disabled, markup=False)
 
+    # --- drawing only what changed -----------------------------------------------------------------------
+
+    def _watch_highlighted(self, old: int | None, new: int | None) -> None:
+        """Draw again the lines of the option the highlight left and of the one it is on (before ``OptionList``'s
+        own watcher scrolls to it: ``keep_scrolled_lines`` moves the lines marked here with the rest)."""
+        for index in (old, new):
+            if index is not None:
+                self.refresh_option(index)
+
+    def refresh_option(self, index: int) -> None:
+        """Draw again the lines of the option at ``index`` where they are in view (nothing if it is not placed)."""
+        cache = self.line_cache
+        line = cache.index_to_line.get(index)
+        if line is not None:
+            self.refresh_lines(line, cache.heights.get(index, 1))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """As ``ScrollView.watch_scroll_y``, but a scroll by a few lines draws only the lines that come into view
+        (``keep_scrolled_lines``), unless an option placed by a guess comes into view: counting it as it is drawn
+        may move the lines below it (``_rebuild_lines``), and then every line is drawn."""
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = new_value
+        delta = round(new_value) - round(old_value)
+        if delta:
+            keep_scrolled_lines(self, 0 if self._guesses_in_view() else delta)
+
+    def _guesses_in_view(self) -> bool:
+        """Whether an option in view was placed by a guessed height (or a line in view is not placed yet)."""
+        lines = self.line_cache.lines
+        top = int(self.scroll_offset.y)
+        bottom = top + self.scrollable_content_region.height - 1
+        if bottom >= len(lines):
+            return True
+        if not self._guessed or top >= len(lines):
+            return bottom >= len(lines)
+        guessed = self._guessed
+        return any(index in guessed for index in range(lines[top][0], lines[bottom][0] + 1))
+
     # --- measuring --------------------------------------------------------------------------------------
 
     def _option_width(self) -> int:
@@ -91,7 +146,9 @@ class LazyOptionList(OptionListLines):
         self._placed_width = None
         self._heights_changed += 1
 
-    def set_options_in_parts(self, items: Sequence[Any], build: Callable[[Any], ListContent], *, first: int) -> None:
+    def set_options_in_parts(
+        self, items: Sequence[Any], build: Callable[[Any], ListContent], *, first: int
+    ) -> None:
         """The options ``build`` makes of ``items``: the first ``first`` now, the rest just after the next frame
         (a 3,333-note ballot built 3,333 options to show a screen of them; ``first`` is a screen's worth).
 
@@ -148,7 +205,9 @@ class LazyOptionList(OptionListLines):
         view = self.scrollable_content_region.height
         return view > 0 and len(lines) >= int(self.scroll_offset.y) + view
 
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
         if self._quiet and not (regions or layout or recompose):
             return self  # options added below the view (``add_options``): nothing in view changed
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
@@ -337,6 +396,7 @@ class LazyOptionList(OptionListLines):
                 index_to_line[index] = line
                 line += heights[index]
         self.clear_render_cache()
+        self.refresh()  # lines below the first wrong guess moved: every line in view is drawn again
         self._set_virtual_height()
 
     def _settle_view(self) -> None:
