@@ -380,12 +380,26 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         They are followed in order, in one batch of the note list (``NoteList.batched``: one scroll and one
         repaint): at once when one of them cannot wait (``_can_wait``), else once ``FOLLOW_PERIOD`` has passed
         since the last follow. The Enter that adds a note follows them itself when its note is published before
-        its handler returns (``note_entered``): the list shows the note with no turn of the loop in between."""
+        its handler returns (``note_entered``): the list shows the note with no turn of the loop in between.
+
+        A note typed here and published outside any handler (by its group commit round's end, a callback the
+        loop runs before everything waiting there: ``GroupCommit``) is followed right here, with everything
+        gathered before it: the list shows it in the callback that made it durable. Posted as a message, it
+        waited for the screen's own turn of the loop behind whatever was queued meanwhile (frames, live pages,
+        requests): one more hand-off on the way from the facilitator's Enter to the note listed (issue #11)."""
         self._changes.append(change)
         if here or not self._can_wait(change):
             self._follow_now = True
+            if not here and self._typed_in(change) and self.is_attached:
+                self._follow_gathered()
+                return
         if not self._woken:
             self._woken = self.post_message(self.ChangesHeard())
+
+    def _typed_in(self, change: Change) -> bool:
+        """Whether ``change`` writes a note typed here and not shown yet (``_awaited``)."""
+        awaited = self._awaited
+        return bool(awaited) and any(isinstance(r, Note) and r.id in awaited for r in change.changed)
 
     def on_workshop_changed(self, message: WorkshopChanged) -> None:
         """A change posted as a message (as to every other screen) is gathered like one handed over."""
