@@ -26,6 +26,8 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
   reactive watchers or by a stopped timer's pending sleep.
 - ``OverridesClosedAtCuts``, ``close_overrides_at_cuts``, ``ClosedCutsApp``: each piece of a terminal row cut by
   a dialog (or a clip) closes the right-to-left overrides it opens.
+- ``FramesOnDemand``, ``set_timer_direct``: an idle screen's event loop sleeps until something is to be drawn (no
+  wake-up 16 ms after each frame), and a one-shot timer calls its callback without a message's hop.
 
 The tick boxes and tables (``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``, ``FixedSizeDataTable``)
 are in ``screens.internals_widgets``, under the same rules: their Textual widgets (``Checkbox``, ``SelectionList``,
@@ -63,6 +65,7 @@ from typing import Any, Final, TypeVar, cast
 
 from rich._wrap import divide_line as _divide_line
 from rich.segment import Segment
+from textual import _time as textual_time
 from textual import events
 from textual._compositor import Compositor
 from textual._context import active_message_pump
@@ -73,10 +76,11 @@ from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.message_pump import MessagePump, MessagePumpClosed
+from textual.screen import UPDATE_PERIOD as SCREEN_UPDATE_PERIOD
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.style import Style
-from textual.timer import Timer
+from textual.timer import EventTargetGone, Timer
 from textual.visual import Visual, VisualType
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
@@ -733,8 +737,85 @@ def inside_handler() -> bool:
     return active_message_pump.get(None) is not None
 
 
+# --- frames drawn on demand (Screen._update_timer, Timer._run) -------------------------------------------------
+
+
+class FrameTimer(Timer):
+    """Textual's ``screen_update`` interval as it is used (resumed when something is to be drawn, paused by the
+    frame it draws), without its wake-up after each frame.
+
+    ``Timer._run`` (8.2.8) sleeps until the next slot of its fixed grid and only then waits for a paused timer to
+    be resumed: a screen drawn once a second (a running countdown) woke its event loop a second time 16 ms after
+    each frame, only to find the timer paused and go back to sleep. On a virtual machine a wake-up from idle costs
+    milliseconds of CPU (``benchmarks/follow_bench.py`` measures it), so that was half the projector's idle cost.
+    Here the timer waits to be resumed first and then sleeps only what is left of ``interval`` since its last frame
+    (none after a pause of an interval or more): frames are as often and as prompt as Textual's, at most one per
+    interval, and a paused timer never wakes the loop. ``reset`` (which Textual never calls on this timer) makes the
+    next frame wait a whole interval."""
+
+    async def _run(self) -> None:
+        interval = self._interval
+        last = -interval
+        count = 0
+        self._active  # noqa: B018 - made here, in the timer's own thread, as Timer._run does
+        while self._repeat is None or count <= self._repeat:
+            await self._active.wait()
+            if self._reset:
+                self._reset = False
+                last = textual_time.get_time()
+            wait = last + interval - textual_time.get_time()
+            if wait > 0:
+                await textual_time.sleep(wait)
+                await self._active.wait()  # paused meanwhile (a layout drew the frame): wait to be resumed again
+            last = textual_time.get_time()
+            count += 1
+            try:
+                await self._tick(next_timer=last, count=count)
+            except EventTargetGone:
+                break
+
+
+class FramesOnDemand:
+    """Mix into a ``Screen`` (before it): its frames are drawn by a ``FrameTimer``, so the event loop sleeps
+    between two changes to draw instead of waking 16 ms after every frame.
+
+    ``Screen._update_timer`` (8.2.8) is a property making, on first use, ``set_interval(UPDATE_PERIOD,
+    self._on_timer_update, name="screen_update", pause=True)`` kept in the name-mangled ``_Screen__update_timer``;
+    ``_on_idle`` resumes it when there is something to draw and ``_on_timer_update`` pauses it. Here the same
+    timer is made as a ``FrameTimer``, added to the screen's timers (stopped when it closes) as ``set_interval``
+    does. Pinned by ``tests/test_internals.py``."""
+
+    @property
+    def _update_timer(self) -> Timer:
+        screen = cast("Screen[Any]", self)
+        timer: Timer | None = screen._Screen__update_timer  # type: ignore[attr-defined]
+        if timer is None:
+            timer = FrameTimer(
+                screen, SCREEN_UPDATE_PERIOD, name="screen_update", callback=screen._on_timer_update, pause=True
+            )
+            timer._start()
+            screen._timers.add(timer)
+            screen._Screen__update_timer = timer  # type: ignore[attr-defined]
+        return timer
+
+
+def set_timer_direct(node: MessagePump, seconds: float, callback: Callable[[], object], name: str) -> Timer:
+    """Call ``callback`` once after ``seconds``, from the timer's own task, as ``node.set_interval`` calls its
+    callback; stopped with ``node`` as any of its timers.
+
+    ``node.set_timer`` (8.2.8) wraps its callback in ``node.call_next``: the timer's task posts a message and
+    ``node``'s task, woken by it, runs the callback, a hop through another task for nothing when the callback
+    only draws. An exception in ``callback`` goes to the app (``App._handle_exception``) as a timer's does."""
+    timer = Timer(node, seconds, name=name, callback=callback, repeat=0)
+    timer._start()
+    node._timers.add(timer)
+    return timer
+
+
 __all__ = [
     "ClosedCutsApp",
+    "FrameTimer",
+    "FramesOnDemand",
     "LineCache",
     "ListContent",
     "OptionListLines",
@@ -758,4 +839,5 @@ __all__ = [
     "option_divider",
     "set_interval_apart",
     "set_option_prompt",
+    "set_timer_direct",
 ]

@@ -764,3 +764,48 @@ async def test_keep_scrolled_lines_draws_only_the_lines_scrolled_into_view() -> 
             shown = [list(strip) for strip in lines.render_lines(whole)]
             lines.refresh()
             assert shown == [list(strip) for strip in lines.render_lines(whole)]
+
+
+def test_what_frames_on_demand_and_set_timer_direct_rely_on() -> None:
+    from textual.message_pump import MessagePump
+    from textual.screen import UPDATE_PERIOD, Screen
+    from textual.timer import Timer
+
+    # The screen's frame timer: made on first use of the property, kept in the name-mangled attribute, resumed
+    # when something is to be drawn and paused by the frame.
+    made = inspect.getsource(Screen._update_timer.fget)  # type: ignore[attr-defined]
+    assert "self.__update_timer is None" in made and "self.__update_timer = self.set_interval(" in made
+    assert "UPDATE_PERIOD, self._on_timer_update" in made and "pause=True" in made
+    assert "self._update_timer.resume()" in inspect.getsource(Screen._on_idle)
+    assert "self._update_timer.pause()" in inspect.getsource(Screen._on_timer_update)
+    assert UPDATE_PERIOD > 0
+    # Textual's timer sleeps to its next slot before it waits to be resumed (the wake-up FrameTimer saves).
+    run = inspect.getsource(Timer._run)
+    assert run.index("await sleep(wait_time)") < run.index("await self._active.wait()", run.index("while"))
+    assert "async def _tick(self, *, next_timer: float, count: int)" in inspect.getsource(Timer._tick)
+    assert "EventTargetGone" in inspect.getsource(Timer._run)
+    # set_timer hops through call_next; set_interval calls its callback from the timer's task.
+    assert "partial(self.call_next, callback)" in inspect.getsource(MessagePump.set_timer)
+    assert "callback=callback" in inspect.getsource(MessagePump.set_interval)
+    assert "self._timers.add(timer)" in inspect.getsource(MessagePump.set_interval)
+
+
+async def test_frames_on_demand_makes_the_screen_s_frame_timer_once() -> None:
+    from textual.screen import Screen
+
+    from screens.internals import FramesOnDemand, FrameTimer
+
+    class Drawn(FramesOnDemand, Screen[None]):
+        pass
+
+    class Host(App[None]):
+        def get_default_screen(self) -> Screen[None]:
+            return Drawn()
+
+    app = Host()
+    async with app.run_test(size=(20, 4)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        timer = screen._update_timer
+        assert isinstance(timer, FrameTimer) and timer is screen._update_timer
+        assert timer in screen._timers and timer.name == "screen_update"

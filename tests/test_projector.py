@@ -228,22 +228,25 @@ async def test_the_big_digits_are_drawn_in_each_phases_colours(
 
 
 async def test_the_countdown_is_redrawn_when_its_digits_move_and_once_a_second_when_stopped(
-    session: WorkshopSession, following: Following, clock: FakeClock
+    session: WorkshopSession, following: Following, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A projector left on a stage wakes once a second, not four times (its CPU while nothing changes); a
     running countdown is redrawn just after each of its seconds, so every second is shown."""
+    import screens.projector.screen as projector_screen
+
     app = ProjectorApp(following, watch=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         screen = screen_of(app)
         asked: list[float] = []
-        set_timer = screen.set_timer
+        set_timer = projector_screen.set_timer_direct
 
-        def recording(delay: float, *args: Any, **kwargs: Any) -> Any:
+        def recording(node: Any, delay: float, *args: Any, **kwargs: Any) -> Any:
+            assert node is screen
             asked.append(delay)
-            return set_timer(delay, *args, **kwargs)
+            return set_timer(node, delay, *args, **kwargs)
 
-        screen.set_timer = recording  # type: ignore[method-assign]
+        monkeypatch.setattr(projector_screen, "set_timer_direct", recording)
         screen.refresh_clock()
         assert asked == [IDLE_TICK_SECONDS]  # the timer is not running
         session.timer.start()

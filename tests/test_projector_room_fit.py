@@ -51,3 +51,56 @@ async def test_the_join_code_and_address_are_always_shown_and_the_qr_code_whole_
                 assert [line for line in inked if line in text] == []
     finally:
         follows.follower.stop()
+
+
+def test_the_board_titles_go_from_the_fullest_wording_to_the_shortest() -> None:
+    from screens.projector.screen import board_titles
+
+    assert board_titles(4, None) == ["Notes · 4"]
+    titles = board_titles(0, 1)
+    assert titles[0] == "Notes · 0 · silent brainstorming: 1 note until the reveal"
+    assert titles[-1] == "Notes · 0 · silent: 1 to come"
+    assert [len(t) for t in titles] == sorted((len(t) for t in titles), reverse=True)
+    assert all("silent" in t for t in titles)
+
+
+@pytest.mark.parametrize(
+    ("size", "title"),
+    [
+        ((80, 24), "Notes · 2 · silent: 27 notes until the reveal"),
+        ((200, 60), "Notes · 2 · silent brainstorming: 27 notes until the reveal"),
+    ],
+)
+async def test_the_notes_title_fits_beside_the_room_s_address(
+    session: WorkshopSession, store: Store, clock: FakeClock, size: tuple[int, int], title: str
+) -> None:
+    """During silent brainstorming with the room open, the board's title says how many notes wait for the
+    reveal in words that fit beside the address (at 80x24 it was cut: "… 3 notes until the …"); the
+    window made narrower or wider words it again."""
+    from screens.projector import ProjectorApp
+    from workshop.follow import open_following
+
+    session.agenda.next()
+    session.notes.add("Seen before the silence")
+    session.notes.add("Seen too")
+    session.notes.set_silent(True)
+    for number in range(27):
+        session.notes.add(f"Hidden idea {number}")
+    session.log("room.opened", "Room opened", data={"url": "http://192.168.178.120:18765/", "code": "K7PQ3X"})
+    follows = open_following(store, session.workshop.id, clock=clock)
+    app = ProjectorApp(follows, watch=False)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            text = screen_text(app)  # type: ignore[arg-type]
+            assert title in text and "…" not in text.split(title)[0].splitlines()[-1], text
+            other = (200, 60) if size == (80, 24) else (80, 24)
+            await pilot.resize_terminal(*other)
+            await pilot.pause()
+            await pilot.pause()
+            wider = "brainstorming" in screen_text(app)  # type: ignore[arg-type]
+            assert wider == (other == (200, 60))
+            assert "27 notes until the reveal" in screen_text(app)  # type: ignore[arg-type]
+    finally:
+        follows.follower.stop()

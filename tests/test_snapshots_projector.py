@@ -32,9 +32,10 @@ def _utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
-def _projector(data_dir: Path, *, revealed_vote: bool) -> ProjectorApp:
+def _projector(data_dir: Path, *, revealed_vote: bool, silent_room: bool = False) -> ProjectorApp:
     """The demo workshop on the projector: its current stage with the timer in its last 20 %, or a stage whose
-    vote was revealed, with the time up."""
+    vote was revealed, with the time up; ``silent_room``: the current stage in silent brainstorming, notes
+    waiting for the reveal, the room open to phones."""
     from workshop.demo import build_demo
 
     clock = FakeClock(wall=WALL)
@@ -53,6 +54,11 @@ def _projector(data_dir: Path, *, revealed_vote: bool) -> ProjectorApp:
         session.timer.reset()
         session.timer.start()
         clock.advance(session.stage().minutes * 60 * 0.85)
+    if silent_room:
+        session.notes.set_silent(True)
+        for number in range(12):
+            session.notes.add(f"A hidden idea, number {number}")
+        session.log("room.opened", "Room opened", data={"url": "http://192.168.178.120:18765/", "code": "K7PQ3X"})
     workshop_id = session.workshop.id
     session.close()
     return ProjectorApp(open_following(store, workshop_id, clock=clock), watch=False)
@@ -71,3 +77,9 @@ def test_projector_stage(snap_compare: Any, data_dir: Path, size: tuple[int, int
 @pytest.mark.parametrize("size", SIZES)
 def test_projector_vote_revealed_times_up(snap_compare: Any, data_dir: Path, size: tuple[int, int]) -> None:
     assert snap_compare(_projector(data_dir, revealed_vote=True), terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_projector_silent_brainstorming_room_open(snap_compare: Any, data_dir: Path, size: tuple[int, int]) -> None:
+    app = _projector(data_dir, revealed_vote=False, silent_room=True)
+    assert snap_compare(app, terminal_size=size, run_before=_settle)

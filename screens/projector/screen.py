@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,7 +31,7 @@ from facilitation.models import Ballot, Note, Stage, Workshop
 from facilitation.readiness import readiness_rounds, result_shown
 from facilitation.timer_words import seconds_to_next_digit
 from screens.base import WorkshopChanged
-from screens.internals import QuietFirstResume
+from screens.internals import FramesOnDemand, QuietFirstResume, set_timer_direct
 from screens.projector.board import Board, StageNotes, ballot_notes_view, notes_view, results_view
 from screens.projector.countdown import ProjectorCountdown
 from screens.widgets import AgendaStrip, stage_marks
@@ -71,7 +72,32 @@ class LowerPart(Horizontal):
             screen.draw_room()
 
 
-class ProjectorScreen(QuietFirstResume, Screen[None]):
+class BoardBox(Vertical):
+    """The board's frame, whose title says what the board shows; a new width fits the title again
+    (``ProjectorScreen.fit_board_title``)."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ProjectorScreen):
+            screen.fit_board_title()
+
+
+def board_titles(shown: int, waiting: int | None) -> list[str]:
+    """The notes board's title, from the fullest wording to the shortest: ``shown`` notes on the board and, during
+    silent brainstorming (``waiting`` not None), how many wait for the reveal. The screen shows the first that fits
+    the frame (at 80x24 with the room's address beside it the frame's title has 47 cells)."""
+    notes = f"Notes · {shown}"
+    if waiting is None:
+        return [notes]
+    return [
+        f"{notes} · silent brainstorming: {text.plural(waiting, 'note')} until the reveal",
+        f"{notes} · silent: {text.plural(waiting, 'note')} until the reveal",
+        f"{notes} · silent: {waiting} until the reveal",
+        f"{notes} · silent: {waiting} to come",
+    ]
+
+
+class ProjectorScreen(FramesOnDemand, QuietFirstResume, Screen[None]):
     """The one screen of ``workshop present``: read-only, no dialogs, nothing meant for the facilitator."""
 
     AUTO_FOCUS = None
@@ -83,6 +109,7 @@ class ProjectorScreen(QuietFirstResume, Screen[None]):
         self._notes: StageNotes | None = None
         self._tick: Timer | None = None
         self._room_drawn: tuple[str, str, bool] | None = None
+        self._board_titles: list[str] = [""]
 
     @property
     def projector(self) -> ProjectorApp:
@@ -103,7 +130,7 @@ class ProjectorScreen(QuietFirstResume, Screen[None]):
         yield Static(id="p-prompt")
         yield ProjectorCountdown(id="p-countdown")
         with LowerPart(id="p-lower"):
-            with Vertical(id="p-board-box"):
+            with BoardBox(id="p-board-box"):
                 yield Board(id="p-board")
             yield Static(id="p-room")
 
@@ -228,7 +255,7 @@ class ProjectorScreen(QuietFirstResume, Screen[None]):
         if self._tick is not None:
             self._tick.stop()
         delay = IDLE_TICK_SECONDS if step is None else step + DIGIT_MARGIN_SECONDS
-        self._tick = self.set_timer(delay, self._ticked, name="projector clock")
+        self._tick = set_timer_direct(self, delay, self._ticked, name="projector clock")
 
     def _ticked(self) -> None:
         self._tick = None  # this timer has fired: nothing to stop
@@ -237,37 +264,46 @@ class ProjectorScreen(QuietFirstResume, Screen[None]):
     def draw_board(self) -> None:
         """The board for the current stage: notes, an open vote's notes, a revealed vote or the readiness chart."""
         board = self.query_one(Board)
-        box = self.query_one("#p-board-box")
         ws = self.session.workshop
         stage = ws.stages.get(self._stage_id) if self._stage_id is not None else None
         if stage is None:
-            box.border_title = ""
+            self._board_titles = [""]
+            self.fit_board_title()
             board.show(lambda _w, _h: "")
             return
         accent = f"bold {self.app.current_theme.accent or ''}".strip()
         ballot = self._ballot(stage)
         if stage.kind == "readiness":
-            box.border_title = "Readiness check"
+            self._board_titles = ["Readiness check"]
             chart = self._readiness(ws, accent)
             board.show(lambda _w, _h: chart)
         elif ballot is not None and ballot.status == "closed":
-            box.border_title = "Vote result"
+            self._board_titles = ["Vote result"]
             ranked = self.session.votes.result(ballot.id).ranked
             board.show(lambda w, h: results_view(ballot, ranked, ws, w, h, bar_style=accent))
         elif ballot is not None:
-            box.border_title = "Voting"
+            self._board_titles = ["Voting"]
             board.show(lambda w, h: ballot_notes_view(ballot, ws, w, h))
         else:
             if self._notes is None or self._notes.stage_id != stage.id:
                 self._notes = StageNotes(stage.id, ws.stage_notes(stage.id))
             notes = self._notes.notes
-            box.border_title = f"Notes · {len(notes)}"
+            waiting = None
             if stage.silent:  # the room sees how many came in, never what, until the reveal
                 waiting = sum(1 for n in ws.stage_notes(stage.id) if n.hidden and not n.withheld)
-                box.border_title += (
-                    f" · silent brainstorming: {text.plural(waiting, 'note')} until the reveal"
-                )
+            self._board_titles = board_titles(len(notes), waiting)
             board.show(lambda w, h: notes_view(notes, ws, w, h, accent=accent))
+        self.fit_board_title()
+
+    def fit_board_title(self) -> None:
+        """Title the board's frame with the fullest wording that fits its width (the frame's two corners take a
+        cell each); the shortest where none does (Textual ends it with an ellipsis), the fullest before the first
+        layout (its first resize fits it)."""
+        box = self.query_one("#p-board-box")
+        width, titles = box.size.width, self._board_titles
+        title = next((t for t in titles if cell_len(t) <= width - 2), titles[-1]) if width else titles[0]
+        if box.border_title != title:
+            box.border_title = title
 
     def _ballot(self, stage: Stage) -> Ballot | None:
         """The stage's latest vote (on the action plan: the final-priorities vote across stages)."""
