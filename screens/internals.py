@@ -46,18 +46,29 @@ live there:
   up to the next ESC are sent as separate key presses, ESC shown as ``^``, ahead of the paste itself. ``esc``,
   ESC ``[31m``, ``red``, ESC ``[0m`` arrived as the keys ``^[31mred^[0m`` and then the paste ``esc``.
 
-``WorkshopLinuxDriver`` runs Textual's own ``run_input_thread`` with two names it looks up swapped: the decoder
-factory (``getincrementaldecoder``, so bytes that are not UTF-8 become U+FFFD and the app is told) and the parser
-class (``XTermParser``, so escape sequences inside a paste stay in the paste, in order). Nothing else of the
-method is copied, so upstream fixes to it still apply. What then happens to pasted text (colour codes and control
+A third costs CPU: the thread waits for input in ``select(0.1)``, waking ten times a second whatever happens, to
+look whether the app is ending and to let the parser's timeout pass (a lone Escape becomes a key once
+``ESCAPE_DELAY`` passes without the rest of a sequence). On a virtual machine each wake-up from idle costs
+milliseconds, and a projector nobody types at woke ten times a second for nothing.
+
+``WorkshopLinuxDriver`` runs Textual's own ``run_input_thread`` with three names it looks up swapped: the decoder
+factory (``getincrementaldecoder``, so bytes that are not UTF-8 become U+FFFD and the app is told), the parser
+class (``XTermParser``, so escape sequences inside a paste stay in the paste, in order) and ``selectors`` (its
+``SelectSelector`` is a ``QuietInputSelector``: it sleeps until input, the parser's pending timeout, or the
+driver's ``exit_event`` is set, which writes to a pipe the selector watches). Nothing else of the method is
+copied, so upstream fixes to it still apply. What then happens to pasted text (colour codes and control
 characters dropped) is decided in ``screens.text_input``, for every driver including the test one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import os
 import re
+import selectors
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache, partial
@@ -69,6 +80,7 @@ from textual import _time as textual_time
 from textual import events
 from textual._compositor import Compositor
 from textual._context import active_message_pump
+from textual._parser import Parser
 from textual._styles_cache import StylesCache
 from textual._xterm_parser import BRACKETED_PASTE_END, BRACKETED_PASTE_START, XTermParser
 from textual.app import App
@@ -92,7 +104,7 @@ from screens.text_input import TerminalInputDecoder, UndecodableInput
 
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
-RELIED_ON_GLOBALS: Final = ("getincrementaldecoder", "XTermParser")
+RELIED_ON_GLOBALS: Final = ("getincrementaldecoder", "XTermParser", "selectors")
 """The names ``LinuxDriver.run_input_thread`` looks up in its module that ``WorkshopLinuxDriver`` replaces."""
 
 _STAND_IN: Final = "\U000f0000"
@@ -204,19 +216,100 @@ if sys.platform != "win32":  # Textual's Linux driver (termios) is the driver ev
         )
         return function
 
+    class WakingEvent(threading.Event):
+        """The driver's ``exit_event``: setting it also wakes the input thread's ``select`` (``wake_fd``)."""
+
+        wake_fd: int | None = None
+
+        def set(self) -> None:
+            super().set()
+            fd = self.wake_fd
+            if fd is not None:
+                with contextlib.suppress(OSError):  # full (it will wake anyway) or closed (the thread has ended)
+                    os.write(fd, b"!")
+
+    class QuietInputSelector(selectors.SelectSelector):
+        """The input thread's selector: it sleeps until the terminal sends something, the parser's timeout comes
+        (a lone Escape is a key once ``ESCAPE_DELAY`` passes without the rest of a sequence) or ``exit_event`` is
+        set, instead of every 0.1 s (see ``WorkshopLinuxDriver``). Once ``exit_event`` is set it waits as asked,
+        as upstream's last ``select`` after the loop expects."""
+
+        def __init__(self, exit_event: threading.Event) -> None:
+            super().__init__()
+            self.parser: Parser[Any] | None = None
+            self._exit_event = exit_event
+            self._wake_read, wake_write = os.pipe()
+            os.set_blocking(self._wake_read, False)
+            os.set_blocking(wake_write, False)
+            self._wake_write: int | None = wake_write
+            super().register(self._wake_read, selectors.EVENT_READ)
+            if isinstance(exit_event, WakingEvent):
+                exit_event.wake_fd = wake_write
+
+        def timeout(self) -> float | None:
+            """How long the thread may sleep: until the parser's pending timeout, or for good (None)."""
+            due = self.parser._timeout_time if self.parser is not None else None
+            return None if due is None else max(0.0, due - textual_time.get_time())
+
+        def select(self, timeout: float | None = None) -> list[tuple[selectors.SelectorKey, int]]:
+            if not self._exit_event.is_set():
+                timeout = self.timeout()
+            ready = super().select(timeout)
+            woken = [pair for pair in ready if pair[0].fd == self._wake_read]
+            if woken:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(self._wake_read, 4096)
+            return [pair for pair in ready if pair[0].fd != self._wake_read]
+
+        def close(self) -> None:
+            """Close the selector and its pipe (once: upstream closes the selector, and so does the driver)."""
+            if self._wake_write is None:
+                return
+            if isinstance(self._exit_event, WakingEvent):
+                self._exit_event.wake_fd = None
+            wake_write, self._wake_write = self._wake_write, None
+            super().close()
+            for fd in (self._wake_read, wake_write):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+
     class WorkshopLinuxDriver(LinuxDriver):
-        """Textual's Linux driver with a forgiving decoder and a paste-keeping parser (see the module docstring).
+        """Textual's Linux driver with a forgiving decoder, a paste-keeping parser and an input thread that sleeps
+        while nothing is typed (see the module docstring).
 
         Bytes that are not UTF-8 become U+FFFD (one per byte) and the app receives ``UndecodableInput`` with how
-        many there were, so it can say why.
+        many there were, so it can say why. ``selector_class`` makes the input thread's selector (a test records
+        what it is asked); the running thread's is ``input_selector``.
         """
+
+        selector_class: type[QuietInputSelector] = QuietInputSelector
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.exit_event = WakingEvent()
+            self.input_selector: QuietInputSelector | None = None
 
         def run_input_thread(self) -> None:
             decoder = partial(TerminalInputDecoder, on_undecodable=self._report_undecodable)
+            selector = self.input_selector = self.selector_class(self.exit_event)
+
+            def parser(debug: bool) -> PasteKeepingParser:
+                made = selector.parser = PasteKeepingParser(debug)
+                return made
+
             run = _input_thread_with(
-                {"getincrementaldecoder": lambda _encoding: decoder, "XTermParser": PasteKeepingParser}
+                {
+                    "getincrementaldecoder": lambda _encoding: decoder,
+                    "XTermParser": parser,
+                    "selectors": types.SimpleNamespace(
+                        SelectSelector=lambda: selector, EVENT_READ=selectors.EVENT_READ
+                    ),
+                }
             )
-            run(self)
+            try:
+                run(self)
+            finally:
+                selector.close()  # upstream closes it too; again is harmless
 
         def _report_undecodable(self, count: int) -> None:
             """Runs in the input thread: ``process_message`` hands the message to the app's queue thread-safely."""
@@ -822,10 +915,12 @@ __all__ = [
     "OverridesClosedAtCuts",
     "PasteKeepingParser",
     "QuietFirstResume",
+    "QuietInputSelector",
     "QuietInputWidth",
     "QuietWhenCovered",
     "ScreenCssLoader",
     "SettledResize",
+    "WakingEvent",
     "WorkshopLinuxDriver",
     "bubbled_on",
     "cached_visual",

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual import events
 from textual.app import App, ComposeResult
+from textual.constants import ESCAPE_DELAY
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.message import Message
@@ -32,6 +33,7 @@ from screens.internals import (  # noqa: E402  (after the platform check)
     OptionListLines,
     PasteKeepingParser,
     QuietFirstResume,
+    QuietInputSelector,
     QuietWhenCovered,
     SettledResize,
     WorkshopLinuxDriver,
@@ -73,8 +75,26 @@ def test_the_app_runs_on_the_workshop_driver(store: Store, clock: FakeClock) -> 
     assert app.driver_class is WorkshopLinuxDriver and issubclass(WorkshopLinuxDriver, LinuxDriver)
 
 
+class _RecordingSelector(QuietInputSelector):
+    """The input thread's selector, recording how long it was allowed to sleep each time (None: for good)."""
+
+    def __init__(self, exit_event: threading.Event) -> None:
+        super().__init__(exit_event)
+        self.asked: list[float | None] = []
+        self.asked_changed = threading.Condition()
+
+    def timeout(self) -> float | None:
+        allowed = super().timeout()
+        with self.asked_changed:
+            self.asked.append(allowed)
+            self.asked_changed.notify_all()
+        return allowed
+
+
 class _Recorder(WorkshopLinuxDriver):
     """The real driver's input thread on a pipe, recording what it would send to the app."""
+
+    selector_class = _RecordingSelector
 
     def __init__(self, fileno: int) -> None:
         super().__init__(App(), debug=False, mouse=False, size=(80, 24))
@@ -150,6 +170,53 @@ async def test_a_paste_with_bytes_that_are_not_utf8(driver: tuple[_Recorder, int
     received = _wait_for(recorder, 2)
     pastes = [m.text for m in received if isinstance(m, events.Paste)]
     assert pastes == ["caf\ufffd x\ufffd"]
+
+
+def _selector_of(recorder: _Recorder) -> _RecordingSelector:
+    """The running input thread's selector (made as the thread starts, so once it has sent a key)."""
+    selector = recorder.input_selector
+    assert isinstance(selector, _RecordingSelector)
+    return selector
+
+
+async def test_the_input_thread_sleeps_until_input_or_the_parser_s_timeout(driver: tuple[_Recorder, int]) -> None:
+    """Textual's input thread woke every 0.1 s to look for the end of the app and the parser's timeout (10
+    wake-ups a second for a projector nobody types at); it now sleeps until a key, the parser's timeout (a lone
+    Escape) or the app's end."""
+    recorder, write_end = driver
+    os.write(write_end, b"a")
+    received = _wait_for(recorder, 1)
+    assert _typed(received) == "a"
+    selector = _selector_of(recorder)
+    with selector.asked_changed:
+        assert selector.asked_changed.wait_for(lambda: selector.asked[-1:] == [None], WAIT_SECONDS)
+    assert set(selector.asked) == {None}  # idle: no timeout at all
+    os.write(write_end, b"\x1b")  # a lone Escape: a key only once the rest of a sequence fails to come
+    received = _wait_for(recorder, 2)
+    assert isinstance(received[1], events.Key) and received[1].key == "escape"
+    waits = [t for t in selector.asked if t is not None]
+    assert waits and all(0 <= t <= ESCAPE_DELAY + 0.001 for t in waits), selector.asked
+
+
+async def test_the_app_s_end_wakes_the_sleeping_input_thread() -> None:
+    """``disable_input`` (the app's end, a suspend) sets ``exit_event`` and joins the thread: setting it wakes
+    the thread's ``select`` at once, which no longer wakes by itself."""
+    read_end, write_end = os.pipe()
+    recorder = _Recorder(read_end)
+    thread = threading.Thread(target=recorder.run_input_thread, daemon=True)
+    thread.start()
+    try:
+        os.write(write_end, b"x")
+        _wait_for(recorder, 1)
+        recorder.exit_event.set()
+        thread.join(WAIT_SECONDS)
+        assert not thread.is_alive()
+        assert recorder.exit_event.wake_fd is None  # type: ignore[attr-defined]  # its pipe closed with it
+    finally:
+        recorder.exit_event.set()
+        os.close(write_end)
+        thread.join(WAIT_SECONDS)
+        os.close(read_end)
 
 
 def test_upstream_textual_still_needs_the_override() -> None:
@@ -809,3 +876,19 @@ async def test_frames_on_demand_makes_the_screen_s_frame_timer_once() -> None:
         timer = screen._update_timer
         assert isinstance(timer, FrameTimer) and timer is screen._update_timer
         assert timer in screen._timers and timer.name == "screen_update"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux only")
+def test_the_projector_runs_on_the_workshop_driver(store: Store, clock: FakeClock) -> None:
+    from screens.projector import ProjectorApp
+    from workshop.follow import open_following
+    from workshop.session import WorkshopSession
+
+    session = WorkshopSession.create(store, "Projected", clock=clock)
+    following = open_following(store, session.workshop.id, clock=clock)
+    try:
+        assert ProjectorApp(following, watch=False).driver_class is WorkshopLinuxDriver
+    finally:
+        following.follower.stop()
+        session.close()
+

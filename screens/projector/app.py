@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.driver import Driver
 from textual.screen import Screen
 
 from screens.base import WorkshopChanged
@@ -72,6 +73,16 @@ class ProjectorApp(ClosedCutsApp, App[None]):
         screen = self.screen
         if isinstance(screen, ProjectorScreen):
             screen.show_follow_status(status)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; on Linux the app's own (``screens.internals.WorkshopLinuxDriver``),
+        whose input thread sleeps while nobody types instead of waking ten times a second."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from screens.internals import WorkshopLinuxDriver
+
+            return WorkshopLinuxDriver
+        return driver
 
     def action_toggle_theme(self) -> None:
         self.theme = "projector" if self.theme == "projector-dark" else "projector-dark"
