@@ -5,7 +5,8 @@ Textual's private modules and functions change between releases without notice. 
 what it relies on (rather than the app quietly losing the fix); ``tests/test_private_apis.py`` fails if a private
 name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 
-- ``WorkshopLinuxDriver``: the terminal input path (below).
+- ``WorkshopLinuxDriver``: the terminal input path (below); ``DirectWriteDriver`` (the projector's) also writes
+  its frames from the app's thread.
 - ``divide_line``: where Rich breaks a line of text, which Textual's ``Content`` uses to wrap; rows and notes
   count their wrapped height with it instead of laying themselves out.
 - ``OptionListLines``: ``OptionList``'s line map (which line shows which option), so ``LazyOptionList`` can place
@@ -314,6 +315,25 @@ if sys.platform != "win32":  # Textual's Linux driver (termios) is the driver ev
         def _report_undecodable(self, count: int) -> None:
             """Runs in the input thread: ``process_message`` hands the message to the app's queue thread-safely."""
             self.process_message(UndecodableInput(count))
+
+
+    class DirectWriteDriver(WorkshopLinuxDriver):
+        """``WorkshopLinuxDriver`` writing each frame to the terminal from the app's own thread (the projector's).
+
+        ``LinuxDriver.write`` (8.2.8) hands every write to a ``WriterThread`` that writes it to the terminal
+        (``self._file``, stderr), so that a slow terminal never holds up the app. That thread woke about three
+        times per frame (its queue, then the GIL the app's thread held): on the projector, whose frames come once a
+        second and hold a few glyphs, three wake-ups a second costing milliseconds each on a virtual machine,
+        to save nothing a user could notice. Writes here go straight to the file and are flushed at once; the writer
+        thread Textual starts stays asleep until it is stopped."""
+
+        def write(self, data: str) -> None:
+            terminal = self._file
+            if terminal is None:  # no stderr at all: as upstream
+                super().write(data)
+                return
+            terminal.write(data)
+            terminal.flush()
 
 
 # --- a pushed screen's stylesheet (App._load_screen_css) --------------------------------------------------
@@ -907,6 +927,7 @@ def set_timer_direct(node: MessagePump, seconds: float, callback: Callable[[], o
 
 __all__ = [
     "ClosedCutsApp",
+    "DirectWriteDriver",
     "FrameTimer",
     "FramesOnDemand",
     "LineCache",

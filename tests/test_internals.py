@@ -30,6 +30,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the Linux drive
 from facilitation.clock import FakeClock  # noqa: E402
 from screens.internals import (  # noqa: E402  (after the platform check)
     RELIED_ON_GLOBALS,
+    DirectWriteDriver,
     OptionListLines,
     PasteKeepingParser,
     QuietFirstResume,
@@ -887,8 +888,28 @@ def test_the_projector_runs_on_the_workshop_driver(store: Store, clock: FakeCloc
     session = WorkshopSession.create(store, "Projected", clock=clock)
     following = open_following(store, session.workshop.id, clock=clock)
     try:
-        assert ProjectorApp(following, watch=False).driver_class is WorkshopLinuxDriver
+        assert ProjectorApp(following, watch=False).driver_class is DirectWriteDriver
+        assert issubclass(DirectWriteDriver, WorkshopLinuxDriver)
     finally:
         following.follower.stop()
         session.close()
 
+
+
+async def test_the_projector_s_driver_writes_from_the_app_s_thread() -> None:
+    """What the projector draws reaches the terminal by the time ``write`` returns, without Textual's writer
+    thread (which woke about three times a frame); upstream's write hands it to that thread."""
+    import io
+
+    from textual.drivers.linux_driver import LinuxDriver
+
+    driver = DirectWriteDriver(App(), debug=False, mouse=False, size=(80, 24))
+    terminal = io.StringIO()
+    driver._file = terminal
+    driver.write("\x1b[Hframe")
+    driver.write("more")
+    assert terminal.getvalue() == "\x1b[Hframe" + "more"
+    assert driver._writer_thread is None
+    upstream = inspect.getsource(LinuxDriver.write)
+    assert "self._writer_thread.write(data)" in upstream
+    assert "self._file = sys.__stderr__" in inspect.getsource(LinuxDriver.__init__)

@@ -75,13 +75,14 @@ class ProjectorApp(ClosedCutsApp, App[None]):
             screen.show_follow_status(status)
 
     def get_driver_class(self) -> type[Driver]:
-        """Textual's driver for this platform; on Linux the app's own (``screens.internals.WorkshopLinuxDriver``),
-        whose input thread sleeps while nobody types instead of waking ten times a second."""
+        """Textual's driver for this platform; on Linux the app's own whose input thread sleeps while nobody types
+        instead of waking ten times a second, writing its frames from the app's thread instead of waking Textual's
+        writer thread for each (``screens.internals.DirectWriteDriver``)."""
         driver = super().get_driver_class()
         if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
-            from screens.internals import WorkshopLinuxDriver
+            from screens.internals import DirectWriteDriver
 
-            return WorkshopLinuxDriver
+            return DirectWriteDriver
         return driver
 
     def action_toggle_theme(self) -> None:
