@@ -564,6 +564,8 @@ class QuietFirstResume:
     """
 
     _resumed_before: bool = False
+    _first_layout: bool = False
+    """The first layout is asked for (``_on_screen_resume``) and not run yet (``_refresh_layout``)."""
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         if not self._resumed_before:
@@ -573,6 +575,33 @@ class QuietFirstResume:
             if not screen.outer_size and screen.is_attached:  # never laid out: see the docstring
                 screen._size = screen.app.size
                 screen.refresh(layout=True)
+                self._first_layout = True
+
+    _laying_out_first: bool = False
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        self._laying_out_first, self._first_layout = self._first_layout, False
+        try:
+            super()._refresh_layout(size, scroll)  # type: ignore[misc]
+        finally:
+            self._laying_out_first = False
+
+    def _compositor_refresh(self) -> None:
+        """The first layout's frame draws the whole screen (nothing of it was drawn before), so a repaint of the
+        whole screen asked for before that frame is done by it. Textual ran it after the layout all the same
+        (``Screen._on_timer_update``: the screen asks for one as its styles are first applied, and again as the
+        layout gives it its size), drawing every widget of a screen's first frame twice: about 10 ms of CPU for
+        the stage screen at 120x36 at start-up, and the same for every screen opened. A repaint asked for while
+        the frame is drawn still runs after it."""
+        screen = cast("Screen[Any]", self)
+        compositor = screen._compositor
+        if (
+            self._laying_out_first
+            and screen is screen.app.screen
+            and compositor.size.region in compositor._dirty_regions
+        ):
+            screen._repaint_required = False
+        super()._compositor_refresh()  # type: ignore[misc]
 
 
 # --- a screen under another (Screen._compositor_refresh) -------------------------------------------------------

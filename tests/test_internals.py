@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -435,6 +436,82 @@ async def test_a_first_resume_lays_the_screen_out_once_before_its_first_frame(mo
         await pilot.resize_terminal(70, 22)
         await pilot.pause()
         assert quiet.outer_size == Size(70, 22) and quiet.query_one("#body", Static).size.width == 70
+
+
+async def test_a_first_resume_draws_the_screen_once_before_its_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual drew a new screen's first frame twice: the layout's frame, then a repaint of the whole screen asked
+    for before it (as its styles were first applied, and as the layout gave it its size). With the mixin, once;
+    a repaint asked for while that frame is drawn still runs, and later frames are Textual's own."""
+    from textual._compositor import Compositor
+    from textual.geometry import Region
+    from textual.screen import Screen
+    from textual.strip import Strip
+    from textual.widgets import Static
+
+    # What the mixin relies on: an update runs the layout, then a pending repaint of the whole screen, which
+    # draws every widget again; the layout's frame is drawn from the screen's ``_compositor_refresh``.
+    update = inspect.getsource(Screen._on_timer_update)
+    assert update.index("self._refresh_layout(") < update.index("if self._repaint_required:")
+    assert "self._dirty_widgets.add(self)" in update
+    assert "self._compositor_refresh()" in inspect.getsource(Screen._refresh_layout)
+    assert "if full or screen_region in self._dirty_regions:" in inspect.getsource(Compositor.render_update)
+
+    frames: list[Screen[None]] = []
+    upstream = Compositor.render_update
+
+    def counted(self: Compositor, *args: Any, **kwargs: Any) -> Any:
+        frames.append(app.screen)
+        return upstream(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_update", counted)
+    first_frame: dict[str, int] = {}
+    asks = [0]
+
+    class Asking(Static):
+        """Asks for a repaint of its whole screen while it is first drawn (once)."""
+
+        def render_lines(self, crop: Region) -> list[Strip]:
+            if not asks[0]:
+                asks[0] = 1
+                self.screen.refresh()
+            return super().render_lines(crop)
+
+    class Filled(SettledResize, Screen[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("A title", id="title")
+            yield Static("Body " * 40, id="body")
+
+        def on_mount(self) -> None:
+            self.app.call_after_refresh(lambda: first_frame.setdefault(type(self).__name__, frames.count(self)))
+
+    class Quiet(QuietFirstResume, Filled):
+        pass
+
+    class QuietAsking(Quiet):
+        def compose(self) -> ComposeResult:
+            yield from super().compose()
+            yield Asking("asks")
+
+    app = App[None]()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await app.push_screen(Filled())
+        await pilot.pause()
+        quiet = Quiet()
+        await app.push_screen(quiet)
+        await pilot.pause()
+        await app.push_screen(QuietAsking())
+        await pilot.pause()
+        await pilot.pause()
+        assert first_frame["Filled"] > 1  # Textual's own: drawn again whole after its layout's frame
+        assert first_frame["Quiet"] == 1
+        assert first_frame["QuietAsking"] == 2  # the repaint asked for during the frame
+        assert asks == [1]
+        app.pop_screen()
+        await pilot.pause()
+        count = frames.count(quiet)
+        quiet.refresh()  # later repaints are drawn as ever
+        await pilot.pause()
+        assert frames.count(quiet) == count + 1
 
 
 # --- a screen's same-size resize -----------------------------------------------------------------------------
