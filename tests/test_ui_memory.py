@@ -294,3 +294,41 @@ async def test_a_screen_frozen_at_start_up_stays_once_dismissed_and_the_next_is_
         assert second() is None, "the stage screen that was never frozen is kept after it was left"
         assert unfrozen == [], "a dismissal unfroze every object: keys would wait for the walk"
         assert app.frozen_screens_dismissed == 1
+
+
+async def test_only_frozen_screens_no_longer_shown_are_counted(stage_app: WorkshopApp) -> None:
+    """``frozen_screens_dismissed`` counts the frozen screens gone from the stack at each collection after a
+    dismissal: a screen opened over the frozen stage screen and closed again counts none (the frozen one is still
+    shown, and stays among the frozen), the stage screen left for another stage counts one, once."""
+    app = stage_app
+    async with app.run_test(size=SIZE) as pilot:
+        await until_started(app, pilot)
+        first = app.screen
+        assert isinstance(first, StageScreen)
+        over = Screen[None]()
+        await app.push_screen(over)
+        await pilot.pause()
+        collections = app._collection_asked
+        await app.pop_screen()
+        for _ in range(PATIENCE):  # the collection after the pop has run
+            await pilot.pause(0.05)
+            if app._collection_asked > collections and not app._dismissed:
+                break
+        assert app._collection_asked > collections and not app._dismissed, "no collection after the pop"
+        assert app.frozen_screens_dismissed == 0, "a frozen screen still shown was counted"
+        assert first in app._frozen_screens
+        app.navigator.stage()  # the frozen stage screen replaced by a new one
+        for _ in range(PATIENCE):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, StageScreen) and app.screen is not first and app.frozen_screens_dismissed:
+                break
+        assert app.frozen_screens_dismissed == 1
+        assert first not in app._frozen_screens
+        collections = app._collection_asked
+        app.navigator.home()
+        for _ in range(PATIENCE):
+            await pilot.pause(0.05)
+            if app._collection_asked > collections and not app._dismissed:
+                break
+        assert app._collection_asked > collections and not app._dismissed, "no collection after going home"
+        assert app.frozen_screens_dismissed == 1, "a dismissal was counted twice"
