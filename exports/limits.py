@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from facilitation import text
+from facilitation import dates, text
 from facilitation.models import (
     ActionItem,
     Ballot,
@@ -46,7 +46,7 @@ EARLIEST = 0.0
 """1970-01-01 UTC: ``0`` is what the app writes for a time it does not know."""
 LATEST = datetime(2100, 1, 1, tzinfo=UTC).timestamp()
 """2100-01-01 UTC: any later time is a damaged or hostile file, not a workshop."""
-YEARS = (1970, 2099)
+YEARS = dates.YEARS
 """Calendar dates (the workshop's date, due dates) must fall in these years, like the times."""
 MAX_STAGE_MINUTES = 600
 """The longest timebox the app accepts (``workshop.session.validation.MAX_STAGE_MINUTES``; a test keeps them equal)."""

@@ -3,7 +3,8 @@
 Everything is relative to an explicit ``today`` so the rules stay pure and testable; ``local_today`` says what
 "today" is at a wall-clock moment in a time zone. ``parse_due`` gives a date or raises ``DateError`` with a
 message for the room, for any text on any day (property-tested over the text and over ``today``, from
-``date.min`` to ``date.max``, leap days and month ends included): nothing else comes out.
+``date.min`` to ``date.max``, leap days and month ends included): nothing else comes out. The dates it gives fall
+in ``YEARS``.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ UNIT_MONTHS = {"m": 1, "mo": 1, "month": 1, "months": 1, "y": 12, "yr": 12, "yea
 MAX_TYPED_CHARS = 60
 """A due date longer than this is not a date: refused before any parsing."""
 
-MAX_COUNT = 9999
-"""The most days, weeks, months or years a relative due date (``+2w``, ``in 3 days``) counts: more is refused
-as out of range (a slip of the finger, ``+99999w`` for ``+9w``), not as unreadable."""
+YEARS = (1970, 2099)
+"""The calendar years a workshop's date and a due date fall in. An import refuses any other year
+(``exports.limits``), so the app refuses them too: every workshop it makes can be exported and imported again
+(a due date of 2150 typed as ``+124y``, or a workshop dated 1900, made a JSON export its own import refused)."""
 
 HINT = "Use a date like 2026-12-15, +3d, +2w, +1m, tomorrow, friday, next friday or 15 dec."
 
@@ -95,8 +97,8 @@ def _day_month(raw: str, shown: str, today: date) -> date | None:
     else:
         # The next such day: this year's if it is still to come (or today), else next year's.
         year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
-    if not date.min.year <= year <= date.max.year:
-        raise DateError(f"{shown!r} is too far in the future. " + HINT)
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise DateError(f"{shown!r} is {out_of_years(year)}. " + HINT)
     try:
         return date(year, month, day)
     except ValueError:
@@ -113,7 +115,8 @@ def parse_due(value: str, *, today: date) -> date:
     without a year is the next such day from today (today included); if that day does not exist in that year
     ("29 feb" when the next February has 28 days) it is refused as not a real date, never moved to another
     year. ``+1m`` on the 31st lands on the month's last day. A past date typed in full is accepted (the form
-    warns: see ``due_warning``). Numeric forms like ``3/4`` are refused: they mean 3 April in most of the
+    warns: see ``due_warning``). A date outside the years ``YEARS`` (1970 to 2099) is refused as too far in the
+    future or the past, whatever its form (``+99999w``, ``12026-01-01``, ``1 jan`` on the last day of 2099). Numeric forms like ``3/4`` are refused: they mean 3 April in most of the
     world and 4 March in the US.
     """
     if not isinstance(value, str):
@@ -125,9 +128,19 @@ def parse_due(value: str, *, today: date) -> date:
     if len(raw) > MAX_TYPED_CHARS:
         raise DateError("That is too long to be a date. " + HINT)
     try:
-        return _parse(raw, shown, today)
+        day = _parse(raw, shown, today)
     except OverflowError:
-        raise DateError(f"{shown!r} is too far in the future. " + HINT) from None
+        day = date.max
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise DateError(f"{shown!r} is {out_of_years(day.year)}. " + HINT)
+    return day
+
+
+def out_of_years(year: int) -> str:
+    """What is wrong with a date in ``year``, outside ``YEARS``: ``"too far in the future (after 2099)"``."""
+    if year > YEARS[1]:
+        return f"too far in the future (after {YEARS[1]})"
+    return f"too far in the past (before {YEARS[0]})"
 
 
 def _parse(raw: str, shown: str, today: date) -> date:
@@ -145,11 +158,6 @@ def _parse(raw: str, shown: str, today: date) -> date:
     relative = re.fullmatch(r"(?:\+|in )\s*(\d+)\s*([a-z]+)", raw)
     if relative:
         count, unit = int(relative.group(1)), relative.group(2)
-        if count > MAX_COUNT and (unit in UNIT_DAYS or unit in UNIT_MONTHS):
-            raise DateError(
-                f"{shown!r} is out of range: a due date is at most {MAX_COUNT} days, weeks, months or years "
-                "ahead. " + HINT
-            )
         if unit in UNIT_DAYS:
             return today + timedelta(days=count * UNIT_DAYS[unit])
         if unit in UNIT_MONTHS:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date as Date
 from typing import Any, Final
 
-from facilitation import names, text
+from facilitation import dates, names, text
 
 MAX_PARTICIPANTS = 200
 MAX_STAGE_MINUTES = 600
@@ -68,7 +68,15 @@ def participant_names(typed: Sequence[str]) -> list[str]:
 
 
 def iso_date(value: str) -> str:
+    """A workshop's date, ``YYYY-MM-DD``, in the years ``facilitation.dates.YEARS`` (what an import accepts, so
+    the workshop's JSON export imports again); ``SessionError`` for anything else."""
     try:
-        return Date.fromisoformat(str(value).strip()).isoformat()
+        day = Date.fromisoformat(str(value).strip())
     except ValueError:
         raise SessionError(f"{value!r} is not a date; use the form 2026-12-15.") from None
+    check(
+        dates.YEARS[0] <= day.year <= dates.YEARS[1],
+        f"{value!r} is {dates.out_of_years(day.year)}: a workshop's date is in the years "
+        f"{dates.YEARS[0]} to {dates.YEARS[1]}.",
+    )
+    return day.isoformat()
