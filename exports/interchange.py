@@ -32,7 +32,7 @@ from typing import Any
 
 from exports import limits, privacy
 from exports.errors import ExportError, FormatError
-from facilitation import catalogue
+from facilitation import catalogue, names
 from facilitation.clock import FakeClock
 from facilitation.models import (
     ACTION_STATUSES,
@@ -808,6 +808,24 @@ def _check_record(item: object, location: str, cls: type, schema: tuple[_Field, 
     return cleaned
 
 
+def _check_names(participants: list[tuple[str, dict[str, Any]]]) -> None:
+    """Present participants as the app keeps them: no two that nobody typing could tell apart
+    (``facilitation.names.same_name``: "Ana Souza" and "ANA SOUZA" would make every credit and owner a guess; the
+    app refuses the second). Raises ``FormatError`` at the second name."""
+    seen: dict[str, tuple[str, str]] = {}
+    for where, record in participants:
+        if not record.get("active", True):
+            continue
+        name = record["name"]
+        key = names.name_key(name)
+        if key in seen:
+            first_at, first = seen[key]
+            raise FormatError(
+                f"{_describe(name)} cannot be told apart from {_describe(first)} ({first_at}.name)", f"{where}.name"
+            )
+        seen[key] = (where, name)
+
+
 def _join(where: str, suffix: str) -> str:
     return where + suffix if not suffix or suffix.startswith(("[", ".")) else f"{where}.{suffix}"
 
@@ -900,6 +918,7 @@ def from_interchange(data: object, *, new_id: str | None = None) -> Workshop:
             f"at most {limits.MAX_PARTICIPANTS} participants present at once, got {len(active)}",
             "participants",
         )
+    _check_names(sections["participants"])
     private_readiness = _check_private_readiness(data.get(PRIVATE_READINESS, []))
 
     ids: dict[str, set[int]] = {}

@@ -118,3 +118,56 @@ def test_any_extreme_number_is_refused_with_a_path_or_exports_everywhere(
     docx_export.render(workshop, now=EXPORTED_AT)
     csv_export.render(workshop)
     interchange.dumps(workshop)
+
+
+@pytest.mark.parametrize("day", ["1970-01-01", "2099-12-31"])
+def test_a_workshop_dated_at_the_ends_of_the_years_the_app_keeps_exports_and_imports_again(
+    session: Any, day: str
+) -> None:
+    """The app's own dates are ones its import accepts: a workshop's JSON export always imports again."""
+    session.agenda.update_details(date=day)
+    session.actions.add("Publish the FAQ", due=day)
+    back = interchange.from_interchange(json.loads(interchange.dumps(session.workshop, exported_at=EXPORTED_AT)))
+    assert back.date == day and [a.due for a in back.actions.values()] == [day]
+
+
+@pytest.mark.parametrize("day", ["1969-12-31", "1900-01-01", "2100-01-01", "2150-01-01", "9999-12-31"])
+def test_the_app_refuses_a_workshop_date_or_due_date_its_import_would_refuse(
+    session: Any, store: Any, day: str
+) -> None:
+    """A workshop dated 2150 (or an action due then) was saved, and its JSON export refused by its own import
+    ("workshop.date: expected a date in the years 1970 to 2099"): the set-up, ``workshop new --date`` and the
+    action form refuse it instead, saying why."""
+    from workshop.session import SessionError, WorkshopSession
+
+    with pytest.raises(SessionError, match=r"too far in the (future|past)"):
+        session.agenda.update_details(date=day)
+    with pytest.raises(SessionError, match=r"too far in the (future|past)"):
+        session.actions.add("Publish the FAQ", due=day)
+    with pytest.raises(SessionError, match=r"too far in the (future|past)"):
+        WorkshopSession.create(store, "Offsite", date=day)
+    assert session.workshop.date != day and not session.workshop.actions
+
+
+def test_the_years_an_import_accepts_are_the_apps() -> None:
+    from exports import limits
+    from facilitation import dates
+
+    assert limits.YEARS == dates.YEARS == (1970, 2099)
+
+
+@pytest.mark.parametrize("twin", ["ANA SOUZA", "ana  souza", "Ána Souza 🚀", "ana-souza"])
+def test_two_present_participants_nobody_could_tell_apart_are_refused(twin: str) -> None:
+    """The app refuses a second "Ana Souza" in any case or accents; an import did not, and every "Ana: …" then
+    credited a guess."""
+    with pytest.raises(FormatError) as caught:
+        interchange.from_interchange(with_value(["participants", 1, "name"], twin))
+    assert caught.value.location == "participants[1].name"
+    assert "cannot be told apart from" in caught.value.problem and "participants[0].name" in caught.value.problem
+
+
+def test_a_departed_participant_may_share_a_present_ones_name() -> None:
+    """Someone who left and someone present under the same name is what the app itself can hold."""
+    gone = next(i for i, p in enumerate(BASE["participants"]) if not p["active"])
+    workshop = interchange.from_interchange(with_value(["participants", gone, "name"], "ana souza"))
+    assert sum(p.name.casefold() == "ana souza" for p in workshop.participants.values()) == 2
