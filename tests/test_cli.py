@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -256,3 +257,57 @@ def test_export_pdf_without_libreoffice_is_one_line_and_exit_1(  # type: ignore[
     code, out, err = run("export", out.strip(), "--format", "pdf", "-o", str(folder))
     assert code == 1 and err.count("\n") == 1 and "LibreOffice" in err
     assert list(folder.iterdir()) == []
+
+
+HOSTILE = "Evil\x1b]0;pwned\x07\x1b[31mRED\nsecond\tline\x00\x7f\x9b2J\u202eRTL"
+"""What a hostile file may hold in a title or name: a terminal's title and colour codes, a newline, a tab, NUL,
+DEL, a C1 control (CSI) and a right-to-left override left open."""
+
+
+def _terminal_safe(output: str) -> None:
+    """Nothing a terminal acts on: no control character but newline, no right-to-left override left open."""
+    from facilitation.text import bidi_closers
+
+    assert not [c for c in output if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) <= 0x9F], repr(output)
+    assert all(not bidi_closers(line) for line in output.splitlines()), repr(output)
+
+
+def test_list_show_and_the_trash_print_a_hostile_files_text_as_plain_lines(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path
+) -> None:
+    """An imported file's title, names, stage, note, ballot and action held escape codes and newlines: ``workshop
+    list`` and ``show`` printed them raw (the terminal's title changed, everything after went red, the list's
+    rows broke). They print as plain lines now, the list's columns in line (emoji are two columns wide)."""
+    from tests.test_interchange import EXPORTED_AT, rich_workshop
+
+    data = json.loads(interchange.dumps(rich_workshop(), exported_at=EXPORTED_AT))
+    data["workshop"]["title"] = data["workshop"]["organisation"] = data["workshop"]["facilitator"] = HOSTILE
+    for section, field in (("participants", "name"), ("stages", "title"), ("ballots", "title"), ("notes", "text")):
+        data[section][0][field] = HOSTILE + str(data[section][0]["id"])
+    data["actions"][0]["title"] = data["actions"][0]["owner"] = HOSTILE
+    file = tmp_path / "hostile.json"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    code, out, _ = run("import", str(file))
+    assert code == 0
+    hostile = out.strip()
+    code, out, _ = run("new", "🚀 Launch 🚀 party", "--organisation", "Ünïcode ✓ 日本")
+    assert code == 0
+    for args in (["list"], ["list", "--search", "evil"], ["show", hostile], ["restore"]):
+        code, out, err = run(*args)
+        assert code == 0, err
+        _terminal_safe(out + err)
+    code, out, _ = run("list")
+    header, *rows = out.splitlines()
+    assert len(rows) == 2, out
+    from rich.cells import cell_len
+
+    for row in rows:  # the date column starts where its header does, measured in terminal columns
+        date_at = re.search(r"\d{4}-\d{2}-\d{2}", row)
+        assert date_at and cell_len(row[: date_at.start()]) == header.index("DATE"), (row, header)
+    assert any("EvilRED second line" in row for row in rows)
+    code, out, _ = run("delete", hostile, "--yes")
+    assert code == 0
+    _terminal_safe(out)
+    code, out, _ = run("restore")
+    assert code == 0 and "EvilRED second line" in out
+    _terminal_safe(out)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from facilitation import catalogue
+from facilitation import catalogue, text
 from facilitation.entry import EntryError, parse_count
 from facilitation.export_formats import FORMAT_KEYS
 from workshop import __version__, paths
@@ -96,9 +96,20 @@ def user_errors() -> Iterator[None]:
         raise UserError(f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")) from None
 
 
-def _echo(text: str) -> None:
-    """Print to stdout and flush at once (as ``click.echo`` did), so output and a later error keep their order."""
-    print(text, flush=True)
+def _echo(shown: str, *, raw: bool = False) -> None:
+    """Print to stdout and flush at once (as ``click.echo`` did), so output and a later error keep their order.
+
+    Unless ``raw`` (JSON, which escapes them itself), what no terminal should act on is dropped first
+    (``facilitation.text.clean``: escape sequences, other control characters; a right-to-left override left
+    open is closed at its line's end): a title or note from an imported file once retitled the terminal and
+    coloured everything after it red."""
+    print(shown if raw else text.clean(shown), flush=True)
+
+
+def _line(value: str) -> str:
+    """A title, name or other one-line value as a terminal line shows it (``facilitation.text.clean_line``):
+    a newline or tab in it no longer breaks the row it is printed in."""
+    return text.clean_line(value)
 
 
 def has_terminal() -> bool:
@@ -179,7 +190,7 @@ def list_command(context: Context, as_json: bool, search: str | None) -> None:
     store = context.reading_store
     summaries = list_workshops(store, search)
     if as_json:
-        _echo(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=2))
+        _echo(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=2), raw=True)
         return
     if not summaries:
         if search:
@@ -187,19 +198,33 @@ def list_command(context: Context, as_json: bool, search: str | None) -> None:
         else:
             _echo(f"No workshops yet in {store.data_dir}. Try: workshop demo")
         return
-    rows = [("ID", "TITLE", "ORGANISATION", "DATE", "STAGE", "NOTES")]
+    rows: list[list[str]] = [["ID", "TITLE", "ORGANISATION", "DATE", "STAGE", "NOTES"]]
     for s in summaries:
         if s.error:
-            rows.append((s.id, "(cannot be read: see workshop show)", "", "", "", ""))
+            rows.append([s.id, "(cannot be read: see workshop show)", "", "", "", ""])
         else:
-            rows.append((s.id, s.title, s.organisation, s.date, s.stage_reached, str(s.notes)))
-    widths = [min(40, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
+            rows.append([_line(cell) for cell in (s.id, s.title, s.organisation, s.date, s.stage_reached)])
+            rows[-1].append(str(s.notes))
+    widths = [min(40, max(cell_len(r[i]) for r in rows)) for i in range(len(rows[0]))]
     for row in rows:
         _echo("  ".join(_fit(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
+def cell_len(shown: str) -> int:
+    """Columns ``shown`` takes on a terminal (Rich's measure: an emoji or a CJK letter takes two)."""
+    from rich.cells import cell_len as measure
+
+    return measure(shown)
+
+
 def _fit(cell: str, width: int) -> str:
-    return (cell[: width - 1] + "…" if len(cell) > width else cell).ljust(width)
+    """``cell`` in exactly ``width`` columns: padded, or cut with "…" (measured in columns, not characters, so
+    a title with emoji or CJK letters keeps the next column in line)."""
+    from rich.cells import set_cell_size
+
+    if cell_len(cell) > width:
+        cell = set_cell_size(cell, width - 1) + "…"
+    return cell + " " * (width - cell_len(cell))
 
 
 def open_command(
@@ -255,33 +280,33 @@ def show(context: Context, workshop_id: str, as_json: bool) -> None:
 def _describe(workshop: Any) -> str:
     from facilitation.text import preview
 
-    lines = [f"{workshop.title}  ({workshop.id})"]
+    lines = [f"{_line(workshop.title)}  ({workshop.id})"]
     details = [
-        workshop.organisation,
+        _line(workshop.organisation),
         workshop.date,
-        f"facilitator: {workshop.facilitator}" if workshop.facilitator else "",
+        f"facilitator: {_line(workshop.facilitator)}" if workshop.facilitator else "",
     ]
     lines.append("  ".join(d for d in details if d))
-    people = ", ".join(p.name for p in workshop.active_participants()) or "none yet"
+    people = ", ".join(_line(p.name) for p in workshop.active_participants()) or "none yet"
     lines += [f"Participants: {people}", "", "Agenda:"]
     for stage in workshop.agenda():
         marker = ">" if stage.id == workshop.current_stage_id else " "
         notes = workshop.stage_notes(stage.id)
         state = " (skipped)" if stage.skipped else ""
-        lines.append(f" {marker} {stage.title:<18} {stage.minutes:>3} min  {len(notes):>3} notes{state}")
+        lines.append(f" {marker} {_line(stage.title):<18} {stage.minutes:>3} min  {len(notes):>3} notes{state}")
         for note in notes:
-            author = workshop.credit(note) or "anonymous"
+            author = _line(workshop.credit(note) or "anonymous")
             mark = f" [{note.mark}]" if note.mark else ""
-            lines.append(f"      #{note.id:<4} {preview(note.text, 70)} — {author}{mark}")
+            lines.append(f"      #{note.id:<4} {_line(preview(note.text, 70))} — {author}{mark}")
     if workshop.ballots:
         lines += ["", "Votes:"]
         for ballot in sorted(workshop.ballots.values(), key=lambda b: b.id):
-            lines.append(f"  #{ballot.id} {ballot.title} (run {ballot.run}, {ballot.status})")
+            lines.append(f"  #{ballot.id} {_line(ballot.title)} (run {ballot.run}, {ballot.status})")
     if workshop.actions:
         lines += ["", "Actions:"]
         for action in workshop.ordered_actions():
             lines.append(
-                f"  #{action.id} {preview(action.title, 60)} — {action.owner or 'no owner'}, "
+                f"  #{action.id} {_line(preview(action.title, 60))} — {_line(action.owner or 'no owner')}, "
                 f"due {action.due or 'no date'}, {action.status}"
             )
     lines += ["", f"{len(workshop.events)} events in the log."]
@@ -312,7 +337,7 @@ def import_command(context: Context, file: Path) -> None:
 def _title_of(store: Store, workshop_id: str) -> str:
     """A workshop's title for a question, or a note that it cannot be read (a damaged file can still go)."""
     try:
-        return f"“{load_workshop(store, workshop_id).title}”"
+        return f"“{_line(load_workshop(store, workshop_id).title)}”"
     except (StoreError, SessionError, ValueError, OSError):
         return "(a workshop that cannot be read)"
 
@@ -378,7 +403,7 @@ def restore(context: Context, workshop_id: str | None, backup: int | None) -> No
         for entry in found:
             when = dt.datetime.fromtimestamp(entry.deleted_at).strftime("%Y-%m-%d %H:%M")
             left = max(0, trash.TRASH_DAYS - int((now - entry.deleted_at) // 86_400))
-            _echo(f"{entry.workshop_id}  “{entry.title()}”  deleted {when}, {left} days left")
+            _echo(f"{entry.workshop_id}  “{_line(entry.title())}”  deleted {when}, {left} days left")
         return
     if backup is not None:
         library = WorkshopLibrary(store)
@@ -399,7 +424,7 @@ def restore(context: Context, workshop_id: str | None, backup: int | None) -> No
         )
         return
     entry = trash.find(store.data_dir, workshop_id)
-    title = entry.title()
+    title = _line(entry.title())
     trash.restore_from_trash(store.data_dir, entry)
     _echo(f"Restored “{title}” ({entry.workshop_id}) from the trash.")
 
@@ -652,7 +677,7 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 handler(context, **options)
     except UserError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {text.clean(str(error))}", file=sys.stderr)
         raise SystemExit(1) from None
     except Aborted:
         print("Aborted!", file=sys.stderr)
