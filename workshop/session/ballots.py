@@ -13,6 +13,7 @@ from facilitation.models import (
     Event,
     Note,
     NoteMark,
+    Record,
     Vote,
     Workshop,
 )
@@ -44,15 +45,39 @@ class BallotResult:
     recorded: bool = False
 
 
+@dataclass(slots=True)
+class _KeptResult:
+    """A ballot's result as counted from ``workshop`` after ``changes`` changes of the ledger (``Ledger.changes``),
+    kept up to date change by change (``Votes._applied``) while no change can alter it."""
+
+    workshop: Workshop
+    changes: int
+    ballot: Ballot
+    """The ballot record counted (records are replaced, never changed in place: a new one is a new count)."""
+    reads: frozenset[int]
+    """The notes the result reads (the ballot's, and those its reveal event logged)."""
+    result: BallotResult
+
+
+@dataclass(slots=True)
+class _KeptReveals:
+    """``facilitation.ballots.reveal_events`` of ``workshop`` after ``changes`` changes, kept up to date."""
+
+    workshop: Workshop
+    changes: int
+    events: dict[Hashable, Event]
+
+
 class Votes(Part):
     """Dot votes. A private ballot's dots are only ever handed out per voter (``participant_dots``) until the
     reveal; ``named_dots`` refuses while a vote is open or anonymous (docs/VOTING.md)."""
 
     def __init__(self, ledger: Ledger) -> None:
         super().__init__(ledger)
-        self._results: dict[int, tuple[tuple[object, ...], BallotResult]] = {}
-        self._reveals: tuple[tuple[object, ...], dict[Hashable, Event]] | None = None
-        """Each ballot's last result, with the state it was counted in (``_state``)."""
+        self._results: dict[int, _KeptResult] = {}
+        """Each ballot's last result (``_result``), kept while no change can alter it (``_applied``)."""
+        self._reveals: _KeptReveals | None = None
+        ledger.on_applied(self._applied)
 
     def ballot(self, ballot_id: int) -> Ballot:
         """A ballot by id; ``NotFoundError`` when there is none."""
@@ -409,7 +434,7 @@ class Votes(Part):
             },
         )
         kept = self._ws.ballots[ballot_id]  # ``closed``, as the commit stored it: the result the screens will ask for
-        self._results[ballot_id] = (self._state(kept), result)
+        self._keep(kept, result, frozenset())
         return result
 
     def reopen(self, ballot_id: int) -> Ballot:
@@ -559,54 +584,99 @@ class Votes(Part):
             left_out=[[item.note_id, item.reason] for item in left_out],
         )
 
-    def _state(self, ballot: Ballot) -> tuple[object, ...]:
-        """What a ballot's result depends on, cheaply. A revealed vote's result is its record
-        (``Ballot.revealed``, read by ``facilitation.ballots.outcome`` and nothing else): the ballot record itself,
-        which every change to it replaces. Any other ballot's (an open vote's live count, one revealed before
-        records were kept) depends on the workshop object, its event log's length (every change, committed
-        here or followed from another window, adds an entry), the ballot record and the sizes of the tables it
-        counts. A result counted in the same state is the same result. Keying a revealed vote on its record
-        alone keeps its count through changes elsewhere: the action plan ranks every stage's latest revealed
-        vote as it opens, and at 20,000 notes counting them all again after any change took about 13 ms."""
+    # --- results, counted once and kept while no change can alter them ----------------------------------
+
+    def _applied(self, pairs: Sequence[tuple[Record | None, Record | None]]) -> None:
+        """A commit's change was just shown in memory (``Ledger.on_applied``; ``changes`` counts it already). A kept
+        result up to date before it stays kept unless the change wrote or removed a vote of its ballot (before or
+        after), a note it reads (``_KeptResult.reads``), or logged a ``vote.revealed`` event naming it; a ballot
+        written is a new record, which no kept result was counted from (``_valid``). A kept revealed result reads
+        its record only and is kept while the record is the same object.
+        Anything the ledger changes without telling its parts (an undo of refused changes, a batch followed from
+        another window) moves ``changes`` on without a call here: everything kept is then counted afresh."""
+        ledger = self._ledger
+        now = ledger.changes
         ws = self._ws
+        ballot_ids: set[object] = set()
+        note_ids: set[int] = set()
+        for before, after in pairs:
+            for record in (before, after):
+                if isinstance(record, Note):
+                    note_ids.add(record.id)
+                elif isinstance(record, Vote):
+                    ballot_ids.add(record.ballot_id)
+        event = ws.events[-1] if ws.events else None
+        revealed = event is not None and event.kind == "vote.revealed"
+        named = event.data.get("ballot_id") if revealed and event is not None else None
+        if isinstance(named, Hashable):
+            ballot_ids.add(named)
+        for ballot_id, kept in self._results.items():
+            if kept.workshop is not ws or kept.changes != now - 1:
+                continue
+            if ballot_id in ballot_ids or not kept.reads.isdisjoint(note_ids):
+                continue
+            kept.changes = now
+        reveals = self._reveals
+        if reveals is not None and reveals.workshop is ws and reveals.changes == now - 1:
+            if event is not None and isinstance(named, Hashable):
+                reveals.events[named] = event
+            reveals.changes = now
+
+    def _valid(self, kept: _KeptResult | None, ballot: Ballot) -> bool:
+        """Whether ``kept`` is ``ballot``'s result now. A revealed vote's result is its record (``Ballot.revealed``,
+        read by ``facilitation.ballots.outcome`` and nothing else): kept while the record is the same object.
+        Any other (an open vote's live count, a vote revealed before records were kept) is kept while the
+        ledger's changes since were all seen by ``_applied`` and none could alter it."""
+        if kept is None or kept.workshop is not self._ws or kept.ballot is not ballot:
+            return False
         if ballot.status == BallotStatus.CLOSED and ballot.revealed:
-            return (id(ws), id(ballot))  # the kept result holds the record: its id is not reused meanwhile
-        last = ws.events[-1].id if ws.events else None
-        return (id(ws), len(ws.events), last, id(ballot), len(ws.votes), len(ws.notes))
+            return True
+        return kept.changes == self._ledger.changes
+
+    def _keep(self, ballot: Ballot, result: BallotResult, reads: frozenset[int]) -> None:
+        self._results[ballot.id] = _KeptResult(self._ws, self._ledger.changes, ballot, reads, result)
 
     def _result(self, ballot: Ballot) -> BallotResult:
-        """``facilitation.ballots.outcome`` of ``ballot``, counted once per state of the workshop: the results,
-        the action plan, the summary and the projector all ask for the same ballots (a 3,333-note ballot took
-        about 11 ms to rank, and every closed vote of the workshop is ranked to open the action plan)."""
+        """``facilitation.ballots.outcome`` of ``ballot``, counted once and kept while no change can alter it
+        (``_valid``, ``_applied``): the results, the action plan, the summary and the projector all ask for the
+        same ballots (a 3,333-note ballot took about 11 ms to rank, and every stage's latest closed vote is ranked
+        to open the action plan). A vote revealed before records were kept (``Ballot.revealed`` empty) was
+        counted again after any change at all: at 20,000 notes the action plan's first open after a reveal
+        elsewhere re-ranked five of them."""
         from facilitation import ballots  # on first use: opening a workshop skips the vote rules
 
-        state = self._state(ballot)
         kept = self._results.get(ballot.id)
-        if kept is not None and kept[0] == state:
-            return kept[1]
+        if kept is not None and self._valid(kept, ballot):
+            return kept.result
         reveals = None
+        reads: set[int] = set()
         if ballot.status == BallotStatus.CLOSED and not ballot.revealed:  # revealed before records were kept
             reveals = self._reveal_events()
+            logged = reveals.get(ballot.id)
+            rows = logged.data.get("result") if logged is not None else None
+            if isinstance(rows, list):  # the notes its reveal logged: their texts are shown as they are now
+                reads.update(r[0] for r in rows if isinstance(r, list) and r and isinstance(r[0], int))
+        if not (ballot.status == BallotStatus.CLOSED and ballot.revealed):
+            reads.update(ballot.note_ids)
         found = ballots.outcome(self._ws, ballot, reveals=reveals)
         result = BallotResult(ballot, found.ranked, found.voters, found.total_dots, found.recorded)
-        self._results[ballot.id] = (state, result)
+        self._keep(ballot, result, frozenset(reads))
         return result
 
     def _reveal_events(self) -> dict[Hashable, Event]:
-        """``facilitation.ballots.reveal_events`` of the workshop, found once per state of its event log: the action
-        plan counts every stage's latest revealed vote, and each vote revealed before records were kept searched
-        the whole log for its reveal (about 2 ms each at 20,000 entries)."""
+        """``facilitation.ballots.reveal_events`` of the workshop: one pass over the event log, then kept up to date
+        change by change (``_applied``). Each vote revealed before records were kept searched the whole log for
+        its reveal (about 2 ms each at 20,000 entries)."""
         from facilitation import ballots
 
-        ws = self._ws
-        state = (id(ws), len(ws.events), ws.events[-1].id if ws.events else None)
-        if self._reveals is None or self._reveals[0] != state:
-            self._reveals = (state, ballots.reveal_events(ws))
-        return self._reveals[1]
+        kept = self._reveals
+        if kept is None or kept.workshop is not self._ws or kept.changes != self._ledger.changes:
+            kept = self._reveals = _KeptReveals(self._ws, self._ledger.changes, ballots.reveal_events(self._ws))
+        return kept.events
 
     def result(self, ballot_id: int) -> BallotResult:
         """The ranking of a closed vote (the facilitator's screen shows it only after the reveal). The same
-        object is returned until the workshop changes: read it, do not change it."""
+        object is returned until a change that can alter it (``_applied``): read it, do not change it."""
         return self._result(self.ballot(ballot_id))
 
     def ranking(self, workshop: Workshop, ballot: Ballot) -> list[ballots.ResultItem]:
