@@ -383,7 +383,9 @@ class ActionPlanScreen(WorkshopScreenMixin, Screen[None]):
         self.settle_breakpoints()
         yield Static(id="plan-title")
         with Horizontal(id="plan-body"):
-            with Vertical(id="candidates-pane"):
+            # Drawn as it will be once the candidates take the focus (``AUTO_FOCUS``): setting the class then
+            # restyled both panes before the first frame (``on_descendant_focus``).
+            with Vertical(id="candidates-pane", classes="-active"):
                 yield Label("Candidates · a makes an action", classes="pane-title")
                 yield LazyOptionList(id="candidates")
             with Vertical(id="actions-pane"):
