@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from facilitation.text import close_bidi
+from facilitation.text import clean_line
 from screens.base import WorkshopScreenMixin
 from screens.widgets.key_bar import KeyBar
 from workshop.session import DamagedWorkshopError, SessionError, WorkshopSummary
@@ -183,15 +183,17 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
                 Text(f"⚠ {summary.id}", style="bold red"),
                 Text("damaged file", style="red"),
                 Text(""),
-                Text(summary.error, style="red", overflow="ellipsis", no_wrap=True),
+                Text(clean_line(summary.error), style="red", overflow="ellipsis", no_wrap=True),
                 Text(""),
             )
         return (
-            # closed: the library's index keeps titles as a workshop saved before 749a30b left them
-            Text(close_bidi(summary.title), overflow="ellipsis", no_wrap=True),
-            Text(close_bidi(summary.organisation), overflow="ellipsis", no_wrap=True),
-            Text(summary.date),
-            Text(close_bidi(summary.stage_reached), overflow="ellipsis", no_wrap=True),
+            # one clean line each (facilitation.text.clean_line): an imported file's title may hold a newline, a
+            # tab, an escape sequence or a right-to-left override left open (the library's index keeps titles as
+            # a workshop saved before 749a30b left them), which shifted the row or the rows after it
+            Text(clean_line(summary.title), overflow="ellipsis", no_wrap=True),
+            Text(clean_line(summary.organisation), overflow="ellipsis", no_wrap=True),
+            Text(clean_line(summary.date), overflow="ellipsis", no_wrap=True),
+            Text(clean_line(summary.stage_reached), overflow="ellipsis", no_wrap=True),
             Text(str(summary.notes), justify="right"),
         )
 

@@ -72,3 +72,31 @@ async def test_typing_in_the_filter_narrows_the_list_from_the_index(
         assert isinstance(app.screen, StageScreen)
         assert app.session is not None and app.session.workshop.title == "Quarterly review"
     assert read_in_full == []
+
+
+HOSTILE = "Evil\x1b]0;pwned\x07\x1b[31mRED\nsecond\tline\x00\x7f\x9b2J\u202eRTL"
+"""What an imported file may hold in a title or an organisation (as ``tests/test_cli.py``'s): a terminal's title
+and colour codes, a newline, a tab, NUL, DEL, a C1 control and a right-to-left override left open."""
+
+
+async def test_a_hostile_title_keeps_its_row_and_the_rows_after_it_in_line(library: WorkshopLibrary) -> None:
+    """The home screen's row of an imported workshop is one clean line: a newline or tab in its title no longer
+    breaks the row, no control character reaches the terminal, and the override is closed in its own cell."""
+    imported = library.create("placeholder")
+    workshop = imported.workshop
+    imported.close()
+    workshop.title, workshop.organisation = HOSTILE, HOSTILE
+    library.import_workshop(workshop).close()
+    app = make_app(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#workshops", DataTable)
+        cells = [cell.plain for i in range(table.row_count) for cell in table.get_row_at(i)]
+        assert cells and not any(ch in cell for cell in cells for ch in "\n\t\x1b\x00\x7f\x9b\x07")
+        row = next(i for i in range(table.row_count) if "Evil" in table.get_row_at(i)[0].plain)
+        title = table.get_row_at(row)[0].plain
+        assert title.startswith("Evil") and "RED second line" in title and title.endswith("RTL\u202c")
+        lines = screen_text(app).splitlines()
+        for name in ("Strategy offsite", "Café community launch", "Quarterly review", "Evil"):
+            (line,) = [line for line in lines if name in line]  # each workshop on exactly one line
+            assert "\u202e" not in line or line.index("\u202c") > line.index("\u202e")
