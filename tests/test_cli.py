@@ -311,3 +311,16 @@ def test_list_show_and_the_trash_print_a_hostile_files_text_as_plain_lines(  # t
     code, out, _ = run("restore")
     assert code == 0 and "EvilRED second line" in out
     _terminal_safe(out)
+
+
+def test_no_help_shows_docstring_markup(run) -> None:  # type: ignore[no-untyped-def]
+    """Each command's help comes from its handler's docstring; reST's double backquotes (``workshop list``'s
+    "with ``--search``") are shown as the plain option a user types, in the command list and in each command's
+    own help."""
+    code, out, _ = run("--help")
+    assert code == 0 and "``" not in out and "(with --search, those that match)" in " ".join(out.split())
+    commands = re.findall(r"^    ([a-z]+)\s", out, flags=re.MULTILINE)
+    assert {"list", "open", "export", "delete", "restore"} <= set(commands)
+    for command in commands:
+        code, out, _ = run(command, "--help")
+        assert code == 0 and "``" not in out, f"workshop {command} --help"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -493,13 +494,18 @@ def _settings(description: str) -> dict[str, Any]:
     }
 
 
+_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)
+"""An inline literal in a handler's docstring (``--search``): help shows what is inside."""
+
+
 def _add_command(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     name: str,
     handler: Callable[..., None],
 ) -> argparse.ArgumentParser:
-    """A command whose help is its handler's docstring, and which calls the handler with its options."""
-    doc = (handler.__doc__ or "").strip()
+    """A command whose help is its handler's docstring, and which calls the handler with its options. The
+    docstring's inline literals (reST's double backquotes) are shown as the plain text a user types."""
+    doc = _LITERAL.sub(r"\1", (handler.__doc__ or "").strip())
     parser = commands.add_parser(name, help=doc.splitlines()[0], **_settings(doc))
     parser.add_argument("-h", "--help", action="help", help=HELP_HELP)
     parser.set_defaults(handler=handler)
