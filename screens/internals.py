@@ -651,6 +651,32 @@ class OverridesClosedAtCuts(Compositor):
     text each). Installed on every screen by ``close_overrides_at_cuts``; pinned by ``tests/test_internals.py``.
     """
 
+    def _get_renders(self, crop: Region | None = None) -> Iterable[tuple[Region, Region, list[Strip]]]:
+        """Each visible widget that overlaps ``crop``, with the lines of it that fall in ``crop``'s rows.
+
+        ``Compositor._get_renders`` (8.2.8) asks each widget overlapping a partial update's crop (the box around
+        every region to repaint) for the lines of its whole visible region, every row of the screen it covers,
+        and ``_render_chops`` then drops the rows outside the update. A running countdown's second (one glyph of
+        the projector's digits and the bar) so fetched about 10 widgets' full heights, the screen's 60 rows among
+        them, to keep some 20: work and memory touched on each wake-up, which on a virtual machine costs far more
+        after an idle second than warm (``benchmarks/follow_bench.py``). Here the clip is cut to ``crop``'s rows
+        (its columns are kept: ``_render_chops`` cuts each row at the screen's cuts within the clip's columns),
+        so a widget renders only the rows the update can use; a full update's crop is the whole screen, the same
+        as before. The strips of each row kept are the ones Textual's whole-region render gives (pinned by
+        ``tests/test_internals.py``)."""
+        if crop is None:
+            yield from super()._get_renders(crop)
+            return
+        top, bottom = crop.y, crop.bottom
+        for widget, (region, clip) in self.visible_widgets.items():
+            if not crop.overlaps(clip):
+                continue
+            clip_top, clip_bottom = max(clip.y, top), min(clip.bottom, bottom)
+            rows = Region(clip.x, clip_top, clip.width, clip_bottom - clip_top)
+            x, y, width, height = region.intersection(rows)
+            if width and height:
+                yield region, rows, widget.render_lines(Region(x - region.x, y - region.y, width, height))
+
     def _render_chops(
         self, crop: Region, is_rendered_line: Callable[[int], bool]
     ) -> Sequence[Mapping[int, Strip]]:
