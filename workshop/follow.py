@@ -51,6 +51,7 @@ from pathlib import Path
 
 from facilitation.clock import Clock
 from workshop import records
+from workshop.memory import collections_held
 from workshop.session import WorkshopSession
 from workshop.store import Store
 from workshop.store.errors import DamagedFileError, StoreError, WorkshopNotFoundError
@@ -687,10 +688,11 @@ def open_following(
     resolved = store.resolve(workshop_id)
     path = store.path_for(resolved)
     tail = JournalTail(path)
-    data = tail.load()
-    try:
-        workshop = records.workshop_from_tables(build_view(data), fallback_id=resolved)
-    except (TypeError, ValueError, KeyError, AttributeError) as error:
-        raise DamagedFileError(path, existing_backups(path), f"a record cannot be read: {error}") from None
+    with collections_held():  # one hold over the file and the models (workshop.memory)
+        data = tail.load()
+        try:
+            workshop = records.workshop_from_tables(build_view(data), fallback_id=resolved)
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise DamagedFileError(path, existing_backups(path), f"a record cannot be read: {error}") from None
     session = WorkshopSession.following(workshop, clock=clock, reason=reason)
     return Following(session, Follower(path, session.apply_external, tail=tail))

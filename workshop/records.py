@@ -11,6 +11,7 @@ from facilitation.models import (
     Workshop,
 )
 from facilitation.text import close_bidi
+from workshop.memory import collections_held
 from workshop.store import Op
 
 INFO_TABLE = "info"
@@ -55,7 +56,13 @@ def info_from_doc(doc: dict[str, Any], *, fallback_id: str) -> dict[str, Any]:
 
 
 def workshop_from_tables(tables: dict[str, dict[int, dict[str, Any]]], *, fallback_id: str) -> Workshop:
-    """Build the in-memory workshop from the store's tables (records may arrive in any order)."""
+    """Build the in-memory workshop from the store's tables (records may arrive in any order), with the collector
+    held (``workshop.memory.collections_held``: every model made is kept)."""
+    with collections_held():
+        return _workshop_from_tables(tables, fallback_id=fallback_id)
+
+
+def _workshop_from_tables(tables: dict[str, dict[int, dict[str, Any]]], *, fallback_id: str) -> Workshop:
     workshop = Workshop(**info_from_doc(tables.get(INFO_TABLE, {}).get(INFO_DOC_ID) or {}, fallback_id=fallback_id))
     for name, cls in RECORD_TABLES.items():
         target: dict[int, Any] = getattr(workshop, name)

@@ -20,6 +20,7 @@ from facilitation import catalogue, text
 from facilitation.clock import Clock, SystemClock
 from facilitation.models import Event, Note, Participant, Stage, Workshop
 from workshop import records
+from workshop.memory import collections_held
 from workshop.session.actions import Actions
 from workshop.session.agenda import Agenda
 from workshop.session.ballots import Votes
@@ -80,16 +81,17 @@ class WorkshopSession:
         """Open a workshop by id or unique id prefix; read-only when another window holds it.
 
         Raises the store's errors (``WorkshopNotFoundError``, ``DamagedFileError`` …); ``WorkshopLibrary.open``
-        turns them into ``SessionError``s.
+        turns them into ``SessionError``s. Reads with the collector held (``workshop.memory.collections_held``).
         """
         resolved = store.resolve(workshop_id)
-        file = store.open(resolved, mode=mode)
-        try:
-            workshop = records.workshop_from_tables(file.tables(), fallback_id=resolved)
-        except Exception:
-            file.close()
-            raise
-        return cls(Ledger(file, workshop, clock))
+        with collections_held():  # one hold over the file and the models (workshop.memory)
+            file = store.open(resolved, mode=mode)
+            try:
+                workshop = records.workshop_from_tables(file.tables(), fallback_id=resolved)
+            except Exception:
+                file.close()
+                raise
+            return cls(Ledger(file, workshop, clock))
 
     @classmethod
     def create(

@@ -38,6 +38,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar, Literal
 
+from workshop.memory import collections_held
 from workshop.store import schema
 from workshop.store.errors import (
     DamagedFileError,
@@ -240,8 +241,14 @@ def load_state(path: Path) -> _Loaded:
     """Snapshot + journal replay (+ migration), in memory only: never writes, never locks.
 
     The journal is read *before* the snapshot: if a writer checkpoints in between, the newer snapshot already
-    contains those lines (their seq is skipped), so a lock-free reader never misses a change.
+    contains those lines (their seq is skipped), so a lock-free reader never misses a change. Runs with the
+    collector held (``workshop.memory.collections_held``): every object it makes is kept.
     """
+    with collections_held():
+        return _load_state(path)
+
+
+def _load_state(path: Path) -> _Loaded:
     journal_bytes = _read_bytes(journal_path(path)) or b""
     main = _read_bytes(path)
     if main is None:
