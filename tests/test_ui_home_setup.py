@@ -12,6 +12,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
+from facilitation.catalogue import BUILTIN_TEMPLATES
 from facilitation.clock import FakeClock
 from facilitation.schedule import format_duration
 from screens.agenda_overview import AgendaOverviewScreen
@@ -22,6 +23,7 @@ from screens.setup import NewWorkshopScreen, SetupScreen
 from screens.setup.form import SetupForm
 from screens.stage import StageScreen
 from screens.summary import SummaryScreen
+from tests.ui_helpers import screen_text
 from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
@@ -535,3 +537,24 @@ def test_format_duration() -> None:
         "2 h 20 min",
         "10 h 1 min",
     ]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_every_built_in_template_name_shows_whole_in_the_agenda_field(
+    library: WorkshopLibrary, size: tuple[int, int]
+) -> None:
+    """The new workshop's Agenda field shows the chosen template's whole name at 80x24 and above (it read
+    "six-discipline" at 80x24, cut by one character, when the left column was 32 cells wide)."""
+    app = make_app(library)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        draft = app.screen
+        assert isinstance(draft, NewWorkshopScreen)
+        field = draft.query_one("#template", Select)
+        for name in BUILTIN_TEMPLATES:
+            field.value = name
+            await pilot.pause()
+            await pilot.pause()
+            line = next(row for row in screen_text(app).splitlines() if row.lstrip().startswith("Agenda "))
+            assert f" {name} " in line, (name, line)
