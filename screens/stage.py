@@ -756,6 +756,42 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
     def action_focus_notes(self) -> None:
         self.notes.focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """A character typed on the notes list that is not a command starts a note with it.
+
+        A facilitator who starts typing a note without first pressing ``i`` or ``tab`` usually begins with a
+        capital letter ("We should …"): that letter (any printable character no key of this screen or the app is
+        bound to, except a lowercase ASCII letter, which stays the list's command or does nothing) moves to the
+        note field and is typed there, so the rest of the note follows it in order (``screens.type_ahead``).
+        Before, "We" typed on the list moved nothing and "we" picked the next author and opened the edit dialog of
+        the highlighted note, the rest of the text typed into it. Bound keys and lowercase letters reach their
+        bindings as before (the app checks bindings after the key has bubbled through here). A read-only window
+        keeps the field disabled and ignores the key.
+        """
+        character = event.character
+        if self._typing or not event.is_printable or not character or self.app.screen is not self:
+            return
+        if character.isascii() and character.islower():
+            return
+        bound = self.active_bindings
+        if any(key in bound for key in (event.key, *event.aliases)):
+            return
+        if self.query_one(NoteInput).disabled:
+            return
+        event.stop()
+        event.prevent_default()
+        self._start_note(character)
+
+    def _start_note(self, text: str) -> None:
+        """Move to the note field and type ``text`` there, where the keys typed next go too."""
+        field = self.query_one(NoteInput)
+        if field.disabled:
+            return
+        self.set_focus(field)  # now, not later as ``field.focus()`` would: the next key goes to the field
+        # After the field's Focus event (queued on the field by ``set_focus``), which selects what the field holds:
+        # typed at once, the text was selected and the next key typed over it.
+        field.call_later(field.insert_text_at_cursor, text)
+
     def action_cycle_author(self) -> None:
         """Next participant as the author of the notes typed from now on (after the last: anonymous)."""
         people = self.session.workshop.active_participants()
@@ -1044,8 +1080,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
 
     def action_note_author(self) -> None:
         """``A``: change who wrote the highlighted note (a present participant, or anonymous); ``u`` undoes it.
-        Co-authors from a merge stay credited."""
-        from screens.dialogs import ChooseScreen  # on first use: start-up skips the dialogs
+        Co-authors from a merge stay credited. Typing on instead of choosing types a note that starts with "A"."""
+        from screens.dialogs import ChooseWhileTypingScreen  # on first use: start-up skips the dialogs
 
         note = self._selected_note()
         if note is None:
@@ -1067,6 +1103,15 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
                 who = ws.participant_name(choice[0]) or "anonymous"
                 self._say(f"Note #{note.id} is now by {who} (was {now}) — u undoes it.", timeout=6)
 
+        # "As a team …" or "Ana: …" typed on the list opens this question with its A: the next key typed answers
+        # "no change" and goes on, after the A, into the note field, so the note is typed as meant.
         self.app.push_screen(
-            ChooseScreen(f"Who wrote note #{note.id}? Now: {now}.", options, highlighted=now_at), chosen
+            ChooseWhileTypingScreen(
+                f"Who wrote note #{note.id}? Now: {now}.",
+                options,
+                keep=now_at,
+                typed_on=lambda character: self._start_note("A" + character),
+                what="types a note “A…”",
+            ),
+            chosen,
         )
