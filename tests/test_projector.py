@@ -314,6 +314,57 @@ async def test_a_running_countdowns_second_draws_only_the_digits_that_moved(
         assert block.height <= len(render_lines("8", digits.scale))
 
 
+async def test_a_countdowns_second_measures_its_text_once_and_searches_no_widget(
+    session: WorkshopSession, following: Following, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each second of a running countdown works out the drawing of the new time once (scale, rows and where they
+    go), not once per row drawn (about 20 rows at 200x60: each row measured the text and chose the scale again),
+    and finds the widgets it updates without searching the screen (``query_one`` walked the widgets three or four
+    times a second). Counted over 20 seconds; the rows on the terminal are the new time's, drawn whole."""
+    from textual.dom import DOMNode
+
+    import screens.projector.big_digits as big_digits
+    from screens.projector.big_digits import BigDigits
+
+    app = ProjectorApp(following, watch=False)
+    async with app.run_test(size=(200, 60)) as pilot:
+        session.agenda.next()
+        session.timer.start()
+        clock.advance(1.5)
+        await settle(app, pilot)
+        screen = screen_of(app)
+        digits = screen.query_one(BigDigits)
+        fits: list[str] = []
+        queries: list[str] = []
+        fit, query_one = big_digits.fit_scale, DOMNode.query_one
+
+        def counted_fit(text: str, width: int, height: int) -> int:
+            fits.append(text)
+            return fit(text, width, height)
+
+        def counted_query(self: DOMNode, *args: object, **kwargs: object) -> object:
+            queries.append(type(self).__name__)
+            return query_one(self, *args, **kwargs)  # type: ignore[call-overload]
+
+        monkeypatch.setattr(big_digits, "fit_scale", counted_fit)
+        monkeypatch.setattr(DOMNode, "query_one", counted_query)
+        for _second in range(20):
+            fits.clear()
+            queries.clear()
+            clock.advance(1.0)
+            screen.refresh_clock()
+            await pilot.pause()
+            assert queries == [], queries
+            # _changed_region chooses the scale for the old and the new value; the rows drawn choose it once more
+            assert 1 <= len(fits) <= 3, fits
+        monkeypatch.undo()
+        lines = render_lines(digits.value, digits.scale)
+        drawn = [strip.text for strip in digits.render_lines(Region(0, 0, *digits.size))]
+        top = (digits.content_size.height - len(lines)) // 2
+        assert [row.strip() for row in drawn[top : top + len(lines)]] == [line.strip() for line in lines]
+        assert digits.value == timer_digits(session.timer.of())
+
+
 async def test_an_overrun_second_draws_the_digits_and_words_without_a_layout(
     session: WorkshopSession, following: Following, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

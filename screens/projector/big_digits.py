@@ -38,6 +38,8 @@ GLYPHS: dict[str, tuple[str, ...]] = {
 """Each glyph as seven rows of ``#`` (ink) and ``.`` (paper); every row of a glyph has the same width."""
 GAP = 1
 """Dots of paper between two glyphs."""
+BOLD = Style(bold=True)
+"""Added to the widget's style for the glyphs' rows (one object: rich caches a sum of styles by its operands)."""
 
 
 def text_width(text: str) -> int:
@@ -157,6 +159,8 @@ class BigDigits(Widget):
     def __init__(self, value: str = "00:00", *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.set_reactive(BigDigits.value, value)
+        self._drawing_key: tuple[str, str, int, int] | None = None
+        self._drawing: tuple[tuple[str, ...], int] = ((), 0)
 
     @property
     def scale(self) -> int:
@@ -200,13 +204,19 @@ class BigDigits(Widget):
             Region(0, 0, width, height)
         )
 
-    def _lines(self) -> tuple[str, ...]:
-        return _drawn(self.value, self.scale)
+    def _drawn_rows(self, width: int, height: int) -> tuple[tuple[str, ...], int]:
+        """(the rows drawn, the first row's line in the widget) for the value, template and size now: worked
+        out once per value and size, not once per row drawn (a second of a countdown at 200x60 draws about 20
+        rows, each of which measured the text and chose the scale again)."""
+        key = (self.value, self.template, width, height)
+        if key != self._drawing_key:
+            lines = _drawn(self.value, self.scale)
+            self._drawing_key, self._drawing = key, (lines, max(0, (height - len(lines)) // 2))
+        return self._drawing
 
     def render_line(self, y: int) -> Strip:
         width, height = self.content_size
-        lines = self._lines()
-        top = max(0, (height - len(lines)) // 2)
+        lines, top = self._drawn_rows(width, height)
         style = self.visual_style.rich_style  # cached until the styles change (rich_style walks the ancestors)
         row = y - top
         if not 0 <= row < len(lines):
@@ -214,4 +224,4 @@ class BigDigits(Widget):
         text = lines[row][:width]
         left = max(0, (width - len(text)) // 2)
         line = " " * left + text
-        return Strip([Segment(line.ljust(width), style + Style(bold=True))], width)
+        return Strip([Segment(line.ljust(width), style + BOLD)], width)

@@ -36,6 +36,20 @@ class ProjectorCountdown(Vertical):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._last: tuple[str, str, str, str, float] | None = None
+        self._parts: tuple[BigDigits, Label, TimerBar] | None = None
+
+    @property
+    def parts(self) -> tuple[BigDigits, Label, TimerBar]:
+        """The digits, the words and the bar (found once: composed once and never replaced; ``show`` runs every
+        second and would otherwise walk the widget's children three times to find them)."""
+        parts = self._parts
+        if parts is None:
+            parts = self._parts = (
+                self.query_one(BigDigits),
+                self.query_one("#countdown-status", Label),
+                self.query_one(TimerBar),
+            )
+        return parts
 
     def compose(self) -> ComposeResult:
         yield BigDigits("00:00", id="countdown-digits")
@@ -45,7 +59,7 @@ class ProjectorCountdown(Vertical):
     @property
     def digits(self) -> str:
         """The time as the room reads it (``09:59``, ``+01:05``)."""
-        return self.query_one(BigDigits).value
+        return self.parts[0].value
 
     @property
     def status(self) -> str:
@@ -64,11 +78,10 @@ class ProjectorCountdown(Vertical):
             return
         last_status = self._last[1] if self._last else None
         self._last = current
-        big = self.query_one(BigDigits)
+        big, label, bar = self.parts
         big.template = "+" + re.sub(r"\d", "0", digits.lstrip("+"))  # room for overtime: same size
         big.value = digits
         if status != last_status:  # an overrun's words change every second: repainted, not laid out again
-            label = self.query_one("#countdown-status", Label)
             label.update(Content(status), layout=words_need_layout(last_status, status))
-        self.query_one(TimerBar).fraction = fraction
+        bar.fraction = fraction
         self.update_classes(timer_classes(timer))  # restyles only when a class changes

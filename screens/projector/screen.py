@@ -110,6 +110,8 @@ class ProjectorScreen(FramesOnDemand, QuietFirstResume, Screen[None]):
         self._tick: Timer | None = None
         self._room_drawn: tuple[str, str, bool] | None = None
         self._board_titles: list[str] = [""]
+        self._countdown: ProjectorCountdown | None = None
+        self._agenda_strip: AgendaStrip | None = None
 
     @property
     def projector(self) -> ProjectorApp:
@@ -121,7 +123,20 @@ class ProjectorScreen(FramesOnDemand, QuietFirstResume, Screen[None]):
 
     @property
     def countdown(self) -> ProjectorCountdown:
-        return self.query_one(ProjectorCountdown)
+        """The countdown widget (found once: the screen's widgets are composed once and never replaced, and each
+        second's redraw would otherwise walk the screen's widgets to find it again)."""
+        found = self._countdown
+        if found is None:
+            found = self._countdown = self.query_one(ProjectorCountdown)
+        return found
+
+    @property
+    def agenda_strip(self) -> AgendaStrip:
+        """The agenda strip (found once, as ``countdown``)."""
+        found = self._agenda_strip
+        if found is None:
+            found = self._agenda_strip = self.query_one(AgendaStrip)
+        return found
 
     def compose(self) -> ComposeResult:
         yield Static(id="p-title")
@@ -248,7 +263,7 @@ class ProjectorScreen(FramesOnDemand, QuietFirstResume, Screen[None]):
         agenda = ws.agenda(include_skipped=False)
         timers = {s.id: session.timer.of(s.id) for s in agenda}
         marks, report = stage_marks(ws, timers, now)
-        self.query_one(AgendaStrip).show(marks, report)
+        self.agenda_strip.show(marks, report)
 
     def _next_tick(self, step: float | None) -> None:
         """Redraw the clock after ``step`` seconds (and a margin), or ``IDLE_TICK_SECONDS`` for ``None``."""
