@@ -283,25 +283,24 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
 
     def compose(self) -> ComposeResult:
         self.settle_breakpoints()
-        with Horizontal(id="stage-body"):
-            with Vertical(id="stage-main"):
-                yield Static(id="stage-title")
-                yield AgendaStrip(id="agenda-strip")
-                yield Static(id="read-only-banner")
-                yield Static(id="stage-prompt")
-                yield TimerDisplay(id="timer", timer=self._opening_timer())
-                yield NoteList(
-                    id="notes", empty_hint="No notes yet. Press i (or tab), type a note and press Enter."
+        with Vertical(id="stage-main"):
+            yield Static(id="stage-title")
+            yield AgendaStrip(id="agenda-strip")
+            yield Static(id="read-only-banner")
+            yield Static(id="stage-prompt")
+            yield TimerDisplay(id="timer", timer=self._opening_timer())
+            yield NoteList(
+                id="notes", empty_hint="No notes yet. Press i (or tab), type a note and press Enter."
+            )
+            with Horizontal(id="entry"):
+                yield Label("", id="author")
+                yield NoteInput(
+                    placeholder="Type a note, Enter adds it · “Ana: …” sets the author · F2 long note",
+                    id="note-input",
                 )
-                with Horizontal(id="entry"):
-                    yield Label("", id="author")
-                    yield NoteInput(
-                        placeholder="Type a note, Enter adds it · “Ana: …” sets the author · F2 long note",
-                        id="note-input",
-                    )
-            with VerticalScroll(id="stage-side"):
-                yield Static(id="side-prompts")
-                yield AgendaStrip(id="agenda-side")
+        with VerticalScroll(id="stage-side"):
+            yield Static(id="side-prompts")
+            yield AgendaStrip(id="agenda-side")
         yield KeyBar()
 
     def _opening_timer(self) -> StageTimer | None:
