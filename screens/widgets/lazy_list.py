@@ -26,6 +26,7 @@ from textual.css.scalar import Unit
 from textual.css.styles import RulesMap
 from textual.geometry import Region, Size
 from textual.reactive import reactive
+from textual.scrollbar import ScrollBar
 from textual.visual import VisualType
 from textual.widgets.option_list import Option
 
@@ -37,6 +38,7 @@ from screens.internals import (
     option_divider,
     set_option_prompt,
 )
+from screens.widgets.scrollbar import StripScrollBarRender
 
 PLACE_AHEAD = 2
 """Screens of lines placed below the view (and below the highlighted option), so paging down finds them placed."""
@@ -98,6 +100,15 @@ class LazyOptionList(OptionListLines):
         super().__init__(*content, name=name, id=id, classes=classes, disabled=disabled, markup=False)
 
     # --- drawing only what changed -----------------------------------------------------------------------
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """Textual's vertical scrollbar, drawn by ``StripScrollBarRender`` (its thumb moves with every option
+        added to a list following its newest one)."""
+        bar = super().vertical_scrollbar
+        if bar.renderer is not StripScrollBarRender:
+            bar.renderer = StripScrollBarRender  # type: ignore[misc]  # per instance, as Textual's docs say
+        return bar
 
     def _watch_highlighted(self, old: int | None, new: int | None) -> None:
         """Draw again the lines of the option the highlight left and of the one it is on (before ``OptionList``'s
