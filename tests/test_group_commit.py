@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from facilitation.clock import FakeClock
+from tests.lock_watch import WatchedLock
 from workshop.session import EXTERNAL_RELOAD, Change, SessionError, WorkshopSession
 from workshop.store import Op, Store
 
@@ -399,51 +400,15 @@ async def test_a_change_made_while_a_round_runs_gets_the_next_round_without_the_
 # --- the key path never waits for the sync thread ---------------------------------------------------------
 
 
-class _Watched:
-    """A lock of the store or the sync thread that fails the test at once when the loop's thread (the key path)
-    would wait for it while the sync thread holds it in a held-up phase (instead of waiting: the test never
-    hangs). Other threads, and the key path when the lock is free, take it as usual."""
-
-    def __init__(self, lock: Any, name: str, phase: threading.Event, waits: list[str]) -> None:
-        self._lock, self._name, self._phase, self._waits = lock, name, phase, waits
-        self._holders: list[threading.Thread] = []
-
-    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        me = threading.current_thread()
-        if me is threading.main_thread() and self._phase.is_set() and not self._lock.acquire(False):
-            if any(t.name == "group-commit-sync" for t in self._holders):
-                self._waits.append(self._name)
-                raise AssertionError(f"the key path waited for {self._name}, held by the sync thread")
-        elif me is threading.main_thread() and self._phase.is_set():
-            self._holders.append(me)
-            return True
-        got = bool(self._lock.acquire(blocking, timeout))
-        if got:
-            self._holders.append(me)
-        return got
-
-    def release(self) -> None:
-        self._holders.remove(threading.current_thread())
-        self._lock.release()
-
-    def _is_owned(self) -> bool:  # for threading.Condition over this lock
-        return threading.current_thread() in self._holders
-
-    def locked(self) -> bool:
-        return bool(self._holders)
-
-    def __enter__(self) -> bool:
-        return self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
+def _is_sync_thread(thread: threading.Thread) -> bool:
+    return thread.name == "group-commit-sync"
 
 
 class _WatchedCondition(threading.Condition):
     """The sync thread's condition: fails the test at once when the loop's thread would wait on it (for a round
     to end, bounded or not) while the sync thread is held up."""
 
-    def __init__(self, lock: _Watched) -> None:
+    def __init__(self, lock: WatchedLock) -> None:
         super().__init__(lock)  # type: ignore[arg-type]
         self._watched = lock
 
@@ -499,10 +464,11 @@ async def test_the_key_path_waits_for_nothing_the_sync_thread_does(
     assert file is not None
     waits: list[str] = []
     for lock in ("_mutex", "_writing"):
-        monkeypatch.setattr(file, lock, _Watched(getattr(file, lock), lock, in_phase, waits))
+        watched = WatchedLock(getattr(file, lock), lock, in_phase, waits, _is_sync_thread, "the sync thread")
+        monkeypatch.setattr(file, lock, watched)
     thread = group.sync_thread
     assert not thread.running  # its condition is replaced before the thread takes it
-    watched_cond = _Watched(threading.RLock(), "_cond", in_phase, waits)
+    watched_cond = WatchedLock(threading.RLock(), "_cond", in_phase, waits, _is_sync_thread, "the sync thread")
     monkeypatch.setattr(thread, "_cond", _WatchedCondition(watched_cond))
     monkeypatch.setattr(target, name, held_up)
     seen: list[Change] = []

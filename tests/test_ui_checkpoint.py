@@ -15,6 +15,7 @@ from facilitation.clock import FakeClock
 from facilitation.models import NoteTable
 from screens.app import WorkshopApp, make_app
 from screens.stage import NoteInput
+from tests.lock_watch import WatchedLock
 from workshop.session import WorkshopLibrary
 from workshop.store import Store, WorkshopFile
 from workshop.store import file as store_file
@@ -261,43 +262,6 @@ async def test_a_warmed_session_starts_no_thread_inside_a_key_handler(
     ]
 
 
-class _WatchedLock:
-    """A lock of the workshop file that fails the test at once when the key path (the main thread) would wait
-    for it while the checkpoint's worker holds it in a long phase (instead of waiting: the test never hangs).
-    Held by another thread (the group commit's sync thread, for a moment), it is waited for as usual."""
-
-    def __init__(self, lock: Any, name: str, phase: threading.Event, waits: list[str], worker: list[Any]) -> None:
-        self._lock, self._name, self._phase, self._waits, self._worker = lock, name, phase, waits, worker
-        self._holders: list[threading.Thread] = []
-
-    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
-        me = threading.current_thread()
-        if me is threading.main_thread() and self._phase.is_set() and not self._lock.acquire(False):
-            if self._worker and self._worker[0] in self._holders:
-                self._waits.append(self._name)
-                raise AssertionError(f"the key path waited for {self._name}, held by the checkpoint in a long phase")
-        elif me is threading.main_thread() and self._phase.is_set():
-            self._holders.append(me)
-            return True
-        got = bool(self._lock.acquire(blocking, timeout))
-        if got:
-            self._holders.append(me)
-        return got
-
-    def release(self) -> None:
-        self._holders.remove(threading.current_thread())
-        self._lock.release()
-
-    def __enter__(self) -> bool:
-        return self.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-    def __getattr__(self, name: str) -> Any:  # locked(), and anything else a lock answers
-        return getattr(self._lock, name)
-
-
 LONG_PHASES = [
     ("encoding the snapshot", store_file, "encode_table_parts"),
     ("writing and syncing the snapshot", store_file, "write_temp"),
@@ -343,7 +307,18 @@ async def test_the_key_path_takes_no_lock_the_checkpoint_holds_in_a_long_phase(
     waits: list[str] = []
     workers: list[threading.Thread] = []
     for lock in ("_mutex", "_writing", "_snapshotting"):
-        monkeypatch.setattr(file, lock, _WatchedLock(getattr(file, lock), lock, in_phase, waits, workers))
+        monkeypatch.setattr(
+            file,
+            lock,
+            WatchedLock(
+                getattr(file, lock),
+                lock,
+                in_phase,
+                waits,
+                lambda thread: bool(workers) and thread is workers[0],
+                "the checkpoint in a long phase",
+            ),
+        )
     session.warm()
     worker = threading.Thread(target=session.checkpoint)
     workers.append(worker)
