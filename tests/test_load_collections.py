@@ -63,7 +63,9 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 @pytest.fixture
 def counted() -> Iterator[list[int]]:
     """The generations of the collections started meanwhile, with CPython's default thresholds (so the young
-    generation is collected every 700 objects, as in an app that has not tuned them)."""
+    generation is collected every 700 objects, as in an app that has not tuned them), from a full collection
+    (so the collection that ends a hold is a young one, not one of whichever generation the tests before left
+    due)."""
     started: list[int] = []
 
     def note(phase: str, info: dict[str, int]) -> None:
@@ -73,6 +75,7 @@ def counted() -> Iterator[list[int]]:
     thresholds, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(700, 10, 10)
     gc.enable()
+    gc.collect()  # every generation's count back to 0, whatever the tests before left: the next one is young
     gc.callbacks.append(note)
     try:
         yield started
