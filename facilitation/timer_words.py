@@ -35,7 +35,7 @@ def timer_status(timer: StageTimer, now: float | None = None, *, outcome: bool =
     ``False`` (the room's screen) says only ``STAGE FINISHED``. Never names a key.
     """
     planned = f"{timer.planned_seconds / 60:g} min"
-    extra = f" + {timer.extended_seconds / 60:g} min added" if timer.extended_seconds else ""
+    extra = _change_words(timer.extended_seconds)
     if timer.status is TimerStatus.FINISHED:
         if not outcome:
             return "STAGE FINISHED"
@@ -55,6 +55,17 @@ def timer_status(timer: StageTimer, now: float | None = None, *, outcome: bool =
     if now is not None:
         ends = " · ends " + time.strftime("%H:%M", time.localtime(now + timer.remaining))
     return f"{LEADS.get(timer.phase, 'RUNNING')} · {planned}{extra}{ends}"
+
+
+def _change_words(seconds: float) -> str:
+    """The time added to (``+``) or taken off (``-``) the plan, net, as the status says it after the planned
+    minutes: " + 5 min added", " − 2 min taken off" ("+ -2 min added" before), "" when none; a part of a minute
+    (``-`` takes off at most the time left, 40 s say) as ``MM:SS`` rather than "0.666667 min"."""
+    whole = round(abs(seconds))
+    if whole == 0:
+        return ""
+    amount = f"{whole // 60} min" if whole % 60 == 0 else format_clock(whole)
+    return f" + {amount} added" if seconds > 0 else f" − {amount} taken off"
 
 
 def seconds_to_next_digit(timer: StageTimer) -> float | None:

@@ -3,12 +3,15 @@ the projector's, and when the digits next move."""
 
 from __future__ import annotations
 
+import contextlib
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from facilitation.clock import FakeClock
-from facilitation.timer import StageTimer
+from facilitation.timer import StageTimer, TimerError
 from facilitation.timer_words import seconds_to_next_digit, timer_digits, timer_status
 from screens.widgets.timer_display import KEY_HINTS, status_text
 
@@ -105,3 +108,37 @@ def test_digits_round_up_and_count_up_once_the_time_is_over() -> None:
     assert timer_digits(_timer("running", run=0.5)) == "10:00"
     assert timer_digits(_timer("running", run=599.5)) == "00:01"
     assert timer_digits(_timer("running", run=661)) == "+01:01"
+
+
+@pytest.mark.parametrize(
+    ("extend", "take", "run", "words"),
+    [
+        (0, 3, 30, "RUNNING · 10 min − 3 min taken off"),
+        (5, 2, 30, "RUNNING · 10 min + 3 min added"),
+        (2, 2, 30, "RUNNING · 10 min"),
+        (0, 1, 560, "ALMOST TIME · 10 min − 00:40 taken off"),  # only the 40 s left could be taken off
+    ],
+)
+def test_time_taken_off_is_said_as_taken_off(extend: float, take: float, run: float, words: str) -> None:
+    """``-`` takes time off: the status said "10 min + -3 min added" (and "+ -0.666667 min added")."""
+    timer = _timer("running", run=run, extend=extend)
+    timer.shorten(take)
+    assert timer_status(timer) == words
+    assert timer_status(timer, outcome=False) == words  # the projector's words: the same
+    paused = _timer("paused", run=run, extend=extend)
+    paused.shorten(take)
+    assert timer_status(paused) == words.replace("RUNNING", "PAUSED").replace("ALMOST TIME", "PAUSED")
+
+
+@given(added=st.integers(0, 30), taken=st.floats(0.01, 30), run=st.floats(0, 3_000))
+@settings(max_examples=80, deadline=None)
+def test_the_words_never_hold_a_negative_amount_or_a_long_fraction(added: int, taken: float, run: float) -> None:
+    timer = _timer("running", run=run, extend=added)
+    with contextlib.suppress(TimerError):  # no time left to take off
+        timer.shorten(taken)
+    change = re.compile(r" (\+ (\d+ min|\d\d:\d\d) added|− (\d+ min|\d\d:\d\d) taken off)")
+    for words in (timer_status(timer), timer_status(timer, outcome=False)):
+        assert "-" not in words.replace("−", "") or "TIME'S UP" in words, words
+        assert not re.search(r"\d\.\d", words), words
+        said = change.search(words)
+        assert (said is not None) == (round(abs(timer.extended_seconds)) > 0), words
