@@ -670,9 +670,17 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
         self.post_message(Notify(notification))
 
     def on_notify(self, event: Notify) -> None:
-        """A private screen's notice that arrives after the keyboard was handed back is never shown."""
-        if not self.private_notices.admit(event.notification):
+        """A private screen's notice that arrives after the keyboard was handed back is never shown. A notice the
+        same as one still on screen (message, title and severity) takes its place rather than stacking below it:
+        a key pressed again and again ("-" with no time left to take off) showed a column of identical notices
+        over the screen; now one shows, its time to go starting again."""
+        new = event.notification
+        if not self.private_notices.admit(new):
             event.prevent_default()
+            return
+        for shown in list(self._notifications):
+            if (shown.message, shown.title, shown.severity) == (new.message, new.title, new.severity):
+                self._unnotify(shown, refresh=False)  # Textual's own handler adds the new one and redraws
 
     def get_key_display(self, binding: Binding) -> str:
         """Function keys as printed on the keyboard (F5, not f5)."""

@@ -258,8 +258,18 @@ async def test_a_view_opened_above_home_goes_back_to_the_open_workshop_s_stage(
         assert stack(app) == [StageScreen]
 
 
-async def test_without_a_workshop_a_view_says_so_and_shows_nothing(library: WorkshopLibrary) -> None:
+async def test_without_a_workshop_a_view_says_so_and_shows_nothing(
+    library: WorkshopLibrary, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = make_app(library)
+    said: list[str] = []  # every notice raised (one still shown is replaced by the same again: messages() has 1)
+    notify = app.notify
+
+    def heard(message: str, **kwargs: Any) -> None:
+        said.append(message)
+        notify(message, **kwargs)
+
+    monkeypatch.setattr(app, "notify", heard)
     async with app.run_test(size=SIZE) as pilot:
         for view in (
             app.navigator.summary,
@@ -275,7 +285,8 @@ async def test_without_a_workshop_a_view_says_so_and_shows_nothing(library: Work
         app.navigator.readiness("end")
         await settle(pilot)
         assert stack(app) == [HomeScreen]
-        assert messages(app).count("Open a workshop first.") == 7
+        assert said.count("Open a workshop first.") == 7
+        assert messages(app) == ["Open a workshop first."]
 
 
 # --- the palette, from a screen other than the stage ------------------------------------------------------------
