@@ -765,7 +765,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         Before, "We" typed on the list moved nothing and "we" picked the next author and opened the edit dialog of
         the highlighted note, the rest of the text typed into it. Bound keys and lowercase letters reach their
         bindings as before (the app checks bindings after the key has bubbled through here). A read-only window
-        keeps the field disabled and ignores the key.
+        keeps the field disabled and says why, as ``i`` does there.
         """
         character = event.character
         if self._typing or not event.is_printable or not character or self.app.screen is not self:
@@ -775,10 +775,11 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         bound = self.active_bindings
         if any(key in bound for key in (event.key, *event.aliases)):
             return
-        if self.query_one(NoteInput).disabled:
-            return
         event.stop()
         event.prevent_default()
+        if self.query_one(NoteInput).disabled:
+            self.action_focus_input()  # says why no note can be typed here, as i does
+            return
         self._start_note(character)
 
     def _start_note(self, text: str) -> None:

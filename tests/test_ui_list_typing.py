@@ -17,7 +17,7 @@ from textual.widgets import Input, OptionList
 
 from screens.app import WorkshopApp, make_app
 from screens.stage import NoteInput, StageScreen
-from tests.ui_helpers import session_of, until
+from tests.ui_helpers import messages, session_of, until
 from workshop.demo import build_demo
 from workshop.session import WorkshopLibrary
 from workshop.store import Store
@@ -102,7 +102,7 @@ async def test_lowercase_letters_and_bound_keys_stay_commands(app: WorkshopApp) 
         assert field.value == "" and isinstance(app.focused, OptionList)
 
 
-async def test_a_read_only_window_adds_nothing(library: WorkshopLibrary, demo_id: str) -> None:
+async def test_a_read_only_window_adds_nothing_and_says_why(library: WorkshopLibrary, demo_id: str) -> None:
     other = library.open(demo_id)  # another window holds the workshop
     try:
         app = make_app(library, demo_id)
@@ -114,6 +114,8 @@ async def test_a_read_only_window_adds_nothing(library: WorkshopLibrary, demo_id
             assert isinstance(app.screen, StageScreen)
             assert app.screen.query_one("#note-input", Input).value == ""
             assert note_state(app) == before
+            reason = session_of(app).read_only_reason or "This workshop is open read-only."
+            assert reason in messages(app)  # said, as i says it
         app.close_session()
     finally:
         other.close()
@@ -160,3 +162,16 @@ async def test_the_author_question_still_chooses_with_the_arrows(app: WorkshopAp
         await until(pilot, lambda: workshop.notes[last.id].author_id != last.author_id, "the author changed")
         assert workshop.participant_name(workshop.notes[last.id].author_id) == "Ana Souza"
         assert screen.query_one(NoteInput).value == ""
+
+
+async def test_a_note_typed_ahead_on_the_notes_list_arrives_whole(app: WorkshopApp) -> None:
+    """The keys arrive together, as a terminal sends them when the app is busy: each still lands in order."""
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+        before = len(note_state(app))
+        for character in "We share fixes":
+            app.post_message(key(character))
+        app.post_message(events.Key("enter", "\r"))
+        await until(pilot, lambda: len(note_state(app)) == before + 1, "the note added")
+        workshop = session_of(app).workshop
+        assert workshop.notes[max(workshop.notes)].text == "We share fixes"
