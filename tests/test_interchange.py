@@ -344,14 +344,29 @@ def test_any_free_form_data_is_written_as_the_standard_encoder_writes_it(
     data: dict[str, Any], prompts: list[str]
 ) -> None:
     """Events carry free-form data nested to any depth, empty or not: every shape comes out byte for byte as
-    ``json.dumps(..., indent=2)`` writes it, and reads back the same."""
+    ``json.dumps(..., indent=2)`` writes it, and reads back the same. The prompts are what a workshop can hold:
+    text is closed on the way in (``close_bidi``; hypothesis once drew a lone U+202A, which no way in keeps)."""
     ws = Workshop(id="w", title="t")
-    ws.stages[1] = Stage(id=1, key="custom", title="t", minutes=5, kind="custom", prompts=prompts)
+    held = [close_bidi(p) for p in prompts]
+    ws.stages[1] = Stage(id=1, key="custom", title="t", minutes=5, kind="custom", prompts=held)
     ws.events = [Event(id=1, at=T0, kind="note.added", summary="s", data=data)]
     document = to_interchange(ws, exported_at=EXPORTED_AT)
     text = dumps(ws, exported_at=EXPORTED_AT)
     assert text == json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     assert content(loads(text)) == content(ws)
+
+
+@pytest.mark.parametrize("opener", ["\u202a", "\u202b", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068"])
+def test_an_override_left_open_in_a_file_is_read_closed_and_stays_so(opener: str) -> None:
+    """A file written by hand (or before text was closed on the way in) with an embedding, override or isolate
+    left open in a prompt: it is read closed, as typed text is, and exporting and importing again changes nothing."""
+    ws = Workshop(id="w", title="t")
+    ws.stages[1] = Stage(id=1, key="custom", title="t", minutes=5, kind="custom", prompts=[opener, f"a{opener}b"])
+    text = dumps(ws, exported_at=EXPORTED_AT)
+    read = loads(text)
+    assert read.stages[1].prompts == [close_bidi(opener), close_bidi(f"a{opener}b")]
+    assert all(p != q for p, q in zip(read.stages[1].prompts, ws.stages[1].prompts, strict=True))
+    assert content(loads(dumps(read, exported_at=EXPORTED_AT))) == content(read)
 
 
 def test_export_does_not_share_objects_with_the_workshop() -> None:
