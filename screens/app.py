@@ -39,6 +39,7 @@ from screens.internals import (
     ScreenCssLoader,
     close_overrides_at_cuts,
     drop_closed_watchers,
+    forget_shown_twins,
     inside_handler,
 )
 from screens.navigation import AppNavigator
@@ -678,9 +679,7 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
         if not self.private_notices.admit(new):
             event.prevent_default()
             return
-        for shown in list(self._notifications):
-            if (shown.message, shown.title, shown.severity) == (new.message, new.title, new.severity):
-                self._unnotify(shown, refresh=False)  # Textual's own handler adds the new one and redraws
+        forget_shown_twins(self, new)  # Textual's own handler then adds the new one and redraws
 
     def get_key_display(self, binding: Binding) -> str:
         """Function keys as printed on the keyboard (F5, not f5)."""

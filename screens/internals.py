@@ -89,6 +89,7 @@ from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.message_pump import MessagePump, MessagePumpClosed
+from textual.notifications import Notification
 from textual.screen import UPDATE_PERIOD as SCREEN_UPDATE_PERIOD
 from textual.screen import Screen
 from textual.strip import Strip
@@ -722,6 +723,21 @@ class ClosedCutsApp:
 
 
 # --- what a dismissed screen leaves behind (textual.reactive._watch, Timer._start) ------------------------------
+
+
+def forget_shown_twins(app: App[Any], notification: Notification) -> int:
+    """Forget the notices ``app`` still shows that say what ``notification`` says (message, title and severity),
+    without redrawing; returns how many. ``WorkshopApp.on_notify`` calls it before Textual adds ``notification``,
+    so a notice raised again takes the place of its twin instead of stacking below it.
+
+    Textual (8.2.8) keeps the notices in ``App._notifications`` (iterating drops the expired ones) and forgets one
+    with ``App._unnotify(notification, refresh=False)``, what a toast calls as it expires; ``App._on_notify``
+    then adds the new one and redraws the toasts from that collection. Pinned by ``tests/test_internals.py``."""
+    said = (notification.message, notification.title, notification.severity)
+    twins = [shown for shown in list(app._notifications) if (shown.message, shown.title, shown.severity) == said]
+    for shown in twins:
+        app._unnotify(shown, refresh=False)
+    return len(twins)
 
 
 def drop_closed_watchers(*objects: object) -> int:

@@ -41,6 +41,7 @@ from screens.internals import (  # noqa: E402  (after the platform check)
     WorkshopLinuxDriver,
     cached_visual,
     divide_line,
+    forget_shown_twins,
     inside_handler,
     next_message,
     option_divider,
@@ -832,6 +833,28 @@ def test_what_drop_closed_watchers_and_set_interval_apart_rely_on() -> None:
         assert timer_handle._context is not None  # what set_interval_apart makes harmless
     finally:
         loop.close()
+
+
+def test_what_forget_shown_twins_relies_on() -> None:
+    from textual.app import App as TextualApp
+
+    # The app keeps its notices in a collection it iterates and forgets one from, and adds the new one itself.
+    assert "self._notifications.add(event.notification)" in inspect.getsource(TextualApp._on_notify)
+    assert "del self._notifications[notification]" in inspect.getsource(TextualApp._unnotify)
+
+
+async def test_forget_shown_twins_forgets_only_the_same_notice() -> None:
+    app: App[None] = App()
+    async with app.run_test(notifications=True) as pilot:
+        app.notify("Saved.", title="Export", timeout=600)
+        app.notify("Saved.", title="Export", severity="warning", timeout=600)
+        app.notify("Other.", title="Export", timeout=600)
+        await pilot.pause()
+        from textual.notifications import Notification
+
+        assert forget_shown_twins(app, Notification("Saved.", "Export", "information", 600)) == 1
+        assert [(n.message, n.severity) for n in app._notifications] == [("Saved.", "warning"), ("Other.", "information")]
+        assert forget_shown_twins(app, Notification("Saved.", "Export", "information", 600)) == 0
 
 
 # --- a line widget scrolled by a few lines (keep_scrolled_lines) --------------------------------------------------
