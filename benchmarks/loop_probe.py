@@ -128,3 +128,87 @@ def report(probe: LoopProbe, windows: list[tuple[float, float]], top: int = 5) -
         f"{percentile(turns, 50):.0f}/{percentile(turns, 95):.0f} callbacks ({len(windows)} waits); in them: "
         + (", ".join(parts) or "nothing slow")
     )
+
+
+class WakeWatch:
+    """What woke a process while it was meant to be idle, counted (a benchmark's probe; ``with WakeWatch() as w``).
+
+    On a virtual machine whose idle CPU halts, an idle process's CPU is mostly (its wake-ups) x (a cost per
+    wake-up the host sets, which moves over the day): the counts are the figure that does not depend on the host.
+    ``loop_wakes``: the event loop's waits in ``select`` that ended (the window's own sleep is one of them);
+    ``woke_for``: what the loop ran on each of those wake-ups, by name (``describe``: a Textual timer's callback, a
+    task's coroutine), each name counted once per wake-up; ``thread_wakes``: the other threads' voluntary context
+    switches (``/proc/self/task/*/status``: one per time a thread slept and was woken), by thread name; ``cpu``:
+    the process's CPU seconds (every thread), ``seconds`` the window's wall time. Cost: a few microseconds per
+    callback while installed."""
+
+    def __init__(self) -> None:
+        self.loop_wakes = 0
+        self.woke_for: dict[str, int] = defaultdict(int)
+        self.thread_wakes: dict[str, int] = {}
+        self.cpu = 0.0
+        self.seconds = 0.0
+        self._names: set[str] = set()
+
+    def __enter__(self) -> WakeWatch:
+        import asyncio
+
+        from benchmarks.follow_bench import thread_switches
+
+        self._selector = asyncio.get_running_loop()._selector  # type: ignore[attr-defined]
+        select = self._selector.select
+        watch = self
+
+        def counting_select(timeout: float | None = None) -> Any:
+            if timeout is None or timeout > 0:  # nothing was ready: the loop sleeps, and this wakes it
+                watch._close_wake()
+                ready = select(timeout)
+                watch.loop_wakes += 1
+                return ready
+            return select(timeout)
+
+        self._selector.select = counting_select
+        original = self._run = events.Handle._run
+
+        def named_run(handle: events.Handle) -> None:
+            watch._names.add(describe(handle._callback))  # type: ignore[attr-defined]
+            original(handle)
+
+        events.Handle._run = named_run  # type: ignore[method-assign,assignment]
+        self._switches = thread_switches()
+        self._started = time.process_time(), time.perf_counter()
+        return self
+
+    def _close_wake(self) -> None:
+        for name in self._names:
+            self.woke_for[name] += 1
+        self._names.clear()
+
+    def __exit__(self, *_exc: object) -> None:
+        from benchmarks.follow_bench import thread_switches
+
+        self.cpu = time.process_time() - self._started[0]
+        self.seconds = time.perf_counter() - self._started[1]
+        del self._selector.select
+        events.Handle._run = self._run  # type: ignore[method-assign]
+        self._names.clear()  # what ran after the last wake-up is the window's own end
+        switches = thread_switches()
+        self.thread_wakes = {
+            name: count - self._switches.get(name, 0)
+            for name, count in sorted(switches.items())
+            if name != "main" and count - self._switches.get(name, 0)
+        }
+
+    @property
+    def percent(self) -> float:
+        """The process's CPU in the window, in % of one core."""
+        return self.cpu / self.seconds * 100 if self.seconds else 0.0
+
+    def summary(self) -> str:
+        """One line: CPU %, loop wake-ups a second, what they ran (most first), the threads' wake-ups."""
+        woke = ", ".join(f"{name} {count}" for name, count in sorted(self.woke_for.items(), key=lambda i: -i[1]))
+        threads = ", ".join(f"{name} {count}" for name, count in self.thread_wakes.items()) or "none"
+        return (
+            f"{self.percent:.2f} % in {self.seconds:.0f} s, loop woke {self.loop_wakes} times "
+            f"({woke or 'for nothing'}); threads woke {threads}"
+        )

@@ -44,6 +44,7 @@ from screens.internals_widgets import FixedSizeDataTable
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
 from screens.widgets.rows import Cell, LaterRow, Row
+from screens.widgets.text_field import TextField
 from workshop.session import EXTERNAL_RELOAD, KEEP, ActionChange, SessionError
 
 OPEN = "open"
@@ -167,7 +168,7 @@ class ActionFormScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen
             yield Label(Content(self.heading), id="dialog-title")
             with Horizontal(classes="field"):
                 yield Label("What", classes="field-label")
-                yield Input(
+                yield TextField(
                     initial.title, id="title", placeholder="The action, as a verb: “Publish …”", compact=True
                 )
             with Horizontal(classes="field"):
@@ -179,7 +180,7 @@ class ActionFormScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen
                     id="owner",
                     compact=True,
                 )
-                yield Input(
+                yield TextField(
                     "" if picked is not None else initial.owner,
                     id="owner-typed",
                     placeholder="…or type any name",
@@ -187,11 +188,11 @@ class ActionFormScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen
                 )
             with Horizontal(classes="field"):
                 yield Label("Due", classes="field-label")
-                yield Input(initial.due, id="due", placeholder="2026-12-15, +2w, next friday…", compact=True)
+                yield TextField(initial.due, id="due", placeholder="2026-12-15, +2w, next friday…", compact=True)
             yield Label(DUE_HINT, classes="field-hint", id="due-hint")
             with Horizontal(classes="field"):
                 yield Label("Measure", classes="field-label")
-                yield Input(
+                yield TextField(
                     initial.measure, id="measure", placeholder="How we will know it is done", compact=True
                 )
             with Horizontal(classes="field"):

@@ -20,7 +20,8 @@ from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from screens.base import DismissOnce
-from screens.internals import QuietFirstResume, SettledResize
+from screens.internals import QuietFirstResume, SettledResize, TextAreaBlinkForAWhile
+from screens.widgets.text_field import TextField
 from workshop.session import SessionError
 
 if TYPE_CHECKING:
@@ -104,6 +105,11 @@ class ConfirmScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[bo
         self.dismiss(answer)
 
 
+class TextEditor(TextAreaBlinkForAWhile, TextArea):
+    """Textual's ``TextArea`` whose cursor stops blinking a while after the last key
+    (``screens.internals.TextAreaBlinkForAWhile``). Styled and queried as a ``TextArea``."""
+
+
 class TextEntryScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[str | None]):
     """Type or edit a text; one line (enter saves) or several (a text area; ctrl+s saves). ``None`` = cancelled.
 
@@ -137,10 +143,10 @@ class TextEntryScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[
         with Vertical(id="dialog"):
             yield Label(Content(self.title_text), id="dialog-title")
             if self.multiline:
-                yield TextArea(self.initial, id="entry-text", soft_wrap=True, placeholder=self.placeholder)
+                yield TextEditor(self.initial, id="entry-text", soft_wrap=True, placeholder=self.placeholder)
                 hint = "Enter starts a new line · ctrl+s saves · escape cancels"
             else:
-                yield Input(self.initial, id="entry-line", placeholder=self.placeholder)
+                yield TextField(self.initial, id="entry-line", placeholder=self.placeholder)
                 hint = "Enter or ctrl+s saves · escape cancels"
             yield Label(hint, id="dialog-hint")
 

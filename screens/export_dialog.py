@@ -31,6 +31,7 @@ from facilitation.export_formats import EXPORT_FORMATS
 from facilitation.models import Workshop
 from screens.base import WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
+from screens.widgets.text_field import TextField
 from screens.widgets.ticks import TickBox
 from workshop.session import SessionError
 
@@ -158,7 +159,7 @@ class ExportScreen(WorkshopScreenMixin, ModalScreen[None]):
                     label = "PDF action plan (.pdf): needs LibreOffice, not found on this computer"
                 yield TickBox(label, fmt not in UNTICKED, id=f"format-{fmt}", compact=True)
             yield Label("Folder (created if missing)", classes="section")
-            yield Input(shown_path(self._default_folder), id="folder", compact=True)
+            yield TextField(shown_path(self._default_folder), id="folder", compact=True)
             yield Static(
                 Content(
                     f"Default: ~/Documents/{workshop_id} if ~/Documents exists, "

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Input, Static
 from facilitation.text import clean_line
 from screens.base import WorkshopScreenMixin
 from screens.widgets.key_bar import KeyBar
+from screens.widgets.text_field import TextField
 from workshop.session import DamagedWorkshopError, SessionError, WorkshopSummary
 
 EMPTY_MESSAGE = "No workshops yet — press n to create one, or w for the demo."
@@ -103,7 +104,7 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="home-intro")
-        yield Input(
+        yield TextField(
             placeholder="Filter: words from a title, organisation, facilitator, date or stage",
             id="home-filter",
         )

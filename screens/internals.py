@@ -17,6 +17,8 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``QuietFirstResume``: a screen's first resume does not restyle every widget again.
 - ``QuietWhenCovered``: a screen under an opaque screen does not repaint the screen above it.
 - ``QuietInputWidth``: typing in a fixed-size ``Input`` does not lay the screen out.
+- ``BlinkForAWhile``, ``TextAreaBlinkForAWhile``: a text field's cursor stops blinking (shown) ``BLINK_SECONDS``
+  after the last key, so an idle app does not wake twice a second for it.
 - ``SettledResize``: a screen told it now has the size it was just laid out at does not lay out and draw again.
 - ``inner_outer``: ``StylesCache.get_inner_outer`` cached by its two colours, not by the widget's cache object too.
 - ``bubbled_on``: where a key went after a node handled it (Textual's bubbling rule), for ``screens.type_ahead``.
@@ -807,6 +809,68 @@ class QuietInputWidth:
         super()._watch_value(value)  # type: ignore[misc]
 
 
+# --- a text field's cursor blink (Input._toggle_cursor, TextArea._toggle_cursor_blink_visible) ------------------
+
+BLINK_SECONDS: Final = 10.0
+"""How long a focused text field's cursor blinks after the last key, click or focus; then it stays shown, solid,
+until the next one. GTK's default (``gtk-cursor-blink-timeout``, 10 s), which GNOME applications and Chromium on
+Linux follow."""
+
+
+class BlinkForAWhile:
+    """Mix into an ``Input`` (before it): its cursor stops blinking ``BLINK_SECONDS`` after the last key, click
+    or focus, shown (solid), and blinks again at the next.
+
+    Textual 8.2.8 blinks a focused ``Input``'s cursor with ``set_interval(0.5, _toggle_cursor)`` for as long as it
+    has the focus, also headless (``run_test``): a facilitator's stage screen left with the note field focused
+    woke the app's event loop four times a second (each blink, and the frame timer after the frame it drew),
+    which on a virtual machine costs milliseconds of CPU each (issue #11, the idle room). ``Input._restart_blink``
+    (a key, the focus, the end of a mouse selection) resets the blink timer, which resumes it; the blinks since are
+    counted here and, once they make ``BLINK_SECONDS``, the timer is paused with the cursor shown
+    (``Input._pause_blink(visible=True)``, as a click does). Pinned by ``tests/test_internals.py``."""
+
+    _blinks_since_restart = 0
+
+    def _restart_blink(self) -> None:
+        self._blinks_since_restart = 0
+        super()._restart_blink()  # type: ignore[misc]
+
+    def _watch_cursor_blink(self, blink: bool) -> None:
+        self._blinks_since_restart = 0
+        super()._watch_cursor_blink(blink)  # type: ignore[misc]
+
+    def _toggle_cursor(self) -> None:
+        field = cast(Input, self)
+        timer = field._blink_timer
+        self._blinks_since_restart += 1
+        interval = timer._interval if timer is not None else 0.5
+        if self._blinks_since_restart * interval >= BLINK_SECONDS:
+            field._pause_blink(visible=True)
+            return
+        super()._toggle_cursor()  # type: ignore[misc]
+
+
+class TextAreaBlinkForAWhile:
+    """``BlinkForAWhile`` for a ``TextArea`` (before it): Textual 8.2.8 blinks its cursor with ``set_interval(0.5,
+    _toggle_cursor_blink_visible)`` (``blink_timer``), restarted by ``_restart_blink`` and paused, cursor shown, by
+    ``_pause_blink(visible=True)``. ``TextArea`` is not imported here (only the text entry dialog uses one, and it
+    stays out of start-up). Pinned by ``tests/test_internals.py``."""
+
+    _blinks_since_restart = 0
+
+    def _restart_blink(self) -> None:
+        self._blinks_since_restart = 0
+        super()._restart_blink()  # type: ignore[misc]
+
+    def _toggle_cursor_blink_visible(self) -> None:
+        area: Any = self
+        self._blinks_since_restart += 1
+        if self._blinks_since_restart * area.blink_timer._interval >= BLINK_SECONDS:
+            area._pause_blink(visible=True)
+            return
+        super()._toggle_cursor_blink_visible()  # type: ignore[misc]
+
+
 # --- a screen's same-size resize (Screen._on_resize) --------------------------------------------------------
 
 
@@ -997,6 +1061,8 @@ def set_timer_direct(node: MessagePump, seconds: float, callback: Callable[[], o
 
 
 __all__ = [
+    "BLINK_SECONDS",
+    "BlinkForAWhile",
     "ClosedCutsApp",
     "DirectWriteDriver",
     "FrameTimer",
@@ -1012,6 +1078,7 @@ __all__ = [
     "QuietWhenCovered",
     "ScreenCssLoader",
     "SettledResize",
+    "TextAreaBlinkForAWhile",
     "WakingEvent",
     "WorkshopLinuxDriver",
     "bubbled_on",

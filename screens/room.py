@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from facilitation.entry import EntryError, parse_count
 from facilitation.text import plural
 from screens.base import WorkshopScreenMixin
+from screens.widgets.text_field import TextField
 
 if TYPE_CHECKING:
     from room.server import RoomServer
@@ -291,7 +292,7 @@ class OpenRoomScreen(WorkshopScreenMixin, ModalScreen[tuple[str, int] | None]):
                 id="address",
             )
             yield Label("Port (empty: any free port)")
-            yield Input(placeholder="any free port", id="port", restrict=r"\d{0,5}")
+            yield TextField(placeholder="any free port", id="port", restrict=r"\d{0,5}")
             with Horizontal():
                 yield Button("Open the room", variant="primary", id="open")
                 yield Button("Cancel", id="cancel")

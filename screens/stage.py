@@ -33,8 +33,8 @@ from facilitation.text import plural, preview
 from facilitation.timer import StageTimer
 from facilitation.timer_words import seconds_to_next_digit
 from screens.base import ReadOnlyChanged, WorkshopChanged, WorkshopScreenMixin
-from screens.internals import QuietInputWidth, set_timer_apart
-from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, stage_marks
+from screens.internals import BlinkForAWhile, FramesOnDemand, QuietInputWidth, set_timer_apart
+from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, drawn_drift, stage_marks
 from workshop.session import EXTERNAL_RELOAD, Change, SessionError
 
 if TYPE_CHECKING:
@@ -42,11 +42,14 @@ if TYPE_CHECKING:
 
 REMINDER_SECONDS = 30.0
 """A stage entered this long ago with its timer never started gets one reminder."""
-TICK_SECONDS = 1.0
-"""How often the clock is redrawn while the stage's timer is not running (the agenda's ahead/behind moves with the
-time of day, a reminder is due after ``REMINDER_SECONDS``). A running countdown is redrawn just after each of its
-seconds instead (``facilitation.timer_words.seconds_to_next_digit``); never counted: the timer computes the time
-on every redraw. It was a 0.25 s interval: four wake-ups a second of an idle app, whatever the timer did."""
+TICK_SECONDS = 60.0
+"""The longest the clock waits between two redraws while the stage's timer is not running. Then nothing on the
+clock moves but the agenda's ahead/behind (its minutes, and in the wide layout a stage's delta to the second) and
+the reminder due ``REMINDER_SECONDS`` after the stage was entered: the clock is redrawn at the first whole second
+from now at which any of them is drawn differently (``StageScreen._still_for``), at the latest after this. A
+running countdown is redrawn just after each of its seconds instead (``facilitation.timer_words.
+seconds_to_next_digit``); never counted: the timer computes the time on every redraw. It was a 0.25 s interval,
+then a 1 s one: four, then one wake-up a second of an idle app (issue #11's idle room)."""
 DIGIT_MARGIN_SECONDS = 0.01
 """A running countdown is redrawn this long after its digits move, so the new second is already there."""
 
@@ -74,9 +77,10 @@ def _everywhere(
     ]
 
 
-class NoteInput(QuietInputWidth, Input):
+class NoteInput(BlinkForAWhile, QuietInputWidth, Input):
     """The quick-entry field. A multi-line paste opens the long-note editor instead of keeping one line. Typing in
-    it does not lay the screen out (``screens.internals.QuietInputWidth``)."""
+    it does not lay the screen out (``screens.internals.QuietInputWidth``); its cursor stops blinking a while after
+    the last key (``screens.internals.BlinkForAWhile``)."""
 
     KEEPS_PASTED_LINES: ClassVar[bool] = True
     """Pasted line breaks reach ``on_paste`` (the app joins a paste's lines for other one-line fields)."""
@@ -138,8 +142,9 @@ class NoteInput(QuietInputWidth, Input):
             self.replace(lines[0], *self.selection)
 
 
-class StageScreen(WorkshopScreenMixin, Screen[None]):
-    """One stage of the open workshop: countdown, agenda strip, prompts, notes and quick entry."""
+class StageScreen(FramesOnDemand, WorkshopScreenMixin, Screen[None]):
+    """One stage of the open workshop: countdown, agenda strip, prompts, notes and quick entry. Its frames are
+    drawn on demand, with no wake-up of the event loop 16 ms after each (``screens.internals.FramesOnDemand``)."""
 
     CSS_PATH = "stage.tcss"
     AUTO_FOCUS = "#notes"
@@ -221,6 +226,8 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._tick: Timer | None = None
         """The clock's next redraw (``_next_tick``), due at ``_tick_due`` (``time.monotonic``)."""
         self._tick_due = 0.0
+        self._still = TICK_SECONDS
+        """Seconds until the stopped clock draws anything otherwise (``_still_for``), as of its last redraw."""
 
     # --- plumbing --------------------------------------------------------------------------------------
 
@@ -570,15 +577,41 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self._remind_if_due(timer)
         ws = session.workshop
         timers = {s.id: session.timer.of(s.id) for s in ws.agenda(include_skipped=False)}
-        marks, report = stage_marks(ws, timers, session.clock.wall())
-        for strip in self.query(AgendaStrip):
+        now = session.clock.wall()
+        marks, report = stage_marks(ws, timers, now)
+        strips = list(self.query(AgendaStrip))
+        for strip in strips:
             strip.show(marks, report)
-        return seconds_to_next_digit(timer)
+        step = seconds_to_next_digit(timer)
+        if step is None:
+            self._still = self._still_for(timer, timers, now, any(strip.vertical for strip in strips))
+        return step
+
+    def _still_for(
+        self, timer: StageTimer, timers: dict[int, StageTimer], now: float, deltas_shown: bool
+    ) -> float:
+        """Seconds from ``now`` (wall time) until the clock of a stage whose ``timer`` is not running is drawn
+        differently: the first whole second at which the agenda's drift, or with ``deltas_shown`` (the wide layout)
+        a stage's delta, is written otherwise, or the reminder is due; ``TICK_SECONDS`` at most. The countdown
+        itself, its words and its bar do not move while the timer is not running."""
+        ws = self.session.workshop
+        longest = TICK_SECONDS
+        if not self._reminded and timer.status == "idle" and not self.session.read_only:
+            elapsed = self.workshop_app.clock.monotonic() - self._entered_at
+            longest = min(longest, max(REMINDER_SECONDS - elapsed, 0.0))
+        drawn = drawn_drift(*stage_marks(ws, timers, now), deltas=deltas_shown)
+        second = 1
+        while second < longest:
+            if drawn_drift(*stage_marks(ws, timers, now + second), deltas=deltas_shown) != drawn:
+                return float(second)
+            second += 1
+        return longest
 
     def _next_tick(self, step: float | None) -> None:
-        """Redraw the clock after ``step`` seconds (and ``DIGIT_MARGIN_SECONDS``), or ``TICK_SECONDS`` for None. A
-        redraw already set no later than that is kept (a screen resumed over and over makes no timers)."""
-        delay = TICK_SECONDS if step is None else step + DIGIT_MARGIN_SECONDS
+        """Redraw the clock after ``step`` seconds (and ``DIGIT_MARGIN_SECONDS``), or for None (the timer is not
+        running) once anything it draws moves (``_still_for``). A redraw already set no later than that is kept (a
+        screen resumed over and over makes no timers)."""
+        delay = self._still if step is None else step + DIGIT_MARGIN_SECONDS
         due = time.monotonic() + delay
         if self._tick is not None:
             if self._tick_due <= due:

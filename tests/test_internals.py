@@ -1013,3 +1013,61 @@ async def test_the_projector_s_driver_writes_from_the_app_s_thread() -> None:
     upstream = inspect.getsource(LinuxDriver.write)
     assert "self._writer_thread.write(data)" in upstream
     assert "self._file = sys.__stderr__" in inspect.getsource(LinuxDriver.__init__)
+
+
+def test_what_blink_for_a_while_relies_on() -> None:
+    from textual.timer import Timer
+    from textual.widgets import Input, TextArea
+
+    # Input: the blink timer's callback, made paused unless focused; a key, the focus and the end of a mouse
+    # selection restart the blink, which resets (so resumes) the timer; pausing shows or hides the cursor.
+    mount = inspect.getsource(Input._on_mount)
+    assert "self._blink_timer = self.set_interval(" in mount and "self._toggle_cursor," in mount
+    restart = inspect.getsource(Input._restart_blink)
+    assert "self._blink_timer.reset()" in restart and "self._cursor_visible = True" in restart
+    assert "self._restart_blink()" in inspect.getsource(Input._on_key)
+    assert "self._restart_blink()" in inspect.getsource(Input._on_focus)
+    pause = inspect.getsource(Input._pause_blink)
+    assert "self._cursor_visible = visible" in pause and "self._blink_timer.pause()" in pause
+    assert "self._cursor_visible = not self._cursor_visible" in inspect.getsource(Input._toggle_cursor)
+    assert "self._blink_timer.resume()" in inspect.getsource(Input._watch_cursor_blink)
+    # Timer.reset resumes a paused timer.
+    assert "self._active.set()" in inspect.getsource(Timer.reset)
+    # TextArea: the same under other names.
+    mount = inspect.getsource(TextArea._on_mount)
+    assert "self.blink_timer = self.set_interval(" in mount and "self._toggle_cursor_blink_visible," in mount
+    assert "self.blink_timer.reset()" in inspect.getsource(TextArea._restart_blink)
+    pause = inspect.getsource(TextArea._pause_blink)
+    assert "self._cursor_visible = visible" in pause and "self.blink_timer.pause()" in pause
+    assert "self._cursor_visible = not self._cursor_visible" in inspect.getsource(
+        TextArea._toggle_cursor_blink_visible
+    )
+
+
+async def test_a_text_area_stops_blinking_a_while_after_its_last_key() -> None:
+    """The text entry dialog's editor: blinks after a key, then stays shown; the next key makes it blink again.
+    (Each blink is a wake-up of an idle app; the stage's note field is counted in tests/test_stage_idle_wakes.)"""
+    from textual.app import App
+
+    from screens.dialogs import TextEditor
+    from screens.internals import BLINK_SECONDS
+
+    class Editing(App[None]):
+        def compose(self) -> Any:
+            yield TextEditor("")
+
+    app = Editing()
+    async with app.run_test(size=(40, 6)) as pilot:
+        editor = app.query_one(TextEditor)
+        editor.focus()
+        await pilot.press("a")
+        timer = editor.blink_timer
+        assert timer is not None
+        for _ in range(int(BLINK_SECONDS / timer._interval) + 1):  # every blink of the while, called as the timer
+            editor._toggle_cursor_blink_visible()
+        assert editor._cursor_visible and not timer._active.is_set()  # shown, and the timer paused
+        await pilot.press("b")
+        assert timer._active.is_set()  # blinking again
+        shown = editor._cursor_visible
+        editor._toggle_cursor_blink_visible()
+        assert editor._cursor_visible != shown

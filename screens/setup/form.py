@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from facilitation.entry import EntryError, parse_minutes
 from facilitation.schedule import format_duration
 from screens.base import WorkshopScreenMixin
+from screens.widgets.text_field import TextField
 from workshop.session import MAX_STAGE_MINUTES
 
 DETAIL_FIELDS = ("title", "organisation", "facilitator", "date")
@@ -146,7 +147,7 @@ class SetupForm(WorkshopScreenMixin, Screen[None]):
                     with Horizontal(classes="field"):
                         yield Label(FIELD_LABELS[name], classes="field-label")
                         placeholder = "YYYY-MM-DD" if name == "date" else ""
-                        yield Input(id=name, compact=True, placeholder=placeholder)
+                        yield TextField(id=name, compact=True, placeholder=placeholder)
                 yield from self.compose_details_extra()
                 yield Static("Participants", id="participants-title", classes="section-title")
                 yield ParticipantList(id="participants")

@@ -28,6 +28,7 @@ from screens.internals import QuietFirstResume, SettledResize
 from screens.internals_widgets import selected_values
 from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
 from screens.widgets.rows import Cell, LaterRow, Row
+from screens.widgets.text_field import TextField
 from screens.widgets.ticks import TickBox, TickList, TickRow
 from workshop.session import SessionError, WorkshopSession
 
@@ -186,9 +187,9 @@ class VoteSetupScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[
             yield TickList[int](id="ballot-notes")  # listed in on_mount (``_list_notes``)
             with Horizontal(id="limits"):
                 yield Label("Dots per participant", classes="field-label")
-                yield Input(id="budget", max_length=MAX_TYPED_CHARS)
+                yield TextField(id="budget", max_length=MAX_TYPED_CHARS)
                 yield Label("Most dots on one note", classes="field-label")
-                yield Input(id="cap", max_length=MAX_TYPED_CHARS)
+                yield TextField(id="cap", max_length=MAX_TYPED_CHARS)
             yield TickBox("Room tally: I type the count per note (sticky dots, show of hands)", id="tally")
             yield TickBox("Named: the result shows who put their dots where", id="named")
             yield Label(id="dialog-summary")
@@ -352,9 +353,9 @@ class LimitsScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[boo
             yield Label(Content(f"Change the limits of {ballot.title}"), id="dialog-title")
             with Horizontal(id="limits"):
                 yield Label("Dots per participant", classes="field-label")
-                yield Input(str(ballot.budget), id="budget", max_length=MAX_TYPED_CHARS)
+                yield TextField(str(ballot.budget), id="budget", max_length=MAX_TYPED_CHARS)
                 yield Label("Most dots on one note", classes="field-label")
-                yield Input(str(ballot.cap), id="cap", max_length=MAX_TYPED_CHARS)
+                yield TextField(str(ballot.cap), id="cap", max_length=MAX_TYPED_CHARS)
             yield Label(
                 "Raising a limit is always fine; lowering it below what someone has cast is refused.",
                 id="dialog-summary",

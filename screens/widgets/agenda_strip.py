@@ -160,6 +160,16 @@ class AgendaStrip(Static):
         return Content.assemble(*parts)
 
 
+def drawn_drift(
+    marks: list[StageMark], report: ScheduleReport, *, deltas: bool
+) -> tuple[str, bool, bool, tuple[str | None, ...]]:
+    """What of ``stage_marks``'s result an ``AgendaStrip`` draws that moves with the time of day: the drift's
+    words and colour, and with ``deltas`` (the wide layout's column) each stage's delta as written. The stage
+    screen compares it at coming seconds to sleep until the strip would be drawn otherwise."""
+    shown = tuple(_shown_delta(m) for m in marks) if deltas else ()
+    return report.status_text, report.behind, report.ahead, shown
+
+
 def _shown_delta(mark: StageMark) -> str | None:
     """A stage's actual minus planned time as the wide layout writes it (not for the current stage)."""
     if mark.delta_seconds is None or mark.state == "current":
