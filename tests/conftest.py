@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,29 @@ def session(store: Store, clock: FakeClock) -> Iterator[WorkshopSession]:
     )
     yield s
     s.close()
+
+
+@pytest.fixture
+def counted() -> Iterator[list[int]]:
+    """The generations of the collections started meanwhile (``gc.callbacks``), with CPython's default thresholds
+    (so the young generation is collected every 700 objects, as in an app that has not tuned them), the collector
+    running, from a full collection (so the next one is a young one, not one of whichever generation the tests
+    before left due). Thresholds and the collector's state are put back afterwards."""
+    started: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    thresholds, enabled = gc.get_threshold(), gc.isenabled()
+    gc.set_threshold(700, 10, 10)
+    gc.enable()
+    gc.collect()  # every generation's count back to 0, whatever the tests before left: the next one is young
+    gc.callbacks.append(note)
+    try:
+        yield started
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*thresholds)
+        if not enabled:
+            gc.disable()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,30 +24,6 @@ from workshop.store import Store
 from workshop.store import file as store_file
 
 NOTES = 400
-
-
-@pytest.fixture
-def counted() -> Iterator[list[int]]:
-    """The generations of the collections started meanwhile, with CPython's default thresholds (the young
-    generation collected every 700 objects), the collector running and every generation's count at 0."""
-    started: list[int] = []
-
-    def note(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            started.append(info["generation"])
-
-    thresholds, enabled = gc.get_threshold(), gc.isenabled()
-    gc.set_threshold(700, 10, 10)
-    gc.enable()
-    gc.collect()
-    gc.callbacks.append(note)
-    try:
-        yield started
-    finally:
-        gc.callbacks.remove(note)
-        gc.set_threshold(*thresholds)
-        if not enabled:
-            gc.disable()
 
 
 def _session(root: Path) -> WorkshopSession:

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from facilitation import catalogue
-from facilitation.models import Note, Participant, Stage, Workshop
+from facilitation.models import Workshop
+from tests.workshops import agenda_workshop
 from workshop.follow import open_following
 from workshop.memory import collections_held
 from workshop.session import WorkshopSession
@@ -31,19 +30,7 @@ PENDING = 120
 
 
 def _workshop() -> Workshop:
-    ws = Workshop(id="big", title="Big", created_at=1_800_000_000.0)
-    for i, name in enumerate(("Ana", "Ben", "Chloé"), start=1):
-        ws.participants[i] = Participant(i, name)
-    for i, st in enumerate(catalogue.default_agenda(), start=1):
-        ws.stages[i] = Stage(
-            i, st.key, st.title, st.minutes, st.kind, st.purpose, list(st.prompts), st.output, position=i
-        )
-    ws.current_stage_id = 2
-    for n in range(1, NOTES + 1):
-        ws.notes[n] = Note(
-            n, 2, f"Idea {n}: customers answer each other", None, 1.8e9 + n, 1.8e9 + n, float(n)
-        )
-    return ws
+    return agenda_workshop("big", "Big", NOTES, lambda n: f"Idea {n}: customers answer each other")
 
 
 @pytest.fixture(scope="module")
@@ -58,32 +45,6 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     session.close()
     assert (root / f"{workshop_id}.journal").stat().st_size > 0
     return root, workshop_id
-
-
-@pytest.fixture
-def counted() -> Iterator[list[int]]:
-    """The generations of the collections started meanwhile, with CPython's default thresholds (so the young
-    generation is collected every 700 objects, as in an app that has not tuned them), from a full collection
-    (so the collection that ends a hold is a young one, not one of whichever generation the tests before left
-    due)."""
-    started: list[int] = []
-
-    def note(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            started.append(info["generation"])
-
-    thresholds, enabled = gc.get_threshold(), gc.isenabled()
-    gc.set_threshold(700, 10, 10)
-    gc.enable()
-    gc.collect()  # every generation's count back to 0, whatever the tests before left: the next one is young
-    gc.callbacks.append(note)
-    try:
-        yield started
-    finally:
-        gc.callbacks.remove(note)
-        gc.set_threshold(*thresholds)
-        if not enabled:
-            gc.disable()
 
 
 def _only_the_walk_after(counted: list[int]) -> None:

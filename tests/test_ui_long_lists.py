@@ -14,9 +14,8 @@ import pytest
 from textual.css.styles import RulesMap
 from textual.pilot import Pilot
 
-from facilitation import catalogue
 from facilitation.clock import FakeClock
-from facilitation.models import Ballot, Note, NoteMark, Participant, Stage, Vote, Workshop
+from facilitation.models import Ballot, Note, NoteMark, Vote, Workshop
 from screens.app import WorkshopApp, make_app
 from screens.stage import StageScreen
 from screens.voting.ballot import ParticipantBallotScreen
@@ -24,6 +23,7 @@ from screens.voting.board import VoteBoardScreen
 from screens.voting.results import VoteResultsScreen
 from screens.widgets.lazy_list import LazyOptionList
 from tests.ui_helpers import screen_text, session_of
+from tests.workshops import agenda_workshop
 from workshop.session import WorkshopLibrary
 from workshop.store import Store
 
@@ -45,16 +45,7 @@ def note_text(number: int) -> str:
 
 
 def big_workshop() -> Workshop:
-    ws = Workshop(id="big", title="Big vote", created_at=1_800_000_000.0)
-    for i, name in enumerate(("Ana", "Ben", "Chloé"), start=1):
-        ws.participants[i] = Participant(i, name)
-    for i, st in enumerate(catalogue.default_agenda(), start=1):
-        ws.stages[i] = Stage(
-            i, st.key, st.title, st.minutes, st.kind, st.purpose, list(st.prompts), st.output, position=i
-        )
-    ws.current_stage_id = 2
-    for n in range(1, NOTES + 1):
-        ws.notes[n] = Note(n, 2, note_text(n), None, 1_800_000_000.0 + n, 1_800_000_000.0 + n, float(n))
+    ws = agenda_workshop("big", "Big vote", NOTES, note_text)
     for n in range(NOTES + 1, NOTES + DECISIONS + 1):  # decisions on the Strategy stage, for the summary
         note = Note(
             n, 3, f"Decision {n} {LONG_WORD}", None, 1_800_000_000.0 + n, 1_800_000_000.0 + n, float(n)
