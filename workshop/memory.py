@@ -51,10 +51,13 @@ def collect_garbage() -> None:
 
 @contextlib.contextmanager
 def collections_held() -> Iterator[None]:
-    """Hold the collector while the block reads a workshop into memory, then let it run again as it was found.
+    """Hold the collector while the block reads a workshop into memory or writes a checkpoint, then let it run
+    again as it was found.
 
     Loading builds long-lived, acyclic objects (parsed records, the read view, the models): a collection during it
-    frees nothing and walks everything loaded so far (see the module's docstring). Held only if it was running
+    frees nothing and walks everything loaded so far (see the module's docstring). A checkpoint's copies of the
+    tables are young containers holding every record: a collection during it walked them inside whichever key
+    handler it fell in (``workshop.store.file.WorkshopFile.checkpoint``). Held only if it was running
     when the block began, and set running again only by the one that held it: so nested or concurrent holds in
     two threads never leave it stopped, and a caller that stopped it itself (``workshop.cli.main`` until the
     app's first frame) keeps it stopped. The objects loaded meanwhile are walked once, by the first young
