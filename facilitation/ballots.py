@@ -50,6 +50,39 @@ def voters(ballot: Ballot, dots: Iterable[tuple[int, int]]) -> int:
     return len(named) + max(0, anonymous - unplaced)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where each voter of an open private ballot stands, in the order of the ``voters`` given to ``progress``.
+
+    ``done``: confirmed their ballot (Enter at the keyboard, "I'm done" on a phone). ``placing``: placed at least
+    one dot without confirming (those dots count if the vote is revealed now). ``waiting``: no dot, not confirmed.
+    ``voted`` (done + placing) is what the revealed result counts as "participants voted" (``voters``).
+    """
+
+    done: list[int]
+    placing: list[int]
+    waiting: list[int]
+
+    @property
+    def voted(self) -> int:
+        """How many took part so far: confirmed, or placed a dot (the result's count of voters)."""
+        return len(self.done) + len(self.placing)
+
+
+def progress(ballot: Ballot, dots: Iterable[tuple[int, int]], voters: Sequence[int]) -> Progress:
+    """Split ``voters`` (participant ids) by how far they are on ``ballot``, given its (participant, note) dots.
+
+    The same rule as ``voters``: a participant took part once they confirmed or cast a dot, so what the board says
+    before the reveal and what the result says after it never disagree.
+    """
+    placed = {participant for participant, _ in dots}
+    submitted = set(ballot.submitted)
+    done = [p for p in voters if p in submitted]
+    placing = [p for p in voters if p not in submitted and p in placed]
+    waiting = [p for p in voters if p not in submitted and p not in placed]
+    return Progress(done, placing, waiting)
+
+
 def dots_of(workshop: Workshop, ballot: Ballot) -> list[tuple[int, int]]:
     """The ballot's dots as (participant id, note id) pairs, in the order they were cast."""
     return [

@@ -699,7 +699,7 @@ async def test_named_vote_board_says_who_is_still_to_vote(
         await vote_as(pilot, "Ana", ["plus"])
         shown = screen_text(app)
         assert "✔ Ana" in shown and "Ben" in shown and "not yet, on phone" in shown
-        assert "Not yet: Ben, Chloé" in shown
+        assert "Not done yet: Ben, Chloé" in shown
         assert any(m.startswith("Ana has voted") for m in messages(app))
         await pilot.press("r")
         await pilot.pause()
@@ -711,6 +711,49 @@ async def test_named_vote_board_says_who_is_still_to_vote(
         voters.action_select()  # Ben's row is not for the keyboard: nothing opens
         await pilot.pause()
         assert isinstance(app.screen, VoteBoardScreen)
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+async def test_dots_placed_without_saying_done_are_counted_before_the_reveal_as_after(
+    library: WorkshopLibrary, workshop_id: str, app: WorkshopApp, anonymous: bool
+) -> None:
+    """Ana confirms at the keyboard, Ben places a dot on his phone but never presses "I'm done", Chloé does
+    nothing. The board said "1 of 3 have voted" and the question "2 of 3 have not", then the result said "2 of 3
+    participants voted" (Ben's dot counts): the facilitator was told one thing and shown another. Now the board
+    and the question count Ben as having voted, not done, and the result agrees; an anonymous vote names nobody."""
+    prepare(
+        library,
+        workshop_id,
+        lambda s: s.votes.open(s.workshop.current_stage_id, budget=1, cap=1, anonymous=anonymous),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        session = session_of(app)
+        ben = people(app)["Ben"]
+        session.votes.claim_device(ben)
+        await pilot.press("v")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, VoteBoardScreen)
+        await vote_as(pilot, "Ana", ["plus"])
+        session.votes.cast(board.ballot_id, ben, note_ids(app)[2], device=True)  # no "I'm done"
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "2 of 3 have voted." in shown and "1 of them not done yet" in shown
+        assert "On phones: 0 of 1 done." in shown
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        question = app.screen.question
+        if anonymous:
+            assert "1 of 3 have not voted" in question and "1 of 3 placed dots" in question
+            assert not any(name in question for name in VOTERS)
+        else:
+            assert "not voted: Chloé" in question and "placed dots but not done: Ben" in question
+            assert "Ana" not in question
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteResultsScreen)
+        assert "2 of 3 participants voted" in screen_text(app)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])

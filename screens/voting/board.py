@@ -25,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitation import text
+from facilitation import ballots, text
 from facilitation.entry import EntryError, parse_count
 from facilitation.models import Ballot, Participant, Vote, Workshop
 from screens.base import WorkshopChanged, WorkshopScreenMixin
@@ -72,7 +72,8 @@ def ballot_row(workshop: Workshop, ballot: Ballot) -> Callable[[int], Option]:
 
     def option(note_id: int) -> Option:
         return Option(
-            LaterRow(partial(row, note_id), fixed=id_width + 1, length=_length(workshop, note_id)), id=f"n{note_id}"
+            LaterRow(partial(row, note_id), fixed=id_width + 1, length=_length(workshop, note_id)),
+            id=f"n{note_id}",
         )
 
     return option
@@ -169,7 +170,9 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         yield Static(id="board-title")
         yield Static(id="board-rules")
         with Horizontal(id="board-body"):
-            yield LazyOptionList(id="board-list")  # keeps its measured lines when first shown (OptionList re-counts)
+            yield LazyOptionList(
+                id="board-list"
+            )  # keeps its measured lines when first shown (OptionList re-counts)
             yield LazyOptionList(id="board-tally")
             yield LazyOptionList(id="board-notes")
         yield Static(id="board-status")
@@ -244,8 +247,9 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             board.highlighted = min(highlighted or 0, len(options) - 1)
 
     def _draw_voters(self, ballot: Ballot) -> None:
-        """The voters' rows and the status line, rebuilt only when what they show changed: a dot cast or taken
-        back (a phone's, in a busy room) changes neither, only a ballot confirmed, a person or a phone joining."""
+        """The voters' rows and the status line, each redrawn only when what it shows changed: the rows when a
+        ballot is confirmed or a person or phone joins; the status line also when a voter places their first dot
+        or takes back their last. Any other dot (a phone's, in a busy room) changes neither."""
         ws = self.session.workshop
         on_devices = self.session.votes.device_voters
         anonymous = bool(ballot.anonymous)
@@ -263,9 +267,17 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
                 for p in ballot.eligible
             ),
         )
-        if shown == self._voters_shown and self.board_list.option_count:
-            return
-        self._voters_shown = shown
+        if shown != self._voters_shown or not self.board_list.option_count:
+            self._voters_shown = shown
+            self._set_options(self._voter_rows(ballot))
+        # A voter's first dot (or last taken back) changes the status line alone; any other dot changes nothing.
+        self._update("#board-status", self._status(ballot))
+
+    def _voter_rows(self, ballot: Ballot) -> list[Option]:
+        """One row per eligible voter: their name and, as far as the vote may say, whether they are done."""
+        ws = self.session.workshop
+        on_devices = self.session.votes.device_voters
+        anonymous = bool(ballot.anonymous)
         options = []
         width = self._size_voters(ballot, widest(ws.participant_name(p) for p in ballot.eligible))
         for participant_id in ballot.eligible:
@@ -293,8 +305,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             else:
                 prompt = Text.assemble((" ○ ", "bold"), (name, "bold"), "  not yet")
                 options.append(Option(prompt, id=f"p{participant_id}"))
-        self._set_options(options)
-        self._update("#board-status", self._status(ballot))
+        return options
 
     def _size_voters(self, ballot: Ballot, names: int) -> int:
         """Make the voters' list as wide as its rows (a mark, the widest of ``names`` cells, the longest thing a
@@ -321,26 +332,37 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         if self.is_mounted and self.ballot.mode != "tally":
             self._draw_voters(self.ballot)
 
+    def _progress(self, ballot: Ballot) -> ballots.Progress:
+        """Who of the active voters is done, still placing dots, or has not voted (``ballots.progress``)."""
+        dots = ballots.dots_of(self.session.workshop, ballot)
+        return ballots.progress(ballot, dots, self._active_voters(ballot))
+
     def _status(self, ballot: Ballot) -> Text:
-        """The line under the board: counts, and (a named vote only) who is still to vote."""
+        """The line under the board: counts, and (a named vote only) who is not done yet.
+
+        "Have voted" counts whoever confirmed or placed a dot, as the revealed result does ("3 of 6 participants
+        voted"); those who placed dots without confirming are counted apart, since their dots count if the vote
+        is revealed now."""
         ws = self.session.workshop
         voters = self._active_voters(ballot)
         on_devices = self.session.votes.device_voters
-        voted = [p for p in voters if p in ballot.submitted]
-        status = Text.assemble((f"{len(voted)} of {len(voters)} have voted.", "bold"))
+        progress = self._progress(ballot)
+        status = Text.assemble((f"{progress.voted} of {len(voters)} have voted.", "bold"))
+        if progress.placing:
+            status.append(f"  {len(progress.placing)} of them not done yet (their dots so far count).")
         phones = [p for p in voters if p in on_devices]
         if phones:
             phones_done = sum(1 for p in phones if p in ballot.submitted)
             status.append(f"  On phones: {phones_done} of {len(phones)} done.")
         at_keyboard = self._keyboard_waiting(ballot)
-        if len(voted) == len(voters):
+        if len(progress.done) == len(voters):
             status.append("  Everyone has voted: press r to close the vote and reveal the result.")
         elif ballot.anonymous:
             if at_keyboard:
                 status.append("  n opens the ballot of the next person at the keyboard who has not voted.")
         else:
             waiting = [ws.participant_name(p) for p in voters if p not in ballot.submitted]
-            status.append(f"  Not yet: {', '.join(waiting)}.")
+            status.append(f"  Not done yet: {', '.join(waiting)}.")
             if at_keyboard:
                 status.append("  Enter opens the highlighted person's ballot: hand them the keyboard.")
         return status
@@ -484,20 +506,43 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         self._set_tally(note_id, self.ballot.tally.get(note_id, 0) + step)
 
     def action_reveal(self) -> None:
+        """r: close the vote and reveal; asked first while anyone is not done (``reveal_question`` says who)."""
         ballot = self.ballot
-        waiting = [p for p in self._active_voters(ballot) if p not in ballot.submitted]
-        if ballot.mode == "private" and waiting:
-            if ballot.anonymous:  # a count only: the board is often on the projector
-                who = f"{len(waiting)} of {len(self._active_voters(ballot))} have not"
-            else:
-                who = ", ".join(self.session.workshop.participant_name(p) for p in waiting)
-            question = f"Not everyone has voted yet ({who}). Close the vote and reveal the result anyway?"
+        question = self.reveal_question(ballot) if ballot.mode == "private" else None
+        if question:
             self.app.push_screen(
                 ConfirmScreen(question, yes="Reveal", safe_default=True),
                 lambda yes: self._reveal() if yes else None,
             )
         else:
             self._reveal()
+
+    def reveal_question(self, ballot: Ballot) -> str | None:
+        """The question asked before revealing a private vote that not everyone is done with, else ``None``.
+
+        It says apart who has not voted at all and who placed dots without confirming (their dots count), so the
+        result's "N participants voted" is what the facilitator was told; an anonymous vote gets counts, never
+        names (the board is often on the projector)."""
+        progress = self._progress(ballot)
+        if not progress.placing and not progress.waiting:
+            return None
+        total = len(progress.done) + len(progress.placing) + len(progress.waiting)
+        names = self.session.workshop.participant_name
+        parts = []
+        if progress.waiting:
+            if ballot.anonymous:
+                parts.append(f"{len(progress.waiting)} of {total} have not voted")
+            else:
+                parts.append(f"not voted: {', '.join(names(p) for p in progress.waiting)}")
+        if progress.placing:
+            if ballot.anonymous:
+                parts.append(
+                    f"{len(progress.placing)} of {total} placed dots without saying they are done: their dots count"
+                )
+            else:
+                who = ", ".join(names(p) for p in progress.placing)
+                parts.append(f"placed dots but not done: {who} (their dots count)")
+        return f"Not everyone is done ({'; '.join(parts)}). Close the vote and reveal the result anyway?"
 
     def _reveal(self) -> None:
         try:
