@@ -276,12 +276,17 @@ def test_silent_brainstorming_hides_others_notes_until_the_reveal(on_stage: Work
     assert "Ana secret idea" in ana_page and "Ben idea" not in ana_page
     assert "Ben idea" in ben_page and "Ana secret idea" not in ben_page
     assert "Silent brainstorming" in ana_page
+    # the room's list is empty: it says why; shared before silent brainstorming began: it says they are not new
+    assert "Everyone's new notes stay hidden until the reveal." in ana_page and "shared before" not in ana_page
     hidden_id = next(n.id for n in on_stage.workshop.notes.values() if n.text == "Ana secret idea")
     assert ben.http.get(f"/notes/{hidden_id}").status_code == 404
     assert ana.http.get(f"/notes/{hidden_id}").status_code == 200
     on_stage.notes.reveal()
     assert "Ana secret idea" in ben.refresh()
     assert ben.http.get(f"/notes/{hidden_id}").status_code == 200
+    on_stage.notes.set_silent(True)  # a second round: the revealed notes stay, and the page says they are older
+    page = ben.refresh()
+    assert "Ana secret idea" in page and "These were shared before:" in page
 
 
 def test_own_notes_can_be_edited_and_withdrawn_until_revealed(on_stage: WorkshopSession) -> None:
