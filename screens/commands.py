@@ -41,6 +41,7 @@ STAGE_ACTIONS: tuple[tuple[str, str], ...] = (
     ("Stage: show / hide the questions", "toggle_prompts"),
     ("Note: write a long (multi-line) note", "long_note"),
     ("Note: undo the last change to the notes", "undo_delete"),
+    ("Note: redo the change to the notes last undone", "redo"),
     ("Note: next author for new notes", "cycle_author"),
     ("Note: hide the highlighted note from the room (again: show it)", "hide_note"),
     ("Agenda overview", "agenda"),

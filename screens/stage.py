@@ -59,6 +59,7 @@ TIP_NEXT = "Finish this stage and go to the next"
 TIP_PREVIOUS = "Go back to the previous stage"
 TIP_AUTHOR = "Next author for the notes typed from now on"
 TIP_UNDO = "Undo the last change to the notes (again: the one before)"
+TIP_REDO = "Redo the change to the notes that u last undid (again: the one undone before it)"
 TIP_CANDIDATE = "Mark the note as a candidate action (again: unmark)"
 TIP_HIDE = "Hide the note from the room: phones and the projector (again: show it)"
 
@@ -177,6 +178,7 @@ class StageScreen(FramesOnDemand, WorkshopScreenMixin, Screen[None]):
         Binding("d,delete", "delete_note", "Delete", tooltip="Delete the highlighted note"),
         Binding("u", "undo_delete", "Undo", show=False, tooltip=TIP_UNDO),
         *_everywhere("ctrl+z", "'undo_delete'", "Undo", TIP_UNDO, shown=False),
+        *_everywhere("ctrl+y", "'redo'", "Redo", TIP_REDO, shown=False),
         Binding(
             "v", "vote", "Vote", tooltip="Dot vote on this stage's notes (action plan: the final priorities)"
         ),
@@ -1034,6 +1036,20 @@ class StageScreen(FramesOnDemand, WorkshopScreenMixin, Screen[None]):
             )
             self._say(
                 f"Undone: {undone.what} of note #{note.id}{where}. u again undoes the change before.{kept}",
+                timeout=6,
+            )
+
+    def action_redo(self) -> None:
+        """``ctrl+y``: make again the change to the notes that ``u`` last undid, and say what was redone."""
+        with self._guard():
+            redone = self.session.notes.redo()
+            note = redone.note
+            where = (
+                "" if note.stage_id == self._stage_id else f", in {self.session.stage(note.stage_id).title}"
+            )
+            self._say(
+                f"Redone: {redone.what} of note #{note.id}{where}. ctrl+y again redoes the change undone before "
+                "it; u undoes this one.",
                 timeout=6,
             )
 

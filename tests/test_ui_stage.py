@@ -885,3 +885,32 @@ async def test_u_undoes_the_last_change_whatever_it_was_and_names_it(app: Worksh
         await pilot.pause()
         assert any("Undone: the delete of note" in m for m in messages(app))
         assert notes_text(app) == ["old idea", "keep me"]
+
+
+async def test_ctrl_y_redoes_what_u_undid_on_the_list_and_while_typing(app: WorkshopApp) -> None:
+    """A stray ``u`` is no longer a loss: ``ctrl+y`` makes the change again, names it, and works from the note
+    field as well as the list; once nothing is left to redo it says so."""
+    async with app.run_test(size=SIZE) as pilot:
+        await type_note(pilot, "old idea")
+        await type_note(pilot, "keep me")
+        await pilot.press("escape", "up", "d")  # delete "old idea"
+        await pilot.pause()
+        await pilot.press("x")  # mark "keep me" a decision
+        await pilot.pause()
+        await pilot.press("u", "u")
+        await pilot.pause()
+        assert notes_text(app) == ["old idea", "keep me"]
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert any("Redone: the delete of note" in m for m in messages(app))
+        assert notes_text(app) == ["keep me"]
+        await pilot.press("i")  # from the note field too
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert any("Redone: the mark of note" in m for m in messages(app))
+        session = app.session
+        assert session is not None and session.workshop.stage_notes(session.stage().id)[0].mark == "decision"
+        assert isinstance(app.focused, NoteInput) and app.focused.value == ""
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert any("Nothing to redo" in m for m in messages(app))

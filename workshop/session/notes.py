@@ -55,6 +55,15 @@ class Undone:
     dots_not_restored: int = 0
 
 
+@dataclass(frozen=True)
+class Redone:
+    """What ``redo`` did again: its name for the notice ("the merge"), the note as it is now, the event kind."""
+
+    what: str
+    note: Note
+    kind: str
+
+
 class Notes(Part):
     """The notes of every stage: add, edit, delete with undo, move, reorder, merge and mark as decisions.
 
@@ -69,6 +78,8 @@ class Notes(Part):
         self._counts: tuple[Workshop, int, dict[int, int]] | None = None
         """The live notes per stage (``live_counts``), with the workshop and ``Ledger.changes`` they are up to date
         with."""
+        self._redoing: int | None = None
+        """While ``redo`` replays a change: the id of the ``note.undone`` event it redoes (``data["redoes"]``)."""
         ledger.on_applied(self._applied)
 
     def _applied(self, pairs: Sequence[tuple[Record | None, Record | None]]) -> None:
@@ -238,7 +249,7 @@ class Notes(Part):
             f"Note #{note_id} edited: {text.preview(body)}",
             [updated],
             stage_id=note.stage_id,
-            data={"note_id": note_id, "before": note.text, **_undo_data([note]), **_from_device(device)},
+            data={"note_id": note_id, "before": note.text, **self._undo_data([note]), **_from_device(device)},
         )
         return updated
 
@@ -259,7 +270,7 @@ class Notes(Part):
             stage_id=note.stage_id,
             data={
                 "note_id": note_id,
-                **_undo_data([note]),
+                **self._undo_data([note]),
                 **_returned_data(given_back),
                 **_from_device(device),
             },
@@ -330,14 +341,114 @@ class Notes(Part):
                 f"Undone: {what} of note #{main.id} ({text.preview(main.text)})",
                 [*restored, *(self._carry_back(event) if event.kind == "note.merged" else [])],
                 stage_id=main.stage_id,
-                data={"undoes": event.id, "kind": event.kind, "note_id": main.id},
+                data={
+                    "undoes": event.id,
+                    "kind": event.kind,
+                    "note_id": main.id,
+                    "redo": [self._ws.notes[n.id].to_dict() for n in restored if n.id in self._ws.notes],
+                },
             )
             returned = event.data.get("returned") or []
             return Undone(what, self._ws.notes[main.id], event.kind, sum(n for _, n in returned))
         raise SessionError("Nothing to undo in the notes.")
 
-    def move(self, note_id: int, stage_id: int) -> Note:
-        """Move a note to the end of another stage (no change when it is already there).
+    def _undo_data(self, before: list[Note]) -> dict[str, Any]:
+        """What ``undo`` needs to put the notes back as they were: their records before the change; and, for a
+        change ``redo`` makes again, the undo it redoes."""
+        data: dict[str, Any] = {"undo": [n.to_dict() for n in before]}
+        if self._redoing is not None:
+            data["redoes"] = self._redoing
+        return data
+
+    def redo(self) -> Redone:
+        """Make again the change the last ``undo`` took back (``ctrl+y``); again: the one undone before it.
+
+        Redo is there only while the undos are the last changes to the notes: any other change the facilitator
+        makes to the notes after an undo (adding, editing, deleting, …) ends it, as in every editor. Changes made
+        on participants' devices do not end it, but a change to a note whose author changed it on their phone
+        since the undo is refused (naming the note) rather than overwrite what they wrote.
+
+        The change is made again through the same operation (``edit``, ``delete``, ``merge``, ``move``, ``mark``,
+        ``hide``; a reordering puts the note back in the place it had), so every rule applies as the first time
+        (a merge on an open vote carries the dots again within the cap). The new event is an ordinary change of its
+        kind (``data["redoes"]``: the ``note.undone`` event's id), so ``u`` undoes it again. Refuses
+        (``SessionError``) when there is nothing to redo, when the undo was recorded by a version that kept no redo
+        record, and a read-only workshop; the operation's own refusals pass through. Durable on return.
+        """
+        redone = {e.data.get("redoes") for e in self._ws.events if "redoes" in e.data}
+        by_devices: set[int] = set()
+        for event in reversed(self._ws.events):
+            if event.data.get("device") and event.kind in ("note.added", *UNDOABLE):
+                if isinstance(event.data.get("note_id"), int):
+                    by_devices.add(event.data["note_id"])
+                continue
+            if event.kind == "note.undone":
+                if event.id in redone:
+                    continue
+                return self._redo(event, by_devices)
+            if event.kind in UNDOABLE and "redoes" in event.data:
+                continue  # a redo already made: look for the undo before it
+            if event.kind == "note.added" or event.kind in UNDOABLE:
+                raise SessionError(
+                    "Nothing to redo: the notes were changed after the last undo "
+                    f"({UNDOABLE.get(event.kind, 'a note added')})."
+                )
+        raise SessionError("Nothing to redo: no change to the notes has been undone.")
+
+    def _redo(self, undo: Event, by_devices: set[int]) -> Redone:
+        """Make again the change ``undo`` (a ``note.undone`` event) took back; see ``redo``."""
+        kind = undo.data.get("kind")
+        after = undo.data.get("redo")
+        note_id = undo.data.get("note_id")
+        original = next((e for e in self._ws.events if e.id == undo.data.get("undoes")), None)
+        if kind not in UNDOABLE or not isinstance(after, list) or not isinstance(note_id, int) or original is None:
+            raise SessionError("That undo was recorded by an earlier version: it cannot be redone.")
+        touched = sorted(by_devices & {d.get("id") for d in after if isinstance(d, dict)})
+        if touched:
+            raise SessionError(
+                f"Nothing redone: {UNDOABLE[kind]} of note #{touched[0]} cannot be redone, as its author changed "
+                "that note on their phone since."
+            )
+        snapshot = next((Note.from_dict(d) for d in after if isinstance(d, dict) and d.get("id") == note_id), None)
+        if snapshot is None:
+            raise SessionError("That undo was recorded by an earlier version: it cannot be redone.")
+        self._redoing = undo.id
+        try:
+            if kind == "note.edited":
+                note = self.edit(note_id, snapshot.text, author_id=snapshot.author_id)
+            elif kind == "note.deleted":
+                note = self.delete(note_id)
+            elif kind == "note.merged":
+                note = self.merge(note_id, int(original.data["merged"]))
+            elif kind == "note.moved":
+                note = self.move(note_id, snapshot.stage_id, position=snapshot.position)
+            elif kind == "note.reordered":
+                note = self._place(note_id, snapshot.position)
+            elif kind == "note.marked":
+                note = self.mark(note_id, snapshot.mark)
+            else:  # note.withheld, note.shown
+                note = self.hide(note_id, kind == "note.withheld")
+        finally:
+            self._redoing = None
+        return Redone(UNDOABLE[kind], note, kind)
+
+    def _place(self, note_id: int, position: float) -> Note:
+        """Put a note at ``position`` within its stage (``redo`` of a reordering); publishes ``note.reordered``."""
+        note = self._ledger.note(note_id)
+        if note.position == position:
+            return note
+        self._ledger.commit(
+            "note.reordered",
+            f"Note #{note_id} moved back to where it was",
+            [note.replace(position=position)],
+            stage_id=note.stage_id,
+            data={"note_id": note_id, **self._undo_data([note])},
+        )
+        return self._ws.notes[note_id]
+
+    def move(self, note_id: int, stage_id: int, *, position: float | None = None) -> Note:
+        """Move a note to the end of another stage (no change when it is already there); ``position``: to that
+        place in the stage's order instead (``Note.position``; ``redo`` puts a note back where a move had put it).
 
         Refuses an unknown note or stage (``NotFoundError``) and a read-only workshop. Durable on return;
         publishes ``note.moved`` (``data["from"]``, ``data["to"]``: stage ids).
@@ -346,8 +457,8 @@ class Notes(Part):
         target = self._ledger.stage(stage_id)
         if target.id == note.stage_id:
             return note
-        last = self._ledger.end_of_stage(target.id)
-        moved = note.replace(stage_id=target.id, position=last + 1, updated_at=self._ledger.clock.wall())
+        at = self._ledger.end_of_stage(target.id) + 1 if position is None else position
+        moved = note.replace(stage_id=target.id, position=at, updated_at=self._ledger.clock.wall())
         source = self._ledger.stage(note.stage_id)
         gone, given_back = self._leaving_ballots(note, to_stage=target.id)
         self._ledger.commit(
@@ -359,7 +470,7 @@ class Notes(Part):
                 "note_id": note_id,
                 "from": source.id,
                 "to": target.id,
-                **_undo_data([note]),
+                **self._undo_data([note]),
                 **_returned_data(given_back),
             },
             removed=("votes", [v.id for v in gone]) if gone else None,
@@ -385,7 +496,7 @@ class Notes(Part):
             f"Note #{note_id} moved to place {target + 1}",
             [moved],
             stage_id=note.stage_id,
-            data={"note_id": note_id, **_undo_data([note])},
+            data={"note_id": note_id, **self._undo_data([note])},
         )
         return moved
 
@@ -424,7 +535,7 @@ class Notes(Part):
             data={
                 "note_id": keep.id,
                 "merged": other.id,
-                **_undo_data([keep, other]),
+                **self._undo_data([keep, other]),
                 **_returned_data(given_back),
                 **carried_data,
             },
@@ -504,7 +615,7 @@ class Notes(Part):
             f"Note #{note_id} {what}: {text.preview(note.text)}",
             [marked],
             stage_id=note.stage_id,
-            data={"note_id": note_id, "mark": mark, **_undo_data([note])},
+            data={"note_id": note_id, "mark": mark, **self._undo_data([note])},
         )
         return marked
 
@@ -529,7 +640,7 @@ class Notes(Part):
             + _given_back_words(given_back),
             self._asked_again(gone, [updated]),
             stage_id=note.stage_id,
-            data={"note_id": note_id, **_undo_data([note]), **_returned_data(given_back)},
+            data={"note_id": note_id, **self._undo_data([note]), **_returned_data(given_back)},
             removed=("votes", [v.id for v in gone]) if gone else None,
         )
         return updated
@@ -613,8 +724,3 @@ def _returned_data(given_back: list[tuple[int, int]]) -> dict[str, Any]:
 def _given_back_words(given_back: list[tuple[int, int]]) -> str:
     dots = sum(n for _, n in given_back)
     return f" ({text.plural(dots, 'dot')} given back to the voters)" if dots else ""
-
-
-def _undo_data(before: list[Note]) -> dict[str, Any]:
-    """What ``undo`` needs to put the notes back as they were: their records before the change."""
-    return {"undo": [n.to_dict() for n in before]}
