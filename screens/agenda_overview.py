@@ -112,7 +112,11 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
             )
         if keep is not None and str(keep) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep)))
-        self.query_one("#overview-status", Static).update(self._status(report))
+        timer = session.timer.of(current_id) if current_id is not None else None
+        left_now = None
+        if timer is not None and timer.status in ("running", "paused"):
+            left_now = 0.0 if timer.is_overrun else timer.remaining
+        self.query_one("#overview-status", Static).update(self._status(report, left_now))
 
     @staticmethod
     def _row(
@@ -153,7 +157,12 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
         )
 
     @staticmethod
-    def _status(report: ScheduleReport) -> Text:
+    def _status(report: ScheduleReport, left_now: float | None = None) -> Text:
+        """The line above the table: planned, spent, over or under, the time still planned and ahead or behind.
+
+        ``left_now``: seconds left on the current stage's countdown while it runs or is paused (0 once over), so
+        the time still planned counts the minutes added or taken off and the pauses, as its row's "left" does;
+        ``None`` when it is not counting down (then its plan less the time spent)."""
         planned = f"Planned {format_duration(report.planned_total / 60)}"
         if not any(s.state != "upcoming" for s in report.stages):
             return Text.assemble(planned, " · not started yet")
@@ -163,7 +172,7 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
         over = sum(s.delta_seconds or 0.0 for s in report.stages if s.state == "done")
         current = report.current
         if current is not None and current.actual_seconds is not None:
-            left += max(0.0, current.planned_seconds - current.actual_seconds)
+            left += left_now if left_now is not None else max(0.0, current.planned_seconds - current.actual_seconds)
             over += max(0.0, current.delta_seconds or 0.0)
         return Text.assemble(
             planned,

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from facilitation.clock import FakeClock
+from facilitation.schedule import format_duration
 from screens.agenda_overview import AgendaOverviewScreen
 from screens.app import WorkshopApp, make_app
 from screens.dialogs import ConfirmScreen
@@ -108,6 +109,13 @@ async def test_the_overview_shows_the_countdowns_time_left(app: WorkshopApp, clo
         table = app.screen.query_one(DataTable)
         row = table.get_row(str(app.session.stage().id))
         assert str(row[4]) == f"{countdown} left"
+        # The line above says the same: the countdown's time left (the minute added, the pause not counted) and
+        # the stages to come. It said the plan less the wall time spent, three minutes short here.
+        here = app.session.stage().id
+        upcoming = [s.minutes for s in app.session.workshop.agenda(include_skipped=False) if s.id != here]
+        left = app.session.timer.of(here).remaining + 60 * sum(upcoming)
+        status = str(app.screen.query_one("#overview-status", Static).render())
+        assert f" · {format_duration(left / 60)} still planned · " in status
 
 
 async def test_the_stage_clock_wakes_when_something_moves_when_stopped_and_just_after_each_second_when_running(
