@@ -37,6 +37,8 @@ class NoteView:
     my_dots: int = 0
     total: int = 0
     rank: int = 0
+    tied: bool = False
+    """In a result: another note has the same rank (shown "1=", as on the facilitator's screen)."""
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,9 @@ class Shared:
                     continue
                 name = self.ws.credit(note) if note is not None else ""
                 shown = item.text or (note.text if note is not None else "")
-                views.append(NoteView(item.note_id, shown, name, total=item.dots, rank=item.rank))
+                views.append(
+                    NoteView(item.note_id, shown, name, total=item.dots, rank=item.rank, tied=item.tied)
+                )
             found = self._results[result.id] = tuple(views)
         return found
 

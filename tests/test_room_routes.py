@@ -372,8 +372,24 @@ def test_done_count_and_results_only_after_the_reveal(on_stage: WorkshopSession)
     on_stage.votes.close(ballot_id)
     page = ben.refresh()
     assert "Result:" in page and "1 dot" in page
+    assert '<span class="rank">1.</span>' in page and "tied" not in page
     refused = ana.post(f"/ballots/{ballot_id}/notes/{first}/add")
     assert refused.status_code == 409
+
+
+def test_a_tie_in_the_result_reads_as_a_tie_on_phones(on_stage: WorkshopSession) -> None:
+    """The facilitator's screen and the projector show "1=" and "tied" for notes with the same dots; phones showed
+    "1." twice, which reads as a misprint or as an order the vote did not give."""
+    _room, web, _ = make_room(on_stage)
+    ana, ben = Phone(web), Phone(web)
+    ana.join(1)
+    ben.join(2)
+    ballot_id, (first, second) = _ballot(on_stage, [ana, ben])
+    ana.post(f"/ballots/{ballot_id}/notes/{first}/add")
+    ben.post(f"/ballots/{ballot_id}/notes/{second}/add")
+    on_stage.votes.close(ballot_id)
+    page = ana.refresh()
+    assert page.count('<span class="rank">1=</span>') == 2 and page.count('<span class="hint">tied</span>') == 2
 
 
 # --- readiness ----------------------------------------------------------------------------------------------
