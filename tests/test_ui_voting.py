@@ -142,6 +142,25 @@ async def test_setup_defaults_follow_the_notes_and_open_the_vote(app: WorkshopAp
         assert ballot.note_ids == note_ids(app)
 
 
+@pytest.mark.parametrize(
+    ("phones", "said"),
+    [
+        ((), "each participant votes in turn on this laptop"),
+        (("Ben",), "1 of 3 vote on their phones, the others in turn on this laptop"),
+        (("Ana", "Ben", "Chloé"), "everyone votes on their phone"),
+    ],
+)
+async def test_setup_says_who_votes_where(app: WorkshopApp, phones: tuple[str, ...], said: str) -> None:
+    """With phones in the room, the set-up said everyone would vote in turn on this laptop: it says who votes on a
+    phone and who at the keyboard, as the board then does."""
+    async with app.run_test(size=SIZE) as pilot:
+        for name in phones:
+            session_of(app).votes.claim_device(people(app)[name])
+        setup = await open_setup(pilot)
+        summary = str(setup.query_one("#dialog-summary", Label).render())
+        assert f"private ballots: {said}" in " ".join(summary.split())
+
+
 async def test_setup_leaves_a_note_hidden_from_the_room_off_the_ballot(
     library: WorkshopLibrary, workshop_id: str, clock: FakeClock
 ) -> None:

@@ -246,10 +246,19 @@ class VoteSetupScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[
         if tally:
             summary = f"{text.plural(count, 'note')} on the ballot · room tally: you type each note's count on the next screen"
         else:
-            summary = (
-                f"{text.plural(count, 'note')} on the ballot · private ballots: each participant votes in turn "
-                "on this laptop and sees only their own dots"
-            )
+            ws = self.session.workshop
+            on_phones = sum(1 for p in self.session.votes.device_voters if p in ws.participants)
+            everyone = len(ws.active_participants())
+            if not on_phones:
+                who = "each participant votes in turn on this laptop and sees only their own dots"
+            elif on_phones >= everyone:
+                who = "everyone votes on their phone and sees only their own dots"
+            else:
+                who = (
+                    f"{on_phones} of {everyone} vote on their phones, the others in turn on this laptop; each sees "
+                    "only their own dots"
+                )
+            summary = f"{text.plural(count, 'note')} on the ballot · private ballots: {who}"
         self.query_one("#dialog-summary", Label).update(summary)
         show_warning(self, "" if tally or not count else limits_warning(self, count))
 
