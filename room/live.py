@@ -35,11 +35,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Hashable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from typing import Any
 
 from room.devices import Device
@@ -97,39 +97,85 @@ class LivePage:
         return "".join(part.html for part in self.parts)
 
 
-def _op(*args: Any) -> str:
-    return json.dumps(args, ensure_ascii=False, separators=(",", ":"))
+def _json(value: str | None) -> str:
+    """``value`` as JSON (a string, or ``null``), as ``json.dumps(value, ensure_ascii=False)`` writes it."""
+    return "null" if value is None else encode_basestring(value)
+
+
+def _op(*args: str | None) -> str:
+    """One operation (see the module's docstring) as a JSON array of strings, as ``json.dumps(args,
+    ensure_ascii=False, separators=(",", ":"))`` writes it, without its encoder's set-up for each call (a
+    400-entry ballot's operations are 400 calls)."""
+    return "[" + ",".join(map(_json, args)) + "]"
+
+
+_OP_BYTES = 24
+"""About what an operation adds to its element's id and HTML (its name, quotes, commas, the list's id)."""
 
 
 def _items_ops(old: Items, new: Items) -> list[str]:
     """The operations taking ``old``'s entries to ``new``'s; the list replaced whole when the entries that stay
-    changed order (a move) or when that is shorter."""
+    changed order (a move), or when the entries' operations would be longer than the whole list (a ballot whose
+    dots ran out redraws each of its 400 entries: one ``replace`` of the list, and the entries' operations are
+    never written; their size is reckoned from their ids and HTML before any is)."""
     if old.open != new.open or old.close != new.close:
         return [_op("replace", new.id, new.html)]
     before = dict(old.items)
-    after = dict(new.items)
-    ops = [_op("remove", key) for key in before if key not in after]
+    after = {key for key, _ in new.items}
+    removed = [key for key in before if key not in after]
     stayed = [key for key in before if key in after]
     if stayed != [key for key, _ in new.items if key in before]:
         return [_op("replace", new.id, new.html)]
+    changes: list[tuple[bool, str | None, str, str]] = []
+    """(inserted, the entry it goes after (None: first), its id, its HTML) of each entry inserted or replaced"""
+    size = sum(len(key) + _OP_BYTES for key in removed)
+    whole = len(new.open) + len(new.close) + len(new.id) + _OP_BYTES
     previous: str | None = None
     for key, html in new.items:
+        whole += len(html)
         if key not in before:
-            ops.append(_op("insert", new.id, previous, html))
+            changes.append((True, previous, key, html))
+            size += len(new.id) + len(previous or "null") + len(html) + _OP_BYTES
         elif before[key] is not html and before[key] != html:
-            ops.append(_op("replace", key, html))
+            changes.append((False, previous, key, html))
+            size += len(key) + len(html) + _OP_BYTES
         previous = key
-    size = sum(map(len, ops))
-    if size > 256 and size > len(new.html) + len(new.id) + 16:  # the whole list costs less
-        whole = _op("replace", new.id, new.html)
-        if len(whole) < size:
-            return [whole]
+    if size > 256 and size > whole:  # the whole list costs less
+        return [_op("replace", new.id, new.html)]
+    ops = [_op("remove", key) for key in removed]
+    for inserted, behind, key, html in changes:
+        ops.append(_op("insert", new.id, behind, html) if inserted else _op("replace", key, html))
     return ops
 
 
 Memo = dict[tuple[int, int], tuple[Items, Items, list[str]]]
 """Operations of lists already compared this round, by the two lists' identities (the lists are kept with them,
 so an identity is never reused while the memo lives)."""
+
+
+@dataclass(eq=False)
+class Round:
+    """What one round works out once for every device: the operations of each pair of lists compared
+    (``lists``, ``diff``'s memo) and each part's HTML as JSON (``escaped``: by the part's identity, the part kept
+    with it; a whole page's JSON is its parts' put together, so a 400-note ballot list that every phone shares at
+    a vote's opening is escaped once for the room, not once per phone)."""
+
+    lists: Memo = field(default_factory=dict)
+    escaped: dict[int, tuple[Part, str]] = field(default_factory=dict)
+    escapes: int = 0
+    """Parts escaped this round (for the tests)."""
+
+    def page_json(self, page: LivePage) -> str:
+        """``page``'s HTML as one JSON string, as ``json.dumps(page.html, ensure_ascii=False)`` writes it (JSON
+        escapes each character on its own, so the parts' escaped HTML put together is the page's)."""
+        pieces = []
+        for part in page.parts:
+            found = self.escaped.get(id(part))
+            if found is None or found[0] is not part:
+                found = self.escaped[id(part)] = (part, encode_basestring(part.html)[1:-1])
+                self.escapes += 1
+            pieces.append(found[1])
+        return '"' + "".join(pieces) + '"'
 
 
 def diff(old: LivePage, new: LivePage, memo: Memo | None = None) -> list[str] | None:
@@ -284,14 +330,14 @@ class LiveHub:
 
     async def _sliced_round(self) -> None:
         self.rounds += 1
-        memo: Memo = {}
+        work = Round()
         waiting = list(self._connections)
         while waiting:
-            self._slice(waiting, memo)
+            self._slice(waiting, work)
             if waiting:
                 await asyncio.sleep(0)  # everything that became ready meanwhile runs before the next slice
 
-    def _slice(self, waiting: list[Connection], memo: Memo) -> None:
+    def _slice(self, waiting: list[Connection], work: Round) -> None:
         """Offer pages to ``waiting`` connections (taken from its end) for about ``slice_seconds``."""
         self.slices += 1
         self.offering = True
@@ -301,7 +347,7 @@ class LiveHub:
             while waiting:
                 connection = waiting.pop()
                 if connection in self._connections:  # not a stream that ended meanwhile
-                    self._offer(connection, memo)
+                    self._offer(connection, work)
                 if time.perf_counter() - started >= self.slice_seconds:
                     break
         finally:
@@ -334,7 +380,8 @@ class LiveHub:
         self.queued_bytes += _utf8_len(event)
         connection.wake.set()
 
-    def _offer(self, connection: Connection, memo: Memo | None = None, *, have: str = "") -> None:
+    def _offer(self, connection: Connection, work: Round | None = None, *, have: str = "") -> None:
+        work = work or Round()
         if not self._known(connection.device):
             connection.ended = "signed-out"
             connection.wake.set()
@@ -349,9 +396,9 @@ class LiveHub:
             connection.sent = page
             return
         old, connection.sent = connection.sent, page
-        ops = diff(old, page, memo) if old is not None else None
+        ops = diff(old, page, work.lists) if old is not None else None
         if ops is None or len(connection.queue) >= MAX_QUEUED:
-            self._queue(connection, _event("page", json.dumps(page.html, ensure_ascii=False)), whole=True)
+            self._queue(connection, _event("page", work.page_json(page)), whole=True)
         elif ops:
             self._queue(connection, _event("patch", "[" + ",".join(ops) + "]"), whole=False)
 
@@ -362,9 +409,9 @@ class LiveHub:
             self._scheduled = None
         self.rounds += 1
         waiting = list(self._connections)
-        memo: Memo = {}
+        work = Round()
         while waiting:
-            self._slice(waiting, memo)
+            self._slice(waiting, work)
 
     def _keep_pinging(self) -> None:
         """Have ``_ping`` run ``keepalive`` seconds from now, unless it is due already."""

@@ -609,3 +609,88 @@ async def test_idle_live_pages_share_one_keepalive_timer() -> None:
             assert (await stream.__anext__()).startswith("event: closed")
     finally:
         loop.call_later = call_later  # type: ignore[method-assign]
+
+
+# --- what a round costs: each shared thing worked out once, nothing worked out only to be thrown away -------------
+
+
+def test_a_list_whose_every_entry_changed_is_replaced_whole_without_writing_each_entrys_operation(
+    monkeypatch: Any,
+) -> None:
+    """A ballot whose dots ran out redraws all its entries (each "+ dot" button disabled): one ``replace`` of the
+    list goes, and the 400 entries' operations are never written only to be thrown away (they were: 400 JSON
+    encodings, 8-12 ms of the loop in room_bench's busiest slices)."""
+    import room.live as live_module
+
+    written: list[tuple[Any, ...]] = []
+    op = live_module._op
+
+    def counted(*args: Any) -> str:
+        written.append(args)
+        return op(*args)
+
+    monkeypatch.setattr(live_module, "_op", counted)
+    keys = list(range(400))
+    old = _page(keys, {k: f"Idea {k} + dot" for k in keys})
+    new = _page(keys, {k: f"Idea {k} + dot (disabled)" for k in keys})
+    ops = diff(old, new)
+    assert ops is not None and len(ops) == 1 and json.loads(ops[0])[:2] == ["replace", "list"], "the whole list"
+    assert _apply(old, ops, new).html == new.html
+    assert len(written) == 1, f"{len(written)} operations written for one sent"
+    written.clear()
+    one = _page(keys, {**{k: f"Idea {k} + dot" for k in keys}, 7: "Idea 7 changed"})
+    assert diff(old, one) == [_ops_json("replace", "n7", '<li id="n7">Idea 7 changed</li>')]
+    assert len(written) == 1, "one entry changed: its own operation, not the list"
+
+
+def _ops_json(*args: str) -> str:
+    return json.dumps(list(args), ensure_ascii=False, separators=(",", ":"))
+
+
+@given(st.lists(st.one_of(st.none(), st.text()), min_size=1, max_size=4))
+def test_an_operation_is_written_as_json_writes_it(args: list[str | None]) -> None:
+    from room.live import _op
+
+    assert _op(*args) == json.dumps(args, ensure_ascii=False, separators=(",", ":"))
+
+
+async def test_a_vote_opening_escapes_the_rooms_shared_ballot_list_once_for_every_phone(
+    session: WorkshopSession, monkeypatch: Any
+) -> None:
+    """At a vote's opening every phone gets a whole page holding the same ballot list (one object for the room):
+    its HTML is escaped into JSON once in the round, not once per phone (40 phones on a 400-note ballot: 40
+    escapes of ~380 KB). Counted as the characters every JSON string escape of the round was given."""
+    import json.encoder
+
+    import room.live as live_module
+
+    session.agenda.go_to(2)
+    for i in range(60):
+        session.notes.add(f"Idea {i}: a longer line so that the ballot's list is most of every page")
+    live = Live(session)
+    escaped = [0]
+
+    def counting(escape: Any) -> Any:
+        def escape_counted(text: str) -> str:
+            escaped[0] += len(text)
+            return escape(text)
+
+        return escape_counted
+
+    try:
+        await live.start()
+        session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
+        monkeypatch.setattr(json.encoder, "encode_basestring", counting(json.encoder.encode_basestring))
+        mine = getattr(live_module, "encode_basestring", None)  # (the code before 30 November used json.dumps)
+        if mine is not None:
+            monkeypatch.setattr(live_module, "encode_basestring", counting(mine))
+        got = await live.round()
+        in_the_round = escaped[0]
+        pages = [page for events in got for name, page in events if name == "page"]
+        assert len(pages) == 3
+        one_page = len(pages[0])
+        assert in_the_round < 1.5 * one_page, f"{in_the_round} characters escaped for three pages of {one_page}"
+        for device, page in zip(live.devices, pages, strict=True):
+            assert page == live.web.live_page(device).html.replace(live.web.drawer.mark, device.csrf)
+    finally:
+        await live.close()
