@@ -93,8 +93,32 @@ def test_a_new_change_to_the_notes_ends_redo(session: WorkshopSession) -> None:
 def test_nothing_undone_nothing_to_redo(session: WorkshopSession) -> None:
     with pytest.raises(SessionError, match="no change to the notes has been undone"):
         session.notes.redo()
-    session.notes.add("one")
-    with pytest.raises(SessionError, match="Nothing to redo"):
+    n = session.notes.add("one")
+    session.notes.edit(n.id, "one, edited")
+    # Nothing was ever undone: it used to say the notes "were changed after the last undo (an edit)".
+    with pytest.raises(SessionError, match="no change to the notes has been undone"):
+        session.notes.redo()
+
+
+def test_once_every_undo_is_redone_redo_says_so(session: WorkshopSession) -> None:
+    """Seen in the app: d, u, ctrl+y, ctrl+y said "the notes were changed after the last undo (the delete)",
+    though nobody changed them: the delete it named was the one just redone."""
+    n = session.notes.add("one")
+    o = session.notes.add("two")
+    session.notes.delete(n.id)
+    session.notes.edit(o.id, "two, edited")
+    session.notes.undo()
+    session.notes.undo()
+    session.notes.redo()
+    session.notes.redo()
+    with pytest.raises(SessionError, match="Nothing to redo: every change undone has been redone"):
+        session.notes.redo()
+    session.notes.undo()
+    session.notes.redo()
+    with pytest.raises(SessionError, match="every change undone has been redone"):
+        session.notes.redo()
+    session.notes.mark(o.id, "decision")  # a new change after the redos: that is what ends redo now
+    with pytest.raises(SessionError, match=r"changed after the last undo \(the mark\)"):
         session.notes.redo()
 
 

@@ -377,22 +377,31 @@ class Notes(Part):
         """
         redone = {e.data.get("redoes") for e in self._ws.events if "redoes" in e.data}
         by_devices: set[int] = set()
-        for event in reversed(self._ws.events):
+        walked_past_redos = False
+        events = self._ws.events
+        for at in range(len(events) - 1, -1, -1):
+            event = events[at]
             if event.data.get("device") and event.kind in ("note.added", *UNDOABLE):
                 if isinstance(event.data.get("note_id"), int):
                     by_devices.add(event.data["note_id"])
                 continue
             if event.kind == "note.undone":
                 if event.id in redone:
+                    walked_past_redos = True
                     continue
                 return self._redo(event, by_devices)
             if event.kind in UNDOABLE and "redoes" in event.data:
+                walked_past_redos = True
                 continue  # a redo already made: look for the undo before it
             if event.kind == "note.added" or event.kind in UNDOABLE:
-                raise SessionError(
-                    "Nothing to redo: the notes were changed after the last undo "
-                    f"({UNDOABLE.get(event.kind, 'a note added')})."
-                )
+                if walked_past_redos:
+                    raise SessionError("Nothing to redo: every change undone has been redone.")
+                if any(events[i].kind == "note.undone" for i in range(at)):
+                    raise SessionError(
+                        "Nothing to redo: the notes were changed after the last undo "
+                        f"({UNDOABLE.get(event.kind, 'a note added')})."
+                    )
+                break
         raise SessionError("Nothing to redo: no change to the notes has been undone.")
 
     def _redo(self, undo: Event, by_devices: set[int]) -> Redone:
