@@ -170,12 +170,7 @@ class WorkshopSession:
         workshop.events.append(
             Event(id=1, at=now, kind="workshop.created", summary=f"Workshop “{title}” created")
         )
-        session = cls._write_new(store, workshop, clock)
-        try:
-            session.checkpoint()
-        except SessionError as error:
-            log.warning("the imported workshop stays in its journal until the next checkpoint: %s", error)
-        return session
+        return cls._write_new(store, workshop, clock)
 
     @classmethod
     def import_workshop(cls, store: Store, workshop: Workshop, *, clock: Clock | None = None) -> Self:
