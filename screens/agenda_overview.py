@@ -112,7 +112,10 @@ class AgendaOverviewScreen(WorkshopScreenMixin, Screen[None]):
             )
         if keep is not None and str(keep) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep)))
-        timer = session.timer.of(current_id) if current_id is not None else None
+        # The stage whose countdown runs (the schedule's current one), which need not be the one on screen: the
+        # facilitator may have stepped back with p while it runs on.
+        running = report.current
+        timer = session.timer.of(running.stage_id) if running is not None else None
         left_now = None
         if timer is not None and timer.status in ("running", "paused"):
             left_now = 0.0 if timer.is_overrun else timer.remaining

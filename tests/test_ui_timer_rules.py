@@ -116,6 +116,18 @@ async def test_the_overview_shows_the_countdowns_time_left(app: WorkshopApp, clo
         left = app.session.timer.of(here).remaining + 60 * sum(upcoming)
         status = str(app.screen.query_one("#overview-status", Static).render())
         assert f" · {format_duration(left / 60)} still planned · " in status
+        # Stepping back to the stage before (p) leaves the countdown running there: the overview says the same.
+        # It took the plan less the wall time spent again once the stage on screen was not the running one.
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.session.stage().id != here
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaOverviewScreen)
+        status = str(app.screen.query_one("#overview-status", Static).render())
+        assert f" · {format_duration(left / 60)} still planned · " in status
 
 
 async def test_the_stage_clock_wakes_when_something_moves_when_stopped_and_just_after_each_second_when_running(
