@@ -81,7 +81,7 @@ from rich._wrap import divide_line as _divide_line
 from rich.segment import Segment
 from textual import _time as textual_time
 from textual import events
-from textual._compositor import Compositor
+from textual._compositor import ChopsUpdate, Compositor
 from textual._context import active_message_pump
 from textual._parser import Parser
 from textual._styles_cache import StylesCache
@@ -1060,6 +1060,100 @@ def set_timer_direct(node: MessagePump, seconds: float, callback: Callable[[], o
     return timer
 
 
+
+# --- a few cells drawn at once (Widget.refresh, Screen._compositor_refresh, App._display) -------------------------
+
+
+def repaint_now(widget: Widget, region: Region | None = None) -> bool:
+    """Draw ``region`` of ``widget`` (content coordinates, as ``Widget.refresh`` takes them; None: the whole
+    widget) on the terminal now, when it can be done alone; otherwise ask for it as ``widget.refresh(region)``
+    does. Returns whether it was drawn now. The caller promises that nothing of the widget outside ``region``
+    looks different (a countdown's glyph that moved, a one-line bar) and that its size did not change.
+
+    ``Widget.refresh`` (8.2.8) marks the cells dirty and the screen draws them at its next frame: the screen's
+    frame timer is resumed, and its frame asks the compositor for every widget under the box that holds all the
+    dirty cells (``Compositor.render_partial_update``: a container, the widget, its siblings in that box), each
+    through its styles cache, and cuts the rows into chops. On the projector that was most of a running
+    countdown's second: about 7,500 Python calls and 2,000-3,500 memory pages touched per second at 200x60, which
+    on a virtual machine, after an idle second, cost several times a trivial wake-up (``benchmarks/follow_bench``).
+
+    Here, when nothing else waits to be drawn and nothing covers the cells, the widget renders the rows of
+    ``region`` (its styles cache keeps them, as after a frame) and they go to the terminal as Textual's own
+    partial update does (a ``ChopsUpdate`` through ``App._display``: the same sequences, in a synchronized
+    update). Drawn now only when all of these hold, else refreshed as usual:
+
+    - the widget's screen is the app's top screen, with no screen drawn under it, the app not batching updates
+      and not inline;
+    - the screen has nothing pending (a layout, a scroll, a repaint, a dirty widget or region), nor has the
+      widget (a layout or a repaint asked for), so the compositor's map is the one on the terminal;
+    - the widget is placed on the screen and its cells are inside its clip, and no other visible widget but its
+      ancestors (drawn under it) overlaps them.
+
+    A change made after this draw (a layout that moves the widget, a theme, a dialog) asks for its own frame,
+    which draws the widget from its state as it is then: the terminal ends as a whole frame would draw it
+    (``tests/test_projector_direct.py``). Pinned by ``tests/test_internals.py``.
+    """
+    if not _paint_now(widget, region):
+        widget.refresh(*(() if region is None else (region,)))
+        return False
+    return True
+
+
+def _paint_now(widget: Widget, region: Region | None) -> bool:
+    """``repaint_now``'s drawing: whether it drew (or there was nothing to draw), False to refresh instead."""
+    if not widget.is_mounted or widget._layout_required or widget._repaint_required:
+        return False
+    app = widget.app
+    screen = widget.screen
+    if screen is not app.screen or app._batch_count or app.is_inline or len(app._screen_stack) != 1:
+        return False
+    if (
+        screen._layout_required
+        or screen._scroll_required
+        or screen._repaint_required
+        or screen._recompose_required
+        or screen._dirty_widgets
+    ):
+        return False
+    compositor = screen._compositor
+    if compositor._dirty_regions:
+        return False
+    shown = compositor.visible_widgets
+    placed = shown.get(widget)
+    if placed is None:
+        return False
+    where, clip = placed
+    cells = Region(0, 0, where.width, where.height)
+    if region is not None:
+        cells = region.translate(widget.content_offset).intersection(cells)
+    if not cells:
+        return True
+    target = cells.translate(where.offset)
+    if clip.intersection(target) != target:
+        return False
+    below = widget.ancestors_with_self
+    for other, (other_where, other_clip) in shown.items():
+        if other_where.overlaps(target) and other_clip.overlaps(target) and other not in below:
+            return False
+    widget._layout_cache.clear()  # as refresh does: it holds the widget's last render() (a Visual)
+    widget._dirty_regions.add(cells)
+    widget._styles_cache.set_dirty(cells)
+    strips = widget.render_lines(cells)
+    x, right = target.x, target.right
+    chops: dict[int, dict[int, Strip | None]] = {}
+    ends: dict[int, list[int]] = {}
+    spans: list[tuple[int, int, int]] = []
+    for y, strip in enumerate(strips, start=target.y):
+        piece = "".join([segment.text for segment in strip._segments])
+        if not piece.isascii() and (closers := bidi_closers(piece)):
+            strip = _with_closers(strip, closers)
+        chops[y], ends[y] = {x: strip}, [right]
+        spans.append((y, x, right))
+    if spans:
+        app._display(screen, ChopsUpdate(chops, spans, ends))  # type: ignore[arg-type]
+    return True
+
+
 __all__ = [
     "BLINK_SECONDS",
     "BlinkForAWhile",
@@ -1091,6 +1185,7 @@ __all__ = [
     "load_screen_css",
     "next_message",
     "option_divider",
+    "repaint_now",
     "set_interval_apart",
     "set_option_prompt",
     "set_timer_direct",

@@ -1071,3 +1071,71 @@ async def test_a_text_area_stops_blinking_a_while_after_its_last_key() -> None:
         shown = editor._cursor_visible
         editor._toggle_cursor_blink_visible()
         assert editor._cursor_visible != shown
+
+
+def test_what_repaint_now_relies_on() -> None:
+    from textual._compositor import ChopsUpdate, Compositor
+    from textual._styles_cache import StylesCache
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.widget import Widget
+
+    # What a frame checks before drawing, and what Widget.refresh(region) marks.
+    idle = inspect.getsource(Screen._on_idle)
+    for pending in ("_layout_required", "_scroll_required", "_repaint_required", "_recompose_required"):
+        assert pending in idle
+    assert "self._dirty_widgets" in idle
+    dirty = inspect.getsource(Widget._set_dirty)
+    assert "region.translate(content_offset)" in dirty and "self._styles_cache.set_dirty(*widget_regions)" in dirty
+    assert "self._dirty_regions.update(widget_regions)" in dirty
+    assert "self._dirty_regions" in inspect.getsource(Widget.render_line)
+    assert "is_dirty(y) or y not in self._cache" in inspect.getsource(StylesCache.render)
+    # The screen's frame: one update of the top screen through App._display, built from chops.
+    assert "app._display(self, update)" in inspect.getsource(Screen._compositor_refresh)
+    assert "_dirty_regions" in inspect.getsource(Compositor.render_update)
+    assert list(inspect.signature(ChopsUpdate).parameters) == ["chops", "spans", "chop_ends"]
+    assert "if self._batch_count:" in inspect.getsource(App._display)
+    assert isinstance(Compositor.visible_widgets, property)
+
+
+async def test_repaint_now_draws_alone_only_when_nothing_else_waits_or_covers() -> None:
+    from textual.geometry import Region
+    from textual.screen import Screen
+    from textual.widgets import Static
+
+    from screens.internals import repaint_now
+
+    class Drawn(App[None]):
+        CSS = "#cover { layer: above; width: 4; height: 2; } Screen { layers: below above; }"
+
+        def compose(self) -> ComposeResult:
+            yield Static("a" * 20, id="text")
+            yield Static("c", id="cover")
+
+    app = Drawn()
+    async with app.run_test(size=(30, 6)) as pilot:
+        await pilot.pause()
+        shown: list[object] = []
+        display = app._display
+
+        def displayed(screen: Screen[None], renderable: object) -> None:
+            shown.append(renderable)
+            display(screen, renderable)
+
+        app._display = displayed  # type: ignore[method-assign]
+        text = app.query_one("#text", Static)
+        text.update("b" * 20)  # asks for a layout: the next frame draws it
+        assert not repaint_now(text, Region(10, 0, 4, 1))
+        await pilot.pause()
+        shown.clear()
+        assert repaint_now(text, Region(10, 0, 4, 1))  # nothing waits, nothing covers it: one update, now
+        assert len(shown) == 1 and not text._repaint_required and not app.screen._dirty_widgets
+        assert not repaint_now(text, Region(0, 0, 4, 1))  # the cover is over those cells
+        assert text._repaint_required
+        await pilot.pause()
+        shown.clear()
+        app.screen.refresh()  # the screen waits to be drawn whole
+        assert not repaint_now(text, Region(10, 0, 4, 1))
+        await pilot.pause()
+        await app.push_screen(Screen())  # not the top screen
+        assert not repaint_now(text, Region(10, 0, 4, 1))

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.geometry import Region, Size
+from textual.widget import Widget
 from textual.widgets import Static
 
 from facilitation.clock import FakeClock
@@ -267,6 +268,22 @@ async def test_the_countdown_is_redrawn_when_its_digits_move_and_once_a_second_w
         assert asked == [IDLE_TICK_SECONDS]
 
 
+def record_direct_draws(monkeypatch: pytest.MonkeyPatch, record: Callable[[Widget, tuple[Region, ...]], object]) -> None:
+    """Call ``record(widget, regions)`` for each repaint drawn at once (``screens.internals.repaint_now``), as a
+    test recording ``Widget.refresh`` sees a repaint asked for (a repaint drawn later)."""
+    import screens.internals
+
+    paint_now = screens.internals._paint_now
+
+    def recording(widget: Widget, region: Region | None) -> bool:
+        drawn = paint_now(widget, region)
+        if drawn:
+            record(widget, () if region is None else (region,))
+        return drawn
+
+    monkeypatch.setattr(screens.internals, "_paint_now", recording)
+
+
 async def test_a_running_countdowns_second_draws_only_the_digits_that_moved(
     session: WorkshopSession, following: Following, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -295,6 +312,7 @@ async def test_a_running_countdowns_second_draws_only_the_digits_that_moved(
             return refresh(self, *regions, **options)
 
         monkeypatch.setattr(Widget, "refresh", recording)
+        record_direct_draws(monkeypatch, lambda widget, region: refreshed.append((type(widget).__name__, region, False)))
         from screens.projector.big_digits import _drawn
 
         drawings = _drawn.cache_info().misses
@@ -390,6 +408,7 @@ async def test_an_overrun_second_draws_the_digits_and_words_without_a_layout(
             return refresh(self, *regions, **options)
 
         monkeypatch.setattr(Widget, "refresh", recording)
+        record_direct_draws(monkeypatch, lambda widget, _region: refreshed.append((type(widget).__name__, False)))
         for _ in range(3):
             clock.advance(1.0)
             screen.refresh_clock()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
+from screens.widgets import timer_display
 from screens.widgets.timer_display import TimerBar
 
 
@@ -16,7 +18,8 @@ class BarApp(App[None]):
         yield TimerBar()
 
 
-async def test_the_bar_repaints_only_when_its_drawn_length_or_style_changes() -> None:
+async def test_the_bar_repaints_only_when_its_drawn_length_or_style_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted: the repaints asked for (``repaint_now``, which draws at once or refreshes) and any refresh."""
     app = BarApp()
     async with app.run_test(size=(100, 5)) as pilot:
         bar = app.query_one(TimerBar)
@@ -30,6 +33,17 @@ async def test_the_bar_repaints_only_when_its_drawn_length_or_style_changes() ->
             return refresh(*regions, **options)
 
         bar.refresh = counting  # type: ignore[method-assign,assignment]
+        repaint_now = timer_display.repaint_now
+
+        def counting_now(widget: Widget, region: Any = None) -> bool:
+            painted.append({"now": True})
+            bar.refresh = refresh  # type: ignore[method-assign]  # its own fallback is not counted twice
+            try:
+                return repaint_now(widget, region)
+            finally:
+                bar.refresh = counting  # type: ignore[method-assign,assignment]
+
+        monkeypatch.setattr(timer_display, "repaint_now", counting_now)
         bar.fraction = 0.999  # no longer full: another style, though the same length
         assert len(painted) == 1
         bar.fraction = 0.998  # less than half a cell from the last: drawn the same

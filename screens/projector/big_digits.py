@@ -18,6 +18,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from screens.internals import repaint_now
+
 FONT_HEIGHT = 7
 GLYPHS: dict[str, tuple[str, ...]] = {
     "0": (".###.", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."),
@@ -174,12 +176,13 @@ class BigDigits(Widget):
         """Repaint the smallest block of cells that holds every difference between ``old`` and ``new`` as drawn:
         from ``19:59`` to ``19:58`` the rows and columns of one glyph, not the whole widget (Textual then sends
         each of those rows from the widget's left edge to the last changed column). A change of size or of length
-        repaints everything."""
+        repaints everything. The block is drawn at once when nothing else waits to be drawn
+        (``screens.internals.repaint_now``): a running countdown's second costs no frame of the screen."""
         changed = self._changed_region(old, new)
         if changed is None:
             self.refresh()
         elif changed:
-            self.refresh(changed)
+            repaint_now(self, changed)
 
     def _changed_region(self, old: str, new: str) -> Region | None:
         """The block of cells (in the widget's content) where ``old`` and ``new`` are drawn differently; an empty

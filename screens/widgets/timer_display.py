@@ -22,6 +22,7 @@ from textual.widgets import Digits, Label
 
 from facilitation.timer import StageTimer, TimerStatus
 from facilitation.timer_words import timer_digits, timer_status
+from screens.internals import repaint_now
 
 PHASES = ("normal", "warning", "alert", "overrun")
 STATUSES = ("idle", "running", "paused", "finished")
@@ -82,9 +83,10 @@ class TimerBar(Widget):
     def watch_fraction(self, old: float, new: float) -> None:
         """Repaint when the bar's drawn length moves (Textual's ``Bar`` rounds it to half a cell) or its style
         changes (full or not): a countdown's second moves a 200-column bar by a third of a half cell at 20
-        minutes, so most seconds repaint nothing here (each repaint draws the line through Rich)."""
+        minutes, so most seconds repaint nothing here (each repaint draws the line through Rich). The line is
+        drawn at once when nothing else waits to be drawn (``screens.internals.repaint_now``)."""
         if self._drawn(old) != self._drawn(new):
-            self.refresh()
+            repaint_now(self)
 
     def _drawn(self, fraction: float) -> tuple[int, bool]:
         return round(self.size.width * fraction * 2), fraction < 1
