@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.workload import build_workshop, fresh_dir, percentile
 from facilitation.models import Note
-from workshop.memory import keep_out_of_collections
+from workshop.memory import collect_ahead, keep_out_of_collections
 from workshop.memory import tune as tune_collections
 from workshop.session import Change, WorkshopSession
 from workshop.store import Store, WorkshopFile
@@ -220,6 +220,7 @@ def key_path(root: Path) -> KeyPath:
             else:
                 started_at[note.id] = (began, checkpointing)
             i += 1
+            collect_ahead()  # what the app's on_idle runs between keys (WorkshopApp.on_idle)
             await asyncio.sleep(KEY_GAP)
         await group.flush()
         stop.set()

@@ -47,7 +47,7 @@ from screens.private_notices import PrivateNotices
 from screens.text_input import UndecodableInput, pasted_text, typed_key
 from screens.theme import DEFAULT_THEME, THEMES
 from screens.type_ahead import TYPED, TypeAhead
-from workshop.memory import collect_garbage, keep_out_of_collections
+from workshop.memory import collect_ahead, collect_garbage, keep_out_of_collections
 from workshop.memory import tune as tune_collections
 from workshop.session import Change, SessionError, WorkshopLibrary, WorkshopSession
 
@@ -596,7 +596,11 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
 
     def on_idle(self) -> None:
         """Nothing left to do for now: if the open workshop's journal has grown past the store's threshold, fold
-        it into the workshop file in a worker thread, so no key handler ever waits on a checkpoint."""
+        it into the workshop file in a worker thread, so no key handler ever waits on a checkpoint. First, when the
+        collector's next automatic collection would be a middle or full one, run it now rather than inside the next
+        key handler (``workshop.memory.collect_ahead``; the app is idle after every key it forwards, before the
+        focused widget handles it)."""
+        collect_ahead()
         session = self.session
         if session is None or session.read_only or session.opening:
             return
