@@ -108,11 +108,18 @@ class NewWorkshopScreen(SetupForm):
             try:
                 self.participants = participant_names([*self.participants, *names])
             except SessionError as error:
-                self.notify(str(error), title="Not added", severity="warning", markup=False)
+                # asked again with the list as typed, to mend the name refused: a pasted list is not lost
+                self.notify(str(error), title="Not added yet", severity="warning", markup=False)
+                ask(value or "")
                 return
             self._refresh_participants(highlight=10**6)
 
-        self.app.push_screen(TextEntryScreen("Add participants — one name per line", "", multiline=True), add)
+        def ask(initial: str) -> None:
+            self.app.push_screen(
+                TextEntryScreen("Add participants — one name per line", initial, multiline=True), add
+            )
+
+        ask("")
 
     def action_rename_participant(self) -> None:
         from screens.dialogs import TextEntryScreen

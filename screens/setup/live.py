@@ -228,11 +228,16 @@ class SetupScreen(SetupForm):
                 return
             minutes = typed_minutes(value, stage.title)
             if isinstance(minutes, str):
+                # asked again with what was typed, to mend it (escape leaves the minutes as they were)
                 self.notify(minutes, title="Not changed", severity="warning", markup=False)
+                ask(value)
                 return
             self._agenda_call(self.session.agenda.set_minutes, stage.id, minutes)
 
-        self.app.push_screen(TextEntryScreen(f"Minutes for {stage.title}", str(stage.minutes)), set_minutes)
+        def ask(initial: str) -> None:
+            self.app.push_screen(TextEntryScreen(f"Minutes for {stage.title}", initial), set_minutes)
+
+        ask(str(stage.minutes))
 
     def action_move_stage(self, offset: int) -> None:
         stage = self._selected_stage()
@@ -270,20 +275,25 @@ class SetupScreen(SetupForm):
                 return
             minutes = typed_minutes(value, title.strip())
             if isinstance(minutes, str):
-                self.notify(minutes, title="Not added", severity="warning", markup=False)
+                # asked again, the name kept: a slip in the minutes must not lose the stage typed so far
+                self.notify(minutes, title="Not added yet", severity="warning", markup=False)
+                ask_minutes(title, value)
                 return
             try:
                 self.session.agenda.add(title, minutes, after_stage_id=after.id)
             except SessionError as error:
                 self.notify(str(error), title="Not added", severity="warning", markup=False)
 
+        def ask_minutes(title: str, initial: str) -> None:
+            self.app.push_screen(
+                TextEntryScreen(f"Minutes for {title.strip()}", initial),
+                lambda value: with_minutes(title, value),
+            )
+
         def with_title(title: str | None) -> None:
             if title is None or not title.strip():
                 return
-            self.app.push_screen(
-                TextEntryScreen(f"Minutes for {title.strip()}", "15"),
-                lambda value: with_minutes(title, value),
-            )
+            ask_minutes(title, "15")
 
         self.app.push_screen(TextEntryScreen(f"New stage after {after.title} — its name", ""), with_title)
 
