@@ -39,7 +39,7 @@ from facilitation.names import same_name
 from facilitation.plan import DONE, Candidate, missing_due, missing_owner, plan_status
 from screens.base import DismissOnce, WorkshopChanged, WorkshopScreenMixin
 from screens.dialogs import DIALOG_CSS, ConfirmScreen
-from screens.internals import QuietFirstResume, SettledResize
+from screens.internals import FramesOnDemand, QuietFirstResume, SettledResize
 from screens.internals_widgets import FixedSizeDataTable
 from screens.widgets import KeyBar
 from screens.widgets.lazy_list import LazyOptionList
@@ -106,7 +106,9 @@ class ActionFields:
 DUE_HINT = "e.g. 2026-12-15, +3d, +2w, friday, 15 dec · empty: no date yet"
 
 
-class ActionFormScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[ActionItem | None]):
+class ActionFormScreen(
+    FramesOnDemand, QuietFirstResume, SettledResize, DismissOnce, ModalScreen[ActionItem | None]
+):
     """Add or edit one action: what, owner, due date, measure of success, priority and status.
 
     ``save`` is called with the fields and returns the saved action, or a message to show; on a message the form

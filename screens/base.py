@@ -16,7 +16,14 @@ from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.message import Message
 
-from screens.internals import QuietFirstResume, QuietWhenCovered, SettledResize, inside_handler, next_message
+from screens.internals import (
+    FramesOnDemand,
+    QuietFirstResume,
+    QuietWhenCovered,
+    SettledResize,
+    inside_handler,
+    next_message,
+)
 from workshop.session import Change, SessionError
 
 if TYPE_CHECKING:
@@ -178,8 +185,10 @@ class DismissOnce:
         return AwaitComplete.nothing()
 
 
-class WorkshopScreenMixin(QuietFirstResume, QuietWhenCovered, SettledResize, DismissOnce):
-    """Mix into a ``Screen`` or ``ModalScreen``: typed access to the app and to the open workshop; the first
+class WorkshopScreenMixin(FramesOnDemand, QuietFirstResume, QuietWhenCovered, SettledResize, DismissOnce):
+    """Mix into a ``Screen`` or ``ModalScreen``: typed access to the app and to the open workshop; its frames
+    are drawn on demand (``screens.internals.FramesOnDemand``: the first as soon as the screen is laid out,
+    not at the next slot of Textual's 60 Hz grid, up to 16 ms later with nothing to do meanwhile); the first
     resume after mounting does not restyle every widget again (``screens.internals.QuietFirstResume``), a change
     on a screen covered by an opaque one does not repaint the one above (``screens.internals.QuietWhenCovered``),
     and the screen is not laid out again for a resize to the size it already has

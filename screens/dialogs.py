@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from screens.base import DismissOnce
-from screens.internals import QuietFirstResume, SettledResize, TextAreaBlinkForAWhile
+from screens.internals import FramesOnDemand, QuietFirstResume, SettledResize, TextAreaBlinkForAWhile
 from screens.widgets.text_field import TextField
 from workshop.session import SessionError
 
@@ -48,7 +48,7 @@ DIALOG_CSS = """
 """
 
 
-class ConfirmScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[bool]):
+class ConfirmScreen(FramesOnDemand, QuietFirstResume, SettledResize, DismissOnce, ModalScreen[bool]):
     """Ask a yes/no question: ``y`` is yes, ``n`` or escape is no, Enter presses the focused button.
 
     Only a deliberate answer says yes. Any other printable key answers no, with a notice: a facilitator who
@@ -110,7 +110,7 @@ class TextEditor(TextAreaBlinkForAWhile, TextArea):
     (``screens.internals.TextAreaBlinkForAWhile``). Styled and queried as a ``TextArea``."""
 
 
-class TextEntryScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[str | None]):
+class TextEntryScreen(FramesOnDemand, QuietFirstResume, SettledResize, DismissOnce, ModalScreen[str | None]):
     """Type or edit a text; one line (enter saves) or several (a text area; ctrl+s saves). ``None`` = cancelled.
 
     The text comes back as typed: checking it (empty, too long) is the session's job, so the message the
@@ -176,7 +176,7 @@ class TextEntryScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[
         self.dismiss(None)
 
 
-class ChooseScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[Any]):
+class ChooseScreen(FramesOnDemand, QuietFirstResume, SettledResize, DismissOnce, ModalScreen[Any]):
     """Pick one of ``options`` (label, value); returns the value, or ``None`` on escape."""
 
     DEFAULT_CSS: ClassVar[str] = (
@@ -257,7 +257,7 @@ class ChooseWhileTypingScreen(ChooseScreen):
             self.typed_on(event.character)
 
 
-class BackupsScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[None]):
+class BackupsScreen(FramesOnDemand, QuietFirstResume, SettledResize, DismissOnce, ModalScreen[None]):
     """A workshop file that cannot be read: say so, and offer the backups the store kept.
 
     Choosing one restores it (the damaged file is kept aside by the store) and opens the workshop; escape goes

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from screens.base import DismissOnce
-from screens.internals import QuietFirstResume, SettledResize
+from screens.internals import FramesOnDemand, QuietFirstResume, SettledResize
 from screens.widgets.row_stack import RowStack
 from screens.widgets.rows import Cell, Row
 
@@ -114,7 +114,7 @@ def key_rows(heading: str, entries: list[KeyHelp]) -> RowStack:
     return RowStack(rows)
 
 
-class HelpScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[None]):
+class HelpScreen(FramesOnDemand, QuietFirstResume, SettledResize, DismissOnce, ModalScreen[None]):
     """The key map, grouped by screen, the screen it was opened from first after the app's own keys; escape (or
     ? / F1 / q) closes it. Opaque: a see-through modal screen
     makes Textual draw the stage beneath it and blend every cell of it on each frame."""

@@ -33,7 +33,7 @@ from facilitation.text import plural, preview
 from facilitation.timer import StageTimer
 from facilitation.timer_words import seconds_to_next_digit
 from screens.base import ReadOnlyChanged, WorkshopChanged, WorkshopScreenMixin
-from screens.internals import BlinkForAWhile, FramesOnDemand, QuietInputWidth, set_timer_apart
+from screens.internals import BlinkForAWhile, QuietInputWidth, set_timer_apart
 from screens.widgets import AgendaStrip, KeyBar, NoteList, TimerDisplay, drawn_drift, stage_marks
 from workshop.session import EXTERNAL_RELOAD, Change, SessionError
 
@@ -143,9 +143,10 @@ class NoteInput(BlinkForAWhile, QuietInputWidth, Input):
             self.replace(lines[0], *self.selection)
 
 
-class StageScreen(FramesOnDemand, WorkshopScreenMixin, Screen[None]):
+class StageScreen(WorkshopScreenMixin, Screen[None]):
     """One stage of the open workshop: countdown, agenda strip, prompts, notes and quick entry. Its frames are
-    drawn on demand, with no wake-up of the event loop 16 ms after each (``screens.internals.FramesOnDemand``)."""
+    drawn on demand, as every workshop screen's, with no wake-up of the event loop 16 ms after each
+    (``screens.internals.FramesOnDemand``, through ``WorkshopScreenMixin``)."""
 
     CSS_PATH = "stage.tcss"
     AUTO_FOCUS = "#notes"

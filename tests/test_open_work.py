@@ -250,11 +250,13 @@ async def test_the_plans_first_frame_builds_a_screen_of_rows_and_the_rest_follow
         await on_stage(pilot)
         at_first_frame: list[int] = []
 
-        def first_frame() -> None:
-            at_first_frame.append(app.screen.query_one("#actions", DataTable).row_count)
+        plan = ActionPlanScreen()
 
-        await app.push_screen(ActionPlanScreen())
-        app.call_after_refresh(first_frame)
+        def first_frame() -> None:
+            at_first_frame.append(plan.query_one("#actions", DataTable).row_count)
+
+        plan.call_after_refresh(first_frame)  # asked before the push: runs just after the plan's first frame
+        await app.push_screen(plan)
         await pilot.pause()
         await pilot.pause()
         assert at_first_frame and at_first_frame[0] < PLAN_ACTIONS, "the first frame waited for every row"

@@ -8,11 +8,12 @@ open dot vote on all of them; every participant has voted.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from textual.css.styles import RulesMap
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from facilitation.clock import FakeClock
 from facilitation.models import Ballot, Note, NoteMark, Vote, Workshop
@@ -355,10 +356,12 @@ async def test_keys_in_a_long_tick_list_reach_rows_not_placed_when_it_opened(app
 # --- a long list builds a screen of rows for its first frame, the rest just after it ---------------------------
 
 
-async def first_frame_count(app: WorkshopApp, list_id: str) -> list[int]:
-    """The options ``list_id`` holds when the next frame is drawn (filled in once it is)."""
+def first_frame_count(screen: Screen[Any], list_id: str) -> list[int]:
+    """The options ``list_id`` holds when ``screen`` draws its first frame (filled in once it has). Asked before
+    the screen is pushed: its own ``call_after_refresh`` runs just after the first frame it draws; the app's, asked
+    once ``push_screen`` had returned, waited for the frame after that when the first was drawn already."""
     counted: list[int] = []
-    app.call_after_refresh(lambda: counted.append(app.screen.query_one(list_id, LazyOptionList).option_count))
+    screen.call_after_refresh(lambda: counted.append(screen.query_one(list_id, LazyOptionList).option_count))
     return counted
 
 
@@ -367,8 +370,9 @@ async def test_the_board_builds_a_screen_of_its_3000_notes_first_and_the_rest_ju
 ) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await on_stage(pilot)
-        await app.push_screen(VoteBoardScreen(BALLOT))
-        counted = await first_frame_count(app, "#board-notes")
+        board = VoteBoardScreen(BALLOT)
+        counted = first_frame_count(board, "#board-notes")
+        await app.push_screen(board)
         await pilot.pause()
         await pilot.pause()
         assert counted and counted[0] < 100, "the first frame built every note of the ballot"
@@ -430,8 +434,8 @@ async def test_the_action_plan_builds_a_screen_of_candidates_first_and_keeps_a_h
         expected = [f"n{c.note.id}" for c in session.actions.candidates()]
         assert len(expected) >= DECISIONS
         screen = ActionPlanScreen()
+        counted = first_frame_count(screen, "#candidates")
         await app.push_screen(screen)
-        counted = await first_frame_count(app, "#candidates")
         await pilot.pause()
         await pilot.pause()
         assert counted and counted[0] < 100, "the first frame built every candidate"

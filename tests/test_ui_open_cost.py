@@ -212,8 +212,9 @@ async def test_a_dialog_is_laid_out_once_before_its_first_frame_and_shows_its_co
         assert session is not None
         opened = help_screen(type(stage_app)) if dialog == "help" else VoteSetupScreen(session.stage().id)
         at_first_frame: list[int] = []
+        # Asked of the dialog before it is pushed: its own callback runs just after the first frame it draws.
+        opened.call_after_refresh(lambda: at_first_frame.append(layouts.count(opened)))
         await stage_app.push_screen(opened)
-        stage_app.call_after_refresh(lambda: at_first_frame.append(layouts.count(opened)))
         await until(pilot, lambda: bool(at_first_frame), "the dialog's first frame")
         assert at_first_frame == [1]
         await pilot.pause()

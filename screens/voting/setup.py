@@ -24,7 +24,7 @@ from facilitation import text, voting
 from facilitation.entry import MAX_TYPED_CHARS, EntryError, parse_count
 from facilitation.models import Note, Workshop
 from screens.base import DismissOnce, settle_breakpoints
-from screens.internals import QuietFirstResume, SettledResize
+from screens.internals import FramesOnDemand, QuietFirstResume, SettledResize
 from screens.internals_widgets import selected_values
 from screens.voting import FINAL_PRIORITIES, NOTE_CHARS
 from screens.widgets.rows import Cell, LaterRow, Row
@@ -123,7 +123,7 @@ def show_warning(screen: ModalScreen[Any], warning: str) -> None:
     screen.set_class(bool(warning), "-warned")  # at 80x24 the summary gives up its blank line for the warning
 
 
-class VoteSetupScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[int | None]):
+class VoteSetupScreen(FramesOnDemand, QuietFirstResume, SettledResize, DismissOnce, ModalScreen[int | None]):
     """Set up and open a vote on a stage's notes (or, with ``stage_id=None``, the final priorities)."""
 
     CSS_PATH = "setup.tcss"
@@ -337,7 +337,7 @@ class VoteSetupScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[
         self.dismiss(None)
 
 
-class LimitsScreen(QuietFirstResume, SettledResize, DismissOnce, ModalScreen[bool]):
+class LimitsScreen(FramesOnDemand, QuietFirstResume, SettledResize, DismissOnce, ModalScreen[bool]):
     """Change the dots per participant and the cap of an open vote; the session refuses going below what was cast."""
 
     CSS_PATH = "setup.tcss"
