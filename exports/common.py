@@ -100,9 +100,11 @@ class NoteView:
 
     @property
     def rank_label(self) -> str:
+        """The rank as the result screen, phones and the projector write it: ``2`` or, shared, ``2=``
+        (docs/VOTING.md); empty when the note has no rank."""
         if self.rank is None:
             return ""
-        return f"={self.rank}" if self.tied else str(self.rank)
+        return f"{self.rank}=" if self.tied else str(self.rank)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,8 @@ ACTION_COLUMNS = (
 )
 COLUMNS = ACTION_COLUMNS
 """The actions CSV's columns (the name older callers use)."""
-NOTE_COLUMNS = ("stage", "note id", "text", "author", "dots", "rank", "mark")
+NOTE_COLUMNS = ("stage", "note id", "text", "author", "dots", "rank", "tied", "mark")
+"""``rank`` is a number (a spreadsheet sorts and filters it); ``tied`` says ``yes`` when the rank is shared."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """First characters a spreadsheet may treat as the start of a formula (OWASP's list)."""
 GUARD = "\u200b"
@@ -123,7 +124,8 @@ def note_values(stage: str, note: NoteView) -> dict[str, str]:
         "text": note.text,
         "author": note.author,
         "dots": "" if note.dots is None else str(note.dots),
-        "rank": note.rank_label,
+        "rank": "" if note.rank is None else str(note.rank),
+        "tied": "yes" if note.rank is not None and note.tied else "",
         "mark": note.mark_label,
     }
     return {key: neutralise(value) for key, value in values.items()}

@@ -106,7 +106,8 @@ def _bullet(value: str, prefix: str = "") -> str:
 def _note_line(note: NoteView, *, show_dots: bool) -> str:
     bits = []
     if show_dots and note.dots is not None:
-        bits.append(f"**{note.rank_label}. {note.dots_label}**")
+        rank = note.rank_label if note.tied else f"{note.rank_label}."  # "1.", "2=", as on the result screen
+        bits.append(f"**{rank} {note.dots_label}**")
     if note.mark_label:
         bits.append(f"*{note.mark_label}*")
     prefix = " · ".join(bits)

@@ -60,6 +60,23 @@ def test_notes_csv_lists_every_live_note_without_anonymous_authors(tmp_path: Pat
     assert any(r["dots"] for r in notes) and any(r["mark"] == "Decision" for r in notes)
 
 
+def test_a_shared_rank_reads_as_on_the_result_screen_and_sorts_in_a_spreadsheet(tmp_path: Path) -> None:
+    """Vision's vote has notes 1 and 3 tied at rank 2. The documents wrote it "=2" (the result screen, phones
+    and the projector write "2=", docs/VOTING.md too), and the notes CSV's rank cell was "=2", which the
+    formula guard turned into text behind an invisible character: it neither sorted nor filtered as a number."""
+    ws = rich_workshop()
+    notes = {r["note id"]: r for r in rows(export_workshop(ws, ["csv"], tmp_path)[1].read_text("utf-8-sig"))}
+    assert [(notes[i]["rank"], notes[i]["tied"]) for i in ("2", "1", "3", "4")] == [
+        ("1", ""),
+        ("2", "yes"),
+        ("2", "yes"),
+        ("4", ""),
+    ]
+    minutes = markdown.render(ws, now=NOW)
+    assert "**1. 4 dots**" in minutes and minutes.count("**2= 2 dots**") == 2
+    assert "=2" not in minutes
+
+
 def markdown_free(value: str) -> str:
     from exports.common import safe
 

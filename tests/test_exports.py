@@ -341,7 +341,7 @@ def test_report_ranks_by_latest_closed_vote_and_ignores_open_and_deleted() -> No
     report = build_report(rich_workshop(), now=NOW)
     vision = next(s for s in report.stages if s.key == "vision")
     assert [n.id for n in vision.ranked] == [2, 1, 3, 4, 5]  # 4, 2, 2 (tie in board order), 1, 0 dots
-    assert [n.rank_label for n in vision.ranked] == ["1", "=2", "=2", "4", "5"]
+    assert [n.rank_label for n in vision.ranked] == ["1", "2=", "2=", "4", "5"]
     assert vision.ranked[-1].dots == 0  # the re-run's earlier dot on note 5 does not count
     assert 6 not in {n.id for n in vision.board}  # deleted
     assert vision.voters == 4 and vision.total_dots == 9
@@ -432,7 +432,7 @@ def test_docx_note_texts_exact_and_anonymous_without_author(tmp_path: Path) -> N
     assert next(row for row in ranked if row[2] == EMOJI_NOTE)[3] == "Ana Souza"
     assert "A deleted thought" not in cells
     assert [row[2] for row in ranked] == [VISION_DECISION, EMOJI_NOTE, RTL_NOTE, ANON_NOTE]
-    assert [row[0] for row in ranked] == ["1", "=2", "=2", "4"]
+    assert [row[0] for row in ranked] == ["1", "2=", "2=", "4"]  # as on the result screen
 
 
 def test_docx_properties_footer_fields_and_contents(tmp_path: Path) -> None:
