@@ -150,9 +150,12 @@ class PageDrawer:
         self.ballot_lists += 1
         return items
 
-    def page(self, device: Device, v: DeviceView, room: tuple[Block, Items], *, typed: str = "") -> LivePage:
-        """``device``'s live page for its view ``v`` and the room's notes ``room`` (``RoomNotes.parts``);
-        ``typed`` goes back into the note field (a refused note keeps what was typed)."""
+    def page(
+        self, device: Device, v: DeviceView, room: tuple[Block, Items] | None, *, typed: str = ""
+    ) -> LivePage:
+        """``device``'s live page for its view ``v`` and the room's notes ``room`` (``RoomNotes.parts``; needed by
+        a notes page only, None for the others); ``typed`` goes back into the note field (a refused note keeps
+        what was typed). Raises ``ValueError`` for a notes page without the room's notes."""
         m, csrf = self.macros, device.csrf
         drawn: dict[str, Any] = device.drawn
         used: dict[str, Any] = {}
@@ -191,6 +194,8 @@ class PageDrawer:
                 key = (v.readiness_round, v.my_attitude, tuple(sorted(v.my_scores.items())), v.readiness_saved)
                 parts.append(block("live-readiness", key, lambda: m.readiness(v, csrf)))
             else:
+                if room is None:
+                    raise ValueError("a notes page needs the room's notes (RoomNotes.parts)")
                 parts += self._notes(v, csrf, typed, room, block, items)
         device.drawn = used
         return LivePage((v.mode, v.stage_id, v.readiness_round), tuple(parts))

@@ -155,22 +155,27 @@ class RoomWeb:
             shared = None
         return device_view(self.room.session, device, shared=shared)
 
+    def _room_notes(self, view: DeviceView) -> tuple[Block, Items] | None:
+        """The room's notes (the same objects for every device) for a notes page, the only one that shows them;
+        None for any other (a vote, a tally, readiness, waiting), which does not work them out: during a vote
+        every dot is a change, and each round listed the stage's 400 notes again for no page."""
+        return self.drawer.room.parts(self.room.session.workshop) if view.mode == "notes" else None
+
     def _live_inputs(self, device: Device) -> tuple[DeviceView, tuple[Block, Items] | None]:
-        """What a device's live part is drawn from: its view and, on a notes page (the only one that shows them),
-        the room's notes (the same objects for every device); its CSRF token never changes."""
+        """What a device's live part is drawn from: its view and, on a notes page, the room's notes; its CSRF
+        token never changes."""
         view = self.view(device)
-        room = self.drawer.room.parts(self.room.session.workshop) if view.mode == "notes" else None
-        return view, room
+        return view, self._room_notes(view)
 
     def _render_live(self, device: Device, inputs: tuple[DeviceView, tuple[Block, Items] | None]) -> LivePage:
         view, room = inputs
-        return self.drawer.page(device, view, room or self.drawer.room.parts(self.room.session.workshop))
+        return self.drawer.page(device, view, room)
 
     def live_page(self, device: Device, *, typed: str = "") -> LivePage:
         """``device``'s live part now (``typed``: text to put back in the note field), as the hub keeps it: a
         ballot's entries carry the drawer's mark where the device's token goes (``PageDrawer.for_device``)."""
         view = self.view(device)
-        return self.drawer.page(device, view, self.drawer.room.parts(self.room.session.workshop), typed=typed)
+        return self.drawer.page(device, view, self._room_notes(view), typed=typed)
 
     def page(
         self,

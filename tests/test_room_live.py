@@ -10,6 +10,7 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -733,5 +734,40 @@ async def test_a_phone_out_of_dots_locks_its_ballot_without_the_template_drawing
         await live.room.retract(ana, ballot.id, notes[3])
         await live.round()
         assert buttons(ana) == (30, 0, 0, 30) and drawer.entries_drawn == len(notes) + 1
+    finally:
+        await live.close()
+
+
+async def test_during_a_vote_no_round_lists_the_rooms_notes_for_pages_that_do_not_show_them(
+    session: WorkshopSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every phone is on its ballot: each dot is a change, and each round listed the stage's notes again for the
+    room's list (``room.views.room_notes``: 400 in room_bench), which no ballot page shows. Counted."""
+    import room.pages
+
+    session.agenda.go_to(2)
+    notes = [session.notes.add(f"Idea {i}").id for i in range(5)]
+    live = Live(session)
+    ana, ben, _ = live.devices
+    ballot = session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
+    listed = [0]
+    room_notes = room.pages.room_notes
+
+    def counted(ws: Any) -> Any:
+        listed[0] += 1
+        return room_notes(ws)
+
+    monkeypatch.setattr(room.pages, "room_notes", counted)
+    try:
+        await live.start()
+        for note_id in notes[:3]:
+            await live.room.cast(ana, ballot.id, note_id)
+            await live.room.cast(ben, ballot.id, note_id)
+            await live.round()
+        assert listed[0] == 0, f"the room's notes were listed {listed[0]} times for ballot pages"
+        session.votes.close(ballot.id)  # the reveal: back to the notes page, which shows them
+        for events in await live.round():
+            assert [name for name, _ in events] == ["page"] and "Idea 4" in events[0][1]
+        assert listed[0] == 1
     finally:
         await live.close()
