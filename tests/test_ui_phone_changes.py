@@ -391,8 +391,11 @@ async def test_dots_alone_change_nothing_the_vote_board_shows_and_draw_nothing(
         for name in ("Ana", "Ben"):  # a phone's dots, one request each: the board shows who confirmed, not dots
             session.votes.cast(ballot.id, people[name], note_ids[0])
             await pilot.pause()
-        # each one's first dot counts them as voting (the status line alone; no row is rebuilt) ...
-        assert rebuilt == [] and "2 of 4 have voted." in screen_text(app)
+        # each one's first dot counts them as voting: the status line, and (a named vote) their row, which says
+        # they voted, not done ...
+        assert len(rebuilt) == 2 and "2 of 4 have voted." in screen_text(app)
+        assert "◐ Ana" in screen_text(app) and "◐ Ben" in screen_text(app)
+        rebuilt.clear()
         counts.clear()
         for name in ("Ana", "Ben"):  # ... and every later dot changes nothing the board shows
             for note_id in note_ids[1:3]:
@@ -403,4 +406,4 @@ async def test_dots_alone_change_nothing_the_vote_board_shows_and_draw_nothing(
         await pilot.pause()
         assert len(rebuilt) == 1
         text = screen_text(app)
-        assert "✔ Ana" in text and "○ Ben" in text and "2 of 4 have voted." in text
+        assert "✔ Ana" in text and "◐ Ben" in text and "2 of 4 have voted." in text

@@ -775,6 +775,47 @@ async def test_dots_placed_without_saying_done_are_counted_before_the_reveal_as_
         assert "2 of 3 participants voted" in screen_text(app)
 
 
+async def test_a_named_boards_rows_agree_with_its_count_of_who_has_voted(
+    library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
+) -> None:
+    """Seen in the demo: on a named vote Ana placed a dot at the keyboard and left without confirming. The status
+    line said "1 of 6 have voted" and the reveal question "placed dots but not done: Ana", while the list headed
+    "Who has voted" still said "○ Ana … not yet". Now her row says she voted, not done; so does a phone's."""
+    prepare(
+        library,
+        workshop_id,
+        lambda s: s.votes.open(s.workshop.current_stage_id, budget=1, cap=1, anonymous=False),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = session_of(app)
+        ben = people(app)["Ben"]
+        session.votes.claim_device(ben)
+        await pilot.press("v")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, VoteBoardScreen)
+        voters = board.query_one("#board-list", OptionList)
+        voters.highlighted = voters.get_option_index(f"p{people(app)['Ana']}")  # type: ignore[arg-type]
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("plus", "escape")  # a dot, not confirmed
+        await pilot.pause()
+        session.votes.cast(board.ballot_id, ben, note_ids(app)[2], device=True)  # no "I'm done"
+        await pilot.pause()
+        assert app.screen is board
+        rows = {
+            name: str(voters.get_option(f"p{people(app)[name]}").prompt)  # type: ignore[arg-type]
+            for name in ("Ana", "Ben", "Chloé")
+        }
+        assert "2 of 3 have voted." in screen_text(app)
+        assert "◐" in rows["Ana"] and "voted, not done" in rows["Ana"]
+        assert "◐" in rows["Ben"] and "not done, on phone" in rows["Ben"]
+        assert "○" in rows["Chloé"] and "not yet" in rows["Chloé"]
+        session.votes.submit(board.ballot_id, people(app)["Ana"])
+        await pilot.pause()
+        assert "✔" in str(voters.get_option(f"p{people(app)['Ana']}").prompt)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 @pytest.mark.parametrize("where", ["set-up", "limits"])
 async def test_a_cap_over_the_dots_is_said_once_and_the_dialogs_keys_stay_in_view(

@@ -55,8 +55,12 @@ LEFT = "  left: dots kept"
 ON_PHONE = "  votes on their phone"
 VOTED_ON_PHONE = "  voted on phone"
 WAITING_ON_PHONE = "  not yet, on phone"
+PLACING_ON_PHONE = "  not done, on phone"
+PLACING = "  voted, not done"
+"""A named vote's voter who placed dots without confirming: counted as having voted (their dots count), as the
+status line and the reveal question say."""
 ANONYMOUS_STATES = (ON_PHONE, "  at the keyboard", LEFT)
-NAMED_STATES = (VOTED_ON_PHONE, WAITING_ON_PHONE, "  voted", "  not yet", LEFT)
+NAMED_STATES = (VOTED_ON_PHONE, WAITING_ON_PHONE, PLACING_ON_PHONE, "  voted", PLACING, "  not yet", LEFT)
 """What a voter's row may say after the name, by the vote's kind: the column is sized for the longest, so it keeps
 its width while people vote (a changed width would wrap the ballot's notes again)."""
 
@@ -248,11 +252,15 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
     def _draw_voters(self, ballot: Ballot) -> None:
         """The voters' rows and the status line, each redrawn only when what it shows changed: the rows when a
-        ballot is confirmed or a person or phone joins; the status line also when a voter places their first dot
-        or takes back their last. Any other dot (a phone's, in a busy room) changes neither."""
+        ballot is confirmed or a person or phone joins, and (a named vote) when a voter places their first dot or
+        takes back their last; the status line then too. Any other dot (a phone's, in a busy room) changes
+        neither."""
         ws = self.session.workshop
         on_devices = self.session.votes.device_voters
         anonymous = bool(ballot.anonymous)
+        # a named vote's rows say who placed dots without confirming (an anonymous one never says who voted)
+        progress = self._progress(ballot)
+        placing = frozenset() if anonymous else frozenset(progress.placing)
         shown = (
             anonymous,
             self.app.size.width,
@@ -263,18 +271,20 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
                     p in ws.participants and ws.participants[p].active,
                     p in on_devices,
                     p in ballot.submitted,
+                    p in placing,
                 )
                 for p in ballot.eligible
             ),
         )
         if shown != self._voters_shown or not self.board_list.option_count:
             self._voters_shown = shown
-            self._set_options(self._voter_rows(ballot))
+            self._set_options(self._voter_rows(ballot, placing))
         # A voter's first dot (or last taken back) changes the status line alone; any other dot changes nothing.
-        self._update("#board-status", self._status(ballot))
+        self._update("#board-status", self._status(ballot, progress))
 
-    def _voter_rows(self, ballot: Ballot) -> list[Option]:
-        """One row per eligible voter: their name and, as far as the vote may say, whether they are done."""
+    def _voter_rows(self, ballot: Ballot, placing: frozenset[int] = frozenset()) -> list[Option]:
+        """One row per eligible voter: their name and, as far as the vote may say, whether they are done;
+        ``placing``: those (of a named vote) who placed dots without confirming."""
         ws = self.session.workshop
         on_devices = self.session.votes.device_voters
         anonymous = bool(ballot.anonymous)
@@ -292,7 +302,11 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
                 mark, state = (
                     ("  ▯ ", ON_PHONE)
                     if anonymous
-                    else ((" ✔ ", VOTED_ON_PHONE) if voted else (" ○ ", WAITING_ON_PHONE))
+                    else (" ✔ ", VOTED_ON_PHONE)
+                    if voted
+                    else (" ◐ ", PLACING_ON_PHONE)
+                    if participant_id in placing
+                    else (" ○ ", WAITING_ON_PHONE)
                 )
                 prompt = Text.assemble((mark, "bold"), (name, "bold"), state)
                 options.append(Option(prompt, id=f"p{participant_id}", disabled=True))
@@ -301,6 +315,9 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
                 options.append(Option(prompt, id=f"p{participant_id}"))
             elif voted:
                 prompt = Text.assemble((" ✔ ", "bold green"), (name, "bold"), "  voted")
+                options.append(Option(prompt, id=f"p{participant_id}"))
+            elif participant_id in placing:
+                prompt = Text.assemble((" ◐ ", "bold"), (name, "bold"), PLACING)
                 options.append(Option(prompt, id=f"p{participant_id}"))
             else:
                 prompt = Text.assemble((" ○ ", "bold"), (name, "bold"), "  not yet")
@@ -337,7 +354,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         dots = ballots.dots_of(self.session.workshop, ballot)
         return ballots.progress(ballot, dots, self._active_voters(ballot))
 
-    def _status(self, ballot: Ballot) -> Text:
+    def _status(self, ballot: Ballot, progress: ballots.Progress | None = None) -> Text:
         """The line under the board: counts, and (a named vote only) who is not done yet.
 
         "Have voted" counts whoever confirmed or placed a dot, as the revealed result does ("3 of 6 participants
@@ -346,7 +363,8 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         ws = self.session.workshop
         voters = self._active_voters(ballot)
         on_devices = self.session.votes.device_voters
-        progress = self._progress(ballot)
+        if progress is None:
+            progress = self._progress(ballot)
         status = Text.assemble((f"{progress.voted} of {len(voters)} have voted.", "bold"))
         if progress.placing:
             status.append(f"  {len(progress.placing)} of them not done yet (their dots so far count).")
