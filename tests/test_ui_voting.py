@@ -775,6 +775,26 @@ async def test_dots_placed_without_saying_done_are_counted_before_the_reveal_as_
         assert "2 of 3 participants voted" in screen_text(app)
 
 
+async def test_n_is_said_to_open_the_next_voter_not_done_which_is_what_it_opens(app: WorkshopApp) -> None:
+    """Ana placed a dot and left her ballot unconfirmed: the board counts her as having voted, and said "n opens
+    the ballot of the next person at the keyboard who has not voted", then n opened Ana's."""
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_private_vote(pilot, budget=1, cap=1)
+        voters = board.query_one("#board-list", OptionList)
+        voters.highlighted = voters.get_option_index(f"p{people(app)['Ana']}")  # type: ignore[arg-type]
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("plus", "escape")  # a dot, not confirmed
+        await pilot.pause()
+        assert app.screen is board
+        shown = str(board._status(board.ballot))
+        assert "1 of 3 have voted." in shown and "who has not voted" not in shown
+        assert "n opens the ballot of the next person at the keyboard who is not done." in shown
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ParticipantBallotScreen) and app.screen.voter_name == "Ana"
+
+
 async def test_a_named_boards_rows_agree_with_its_count_of_who_has_voted(
     library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
 ) -> None:

@@ -4,7 +4,7 @@ Private ballots: who is on the ballot and how many have voted — never a count 
 named vote marks who has voted and who has not; an anonymous one (the default) names nobody as voted or not, on the
 board, in its status line or in any of its questions and notices: only counts (this screen is often on the
 projector). Enter opens the highlighted participant's own ballot (the keyboard is passed to them); ``n`` opens the
-next one at the keyboard who has not voted; people voting on their phones are counted, never opened here.
+next one at the keyboard who is not done (has not confirmed); people voting on their phones are counted, never opened here.
 Room tally: the notes with the counts the facilitator types (the room's dots are on the wall, not secret).
 ``r`` closes the vote and reveals the result; ``l`` changes the limits; ``d`` clears every dot (after a yes).
 """
@@ -123,7 +123,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             "n",
             "next_voter",
             "Next voter",
-            tooltip="Open the ballot of the next participant who has not voted",
+            tooltip="Open the ballot of the next participant at the keyboard who is not done",
         ),
         Binding("plus,equals_sign", "tally_step(1)", "+1", tooltip="Room tally: one more dot on the note"),
         Binding("minus", "tally_step(-1)", "-1", tooltip="Room tally: one dot fewer on the note"),
@@ -377,7 +377,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             status.append("  Everyone has voted: press r to close the vote and reveal the result.")
         elif ballot.anonymous:
             if at_keyboard:
-                status.append("  n opens the ballot of the next person at the keyboard who has not voted.")
+                status.append("  n opens the ballot of the next person at the keyboard who is not done.")
         else:
             waiting = [ws.participant_name(p) for p in voters if p not in ballot.submitted]
             status.append(f"  Not done yet: {', '.join(waiting)}.")
@@ -484,7 +484,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         if not waiting:
             on_phones = [p for p in self._active_voters(ballot) if p not in ballot.submitted]
             self.notify(
-                f"Everyone at the keyboard has voted; {len(on_phones)} still voting on their phones."
+                f"Everyone at the keyboard is done; {len(on_phones)} still voting on their phones."
                 if on_phones
                 else "Everyone has voted: press r to reveal.",
                 markup=False,
