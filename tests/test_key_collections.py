@@ -93,7 +93,7 @@ async def test_the_app_runs_a_due_middle_collection_when_idle(
         assert collection_due() == 1
         counted.clear()
         app.on_idle()
-        assert counted[:1] == [1]
+        assert 1 in counted
         assert collection_due() is None
         await app.workers.wait_for_complete()
         assert app.session is not None

@@ -18,6 +18,11 @@ where the counters stood, which made opening after a crash 1.14x or 1.20x a clea
 The app also collects in full itself (``collect_garbage``) just after each screen change has been drawn: a
 dismissed screen's widgets are cycles only a full collection frees, and collected one screen at a time they cost a
 few milliseconds between two screens instead of one long collection inside a later open (issue #14).
+
+And when the next automatic collection would be a middle or full one, the app runs it while idle, between keys
+(``collect_ahead``, from ``on_idle``): left to itself, CPython starts it inside whichever allocation comes next,
+one key handler in several hundred (the slowest handler of ``benchmarks/store_bench.py``'s key path). Key handlers
+then meet young collections only.
 """
 
 from __future__ import annotations
