@@ -19,7 +19,7 @@ from markupsafe import Markup
 from facilitation.models import Workshop
 from room.devices import Device
 from room.live import Block, Items, LivePage
-from room.views import DeviceView, NoteView, room_notes
+from room.views import DeviceView, NoteView, visible_notes
 
 Entry = tuple[str, Hashable, Callable[[], Markup]]
 """A list entry to draw: its element id, what it is drawn from, and how to draw it."""
@@ -32,7 +32,8 @@ class RoomNotes:
     def __init__(self, macros: Any) -> None:
         self._macros = macros
         self._key: tuple[int, int | None] | None = None
-        self._entries: dict[int, tuple[tuple[str, str], str]] = {}
+        self._entries: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {}
+        """By note id: (its text and credit, (its entry's id, its entry's HTML)), as last drawn."""
         self.head = Block("live-room-head", "")
         self.items = Items("live-room", '<ul id="live-room" class="notes">', "</ul>")
         self.drawn = 0
@@ -43,27 +44,34 @@ class RoomNotes:
         self._key = None
 
     def parts(self, ws: Workshop) -> tuple[Block, Items]:
-        """The heading and the list now; the same objects as last time while the room's notes are the same."""
+        """The heading and the list now; the same objects as last time while the room's notes are the same.
+
+        After a change, each note the room sees is looked at once (its text and credit against those it was drawn
+        with) and only a new or changed one is drawn; the others' entries are the same objects as before, so the
+        new list compares with the old one by identity (400 notes: a change of one used to build a ``NoteView``
+        for each, and then compare the lists entry by entry)."""
         key = (len(ws.events), ws.current_stage_id)
         if key == self._key:
             return self.head, self.items
         self._key = key
         stage = ws.current_stage
-        notes = room_notes(ws)
-        silent = bool(stage and stage.silent)
-        entries: dict[int, tuple[tuple[str, str], str]] = {}
-        for note in notes:
-            what = (note.text, note.author)
-            found = self._entries.get(note.id)
+        known = self._entries
+        entries: dict[int, tuple[tuple[str, str], tuple[str, str]]] = {}
+        listed: list[tuple[str, str]] = []
+        for note in visible_notes(ws):
+            what = (note.text, ws.credit(note))
+            found = known.get(note.id)
             if found is None or found[0] != what:
-                found = (what, str(self._macros.room_note(note)))
+                html = str(self._macros.room_note(NoteView(note.id, *what)))
+                found = (what, (f"room-{note.id}", html))
                 self.drawn += 1
             entries[note.id] = found
+            listed.append(found[1])
         self._entries = entries
-        items = tuple((f"room-{note.id}", entries[note.id][1]) for note in notes)
+        items = tuple(listed)
         if items != self.items.items:
             self.items = Items(self.items.id, self.items.open, self.items.close, items)
-        head = str(self._macros.room_head(silent, not notes))
+        head = str(self._macros.room_head(bool(stage and stage.silent), not listed))
         if head != self.head.html:
             self.head = Block(self.head.id, head)
         return self.head, self.items

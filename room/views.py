@@ -117,16 +117,17 @@ def _latest_result(ws: Workshop, stage_id: int | None) -> Ballot | None:
     return latest if latest.status == "closed" else None
 
 
-def room_notes(ws: Workshop) -> list[NoteView]:
-    """The current stage's notes the whole room may see: the same for every device (drawn once per change)."""
+def visible_notes(ws: Workshop) -> list[Note]:
+    """The current stage's notes the whole room may see, in display order."""
     stage = ws.current_stage
     if stage is None:
         return []
-    return [
-        NoteView(n.id, n.text, ws.credit(n))
-        for n in ws.stage_notes(stage.id)
-        if note_visible(n)
-    ]
+    return [n for n in ws.stage_notes(stage.id) if note_visible(n)]
+
+
+def room_notes(ws: Workshop) -> list[NoteView]:
+    """The current stage's notes the whole room may see: the same for every device (drawn once per change)."""
+    return [NoteView(n.id, n.text, ws.credit(n)) for n in visible_notes(ws)]
 
 
 class Shared:

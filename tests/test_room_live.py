@@ -742,7 +742,7 @@ async def test_during_a_vote_no_round_lists_the_rooms_notes_for_pages_that_do_no
     session: WorkshopSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every phone is on its ballot: each dot is a change, and each round listed the stage's notes again for the
-    room's list (``room.views.room_notes``: 400 in room_bench), which no ballot page shows. Counted."""
+    room's list (``room.views.visible_notes``: 400 in room_bench), which no ballot page shows. Counted."""
     import room.pages
 
     session.agenda.go_to(2)
@@ -751,13 +751,14 @@ async def test_during_a_vote_no_round_lists_the_rooms_notes_for_pages_that_do_no
     ana, ben, _ = live.devices
     ballot = session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
     listed = [0]
-    room_notes = room.pages.room_notes
+    name = "visible_notes" if hasattr(room.pages, "visible_notes") else "room_notes"  # (before 30 November)
+    listing = getattr(room.pages, name)
 
     def counted(ws: Any) -> Any:
         listed[0] += 1
-        return room_notes(ws)
+        return listing(ws)
 
-    monkeypatch.setattr(room.pages, "room_notes", counted)
+    monkeypatch.setattr(room.pages, name, counted)
     try:
         await live.start()
         for note_id in notes[:3]:
@@ -769,5 +770,43 @@ async def test_during_a_vote_no_round_lists_the_rooms_notes_for_pages_that_do_no
         for events in await live.round():
             assert [name for name, _ in events] == ["page"] and "Idea 4" in events[0][1]
         assert listed[0] == 1
+    finally:
+        await live.close()
+
+
+async def test_a_note_added_to_a_full_room_looks_at_the_other_notes_without_making_a_view_of_each(
+    session: WorkshopSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a change the room's list is worked out again once per round for every phone; each note is looked at
+    (its text and credit), but only a new or changed one gets a ``NoteView`` and a drawing (room_bench: 400 notes,
+    a ``NoteView`` and a comparison each on every change). Counted as the ``NoteView``s made."""
+    import room.pages
+    import room.views
+
+    session.agenda.go_to(2)
+    for i in range(100):
+        session.notes.add(f"Earlier idea {i}")
+    live = Live(session)
+    made = [0]
+    note_view = room.views.NoteView
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        made[0] += 1
+        return note_view(*args, **kwargs)
+
+    monkeypatch.setattr(room.views, "NoteView", counted)
+    monkeypatch.setattr(room.pages, "NoteView", counted)
+    try:
+        await live.start()
+        made[0] = 0
+        session.notes.add("One more idea")
+        got = await live.round()
+        assert made[0] == 1, f"{made[0]} note views made for one note added"
+        for events in got:
+            assert _inserted(events, "One more idea") == 1
+        last = max(session.workshop.notes)
+        session.notes.edit(last, "One more idea, reworded")
+        got = await live.round()
+        assert made[0] == 2 and all("One more idea, reworded" in "".join(d for _, d in e) for e in got)
     finally:
         await live.close()
