@@ -55,7 +55,10 @@ class WorkshopSummary:
 _SUMMARY_FIELDS = tuple(f.name for f in fields(WorkshopSummary) if f.name not in ("id", "error"))
 
 
-def summarise(workshop: Workshop) -> WorkshopSummary:
+def summarise(workshop: Workshop, *, live_notes: int | None = None) -> WorkshopSummary:
+    """The library's line for ``workshop``. ``live_notes``: its notes not deleted, when the caller keeps that
+    count (``session.notes.live_counts``); else they are counted here, one pass over every note (about 0.5 ms
+    at 20,000 notes, on every open of the home screen)."""
     stage = workshop.current_stage
     return WorkshopSummary(
         id=workshop.id,
@@ -64,7 +67,7 @@ def summarise(workshop: Workshop) -> WorkshopSummary:
         date=workshop.date,
         created_at=workshop.created_at,
         stage_reached=stage.title if stage else "not started",
-        notes=len(workshop.live_notes()),
+        notes=len(workshop.live_notes()) if live_notes is None else live_notes,
         participants=len(workshop.active_participants()),
         actions=len(workshop.actions),
         facilitator=workshop.facilitator,

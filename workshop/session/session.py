@@ -249,14 +249,16 @@ class WorkshopSession:
         revealed vote ranked and the marked notes found (``session.actions.candidates``; kept from then on while
         no change can alter them: at 20,000 notes with five votes revealed before records were kept, about 12 ms
         of CPU that the plan's first open paid), and the live notes per stage the summary counts
-        (``session.notes.live_counts``: one pass over every note, about 3 ms at 20,000). The app calls it when first
-        idle after the whole workshop is in; cheap when already done; nothing for a read-only or still-opening
-        session."""
+        (``session.notes.live_counts``: one pass over every note, about 3 ms at 20,000), and which dots came
+        from phones (``votes.device_voters``: one pass over every event, which the vote set-up's first open
+        paid). The app calls it when first idle after the whole workshop is in; cheap when already done;
+        nothing for a read-only or still-opening session."""
         if not self.read_only and not self.opening:
             self._ledger.warm()
             self.group.warm()
             self.actions.candidates(self.votes.ranking)
             self.notes.live_counts()
+            self.votes.device_voters  # noqa: B018 - builds the state every vote rule reads, kept from then on
 
     @property
     def checkpointing(self) -> bool:
