@@ -81,6 +81,29 @@ def test_a_device_and_the_keyboard_never_both_vote_for_one_person(
         assert reopened.votes.participant_dots(ballot.id, ana) == {notes[0].id: 1, notes[1].id: 1}
 
 
+def test_a_ballot_begun_at_the_keyboard_is_finished_there_after_joining_on_a_phone(
+    on_stage: WorkshopSession,
+) -> None:
+    """Seen with a browser: Ana placed a dot at the keyboard, then joined the room on her phone. Her phone said
+    "finish the ballot there" (at the keyboard), and the keyboard said she votes on her own device: release the
+    name first. Neither could finish her ballot. The keyboard finishes it now; her phone still cannot add to it."""
+    notes = [on_stage.notes.add(f"idea {i}") for i in range(3)]
+    ballot = on_stage.votes.open(on_stage.workshop.current_stage_id, budget=2, cap=1)
+    ana, ben = 1, 2
+    on_stage.votes.cast(ballot.id, ana, notes[0].id)  # at the keyboard
+    on_stage.votes.claim_device(ana)  # then she joins on her phone
+    on_stage.votes.claim_device(ben)
+    assert on_stage.votes.keyboard_voters(ballot.id) == {ana}
+    with pytest.raises(SessionError, match="finish the ballot there"):
+        on_stage.votes.cast(ballot.id, ana, notes[1].id, device=True)
+    on_stage.votes.cast(ballot.id, ana, notes[1].id)  # the keyboard finishes it
+    on_stage.votes.submit(ballot.id, ana)
+    assert on_stage.votes.participant_dots(ballot.id, ana) == {notes[0].id: 1, notes[1].id: 1}
+    assert ana in on_stage.workshop.ballots[ballot.id].submitted
+    with pytest.raises(SessionError, match="own device"):
+        on_stage.votes.cast(ballot.id, ben, notes[0].id)  # Ben began nothing at the keyboard: his phone votes
+
+
 def test_the_projector_leaves_out_notes_hidden_from_the_room(on_stage: WorkshopSession) -> None:
     from screens.projector.board import StageNotes
 

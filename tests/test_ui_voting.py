@@ -795,6 +795,34 @@ async def test_n_is_said_to_open_the_next_voter_not_done_which_is_what_it_opens(
         assert isinstance(app.screen, ParticipantBallotScreen) and app.screen.voter_name == "Ana"
 
 
+@pytest.mark.parametrize("anonymous", [True, False])
+async def test_a_ballot_begun_at_the_keyboard_opens_there_after_its_voter_joined_on_a_phone(
+    library: WorkshopLibrary, workshop_id: str, app: WorkshopApp, anonymous: bool
+) -> None:
+    """Ana placed a dot at the keyboard, then joined on her phone, which tells her to finish at the keyboard; her
+    row said she votes on her phone and Enter refused to open her ballot: neither could finish it."""
+    prepare(
+        library,
+        workshop_id,
+        lambda s: s.votes.open(s.workshop.current_stage_id, budget=1, cap=1, anonymous=anonymous),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        session = session_of(app)
+        ana = people(app)["Ana"]
+        await pilot.press("v")
+        await pilot.pause()
+        board = app.screen
+        assert isinstance(board, VoteBoardScreen)
+        session.votes.cast(board.ballot_id, ana, note_ids(app)[0])  # at the keyboard
+        session.votes.claim_device(ana)  # then she joins on her phone
+        board.redraw()  # the room redraws the board when a phone joins
+        await pilot.pause()
+        row = board.query_one("#board-list", OptionList).get_option(f"p{ana}")
+        assert not row.disabled and "phone" not in str(row.prompt)
+        await vote_as(pilot, "Ana", [])
+        assert ana in session.workshop.ballots[board.ballot_id].submitted
+
+
 async def test_a_named_boards_rows_agree_with_its_count_of_who_has_voted(
     library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
 ) -> None:

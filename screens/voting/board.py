@@ -256,7 +256,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         takes back their last; the status line then too. Any other dot (a phone's, in a busy room) changes
         neither."""
         ws = self.session.workshop
-        on_devices = self.session.votes.device_voters
+        on_devices = self._phone_voters(ballot)
         anonymous = bool(ballot.anonymous)
         # a named vote's rows say who placed dots without confirming (an anonymous one never says who voted)
         progress = self._progress(ballot)
@@ -286,7 +286,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         """One row per eligible voter: their name and, as far as the vote may say, whether they are done;
         ``placing``: those (of a named vote) who placed dots without confirming."""
         ws = self.session.workshop
-        on_devices = self.session.votes.device_voters
+        on_devices = self._phone_voters(ballot)
         anonymous = bool(ballot.anonymous)
         options = []
         width = self._size_voters(ballot, widest(ws.participant_name(p) for p in ballot.eligible))
@@ -323,6 +323,15 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
                 prompt = Text.assemble((" ○ ", "bold"), (name, "bold"), "  not yet")
                 options.append(Option(prompt, id=f"p{participant_id}"))
         return options
+
+    def _phone_voters(self, ballot: Ballot) -> frozenset[int]:
+        """Who votes on their phone in this vote: joined in the room, unless their ballot was begun at the keyboard
+        before they joined (the keyboard finishes it, as their phone tells them)."""
+        votes = self.session.votes
+        on_devices = votes.device_voters
+        if not on_devices:
+            return on_devices
+        return on_devices - votes.keyboard_voters(ballot.id)
 
     def _size_voters(self, ballot: Ballot, names: int) -> int:
         """Make the voters' list as wide as its rows (a mark, the widest of ``names`` cells, the longest thing a
@@ -362,7 +371,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         is revealed now."""
         ws = self.session.workshop
         voters = self._active_voters(ballot)
-        on_devices = self.session.votes.device_voters
+        on_devices = self._phone_voters(ballot)
         if progress is None:
             progress = self._progress(ballot)
         status = Text.assemble((f"{progress.voted} of {len(voters)} have voted.", "bold"))
@@ -387,7 +396,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
     def _keyboard_waiting(self, ballot: Ballot) -> list[int]:
         """Who still has to vote at the keyboard (not on a phone), in board order."""
-        on_devices = self.session.votes.device_voters
+        on_devices = self._phone_voters(ballot)
         return [p for p in self._active_voters(ballot) if p not in ballot.submitted and p not in on_devices]
 
     def _active_voters(self, ballot: Ballot) -> list[int]:
@@ -456,7 +465,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
 
         ballot = self.ballot
         name = self.session.workshop.participant_name(participant_id)
-        if participant_id in self.session.votes.device_voters:  # a named vote: its row says so already
+        if participant_id in self._phone_voters(ballot):  # a named vote: its row says so already
             self.notify(
                 f"{name} votes on their own phone. To vote here, release the name in the room (j) first.",
                 markup=False,

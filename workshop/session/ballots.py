@@ -203,8 +203,15 @@ class Votes(Part):
     def release_device(self, participant_id: int) -> None:
         self._device_state[0].discard(participant_id)
 
+    def keyboard_voters(self, ballot_id: int) -> frozenset[int]:
+        """Participants with a dot on this ballot placed at the facilitator's keyboard: the keyboard finishes
+        their ballot, also if they have joined the room on a phone since (their phone is told to finish there)."""
+        device_votes = self._device_state[1]
+        return frozenset(v.participant_id for v in self._ws.ballot_votes(ballot_id) if v.id not in device_votes)
+
     def _check_channel(self, ballot: Ballot, participant_id: int, device: bool) -> None:
-        """A device and the keyboard never both vote for the same person (refused with ``SessionError``)."""
+        """A device and the keyboard never both vote for the same person (refused with ``SessionError``). A ballot
+        begun at the keyboard is finished there, even by someone who has joined on a phone since."""
         devices, device_votes = self._device_state
         name = self._ws.participant_name(participant_id)
         mine = [v.id for v in self._ws.ballot_votes(ballot.id) if v.participant_id == participant_id]
@@ -216,7 +223,7 @@ class Votes(Part):
             )
         else:
             check(
-                participant_id not in devices,
+                participant_id not in devices or bool(mine),
                 f"{name} votes on their own device. To vote for them here, release the name in the room first.",
             )
             check(
