@@ -133,15 +133,29 @@ def room_notes(ws: Workshop) -> list[NoteView]:
 class Shared:
     """What every device's view has in common at one moment, worked out once for all of them: the stage's notes,
     who wrote which, an open ballot's notes and a result's ranking. Valid only while the workshop does not change
-    (the live hub makes a new one for each round of offers)."""
+    (the live hub makes a new one for each round of offers).
 
-    def __init__(self, session: WorkshopSession) -> None:
+    ``previous``: the one before it (the round before). An open ballot's notes or a result worked out again and
+    equal to what ``previous`` had are ``previous``'s objects, so devices' views, compared at every round, find
+    them equal by identity: during a vote each dot is a round, and comparing 40 phones' views compared the
+    ballot's 400 notes one by one for each phone."""
+
+    def __init__(self, session: WorkshopSession, previous: Shared | None = None) -> None:
         self.session = session
         self.ws = session.workshop
         self._stage_notes: dict[int, list[Note]] = {}
         self._by_author: dict[int, dict[int, list[Note]]] = {}
         self._ballots: dict[int, tuple[NoteView, ...]] = {}
         self._results: dict[int, tuple[NoteView, ...]] = {}
+        self._before: tuple[dict[int, tuple[NoteView, ...]], dict[int, tuple[NoteView, ...]]] = (
+            (previous._ballots, previous._results) if previous is not None else ({}, {})
+        )
+        """``previous``'s ballots' and results' notes (only those: no chain of rounds is kept)."""
+
+    @staticmethod
+    def _same(views: tuple[NoteView, ...], before: tuple[NoteView, ...] | None) -> tuple[NoteView, ...]:
+        """``before`` when it equals ``views`` (the same objects as the round before), else ``views``."""
+        return before if before is not None and before == views else views
 
     def stage_notes(self, stage_id: int) -> list[Note]:
         """``Workshop.stage_notes(stage_id)``, listed once."""
@@ -176,7 +190,7 @@ class Shared:
                 if note is None or note.deleted or note.withheld:
                     continue
                 views.append(NoteView(note.id, note.text, self.ws.credit(note)))
-            found = self._ballots[ballot.id] = tuple(views)
+            found = self._ballots[ballot.id] = self._same(tuple(views), self._before[0].get(ballot.id))
         return found
 
     def result_notes(self, result: Ballot) -> tuple[NoteView, ...]:
@@ -199,7 +213,7 @@ class Shared:
                 views.append(
                     NoteView(item.note_id, shown, name, total=item.dots, rank=item.rank, tied=item.tied)
                 )
-            found = self._results[result.id] = tuple(views)
+            found = self._results[result.id] = self._same(tuple(views), self._before[1].get(result.id))
         return found
 
 

@@ -81,6 +81,9 @@ class RoomWeb:
         self.env = make_environment()
         self.drawer = PageDrawer(self.env)
         self._shared: Shared | None = None
+        self._shared_before: Shared | None = None
+        """The last ``Shared`` before the workshop changed, until the next is made from it (``Shared``'s
+        ``previous``)."""
         self._shared_at: tuple[object, int, object] | None = None
         self.timings: list[float] | None = None
         """Set to a list to collect each POST's time in the server, from its arrival to the answer's start (in
@@ -142,6 +145,8 @@ class RoomWeb:
         if known is not None and known[0] is at[0] and known[1] == at[1] and known[2] is at[2]:
             return
         self._shared_at = at
+        if self._shared is not None:
+            self._shared_before = self._shared
         self._shared = None
         self.drawer.room.forget()
 
@@ -149,7 +154,8 @@ class RoomWeb:
         """``device``'s view now (inside a round of live pages, sharing what the devices have in common)."""
         if self.hub.offering:
             if self._shared is None:
-                self._shared = Shared(self.room.session)
+                self._shared = Shared(self.room.session, self._shared_before)
+                self._shared_before = None
             shared = self._shared
         else:
             shared = None

@@ -810,3 +810,39 @@ async def test_a_note_added_to_a_full_room_looks_at_the_other_notes_without_maki
         assert made[0] == 2 and all("One more idea, reworded" in "".join(d for _, d in e) for e in got)
     finally:
         await live.close()
+
+
+async def test_a_dot_compares_the_ballots_notes_once_for_the_room_not_once_per_phone(
+    session: WorkshopSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each dot is a round, and each round every phone's view is compared with the one its page was drawn from.
+    The ballot's notes are worked out once a round (``Shared``) and, when equal to the round before's, are the
+    same objects, so the phones' views compare them by identity: the notes are compared once for the room, not
+    once per phone (room_bench: 40 phones x 400 notes a dot). Counted as ``NoteView`` comparisons."""
+    from room.views import NoteView
+
+    session.agenda.go_to(2)
+    notes = [session.notes.add(f"Idea {i}").id for i in range(60)]
+    live = Live(session)
+    ana = live.devices[0]
+    ballot = session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
+    compared = [0]
+    equal = NoteView.__eq__
+
+    def counted(self: NoteView, other: object) -> Any:
+        compared[0] += 1
+        return equal(self, other)
+
+    try:
+        await live.start()
+        await live.room.cast(ana, ballot.id, notes[0])
+        await live.round()
+        monkeypatch.setattr(NoteView, "__eq__", counted)
+        for note_id in notes[1:3]:
+            compared[0] = 0
+            await live.room.cast(ana, ballot.id, note_id)
+            got = await live.round()
+            assert got[1] == got[2] == [] and got[0], "Ana's page only"
+            assert compared[0] <= len(notes), f"{compared[0]} note comparisons for one dot on {len(notes)} notes"
+    finally:
+        await live.close()
