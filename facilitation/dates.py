@@ -178,9 +178,32 @@ def _parse(raw: str, shown: str, today: date) -> date:
     found = _day_month(raw, shown, today)
     if found is not None:
         return found
-    if re.fullmatch(r"\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\.?", raw):
-        raise DateError(f"{shown!r} could be day/month or month/day: write the month's name. " + HINT)
+    numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\.?", raw)
+    if numeric:
+        first, second, year = numeric.groups()
+        raise DateError(
+            _numeric_refusal(int(first), int(second), shown, year if year and len(year) == 4 else "")
+        )
     raise DateError(f"Could not read {shown!r} as a date. " + HINT)
+
+
+def _numeric_refusal(first: int, second: int, shown: str, year: str = "") -> str:
+    """Why ``3/4``-like text is refused: it is read as 3 April in most of the world and 4 March in the US. Only
+    when both readings could be a date is it called ambiguous; ``25/12`` is asked for with the month's name
+    ("25 dec"), and ``31/02`` or ``0/13`` is no date at all."""
+    readings = [(day, month) for day, month in ((first, second), (second, first)) if _possible(day, month)]
+    if not readings:
+        return f"{shown!r} is not a real date. " + HINT
+    if len(set(readings)) == 1:
+        day, month = readings[0]
+        written = f"{day} {MONTH_NAMES[month - 1][:3].lower()}" + (f" {year}" if year else "")
+        return f"{shown!r}: write it with the month's name, as {written}. " + HINT
+    return f"{shown!r} could be day/month or month/day: write the month's name. " + HINT
+
+
+def _possible(day: int, month: int) -> bool:
+    """Whether ``day`` is a day of ``month`` in some year (29 February counts)."""
+    return 1 <= month <= 12 and 1 <= day <= (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31)
 
 
 def due_warning(due: date, today: date, *, workshop: date | None = None) -> str | None:

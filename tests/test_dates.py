@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -162,6 +163,26 @@ def test_unreadable_dates_say_what_works(typed: str) -> None:
 def test_day_month_numbers_are_refused_as_ambiguous() -> None:
     with pytest.raises(DateError, match="day/month or month/day"):
         parse_due("3/4", today=WEDNESDAY)
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("31/02", "'31/02' is not a real date"),  # said "could be day/month or month/day": neither is a date
+        ("0/13", "'0/13' is not a real date"),
+        ("31/13", "'31/13' is not a real date"),
+        ("25/12", "'25/12': write it with the month's name, as 25 dec"),  # one reading only
+        ("12/25/2026", "'12/25/2026': write it with the month's name, as 25 dec 2026"),
+        ("5/5", "'5/5': write it with the month's name, as 5 may"),  # both readings are the same day
+        ("3.4.", "day/month or month/day"),
+    ],
+)
+def test_numbers_only_called_ambiguous_when_both_readings_are_dates(typed: str, said: str) -> None:
+    with pytest.raises(DateError, match=re.escape(said)):
+        parse_due(typed, today=WEDNESDAY)
+    suggested = re.search(r"as (\d+ [a-z]+(?: \d{4})?)\.", said)
+    if suggested:  # what it suggests is read
+        parse_due(suggested.group(1), today=WEDNESDAY)
 
 
 # --- properties: any text, any day ------------------------------------------------------------------------
