@@ -303,3 +303,22 @@ def test_a_due_date_in_the_past_is_warned_about() -> None:
     assert "30 days" in (due_warning(date(2026, 10, 26), WEDNESDAY) or "")
     assert due_warning(WEDNESDAY, WEDNESDAY) is None
     assert due_warning(date(2026, 11, 26), WEDNESDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # `workshop new --date 2026-02-30` said "is not a date; use the form 2026-12-15", the form it was in
+        ("2026-02-30", "'2026-02-30' is not a real date: February 2026 has no day 30."),
+        ("2027-04-31", "'2027-04-31' is not a real date: April 2027 has no day 31."),
+        ("2026-13-01", "'2026-13-01' is not a date; use the form 2026-12-15."),
+        ("30/2/2026", "'30/2/2026' is not a date; use the form 2026-12-15."),
+    ],
+)
+def test_a_workshops_date_in_the_right_form_but_no_such_day_says_so(typed: str, said: str) -> None:
+    from workshop.session import SessionError
+    from workshop.session.validation import iso_date
+
+    with pytest.raises(SessionError, match=re.escape(said)):
+        iso_date(typed)
+    assert iso_date("2028-02-29") == "2028-02-29"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from datetime import date as Date
 from typing import Any, Final
@@ -70,9 +71,16 @@ def participant_names(typed: Sequence[str]) -> list[str]:
 def iso_date(value: str) -> str:
     """A workshop's date, ``YYYY-MM-DD``, in the years ``facilitation.dates.YEARS`` (what an import accepts, so
     the workshop's JSON export imports again); ``SessionError`` for anything else."""
+    typed = str(value).strip()
     try:
-        day = Date.fromisoformat(str(value).strip())
+        day = Date.fromisoformat(typed)
     except ValueError:
+        form = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", typed)
+        if form and 1 <= int(form.group(2)) <= 12:  # the right form, a day the month does not have
+            year, month, number = (int(part) for part in form.groups())
+            raise SessionError(
+                f"{value!r} is not a real date: {dates.MONTH_NAMES[month - 1]} {year} has no day {number}."
+            ) from None
         raise SessionError(f"{value!r} is not a date; use the form 2026-12-15.") from None
     check(
         dates.YEARS[0] <= day.year <= dates.YEARS[1],
