@@ -846,3 +846,36 @@ async def test_a_dot_compares_the_ballots_notes_once_for_the_room_not_once_per_p
             assert compared[0] <= len(notes), f"{compared[0]} note comparisons for one dot on {len(notes)} notes"
     finally:
         await live.close()
+
+
+async def test_a_slices_cpu_is_the_loops_own_not_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hub's CPU figures (``cpu``, ``longest_slice``: the longest the live pages held the loop, in room_bench's
+    row) count the loop's thread only: while a slice runs, the group commit's sync thread may run too, and the
+    process's CPU clock counted it as the pages'. Simulated: the process clock runs a second ahead at each read
+    (another thread busy), the thread's own clock as it is."""
+    import time
+
+    class Dev:
+        id = 1
+        streams = 0
+
+    count = [0]
+
+    def render(device: Dev, given: int) -> LivePage:
+        return LivePage("notes", (Block("x", f'<p id="x">{given}</p>'),))
+
+    hub = LiveHub(render, lambda device: True, inputs=lambda device: count[0], keepalive=0.01)  # type: ignore[arg-type]
+    stream = hub.stream(Dev())  # type: ignore[arg-type]
+    await _events(stream)
+    others = [0.0]
+
+    def process_time() -> float:
+        others[0] += 1.0
+        return others[0]
+
+    monkeypatch.setattr(time, "process_time", process_time)
+    count[0] += 1
+    hub._flush()
+    assert (await _events(stream))[0][0] == "patch"
+    assert hub.longest_slice < 0.5 and hub.cpu < 0.5, (hub.longest_slice, hub.cpu)
+    await stream.aclose()  # type: ignore[attr-defined]
