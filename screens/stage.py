@@ -1048,11 +1048,10 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
             where = (
                 "" if note.stage_id == self._stage_id else f", in {self.session.stage(note.stage_id).title}"
             )
-            self._say(
-                f"Redone: {redone.what} of note #{note.id}{where}. ctrl+y again redoes the change undone before "
-                "it; u undoes this one.",
-                timeout=6,
+            more = (
+                " ctrl+y again redoes the change undone before it;" if self.session.notes.can_redo() else ""
             )
+            self._say(f"Redone: {redone.what} of note #{note.id}{where}.{more} u undoes this one.", timeout=6)
 
     def action_hide_note(self) -> None:
         """``z``: hide the highlighted note from the room (phones, the projector, documents), or show it again.

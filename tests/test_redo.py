@@ -113,7 +113,9 @@ def test_once_every_undo_is_redone_redo_says_so(session: WorkshopSession) -> Non
     session.notes.redo()
     with pytest.raises(SessionError, match="Nothing to redo: every change undone has been redone"):
         session.notes.redo()
+    assert not session.notes.can_redo()
     session.notes.undo()
+    assert session.notes.can_redo()
     session.notes.redo()
     with pytest.raises(SessionError, match="every change undone has been redone"):
         session.notes.redo()

@@ -902,12 +902,15 @@ async def test_ctrl_y_redoes_what_u_undid_on_the_list_and_while_typing(app: Work
         assert notes_text(app) == ["old idea", "keep me"]
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert any("Redone: the delete of note" in m for m in messages(app))
+        redone = [m for m in messages(app) if "Redone: the delete of note" in m]
+        assert redone and "ctrl+y again redoes" in redone[-1]  # the mark is still to redo
         assert notes_text(app) == ["keep me"]
         await pilot.press("i")  # from the note field too
         await pilot.press("ctrl+y")
         await pilot.pause()
-        assert any("Redone: the mark of note" in m for m in messages(app))
+        redone = [m for m in messages(app) if "Redone: the mark of note" in m]
+        # nothing is left to redo: it said "ctrl+y again redoes the change undone before it" all the same
+        assert redone and "ctrl+y again" not in redone[-1] and "u undoes this one" in redone[-1]
         session = app.session
         assert session is not None and session.workshop.stage_notes(session.stage().id)[0].mark == "decision"
         assert isinstance(app.focused, NoteInput) and app.focused.value == ""

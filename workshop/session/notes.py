@@ -375,6 +375,20 @@ class Notes(Part):
         (``SessionError``) when there is nothing to redo, when the undo was recorded by a version that kept no redo
         record, and a read-only workshop; the operation's own refusals pass through. Durable on return.
         """
+        undo, by_devices = self._redo_target()
+        return self._redo(undo, by_devices)
+
+    def can_redo(self) -> bool:
+        """Whether ``redo`` has an undo to make again now (it may still refuse it: a note changed on a phone)."""
+        try:
+            self._redo_target()
+        except SessionError:
+            return False
+        return True
+
+    def _redo_target(self) -> tuple[Event, set[int]]:
+        """The ``note.undone`` event ``redo`` makes again and the notes changed on devices since; ``SessionError``
+        saying why when there is none."""
         redone = {e.data.get("redoes") for e in self._ws.events if "redoes" in e.data}
         by_devices: set[int] = set()
         walked_past_redos = False
@@ -389,7 +403,7 @@ class Notes(Part):
                 if event.id in redone:
                     walked_past_redos = True
                     continue
-                return self._redo(event, by_devices)
+                return event, by_devices
             if event.kind in UNDOABLE and "redoes" in event.data:
                 walked_past_redos = True
                 continue  # a redo already made: look for the undo before it
