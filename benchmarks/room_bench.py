@@ -322,19 +322,28 @@ async def _loop_lag(lags: list[float], period: float = 0.005) -> None:
 
 
 def _breakdown(
-    commits: list[tuple[float, float]], rounds: list[tuple[float, float]], lags: list[float]
+    commits: list[tuple[float | None, float, float]], rounds: list[tuple[float, float]], lags: list[float]
 ) -> tuple[dict[str, list[float]], list[tuple[float, float]]]:
-    """Where a device's change waited, in seconds: from its session call to the start of the ``fdatasync``
-    round that covered it, the ``fdatasync`` itself, from that round's end to the request hearing it durable;
-    and the loop's lag over the busy phase; and the (round end, heard) windows."""
+    """Where a device's change waited, in seconds: from its request's arrival to its session call (reading the
+    request's body), from that call to the start of the ``fdatasync`` round that covered it, the ``fdatasync``
+    itself, from that round's end to the request hearing it durable; and the loop's lag over the busy phase; and
+    the (round end, heard) windows."""
     starts = [start for start, _ in rounds]
-    parts: dict[str, list[float]] = {"to the round": [], "fdatasync": [], "round end to 2xx": [], "lag": lags}
+    parts: dict[str, list[float]] = {
+        "to the call": [],
+        "to the round": [],
+        "fdatasync": [],
+        "round end to 2xx": [],
+        "lag": lags,
+    }
     waits: list[tuple[float, float]] = []
-    for made, heard in commits:
+    for arrived, made, heard in commits:
         index = bisect.bisect_left(starts, made)  # the first round started after the change was made covers it
         if index >= len(rounds) or rounds[index][1] > heard:
             continue  # (not seen: a change is heard only after the round that covers it has ended)
         start, end = rounds[index]
+        if arrived is not None:
+            parts["to the call"].append(made - arrived)
         parts["to the round"].append(start - made)
         parts["fdatasync"].append(end - start)
         parts["round end to 2xx"].append(heard - end)
@@ -564,7 +573,8 @@ def run() -> list[Row]:
                 "room: where a device's change waits (p95s, ms)",
                 ", ".join(f"{name} {summary_ms(values)[1]:.1f}" for name, values in parts.items())
                 + f" (loop lag max {max(parts['lag']) * 1000:.1f})",
-                "(to the round + fdatasync + round end to 2xx: the wait in the server; lag: the loop's)",
+                "(to the call + to the round + fdatasync + round end to 2xx: the wait in the server; lag: the "
+                "loop's)",
                 None,
             )
         )

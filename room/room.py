@@ -10,6 +10,7 @@ refuses the group, the device gets the session's own message. What the room adds
 
 from __future__ import annotations
 
+import contextvars
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ class Refused(Exception):
 
 RoomListener = Callable[[], None]
 T = TypeVar("T")
+
+REQUEST_ARRIVED: contextvars.ContextVar[float | None] = contextvars.ContextVar("request_arrived", default=None)
+"""When the request being served arrived (``time.perf_counter`` seconds), set by the web layer while it times
+requests (``RoomWeb.timings``); None otherwise. ``Room.commit_times`` records it beside its change's times."""
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,11 @@ class Room:
         self.devices = Devices(self.limits, clock)
         self._tries: dict[str, Window] = {}
         self._listeners: list[RoomListener] = []
-        self.commit_times: list[tuple[float, float]] | None = None
-        """Set to a list to collect, for each device's change, when its session call was made and when the
-        request heard it durable (``time.perf_counter`` seconds; the benchmark's breakdown of a request)."""
+        self.commit_times: list[tuple[float | None, float, float]] | None = None
+        """Set to a list to collect, for each device's change, when its request arrived (None: not known, as for
+        a call not made by a request the web layer timed; ``REQUEST_ARRIVED``), when its session call was made
+        and when the request heard it durable (``time.perf_counter`` seconds; the benchmark's breakdown of a
+        request: from arrival to the call is reading the request's body)."""
 
     # --- the facilitator's side ------------------------------------------------------------------------------
 
@@ -225,11 +232,11 @@ class Room:
         times = self.commit_times
         if times is None:
             return await self.session.group.commit(call)
-        started = time.perf_counter()
+        arrived, started = REQUEST_ARRIVED.get(), time.perf_counter()
         try:
             return await self.session.group.commit(call)
         finally:
-            times.append((started, time.perf_counter()))
+            times.append((arrived, started, time.perf_counter()))
 
     def participant_of(self, device: Device) -> int:
         if device.participant_id is None:

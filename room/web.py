@@ -29,7 +29,7 @@ from facilitation.entry import EntryError, parse_count
 from room.devices import Device
 from room.live import Block, Items, LiveHub, LivePage, page_digest
 from room.pages import PageDrawer
-from room.room import Refused, Room
+from room.room import REQUEST_ARRIVED, Refused, Room
 from room.security import host_header, tokens_equal
 from room.views import DeviceView, Shared, device_view, note_visible
 from workshop.session import NotFoundError, SessionError
@@ -525,6 +525,8 @@ class _Guard:
             await send(message)
 
         if request.method == "POST":
+            if timings is not None:
+                REQUEST_ARRIVED.set(arrived)  # (this request's task's own context; drive copies it)
             # a form post is answered by the callback that publishes its change, as soon as it is durable, not
             # on a later turn of the loop (workshop.session.direct); GET streams need a task of their own
             await drive(self.app(scope, receive, send_with_headers))

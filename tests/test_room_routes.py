@@ -573,3 +573,18 @@ def test_a_device_the_facilitator_signs_out_is_told_why_once(on_stage: WorkshopS
     assert leaving.post("/leave").status_code == 303  # leaving on one's own: nothing to explain
     page = leaving.http.get("/").text
     assert 'name="code"' in page and "facilitator" not in page.split("<main", 1)[1].split("<form", 1)[0]
+
+
+def test_a_timed_form_records_its_arrival_beside_its_change(on_stage: WorkshopSession) -> None:
+    """While the room times requests (the benchmark's breakdown), a device's change records when its request
+    arrived, so the wait before the session call (reading the body) shows; a change is timed once, an untimed
+    request is not timed."""
+    room, web, _ = make_room(on_stage)
+    ana = Phone(web)
+    ana.join(1)
+    assert ana.post("/notes", text="Not timed").status_code == 303
+    web.timings, room.commit_times = [], []
+    assert ana.post("/notes", text="Timed").status_code == 303
+    ((arrived, made, heard),) = room.commit_times
+    assert arrived is not None and arrived <= made <= heard
+    assert len(web.timings) == 1 and web.timings[0] >= heard - arrived
