@@ -161,6 +161,19 @@ async def test_setup_says_who_votes_where(app: WorkshopApp, phones: tuple[str, .
         assert f"private ballots: {said}" in " ".join(summary.split())
 
 
+async def test_setup_counts_no_one_removed_as_voting_on_a_phone(app: WorkshopApp) -> None:
+    """Chloé left and was removed from the list while her phone was still joined: with Ben on his phone too, the
+    set-up said "everyone votes on their phone" (2 phones counted against 2 participants); Ana votes here."""
+    async with app.run_test(size=SIZE) as pilot:
+        session = session_of(app)
+        for name in ("Ben", "Chloé"):
+            session.votes.claim_device(people(app)[name])
+        session.participants.remove(people(app)["Chloé"])
+        setup = await open_setup(pilot)
+        summary = " ".join(str(setup.query_one("#dialog-summary", Label).render()).split())
+        assert "private ballots: 1 of 2 vote on their phones, the others in turn on this laptop" in summary
+
+
 async def test_setup_leaves_a_note_hidden_from_the_room_off_the_ballot(
     library: WorkshopLibrary, workshop_id: str, clock: FakeClock
 ) -> None:

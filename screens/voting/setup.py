@@ -247,8 +247,9 @@ class VoteSetupScreen(FramesOnDemand, QuietFirstResume, SettledResize, DismissOn
             summary = f"{text.plural(count, 'note')} on the ballot · room tally: you type each note's count on the next screen"
         else:
             ws = self.session.workshop
-            on_phones = sum(1 for p in self.session.votes.device_voters if p in ws.participants)
-            everyone = len(ws.active_participants())
+            active = {p.id for p in ws.active_participants()}
+            on_phones = len(active & self.session.votes.device_voters)  # not someone removed, phone still joined
+            everyone = len(active)
             if not on_phones:
                 who = "each participant votes in turn on this laptop and sees only their own dots"
             elif on_phones >= everyone:
