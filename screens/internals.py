@@ -30,7 +30,9 @@ name is used anywhere else. What is here (Textual 8.2.8, Rich 15):
 - ``OverridesClosedAtCuts``, ``close_overrides_at_cuts``, ``ClosedCutsApp``: each piece of a terminal row cut by
   a dialog (or a clip) closes the right-to-left overrides it opens.
 - ``FramesOnDemand``, ``set_timer_direct``: an idle screen's event loop sleeps until something is to be drawn (no
-  wake-up 16 ms after each frame), and a one-shot timer calls its callback without a message's hop.
+  wake-up 16 ms after each frame), and a one-shot timer calls its callback without a message's hop;
+  ``call_later_direct`` calls it from the event loop's own timer, without a Textual timer and its task.
+- ``repaint_now``: a few cells of a widget drawn on the terminal at once, without a frame of the screen.
 
 The tick boxes and tables (``DrawnButtonCheckbox``, ``selected_values``, ``WholeSelection``, ``FixedSizeDataTable``)
 are in ``screens.internals_widgets``, under the same rules: their Textual widgets (``Checkbox``, ``SelectionList``,
@@ -65,6 +67,7 @@ characters dropped) is decided in ``screens.text_input``, for every driver inclu
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import contextvars
 import os
@@ -1061,6 +1064,32 @@ def set_timer_direct(node: MessagePump, seconds: float, callback: Callable[[], o
 
 
 
+def call_later_direct(node: MessagePump, seconds: float, callback: Callable[[], object]) -> asyncio.TimerHandle:
+    """Call ``callback`` once after ``seconds`` of the event loop's clock, straight from the loop (``call_later``),
+    unless ``node`` has closed or the app is exiting by then. Cancel the handle to call it off (a screen cancels
+    its own when it closes: the handle is not one of ``node``'s timers). An exception in ``callback`` goes to the
+    app (``App._handle_exception``) as a timer's does; the callback runs in the context it was set in (the active
+    app, as a timer's task).
+
+    ``set_timer_direct`` still makes a Textual ``Timer`` (8.2.8) per call: the timer object, an ``asyncio`` task
+    for it, its coroutine, an event it waits on, the sleep's future and handle, and then the callback through
+    ``textual._callback.invoke`` (which looks at its signature and awaits its result): work and memory touched at
+    every wake-up of a projector that does nothing else once a second (``benchmarks/follow_bench``). Here the
+    loop's timer heap holds one handle, as ``asyncio.sleep`` would itself. Textual's timers read
+    ``textual._time.get_time``, the monotonic clock the event loop's ``time()`` reads too."""
+    app = node.app
+
+    def call() -> None:
+        if app._exit or node._closing or node._closed:
+            return
+        try:
+            callback()
+        except Exception as error:
+            app._handle_exception(error)
+
+    return asyncio.get_running_loop().call_later(seconds, call)
+
+
 # --- a few cells drawn at once (Widget.refresh, Screen._compositor_refresh, App._display) -------------------------
 
 
@@ -1177,6 +1206,7 @@ __all__ = [
     "WorkshopLinuxDriver",
     "bubbled_on",
     "cached_visual",
+    "call_later_direct",
     "close_overrides_at_cuts",
     "divide_line",
     "drop_closed_watchers",

@@ -1139,3 +1139,16 @@ async def test_repaint_now_draws_alone_only_when_nothing_else_waits_or_covers() 
         await pilot.pause()
         await app.push_screen(Screen())  # not the top screen
         assert not repaint_now(text, Region(10, 0, 4, 1))
+
+
+def test_what_call_later_direct_relies_on() -> None:
+    from textual.app import App
+    from textual.message_pump import MessagePump
+    from textual.timer import Timer
+
+    # A timer's callback is skipped once the app is exiting, and its exception goes to the app.
+    tick = inspect.getsource(Timer._tick)
+    assert "if app._exit:" in tick and "app._handle_exception(error)" in tick
+    assert callable(App._handle_exception)
+    init = inspect.getsource(MessagePump.__init__)
+    assert "self._closing" in init and "self._closed" in init

@@ -240,14 +240,14 @@ async def test_the_countdown_is_redrawn_when_its_digits_move_and_once_a_second_w
         await settle(app, pilot)
         screen = screen_of(app)
         asked: list[float] = []
-        set_timer = projector_screen.set_timer_direct
+        set_timer = projector_screen.call_later_direct
 
         def recording(node: Any, delay: float, *args: Any, **kwargs: Any) -> Any:
             assert node is screen
             asked.append(delay)
             return set_timer(node, delay, *args, **kwargs)
 
-        monkeypatch.setattr(projector_screen, "set_timer_direct", recording)
+        monkeypatch.setattr(projector_screen, "call_later_direct", recording)
         screen.refresh_clock()
         assert asked == [IDLE_TICK_SECONDS]  # the timer is not running
         session.timer.start()

@@ -214,3 +214,56 @@ def test_frames_on_demand_draw_each_change_and_sleep_between(run_virtual: Callab
     assert 1 <= len(quick) <= 2
     # textual._time.sleep sleeps half a millisecond short, to make up for asyncio's lateness
     assert all(b - a >= 1 / 60 - 0.0005 - 1e-9 for a, b in itertools.pairwise(quick)), quick
+
+
+def test_a_running_countdown_makes_no_timer_per_second_and_stops_with_its_screen(
+    session: WorkshopSession,
+    following: Following,
+    run_virtual: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each second's redraw is called from the event loop's own timer (``screens.internals.call_later_direct``):
+    no Textual ``Timer`` (an object, a task, its coroutine and an event) is made for it, where one was made every
+    second; the pending call is called off when the screen closes and never runs after."""
+    from textual.timer import Timer
+
+    session.agenda.next()
+    session.timer.start()
+    made: list[str] = []
+    init = Timer.__init__
+
+    def counting(self: Timer, *args: Any, **kwargs: Any) -> None:
+        made.append(str(kwargs.get("name")))
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Timer, "__init__", counting)
+    redraws: list[float] = []
+
+    async def main(loop: VirtualTimeLoop) -> tuple[list[str], int]:
+        app = ProjectorApp(following, watch=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            following.follower.poll()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ProjectorScreen)
+            await asyncio.sleep(0.5)
+            made.clear()
+            shown = _digits_drawn(app)
+            await _wakes_over(loop, 60)
+            during = list(made)
+            assert _digits_drawn(app) != shown and _digits_drawn(app) == timer_digits(session.timer.of())
+            ticked = screen._ticked
+
+            def counted() -> None:
+                redraws.append(loop.time())
+                ticked()
+
+            screen._ticked = counted  # type: ignore[method-assign]
+            screen._next_tick(0.5)  # a redraw pending as the app closes
+        closed = len(redraws)
+        await asyncio.sleep(5)
+        return during, len(redraws) - closed
+
+    during, after_close = run_virtual(main)
+    assert during == [], during  # no timer at all: the frames are drawn at once, the redraws are the loop's
+    assert after_close == 0

@@ -14,6 +14,7 @@ therefore wakes once a second, not four times (``benchmarks/follow_bench.py`` me
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -23,7 +24,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Static
 
 from facilitation import text
@@ -31,7 +31,7 @@ from facilitation.models import Ballot, Note, Stage, Workshop
 from facilitation.readiness import readiness_rounds, result_shown
 from facilitation.timer_words import seconds_to_next_digit
 from screens.base import WorkshopChanged
-from screens.internals import FramesOnDemand, QuietFirstResume, set_timer_direct
+from screens.internals import FramesOnDemand, QuietFirstResume, call_later_direct
 from screens.projector.board import Board, StageNotes, ballot_notes_view, notes_view, results_view
 from screens.projector.countdown import ProjectorCountdown
 from screens.widgets import AgendaStrip, stage_marks
@@ -107,7 +107,7 @@ class ProjectorScreen(FramesOnDemand, QuietFirstResume, Screen[None]):
         super().__init__()
         self._stage_id: int | None = None
         self._notes: StageNotes | None = None
-        self._tick: Timer | None = None
+        self._tick: asyncio.TimerHandle | None = None
         self._room_drawn: tuple[str, str, bool] | None = None
         self._board_titles: list[str] = [""]
         self._countdown: ProjectorCountdown | None = None
@@ -268,13 +268,19 @@ class ProjectorScreen(FramesOnDemand, QuietFirstResume, Screen[None]):
     def _next_tick(self, step: float | None) -> None:
         """Redraw the clock after ``step`` seconds (and a margin), or ``IDLE_TICK_SECONDS`` for ``None``."""
         if self._tick is not None:
-            self._tick.stop()
+            self._tick.cancel()
         delay = IDLE_TICK_SECONDS if step is None else step + DIGIT_MARGIN_SECONDS
-        self._tick = set_timer_direct(self, delay, self._ticked, name="projector clock")
+        self._tick = call_later_direct(self, delay, self._ticked)
 
     def _ticked(self) -> None:
-        self._tick = None  # this timer has fired: nothing to stop
+        self._tick = None  # this call has come: nothing to cancel
         self.refresh_clock()
+
+    def on_unmount(self) -> None:
+        """The next redraw of the clock is called off (it is the event loop's, not one of the screen's timers)."""
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
 
     def draw_board(self) -> None:
         """The board for the current stage: notes, an open vote's notes, a revealed vote or the readiness chart."""
