@@ -18,8 +18,8 @@ process, the CPU figure also counted whatever the benchmarks before it left runn
 
 The idle CPU is measured at both sizes, and a row below each says what the follower's process did in the window
 (``IdleWatch``): the CPU of its busiest wake-up, user and system time, page faults, journal reads and what they
-gave, changes published, the widgets that asked for a layout or a repaint, and the garbage collector's runs.
-The whole run of 03:17 UTC on 30 November measured 8.44 % where the follower's own runs measured 0.6-1.6 %; the
+gave, changes published, the widgets that asked for a layout or a repaint or were drawn at once (a running
+countdown's glyphs and bar, ``screens.internals.repaint_now``), and the garbage collector's runs. The whole run of 03:17 UTC on 30 November measured 8.44 % where the follower's own runs measured 0.6-1.6 %; the
 row says whether such a figure is steady work (a redraw or a read every second) or a burst (one busy second).
 
 On this kind of machine (a virtual machine whose idle vCPU halts) most of an idle process's CPU is the cost of
@@ -101,7 +101,9 @@ class IdleWatch:
     of each wake-up, user and system time, page faults, the follower's journal reads and reloads, the changes
     published, the widgets that asked for a layout or a repaint, and the garbage collector's runs.
 
-    Counting costs the follower a few microseconds per event; it patches ``Widget.refresh`` for the window only.
+    Counting costs the follower a few microseconds per event; it patches ``Widget.refresh`` and the drawing of
+    ``screens.internals.repaint_now`` (``drawn at once``: cells sent to the terminal without a frame of the screen)
+    for the window only.
     """
 
     def __init__(self, following: Any) -> None:
@@ -135,6 +137,17 @@ class IdleWatch:
             return refresh(widget, *regions, **options)
 
         Widget.refresh = counting_refresh  # type: ignore[method-assign,assignment]
+        import screens.internals as internals
+
+        paint = self._paint = internals._paint_now
+
+        def counting_paint(widget: Widget, region: Any) -> bool:
+            drawn = paint(widget, region)
+            if drawn:
+                counts[f"drawn at once {type(widget).__name__}"] += 1
+            return drawn
+
+        internals._paint_now = counting_paint
         gc.callbacks.append(self._gc)
         self._selector = asyncio.get_running_loop()._selector  # type: ignore[attr-defined]
         select = self._selector.select
@@ -173,6 +186,9 @@ class IdleWatch:
         switches = thread_switches()
         del self._selector.select
         Widget.refresh = self._refresh  # type: ignore[method-assign]
+        import screens.internals as internals
+
+        internals._paint_now = self._paint
         gc.callbacks.remove(self._gc)
         self._unsubscribe()
         del self.following.follower.tail.read
