@@ -97,8 +97,12 @@ def ask_open_room(app: WorkshopAppAPI) -> None:
         return
 
     async def chosen(answer: tuple[str, int] | None) -> None:
-        if answer is not None:
-            await open_room(app, *answer)
+        if answer is None:
+            return
+        opened = await open_room(app, *answer)
+        if opened is None and app.session is not None and not app.session.read_only:
+            # it could not start there (a port in use, an address gone): asked again as chosen, to mend it
+            app.push_screen(OpenRoomScreen(*answer), chosen)
 
     app.push_screen(OpenRoomScreen(), chosen)
 
@@ -278,21 +282,31 @@ class OpenRoomScreen(WorkshopScreenMixin, ModalScreen[tuple[str, int] | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
+    def __init__(self, address: str | None = None, port: int = 0) -> None:
+        """``address``, ``port``: the choice to show again (a room that could not start there); by default this
+        machine's first network address and any free port."""
+        super().__init__()
+        self._address = address
+        self._port = port
+
     def compose(self) -> ComposeResult:
         from room.addresses import default_address, machine_addresses
 
         addresses = machine_addresses()
+        address = self._address if self._address in {a.ip for a in addresses} else default_address(addresses)
         with Vertical():
             yield Label("[b]Open the room[/b]: participants join from their phones on this network")
             yield Label("Address (phones must reach it; 127.0.0.1 is for a rehearsal on this laptop)")
             yield Select(
                 [(a.label, a.ip) for a in addresses],
-                value=default_address(addresses),
+                value=address,
                 allow_blank=False,
                 id="address",
             )
             yield Label("Port (empty: any free port)")
-            yield TextField(placeholder="any free port", id="port", restrict=r"\d{0,5}")
+            yield TextField(
+                str(self._port) if self._port else "", placeholder="any free port", id="port", restrict=r"\d{0,5}"
+            )
             with Horizontal():
                 yield Button("Open the room", variant="primary", id="open")
                 yield Button("Cancel", id="cancel")

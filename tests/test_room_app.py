@@ -14,9 +14,9 @@ from textual.pilot import Pilot
 from benchmarks.room_devices import LiveReader, SimDevice
 from facilitation.clock import FakeClock
 from screens.app import WorkshopApp, make_app
-from screens.room import OpenRoomScreen, RoomScreen, open_room, toggle_end_readiness
+from screens.room import OpenRoomScreen, RoomScreen, close_room, open_room, toggle_end_readiness
 from screens.stage import StageScreen
-from tests.ui_helpers import people, screen_text, session_of
+from tests.ui_helpers import messages, people, screen_text, session_of
 from workshop.session import SessionError, WorkshopLibrary, WorkshopSession
 from workshop.store import Store
 
@@ -61,6 +61,40 @@ async def test_stage_key_opens_the_room_dialog(app: WorkshopApp) -> None:
         assert "127.0.0.1" in screen_text(app)
         await pilot.press("escape")
         assert app.room is None
+
+
+async def test_a_room_that_cannot_start_asks_again_with_the_choice_kept(app: WorkshopApp) -> None:
+    """Seen with a port in use: the dialog closed on "Port … is already in use on 127.0.0.1. Pick another port
+    or leave it empty." — there was nothing left to pick in; j, the address and the port all over again."""
+    import socket
+
+    from textual.widgets import Input, Select
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, StageScreen), "the stage screen")
+            await pilot.press("j")
+            await until(pilot, lambda: isinstance(app.screen, OpenRoomScreen), "the open-room dialog")
+            app.screen.query_one("#address", Select).value = "127.0.0.1"
+            app.screen.query_one("#port", Input).value = str(port)
+            app.screen.query_one("#port", Input).focus()
+            first = app.screen
+            await pilot.press("enter")
+            await until(
+                pilot, lambda: isinstance(app.screen, OpenRoomScreen) and app.screen is not first, "asked again"
+            )
+            assert app.room is None and any("already in use" in m for m in messages(app))
+            assert app.screen.query_one("#address", Select).value == "127.0.0.1"
+            assert app.screen.query_one("#port", Input).value == str(port)
+            app.screen.query_one("#port", Input).value = ""  # any free port
+            app.screen.query_one("#port", Input).focus()
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, RoomScreen), "the room")
+            assert app.room is not None
+            await close_room(app)
 
 
 async def test_room_end_to_end_in_the_app(app: WorkshopApp, store: Store, workshop_id: str) -> None:
