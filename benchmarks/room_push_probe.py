@@ -33,12 +33,12 @@ ROOM_NOTES = 400
 CODE = "K7PQ3X"
 
 
-async def _drain(stream: AsyncIterator[str]) -> str:
+async def _drain(stream: AsyncIterator[bytes]) -> str:
     """Everything a stream has queued: its events up to the next keep-alive comment (the hub's keep-alive is
     made short here, so a stream with nothing to send says so at once)."""
     got = []
     while True:
-        chunk = await stream.__anext__()
+        chunk = (await stream.__anext__()).decode()
         if chunk.startswith(":"):
             return "".join(got)
         if not chunk.startswith("retry:"):

@@ -48,7 +48,7 @@ KEEPALIVE_SECONDS = 15.0
 """How often every live connection gets a keep-alive comment (``KEEPALIVE``), all together from one timer of the
 hub: an idle room wakes the loop once per ``KEEPALIVE_SECONDS``, whatever the number of phones. (Each stream used
 to wait for its own timeout, a task and a timer per connection and per wait.)"""
-KEEPALIVE = ": keep-alive\n\n"
+KEEPALIVE = b": keep-alive\n\n"
 RETRY_MS = 2000
 MAX_QUEUED = 32
 """Patches a connection may have waiting before they are folded into one whole page (a reader that stalled)."""
@@ -161,21 +161,22 @@ class Round:
     a vote's opening is escaped once for the room, not once per phone)."""
 
     lists: Memo = field(default_factory=dict)
-    escaped: dict[int, tuple[Part, str]] = field(default_factory=dict)
+    escaped: dict[int, tuple[Part, bytes]] = field(default_factory=dict)
     escapes: int = 0
     """Parts escaped this round (for the tests)."""
 
-    def page_json(self, page: LivePage) -> str:
-        """``page``'s HTML as one JSON string, as ``json.dumps(page.html, ensure_ascii=False)`` writes it (JSON
-        escapes each character on its own, so the parts' escaped HTML put together is the page's)."""
+    def page_json(self, page: LivePage) -> bytes:
+        """``page``'s HTML as one JSON string in UTF-8, as ``json.dumps(page.html, ensure_ascii=False).encode()``
+        writes it (JSON escapes each character on its own, so the parts' escaped HTML put together is the page's;
+        each part is escaped and encoded once a round, and a page is its parts' bytes put together)."""
         pieces = []
         for part in page.parts:
             found = self.escaped.get(id(part))
             if found is None or found[0] is not part:
-                found = self.escaped[id(part)] = (part, encode_basestring(part.html)[1:-1])
+                found = self.escaped[id(part)] = (part, encode_basestring(part.html)[1:-1].encode())
                 self.escapes += 1
             pieces.append(found[1])
-        return '"' + "".join(pieces) + '"'
+        return b'"' + b"".join(pieces) + b'"'
 
 
 def diff(old: LivePage, new: LivePage, memo: Memo | None = None) -> list[str] | None:
@@ -212,7 +213,7 @@ def diff(old: LivePage, new: LivePage, memo: Memo | None = None) -> list[str] | 
 class Connection:
     device: Device
     wake: asyncio.Event = field(default_factory=asyncio.Event)
-    queue: list[str] = field(default_factory=list)
+    queue: list[bytes] = field(default_factory=list)
     """Events ready to send, in order (a ``page`` event clears what was before it)."""
     sent: LivePage | None = None
     """The page the device has once ``queue`` is sent (``None``: nothing sent yet)."""
@@ -232,17 +233,18 @@ def page_digest(html: str) -> str:
     return hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
 
 
-def _event(name: str, data: str) -> str:
-    """One server-sent event; ``data`` split at every line break the event-stream format knows (CR, LF, CRLF).
-    JSON (every ``page`` and ``patch``) has none, so it goes as one line without a split (splitting 40 whole pages
-    of 380 KB with the expression took ~40 ms of a round)."""
-    if "\n" not in data and "\r" not in data:
-        return f"event: {name}\ndata: {data}\n\n"
-    return f"event: {name}\n" + "".join(f"data: {line}\n" for line in _LINE_BREAK.split(data)) + "\n"
-
-
-def _utf8_len(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode())
+def _event(name: str, data: str | bytes) -> bytes:
+    """One server-sent event, in UTF-8 as it goes down the stream; ``data`` (text, or UTF-8) split at every line
+    break the event-stream format knows (CR, LF, CRLF). JSON (every ``page`` and ``patch``) has none, so it goes
+    as one line without a split (splitting 40 whole pages of 380 KB with the expression took ~40 ms of a round).
+    Events are bytes from here on: a whole page's JSON is put together from bytes encoded once a round, and
+    nothing encodes it again per phone (counting its bytes encoded a 380 KB page per phone, and so did the
+    response writing each text chunk)."""
+    raw = data if isinstance(data, bytes) else data.encode()
+    if b"\n" not in raw and b"\r" not in raw:
+        return b"event: " + name.encode() + b"\ndata: " + raw + b"\n\n"
+    text = raw.decode()
+    return (f"event: {name}\n" + "".join(f"data: {line}\n" for line in _LINE_BREAK.split(text)) + "\n").encode()
 
 
 class LiveHub:
@@ -250,7 +252,7 @@ class LiveHub:
     with ``==``), ``render(device, inputs)`` draws it as a ``LivePage``; ``known(device)`` says whether the device
     is still in the room. ``fresh()`` is called before each slice of a round and before a new connection's first
     page: what the devices' inputs share may have changed since the last call (and no longer after it, until the
-    slice ends: nothing else runs on the loop meanwhile). ``finish(device, text)`` turns an event's text into what
+    slice ends: nothing else runs on the loop meanwhile). ``finish(device, event)`` turns an event (UTF-8) into what
     that device is sent (the room puts the device's own CSRF token in)."""
 
     def __init__(
@@ -263,7 +265,7 @@ class LiveHub:
         delay: float = 0.03,
         keepalive: float = KEEPALIVE_SECONDS,
         slice_seconds: float = SLICE_SECONDS,
-        finish: Callable[[Device, str], str] = lambda device, text: text,
+        finish: Callable[[Device, bytes], bytes] = lambda device, event: event,
     ) -> None:
         self._render = render
         self._inputs = inputs
@@ -371,7 +373,7 @@ class LiveHub:
             else:
                 await asyncio.sleep(self.delay / 2)
 
-    def _queue(self, connection: Connection, event: str, *, whole: bool) -> None:
+    def _queue(self, connection: Connection, event: bytes, *, whole: bool) -> None:
         event = self._finish(connection.device, event)
         if whole:
             connection.queue.clear()
@@ -379,7 +381,7 @@ class LiveHub:
         else:
             self.patches += 1
         connection.queue.append(event)
-        self.queued_bytes += _utf8_len(event)
+        self.queued_bytes += len(event)
         connection.wake.set()
 
     def _offer(self, connection: Connection, work: Round | None = None, *, have: str = "") -> None:
@@ -445,7 +447,7 @@ class LiveHub:
             connection.ended = "closed"
             connection.wake.set()
 
-    async def stream(self, device: Device, *, have: str = "") -> AsyncIterator[str]:
+    async def stream(self, device: Device, *, have: str = "") -> AsyncIterator[bytes]:
         """The event stream of one connection: the whole page now, then each change's patch, with keep-alive
         comments (``KEEPALIVE``, every ``keepalive`` seconds from the hub's one timer). ``have`` is the
         ``page_digest`` of the live part the device already shows (the page it just loaded): when that is still the
@@ -456,7 +458,7 @@ class LiveHub:
         self._keep_pinging()
         device.streams += 1
         try:
-            yield f"retry: {RETRY_MS}\n\n"
+            yield f"retry: {RETRY_MS}\n\n".encode()
             self.offering = True
             try:
                 self._fresh()
@@ -471,7 +473,7 @@ class LiveHub:
                     return
                 ping, connection.ping = connection.ping, False
                 if connection.queue:
-                    events = "".join(connection.queue)
+                    events = b"".join(connection.queue)
                     connection.queue.clear()
                     yield events
                 elif ping:

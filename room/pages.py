@@ -92,6 +92,7 @@ class PageDrawer:
         self.room = RoomNotes(self.macros)
         self.mark = "csrf-" + secrets.token_hex(16)
         """What stands for a device's CSRF token in a ballot's entries until ``for_device`` puts it in."""
+        self._mark_bytes = self.mark.encode()
         self._entries: dict[Hashable, str] = {}
         """Ballot entries as sent (with the mark for the token), by note, dots, ballot and lock of the buttons."""
         self._drawings: dict[Hashable, str] = {}
@@ -107,9 +108,13 @@ class PageDrawer:
         """Ballot lists built (shared by every device with the same dots on the same ballot)."""
 
     def for_device(self, device: Device, text: str) -> str:
-        """``text`` (a live part's HTML, or an event carrying it) with ``device``'s CSRF token in place of the
-        mark."""
+        """``text`` (a live part's HTML) with ``device``'s CSRF token in place of the mark."""
         return text.replace(self.mark, device.csrf) if self.mark in text else text
+
+    def event_for_device(self, device: Device, event: bytes) -> bytes:
+        """A live event (UTF-8) with ``device``'s CSRF token in place of the mark."""
+        mark = self._mark_bytes
+        return event.replace(mark, device.csrf.encode()) if mark in event else event
 
     def _ballot_entry(self, v: DeviceView, n: NoteView, dots: int) -> str:
         """Note ``n``'s entry on ``v``'s ballot with ``dots`` of the device's dots on it. The template draws it once

@@ -93,7 +93,7 @@ class RoomWeb:
             self._known,
             inputs=self._live_inputs,
             fresh=self._fresh,
-            finish=self.drawer.for_device,
+            finish=self.drawer.event_for_device,
         )
         self.host = host_header(room.address, room.port)
         self.origin = f"http://{self.host}"

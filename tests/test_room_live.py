@@ -21,7 +21,7 @@ from room.web import RoomWeb
 from tests.room_helpers import make_room
 from workshop.session import WorkshopSession
 
-Stream = AsyncIterator[str]
+Stream = AsyncIterator[bytes]
 
 
 async def _events(stream: Stream) -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ async def _events(stream: Stream) -> list[tuple[str, str]]:
     made short in these tests, so a stream with nothing to send says so at once)."""
     got: list[tuple[str, str]] = []
     while True:
-        chunk = await asyncio.wait_for(stream.__anext__(), 10)
+        chunk = (await asyncio.wait_for(stream.__anext__(), 10)).decode()
         if chunk.startswith(":"):
             return got
         for event in chunk.split("\n\n"):
@@ -590,8 +590,8 @@ async def test_idle_live_pages_share_one_keepalive_timer() -> None:
     try:
         streams = [hub.stream(Dev(i)) for i in range(40)]  # type: ignore[arg-type]
         for stream in streams:
-            assert (await stream.__anext__()).startswith("retry:")
-            assert (await stream.__anext__()).startswith("event: page")
+            assert (await stream.__anext__()).startswith(b"retry:")
+            assert (await stream.__anext__()).startswith(b"event: page")
         waiting = [asyncio.ensure_future(stream.__anext__()) for stream in streams]
         await asyncio.sleep(0)
         assert not any(w.done() for w in waiting)  # nothing to send: every stream waits
@@ -603,12 +603,12 @@ async def test_idle_live_pages_share_one_keepalive_timer() -> None:
         waiting = [asyncio.ensure_future(stream.__anext__()) for stream in streams]
         hub._ping()  # ... as the keep-alive falls due: the change goes, and no comment besides
         sent = [await w for w in waiting]
-        assert all(text.startswith("event: patch") for text in sent), sent
+        assert all(text.startswith(b"event: patch") for text in sent), sent
         assert timers == ["LiveHub._ping"] * 3  # set again at each ping while phones are connected
         hub.close()
         assert hub._pinger is None
         for stream in streams:
-            assert (await stream.__anext__()).startswith("event: closed")
+            assert (await stream.__anext__()).startswith(b"event: closed")
     finally:
         loop.call_later = call_later  # type: ignore[method-assign]
 
@@ -880,3 +880,31 @@ async def test_a_slices_cpu_is_the_loops_own_not_other_threads(monkeypatch: pyte
     assert (await _events(stream))[0][0] == "patch"
     assert hub.longest_slice < 0.5 and hub.cpu < 0.5, (hub.longest_slice, hub.cpu)
     await stream.aclose()  # type: ignore[attr-defined]
+
+
+async def test_live_events_are_utf8_put_together_once_and_counted_as_sent(session: WorkshopSession) -> None:
+    """A stream yields its events as UTF-8 bytes, each whole page put together from its parts' bytes (encoded once
+    a round): nothing encodes a 380 KB page again for each phone, neither to count its bytes nor as the response
+    writes it (a text chunk is encoded by the response). What the hub counts is what the streams yield."""
+    session.agenda.go_to(2)
+    for i in range(30):
+        session.notes.add(f"Idée {i} − « customers answer each other first »")
+    live = Live(session)
+    try:
+        await live.start()
+        queued = live.web.hub.queued_bytes
+        session.votes.open(session.workshop.current_stage_id, budget=3, cap=2)
+        live.web.hub._flush()
+        sent = 0
+        for device, stream in zip(live.devices, live.streams, strict=True):
+            chunk = await asyncio.wait_for(stream.__anext__(), 10)
+            assert isinstance(chunk, bytes), type(chunk)
+            sent += len(chunk)
+            name, data = chunk.decode().removesuffix("\n\n").split("\n")
+            assert name == "event: page"
+            page = json.loads(data.removeprefix("data: "))
+            assert page == live.web.drawer.for_device(device, live.web.live_page(device).html)
+            assert "Idée 29 − « customers" in page and device.csrf in page
+        assert live.web.hub.queued_bytes - queued == sent
+    finally:
+        await live.close()
