@@ -163,6 +163,8 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
         self._warmed: WorkshopSession | None = None
         """The session ``on_idle`` last prepared for its first key (``WorkshopSession.warm``)."""
         self.timer_alerts: set[tuple[object, ...]] = set()
+        self.last_workshop_id: str | None = None
+        """The workshop last closed in this window: home highlights it, so Enter reopens it."""
         self.private_notices = PrivateNotices()
         """Notices raised during a participant's private ballot or form, cleared when it is handed back."""
         """Stage runs whose time's-up bell has rung, so it rings once per run, not on every redraw."""
@@ -646,6 +648,7 @@ class WorkshopApp(ClosedCutsApp, ScreenCssLoader, WorkshopAppAPI):
         self.read_only_text = ""
         if self.session is not None:
             session, self.session = self.session, None
+            self.last_workshop_id = session.workshop.id
             try:
                 session.close()
             except SessionError as error:

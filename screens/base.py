@@ -147,6 +147,8 @@ class WorkshopAppAPI(App[None]):
     """What the read-only banner says (empty when the workshop can be changed); changes come as ``ReadOnlyChanged``."""
     timer_alerts: set[tuple[object, ...]]
     """Stage runs whose time's-up bell has rung, so it rings once per run."""
+    last_workshop_id: str | None
+    """The workshop last closed in this window (``h`` closes it): home highlights it, so Enter reopens it."""
 
     def show_error(self, error: Exception | str) -> None:
         """A user-caused problem as a notification, never a traceback."""

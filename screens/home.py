@@ -114,7 +114,10 @@ class HomeScreen(WorkshopScreenMixin, Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Workshops"
-        self.refresh_workshops()
+        # the workshop just left (h) is highlighted, so Enter reopens it, as the stage's h promises; the list is
+        # newest first, and the cursor stayed on its first row, another workshop
+        app = self.workshop_app
+        self.refresh_workshops(select=app.session.workshop.id if app.session is not None else app.last_workshop_id)
 
     def on_screen_resume(self) -> None:
         """Back from set-up or a dialog: a workshop may have been created, renamed or removed meanwhile. The

@@ -188,6 +188,29 @@ async def test_the_home_key_closes_the_workshop_and_shows_home(app: WorkshopApp)
         assert app.session is None
 
 
+async def test_enter_on_home_after_h_reopens_the_workshop_just_left(
+    library: WorkshopLibrary, clock: FakeClock
+) -> None:
+    """With a newer workshop in the folder, h then Enter opened that one: home's cursor stayed on its first row
+    (seen in the demo after `workshop new` from the shell); h promises that Enter reopens the workshop."""
+    older = library.create("Older offsite", participants=["Ana"])
+    older_id = older.workshop.id
+    older.close()
+    clock.advance(60)
+    newer = library.create("Newer one")
+    newer.close()
+    app = make_app(library, older_id, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await to_stage(pilot)
+        assert library.list()[0].id != older_id  # newest first: not the one open
+        await pilot.press("h")
+        await settle(pilot)
+        assert stack(app) == [HomeScreen]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session is not None and app.session.workshop.id == older_id
+
+
 # --- the voting screens move among themselves -------------------------------------------------------------
 
 
