@@ -242,6 +242,26 @@ def test_export_csv_with_a_semicolon_writes_both_files(run, tmp_path: Path) -> N
         assert header.count(";") >= 6 and "," not in header.replace("due date", "")
 
 
+def test_export_to_standard_output_with_a_dash(  # type: ignore[no-untyped-def]
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o -` wrote a file named "-" in the current folder; as Unix tools do, it means standard output now (md,
+    json), and a format that needs a file says so and writes nothing."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    code, out, _ = run("demo", "--no-open")
+    workshop_id = out.strip()
+    code, out, err = run("export", workshop_id, "--format", "md", "-o", "-")
+    assert code == 0, err
+    assert out.startswith("# ") and "## Action plan" in out
+    code, out, err = run("export", workshop_id, "--format", "json", "-o", "-")
+    assert code == 0 and json.loads(out)["format"] == "six-disciplines-workshop"
+    code, out, err = run("export", workshop_id, "--format", "docx", "-o", "-")
+    assert code == 1 and "standard output" in err and out == ""
+    assert list(here.iterdir()) == []
+
+
 def test_export_pdf_without_libreoffice_is_one_line_and_exit_1(  # type: ignore[no-untyped-def]
     run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

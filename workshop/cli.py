@@ -321,6 +321,20 @@ def export(
     from exports import export_workshop
 
     store = context.reading_store
+    if output is not None and str(output) == "-":  # as Unix tools take it: standard output, not a file "-"
+        if fmt not in ("md", "json"):
+            raise UserError(f"-o - writes to standard output, which takes md or json; {fmt} needs a file or folder.")
+        workshop = load_workshop(store, store.resolve(workshop_id))
+        if fmt == "md":
+            from exports import markdown
+
+            sys.stdout.write(markdown.render(workshop))
+        else:
+            from exports import interchange
+
+            sys.stdout.write(interchange.dumps(workshop, app_version=__version__))
+        sys.stdout.flush()
+        return
     workshop = load_workshop(store, store.resolve(workshop_id))
     for path in export_workshop(workshop, [fmt], output, force=force, delimiter=CSV_DELIMITERS[delimiter]):
         _echo(str(path))
@@ -615,7 +629,8 @@ def _parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         metavar="PATH",
-        help="File (or folder) to write; default: a file named after the workshop in the current folder.",
+        help="File (or folder) to write, or - for standard output (md, json); default: a file named after the "
+        "workshop in the current folder.",
     )
     command.add_argument("--force", action="store_true", help="Overwrite an existing file.")
     command.add_argument(
