@@ -103,7 +103,7 @@ def note_text(text: str) -> str:
         raise TextError("A note must be text.")
     cleaned = clean(text).strip()
     if not cleaned:
-        raise TextError("A note cannot be empty: type something, then press Enter.")
+        raise TextError("A note cannot be empty: type something first.")  # said on phones too: no "Enter"
     if len(cleaned) > MAX_NOTE_CHARS:
         raise TextError(
             f"That note is {len(cleaned):,} characters long; a note holds at most {MAX_NOTE_CHARS:,}. "

@@ -222,6 +222,8 @@ def test_note_length_is_the_sessions(on_stage: WorkshopSession) -> None:
     assert answer.status_code == 409 and "at most" in alerts(answer.text)[0]
     empty = phone.note("   ")
     assert empty.status_code == 409 and "cannot be empty" in alerts(empty.text)[0]
+    # a phone adds a note with its "Add note" button: it was told to "press Enter" (a new line in its field)
+    assert "Enter" not in alerts(empty.text)[0]
 
 
 def test_no_facilitator_view_and_security_headers(on_stage: WorkshopSession) -> None:
