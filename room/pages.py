@@ -9,6 +9,7 @@ a note added to the room draws one list entry, whoever is looking.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
@@ -19,7 +20,7 @@ from markupsafe import Markup
 from facilitation.models import Workshop
 from room.devices import Device
 from room.live import Block, Items, LivePage
-from room.views import DeviceView, NoteView, visible_notes
+from room.views import BallotView, DeviceView, NoteView, visible_notes
 
 Entry = tuple[str, Hashable, Callable[[], Markup]]
 """A list entry to draw: its element id, what it is drawn from, and how to draw it."""
@@ -97,6 +98,8 @@ class PageDrawer:
         """Ballot entries as sent (with the mark for the token), by note, dots, ballot and lock of the buttons."""
         self._drawings: dict[Hashable, str] = {}
         """Ballot entries as the template drew them, by note, dots and ballot (``_ballot_entry``)."""
+        self._ahead: tuple[tuple[NoteView, ...], BallotView] | None = None
+        """The ballot notes whose entries ``draw_ahead`` has all drawn, and their ballot."""
         self._take_back = "take-back-" + secrets.token_hex(8)
         self._put_on = "put-on-" + secrets.token_hex(8)
         """Where an entry's buttons' `` disabled`` goes, until ``_ballot_entry`` fills it in."""
@@ -141,6 +144,24 @@ class PageDrawer:
                 self._take_back, " disabled" if take_back_off else ""
             ).replace(self._put_on, " disabled" if put_on_off else "")
         return html
+
+    def draw_ahead(self, notes: tuple[NoteView, ...], ballot: BallotView, deadline: float) -> bool:
+        """Draw the entries of the open ballot ``ballot`` with no dot on them (every phone's page has them) that
+        are not drawn yet, until ``deadline`` (``time.perf_counter``) but at least one; True once every note of
+        ``notes`` has its drawing (then at once, while ``notes`` is the same object)."""
+        if self._ahead is not None and self._ahead[0] is notes and self._ahead[1] == ballot:
+            return True
+        view = DeviceView(name="", workshop_title="", mode="vote", ballot=ballot)  # the entry reads its ballot only
+        marks = Markup(self._take_back), Markup(self._put_on)
+        for n in notes:
+            if (n, 0, ballot) in self._drawings:
+                continue
+            self._drawings[(n, 0, ballot)] = str(self.macros.ballot_note(view, n, 0, self.mark, *marks))
+            self.entries_drawn += 1
+            if time.perf_counter() >= deadline:
+                return False
+        self._ahead = (notes, ballot)  # the notes are kept, so their identity is not reused meanwhile
+        return True
 
     def _ballot_list(self, v: DeviceView) -> Items:
         """The open ballot's list for a device with ``v``'s dots: the same object for every such device (while

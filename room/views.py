@@ -98,7 +98,7 @@ class DeviceView:
     readiness_saved: bool = False
 
 
-def _open_ballot(ws: Workshop, stage_id: int | None) -> Ballot | None:
+def open_ballot(ws: Workshop, stage_id: int | None) -> Ballot | None:
     """The open ballot a device should vote on: this stage's, else the cross-stage final-priorities one."""
     open_ = [b for b in ws.ballots.values() if b.status == "open"]
     for wanted in (stage_id, None):
@@ -264,7 +264,7 @@ def device_view(
                 )
             )
 
-    ballot = _open_ballot(ws, stage.id)
+    ballot = open_ballot(ws, stage.id)
     if ballot is not None and ballot.mode == "tally":
         view.mode, view.ballot = "tally", BallotView.of(ballot)
     elif ballot is not None and me in ballot.eligible:

@@ -31,7 +31,7 @@ from room.live import Block, Items, LiveHub, LivePage, page_digest
 from room.pages import PageDrawer
 from room.room import REQUEST_ARRIVED, Refused, Room
 from room.security import host_header, tokens_equal
-from room.views import DeviceView, Shared, device_view, note_visible
+from room.views import BallotView, DeviceView, Shared, device_view, note_visible, open_ballot
 from workshop.session import NotFoundError, SessionError
 from workshop.session.direct import drive
 
@@ -93,6 +93,7 @@ class RoomWeb:
             self._known,
             inputs=self._live_inputs,
             fresh=self._fresh,
+            prepare=self._prepare,
             finish=self.drawer.event_for_device,
         )
         self.host = host_header(room.address, room.port)
@@ -150,15 +151,28 @@ class RoomWeb:
         self._shared = None
         self.drawer.room.forget()
 
+    def _shared_now(self) -> Shared:
+        """What the devices' views share now (inside a round of live pages)."""
+        if self._shared is None:
+            self._shared = Shared(self.room.session, self._shared_before)
+            self._shared_before = None
+        return self._shared
+
+    def _prepare(self, deadline: float) -> bool:
+        """At each slice of a round (``LiveHub``'s ``prepare``): draw ahead, until ``deadline``, an open ballot's
+        entries without dots, which every voter's page shows at the vote's opening, so that no phone's page draws
+        the whole ballot in one piece. True once there is nothing (more) to draw."""
+        ws = self.room.session.workshop
+        stage = ws.current_stage
+        ballot = open_ballot(ws, stage.id) if stage is not None else None
+        if ballot is None or ballot.mode == "tally":
+            return True
+        notes = self._shared_now().ballot_notes(ballot)
+        return self.drawer.draw_ahead(notes, BallotView.of(ballot), deadline)
+
     def view(self, device: Device) -> DeviceView:
         """``device``'s view now (inside a round of live pages, sharing what the devices have in common)."""
-        if self.hub.offering:
-            if self._shared is None:
-                self._shared = Shared(self.room.session, self._shared_before)
-                self._shared_before = None
-            shared = self._shared
-        else:
-            shared = None
+        shared = self._shared_now() if self.hub.offering else None
         return device_view(self.room.session, device, shared=shared)
 
     def _room_notes(self, view: DeviceView) -> tuple[Block, Items] | None:
