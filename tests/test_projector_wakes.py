@@ -267,3 +267,65 @@ def test_a_running_countdown_makes_no_timer_per_second_and_stops_with_its_screen
     during, after_close = run_virtual(main)
     assert during == [], during  # no timer at all: the frames are drawn at once, the redraws are the loop's
     assert after_close == 0
+
+
+@pytest.mark.parametrize("running", [True, False])
+def test_the_agenda_is_worked_out_when_it_moves_and_drawn_right_every_second(
+    session: WorkshopSession,
+    following: Following,
+    run_virtual: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    running: bool,
+) -> None:
+    """The agenda strip's drift moves with the time of day; the projector works the strip out when it is drawn
+    otherwise (looking ahead for that second) or a change arrives, not at each redraw of the clock, and every
+    second the strip shows what working it out then gives. Counted over 5 simulated minutes on a short stage
+    that runs over, and on the same stage paused: the agenda was worked out at every redraw before (300 of them)."""
+    import screens.projector.screen as projector_screen
+    from screens.widgets import stage_marks
+
+    session.agenda.next()
+    session.agenda.set_minutes(session.stage().id, 2)
+    session.timer.start()
+    if not running:
+        session.timer.pause()
+    asked: set[float] = set()
+    loops: list[VirtualTimeLoop] = []
+
+    def counting(ws: Any, timers: Any, now: float) -> Any:
+        asked.add(loops[0].time())  # the redraws that worked the agenda out (with their look-ahead)
+        return stage_marks(ws, timers, now)
+
+    monkeypatch.setattr(projector_screen, "stage_marks", counting)
+
+    async def main(loop: VirtualTimeLoop) -> tuple[list[tuple[str, str]], int]:
+        loops.append(loop)
+        app = ProjectorApp(following, watch=False)
+        async with app.run_test(size=(120, 30)) as pilot:
+            following.follower.poll()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ProjectorScreen)
+            redrawn: list[float] = []
+            refresh_clock = screen.refresh_clock
+
+            def noting() -> None:
+                redrawn.append(session.clock.wall())
+                refresh_clock()
+
+            screen.refresh_clock = noting  # type: ignore[method-assign]
+            await asyncio.sleep(1.5)
+            asked.clear()
+            wrong: list[tuple[str, str]] = []
+            for _ in range(300):
+                await asyncio.sleep(1)
+                ws = session.workshop
+                timers = {s.id: session.timer.of(s.id) for s in ws.agenda(include_skipped=False)}
+                expected = stage_marks(ws, timers, redrawn[-1])[1].status_text  # as of the last redraw
+                if screen.agenda_strip._drift != expected:
+                    wrong.append((screen.agenda_strip._drift, expected))
+            return wrong, len(asked)
+
+    wrong, count = run_virtual(main)
+    assert wrong == []
+    assert count <= 30, count  # at most a tenth of the redraws

@@ -34,11 +34,12 @@ from screens.base import WorkshopChanged
 from screens.internals import FramesOnDemand, QuietFirstResume, call_later_direct
 from screens.projector.board import Board, StageNotes, ballot_notes_view, notes_view, results_view
 from screens.projector.countdown import ProjectorCountdown
-from screens.widgets import AgendaStrip, stage_marks
+from screens.widgets import AgendaStrip, drawn_drift, stage_marks
 from screens.widgets.readiness_charts import attitude_chart, discipline_chart
 from workshop.session.ledger import EXTERNAL_RELOAD
 
 if TYPE_CHECKING:
+    from facilitation.timer import StageTimer
     from screens.projector.app import ProjectorApp
     from workshop.follow import FollowStatus
     from workshop.session import Change, WorkshopSession
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 IDLE_TICK_SECONDS = 1.0
 """How often the clock is redrawn while the stage's timer is not running (the agenda's ahead/behind)."""
 DIGIT_MARGIN_SECONDS = 0.01
+AGENDA_HORIZON_SECONDS = 60
+"""How far ahead the agenda's drift is looked at for the next second at which it is drawn otherwise: once it has
+stayed the same this long, it is looked at again."""
 """A running countdown is redrawn this long after its digits move, so the new second is already there."""
 
 STAGE_TEXT = {"stages", "info"}
@@ -112,6 +116,9 @@ class ProjectorScreen(FramesOnDemand, QuietFirstResume, Screen[None]):
         self._board_titles: list[str] = [""]
         self._countdown: ProjectorCountdown | None = None
         self._agenda_strip: AgendaStrip | None = None
+        self._agenda_still: tuple[float, float] = (0.0, 0.0)
+        """Wall times (from, until) between which the agenda strip is drawn as it is: what it draws that moves with
+        the time of day (the drift, the stages' deltas) stays the same, and nothing changed (a change empties it)."""
 
     @property
     def projector(self) -> ProjectorApp:
@@ -156,6 +163,7 @@ class ProjectorScreen(FramesOnDemand, QuietFirstResume, Screen[None]):
     # --- changes -------------------------------------------------------------------------------------
 
     def on_workshop_changed(self, message: WorkshopChanged) -> None:
+        self._agenda_still = (0.0, 0.0)  # the agenda is worked out again at the clock's next redraw
         self.apply_change(message.change)
 
     def apply_change(self, change: Change) -> None:
@@ -260,10 +268,31 @@ class ProjectorScreen(FramesOnDemand, QuietFirstResume, Screen[None]):
         timer = session.timer.of(self._stage_id)
         self.countdown.show(timer, now)
         self._next_tick(seconds_to_next_digit(timer))
+        since, until = self._agenda_still
+        if since <= now < until:  # the strip would be drawn the same (a clock set back works it out again)
+            return
         agenda = ws.agenda(include_skipped=False)
         timers = {s.id: session.timer.of(s.id) for s in agenda}
         marks, report = stage_marks(ws, timers, now)
         self.agenda_strip.show(marks, report)
+        drawn = drawn_drift(marks, report, deltas=True)
+        self._agenda_still = (now, now + self._agenda_still_for(ws, timers, now, drawn))
+
+    @staticmethod
+    def _agenda_still_for(
+        ws: Workshop, timers: dict[int, StageTimer], now: float, drawn: tuple[object, ...]
+    ) -> float:
+        """Seconds from ``now`` during which the agenda strip surely draws ``drawn`` (``drawn_drift`` with the
+        stages' deltas, whether or not the strip shows them): the whole seconds before the first at which it is
+        drawn otherwise, up to ``AGENDA_HORIZON_SECONDS``. The marks' other parts (titles, minutes, states) move
+        only with a change, which works the strip out again. A redraw at the start of the second before the change
+        looks again and finds it a second ahead, so the change is drawn at the first redraw after it, as when the
+        strip was worked out at every redraw (once a second: ``ws.agenda``, every stage's timer and the schedule,
+        about a sixth of a running countdown's second)."""
+        for second in range(1, AGENDA_HORIZON_SECONDS + 1):
+            if drawn_drift(*stage_marks(ws, timers, now + second), deltas=True) != drawn:
+                return float(second - 1)
+        return float(AGENDA_HORIZON_SECONDS)
 
     def _next_tick(self, step: float | None) -> None:
         """Redraw the clock after ``step`` seconds (and a margin), or ``IDLE_TICK_SECONDS`` for ``None``."""
