@@ -156,7 +156,8 @@ class ExportScreen(WorkshopScreenMixin, ModalScreen[None]):
             yield Label(Content.assemble("Export “", (title, "bold"), "” · space ticks"), id="dialog-title")
             for fmt, label in FORMATS:
                 if fmt == "pdf" and not libreoffice_found():
-                    label = "PDF action plan (.pdf): needs LibreOffice, not found on this computer"
+                    # short enough to read whole in the dialog at 80x24 (it was cut: "…, not found o")
+                    label = "PDF (.pdf): needs LibreOffice, not installed here"
                 yield TickBox(label, fmt not in UNTICKED, id=f"format-{fmt}", compact=True)
             yield Label("Folder (created if missing)", classes="section")
             yield TextField(shown_path(self._default_folder), id="folder", compact=True)

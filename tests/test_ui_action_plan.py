@@ -541,6 +541,20 @@ def test_a_folder_that_cannot_be_created_is_a_clear_message(
     assert prepare_folder(tmp_path, create_parents=False) is False
 
 
+async def test_the_pdf_ticks_reason_reads_whole_at_80x24(
+    app: WorkshopApp, built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without LibreOffice the PDF tick read "PDF action plan (.pdf): needs LibreOffice, not found o" at 80x24."""
+    import screens.export_dialog as export_dialog
+
+    monkeypatch.setattr(export_dialog, "libreoffice_found", lambda: False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_plan(app, pilot)
+        dialog = await open_export(app, pilot, tmp_path / "out")
+        label = str(dialog.query_one("#format-pdf", Checkbox).label)
+        assert label in screen_text(app)
+
+
 async def test_pdf_tick_is_off_by_default_and_says_when_libreoffice_is_missing(
     app: WorkshopApp, built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -552,7 +566,7 @@ async def test_pdf_tick_is_off_by_default_and_says_when_libreoffice_is_missing(
         await open_plan(app, pilot)
         dialog = await open_export(app, pilot, out)
         tick = dialog.query_one("#format-pdf", Checkbox)
-        assert not tick.value and "needs LibreOffice, not found" in str(tick.label)
+        assert not tick.value and "needs LibreOffice, not installed here" in str(tick.label)
         tick.value = True
         for fmt in ("docx", "md", "csv", "json"):
             dialog.query_one(f"#format-{fmt}", Checkbox).value = False
