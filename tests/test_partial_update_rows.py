@@ -143,7 +143,14 @@ async def test_a_countdown_second_asks_no_widget_for_rows_it_does_not_repaint(
 ) -> None:
     """Over 30 seconds of a running countdown: each second's partial update asks the widgets only for rows inside
     the box it repaints (Textual asked every widget overlapping it, the screen's every row among them, about ten
-    widgets' full heights at 200x60), and the digits on the terminal stay the ones a whole redraw shows."""
+    widgets' full heights at 200x60), and the digits on the terminal stay the ones a whole redraw shows.
+
+    A lone countdown's second is drawn straight to the terminal when nothing else waits (``repaint_now``,
+    tests/test_projector_direct.py); here it is told to decline, as it does whenever something else is to be drawn
+    or covers the cells, so each second takes the partial update this test is about."""
+    import screens.internals
+
+    monkeypatch.setattr(screens.internals, "_paint_now", lambda *_args: False)
     session.agenda.next()
     session.timer.start()
     app = ProjectorApp(following, watch=False)
