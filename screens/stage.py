@@ -776,6 +776,24 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         self.navigator.room()
 
     def action_home(self) -> None:
+        """``h``: close the workshop and go to the workshop list; asked first while the note field holds a note not
+        added yet (a Tab, then typing on, reaches the list's keys: "here" went home and lost the words typed)."""
+        from screens.dialogs import ConfirmScreen  # on first use: start-up skips the dialogs
+
+        draft = self.query_one(NoteInput).value.strip()
+        if not draft:
+            self._go_home()
+            return
+        question = (
+            f"Close this workshop and go to the workshop list? The note you are typing is not added yet: "
+            f"“{preview(draft, 60)}”."
+        )
+        self.app.push_screen(
+            ConfirmScreen(question, yes="Go home", no="Stay", safe_default=True),
+            lambda yes: self._go_home() if yes else None,
+        )
+
+    def _go_home(self) -> None:
         self.workshop_app.close_session()
         self.navigator.home()
 

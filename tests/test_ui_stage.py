@@ -917,3 +917,25 @@ async def test_ctrl_y_redoes_what_u_undid_on_the_list_and_while_typing(app: Work
         await pilot.press("ctrl+y")
         await pilot.pause()
         assert any("Nothing to redo" in m for m in messages(app))
+
+
+async def test_h_asks_before_going_home_while_a_note_is_being_typed(app: WorkshopApp) -> None:
+    """Typing "Draft idea", a Tab (to the list), then "here": ``h`` went home at once, the words typed lost and the
+    rest of the word run as the home screen's commands. Now ``h`` asks while the field holds a note not added yet
+    (any other key answers no), and goes home at once when it is empty."""
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i", *"Draft idea", "tab")
+        await pilot.pause()
+        assert not isinstance(app.focused, NoteInput)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Draft idea" in app.screen.question
+        await pilot.press("e")  # typing on answers no
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen) and app.session is not None
+        assert app.screen.query_one(NoteInput).value == "Draft idea"
+        app.screen.query_one(NoteInput).value = ""
+        await pilot.press("escape", "h")
+        await pilot.pause()
+        assert app.session is None and not isinstance(app.screen, StageScreen)
+
