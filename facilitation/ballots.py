@@ -13,7 +13,7 @@ source without building ``Vote`` objects. The rules for notes changed during a v
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,18 +69,34 @@ class Progress:
         return len(self.done) + len(self.placing)
 
 
-def progress(ballot: Ballot, dots: Iterable[tuple[int, int]], voters: Sequence[int]) -> Progress:
-    """Split ``voters`` (participant ids) by how far they are on ``ballot``, given its (participant, note) dots.
+def progress(
+    ballot: Ballot, dots: Iterable[tuple[int, int]], voters: Sequence[int], left: Sequence[int] = ()
+) -> Progress:
+    """Split ``voters`` (participant ids still on the list) by how far they are on ``ballot``, given its
+    (participant, note) dots; ``left``: eligible participants removed from the list since the vote opened.
 
     The same rule as ``voters``: a participant took part once they confirmed or cast a dot, so what the board says
-    before the reveal and what the result says after it never disagree.
+    before the reveal and what the result says after it never disagree. Someone who left after taking part is
+    ``done`` (their dots are kept and count; they can no longer change them); someone who left without taking part
+    is in no group, as in ``eligible_count``.
     """
     placed = {participant for participant, _ in dots}
     submitted = set(ballot.submitted)
     done = [p for p in voters if p in submitted]
+    done += [p for p in left if p in submitted or p in placed]
     placing = [p for p in voters if p not in submitted and p in placed]
     waiting = [p for p in voters if p not in submitted and p not in placed]
     return Progress(done, placing, waiting)
+
+
+def eligible_count(ballot: Ballot, dots: Iterable[tuple[int, int]], on_the_list: Callable[[int], bool]) -> int:
+    """How many a vote's "N of M participants voted" counts as M: every eligible participant still on the list
+    (``on_the_list``), and anyone removed since who had cast a dot or confirmed (their dots are kept and count in
+    ``voters``). Someone removed without taking part is not counted, so the board before the reveal
+    (``progress``) and the result after it say the same "N of M"."""
+    placed = {participant for participant, _ in dots}
+    submitted = set(ballot.submitted)
+    return sum(1 for p in ballot.eligible if on_the_list(p) or p in placed or p in submitted)
 
 
 def dots_of(workshop: Workshop, ballot: Ballot) -> list[tuple[int, int]]:

@@ -603,6 +603,7 @@ async def test_board_shows_who_joined_and_who_left_mid_vote(
         ana = session.workshop.active_participants()[0]
         session.votes.cast(ballot.id, ana.id, session.workshop.stage_notes(stage.id)[0].id)
         session.participants.remove(ana.id)
+        session.participants.remove(session.workshop.active_participants()[-1].id)  # Chloé, without voting
         session.participants.add("Dev")
 
     prepare(library, workshop_id, mid_vote)
@@ -613,10 +614,15 @@ async def test_board_shows_who_joined_and_who_left_mid_vote(
         text = screen_text(app)
         ana_line = next(line for line in text.splitlines() if "Ana" in line and "Who has voted" not in line)
         assert "left: dots kept" in ana_line
-        assert "Dev" in text and "0 of 3 have voted" in text
-        await pilot.press("r", "y")
+        # Ana left after voting: her dot counts, on the board as in the result; Chloé left without voting: in
+        # neither count. The board said "0 of 3 have voted" and the result "1 of 4 participants voted".
+        assert "Dev" in text and "1 of 3 have voted" in text
+        await pilot.press("r")
         await pilot.pause()
-        assert "1 of 4 participants voted · 1 dot" in screen_text(app), "Ana's dot counts"
+        assert isinstance(app.screen, ConfirmScreen) and "2 of 3 have not voted" in app.screen.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert "1 of 3 participants voted · 1 dot" in screen_text(app), "Ana's dot counts"
 
 
 async def test_a_dot_redraws_its_line_without_measuring_every_note_again(

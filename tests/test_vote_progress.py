@@ -42,3 +42,16 @@ def test_before_the_reveal_the_count_of_voters_is_the_results(
     progress = ballots.progress(ballot, dots, VOTERS)
     assert sorted(progress.done + progress.placing + progress.waiting) == VOTERS
     assert progress.voted == ballots.voters(ballot, dots)
+
+
+def test_who_left_after_voting_is_done_and_who_left_without_is_not_counted() -> None:
+    """Ana (1) left after a dot, Ben (2) left without voting; Chloé (3) and Dev (4) are on the list."""
+    ballot = _ballot([])
+    ballot.eligible = [1, 2, 3, 4]
+    dots = [(1, 10)]
+    progress = ballots.progress(ballot, dots, [3, 4], left=[1, 2])
+    assert (progress.done, progress.placing, progress.waiting, progress.voted) == ([1], [], [3, 4], 1)
+    counted = ballots.eligible_count(ballot, dots, lambda p: p in (3, 4))
+    assert counted == 3 == len(progress.done + progress.placing + progress.waiting)
+    assert ballots.voters(ballot, dots) == progress.voted
+

@@ -359,9 +359,13 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             self._draw_voters(self.ballot)
 
     def _progress(self, ballot: Ballot) -> ballots.Progress:
-        """Who of the active voters is done, still placing dots, or has not voted (``ballots.progress``)."""
-        dots = ballots.dots_of(self.session.workshop, ballot)
-        return ballots.progress(ballot, dots, self._active_voters(ballot))
+        """Who of the voters is done, still placing dots, or has not voted (``ballots.progress``): those still on
+        the list, and those who left after taking part (done: their dots are kept and count)."""
+        ws = self.session.workshop
+        dots = ballots.dots_of(ws, ballot)
+        active = self._active_voters(ballot)
+        left = [p for p in ballot.eligible if p not in active]
+        return ballots.progress(ballot, dots, active, left)
 
     def _status(self, ballot: Ballot, progress: ballots.Progress | None = None) -> Text:
         """The line under the board: counts, and (a named vote only) who is not done yet.
@@ -374,7 +378,8 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         on_devices = self._phone_voters(ballot)
         if progress is None:
             progress = self._progress(ballot)
-        status = Text.assemble((f"{progress.voted} of {len(voters)} have voted.", "bold"))
+        counted = len(progress.done) + len(progress.placing) + len(progress.waiting)
+        status = Text.assemble((f"{progress.voted} of {counted} have voted.", "bold"))
         if progress.placing:
             status.append(f"  {len(progress.placing)} of them not done yet (their dots so far count).")
         phones = [p for p in voters if p in on_devices]
@@ -382,7 +387,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
             phones_done = sum(1 for p in phones if p in ballot.submitted)
             status.append(f"  On phones: {phones_done} of {len(phones)} done.")
         at_keyboard = self._keyboard_waiting(ballot)
-        if len(progress.done) == len(voters):
+        if not progress.placing and not progress.waiting:
             status.append("  Everyone has voted: press r to close the vote and reveal the result.")
         elif ballot.anonymous:
             if at_keyboard:

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitation import text, voting
+from facilitation import ballots, text, voting
 from facilitation.ballots import ResultItem
 from facilitation.models import Ballot, Note, Participant, Vote, Workshop
 from screens.base import WorkshopChanged, WorkshopScreenMixin
@@ -189,7 +189,12 @@ class VoteResultsScreen(WorkshopScreenMixin, Screen[None]):
         if ballot.mode == "tally":
             who = f"Room tally · {text.plural(result.total_dots, 'dot')}"
         else:
-            eligible = len(ballot.eligible)
+            ws = session.workshop
+            eligible = ballots.eligible_count(
+                ballot,
+                ballots.dots_of(ws, ballot),
+                lambda p: p in ws.participants and ws.participants[p].active,
+            )
             who = (
                 f"{result.voters} of {text.plural(eligible, 'participant')} voted · "
                 f"{text.plural(result.total_dots, 'dot')} · {rules_text(ballot)}"
