@@ -1045,9 +1045,7 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
         with self._guard():
             undone = self.session.notes.undo()
             note = undone.note
-            where = (
-                "" if note.stage_id == self._stage_id else f", in {self.session.stage(note.stage_id).title}"
-            )
+            where = self._elsewhere(note)
             kept = (
                 f" The {plural(undone.dots_not_restored, 'dot')} given back to voters stay with them."
                 if undone.dots_not_restored
@@ -1058,14 +1056,16 @@ class StageScreen(WorkshopScreenMixin, Screen[None]):
                 timeout=6,
             )
 
+    def _elsewhere(self, note: Note) -> str:
+        """", in Strategy" when ``note`` is on another stage than the one shown (for a notice), else ""."""
+        return "" if note.stage_id == self._stage_id else f", in {self.session.stage(note.stage_id).title}"
+
     def action_redo(self) -> None:
         """``ctrl+y``: make again the change to the notes that ``u`` last undid, and say what was redone."""
         with self._guard():
             redone = self.session.notes.redo()
             note = redone.note
-            where = (
-                "" if note.stage_id == self._stage_id else f", in {self.session.stage(note.stage_id).title}"
-            )
+            where = self._elsewhere(note)
             more = (
                 " ctrl+y again redoes the change undone before it;" if self.session.notes.can_redo() else ""
             )

@@ -36,6 +36,17 @@ def make_room(session: WorkshopSession, **limits: Any) -> tuple[Room, RoomWeb, F
     return room, RoomWeb(room), clock
 
 
+def ana_on_a_silent_stage(session: WorkshopSession) -> Phone:
+    """The room open on the workshop's third stage with silent brainstorming on (phones may change their notes
+    until the reveal), and Ana (participant 1) joined on her phone."""
+    session.agenda.go_to(2)
+    session.notes.set_silent(True)
+    _room, web, _ = make_room(session)
+    ana = Phone(web)
+    ana.join(1)
+    return ana
+
+
 def client(web: RoomWeb, **headers: str) -> TestClient:
     """A browser on the room's own address: Host and Origin as a phone's browser sends them."""
     return TestClient(web.app, base_url=ORIGIN, headers={"Origin": ORIGIN, **headers})

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitation.clock import FakeClock
-from tests.room_helpers import Phone, make_room
+from tests.room_helpers import Phone, ana_on_a_silent_stage
 from workshop.session import SessionError, WorkshopSession
 from workshop.store import Store
 
@@ -156,12 +156,7 @@ def test_a_merge_on_an_open_vote_carries_the_dots_again(session: WorkshopSession
 
 @pytest.fixture
 def room(session: WorkshopSession) -> tuple[WorkshopSession, Phone]:
-    session.agenda.go_to(2)
-    session.notes.set_silent(True)  # phones may change their notes until the reveal
-    _room, web, _ = make_room(session)
-    ana = Phone(web)
-    ana.join(1)
-    return session, ana
+    return session, ana_on_a_silent_stage(session)
 
 
 def test_redo_never_overwrites_what_a_phone_changed_since(room: tuple[WorkshopSession, Phone]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.room_helpers import Phone, make_room
+from tests.room_helpers import Phone, ana_on_a_silent_stage
 from workshop.session import SessionError, WorkshopSession
 
 
@@ -20,12 +20,7 @@ def _text(session: WorkshopSession, note_id: int) -> str:
 
 @pytest.fixture
 def room(session: WorkshopSession) -> tuple[WorkshopSession, Phone]:
-    session.agenda.go_to(2)
-    session.notes.set_silent(True)  # phones may change their notes until the reveal
-    _room, web, _ = make_room(session)
-    ana = Phone(web)
-    ana.join(1)
-    return session, ana
+    return session, ana_on_a_silent_stage(session)
 
 
 def _phone_note(session: WorkshopSession, ana: Phone, text: str) -> int:
