@@ -121,7 +121,9 @@ def name_key(name: str) -> str:
     text = "".join(c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf")
     text = text.translate(_LETTERS)
     text = _DROPPED.sub("", text)
-    key = _SEPARATORS.sub(" ", text).strip()
+    # NFKD may make letters or punctuation at the edges of what was trimmed (":🈐" is ":手", "㈠" is "(一)"):
+    # trimmed again, as the key of ":手" or "(一)" is, so that folding twice changes nothing
+    key = _SEPARATORS.sub(" ", trim_symbols(_SEPARATORS.sub(" ", text).strip())).strip()
     while key and unicodedata.category(key[0]) in _MARKS:  # a mark decomposition left in front ("ำ", Thai
         key = key[1:].lstrip()  # SARA AM, is NIKHAHIT + SARA AA) goes, as trim_symbols drops one: folding twice
     if key:  # changes nothing
