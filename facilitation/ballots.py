@@ -68,6 +68,11 @@ class Progress:
         """How many took part so far: confirmed, or placed a dot (the result's count of voters)."""
         return len(self.done) + len(self.placing)
 
+    @property
+    def counted(self) -> int:
+        """How many the "N of M" counts as M: everyone in one of the three groups."""
+        return len(self.done) + len(self.placing) + len(self.waiting)
+
 
 def progress(
     ballot: Ballot, dots: Iterable[tuple[int, int]], voters: Sequence[int], left: Sequence[int] = ()

@@ -63,6 +63,15 @@ def prepare(library: WorkshopLibrary, workshop_id: str, change: Callable[[Worksh
         session.close()
 
 
+def open_one_dot_vote(library: WorkshopLibrary, workshop_id: str, *, anonymous: bool) -> None:
+    """Before the app opens: a vote on the current stage, one dot each."""
+    prepare(
+        library,
+        workshop_id,
+        lambda s: s.votes.open(s.workshop.current_stage_id, budget=1, cap=1, anonymous=anonymous),
+    )
+
+
 @pytest.fixture
 def app(library: WorkshopLibrary, workshop_id: str, clock: FakeClock) -> Iterator[WorkshopApp]:
     app = make_app(library, workshop_id, clock=clock)
@@ -724,11 +733,7 @@ async def test_named_vote_board_says_who_is_still_to_vote(
     library: WorkshopLibrary, workshop_id: str, app: WorkshopApp
 ) -> None:
     """A named vote shows who voted for what after the reveal, so the board may say who has voted."""
-    prepare(
-        library,
-        workshop_id,
-        lambda s: s.votes.open(s.workshop.current_stage_id, budget=1, cap=1, anonymous=False),
-    )
+    open_one_dot_vote(library, workshop_id, anonymous=False)
     async with app.run_test(size=SIZE) as pilot:
         session = session_of(app)
         session.votes.claim_device(people(app)["Ben"])
@@ -759,11 +764,7 @@ async def test_dots_placed_without_saying_done_are_counted_before_the_reveal_as_
     nothing. The board said "1 of 3 have voted" and the question "2 of 3 have not", then the result said "2 of 3
     participants voted" (Ben's dot counts): the facilitator was told one thing and shown another. Now the board
     and the question count Ben as having voted, not done, and the result agrees; an anonymous vote names nobody."""
-    prepare(
-        library,
-        workshop_id,
-        lambda s: s.votes.open(s.workshop.current_stage_id, budget=1, cap=1, anonymous=anonymous),
-    )
+    open_one_dot_vote(library, workshop_id, anonymous=anonymous)
     async with app.run_test(size=SIZE) as pilot:
         session = session_of(app)
         ben = people(app)["Ben"]
@@ -820,11 +821,7 @@ async def test_a_ballot_begun_at_the_keyboard_opens_there_after_its_voter_joined
 ) -> None:
     """Ana placed a dot at the keyboard, then joined on her phone, which tells her to finish at the keyboard; her
     row said she votes on her phone and Enter refused to open her ballot: neither could finish it."""
-    prepare(
-        library,
-        workshop_id,
-        lambda s: s.votes.open(s.workshop.current_stage_id, budget=1, cap=1, anonymous=anonymous),
-    )
+    open_one_dot_vote(library, workshop_id, anonymous=anonymous)
     async with app.run_test(size=SIZE) as pilot:
         session = session_of(app)
         ana = people(app)["Ana"]
@@ -848,11 +845,7 @@ async def test_a_named_boards_rows_agree_with_its_count_of_who_has_voted(
     """Seen in the demo: on a named vote Ana placed a dot at the keyboard and left without confirming. The status
     line said "1 of 6 have voted" and the reveal question "placed dots but not done: Ana", while the list headed
     "Who has voted" still said "○ Ana … not yet". Now her row says she voted, not done; so does a phone's."""
-    prepare(
-        library,
-        workshop_id,
-        lambda s: s.votes.open(s.workshop.current_stage_id, budget=1, cap=1, anonymous=False),
-    )
+    open_one_dot_vote(library, workshop_id, anonymous=False)
     async with app.run_test(size=(80, 24)) as pilot:
         session = session_of(app)
         ben = people(app)["Ben"]

@@ -52,6 +52,6 @@ def test_who_left_after_voting_is_done_and_who_left_without_is_not_counted() -> 
     progress = ballots.progress(ballot, dots, [3, 4], left=[1, 2])
     assert (progress.done, progress.placing, progress.waiting, progress.voted) == ([1], [], [3, 4], 1)
     counted = ballots.eligible_count(ballot, dots, lambda p: p in (3, 4))
-    assert counted == 3 == len(progress.done + progress.placing + progress.waiting)
+    assert counted == 3 == progress.counted
     assert ballots.voters(ballot, dots) == progress.voted
 

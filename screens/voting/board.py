@@ -174,9 +174,8 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         yield Static(id="board-title")
         yield Static(id="board-rules")
         with Horizontal(id="board-body"):
-            yield LazyOptionList(
-                id="board-list"
-            )  # keeps its measured lines when first shown (OptionList re-counts)
+            # keeps its measured lines when first shown (OptionList re-counts)
+            yield LazyOptionList(id="board-list")
             yield LazyOptionList(id="board-tally")
             yield LazyOptionList(id="board-notes")
         yield Static(id="board-status")
@@ -378,8 +377,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         on_devices = self._phone_voters(ballot)
         if progress is None:
             progress = self._progress(ballot)
-        counted = len(progress.done) + len(progress.placing) + len(progress.waiting)
-        status = Text.assemble((f"{progress.voted} of {counted} have voted.", "bold"))
+        status = Text.assemble((f"{progress.voted} of {progress.counted} have voted.", "bold"))
         if progress.placing:
             status.append(f"  {len(progress.placing)} of them not done yet (their dots so far count).")
         phones = [p for p in voters if p in on_devices]
@@ -558,7 +556,7 @@ class VoteBoardScreen(WorkshopScreenMixin, Screen[None]):
         progress = self._progress(ballot)
         if not progress.placing and not progress.waiting:
             return None
-        total = len(progress.done) + len(progress.placing) + len(progress.waiting)
+        total = progress.counted
         names = self.session.workshop.participant_name
         parts = []
         if progress.waiting:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -299,13 +299,7 @@ class Notes(Part):
         ``note.undone`` (``data["undoes"]``: the event id undone).
         """
         undone = {e.data.get("undoes") for e in self._ws.events if e.kind == "note.undone"}
-        by_devices: set[int] = set()
-        """Notes changed on participants' devices after the event being looked at."""
-        for event in reversed(self._ws.events):
-            if event.data.get("device") and event.kind in ("note.added", *UNDOABLE):
-                if isinstance(event.data.get("note_id"), int):
-                    by_devices.add(event.data["note_id"])
-                continue
+        for _at, event, by_devices in self._facilitators_events_back():
             if event.kind == "note.added":
                 # Adding is where undo stops: a stray u must never make a note vanish (d deletes it, with undo).
                 added = self._ws.notes.get(event.data.get("note_id", -1))
@@ -378,6 +372,20 @@ class Notes(Part):
         undo, by_devices = self._redo_target()
         return self._redo(undo, by_devices)
 
+    def _facilitators_events_back(self) -> Iterator[tuple[int, Event, set[int]]]:
+        """The workshop's events from the newest back, leaving out the changes made on participants' devices (a
+        note added, edited or withdrawn on a phone: ``undo`` and ``redo`` walk past them), each with its index and
+        the notes devices changed after it (which ``undo`` and ``redo`` refuse to overwrite)."""
+        by_devices: set[int] = set()
+        events = self._ws.events
+        for at in range(len(events) - 1, -1, -1):
+            event = events[at]
+            if event.data.get("device") and event.kind in ("note.added", *UNDOABLE):
+                if isinstance(event.data.get("note_id"), int):
+                    by_devices.add(event.data["note_id"])
+                continue
+            yield at, event, by_devices
+
     def can_redo(self) -> bool:
         """Whether ``redo`` has an undo to make again now (it may still refuse it: a note changed on a phone)."""
         try:
@@ -390,15 +398,9 @@ class Notes(Part):
         """The ``note.undone`` event ``redo`` makes again and the notes changed on devices since; ``SessionError``
         saying why when there is none."""
         redone = {e.data.get("redoes") for e in self._ws.events if "redoes" in e.data}
-        by_devices: set[int] = set()
         walked_past_redos = False
         events = self._ws.events
-        for at in range(len(events) - 1, -1, -1):
-            event = events[at]
-            if event.data.get("device") and event.kind in ("note.added", *UNDOABLE):
-                if isinstance(event.data.get("note_id"), int):
-                    by_devices.add(event.data["note_id"])
-                continue
+        for at, event, by_devices in self._facilitators_events_back():
             if event.kind == "note.undone":
                 if event.id in redone:
                     walked_past_redos = True
